@@ -1,0 +1,15 @@
+#include "cli/common.h"
+
+int cmd_analyze(const struct opts *o)
+{
+	if (o->n_args != 1)
+		return die("analyze wants exactly one evidence FILE (see dnsdoctor --help)");
+	struct evidence *ev = load_evidence(o->args[0]);
+	if (!ev)
+		return EXIT_UNKNOWN;
+	/* The checks see the time the evidence was gathered, so a saved
+	 * file gives the same findings whenever it is analysed. */
+	int code = report_evidence(o, ev, 0, 0);
+	evidence_free(ev);
+	return code;
+}

@@ -1,0 +1,43 @@
+/* What the commands share: loading inputs, making an engine, and turning
+ * evidence into a rendered report. */
+#ifndef DD_CLI_COMMON_H
+#define DD_CLI_COMMON_H
+
+#include <stdint.h>
+#include "cli/options.h"
+#include "core/evidence.h"
+#include "engine/engine.h"
+#include "probe/hints.h"
+
+/* Reads a whole file of at most MAX bytes (NUL-terminated copy). Returns
+ * the buffer, or NULL after printing one line on stderr. */
+char *read_file_capped(const char *what, const char *path, size_t max,
+		       size_t *len);
+
+/* Normalises the domain argument into OUT or prints why not; 0 or -1. */
+int domain_arg(const char *arg, char *out, size_t outlen);
+
+/* Loads --root-hints or the built-in hints; 0 or -1 (message printed). */
+int load_hints(const struct opts *o, struct hints *h);
+
+/* Makes the engine the options ask for (libuv, or replay of --replay,
+ * whose evidence goes to *REPLAY_EV). 0 or -1 (message printed). */
+int make_engine(const struct opts *o, struct engine **eng,
+		struct evidence **replay_ev);
+
+/* Loads an evidence file; NULL after printing one line on stderr. */
+struct evidence *load_evidence(const char *path);
+
+/* Writes EV to PATH; 0 or -1 (message printed). */
+int save_evidence(const struct evidence *ev, const char *path);
+
+/* Runs the checks on EV and renders the report; returns the exit code. */
+int report_evidence(const struct opts *o, const struct evidence *ev,
+		    uint64_t queries, uint64_t elapsed_ms);
+
+int cmd_check(const struct opts *o);
+int cmd_trace(const struct opts *o);
+int cmd_analyze(const struct opts *o);
+int cmd_explain(const struct opts *o);
+
+#endif

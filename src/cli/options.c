@@ -1,0 +1,143 @@
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "cli/options.h"
+
+int die(const char *fmt, ...)
+{
+	va_list ap;
+	fputs("dnsdoctor: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	return EXIT_UNKNOWN;
+}
+
+void usage(FILE *f)
+{
+	fputs("usage: dnsdoctor COMMAND [ARGS] [OPTIONS]\n"
+	      "\n"
+	      "commands:\n"
+	      "  check DOMAIN          diagnose the delegation and name servers of DOMAIN\n"
+	      "  trace DOMAIN [TYPE]   show the delegation path from the roots, every server\n"
+	      "  analyze FILE          re-run the checks on evidence saved with --save-evidence\n"
+	      "  explain CODE          explain a finding code\n"
+	      "\n"
+	      "options:\n"
+	      "  --expect-ns NAMES|@FILE  name servers your DNS provider assigned (comma list,\n"
+	      "                           a file of names, or aws route53 get-hosted-zone JSON)\n"
+	      "  --root-hints FILE        root servers to start from (named.root format)\n"
+	      "  --save-evidence FILE     write every query and answer to FILE\n"
+	      "  --json                   machine-readable output (docs/json.md)\n"
+	      "  --timeout SECONDS        wait for one server's answer, retries included (2.4)\n"
+	      "  -4, -6                   IPv4 or IPv6 only\n"
+	      "  --no-color               no colour (also NO_COLOR)\n"
+	      "  -h, --help, --version\n"
+	      "\n"
+	      "exit status: 0 no problem, 1 warnings, 2 errors, 3 could not check\n", f);
+}
+
+static const struct option longopts[] = {
+	{ "expect-ns", required_argument, NULL, 'e' },
+	{ "root-hints", required_argument, NULL, 'r' },
+	{ "save-evidence", required_argument, NULL, 's' },
+	{ "replay", required_argument, NULL, 'R' },
+	{ "timeout", required_argument, NULL, 't' },
+	{ "json", no_argument, NULL, 'j' },
+	{ "no-color", no_argument, NULL, 'C' },
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, 'V' },
+	{ NULL, 0, NULL, 0 },
+};
+
+static int parse_timeout(struct opts *o, const char *s)
+{
+	char *end = NULL;
+	double t = strtod(s, &end);
+	if (!end || *end || end == s || !(t >= 0.05 && t <= 300)) {
+		die("--timeout wants seconds between 0.05 and 300, not '%.40s'", s);
+		return -1;
+	}
+	o->timeout = t;
+	return 0;
+}
+
+int opts_parse(struct opts *o, int argc, char **argv)
+{
+	const char *env;
+	memset(o, 0, sizeof(*o));
+	o->timeout = 2.4;
+	o->color = isatty(STDOUT_FILENO) && !((env = getenv("NO_COLOR")) && *env);
+	o->root_hints = getenv("DNSDOCTOR_ROOT_HINTS");
+	if (o->root_hints && !*o->root_hints)
+		o->root_hints = NULL;
+	opterr = 0;
+	optind = 1;
+	int c;
+	while ((c = getopt_long(argc, argv, ":46h", longopts, NULL)) != -1) {
+		switch (c) {
+		case '4':
+		case '6':
+			if (o->family && o->family != c - '0') {
+				die("-4 and -6 exclude each other");
+				return -1;
+			}
+			o->family = c - '0';
+			break;
+		case 'e':
+			o->expect_ns = optarg;
+			break;
+		case 'r':
+			o->root_hints = optarg;
+			break;
+		case 's':
+			o->save_evidence = optarg;
+			break;
+		case 'R':
+			o->replay = optarg;
+			break;
+		case 't':
+			if (parse_timeout(o, optarg) < 0)
+				return -1;
+			break;
+		case 'j':
+			o->json = true;
+			break;
+		case 'C':
+			o->color = false;
+			break;
+		case 'h':
+			usage(stdout);
+			return 1;
+		case 'V':
+			printf("dnsdoctor %s\n", DD_VERSION);
+			return 1;
+		case ':':
+			die("option '%.60s' needs a value", argv[optind - 1]);
+			return -1;
+		default:
+			if (optopt)
+				die("unknown option '-%c' (see dnsdoctor --help)", optopt);
+			else
+				die("unknown option '%.60s' (see dnsdoctor --help)", argv[optind - 1]);
+			return -1;
+		}
+	}
+	if (optind >= argc) {
+		die("no command given (see dnsdoctor --help)");
+		return -1;
+	}
+	o->command = argv[optind++];
+	for (; optind < argc; optind++) {
+		if (o->n_args == sizeof(o->args) / sizeof(o->args[0])) {
+			die("too many arguments (see dnsdoctor --help)");
+			return -1;
+		}
+		o->args[o->n_args++] = argv[optind];
+	}
+	return 0;
+}

@@ -1,0 +1,37 @@
+/* Command-line options shared by the commands. */
+#ifndef DD_CLI_OPTIONS_H
+#define DD_CLI_OPTIONS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#define EXIT_OK 0
+#define EXIT_WARNING 1
+#define EXIT_ERROR 2
+#define EXIT_UNKNOWN 3 /* could not carry out the check */
+
+struct opts {
+	const char *command;
+	const char *args[4];   /* positional arguments after the command */
+	size_t n_args;
+	const char *root_hints;
+	const char *expect_ns;
+	const char *save_evidence;
+	const char *replay;    /* answer from an evidence file (tests) */
+	double timeout;        /* seconds per query, all retries */
+	int family;
+	bool json;
+	bool color;
+};
+
+/* Parses ARGV. Returns 0, 1 when --help or --version was handled (exit 0),
+ * or -1 after printing one line on stderr (exit 3). */
+int opts_parse(struct opts *o, int argc, char **argv);
+
+/* Prints "dnsdoctor: MESSAGE" on one line of stderr; returns EXIT_UNKNOWN. */
+int die(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+void usage(FILE *f);
+
+#endif

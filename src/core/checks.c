@@ -1,0 +1,109 @@
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "core/checks.h"
+
+const struct check_def check_table[] = {
+	{ "not-delegated", check_not_delegated },
+	{ "expected-ns", check_expected_ns },
+	{ "zone-unreachable", check_zone_unreachable },
+	{ "lame", check_lame },
+	{ "reachability", check_reachability },
+	{ "glue", check_glue },
+	{ "ns-names", check_ns_names },
+	{ "too-few-ns", check_too_few_ns },
+	{ "ns-rrsets", check_ns_rrsets },
+	{ "soa-serials", check_soa_serials },
+};
+const size_t check_table_len = sizeof(check_table) / sizeof(check_table[0]);
+
+int checks_run(const struct view *v, time_t now, struct findings *out)
+{
+	for (size_t i = 0; i < check_table_len; i++) {
+		int rc = check_table[i].fn(v, now, out);
+		if (rc < 0)
+			return rc;
+	}
+	findings_sort(out);
+	return 0;
+}
+
+json_t *json_strset(const struct strset *s)
+{
+	json_t *a = json_array();
+	for (size_t i = 0; a && i < s->n; i++)
+		json_array_append_new(a, json_string(s->v[i]));
+	return a;
+}
+
+char *join_names(const struct strset *s)
+{
+	char *out = NULL;
+	if (s->n == 0)
+		return strdup("(none)");
+	if (s->n == 1)
+		return strdup(s->v[0]);
+	struct strset head = { .v = s->v, .n = s->n - 1 };
+	char *h = strset_join(&head, ", ");
+	if (!h || asprintf(&out, "%s and %s", h, s->v[s->n - 1]) < 0)
+		out = NULL;
+	free(h);
+	return out;
+}
+
+static const struct finding *find_code(const struct findings *fs,
+				       enum finding_code code)
+{
+	for (size_t i = 0; i < fs->n; i++)
+		if (fs->v[i].code == code)
+			return &fs->v[i];
+	return NULL;
+}
+
+int verdict_build(const struct view *v, const struct findings *fs,
+		  char **summary, char **fix)
+{
+	static const enum finding_code order[] = {
+		F_DOMAIN_NOT_DELEGATED, F_EXPECTED_NS_MISMATCH,
+		F_ZONE_UNREACHABLE,
+	};
+	const struct finding *f = NULL;
+	*summary = *fix = NULL;
+
+	for (size_t i = 0; !f && i < sizeof(order) / sizeof(order[0]); i++)
+		f = find_code(fs, order[i]);
+	if (!f && fs->n && fs->v[0].severity > SEV_INFO)
+		f = &fs->v[0]; /* sorted worst first */
+	if (f) {
+		/* When the parent delegates to servers that do not serve the
+		 * zone and the provider's do, the two findings together are
+		 * the verdict: say both in one sentence. */
+		const struct finding *u = find_code(fs, F_ZONE_UNREACHABLE);
+		if (f->code == F_EXPECTED_NS_MISMATCH && u) {
+			if (asprintf(summary, "%s %s", u->summary, f->summary) < 0)
+				*summary = NULL;
+		} else {
+			*summary = strdup(f->summary);
+		}
+		*fix = strdup(f->fix);
+		if (!*summary || !*fix)
+			goto nomem;
+		return 0;
+	}
+	size_t n = 0;
+	for (size_t i = 0; i < v->n_srv; i++)
+		n += view_server_in_scope(&v->srv[i]);
+	if (asprintf(summary, "%s is delegated by %s to %zu name server%s that answer authoritatively and agree.",
+		     v->zone, v->parent[0] ? v->parent : "its parent", n,
+		     n == 1 ? "" : "s") < 0) {
+		*summary = NULL;
+		goto nomem;
+	}
+	return 0;
+nomem:
+	free(*summary);
+	free(*fix);
+	*summary = *fix = NULL;
+	return -ENOMEM;
+}

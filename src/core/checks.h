@@ -1,0 +1,47 @@
+/* Checks: pure functions from evidence (through the view) to findings.
+ * No I/O, no clock: NOW is passed in. */
+#ifndef DD_CORE_CHECKS_H
+#define DD_CORE_CHECKS_H
+
+#include <time.h>
+#include "core/evidence.h"
+#include "core/finding.h"
+#include "core/view.h"
+
+typedef int (*check_fn)(const struct view *v, time_t now, struct findings *out);
+
+struct check_def {
+	const char *name;
+	check_fn fn;
+};
+
+extern const struct check_def check_table[];
+extern const size_t check_table_len;
+
+/* Runs every check on V and sorts the findings. 0 or -ENOMEM. */
+int checks_run(const struct view *v, time_t now, struct findings *out);
+
+/* The headline of a report: what is wrong in one sentence and the one fix
+ * that matters most. Both malloc'd; *FIX is NULL when nothing needs fixing.
+ * 0 or -ENOMEM. */
+int verdict_build(const struct view *v, const struct findings *fs,
+		  char **summary, char **fix);
+
+/* Checks by area (checks_delegation.c, checks_consistency.c). */
+int check_not_delegated(const struct view *v, time_t now, struct findings *out);
+int check_expected_ns(const struct view *v, time_t now, struct findings *out);
+int check_reachability(const struct view *v, time_t now, struct findings *out);
+int check_lame(const struct view *v, time_t now, struct findings *out);
+int check_zone_unreachable(const struct view *v, time_t now, struct findings *out);
+int check_glue(const struct view *v, time_t now, struct findings *out);
+int check_ns_names(const struct view *v, time_t now, struct findings *out);
+int check_too_few_ns(const struct view *v, time_t now, struct findings *out);
+int check_ns_rrsets(const struct view *v, time_t now, struct findings *out);
+int check_soa_serials(const struct view *v, time_t now, struct findings *out);
+
+/* Helpers shared by the check files. */
+json_t *json_strset(const struct strset *s);
+/* "a., b. and c." into a new string; NULL on ENOMEM. */
+char *join_names(const struct strset *s);
+
+#endif

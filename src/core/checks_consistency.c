@@ -1,0 +1,194 @@
+/* Consistency checks: do the servers of the zone, and its parent, agree? */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "core/checks.h"
+
+/* A distinct NS RRset and the servers that serve it. */
+struct rrset_group {
+	struct strset ns;
+	struct strset servers;
+};
+
+struct groups {
+	struct rrset_group *g;
+	size_t n;
+};
+
+static void groups_free(struct groups *gs)
+{
+	for (size_t i = 0; i < gs->n; i++) {
+		strset_deinit(&gs->g[i].ns);
+		strset_deinit(&gs->g[i].servers);
+	}
+	free(gs->g);
+}
+
+static int groups_add(struct groups *gs, const struct strset *ns,
+		      const char *server)
+{
+	size_t i;
+	for (i = 0; i < gs->n; i++)
+		if (strset_equal(&gs->g[i].ns, ns))
+			break;
+	if (i == gs->n) {
+		struct rrset_group *g = realloc(gs->g, (gs->n + 1) * sizeof(*g));
+		if (!g)
+			return -ENOMEM;
+		gs->g = g;
+		strset_init(&g[i].ns);
+		strset_init(&g[i].servers);
+		gs->n++;
+		if (strset_add_all(&g[i].ns, ns) < 0)
+			return -ENOMEM;
+	}
+	return strset_add(&gs->g[i].servers, server);
+}
+
+static int ns_groups(const struct view *v, struct groups *gs)
+{
+	for (size_t i = 0; i < v->n_srv; i++) {
+		const struct view_server *s = &v->srv[i];
+		if (!view_server_in_scope(s))
+			continue;
+		for (size_t j = 0; j < s->n_addrs; j++) {
+			const struct view_probe *p = &s->addrs[j].ns_udp;
+			if (p->asked && p->status == QS_OK && p->ns.n &&
+			    groups_add(gs, &p->ns, s->name) < 0)
+				return -ENOMEM;
+		}
+	}
+	return 0;
+}
+
+static json_t *groups_json(const struct groups *gs)
+{
+	json_t *a = json_array();
+	for (size_t i = 0; a && i < gs->n; i++)
+		json_array_append_new(a, json_pack("{s:o, s:o}", "ns",
+			json_strset(&gs->g[i].ns), "served_by",
+			json_strset(&gs->g[i].servers)));
+	return a;
+}
+
+/* "{a, b} from x and y; {c} from z" */
+static char *groups_text(const struct groups *gs)
+{
+	char *out = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&out, &len);
+	if (!f)
+		return NULL;
+	for (size_t i = 0; i < gs->n; i++) {
+		char *ns = strset_join(&gs->g[i].ns, ", ");
+		char *by = join_names(&gs->g[i].servers);
+		fprintf(f, "%s{%s} from %s", i ? "; " : "", ns ? ns : "?",
+			by ? by : "?");
+		free(ns);
+		free(by);
+	}
+	if (fclose(f) != 0) {
+		free(out);
+		return NULL;
+	}
+	return out;
+}
+
+int check_ns_rrsets(const struct view *v, time_t now, struct findings *out)
+{
+	struct groups gs = { 0 };
+	int rc = ns_groups(v, &gs);
+	char *text = NULL, *parent = NULL;
+	bool mismatch = false;
+
+	if (rc < 0 || gs.n == 0)
+		goto out;
+	for (size_t i = 0; i < gs.n; i++)
+		mismatch |= !strset_equal(&gs.g[i].ns, &v->parent_ns);
+	if (!(text = groups_text(&gs)) || !(parent = strset_join(&v->parent_ns, ", "))) {
+		rc = -ENOMEM;
+		goto out;
+	}
+	if (gs.n > 1)
+		rc = findings_add(out, F_NS_RRSET_INCONSISTENT,
+			json_pack("{s:o}", "rrsets", groups_json(&gs)),
+			"Make every server serve the same copy of the zone: check zone transfers (NOTIFY, allow-transfer, the secondary's primary address) or update the servers still holding an old copy.",
+			"The servers of %s do not agree on its NS records: %s.",
+			v->zone, text);
+	if (rc == 0 && mismatch && v->pstate == PS_DELEGATED)
+		rc = findings_add(out, F_DELEGATION_NS_MISMATCH,
+			json_pack("{s:s, s:o, s:o}", "parent", v->parent,
+				  "delegated", json_strset(&v->parent_ns),
+				  "zone_rrsets", groups_json(&gs)),
+			"Make the registrar's name server list (the delegation) and the zone's own NS records the same set of servers, all of which serve the zone.",
+			"The parent %s lists {%s} for %s, but the zone's servers list %s.",
+			v->parent, parent, v->zone, text);
+out:
+	free(text);
+	free(parent);
+	groups_free(&gs);
+	return rc;
+}
+
+int check_soa_serials(const struct view *v, time_t now, struct findings *out)
+{
+	/* Group servers by serial, reusing the NS groups' shape with the
+	 * serial as a one-element set. */
+	struct groups gs = { 0 };
+	int rc = 0;
+	char *text = NULL;
+	size_t len = 0;
+
+	for (size_t i = 0; i < v->n_srv; i++) {
+		const struct view_server *s = &v->srv[i];
+		if (!view_server_in_scope(s))
+			continue;
+		for (size_t j = 0; j < s->n_addrs; j++) {
+			const struct view_probe *p = view_addr_answer(&s->addrs[j]);
+			if (!p || !p->has_serial || p->kind != RK_ANSWER)
+				continue;
+			char buf[16];
+			struct strset one;
+			strset_init(&one);
+			snprintf(buf, sizeof(buf), "%" PRIu32, p->serial);
+			rc = strset_add(&one, buf);
+			if (rc == 0)
+				rc = groups_add(&gs, &one, s->name);
+			strset_deinit(&one);
+			if (rc < 0)
+				goto out;
+		}
+	}
+	if (gs.n < 2)
+		goto out;
+	FILE *f = open_memstream(&text, &len);
+	if (!f) {
+		rc = -ENOMEM;
+		goto out;
+	}
+	json_t *arr = json_array();
+	for (size_t i = 0; i < gs.n; i++) {
+		char *by = join_names(&gs.g[i].servers);
+		fprintf(f, "%sserial %s on %s", i ? "; " : "", gs.g[i].ns.v[0],
+			by ? by : "?");
+		json_array_append_new(arr, json_pack("{s:I, s:o}", "serial",
+			(json_int_t)strtoull(gs.g[i].ns.v[0], NULL, 10),
+			"served_by", json_strset(&gs.g[i].servers)));
+		free(by);
+	}
+	if (fclose(f) != 0) {
+		json_decref(arr);
+		rc = -ENOMEM;
+		goto out;
+	}
+	rc = findings_add(out, F_SOA_SERIAL_MISMATCH, json_pack("{s:o}", "serials", arr),
+		"Find why the lagging servers have not loaded the latest zone: check NOTIFY and zone transfers from the primary (allow-transfer, the secondary's primary address, its logs), or bump the serial if the primary was edited without it.",
+		"The servers of %s serve different versions of the zone: %s.",
+		v->zone, text);
+out:
+	free(text);
+	groups_free(&gs);
+	return rc;
+}

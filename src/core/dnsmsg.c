@@ -1,0 +1,172 @@
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include "core/dname.h"
+#include "core/dnsmsg.h"
+
+ldns_pkt *dmsg_parse(const uint8_t *wire, size_t len)
+{
+	ldns_pkt *pkt = NULL;
+	if (!wire || len < 12 || ldns_wire2pkt(&pkt, wire, len) != LDNS_STATUS_OK)
+		return NULL;
+	return pkt;
+}
+
+char *dmsg_name(const ldns_rdf *rdf)
+{
+	if (!rdf || ldns_rdf_get_type(rdf) != LDNS_RDF_TYPE_DNAME)
+		return NULL;
+	ldns_rdf *copy = ldns_rdf_clone(rdf);
+	if (!copy)
+		return NULL;
+	ldns_dname2canonical(copy);
+	char *s = ldns_rdf2str(copy);
+	ldns_rdf_deep_free(copy);
+	return s;
+}
+
+static bool owner_is(const ldns_rr *rr, const char *name)
+{
+	char *o = dmsg_name(ldns_rr_owner(rr));
+	bool eq = o && strcmp(o, name) == 0;
+	free(o);
+	return eq;
+}
+
+static bool answer_has(const ldns_pkt *pkt, const char *qname, uint16_t qtype)
+{
+	const ldns_rr_list *an = ldns_pkt_answer(pkt);
+	for (size_t i = 0; i < ldns_rr_list_rr_count(an); i++) {
+		const ldns_rr *rr = ldns_rr_list_rr(an, i);
+		ldns_rr_type t = ldns_rr_get_type(rr);
+		if ((t == qtype || t == LDNS_RR_TYPE_CNAME) && owner_is(rr, qname))
+			return true;
+	}
+	return false;
+}
+
+/* The deepest NS owner in the authority section that is an ancestor of (or
+ * equal to) QNAME. */
+static bool referral_cut(const ldns_pkt *pkt, const char *qname, char *cut,
+			 size_t cutlen)
+{
+	const ldns_rr_list *au = ldns_pkt_authority(pkt);
+	int best = -1;
+	for (size_t i = 0; i < ldns_rr_list_rr_count(au); i++) {
+		const ldns_rr *rr = ldns_rr_list_rr(au, i);
+		if (ldns_rr_get_type(rr) != LDNS_RR_TYPE_NS)
+			continue;
+		char *o = dmsg_name(ldns_rr_owner(rr));
+		if (o && dname_in(qname, o) && dname_labels(o) > best &&
+		    strlen(o) < cutlen) {
+			best = dname_labels(o);
+			strcpy(cut, o);
+		}
+		free(o);
+	}
+	return best >= 0;
+}
+
+enum resp_kind dmsg_classify(const ldns_pkt *pkt, const char *qname,
+			     uint16_t qtype, char *cut, size_t cutlen)
+{
+	ldns_pkt_rcode rc = ldns_pkt_get_rcode(pkt);
+	bool aa = ldns_pkt_aa(pkt);
+
+	if (rc == LDNS_RCODE_NXDOMAIN)
+		return aa ? RK_NXDOMAIN : RK_NOTAUTH;
+	if (rc != LDNS_RCODE_NOERROR)
+		return RK_RCODE;
+	if (answer_has(pkt, qname, qtype))
+		return aa ? RK_ANSWER : RK_NOTAUTH;
+	if (!aa && referral_cut(pkt, qname, cut, cutlen))
+		return RK_REFERRAL;
+	return aa ? RK_NODATA : RK_NOTAUTH;
+}
+
+const char *dmsg_kind_name(enum resp_kind k)
+{
+	switch (k) {
+	case RK_ANSWER:
+		return "answer";
+	case RK_NODATA:
+		return "nodata";
+	case RK_NXDOMAIN:
+		return "nxdomain";
+	case RK_REFERRAL:
+		return "referral";
+	case RK_NOTAUTH:
+		return "not-authoritative";
+	default:
+		return "error-rcode";
+	}
+}
+
+static const ldns_rr_list *section(const ldns_pkt *pkt, ldns_pkt_section s)
+{
+	switch (s) {
+	case LDNS_SECTION_ANSWER:
+		return ldns_pkt_answer(pkt);
+	case LDNS_SECTION_AUTHORITY:
+		return ldns_pkt_authority(pkt);
+	case LDNS_SECTION_ADDITIONAL:
+		return ldns_pkt_additional(pkt);
+	default:
+		return NULL;
+	}
+}
+
+int dmsg_targets(const ldns_pkt *pkt, ldns_pkt_section sec, const char *owner,
+		 ldns_rr_type type, struct strset *out)
+{
+	const ldns_rr_list *l = section(pkt, sec);
+	for (size_t i = 0; i < ldns_rr_list_rr_count(l); i++) {
+		const ldns_rr *rr = ldns_rr_list_rr(l, i);
+		if (ldns_rr_get_type(rr) != type || ldns_rr_rd_count(rr) < 1 ||
+		    !owner_is(rr, owner))
+			continue;
+		char *t = dmsg_name(ldns_rr_rdf(rr, 0));
+		int rc = t ? strset_add(out, t) : 0;
+		free(t);
+		if (rc < 0)
+			return rc;
+	}
+	return 0;
+}
+
+int dmsg_addrs(const ldns_pkt *pkt, ldns_pkt_section sec, const char *owner,
+	       struct strset *out)
+{
+	const ldns_rr_list *l = section(pkt, sec);
+	for (size_t i = 0; i < ldns_rr_list_rr_count(l); i++) {
+		const ldns_rr *rr = ldns_rr_list_rr(l, i);
+		ldns_rr_type t = ldns_rr_get_type(rr);
+		if ((t != LDNS_RR_TYPE_A && t != LDNS_RR_TYPE_AAAA) ||
+		    ldns_rr_rd_count(rr) < 1 || !owner_is(rr, owner))
+			continue;
+		char *a = ldns_rdf2str(ldns_rr_rdf(rr, 0));
+		int rc = a ? strset_add(out, a) : 0;
+		free(a);
+		if (rc < 0)
+			return rc;
+	}
+	return 0;
+}
+
+int dmsg_soa_serial(const ldns_pkt *pkt, const char *owner, uint32_t *serial)
+{
+	const ldns_rr_list *an = ldns_pkt_answer(pkt);
+	for (size_t i = 0; i < ldns_rr_list_rr_count(an); i++) {
+		const ldns_rr *rr = ldns_rr_list_rr(an, i);
+		if (ldns_rr_get_type(rr) != LDNS_RR_TYPE_SOA ||
+		    ldns_rr_rd_count(rr) < 3 || !owner_is(rr, owner))
+			continue;
+		const ldns_rdf *s = ldns_rr_rdf(rr, 2);
+		if (ldns_rdf_get_type(s) != LDNS_RDF_TYPE_INT32 ||
+		    ldns_rdf_size(s) != 4)
+			continue;
+		*serial = ldns_rdf2native_int32(s);
+		return 0;
+	}
+	return -ENOENT;
+}

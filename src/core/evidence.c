@@ -1,0 +1,128 @@
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include "core/evidence.h"
+
+static const char *const role_names[EV_ROLE__COUNT] = {
+	[EV_WALK] = "walk",
+	[EV_RESOLVE] = "resolve",
+	[EV_AUTH] = "auth",
+};
+
+const char *ev_role_name(int role)
+{
+	if (role < 0 || role >= EV_ROLE__COUNT)
+		return "unknown";
+	return role_names[role];
+}
+
+int ev_role_from_name(const char *name)
+{
+	for (int i = 0; i < EV_ROLE__COUNT; i++)
+		if (strcmp(role_names[i], name) == 0)
+			return i;
+	return -1;
+}
+
+struct evidence *evidence_new(const char *domain, int64_t started)
+{
+	struct evidence *ev = calloc(1, sizeof(*ev));
+	if (!ev)
+		return NULL;
+	ev->domain = strdup(domain);
+	if (!ev->domain) {
+		free(ev);
+		return NULL;
+	}
+	ev->started = started;
+	return ev;
+}
+
+static void exchange_clear(struct ev_exchange *x)
+{
+	free(x->zone);
+	free(x->server);
+	free(x->addr);
+	free(x->qname);
+	free(x->wire);
+}
+
+void evidence_free(struct evidence *ev)
+{
+	if (!ev)
+		return;
+	for (size_t i = 0; i < ev->n_ex; i++)
+		exchange_clear(&ev->ex[i]);
+	for (size_t i = 0; i < ev->n_expect_ns; i++)
+		free(ev->expect_ns[i]);
+	free(ev->expect_ns);
+	free(ev->ex);
+	free(ev->domain);
+	free(ev);
+}
+
+int evidence_add_expect_ns(struct evidence *ev, const char *name)
+{
+	char **v = realloc(ev->expect_ns, (ev->n_expect_ns + 1) * sizeof(*v));
+	if (!v)
+		return -ENOMEM;
+	ev->expect_ns = v;
+	v[ev->n_expect_ns] = strdup(name);
+	if (!v[ev->n_expect_ns])
+		return -ENOMEM;
+	ev->n_expect_ns++;
+	return 0;
+}
+
+static int str_eq(const char *a, const char *b)
+{
+	return strcmp(a ? a : "", b ? b : "") == 0;
+}
+
+static int same_question(const struct ev_exchange *a,
+			 const struct ev_exchange *b)
+{
+	return a->role == b->role && a->transport == b->transport &&
+	       a->qtype == b->qtype && str_eq(a->zone, b->zone) &&
+	       str_eq(a->server, b->server) && str_eq(a->addr, b->addr) &&
+	       str_eq(a->qname, b->qname);
+}
+
+static char *dup_or_empty(const char *s)
+{
+	return strdup(s ? s : "");
+}
+
+int evidence_add(struct evidence *ev, const struct ev_exchange *x)
+{
+	for (size_t i = 0; i < ev->n_ex; i++)
+		if (same_question(&ev->ex[i], x))
+			return 0;
+	if (ev->n_ex == ev->cap_ex) {
+		size_t cap = ev->cap_ex ? ev->cap_ex * 2 : 64;
+		struct ev_exchange *v = realloc(ev->ex, cap * sizeof(*v));
+		if (!v)
+			return -ENOMEM;
+		ev->ex = v;
+		ev->cap_ex = cap;
+	}
+	struct ev_exchange *y = &ev->ex[ev->n_ex];
+	*y = *x;
+	y->zone = dup_or_empty(x->zone);
+	y->server = dup_or_empty(x->server);
+	y->addr = dup_or_empty(x->addr);
+	y->qname = dup_or_empty(x->qname);
+	y->wire = NULL;
+	if (x->wire && x->wire_len) {
+		y->wire = malloc(x->wire_len);
+		if (y->wire)
+			memcpy(y->wire, x->wire, x->wire_len);
+	}
+	if (!y->zone || !y->server || !y->addr || !y->qname ||
+	    (x->wire_len && !y->wire)) {
+		exchange_clear(y);
+		return -ENOMEM;
+	}
+	ev->n_ex++;
+	return 0;
+}

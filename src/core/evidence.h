@@ -1,0 +1,59 @@
+/* Evidence: every question dnsdoctor asked, of whom, and what came back.
+ *
+ * The probe appends exchanges; checks read them; the JSON form
+ * (evidence_json.c) lets `analyze` re-run the checks offline. Wire bytes are
+ * kept verbatim so re-analysis parses exactly what the server sent. */
+#ifndef DD_CORE_EVIDENCE_H
+#define DD_CORE_EVIDENCE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "core/qstatus.h"
+
+/* Why a query was asked. Stored by name; append only. */
+enum ev_role {
+	EV_WALK = 0, /* the target name, asked of a server of an ancestor zone */
+	EV_RESOLVE,  /* looking up a name server's address, or a walk for it */
+	EV_AUTH,     /* the zone apex (SOA, NS) asked of a server of the zone */
+	EV_ROLE__COUNT
+};
+
+struct ev_exchange {
+	int role;         /* enum ev_role */
+	int transport;    /* enum transport */
+	int status;       /* enum qstatus */
+	uint16_t qtype;
+	uint32_t rtt_ms;
+	char *zone;       /* zone the server was asked as a server of ("." root) */
+	char *server;     /* the server's name, absolute, lower case */
+	char *addr;       /* its address, numeric text (no port) */
+	char *qname;      /* absolute, lower case */
+	uint8_t *wire;    /* the response as received; NULL unless QS_OK */
+	size_t wire_len;
+};
+
+struct evidence {
+	char *domain;        /* absolute, lower case, as diagnosed */
+	int64_t started;     /* unix time the probe began */
+	char **expect_ns;    /* --expect-ns names, absolute, lower case */
+	size_t n_expect_ns;
+	struct ev_exchange *ex;
+	size_t n_ex, cap_ex;
+};
+
+/* Returns a new, empty evidence for DOMAIN, or NULL when out of memory. */
+struct evidence *evidence_new(const char *domain, int64_t started);
+void evidence_free(struct evidence *ev);
+
+/* Copies NAME into the expected name server list. 0 or -ENOMEM. */
+int evidence_add_expect_ns(struct evidence *ev, const char *name);
+
+/* Appends a copy of X (strings and wire are copied). An exchange identical in
+ * role, zone, server, addr, qname, qtype and transport to one already held is
+ * not added again. Returns 0, or -ENOMEM. */
+int evidence_add(struct evidence *ev, const struct ev_exchange *x);
+
+const char *ev_role_name(int role);
+int ev_role_from_name(const char *name);
+
+#endif

@@ -1,0 +1,198 @@
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "core/evidence_json.h"
+
+/* Wire bytes are at most 64 KiB, so a hex string is at most 128 Ki digits. */
+#define MAX_WIRE_HEX (2 * 65535)
+
+static json_t *hex_of(const uint8_t *p, size_t n)
+{
+	static const char digits[] = "0123456789abcdef";
+	char *s = malloc(2 * n + 1);
+	if (!s)
+		return NULL;
+	for (size_t i = 0; i < n; i++) {
+		s[2 * i] = digits[p[i] >> 4];
+		s[2 * i + 1] = digits[p[i] & 15];
+	}
+	s[2 * n] = '\0';
+	json_t *j = json_string(s);
+	free(s);
+	return j;
+}
+
+static int hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* Returns 0 and a malloc'd buffer, or -1 on bad hex. */
+static int unhex(const char *s, size_t len, uint8_t **out, size_t *outlen)
+{
+	if (len % 2 || len > MAX_WIRE_HEX)
+		return -1;
+	uint8_t *p = malloc(len / 2 ? len / 2 : 1);
+	if (!p)
+		return -1;
+	for (size_t i = 0; i < len / 2; i++) {
+		int hi = hexval(s[2 * i]), lo = hexval(s[2 * i + 1]);
+		if (hi < 0 || lo < 0) {
+			free(p);
+			return -1;
+		}
+		p[i] = (uint8_t)(hi << 4 | lo);
+	}
+	*out = p;
+	*outlen = len / 2;
+	return 0;
+}
+
+static json_t *exchange_to_json(const struct ev_exchange *x)
+{
+	json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:i, s:s, s:s, s:i}",
+		"role", ev_role_name(x->role), "zone", x->zone,
+		"server", x->server, "addr", x->addr, "qname", x->qname,
+		"qtype", (json_int_t)x->qtype,
+		"transport", x->transport == TR_TCP ? "tcp" : "udp",
+		"status", qstatus_name(x->status),
+		"rtt_ms", (json_int_t)x->rtt_ms);
+	if (o && x->wire) {
+		json_t *h = hex_of(x->wire, x->wire_len);
+		if (!h || json_object_set_new(o, "wire", h) < 0) {
+			json_decref(o);
+			return NULL;
+		}
+	}
+	return o;
+}
+
+json_t *evidence_to_json(const struct evidence *ev)
+{
+	json_t *ns = json_array(), *xs = json_array();
+	json_t *o = NULL;
+
+	if (!ns || !xs)
+		goto fail;
+	for (size_t i = 0; i < ev->n_expect_ns; i++)
+		if (json_array_append_new(ns, json_string(ev->expect_ns[i])))
+			goto fail;
+	for (size_t i = 0; i < ev->n_ex; i++) {
+		json_t *x = exchange_to_json(&ev->ex[i]);
+		if (!x || json_array_append_new(xs, x))
+			goto fail;
+	}
+	o = json_pack("{s:i, s:s, s:I, s:o, s:o}", "dnsdoctor_evidence",
+		      EVIDENCE_FORMAT, "domain", ev->domain, "started",
+		      (json_int_t)ev->started, "expect_ns", ns, "exchanges", xs);
+	return o;
+fail:
+	json_decref(ns);
+	json_decref(xs);
+	return NULL;
+}
+
+static const char *get_str(const json_t *o, const char *key)
+{
+	return json_string_value(json_object_get(o, key));
+}
+
+static int exchange_from_json(const json_t *o, struct ev_exchange *x,
+			      char *err, size_t errlen, size_t idx)
+{
+	const char *role = get_str(o, "role"), *tr = get_str(o, "transport");
+	const char *st = get_str(o, "status");
+	json_t *qt = json_object_get(o, "qtype"), *rtt = json_object_get(o, "rtt_ms");
+
+	memset(x, 0, sizeof(*x));
+	x->zone = (char *)get_str(o, "zone");
+	x->server = (char *)get_str(o, "server");
+	x->addr = (char *)get_str(o, "addr");
+	x->qname = (char *)get_str(o, "qname");
+	if (!json_is_object(o) || !role || !tr || !st || !json_is_integer(qt) ||
+	    !x->zone || !x->server || !x->addr || !x->qname) {
+		snprintf(err, errlen, "exchange %zu: missing or mistyped field", idx);
+		return -1;
+	}
+	x->role = ev_role_from_name(role);
+	x->status = qstatus_from_name(st);
+	json_int_t q = json_integer_value(qt);
+	json_int_t r = json_is_integer(rtt) ? json_integer_value(rtt) : 0;
+	if (x->role < 0 || x->status < 0 || q < 0 || q > 65535 || r < 0 ||
+	    r > UINT32_MAX || (strcmp(tr, "udp") && strcmp(tr, "tcp"))) {
+		snprintf(err, errlen, "exchange %zu: value out of range", idx);
+		return -1;
+	}
+	x->qtype = (uint16_t)q;
+	x->rtt_ms = (uint32_t)r;
+	x->transport = strcmp(tr, "tcp") == 0 ? TR_TCP : TR_UDP;
+	json_t *w = json_object_get(o, "wire");
+	if (w) {
+		if (!json_is_string(w) ||
+		    unhex(json_string_value(w), json_string_length(w), &x->wire,
+			  &x->wire_len) < 0) {
+			snprintf(err, errlen, "exchange %zu: wire is not hex", idx);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+struct evidence *evidence_from_json(const json_t *j, char *err, size_t errlen)
+{
+	json_t *fmt = json_object_get(j, "dnsdoctor_evidence");
+	const char *domain = get_str(j, "domain");
+	json_t *started = json_object_get(j, "started");
+	json_t *ns = json_object_get(j, "expect_ns");
+	json_t *xs = json_object_get(j, "exchanges");
+
+	if (!json_is_object(j) || !json_is_integer(fmt)) {
+		snprintf(err, errlen, "not a dnsdoctor evidence file");
+		return NULL;
+	}
+	if (json_integer_value(fmt) != EVIDENCE_FORMAT) {
+		snprintf(err, errlen, "evidence format %lld is not supported",
+			 (long long)json_integer_value(fmt));
+		return NULL;
+	}
+	if (!domain || !json_is_integer(started) || !json_is_array(xs) ||
+	    (ns && !json_is_array(ns))) {
+		snprintf(err, errlen, "evidence is missing domain, started or exchanges");
+		return NULL;
+	}
+	struct evidence *ev = evidence_new(domain, json_integer_value(started));
+	if (!ev) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	size_t i;
+	json_t *v;
+	json_array_foreach(ns, i, v) {
+		if (!json_is_string(v) ||
+		    evidence_add_expect_ns(ev, json_string_value(v)) < 0) {
+			snprintf(err, errlen, "expect_ns %zu is not a name", i);
+			goto fail;
+		}
+	}
+	json_array_foreach(xs, i, v) {
+		struct ev_exchange x;
+		if (exchange_from_json(v, &x, err, errlen, i) < 0)
+			goto fail;
+		int rc = evidence_add(ev, &x);
+		free(x.wire);
+		if (rc < 0) {
+			snprintf(err, errlen, "out of memory");
+			goto fail;
+		}
+	}
+	return ev;
+fail:
+	evidence_free(ev);
+	return NULL;
+}

@@ -1,0 +1,68 @@
+/* The finding catalogue: the product's vocabulary.
+ *
+ * A code, once shipped, is never renamed and never renumbered: append new
+ * codes at the end of the enum and give each an entry in finding_defs. */
+#ifndef DD_CORE_FINDING_H
+#define DD_CORE_FINDING_H
+
+#include <stddef.h>
+#include <jansson.h>
+
+enum severity { SEV_INFO = 0, SEV_WARNING = 1, SEV_ERROR = 2 };
+
+enum finding_code {
+	F_DOMAIN_NOT_DELEGATED = 0,
+	F_DELEGATION_NS_MISMATCH,
+	F_EXPECTED_NS_MISMATCH,
+	F_LAME_DELEGATION,
+	F_ZONE_UNREACHABLE,
+	F_NS_UNREACHABLE,
+	F_NS_NO_TCP,
+	F_GLUE_MISSING,
+	F_GLUE_MISMATCH,
+	F_NS_NAME_UNRESOLVABLE,
+	F_NS_IS_CNAME,
+	F_TOO_FEW_NS,
+	F_SOA_SERIAL_MISMATCH,
+	F_NS_RRSET_INCONSISTENT,
+	F__COUNT
+};
+
+struct finding_def {
+	const char *name;      /* the stable code, e.g. "LAME_DELEGATION" */
+	enum severity severity;
+	const char *title;     /* one line, no data */
+};
+
+extern const struct finding_def finding_defs[F__COUNT];
+
+struct finding {
+	enum finding_code code;
+	enum severity severity;
+	char *summary;    /* one line naming the servers and values involved */
+	char *fix;        /* what to do */
+	json_t *evidence; /* owned; an object */
+};
+
+struct findings {
+	struct finding *v;
+	size_t n, cap;
+};
+
+const char *severity_name(enum severity s);
+/* Returns the code named NAME (case-insensitive), or -1. */
+int finding_code_from_name(const char *name);
+
+void findings_init(struct findings *fs);
+void findings_deinit(struct findings *fs);
+/* Adds a finding; takes ownership of EVIDENCE (may be NULL) even on failure.
+ * SUMMARY and FIX are printf formats' results, copied. 0 or -ENOMEM. */
+int findings_add(struct findings *fs, enum finding_code code,
+		 json_t *evidence, const char *fix, const char *fmt, ...)
+	__attribute__((format(printf, 5, 6)));
+/* Worst severity present, or -1 when there are no findings. */
+int findings_worst(const struct findings *fs);
+/* Sorts by severity (worst first), then code, stably. */
+void findings_sort(struct findings *fs);
+
+#endif

@@ -1,0 +1,23 @@
+/* A small sorted set of owned strings: NS name lists, address lists. */
+#ifndef DD_CORE_STRSET_H
+#define DD_CORE_STRSET_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+struct strset {
+	char **v;
+	size_t n, cap;
+};
+
+void strset_init(struct strset *s);
+void strset_deinit(struct strset *s);
+/* Adds a copy of STR unless present. 0 or -ENOMEM. */
+int strset_add(struct strset *s, const char *str);
+int strset_add_all(struct strset *s, const struct strset *from);
+bool strset_has(const struct strset *s, const char *str);
+bool strset_equal(const struct strset *a, const struct strset *b);
+/* Joins with SEP into a new string ("" for an empty set); NULL on ENOMEM. */
+char *strset_join(const struct strset *s, const char *sep);
+
+#endif

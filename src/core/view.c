@@ -1,0 +1,474 @@
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include "core/dname.h"
+#include "core/view.h"
+
+#define CNAME_HOPS 8
+
+/* Calls FN for every exchange of ROLE about QNAME that got a parseable
+ * response. FN returns negative to stop with that error. */
+typedef int (*pkt_fn)(void *ctx, const struct ev_exchange *x, ldns_pkt *pkt);
+
+static int each_pkt(const struct evidence *ev, int role, const char *qname,
+		    pkt_fn fn, void *ctx)
+{
+	for (size_t i = 0; i < ev->n_ex; i++) {
+		const struct ev_exchange *x = &ev->ex[i];
+		if (x->role != role || x->status != QS_OK ||
+		    strcmp(x->qname, qname) != 0)
+			continue;
+		ldns_pkt *pkt = dmsg_parse(x->wire, x->wire_len);
+		if (!pkt)
+			continue;
+		int rc = fn(ctx, x, pkt);
+		ldns_pkt_free(pkt);
+		if (rc < 0)
+			return rc;
+	}
+	return 0;
+}
+
+/* --- the walk: where is the zone cut, and who is the parent --- */
+
+struct walk_scan {
+	const char *domain;
+	char cut[VIEW_NAME_MAX], asker[VIEW_NAME_MAX];
+	int cut_labels;
+};
+
+static int scan_cut(void *ctx, const struct ev_exchange *x, ldns_pkt *pkt)
+{
+	struct walk_scan *w = ctx;
+	char cut[VIEW_NAME_MAX];
+	if (dmsg_classify(pkt, w->domain, x->qtype, cut, sizeof(cut)) != RK_REFERRAL)
+		return 0;
+	/* Only a referral downwards counts; an upward one is a lame answer. */
+	if (dname_labels(cut) <= dname_labels(x->zone) || !dname_in(cut, x->zone))
+		return 0;
+	if (dname_labels(cut) > w->cut_labels) {
+		w->cut_labels = dname_labels(cut);
+		strcpy(w->cut, cut);
+		strcpy(w->asker, x->zone);
+	}
+	return 0;
+}
+
+struct zone_answers {
+	const char *domain, *zone;
+	int nxdomain, exists;
+	struct strset *nx_servers;
+};
+
+static int scan_answers(void *ctx, const struct ev_exchange *x, ldns_pkt *pkt)
+{
+	struct zone_answers *z = ctx;
+	char cut[VIEW_NAME_MAX];
+	if (strcmp(x->zone, z->zone) != 0)
+		return 0;
+	switch (dmsg_classify(pkt, z->domain, x->qtype, cut, sizeof(cut))) {
+	case RK_NXDOMAIN:
+		z->nxdomain++;
+		return strset_add(z->nx_servers, x->server);
+	case RK_ANSWER:
+	case RK_NODATA:
+		z->exists++;
+		return 0;
+	default:
+		return 0;
+	}
+}
+
+struct referral_scan {
+	struct view *v;
+};
+
+static int scan_referral(void *ctx, const struct ev_exchange *x, ldns_pkt *pkt)
+{
+	struct view *v = ctx;
+	char cut[VIEW_NAME_MAX];
+	if (strcmp(x->zone, v->parent) != 0 ||
+	    dmsg_classify(pkt, v->domain, x->qtype, cut, sizeof(cut)) != RK_REFERRAL ||
+	    strcmp(cut, v->zone) != 0)
+		return 0;
+	return dmsg_targets(pkt, LDNS_SECTION_AUTHORITY, v->zone,
+			    LDNS_RR_TYPE_NS, &v->parent_ns);
+}
+
+static int walk_analyse(const struct evidence *ev, struct view *v)
+{
+	struct walk_scan w = { .domain = v->domain, .cut_labels = -1 };
+	int rc = each_pkt(ev, EV_WALK, v->domain, scan_cut, &w);
+	if (rc < 0)
+		return rc;
+	const char *asked = w.cut_labels < 0 ? "." : w.cut;
+	struct zone_answers z = { .domain = v->domain, .zone = asked,
+				  .nx_servers = &v->parent_servers_nx };
+	if (w.cut_labels < 0 || strcmp(w.cut, v->domain) != 0) {
+		rc = each_pkt(ev, EV_WALK, v->domain, scan_answers, &z);
+		if (rc < 0)
+			return rc;
+	}
+	if (w.cut_labels >= 0 && strcmp(w.cut, v->domain) == 0) {
+		strcpy(v->zone, v->domain);
+		strcpy(v->parent, w.asker);
+	} else if (z.nxdomain && !z.exists) {
+		v->pstate = PS_NXDOMAIN;
+		strcpy(v->zone, v->domain);
+		strcpy(v->parent, asked);
+		return 0;
+	} else if (w.cut_labels >= 0) {
+		strcpy(v->zone, w.cut);
+		strcpy(v->parent, w.asker);
+		v->domain_inside_zone = true;
+	} else {
+		v->pstate = PS_UNKNOWN;
+		strcpy(v->zone, v->domain);
+		return 0;
+	}
+	v->pstate = PS_DELEGATED;
+	return each_pkt(ev, EV_WALK, v->domain, scan_referral, v);
+}
+
+/* --- servers --- */
+
+static struct view_server *server_get(struct view *v, const char *name)
+{
+	for (size_t i = 0; i < v->n_srv; i++)
+		if (strcmp(v->srv[i].name, name) == 0)
+			return &v->srv[i];
+	struct view_server *n = realloc(v->srv, (v->n_srv + 1) * sizeof(*n));
+	if (!n)
+		return NULL;
+	v->srv = n;
+	struct view_server *s = &v->srv[v->n_srv];
+	memset(s, 0, sizeof(*s));
+	s->name = strdup(name);
+	if (!s->name)
+		return NULL;
+	strset_init(&s->glue);
+	strset_init(&s->auth_addrs);
+	s->in_bailiwick = dname_in(name, v->zone);
+	v->n_srv++;
+	return s;
+}
+
+static struct view_addr *addr_get(struct view_server *s, const char *addr)
+{
+	for (size_t i = 0; i < s->n_addrs; i++)
+		if (strcmp(s->addrs[i].addr, addr) == 0)
+			return &s->addrs[i];
+	struct view_addr *n = realloc(s->addrs, (s->n_addrs + 1) * sizeof(*n));
+	if (!n)
+		return NULL;
+	s->addrs = n;
+	struct view_addr *a = &s->addrs[s->n_addrs];
+	memset(a, 0, sizeof(*a));
+	a->addr = strdup(addr);
+	if (!a->addr)
+		return NULL;
+	s->n_addrs++;
+	return a;
+}
+
+struct glue_scan {
+	struct view *v;
+	struct view_server *s;
+};
+
+static int scan_glue(void *ctx, const struct ev_exchange *x, ldns_pkt *pkt)
+{
+	struct glue_scan *g = ctx;
+	char cut[VIEW_NAME_MAX];
+	if (strcmp(x->zone, g->v->parent) != 0 ||
+	    dmsg_classify(pkt, g->v->domain, x->qtype, cut, sizeof(cut)) != RK_REFERRAL ||
+	    strcmp(cut, g->v->zone) != 0)
+		return 0;
+	return dmsg_addrs(pkt, LDNS_SECTION_ADDITIONAL, g->s->name, &g->s->glue);
+}
+
+struct resolve_scan {
+	const char *name;
+	struct strset *addrs;
+	struct strset cnames;
+	int answers, nxdomain, nodata;
+};
+
+static int scan_resolve(void *ctx, const struct ev_exchange *x, ldns_pkt *pkt)
+{
+	struct resolve_scan *r = ctx;
+	char cut[VIEW_NAME_MAX];
+	if (x->qtype != LDNS_RR_TYPE_A && x->qtype != LDNS_RR_TYPE_AAAA)
+		return 0;
+	switch (dmsg_classify(pkt, r->name, x->qtype, cut, sizeof(cut))) {
+	case RK_ANSWER:
+		r->answers++;
+		if (dmsg_addrs(pkt, LDNS_SECTION_ANSWER, r->name, r->addrs) < 0)
+			return -ENOMEM;
+		return dmsg_targets(pkt, LDNS_SECTION_ANSWER, r->name,
+				    LDNS_RR_TYPE_CNAME, &r->cnames);
+	case RK_NXDOMAIN:
+		r->nxdomain++;
+		return 0;
+	case RK_NODATA:
+		r->nodata++;
+		return 0;
+	default:
+		return 0;
+	}
+}
+
+/* Resolves NAME from the evidence, following CNAMEs. Returns the state; the
+ * first alias target goes to *CNAME when CNAME is not NULL. */
+static int resolve_from(const struct evidence *ev, const char *name, int hops,
+			struct strset *addrs, char **cname)
+{
+	struct resolve_scan r = { .name = name, .addrs = addrs };
+	strset_init(&r.cnames);
+	int rc = each_pkt(ev, EV_RESOLVE, name, scan_resolve, &r);
+	if (rc < 0)
+		goto out;
+	if (r.cnames.n) {
+		if (cname && !*cname && !(*cname = strdup(r.cnames.v[0]))) {
+			rc = -ENOMEM;
+			goto out;
+		}
+		rc = RES_FAILED;
+		for (size_t i = 0; i < r.cnames.n && hops > 0; i++) {
+			int t = resolve_from(ev, r.cnames.v[i], hops - 1, addrs, NULL);
+			if (t < 0 || t == RES_OK || rc == RES_FAILED)
+				rc = t;
+		}
+		if (rc >= 0 && addrs->n)
+			rc = RES_OK;
+		goto out;
+	}
+	if (addrs->n)
+		rc = RES_OK;
+	else if (r.nxdomain)
+		rc = RES_NXDOMAIN;
+	else if (r.nodata)
+		rc = RES_NODATA;
+	else if (r.answers)
+		rc = RES_FAILED;
+	else
+		rc = RES_NONE;
+out:
+	strset_deinit(&r.cnames);
+	return rc;
+}
+
+static void probe_fill(struct view_probe *p, const struct ev_exchange *x,
+		       const char *zone)
+{
+	p->asked = true;
+	p->status = x->status;
+	p->rtt_ms = x->rtt_ms;
+	ldns_pkt *pkt = x->status == QS_OK ? dmsg_parse(x->wire, x->wire_len) : NULL;
+	if (x->status == QS_OK && !pkt) {
+		p->status = QS_MALFORMED;
+		return;
+	}
+	if (!pkt)
+		return;
+	char cut[VIEW_NAME_MAX];
+	p->rcode = ldns_pkt_get_rcode(pkt);
+	p->aa = ldns_pkt_aa(pkt);
+	p->kind = dmsg_classify(pkt, zone, x->qtype, cut, sizeof(cut));
+	if (p->kind == RK_ANSWER && x->qtype == LDNS_RR_TYPE_SOA)
+		p->has_serial = dmsg_soa_serial(pkt, zone, &p->serial) == 0;
+	if (p->kind == RK_ANSWER && x->qtype == LDNS_RR_TYPE_NS)
+		dmsg_targets(pkt, LDNS_SECTION_ANSWER, zone, LDNS_RR_TYPE_NS, &p->ns);
+	ldns_pkt_free(pkt);
+}
+
+static int server_fill(const struct evidence *ev, struct view *v,
+		       struct view_server *s)
+{
+	struct glue_scan g = { v, s };
+	int rc = each_pkt(ev, EV_WALK, v->domain, scan_glue, &g);
+	if (rc < 0)
+		return rc;
+	rc = resolve_from(ev, s->name, CNAME_HOPS, &s->auth_addrs, &s->cname);
+	if (rc < 0)
+		return rc;
+	s->resolve = rc;
+	for (size_t i = 0; i < s->glue.n; i++) {
+		struct view_addr *a = addr_get(s, s->glue.v[i]);
+		if (!a)
+			return -ENOMEM;
+		a->glue = true;
+	}
+	for (size_t i = 0; i < s->auth_addrs.n; i++) {
+		struct view_addr *a = addr_get(s, s->auth_addrs.v[i]);
+		if (!a)
+			return -ENOMEM;
+		a->resolved = true;
+	}
+	for (size_t i = 0; i < ev->n_ex; i++) {
+		const struct ev_exchange *x = &ev->ex[i];
+		if (x->role != EV_AUTH || strcmp(x->server, s->name) ||
+		    strcmp(x->qname, v->zone))
+			continue;
+		struct view_addr *a = addr_get(s, x->addr);
+		if (!a)
+			return -ENOMEM;
+		if (x->qtype == LDNS_RR_TYPE_SOA && x->transport == TR_UDP)
+			probe_fill(&a->soa_udp, x, v->zone);
+		else if (x->qtype == LDNS_RR_TYPE_SOA)
+			probe_fill(&a->soa_tcp, x, v->zone);
+		else if (x->qtype == LDNS_RR_TYPE_NS && x->transport == TR_UDP)
+			probe_fill(&a->ns_udp, x, v->zone);
+	}
+	return 0;
+}
+
+/* The zone's own NS RRset, as served by in-scope servers, may name servers
+ * the parent does not: add them until nothing new appears. */
+static int add_zone_servers(const struct evidence *ev, struct view *v)
+{
+	for (size_t i = 0; i < v->n_srv; i++) {
+		struct view_server *s = &v->srv[i];
+		if (!view_server_in_scope(s))
+			continue;
+		for (size_t j = 0; j < s->n_addrs; j++) {
+			const struct view_probe *p = &s->addrs[j].ns_udp;
+			for (size_t k = 0; k < p->ns.n; k++) {
+				struct view_server *t = server_get(v, p->ns.v[k]);
+				if (!t)
+					return -ENOMEM;
+				s = &v->srv[i]; /* server_get may move the array */
+				p = &s->addrs[j].ns_udp;
+				if (t->in_zone)
+					continue;
+				bool fresh = !t->in_parent && !t->expected;
+				t->in_zone = true;
+				if (fresh) {
+					int rc = server_fill(ev, v, t);
+					if (rc < 0)
+						return rc;
+				}
+			}
+		}
+	}
+	return 0;
+}
+
+int view_build(const struct evidence *ev, struct view *v)
+{
+	int rc;
+	memset(v, 0, sizeof(*v));
+	strset_init(&v->parent_ns);
+	strset_init(&v->parent_servers_nx);
+	strset_init(&v->expect_ns);
+	snprintf(v->domain, sizeof(v->domain), "%s", ev->domain);
+	v->n_exchanges = ev->n_ex;
+	for (size_t i = 0; i < ev->n_expect_ns; i++)
+		if ((rc = strset_add(&v->expect_ns, ev->expect_ns[i])) < 0)
+			goto fail;
+	if ((rc = walk_analyse(ev, v)) < 0)
+		goto fail;
+	if (v->pstate != PS_DELEGATED)
+		return 0;
+	for (size_t i = 0; i < v->parent_ns.n; i++) {
+		struct view_server *s = server_get(v, v->parent_ns.v[i]);
+		if (!s) {
+			rc = -ENOMEM;
+			goto fail;
+		}
+		s->in_parent = true;
+	}
+	for (size_t i = 0; i < v->expect_ns.n; i++) {
+		struct view_server *s = server_get(v, v->expect_ns.v[i]);
+		if (!s) {
+			rc = -ENOMEM;
+			goto fail;
+		}
+		s->expected = true;
+	}
+	for (size_t i = 0; i < v->n_srv; i++)
+		if ((rc = server_fill(ev, v, &v->srv[i])) < 0)
+			goto fail;
+	if ((rc = add_zone_servers(ev, v)) < 0)
+		goto fail;
+	return 0;
+fail:
+	view_deinit(v);
+	return rc;
+}
+
+static void probe_clear(struct view_probe *p)
+{
+	strset_deinit(&p->ns);
+}
+
+void view_deinit(struct view *v)
+{
+	for (size_t i = 0; i < v->n_srv; i++) {
+		struct view_server *s = &v->srv[i];
+		for (size_t j = 0; j < s->n_addrs; j++) {
+			free(s->addrs[j].addr);
+			probe_clear(&s->addrs[j].soa_udp);
+			probe_clear(&s->addrs[j].soa_tcp);
+			probe_clear(&s->addrs[j].ns_udp);
+		}
+		free(s->addrs);
+		free(s->name);
+		free(s->cname);
+		strset_deinit(&s->glue);
+		strset_deinit(&s->auth_addrs);
+	}
+	free(v->srv);
+	strset_deinit(&v->parent_ns);
+	strset_deinit(&v->parent_servers_nx);
+	strset_deinit(&v->expect_ns);
+	memset(v, 0, sizeof(*v));
+}
+
+const struct view_server *view_server_find(const struct view *v,
+					   const char *name)
+{
+	for (size_t i = 0; i < v->n_srv; i++)
+		if (strcmp(v->srv[i].name, name) == 0)
+			return &v->srv[i];
+	return NULL;
+}
+
+const struct view_probe *view_addr_answer(const struct view_addr *a)
+{
+	if (a->soa_udp.asked && a->soa_udp.status == QS_OK)
+		return &a->soa_udp;
+	if (a->soa_tcp.asked && a->soa_tcp.status == QS_OK)
+		return &a->soa_tcp;
+	return NULL;
+}
+
+bool view_addr_authoritative(const struct view_addr *a)
+{
+	const struct view_probe *p = view_addr_answer(a);
+	return p && p->kind == RK_ANSWER && p->has_serial;
+}
+
+const char *view_probe_describe(const struct view_probe *p)
+{
+	if (!p->asked)
+		return "not asked";
+	if (p->status != QS_OK)
+		return qstatus_name(p->status);
+	switch (p->kind) {
+	case RK_ANSWER:
+		return "authoritative";
+	case RK_REFERRAL:
+		return "a referral";
+	case RK_NOTAUTH:
+		return "no AA bit";
+	case RK_NODATA:
+		return "no SOA (NODATA)";
+	case RK_NXDOMAIN:
+		return "NXDOMAIN";
+	default:
+		return ldns_lookup_by_id(ldns_rcodes, p->rcode)
+			       ? ldns_lookup_by_id(ldns_rcodes, p->rcode)->name
+			       : "an error rcode";
+	}
+}

@@ -1,0 +1,101 @@
+/* DNS wire format: a bounded cursor over untrusted bytes, query building and
+ * response matching.
+ *
+ * The cursor follows Knot's contrib/wire_ctx.h: the first read past the end
+ * sets a sticky error, after which every read returns 0 and the position no
+ * longer moves, so a parser reads a whole record and checks the error once. */
+#ifndef DD_CORE_WIRE_H
+#define DD_CORE_WIRE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define WIRE_HDR_LEN 12
+#define WIRE_NAME_MAX 255   /* octets of an uncompressed name (RFC 1035) */
+#define WIRE_LABEL_MAX 63
+#define WIRE_EDNS_UDP 1232  /* our advertised UDP payload (DNS flag day 2020) */
+#define WIRE_PTR_HOPS 127   /* compression pointers followed per name */
+
+/* Header flag bits in the second 16-bit word. */
+#define WIRE_QR 0x8000
+#define WIRE_AA 0x0400
+#define WIRE_TC 0x0200
+#define WIRE_RD 0x0100
+#define WIRE_RA 0x0080
+#define WIRE_AD 0x0020
+#define WIRE_CD 0x0010
+
+struct wire_ctx {
+	const uint8_t *base;
+	size_t len;
+	size_t pos;
+	int error; /* 0, or -EFAULT once a read went past the end */
+};
+
+/* Starts a cursor over BUF[0..LEN). BUF may be NULL when LEN is 0. */
+void wire_ctx_init(struct wire_ctx *c, const uint8_t *buf, size_t len);
+uint8_t wire_read_u8(struct wire_ctx *c);
+uint16_t wire_read_u16(struct wire_ctx *c);
+uint32_t wire_read_u32(struct wire_ctx *c);
+/* Copies N bytes into OUT; on overrun OUT is zeroed and the error set. */
+void wire_read_bytes(struct wire_ctx *c, uint8_t *out, size_t n);
+void wire_skip(struct wire_ctx *c, size_t n);
+/* Moves to absolute offset OFF (OFF == len is allowed: the end). */
+void wire_seek(struct wire_ctx *c, size_t off);
+size_t wire_available(const struct wire_ctx *c);
+
+/* Reads a possibly compressed name at the cursor into OUT (uncompressed wire
+ * form, ASCII lower-cased) and moves past it. Pointers must point strictly
+ * backwards and at most WIRE_PTR_HOPS are followed. Returns the name's length
+ * (1 for the root), -EFAULT when the bytes end first (the cursor's error is
+ * set), or -EINVAL for a loop, a forward pointer, a reserved label type or a
+ * name over 255 octets. */
+int wire_read_name(struct wire_ctx *c, uint8_t out[WIRE_NAME_MAX]);
+
+/* Converts presentation text NAME ("www.example.com.", "." for the root; a
+ * missing final dot is taken as absolute) into wire form in OUT. Handles the
+ * "\DDD" and "\X" escapes. Returns the length, or -EINVAL for an empty label,
+ * a label over 63 octets, a name over 255 octets or a bad escape. */
+int wire_name_from_text(uint8_t out[WIRE_NAME_MAX], const char *name);
+
+/* Lower-cases the ASCII letters of wire name NAME of LEN octets in place. */
+void wire_name_lower(uint8_t *name, size_t len);
+
+/* Query flags for wire_build_query. They have the values of ENG_F_* in
+ * engine/engine.h (engine.c checks this at compile time) so the engine passes
+ * its flags through, while the core does not include the engine. */
+#define WIRE_QF_RD 0x01
+#define WIRE_QF_EDNS 0x02
+#define WIRE_QF_DO 0x04
+#define WIRE_QF_CD 0x08
+
+/* Builds a query for (QNAME, QTYPE, QCLASS) with ID into BUF. ENG_FLAGS are
+ * WIRE_QF_* (= ENG_F_*; other bits are ignored): RD and CD set header bits; EDNS adds an OPT
+ * record advertising WIRE_EDNS_UDP bytes; DO sets the DO bit (and implies
+ * EDNS). Returns the length, -EINVAL for a bad name or -ENOSPC when CAP is
+ * too small. */
+int wire_build_query(uint8_t *buf, size_t cap, uint16_t id, const char *qname,
+		     uint16_t qtype, uint16_t qclass, unsigned eng_flags);
+
+enum wire_match {
+	WM_MATCH = 0,
+	WM_SHORT,        /* shorter than its header or question claims */
+	WM_NOT_RESPONSE, /* QR clear */
+	WM_BAD_ID,
+	WM_BAD_QUESTION, /* QDCOUNT != 1, another name/type/class, bad name */
+};
+
+/* Says whether RESP answers the query (ID, QNAME, QTYPE, QCLASS). Names are
+ * compared case-insensitively (resolvers may use 0x20 randomisation).
+ * Returns an enum wire_match; WM_BAD_QUESTION when QNAME itself is invalid. */
+int wire_match_response(const uint8_t *resp, size_t len, uint16_t id,
+			const char *qname, uint16_t qtype, uint16_t qclass);
+
+/* Header accessors. Each returns 0 (false) when LEN < WIRE_HDR_LEN. */
+uint16_t wire_id(const uint8_t *msg, size_t len);
+uint16_t wire_flags(const uint8_t *msg, size_t len);
+bool wire_tc(const uint8_t *msg, size_t len);
+int wire_rcode(const uint8_t *msg, size_t len); /* header RCODE, 4 bits */
+
+#endif

@@ -1,0 +1,78 @@
+/* What every engine implementation shares: configuration, freeing, draining
+ * and address text. */
+#include <errno.h>
+#include <string.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include "core/wire.h"
+#include "engine/engine.h"
+
+/* wire_build_query takes the engine's flags as they are. */
+_Static_assert(ENG_F_RD == WIRE_QF_RD && ENG_F_EDNS == WIRE_QF_EDNS &&
+	       ENG_F_DO == WIRE_QF_DO && ENG_F_CD == WIRE_QF_CD,
+	       "ENG_F_* and WIRE_QF_* must agree");
+
+void eng_config_default(struct eng_config *cfg)
+{
+	cfg->attempt_ms = 800;
+	cfg->udp_attempts = 3;
+	cfg->tcp_ms = 3000;
+	cfg->per_server_cap = 8;
+	cfg->family = 0;
+}
+
+void engine_free(struct engine *eng)
+{
+	if (!eng)
+		return;
+	eng->ops->free(eng->impl);
+}
+
+void eng_drain(struct engine *e)
+{
+	while (e->ops->pending(e->impl) > 0)
+		e->ops->run_once(e->impl);
+}
+
+int eng_addr_parse(struct eng_request *req, const char *addr, uint16_t port)
+{
+	struct sockaddr_in *s4;
+	struct sockaddr_in6 *s6;
+
+	if (!req || !addr)
+		return -EINVAL;
+	s4 = (struct sockaddr_in *)&req->addr;
+	s6 = (struct sockaddr_in6 *)&req->addr;
+	memset(&req->addr, 0, sizeof(req->addr));
+	if (inet_pton(AF_INET, addr, &s4->sin_addr) == 1) {
+		s4->sin_family = AF_INET;
+		s4->sin_port = htons(port);
+		req->addrlen = sizeof(*s4);
+		return 0;
+	}
+	if (inet_pton(AF_INET6, addr, &s6->sin6_addr) == 1) {
+		s6->sin6_family = AF_INET6;
+		s6->sin6_port = htons(port);
+		req->addrlen = sizeof(*s6);
+		return 0;
+	}
+	req->addrlen = 0;
+	return -EINVAL;
+}
+
+int eng_addr_text(const struct sockaddr_storage *sa, char *buf, size_t len)
+{
+	const void *a;
+
+	if (!sa || !buf || len == 0 || len > (socklen_t)-1 >> 1)
+		return -EINVAL;
+	if (sa->ss_family == AF_INET)
+		a = &((const struct sockaddr_in *)sa)->sin_addr;
+	else if (sa->ss_family == AF_INET6)
+		a = &((const struct sockaddr_in6 *)sa)->sin6_addr;
+	else
+		return -EINVAL;
+	if (!inet_ntop(sa->ss_family, a, buf, (socklen_t)len))
+		return -EINVAL;
+	return 0;
+}

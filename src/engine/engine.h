@@ -1,0 +1,103 @@
+/* The engine: the only code that touches sockets.
+ *
+ * Callers submit (server address, name, type, flags) and get a callback with
+ * the response bytes or a typed failure (enum qstatus). Two implementations sit
+ * behind one table of function pointers: engine_uv.c talks to the network
+ * through libuv, engine_replay.c answers from recorded evidence so that whole
+ * runs can be repeated offline. */
+#ifndef DD_ENGINE_ENGINE_H
+#define DD_ENGINE_ENGINE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/socket.h>
+#include "core/qstatus.h"
+
+struct evidence;
+
+#define ENG_F_RD 0x01    /* recursion desired */
+#define ENG_F_EDNS 0x02  /* add an OPT record (RFC 6891) */
+#define ENG_F_DO 0x04    /* DNSSEC OK; implies ENG_F_EDNS */
+#define ENG_F_CD 0x08    /* checking disabled */
+#define ENG_F_TCP 0x10   /* ask over TCP from the start */
+#define ENG_F_NOTCP 0x20 /* on TC=1, report the truncated UDP answer */
+
+struct eng_request {
+	struct sockaddr_storage addr; /* server address, port set (53) */
+	socklen_t addrlen;
+	const char *qname;            /* presentation form, absolute */
+	uint16_t qtype;
+	uint16_t qclass;              /* 0 means IN */
+	unsigned flags;               /* ENG_F_* */
+};
+
+struct eng_response {
+	int status;          /* enum qstatus */
+	int transport;       /* enum transport that produced this result */
+	const uint8_t *wire; /* valid only during the callback; NULL unless QS_OK */
+	size_t len;
+	uint32_t rtt_ms;     /* from the first send to the result */
+	int attempts;        /* datagrams or connections used */
+	int sys_errno;       /* for QS_NETERR/QS_UNREACHABLE, the errno seen */
+};
+
+/* Called exactly once per submit, never from inside submit itself. */
+typedef void (*eng_cb)(void *arg, const struct eng_request *req,
+		       const struct eng_response *resp);
+
+struct eng_ops {
+	/* Queues a query. Returns 0, -EINVAL for a bad request, -ENOMEM. */
+	int (*submit)(void *impl, const struct eng_request *req, eng_cb cb,
+		      void *arg);
+	/* Waits for and delivers at least one result if any query is in
+	 * flight. Returns the number still in flight. */
+	size_t (*run_once)(void *impl);
+	size_t (*pending)(const void *impl);
+	/* Monotonic milliseconds. */
+	uint64_t (*now_ms)(void *impl);
+	/* Queries sent to the network (datagrams and connections) so far. */
+	uint64_t (*sent)(const void *impl);
+	void (*free)(void *impl);
+};
+
+struct engine {
+	const struct eng_ops *ops;
+	void *impl;
+};
+
+struct eng_config {
+	uint32_t attempt_ms;   /* UDP wait per attempt (default 800) */
+	int udp_attempts;      /* UDP datagrams per query (default 3) */
+	uint32_t tcp_ms;       /* whole TCP exchange budget (default 3000) */
+	int per_server_cap;    /* queries in flight per address (default 8) */
+	int family;            /* 0 any, 4 IPv4 only, 6 IPv6 only */
+};
+
+void eng_config_default(struct eng_config *cfg);
+
+/* A libuv engine. Returns 0 and sets *out, or a negative errno. */
+int engine_uv_new(struct engine **out, const struct eng_config *cfg);
+
+/* An engine that answers from EV's exchanges: a query matching an exchange's
+ * (addr, qname, qtype, transport) gets its recorded status and bytes; any
+ * other query gets QS_TIMEOUT. EV must outlive the engine. */
+int engine_replay_new(struct engine **out, const struct evidence *ev);
+
+/* Accepts NULL. Results still pending are dropped without callbacks. */
+void engine_free(struct engine *eng);
+
+static inline int eng_submit(struct engine *e, const struct eng_request *r,
+			     eng_cb cb, void *arg)
+{
+	return e->ops->submit(e->impl, r, cb, arg);
+}
+
+/* Runs until no query is in flight. */
+void eng_drain(struct engine *e);
+
+/* Fills REQ's address from numeric text ADDR and PORT. 0 or -EINVAL. */
+int eng_addr_parse(struct eng_request *req, const char *addr, uint16_t port);
+/* Writes the numeric address of SA (no port) into BUF. 0 or -EINVAL. */
+int eng_addr_text(const struct sockaddr_storage *sa, char *buf, size_t len);
+
+#endif

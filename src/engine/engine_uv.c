@@ -1,0 +1,676 @@
+/* The libuv engine: UDP with retries, TCP on truncation or on request.
+ *
+ * Each network query (one in-flight entry, however many waiters it has) owns
+ * a struct uvq with its handles embedded: a timer, a UDP socket connected to
+ * the server (so the kernel drops datagrams from any other address, and an
+ * ICMP port unreachable comes back as ECONNREFUSED), and a TCP socket when
+ * needed. A uvq is freed only in the close callback of its last handle. */
+#include <errno.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include <netinet/in.h>
+#include <sys/random.h>
+#include <uv.h>
+#include "core/wire.h"
+#include "engine/clock.h"
+#include "engine/engine.h"
+#include "engine/inflight.h"
+
+#define UVE_MAX_QUERIES 65536 /* distinct queries accepted at once */
+#define QBUF_MAX 512          /* a query is at most 12 + 255 + 4 + 11 */
+#define TCP_BUF_MAX (65535 + 2)
+#define UDP_BUF_MAX 65536
+#define MAX_IDS 16            /* query IDs remembered, one per UDP attempt */
+#define ID_POOL 64
+#define CLASS_IN 1
+
+struct uve;
+
+struct uvq {
+	struct uve *eng;
+	struct ifl_entry *ent;          /* NULL once the result is delivered */
+	struct uvq *prev, *next;        /* the engine's list of all uvqs */
+	uv_timer_t timer;               /* attempt, TCP budget, or deferral */
+	uv_udp_t udp;
+	uv_tcp_t tcp;
+	uv_connect_t conn;
+	uv_write_t wreq;
+	int nopen;                      /* handles not yet through close_cb */
+	bool udp_on, tcp_on;            /* initialised and not closing */
+	bool done;
+	int transport;
+	int attempts;
+	bool garbage;                   /* the server sent a non-match */
+	uint64_t t0_ns;                 /* first send; 0 before it */
+	struct sockaddr_storage addr;
+	uint16_t ids[MAX_IDS];          /* UDP IDs sent, or the TCP ID */
+	int n_ids;
+	uint8_t out[2 + QBUF_MAX];
+	uint8_t *rbuf;                  /* TCP answer, TCP_BUF_MAX, lazily */
+	size_t rlen;
+	int fail_status, fail_errno;    /* for the deferred failure */
+};
+
+struct uve {
+	struct engine pub;
+	uv_loop_t loop;
+	struct eng_config cfg;
+	struct inflight *ifl;
+	struct uvq *all;
+	size_t pending;                 /* submissions not yet answered */
+	uint64_t sent;
+	uint16_t idpool[ID_POOL];
+	size_t idleft;
+	uint8_t udpbuf[UDP_BUF_MAX];    /* shared: a read completes at once */
+};
+
+static void q_start(struct uvq *q);
+
+/* ---- small helpers ---- */
+
+static int next_id(struct uve *e, uint16_t *id)
+{
+	if (e->idleft == 0) {
+		ssize_t n = getrandom(e->idpool, sizeof(e->idpool), 0);
+
+		if (n != (ssize_t)sizeof(e->idpool))
+			return n < 0 ? -errno : -EIO;
+		e->idleft = ID_POOL;
+	}
+	*id = e->idpool[--e->idleft];
+	return 0;
+}
+
+/* A libuv error (a negative errno on Unix) as a query status. */
+static int status_for(int uverr)
+{
+	if (uverr == UV_ECONNREFUSED || uverr == UV_EHOSTUNREACH)
+		return QS_UNREACHABLE;
+	return QS_NETERR;
+}
+
+static bool same_addr(const struct sockaddr *a, const struct sockaddr_storage *b)
+{
+	if (a->sa_family != b->ss_family)
+		return false;
+	if (a->sa_family == AF_INET) {
+		const struct sockaddr_in *x = (const struct sockaddr_in *)a;
+		const struct sockaddr_in *y = (const struct sockaddr_in *)b;
+
+		return x->sin_port == y->sin_port &&
+		       x->sin_addr.s_addr == y->sin_addr.s_addr;
+	}
+	if (a->sa_family == AF_INET6) {
+		const struct sockaddr_in6 *x = (const struct sockaddr_in6 *)a;
+		const struct sockaddr_in6 *y = (const struct sockaddr_in6 *)b;
+
+		return x->sin6_port == y->sin6_port &&
+		       memcmp(&x->sin6_addr, &y->sin6_addr, 16) == 0;
+	}
+	return false;
+}
+
+static const char *q_name(const struct uvq *q)
+{
+	return q->ent->w[0].qname;
+}
+
+static int q_build(struct uvq *q, uint8_t *buf, size_t cap, uint16_t id)
+{
+	const struct ifl_key *k = &q->ent->key;
+
+	return wire_build_query(buf, cap, id, q_name(q), k->qtype, k->qclass,
+				k->flags);
+}
+
+static int q_match(const struct uvq *q, const uint8_t *msg, size_t len,
+		   uint16_t id)
+{
+	const struct ifl_key *k = &q->ent->key;
+
+	return wire_match_response(msg, len, id, q_name(q), k->qtype,
+				   k->qclass);
+}
+
+/* ---- life cycle ---- */
+
+static void q_unlink_free(struct uvq *q)
+{
+	struct uve *e = q->eng;
+
+	if (q->prev)
+		q->prev->next = q->next;
+	else
+		e->all = q->next;
+	if (q->next)
+		q->next->prev = q->prev;
+	free(q->rbuf);
+	free(q);
+}
+
+static void on_close(uv_handle_t *h)
+{
+	struct uvq *q = h->data;
+
+	if (--q->nopen == 0)
+		q_unlink_free(q);
+}
+
+static void close_udp(struct uvq *q)
+{
+	if (q->udp_on) {
+		q->udp_on = false;
+		uv_close((uv_handle_t *)&q->udp, on_close);
+	}
+}
+
+/* Closes every handle; the last close callback frees Q. */
+static void q_close(struct uvq *q)
+{
+	q->done = true;
+	close_udp(q);
+	if (q->tcp_on) {
+		q->tcp_on = false;
+		uv_close((uv_handle_t *)&q->tcp, on_close);
+	}
+	if (!uv_is_closing((uv_handle_t *)&q->timer))
+		uv_close((uv_handle_t *)&q->timer, on_close);
+}
+
+static struct uvq *q_new(struct uve *e, struct ifl_entry *ent,
+			 const struct eng_request *req)
+{
+	struct uvq *q = calloc(1, sizeof(*q));
+
+	if (!q)
+		return NULL;
+	q->eng = e;
+	q->ent = ent;
+	memcpy(&q->addr, &req->addr, sizeof(q->addr));
+	uv_timer_init(&e->loop, &q->timer);
+	q->timer.data = q;
+	q->nopen = 1;
+	q->next = e->all;
+	if (e->all)
+		e->all->prev = q;
+	e->all = q;
+	return q;
+}
+
+/* Delivers the result to every waiter. The entry leaves the table first, so
+ * a callback that submits the same query starts a fresh one, and the next
+ * queued query for this server starts before the callbacks run (FIFO). */
+static void q_finish(struct uvq *q, int status, const uint8_t *wire,
+		     size_t len, int sys_errno)
+{
+	struct uve *e = q->eng;
+	struct ifl_entry *ent = q->ent, *next;
+	struct eng_response r = {
+		.status = status,
+		.transport = q->transport,
+		.attempts = q->attempts,
+		.sys_errno = sys_errno,
+	};
+
+	if (q->done || !ent)
+		return;
+	if (q->t0_ns)
+		r.rtt_ms = clk_ms_u32(clk_ns_to_ms(clk_elapsed(q->t0_ns,
+							       uv_hrtime())));
+	if (status == QS_OK || status == QS_TCP_TRUNCATED) {
+		r.wire = wire;
+		r.len = len;
+	}
+	q_close(q);
+	q->ent = NULL;
+	next = inflight_detach(e->ifl, ent);
+	if (next)
+		q_start(next->user);
+	for (size_t i = 0; i < ent->n_w; i++) {
+		struct ifl_waiter *w = &ent->w[i];
+
+		e->pending--;
+		w->cb(w->arg, &w->req, &r);
+	}
+	ifl_entry_free(ent);
+}
+
+static void on_deferred(uv_timer_t *t)
+{
+	struct uvq *q = t->data;
+
+	q_finish(q, q->fail_status, NULL, 0, q->fail_errno);
+}
+
+/* Fails Q from the next loop iteration: the caller may be inside submit,
+ * where callbacks must not run. */
+static void q_fail_later(struct uvq *q, int status, int uverr)
+{
+	q->fail_status = status;
+	q->fail_errno = uverr < 0 ? -uverr : uverr;
+	uv_timer_stop(&q->timer);
+	uv_timer_start(&q->timer, on_deferred, 0, 0);
+}
+
+/* ---- UDP ---- */
+
+static void udp_alloc(uv_handle_t *h, size_t hint, uv_buf_t *buf)
+{
+	struct uvq *q = h->data;
+
+	buf->base = (char *)q->eng->udpbuf;
+	buf->len = sizeof(q->eng->udpbuf);
+}
+
+static void udp_timeout(uv_timer_t *t);
+
+static int udp_send(struct uvq *q)
+{
+	struct uve *e = q->eng;
+	uint16_t id;
+	uv_buf_t buf;
+	int n, ret;
+
+	ret = next_id(e, &id);
+	if (ret < 0)
+		return ret;
+	n = q_build(q, q->out, QBUF_MAX, id);
+	if (n < 0)
+		return n;
+	if (q->n_ids < MAX_IDS)
+		q->ids[q->n_ids++] = id;
+	buf = uv_buf_init((char *)q->out, (unsigned)n);
+	if (!q->t0_ns)
+		q->t0_ns = uv_hrtime();
+	q->attempts++;
+	e->sent++;
+	ret = uv_udp_try_send(&q->udp, &buf, 1, NULL);
+	/* A full socket buffer loses the datagram as the network might. */
+	if (ret < 0 && ret != UV_EAGAIN && ret != UV_ENOBUFS)
+		return ret;
+	uv_timer_start(&q->timer, udp_timeout, e->cfg.attempt_ms, 0);
+	return 0;
+}
+
+static void udp_timeout(uv_timer_t *t)
+{
+	struct uvq *q = t->data;
+	int ret;
+
+	if (q->attempts < q->eng->cfg.udp_attempts) {
+		ret = udp_send(q);
+		if (ret < 0)
+			q_finish(q, status_for(ret), NULL, 0, -ret);
+		return;
+	}
+	q_finish(q, q->garbage ? QS_MALFORMED : QS_TIMEOUT, NULL, 0, 0);
+}
+
+/* Any of the IDs we sent may be answered: a late answer to an earlier
+ * attempt is still the server's answer to our question. */
+static int udp_match(const struct uvq *q, const uint8_t *msg, size_t len)
+{
+	int m = WM_BAD_ID;
+
+	for (int i = 0; i < q->n_ids && m == WM_BAD_ID; i++)
+		m = q_match(q, msg, len, q->ids[i]);
+	return m;
+}
+
+static void tcp_start(struct uvq *q);
+
+static void udp_recv(uv_udp_t *h, ssize_t nread, const uv_buf_t *buf,
+		     const struct sockaddr *from, unsigned flags)
+{
+	struct uvq *q = h->data;
+	const uint8_t *msg = (const uint8_t *)buf->base;
+
+	if (q->done)
+		return;
+	if (nread < 0) {
+		q_finish(q, status_for((int)nread), NULL, 0, (int)-nread);
+		return;
+	}
+	/* The socket is connected; checking the sender again costs nothing. */
+	if (!from || !same_addr(from, &q->addr))
+		return;
+	if ((flags & UV_UDP_PARTIAL) ||
+	    udp_match(q, msg, (size_t)nread) != WM_MATCH) {
+		q->garbage = true;
+		return;
+	}
+	if (wire_tc(msg, (size_t)nread) && !(q->ent->key.flags & ENG_F_NOTCP)) {
+		close_udp(q);
+		tcp_start(q);
+		return;
+	}
+	q_finish(q, QS_OK, msg, (size_t)nread, 0);
+}
+
+static int udp_start(struct uvq *q)
+{
+	struct uve *e = q->eng;
+	int ret;
+
+	q->transport = TR_UDP;
+	ret = uv_udp_init_ex(&e->loop, &q->udp, q->addr.ss_family);
+	if (ret < 0)
+		return ret;
+	q->udp.data = q;
+	q->nopen++;
+	q->udp_on = true;
+	/* Unbound, so connect binds a kernel-chosen random port. */
+	ret = uv_udp_connect(&q->udp, (const struct sockaddr *)&q->addr);
+	if (ret < 0)
+		return ret;
+	ret = uv_udp_recv_start(&q->udp, udp_alloc, udp_recv);
+	if (ret < 0)
+		return ret;
+	return udp_send(q);
+}
+
+/* ---- TCP ---- */
+
+static void tcp_timeout(uv_timer_t *t)
+{
+	struct uvq *q = t->data;
+
+	q_finish(q, q->rlen ? QS_MALFORMED : QS_TIMEOUT, NULL, 0, 0);
+}
+
+static void tcp_alloc(uv_handle_t *h, size_t hint, uv_buf_t *buf)
+{
+	struct uvq *q = h->data;
+
+	if (!q->rbuf)
+		q->rbuf = malloc(TCP_BUF_MAX);
+	/* A zero-length buffer makes libuv report UV_ENOBUFS. */
+	buf->base = (char *)(q->rbuf ? q->rbuf + q->rlen : NULL);
+	buf->len = q->rbuf ? TCP_BUF_MAX - q->rlen : 0;
+}
+
+static void tcp_answer(struct uvq *q, const uint8_t *msg, size_t len)
+{
+	if (q_match(q, msg, len, q->ids[0]) != WM_MATCH)
+		q_finish(q, QS_MALFORMED, NULL, 0, 0);
+	else if (wire_tc(msg, len))
+		q_finish(q, QS_TCP_TRUNCATED, msg, len, 0);
+	else
+		q_finish(q, QS_OK, msg, len, 0);
+}
+
+static void tcp_read(uv_stream_t *s, ssize_t nread, const uv_buf_t *buf)
+{
+	struct uvq *q = s->data;
+	size_t mlen;
+
+	if (q->done)
+		return;
+	if (nread == UV_EOF) {
+		/* Closed before a whole answer: garbage if anything came. */
+		if (q->rlen)
+			q_finish(q, QS_MALFORMED, NULL, 0, 0);
+		else
+			q_finish(q, QS_NETERR, NULL, 0, ECONNRESET);
+		return;
+	}
+	if (nread < 0) {
+		q_finish(q, status_for((int)nread), NULL, 0, (int)-nread);
+		return;
+	}
+	q->rlen += (size_t)nread;
+	if (q->rlen < 2)
+		return;
+	mlen = (size_t)q->rbuf[0] << 8 | q->rbuf[1];
+	/* The buffer holds 2 + 65535, so a whole message always fits. */
+	if (q->rlen >= 2 + mlen)
+		tcp_answer(q, q->rbuf + 2, mlen);
+}
+
+static void tcp_written(uv_write_t *req, int status)
+{
+	struct uvq *q = req->data;
+
+	if (q->done || status == UV_ECANCELED)
+		return;
+	if (status < 0)
+		q_finish(q, status_for(status), NULL, 0, -status);
+}
+
+static int tcp_send_query(struct uvq *q)
+{
+	uv_buf_t buf;
+	uint16_t id;
+	int n, ret;
+
+	ret = next_id(q->eng, &id);
+	if (ret < 0)
+		return ret;
+	n = q_build(q, q->out + 2, QBUF_MAX, id);
+	if (n < 0)
+		return n;
+	q->ids[0] = id;
+	q->n_ids = 1;
+	q->out[0] = (uint8_t)(n >> 8);
+	q->out[1] = (uint8_t)n;
+	buf = uv_buf_init((char *)q->out, (unsigned)n + 2);
+	q->wreq.data = q;
+	ret = uv_write(&q->wreq, (uv_stream_t *)&q->tcp, &buf, 1, tcp_written);
+	if (ret < 0)
+		return ret;
+	return uv_read_start((uv_stream_t *)&q->tcp, tcp_alloc, tcp_read);
+}
+
+static void tcp_connected(uv_connect_t *req, int status)
+{
+	struct uvq *q = req->data;
+	int ret;
+
+	if (q->done || status == UV_ECANCELED)
+		return;
+	if (status < 0) {
+		q_finish(q, status_for(status), NULL, 0, -status);
+		return;
+	}
+	ret = tcp_send_query(q);
+	if (ret < 0)
+		q_finish(q, status_for(ret), NULL, 0, -ret);
+}
+
+static int tcp_connect(struct uvq *q)
+{
+	struct uve *e = q->eng;
+	int ret;
+
+	ret = uv_tcp_init_ex(&e->loop, &q->tcp, q->addr.ss_family);
+	if (ret < 0)
+		return ret;
+	q->tcp.data = q;
+	q->nopen++;
+	q->tcp_on = true;
+	q->conn.data = q;
+	ret = uv_tcp_connect(&q->conn, &q->tcp,
+			     (const struct sockaddr *)&q->addr, tcp_connected);
+	if (ret < 0)
+		return ret;
+	if (!q->t0_ns)
+		q->t0_ns = uv_hrtime();
+	q->attempts++;
+	e->sent++;
+	uv_timer_stop(&q->timer);
+	uv_timer_start(&q->timer, tcp_timeout, e->cfg.tcp_ms, 0);
+	return 0;
+}
+
+static void tcp_start(struct uvq *q)
+{
+	int ret;
+
+	q->transport = TR_TCP;
+	ret = tcp_connect(q);
+	if (ret < 0)
+		q_fail_later(q, status_for(ret), ret);
+}
+
+/* ---- the engine ---- */
+
+static bool family_allowed(const struct uve *e, int af)
+{
+	if (e->cfg.family == 4)
+		return af == AF_INET;
+	if (e->cfg.family == 6)
+		return af == AF_INET6;
+	return true;
+}
+
+static void q_start(struct uvq *q)
+{
+	int ret;
+
+	q->transport = q->ent->key.flags & ENG_F_TCP ? TR_TCP : TR_UDP;
+	if (!family_allowed(q->eng, q->addr.ss_family)) {
+		q_fail_later(q, QS_NETERR, EAFNOSUPPORT);
+		return;
+	}
+	if (q->transport == TR_TCP) {
+		tcp_start(q);
+		return;
+	}
+	ret = udp_start(q);
+	if (ret < 0)
+		q_fail_later(q, status_for(ret), ret);
+}
+
+/* Undoes a submission whose uvq could not be made. */
+static void submit_undo(struct uve *e, struct ifl_entry *ent)
+{
+	struct ifl_entry *next = inflight_detach(e->ifl, ent);
+
+	ifl_entry_free(ent);
+	e->pending--;
+	if (next)
+		q_start(next->user);
+}
+
+static int uve_submit(void *impl, const struct eng_request *req, eng_cb cb,
+		      void *arg)
+{
+	struct uve *e = impl;
+	struct ifl_entry *ent;
+	struct ifl_key key;
+	unsigned flags;
+	struct uvq *q;
+	int ret;
+
+	if (!req || !cb || !req->qname)
+		return -EINVAL;
+	flags = req->flags;
+	if (flags & ENG_F_DO)
+		flags |= ENG_F_EDNS;
+	ret = ifl_key_init(&key, (const struct sockaddr *)&req->addr,
+			   req->addrlen, req->qname, req->qtype,
+			   req->qclass ? req->qclass : CLASS_IN, flags);
+	if (ret < 0)
+		return ret;
+	ret = inflight_add(e->ifl, &key, req, cb, arg, &ent);
+	if (ret < 0)
+		return ret;
+	e->pending++;
+	if (ret == IFL_MERGED)
+		return 0;
+	q = q_new(e, ent, req);
+	if (!q) {
+		submit_undo(e, ent);
+		return -ENOMEM;
+	}
+	ent->user = q;
+	if (ret == IFL_STARTED)
+		q_start(q);
+	return 0;
+}
+
+static size_t uve_run_once(void *impl)
+{
+	struct uve *e = impl;
+
+	if (e->pending)
+		uv_run(&e->loop, UV_RUN_ONCE);
+	return e->pending;
+}
+
+static size_t uve_pending(const void *impl)
+{
+	const struct uve *e = impl;
+
+	return e->pending;
+}
+
+static uint64_t uve_now_ms(void *impl)
+{
+	return clk_ns_to_ms(uv_hrtime());
+}
+
+static uint64_t uve_sent(const void *impl)
+{
+	const struct uve *e = impl;
+
+	return e->sent;
+}
+
+/* Closes every handle, runs the loop until their close callbacks have freed
+ * every uvq, then frees the table with any undelivered waiters. */
+static void uve_free(void *impl)
+{
+	struct uve *e = impl;
+
+	if (!e)
+		return;
+	for (struct uvq *q = e->all; q; q = q->next)
+		if (!q->done)
+			q_close(q);
+	uv_run(&e->loop, UV_RUN_DEFAULT);
+	uv_loop_close(&e->loop);
+	inflight_free(e->ifl);
+	free(e);
+}
+
+static const struct eng_ops uve_ops = {
+	.submit = uve_submit,
+	.run_once = uve_run_once,
+	.pending = uve_pending,
+	.now_ms = uve_now_ms,
+	.sent = uve_sent,
+	.free = uve_free,
+};
+
+int engine_uv_new(struct engine **out, const struct eng_config *cfg)
+{
+	struct uve *e;
+	int ret;
+
+	if (!out || !cfg || cfg->udp_attempts < 1 || cfg->per_server_cap < 0 ||
+	    (cfg->family != 0 && cfg->family != 4 && cfg->family != 6))
+		return -EINVAL;
+	e = calloc(1, sizeof(*e));
+	if (!e)
+		return -ENOMEM;
+	e->cfg = *cfg;
+	ret = inflight_new(&e->ifl, UVE_MAX_QUERIES,
+			   (unsigned)cfg->per_server_cap);
+	if (ret < 0)
+		goto fail_ifl;
+	ret = uv_loop_init(&e->loop);
+	if (ret < 0)
+		goto fail_loop;
+	e->pub.ops = &uve_ops;
+	e->pub.impl = e;
+	*out = &e->pub;
+	return 0;
+
+fail_loop:
+	inflight_free(e->ifl);
+fail_ifl:
+	free(e);
+	return ret;
+}

@@ -1,0 +1,688 @@
+#include <errno.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include "core/dname.h"
+#include "core/dnsmsg.h"
+#include "core/view.h"
+#include "probe/probe.h"
+
+#define MAX_DEPTH 32        /* levels of a walk */
+#define MAX_NESTING 4       /* name server lookups needed by lookups */
+#define MAX_RESOLVE_ROUNDS 24
+#define MAX_CNAME_HOPS 8
+#define MAX_AUTH_PASSES 3
+
+/* One query of a round; kept until the probe ends so that an answer that
+ * arrives after its round moved on still has somewhere to land. */
+struct slot {
+	struct probe *p;
+	struct round *r;
+	int role, transport;
+	uint16_t qtype;
+	char *zone, *server, *addr, *qname;
+	bool done;
+	int status;
+	uint8_t *wire;
+	size_t len;
+};
+
+struct round {
+	struct slot **v;
+	size_t n, pending;
+};
+
+/* A zone cut learnt from a referral: its servers' (name, address) pairs and
+ * the names that came without glue. */
+struct cut {
+	char *zone;
+	struct hints srv;
+	struct strset glueless;
+	bool glueless_looked_up;
+};
+
+struct host {
+	char *name;
+	struct strset addrs;
+};
+
+struct probe {
+	struct engine *eng;
+	struct evidence *ev;
+	const struct probe_config *cfg;
+	struct cut *cuts;
+	size_t n_cuts;
+	struct host *hosts;
+	size_t n_hosts;
+	struct strset alive, dead, looked_up;
+	struct round **rounds;
+	size_t n_rounds;
+	int nesting;
+	int nomem;
+	int answers; /* responses of any kind */
+};
+
+/* --- rounds and slots --- */
+
+static struct round *round_new(struct probe *p)
+{
+	struct round **v = realloc(p->rounds, (p->n_rounds + 1) * sizeof(*v));
+	if (!v)
+		return NULL;
+	p->rounds = v;
+	struct round *r = calloc(1, sizeof(*r));
+	if (r)
+		p->rounds[p->n_rounds++] = r;
+	return r;
+}
+
+static void slot_free(struct slot *s)
+{
+	free(s->zone);
+	free(s->server);
+	free(s->addr);
+	free(s->qname);
+	free(s->wire);
+	free(s);
+}
+
+static void on_result(void *arg, const struct eng_request *req,
+		      const struct eng_response *resp)
+{
+	struct slot *s = arg;
+	struct probe *p = s->p;
+
+	s->done = true;
+	s->status = resp->status;
+	s->r->pending--;
+	if (resp->status == QS_OK || resp->status == QS_TCP_TRUNCATED) {
+		p->answers++;
+		strset_add(&p->alive, s->addr);
+	} else if (resp->status == QS_TIMEOUT || resp->status == QS_UNREACHABLE) {
+		strset_add(&p->dead, s->addr);
+	}
+	if (resp->wire && resp->len) {
+		s->wire = malloc(resp->len);
+		if (s->wire) {
+			memcpy(s->wire, resp->wire, resp->len);
+			s->len = resp->len;
+		}
+	}
+	struct ev_exchange x = {
+		.role = s->role, .transport = s->transport,
+		.status = resp->status == QS_TCP_TRUNCATED ? QS_OK : resp->status,
+		.qtype = s->qtype, .rtt_ms = resp->rtt_ms, .zone = s->zone,
+		.server = s->server, .addr = s->addr, .qname = s->qname,
+		.wire = s->wire, .wire_len = s->len,
+	};
+	if (x.status == QS_OK && !s->wire)
+		x.status = QS_MALFORMED;
+	if (evidence_add(p->ev, &x) < 0)
+		p->nomem = 1;
+}
+
+static bool family_ok(const struct probe *p, const char *addr)
+{
+	bool v6 = strchr(addr, ':') != NULL;
+	return p->cfg->family == 0 || (p->cfg->family == 6) == v6;
+}
+
+static struct slot *ask(struct probe *p, struct round *r, int role,
+			const char *zone, const char *server, const char *addr,
+			const char *qname, uint16_t qtype, int transport)
+{
+	struct eng_request req = { .qname = qname, .qtype = qtype,
+				   .flags = ENG_F_EDNS };
+	if (!family_ok(p, addr) || eng_addr_parse(&req, addr, 53) < 0)
+		return NULL;
+	if (transport == TR_TCP)
+		req.flags |= ENG_F_TCP;
+	struct slot **v = realloc(r->v, (r->n + 1) * sizeof(*v));
+	struct slot *s = calloc(1, sizeof(*s));
+	if (!v || !s)
+		goto nomem;
+	r->v = v;
+	*s = (struct slot){ .p = p, .r = r, .role = role, .transport = transport,
+			    .qtype = qtype, .zone = strdup(zone),
+			    .server = strdup(server), .addr = strdup(addr),
+			    .qname = strdup(qname) };
+	if (!s->zone || !s->server || !s->addr || !s->qname)
+		goto nomem;
+	if (eng_submit(p->eng, &req, on_result, s) < 0)
+		goto nomem;
+	r->v[r->n++] = s;
+	r->pending++;
+	return s;
+nomem:
+	if (s)
+		slot_free(s);
+	p->nomem = 1;
+	return NULL;
+}
+
+static void round_wait(struct probe *p, struct round *r)
+{
+	while (r->pending > 0)
+		p->eng->ops->run_once(p->eng->impl);
+}
+
+/* --- what the probe has learnt: zone cuts and host addresses --- */
+
+static struct host *host_get(struct probe *p, const char *name, bool create)
+{
+	for (size_t i = 0; i < p->n_hosts; i++)
+		if (strcmp(p->hosts[i].name, name) == 0)
+			return &p->hosts[i];
+	if (!create)
+		return NULL;
+	struct host *v = realloc(p->hosts, (p->n_hosts + 1) * sizeof(*v));
+	if (!v)
+		return NULL;
+	p->hosts = v;
+	struct host *h = &v[p->n_hosts];
+	strset_init(&h->addrs);
+	h->name = strdup(name);
+	if (!h->name)
+		return NULL;
+	p->n_hosts++;
+	return h;
+}
+
+static struct cut *cut_get(struct probe *p, const char *zone)
+{
+	for (size_t i = 0; i < p->n_cuts; i++)
+		if (strcmp(p->cuts[i].zone, zone) == 0)
+			return &p->cuts[i];
+	struct cut *v = realloc(p->cuts, (p->n_cuts + 1) * sizeof(*v));
+	if (!v)
+		return NULL;
+	p->cuts = v;
+	struct cut *c = &v[p->n_cuts];
+	memset(c, 0, sizeof(*c));
+	strset_init(&c->glueless);
+	c->zone = strdup(zone);
+	if (!c->zone)
+		return NULL;
+	p->n_cuts++;
+	return c;
+}
+
+static bool cut_has(const struct cut *c, const char *name, const char *addr)
+{
+	for (size_t i = 0; i < c->srv.n; i++)
+		if (!strcmp(c->srv.v[i].name, name) && !strcmp(c->srv.v[i].addr, addr))
+			return true;
+	return false;
+}
+
+static int cut_add(struct cut *c, const char *name, const char *addr)
+{
+	if (cut_has(c, name, addr))
+		return 0;
+	struct hint *v = realloc(c->srv.v, (c->srv.n + 1) * sizeof(*v));
+	if (!v)
+		return -ENOMEM;
+	c->srv.v = v;
+	v[c->srv.n].name = strdup(name);
+	v[c->srv.n].addr = strdup(addr);
+	if (!v[c->srv.n].name || !v[c->srv.n].addr) {
+		free(v[c->srv.n].name);
+		free(v[c->srv.n].addr);
+		return -ENOMEM;
+	}
+	c->srv.n++;
+	return 0;
+}
+
+/* Learns the cut CUT from a referral PKT: its NS names and glue. */
+static int cut_learn(struct probe *p, const char *cut, const ldns_pkt *pkt)
+{
+	struct cut *c = cut_get(p, cut);
+	struct strset ns, glue;
+	int rc = 0;
+	if (!c)
+		return -ENOMEM;
+	strset_init(&ns);
+	dmsg_targets(pkt, LDNS_SECTION_AUTHORITY, cut, LDNS_RR_TYPE_NS, &ns);
+	for (size_t i = 0; rc == 0 && i < ns.n; i++) {
+		strset_init(&glue);
+		/* Glue is only believed for names inside the cut's parent
+		 * bailiwick; anything else could poison the walk. */
+		dmsg_addrs(pkt, LDNS_SECTION_ADDITIONAL, ns.v[i], &glue);
+		for (size_t j = 0; rc == 0 && j < glue.n; j++)
+			rc = cut_add(c, ns.v[i], glue.v[j]);
+		if (rc == 0 && glue.n == 0)
+			rc = strset_add(&c->glueless, ns.v[i]);
+		strset_deinit(&glue);
+	}
+	strset_deinit(&ns);
+	return rc;
+}
+
+static struct cut *deepest_cut(struct probe *p, const char *name)
+{
+	struct cut *best = NULL;
+	for (size_t i = 0; i < p->n_cuts; i++)
+		if (dname_in(name, p->cuts[i].zone) &&
+		    (!best || dname_labels(p->cuts[i].zone) > dname_labels(best->zone)))
+			best = &p->cuts[i];
+	return best;
+}
+
+/* The I-th address of C worth trying: those that answered before first,
+ * then the unknown, then those that failed. NULL past the end. */
+static const struct hint *cut_pick(struct probe *p, const struct cut *c, int i)
+{
+	for (int pass = 0; pass < 3; pass++)
+		for (size_t k = 0; k < c->srv.n; k++) {
+			const struct hint *h = &c->srv.v[k];
+			bool alive = strset_has(&p->alive, h->addr);
+			bool dead = strset_has(&p->dead, h->addr);
+			int rank = alive ? 0 : dead ? 2 : 1;
+			if (rank != pass || !family_ok(p, h->addr))
+				continue;
+			if (i-- == 0)
+				return h;
+		}
+	return NULL;
+}
+
+/* --- looking up name server addresses --- */
+
+struct task {
+	char name[VIEW_NAME_MAX];
+	char orig[VIEW_NAME_MAX];
+	uint16_t qtype;
+	struct cut *cut;
+	int tried, hops;
+	bool done;
+	struct slot *s;
+};
+
+static int resolve_names(struct probe *p, const struct strset *names);
+
+static void cut_complete(struct probe *p, struct cut *c)
+{
+	if (c->glueless_looked_up || c->glueless.n == 0)
+		return;
+	c->glueless_looked_up = true;
+	char *zone = strdup(c->zone);
+	struct strset names;
+	strset_init(&names);
+	if (!zone || strset_add_all(&names, &c->glueless) < 0) {
+		p->nomem = 1;
+		goto out;
+	}
+	resolve_names(p, &names);
+	/* resolve_names may have grown p->cuts; find the cut again. */
+	c = cut_get(p, zone);
+	for (size_t i = 0; c && i < names.n; i++) {
+		struct host *h = host_get(p, names.v[i], false);
+		for (size_t j = 0; h && j < h->addrs.n; j++)
+			if (cut_add(c, names.v[i], h->addrs.v[j]) < 0)
+				p->nomem = 1;
+	}
+out:
+	free(zone);
+	strset_deinit(&names);
+}
+
+static void task_answer(struct probe *p, struct task *t, const ldns_pkt *pkt)
+{
+	struct strset addrs, cname;
+	strset_init(&addrs);
+	strset_init(&cname);
+	dmsg_addrs(pkt, LDNS_SECTION_ANSWER, t->name, &addrs);
+	dmsg_targets(pkt, LDNS_SECTION_ANSWER, t->name, LDNS_RR_TYPE_CNAME, &cname);
+	if (addrs.n == 0 && cname.n && t->hops < MAX_CNAME_HOPS &&
+	    strlen(cname.v[0]) < sizeof(t->name)) {
+		/* Follow the alias from the top, as a resolver would. */
+		strcpy(t->name, cname.v[0]);
+		t->hops++;
+		t->tried = 0;
+		t->cut = NULL;
+	} else {
+		struct host *h = host_get(p, t->orig, true);
+		if (!h || strset_add_all(&h->addrs, &addrs) < 0)
+			p->nomem = 1;
+		t->done = true;
+	}
+	strset_deinit(&addrs);
+	strset_deinit(&cname);
+}
+
+static void task_result(struct probe *p, struct task *t)
+{
+	struct slot *s = t->s;
+	char cut[VIEW_NAME_MAX];
+	ldns_pkt *pkt = s->status == QS_OK ? dmsg_parse(s->wire, s->len) : NULL;
+	t->s = NULL;
+	if (!pkt) {
+		t->tried++;
+		return;
+	}
+	switch (dmsg_classify(pkt, t->name, t->qtype, cut, sizeof(cut))) {
+	case RK_ANSWER:
+		task_answer(p, t, pkt);
+		break;
+	case RK_NXDOMAIN:
+	case RK_NODATA:
+		t->done = true;
+		break;
+	case RK_REFERRAL:
+		if (dname_labels(cut) > dname_labels(s->zone) &&
+		    dname_in(cut, s->zone)) {
+			if (cut_learn(p, cut, pkt) < 0)
+				p->nomem = 1;
+			t->cut = NULL;
+			t->tried = 0;
+			break;
+		}
+		t->tried++;
+		break;
+	default:
+		t->tried++;
+	}
+	ldns_pkt_free(pkt);
+}
+
+static int tasks_add(struct task **v, size_t *n, const char *name, uint16_t qtype)
+{
+	struct task *t = realloc(*v, (*n + 1) * sizeof(*t));
+	if (!t)
+		return -ENOMEM;
+	*v = t;
+	memset(&t[*n], 0, sizeof(t[*n]));
+	snprintf(t[*n].name, sizeof(t[*n].name), "%s", name);
+	snprintf(t[*n].orig, sizeof(t[*n].orig), "%s", name);
+	t[*n].qtype = qtype;
+	(*n)++;
+	return 0;
+}
+
+/* Looks up the A and AAAA records of NAMES from the roots down, all names
+ * in step, one server per name per round. */
+static int resolve_names(struct probe *p, const struct strset *names)
+{
+	struct task *tasks = NULL;
+	size_t n = 0;
+
+	if (p->nesting >= MAX_NESTING)
+		return 0;
+	p->nesting++;
+	for (size_t i = 0; i < names->n; i++) {
+		if (strset_has(&p->looked_up, names->v[i]))
+			continue;
+		if (strset_add(&p->looked_up, names->v[i]) < 0 ||
+		    (p->cfg->family != 6 && tasks_add(&tasks, &n, names->v[i], LDNS_RR_TYPE_A) < 0) ||
+		    (p->cfg->family != 4 && tasks_add(&tasks, &n, names->v[i], LDNS_RR_TYPE_AAAA) < 0))
+			p->nomem = 1;
+	}
+	for (int round = 0; round < MAX_RESOLVE_ROUNDS && !p->nomem; round++) {
+		struct round *r = round_new(p);
+		if (!r) {
+			p->nomem = 1;
+			break;
+		}
+		for (size_t i = 0; i < n; i++) {
+			struct task *t = &tasks[i];
+			if (t->done)
+				continue;
+			if (!t->cut) {
+				t->cut = deepest_cut(p, t->name);
+				cut_complete(p, t->cut);
+				t->cut = deepest_cut(p, t->name);
+			}
+			const struct hint *h = cut_pick(p, t->cut, t->tried);
+			if (!h) {
+				t->done = true;
+				continue;
+			}
+			t->s = ask(p, r, EV_RESOLVE, t->cut->zone, h->name, h->addr,
+				   t->name, t->qtype, TR_UDP);
+			if (!t->s)
+				t->tried++;
+		}
+		if (r->n == 0)
+			break;
+		round_wait(p, r);
+		for (size_t i = 0; i < n; i++)
+			if (tasks[i].s)
+				task_result(p, &tasks[i]);
+	}
+	free(tasks);
+	p->nesting--;
+	return p->nomem ? -ENOMEM : 0;
+}
+
+/* --- the walk from the roots --- */
+
+/* The deepest downward referral among R's answers for QNAME. */
+static bool best_referral(const struct round *r, const char *qname,
+			  const char *zone, char *cut)
+{
+	int best = -1;
+	for (size_t i = 0; i < r->n; i++) {
+		const struct slot *s = r->v[i];
+		char c[VIEW_NAME_MAX];
+		if (!s->done || s->status != QS_OK)
+			continue;
+		ldns_pkt *pkt = dmsg_parse(s->wire, s->len);
+		if (!pkt)
+			continue;
+		if (dmsg_classify(pkt, qname, s->qtype, c, sizeof(c)) == RK_REFERRAL &&
+		    dname_labels(c) > dname_labels(zone) && dname_in(c, zone) &&
+		    dname_labels(c) > best) {
+			best = dname_labels(c);
+			strcpy(cut, c);
+		}
+		ldns_pkt_free(pkt);
+	}
+	return best >= 0;
+}
+
+static int learn_round(struct probe *p, const struct round *r,
+		       const char *qname, const char *cut)
+{
+	for (size_t i = 0; i < r->n; i++) {
+		const struct slot *s = r->v[i];
+		char c[VIEW_NAME_MAX];
+		if (!s->done || s->status != QS_OK)
+			continue;
+		ldns_pkt *pkt = dmsg_parse(s->wire, s->len);
+		if (!pkt)
+			continue;
+		int rc = 0;
+		if (dmsg_classify(pkt, qname, s->qtype, c, sizeof(c)) == RK_REFERRAL &&
+		    strcmp(c, cut) == 0)
+			rc = cut_learn(p, cut, pkt);
+		ldns_pkt_free(pkt);
+		if (rc < 0)
+			return rc;
+	}
+	return 0;
+}
+
+/* Walks from the roots towards QNAME. With WAIT_ALL every server of every
+ * level is waited for (trace); otherwise the walk moves on at the first
+ * referral, but waits for every server of the parent of QNAME, whose
+ * answers are the delegation under test. With DESCEND the servers of the
+ * last zone are asked too. */
+static int walk(struct probe *p, const char *qname, uint16_t qtype,
+		bool wait_all, bool descend)
+{
+	struct cut *c = cut_get(p, ".");
+	if (!c)
+		return -ENOMEM;
+	for (size_t i = 0; i < p->cfg->roots->n; i++)
+		if (cut_add(c, p->cfg->roots->v[i].name, p->cfg->roots->v[i].addr) < 0)
+			return -ENOMEM;
+	char zone[VIEW_NAME_MAX] = ".", cut[VIEW_NAME_MAX];
+	for (int depth = 0; depth < MAX_DEPTH && !p->nomem; depth++) {
+		c = cut_get(p, zone);
+		if (!c)
+			return -ENOMEM;
+		cut_complete(p, c);
+		c = cut_get(p, zone);
+		struct round *r = round_new(p);
+		if (!c || !r)
+			return -ENOMEM;
+		for (size_t i = 0; i < c->srv.n; i++)
+			ask(p, r, EV_WALK, zone, c->srv.v[i].name, c->srv.v[i].addr,
+			    qname, qtype, TR_UDP);
+		if (r->n == 0)
+			break;
+		while (r->pending > 0) {
+			if (!wait_all && best_referral(r, qname, zone, cut) &&
+			    strcmp(cut, qname) != 0)
+				break;
+			p->eng->ops->run_once(p->eng->impl);
+		}
+		if (!best_referral(r, qname, zone, cut))
+			break;
+		if (learn_round(p, r, qname, cut) < 0)
+			return -ENOMEM;
+		bool last = strcmp(cut, qname) == 0;
+		snprintf(zone, sizeof(zone), "%s", cut);
+		if (last && !descend)
+			break;
+		if (last) {
+			descend = false;
+			wait_all = true;
+		}
+	}
+	return p->nomem ? -ENOMEM : 0;
+}
+
+/* --- the authoritative view --- */
+
+static void names_to_look_up(const struct view *v, struct strset *out)
+{
+	for (size_t i = 0; i < v->n_srv; i++)
+		if (v->srv[i].resolve == RES_NONE)
+			strset_add(out, v->srv[i].name);
+}
+
+/* Asks every address of every server in the view that has not been asked
+ * yet. Returns how many servers were new, or -ENOMEM. */
+static int auth_pass(struct probe *p, struct strset *asked)
+{
+	struct view v;
+	struct strset names;
+	int rc, fresh = 0;
+
+	strset_init(&names);
+	if ((rc = view_build(p->ev, &v)) < 0)
+		return rc;
+	if (v.pstate != PS_DELEGATED)
+		goto out;
+	names_to_look_up(&v, &names);
+	view_deinit(&v);
+	if ((rc = resolve_names(p, &names)) < 0)
+		goto out_names;
+	if ((rc = view_build(p->ev, &v)) < 0)
+		goto out_names;
+	struct round *r = round_new(p);
+	if (!r) {
+		rc = -ENOMEM;
+		goto out;
+	}
+	for (size_t i = 0; i < v.n_srv; i++) {
+		const struct view_server *s = &v.srv[i];
+		if (strset_has(asked, s->name))
+			continue;
+		if (strset_add(asked, s->name) < 0)
+			p->nomem = 1;
+		fresh++;
+		for (size_t j = 0; j < s->n_addrs; j++) {
+			const char *a = s->addrs[j].addr;
+			ask(p, r, EV_AUTH, v.zone, s->name, a, v.zone, LDNS_RR_TYPE_SOA, TR_UDP);
+			ask(p, r, EV_AUTH, v.zone, s->name, a, v.zone, LDNS_RR_TYPE_SOA, TR_TCP);
+			ask(p, r, EV_AUTH, v.zone, s->name, a, v.zone, LDNS_RR_TYPE_NS, TR_UDP);
+		}
+	}
+	round_wait(p, r);
+	rc = p->nomem ? -ENOMEM : fresh;
+out:
+	view_deinit(&v);
+out_names:
+	strset_deinit(&names);
+	return rc;
+}
+
+/* --- set-up and the two entry points --- */
+
+static void probe_init(struct probe *p, struct engine *eng,
+		       const struct probe_config *cfg, struct evidence *ev)
+{
+	memset(p, 0, sizeof(*p));
+	p->eng = eng;
+	p->cfg = cfg;
+	p->ev = ev;
+	strset_init(&p->alive);
+	strset_init(&p->dead);
+	strset_init(&p->looked_up);
+}
+
+static void probe_deinit(struct probe *p)
+{
+	/* Late answers still point into the rounds: let them land first. */
+	eng_drain(p->eng);
+	for (size_t i = 0; i < p->n_rounds; i++) {
+		for (size_t j = 0; j < p->rounds[i]->n; j++)
+			slot_free(p->rounds[i]->v[j]);
+		free(p->rounds[i]->v);
+		free(p->rounds[i]);
+	}
+	free(p->rounds);
+	for (size_t i = 0; i < p->n_cuts; i++) {
+		free(p->cuts[i].zone);
+		hints_deinit(&p->cuts[i].srv);
+		strset_deinit(&p->cuts[i].glueless);
+	}
+	free(p->cuts);
+	for (size_t i = 0; i < p->n_hosts; i++) {
+		free(p->hosts[i].name);
+		strset_deinit(&p->hosts[i].addrs);
+	}
+	free(p->hosts);
+	strset_deinit(&p->alive);
+	strset_deinit(&p->dead);
+	strset_deinit(&p->looked_up);
+}
+
+int probe_check(struct engine *eng, const struct probe_config *cfg,
+		struct evidence *ev)
+{
+	struct probe p;
+	struct strset asked;
+	int rc;
+
+	probe_init(&p, eng, cfg, ev);
+	strset_init(&asked);
+	rc = walk(&p, ev->domain, LDNS_RR_TYPE_NS, false, false);
+	if (rc == 0 && p.answers == 0)
+		rc = -EHOSTUNREACH;
+	for (int pass = 0; rc == 0 && pass < MAX_AUTH_PASSES; pass++) {
+		int fresh = auth_pass(&p, &asked);
+		if (fresh <= 0) {
+			rc = fresh < 0 ? fresh : 0;
+			break;
+		}
+	}
+	strset_deinit(&asked);
+	probe_deinit(&p);
+	return rc;
+}
+
+int probe_trace(struct engine *eng, const struct probe_config *cfg,
+		uint16_t qtype, struct evidence *ev)
+{
+	struct probe p;
+	probe_init(&p, eng, cfg, ev);
+	int rc = walk(&p, ev->domain, qtype, true, true);
+	if (rc == 0 && p.answers == 0)
+		rc = -EHOSTUNREACH;
+	probe_deinit(&p);
+	return rc;
+}

@@ -1,0 +1,31 @@
+/* The probe decides what to ask and records every answer as evidence. It
+ * draws no conclusions: where it needs to know what the evidence says so
+ * far (which zone, which servers), it builds the same view the checks use. */
+#ifndef DD_PROBE_PROBE_H
+#define DD_PROBE_PROBE_H
+
+#include <stdint.h>
+#include "core/evidence.h"
+#include "engine/engine.h"
+#include "probe/hints.h"
+
+struct probe_config {
+	const struct hints *roots;
+	int family; /* 0 both, 4 IPv4 only, 6 IPv6 only */
+};
+
+/* Gathers what `check` needs into EV: the walk from the roots to the zone
+ * of EV->domain, the addresses of every name server named by the parent,
+ * by the zone or by EV->expect_ns, and SOA and NS from each address over
+ * UDP, SOA over TCP. Returns 0; -EHOSTUNREACH when no root server answered;
+ * -ENOMEM. */
+int probe_check(struct engine *eng, const struct probe_config *cfg,
+		struct evidence *ev);
+
+/* The walk for `trace`: every server at every level, waiting for all of
+ * them, down to and including the servers of the zone that answers QTYPE
+ * for EV->domain. Same returns as probe_check. */
+int probe_trace(struct engine *eng, const struct probe_config *cfg,
+		uint16_t qtype, struct evidence *ev);
+
+#endif

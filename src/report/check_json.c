@@ -1,0 +1,96 @@
+/* `check --json`: the schema is docs/json.md; fields may be added, never
+ * renamed or removed. */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <jansson.h>
+#include "core/dnsmsg.h"
+#include "report/report.h"
+
+
+
+static json_t *probe_json(const struct view_probe *p)
+{
+	json_t *o = json_pack("{s:s}", "status", qstatus_name(p->status));
+	if (!o || p->status != QS_OK)
+		return o;
+	const ldns_lookup_table *rc = ldns_lookup_by_id(ldns_rcodes, p->rcode);
+	json_object_set_new(o, "rcode", json_string(rc ? rc->name : "?"));
+	json_object_set_new(o, "aa", json_boolean(p->aa));
+	json_object_set_new(o, "answer", json_string(view_probe_describe(p)));
+	if (p->has_serial)
+		json_object_set_new(o, "serial", json_integer(p->serial));
+	json_object_set_new(o, "rtt_ms", json_integer(p->rtt_ms));
+	return o;
+}
+
+static json_t *servers_json(const struct view *v)
+{
+	json_t *arr = json_array();
+	for (size_t i = 0; arr && i < v->n_srv; i++) {
+		const struct view_server *s = &v->srv[i];
+		for (size_t j = 0; j < (s->n_addrs ? s->n_addrs : 1); j++) {
+			const struct view_addr *a = s->n_addrs ? &s->addrs[j] : NULL;
+			json_t *o = json_pack("{s:s, s:b, s:b, s:b, s:b}", "name",
+				s->name, "in_parent", s->in_parent, "in_zone",
+				s->in_zone, "expected", s->expected, "glue",
+				a && a->glue);
+			if (!o)
+				continue;
+			json_object_set_new(o, "address", a ? json_string(a->addr) : json_null());
+			if (s->cname)
+				json_object_set_new(o, "cname", json_string(s->cname));
+			if (a && a->soa_udp.asked)
+				json_object_set_new(o, "udp", probe_json(&a->soa_udp));
+			if (a && a->soa_tcp.asked)
+				json_object_set_new(o, "tcp", probe_json(&a->soa_tcp));
+			if (a && a->ns_udp.ns.n) {
+				json_t *ns = json_array();
+				for (size_t k = 0; k < a->ns_udp.ns.n; k++)
+					json_array_append_new(ns, json_string(a->ns_udp.ns.v[k]));
+				json_object_set_new(o, "ns", ns);
+			}
+			json_array_append_new(arr, o);
+		}
+	}
+	return arr;
+}
+
+static json_t *findings_json(const struct findings *fs)
+{
+	json_t *arr = json_array();
+	for (size_t i = 0; arr && i < fs->n; i++) {
+		const struct finding *f = &fs->v[i];
+		json_array_append_new(arr, json_pack("{s:s, s:s, s:s, s:s, s:O}",
+			"code", finding_defs[f->code].name, "severity",
+			severity_name(f->severity), "summary", f->summary, "fix",
+			f->fix, "evidence", f->evidence));
+	}
+	return arr;
+}
+
+int report_check_json(const struct report_ctx *r, FILE *f)
+{
+	char when[32];
+	struct tm tm;
+	gmtime_r(&r->started, &tm);
+	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	const struct view *v = r->view;
+	json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:i, s:s, s:o, s:o, s:o}",
+		"dnsdoctor", DD_VERSION, "command", r->command,
+		"domain", v->domain, "zone", v->zone, "started", when,
+		"verdict", report_verdict_word(r->findings), "exit", r->exit_code,
+		"summary", r->verdict, "fix", r->fix ? json_string(r->fix) : json_null(),
+		"findings", findings_json(r->findings), "servers", servers_json(v));
+	if (!o)
+		return -ENOMEM;
+	json_object_set_new(o, "parent", v->parent[0] ? json_string(v->parent) : json_null());
+	json_object_set_new(o, "stats", json_pack("{s:I, s:I, s:I}", "queries",
+		(json_int_t)r->queries, "elapsed_ms", (json_int_t)r->elapsed_ms,
+		"exchanges", (json_int_t)v->n_exchanges));
+	/* JSON_ENSURE_ASCII: whatever a server sent, the output stays 7-bit. */
+	int rc = json_dumpf(o, f, JSON_INDENT(2) | JSON_ENSURE_ASCII | JSON_PRESERVE_ORDER);
+	fputc('\n', f);
+	json_decref(o);
+	return rc < 0 ? -EIO : 0;
+}

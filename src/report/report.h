@@ -1,0 +1,42 @@
+/* Renderers: findings and the view they came from, as text or JSON.
+ * Reports only render; every decision was made by the checks. */
+#ifndef DD_REPORT_REPORT_H
+#define DD_REPORT_REPORT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <time.h>
+#include "core/evidence.h"
+#include "core/finding.h"
+#include "core/view.h"
+
+struct report_ctx {
+	const char *command;      /* "check", "analyze" */
+	const struct view *view;
+	const struct findings *findings;
+	const char *verdict;      /* one sentence */
+	const char *fix;          /* may be NULL */
+	int exit_code;
+	time_t started;
+	uint64_t queries;
+	uint64_t elapsed_ms;
+	bool color;
+};
+
+void report_check_text(const struct report_ctx *r, FILE *f);
+/* Returns 0, or -ENOMEM / -EIO. */
+int report_check_json(const struct report_ctx *r, FILE *f);
+
+/* `trace`: the walk, level by level, from the evidence. */
+void report_trace_text(const struct evidence *ev, uint16_t qtype,
+		       uint64_t queries, uint64_t elapsed_ms, bool color, FILE *f);
+int report_trace_json(const struct evidence *ev, uint16_t qtype,
+		      uint64_t queries, uint64_t elapsed_ms, FILE *f);
+
+/* "verdict" field and exit code of a finding list (monitoring-plugin
+ * convention: 0 ok, 1 warnings, 2 errors). */
+const char *report_verdict_word(const struct findings *fs);
+int report_exit_code(const struct findings *fs);
+
+#endif

@@ -1,0 +1,15 @@
+/* Making strings that came off the network safe for a terminal. */
+#ifndef DD_REPORT_SANITIZE_H
+#define DD_REPORT_SANITIZE_H
+
+#include <stdio.h>
+
+/* Writes S to F with every byte outside printable ASCII (controls, DEL,
+ * bytes >= 0x80) written as \xHH, so no escape sequence,
+ * NUL or invalid text from a server reaches the terminal raw. */
+void fputs_safe(const char *s, FILE *f);
+
+/* The same into a new string; NULL on ENOMEM. */
+char *str_safe(const char *s);
+
+#endif

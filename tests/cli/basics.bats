@@ -1,0 +1,46 @@
+#!/usr/bin/env bats
+# --version, --help and explain: exit 0, output on stdout only.
+
+load helpers
+
+@test "--version prints the version" {
+	ddr --version
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = "dnsdoctor 0.1.0" ]
+	[ -z "$stderr" ]
+}
+
+@test "--help prints usage naming the commands" {
+	ddr --help
+	[ "$status" -eq 0 ]
+	[[ $output == *check* && $output == *trace* ]]
+	[[ $output == *analyze* && $output == *explain* ]]
+	[ -z "$stderr" ]
+}
+
+@test "explain LAME_DELEGATION prints its document" {
+	ddr explain LAME_DELEGATION
+	[ "$status" -eq 0 ]
+	[[ $output == *LAME_DELEGATION* ]]
+	[[ $output == *"How to fix it"* ]]
+	[ -z "$stderr" ]
+}
+
+@test "explain is case-insensitive" {
+	ddr explain lame_delegation
+	[ "$status" -eq 0 ]
+	[[ $output == *LAME_DELEGATION* ]]
+	[[ $output == *"How to fix it"* ]]
+}
+
+@test "explain knows every code documented in docs/findings" {
+	local doc code n=0
+	for doc in "$BATS_TEST_DIRNAME"/../../docs/findings/*.md; do
+		code=$(basename "$doc" .md)
+		ddr explain "$code"
+		[ "$status" -eq 0 ]
+		[[ $output == *"$code"* ]]
+		n=$((n + 1))
+	done
+	[ "$n" -ge 14 ]
+}

@@ -1,0 +1,80 @@
+#!/usr/bin/env bats
+# One test per lab scenario: `dnsdoctor check` must report exactly the finding
+# codes (severity warning or error) that lab/scenarios/NAME/manifest expects,
+# and exit 0 when it expects none, 1 or 2 otherwise (and consistently with the
+# severities it printed).
+# Run as: DNSDOCTOR=/abs/path/build/dnsdoctor lab/netns bats tests/lab
+
+load lab_helper
+bats_require_minimum_version 1.5.0
+
+setup_file() {
+	if [ -z "${DNSDOCTOR:-}" ]; then
+		export LAB_SKIP="DNSDOCTOR is not set (DNSDOCTOR=/abs/path/to/build/dnsdoctor)"
+	elif [ ! -x "$DNSDOCTOR" ]; then
+		export LAB_SKIP="DNSDOCTOR=$DNSDOCTOR is not an executable"
+	fi
+	lab_start
+}
+setup() { [[ "$BATS_TEST_DESCRIPTION" == "every scenario folder"* ]] || lab_skip_if_unavailable; }
+teardown_file() { lab_stop; }
+
+scenario() {
+	local name=$1 m="$LAB_SRC/scenarios/$1/manifest" domain args expect got want worst
+	[ -f "$m" ] || { echo "no manifest: $m"; return 1; }
+	domain=$(manifest_get "$m" domain)
+	args=$(manifest_get "$m" args)
+	expect=$(manifest_get "$m" expect)
+
+	# shellcheck disable=SC2086 # args is a word list by design
+	run --separate-stderr "$DNSDOCTOR" check "$domain" $args --json --root-hints "$DNSDOCTOR_ROOT_HINTS"
+	echo "# $DNSDOCTOR check $domain $args --json --root-hints $DNSDOCTOR_ROOT_HINTS"
+	echo "# exit status: $status"
+	echo "# stderr: $stderr"
+	echo "# stdout: $output"
+
+	if ! jq -e .findings >/dev/null <<<"$output"; then
+		echo "stdout is not JSON with .findings"
+		return 1
+	fi
+	got=$(jq -r '.findings[] | select(.severity == "warning" or .severity == "error") | .code' <<<"$output" | sort -u | tr '\n' ' ')
+	want=$(tr ' ' '\n' <<<"$expect" | grep . | sort -u | tr '\n' ' ' || true)
+	worst=$(jq -r '[.findings[].severity] | if index("error") then 2 elif index("warning") then 1 else 0 end' <<<"$output")
+	echo "# expected: [$want]"
+	echo "# got:      [$got]"
+	[ "$got" = "$want" ]
+	if [ -z "$want" ]; then
+		[ "$status" -eq 0 ]
+	else
+		[ "$status" -eq 1 ] || [ "$status" -eq 2 ]
+	fi
+	# The exit status follows the findings it printed (0 none, 1 warnings, 2 errors).
+	[ "$status" -eq "$worst" ]
+}
+
+@test "every scenario folder has a test in this file" {
+	local d missing=""
+	for d in "$LAB_SRC"/scenarios/*/; do
+		d=$(basename "$d")
+		grep -q "^@test \"scenario $d:" "$BATS_TEST_FILENAME" || missing="$missing $d"
+	done
+	echo "missing:$missing"
+	[ -z "$missing" ]
+}
+
+@test "scenario healthy: 3 servers, 3 programs, consistent: nothing to report" { scenario healthy; }
+@test "scenario seed-refused: old servers REFUSE, --expect-ns names the new ones" { scenario seed-refused; }
+@test "scenario seed-refused-noexpect: old servers REFUSE, no --expect-ns" { scenario seed-refused-noexpect; }
+@test "scenario seed-stale: old servers serve a stale copy, --expect-ns names the new ones" { scenario seed-stale; }
+@test "scenario seed-stale-noexpect: stale copy, no --expect-ns: invisible" { scenario seed-stale-noexpect; }
+@test "scenario partial-ns: half-done NS change" { scenario partial-ns; }
+@test "scenario lame-refused: one server REFUSED" { scenario lame-refused; }
+@test "scenario lame-referral: one server answers with a referral" { scenario lame-referral; }
+@test "scenario dead-server: nothing listens on one address" { scenario dead-server; }
+@test "scenario serial-lag: one server has an older serial" { scenario serial-lag; }
+@test "scenario glue-mismatch: glue differs from the zone's A record" { scenario glue-mismatch; }
+@test "scenario glue-missing: in-bailiwick NS without glue" { scenario glue-missing; }
+@test "scenario ns-cname: an NS name is a CNAME" { scenario ns-cname; }
+@test "scenario ns-unresolvable: an NS name is NXDOMAIN" { scenario ns-unresolvable; }
+@test "scenario too-few-ns: a single NS" { scenario too-few-ns; }
+@test "scenario not-delegated: NXDOMAIN at the TLD" { scenario not-delegated; }

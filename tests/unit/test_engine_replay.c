@@ -1,0 +1,141 @@
+/* The replay engine: answers from recorded exchanges, delivered by run_once. */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#include <cmocka.h>
+#include "core/evidence.h"
+#include "engine/engine.h"
+
+static uint8_t udp_wire[] = { 1, 2, 3 };
+static uint8_t tcp_wire[] = { 4, 5, 6, 7 };
+
+static struct ev_exchange ex[] = {
+	{ .transport = TR_UDP, .status = QS_OK, .qtype = 1, .rtt_ms = 12,
+	  .addr = "192.0.2.1", .qname = "example.com.", .wire = udp_wire,
+	  .wire_len = sizeof(udp_wire) },
+	{ .transport = TR_TCP, .status = QS_OK, .qtype = 1, .rtt_ms = 30,
+	  .addr = "192.0.2.1", .qname = "example.com.", .wire = tcp_wire,
+	  .wire_len = sizeof(tcp_wire) },
+	{ .transport = TR_UDP, .status = QS_UNREACHABLE, .qtype = 2,
+	  .addr = "2001:db8::53", .qname = "example.com." },
+	{ .transport = TR_TCP, .status = QS_OK, .qtype = 16, .rtt_ms = 7,
+	  .addr = "192.0.2.1", .qname = "big.example.", .wire = tcp_wire,
+	  .wire_len = sizeof(tcp_wire) },
+};
+
+static struct evidence ev = { .domain = "example.com.", .ex = ex,
+			      .n_ex = sizeof(ex) / sizeof(ex[0]) };
+
+struct result {
+	int called, status, transport;
+	size_t len;
+	uint32_t rtt;
+};
+
+static void on_result(void *arg, const struct eng_request *req,
+		      const struct eng_response *resp)
+{
+	struct result *r = arg;
+
+	r->called++;
+	r->status = resp->status;
+	r->transport = resp->transport;
+	r->len = resp->len;
+	r->rtt = resp->rtt_ms;
+}
+
+static struct result ask(struct engine *e, const char *addr, const char *name,
+			 uint16_t qtype, unsigned flags)
+{
+	struct eng_request q = { .qname = name, .qtype = qtype,
+				 .flags = flags };
+	struct result r = { 0 };
+
+	assert_int_equal(eng_addr_parse(&q, addr, 53), 0);
+	assert_int_equal(eng_submit(e, &q, on_result, &r), 0);
+	assert_int_equal(r.called, 0); /* never from inside submit */
+	eng_drain(e);
+	assert_int_equal(r.called, 1);
+	return r;
+}
+
+static void test_replay_matches(void **state)
+{
+	struct engine *e;
+	struct result r;
+
+	assert_int_equal(engine_replay_new(&e, &ev), 0);
+	r = ask(e, "192.0.2.1", "EXAMPLE.com.", 1, 0);
+	assert_int_equal(r.status, QS_OK);
+	assert_int_equal(r.transport, TR_UDP);
+	assert_int_equal(r.len, sizeof(udp_wire));
+	assert_int_equal(r.rtt, 12);
+	r = ask(e, "192.0.2.1", "example.com", 1, ENG_F_TCP);
+	assert_int_equal(r.transport, TR_TCP);
+	assert_int_equal(r.len, sizeof(tcp_wire));
+	r = ask(e, "2001:DB8:0::53", "example.com.", 2, 0);
+	assert_int_equal(r.status, QS_UNREACHABLE);
+	assert_int_equal(e->ops->sent(e->impl), 3);
+	engine_free(e);
+}
+
+static void test_replay_no_match_times_out(void **state)
+{
+	struct engine *e;
+	struct result r;
+
+	assert_int_equal(engine_replay_new(&e, &ev), 0);
+	r = ask(e, "192.0.2.2", "example.com.", 1, 0);
+	assert_int_equal(r.status, QS_TIMEOUT);
+	r = ask(e, "192.0.2.1", "example.com.", 28, 0);
+	assert_int_equal(r.status, QS_TIMEOUT);
+	/* Only a TCP exchange recorded, and TCP fallback not allowed. */
+	r = ask(e, "192.0.2.1", "big.example.", 16, ENG_F_NOTCP);
+	assert_int_equal(r.status, QS_TIMEOUT);
+	engine_free(e);
+}
+
+/* A UDP query the live engine finished over TCP was stored as TCP. */
+static void test_replay_tc_fallback(void **state)
+{
+	struct engine *e;
+	struct result r;
+
+	assert_int_equal(engine_replay_new(&e, &ev), 0);
+	r = ask(e, "192.0.2.1", "big.example.", 16, ENG_F_EDNS);
+	assert_int_equal(r.status, QS_OK);
+	assert_int_equal(r.transport, TR_TCP);
+	engine_free(e);
+}
+
+static void test_replay_free_pending(void **state)
+{
+	struct engine *e;
+	struct eng_request q = { .qname = "a.", .qtype = 1 };
+	struct result r = { 0 };
+
+	assert_int_equal(engine_replay_new(&e, &ev), 0);
+	assert_int_equal(eng_addr_parse(&q, "192.0.2.1", 53), 0);
+	for (int i = 0; i < 40; i++)
+		assert_int_equal(eng_submit(e, &q, on_result, &r), 0);
+	q.qname = "a..";
+	assert_int_equal(eng_submit(e, &q, on_result, &r), -EINVAL);
+	assert_int_equal(e->ops->pending(e->impl), 40);
+	engine_free(e);
+	assert_int_equal(r.called, 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_replay_matches),
+		cmocka_unit_test(test_replay_no_match_times_out),
+		cmocka_unit_test(test_replay_tc_fallback),
+		cmocka_unit_test(test_replay_free_pending),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

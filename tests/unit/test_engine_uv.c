@@ -1,0 +1,624 @@
+/* The libuv engine against a scripted responder on 127.0.0.1.
+ *
+ * The responder runs in a thread with plain blocking sockets, on a random
+ * port (UDP and TCP share the number). Tests assert outcomes and counts,
+ * never durations. */
+#include <errno.h>
+#include <poll.h>
+#include <pthread.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <cmocka.h>
+#include "core/wire.h"
+#include "engine/engine.h"
+
+enum mode {
+	M_ANSWER,         /* a correct answer */
+	M_WRONG_ID_FIRST, /* a wrong-ID answer, then the right one */
+	M_OTHER_SOURCE,   /* REFUSED from other sockets, then NOERROR */
+	M_OTHER_ONLY,     /* answers only from another socket */
+	M_SILENT,         /* never answers */
+	M_GARBAGE,        /* only wrong-ID answers */
+	M_TC,             /* TC=1 over UDP, a full answer over TCP */
+	M_TCP_BAD_ID,     /* TC=1 over UDP, a wrong-ID answer over TCP */
+};
+
+#define MAX_NAMES 16
+
+struct responder {
+	int udp, tcp, other, other2, stop[2];
+	uint16_t port;
+	enum mode mode;
+	pthread_t th;
+	/* Written by the thread, read after the join. */
+	int udp_queries, tcp_queries;
+	char names[MAX_NAMES][32];
+	int n_names;
+};
+
+/* ---- the responder ---- */
+
+static size_t question_end(const uint8_t *q, size_t len)
+{
+	size_t p = 12;
+
+	while (p < len && q[p])
+		p += (size_t)q[p] + 1;
+	return p + 5 <= len ? p + 5 : 0;
+}
+
+static void record_name(struct responder *r, const uint8_t *q, size_t len)
+{
+	size_t p = 12, o = 0;
+	char *out;
+
+	if (r->n_names >= MAX_NAMES)
+		return;
+	out = r->names[r->n_names++];
+	while (p < len && q[p] && o + q[p] + 2 < sizeof(r->names[0])) {
+		memcpy(out + o, q + p + 1, q[p]);
+		o += q[p];
+		out[o++] = '.';
+		p += (size_t)q[p] + 1;
+	}
+	out[o] = '\0';
+}
+
+/* Turns query Q into an answer in place: header + question only. */
+static size_t make_answer(uint8_t *q, size_t len, bool tc, int rcode,
+			  bool bad_id)
+{
+	size_t end = question_end(q, len);
+
+	if (!end)
+		return 0;
+	q[2] = (uint8_t)(0x84 | (q[2] & 0x01) | (tc ? 0x02 : 0)); /* QR AA */
+	q[3] = (uint8_t)rcode;
+	memset(q + 6, 0, 6);
+	if (bad_id)
+		q[1] ^= 0x5a;
+	return end;
+}
+
+static void send_from(int fd, const uint8_t *b, size_t n,
+		      const struct sockaddr_in *to)
+{
+	(void)!sendto(fd, b, n, 0, (const struct sockaddr *)to, sizeof(*to));
+}
+
+static void on_udp(struct responder *r)
+{
+	uint8_t b[1500], c[1500];
+	struct sockaddr_in from;
+	socklen_t fl = sizeof(from);
+	ssize_t n = recvfrom(r->udp, b, sizeof(b), 0,
+			     (struct sockaddr *)&from, &fl);
+	size_t a;
+
+	if (n <= 0)
+		return;
+	r->udp_queries++;
+	record_name(r, b, (size_t)n);
+	memcpy(c, b, (size_t)n);
+	switch (r->mode) {
+	case M_ANSWER:
+		a = make_answer(b, (size_t)n, false, 0, false);
+		send_from(r->udp, b, a, &from);
+		break;
+	case M_WRONG_ID_FIRST:
+		a = make_answer(c, (size_t)n, false, 0, true);
+		send_from(r->udp, c, a, &from);
+		a = make_answer(b, (size_t)n, false, 0, false);
+		send_from(r->udp, b, a, &from);
+		break;
+	case M_OTHER_SOURCE:
+	case M_OTHER_ONLY:
+		a = make_answer(c, (size_t)n, false, 5, false);
+		send_from(r->other, c, a, &from);
+		if (r->other2 >= 0)
+			send_from(r->other2, c, a, &from);
+		if (r->mode == M_OTHER_SOURCE) {
+			a = make_answer(b, (size_t)n, false, 0, false);
+			send_from(r->udp, b, a, &from);
+		}
+		break;
+	case M_GARBAGE:
+		a = make_answer(b, (size_t)n, false, 0, true);
+		send_from(r->udp, b, a, &from);
+		break;
+	case M_TC:
+	case M_TCP_BAD_ID:
+		a = make_answer(b, (size_t)n, true, 0, false);
+		send_from(r->udp, b, a, &from);
+		break;
+	case M_SILENT:
+		break;
+	}
+}
+
+static bool read_all(int fd, uint8_t *b, size_t n)
+{
+	return recv(fd, b, n, MSG_WAITALL) == (ssize_t)n;
+}
+
+static void on_tcp(struct responder *r)
+{
+	uint8_t b[2 + 1500];
+	size_t len, a;
+	int fd = accept(r->tcp, NULL, NULL);
+
+	if (fd < 0)
+		return;
+	r->tcp_queries++;
+	if (!read_all(fd, b, 2))
+		goto out;
+	len = (size_t)b[0] << 8 | b[1];
+	if (len > sizeof(b) - 2 || !read_all(fd, b + 2, len))
+		goto out;
+	a = make_answer(b + 2, len, false, 0, r->mode == M_TCP_BAD_ID);
+	b[0] = (uint8_t)(a >> 8);
+	b[1] = (uint8_t)a;
+	(void)!send(fd, b, a + 2, MSG_NOSIGNAL);
+out:
+	close(fd);
+}
+
+/* Counts the datagrams still queued when the test ends. */
+static void drain_udp(struct responder *r)
+{
+	uint8_t b[1500];
+
+	while (recv(r->udp, b, sizeof(b), MSG_DONTWAIT) > 0)
+		r->udp_queries++;
+}
+
+static void *responder_main(void *arg)
+{
+	struct responder *r = arg;
+	struct pollfd p[3] = {
+		{ .fd = r->udp, .events = POLLIN },
+		{ .fd = r->tcp, .events = POLLIN },
+		{ .fd = r->stop[0], .events = POLLIN },
+	};
+
+	for (;;) {
+		if (poll(p, 3, -1) < 0 && errno != EINTR)
+			break;
+		if (p[2].revents)
+			break;
+		if (p[0].revents & POLLIN)
+			on_udp(r);
+		if (p[1].revents & POLLIN)
+			on_tcp(r);
+	}
+	drain_udp(r);
+	return NULL;
+}
+
+static int bound_socket(int type, const char *ip, uint16_t port)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons(port) };
+	int fd = socket(AF_INET, type, 0), one = 1;
+
+	inet_pton(AF_INET, ip, &a.sin_addr);
+	if (fd < 0)
+		return -1;
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	if (bind(fd, (struct sockaddr *)&a, sizeof(a)) < 0) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+static uint16_t port_of(int fd)
+{
+	struct sockaddr_in a;
+	socklen_t l = sizeof(a);
+
+	getsockname(fd, (struct sockaddr *)&a, &l);
+	return ntohs(a.sin_port);
+}
+
+static void resp_start(struct responder *r, enum mode mode)
+{
+	memset(r, 0, sizeof(*r));
+	r->mode = mode;
+	r->udp = -1;
+	/* A random TCP port, then UDP on the same number. */
+	for (int i = 0; i < 20 && r->udp < 0; i++) {
+		r->tcp = bound_socket(SOCK_STREAM, "127.0.0.1", 0);
+		assert_true(r->tcp >= 0);
+		r->port = port_of(r->tcp);
+		r->udp = bound_socket(SOCK_DGRAM, "127.0.0.1", r->port);
+		if (r->udp < 0)
+			close(r->tcp);
+	}
+	assert_true(r->udp >= 0);
+	assert_int_equal(listen(r->tcp, 16), 0);
+	r->other = bound_socket(SOCK_DGRAM, "127.0.0.1", 0);
+	assert_true(r->other >= 0);
+	/* Same port, another loopback address (Linux routes all 127/8). */
+	r->other2 = bound_socket(SOCK_DGRAM, "127.0.0.2", r->port);
+	assert_int_equal(pipe(r->stop), 0);
+	assert_int_equal(pthread_create(&r->th, NULL, responder_main, r), 0);
+}
+
+static void resp_stop(struct responder *r)
+{
+	(void)!write(r->stop[1], "x", 1);
+	pthread_join(r->th, NULL);
+	close(r->udp);
+	close(r->tcp);
+	close(r->other);
+	if (r->other2 >= 0)
+		close(r->other2);
+	close(r->stop[0]);
+	close(r->stop[1]);
+}
+
+/* ---- the tests ---- */
+
+struct result {
+	int called, status, transport, attempts, rcode;
+	bool tc;
+	uint16_t id;
+	char qname[64];
+};
+
+static void on_result(void *arg, const struct eng_request *req,
+		      const struct eng_response *resp)
+{
+	struct result *r = arg;
+
+	r->called++;
+	r->status = resp->status;
+	r->transport = resp->transport;
+	r->attempts = resp->attempts;
+	r->rcode = resp->wire ? wire_rcode(resp->wire, resp->len) : -1;
+	r->tc = resp->wire && wire_tc(resp->wire, resp->len);
+	r->id = wire_id(resp->wire, resp->len);
+	snprintf(r->qname, sizeof(r->qname), "%s", req->qname);
+}
+
+static struct engine *new_engine(int cap, int attempts, int family)
+{
+	struct eng_config cfg;
+	struct engine *e = NULL;
+
+	eng_config_default(&cfg);
+	cfg.attempt_ms = 100;
+	cfg.udp_attempts = attempts;
+	cfg.per_server_cap = cap;
+	cfg.family = family;
+	assert_int_equal(engine_uv_new(&e, &cfg), 0);
+	return e;
+}
+
+static void req_init(struct eng_request *q, uint16_t port, const char *name,
+		     unsigned flags)
+{
+	memset(q, 0, sizeof(*q));
+	assert_int_equal(eng_addr_parse(q, "127.0.0.1", port), 0);
+	q->qname = name;
+	q->qtype = 1;
+	q->flags = flags;
+}
+
+static uint64_t sent(struct engine *e)
+{
+	return e->ops->sent(e->impl);
+}
+
+/* Runs one query against a responder in MODE. */
+static void one_query(enum mode mode, unsigned flags, int attempts,
+		      struct result *res, struct responder *r)
+{
+	struct engine *e = new_engine(8, attempts, 0);
+	struct eng_request q;
+
+	resp_start(r, mode);
+	req_init(&q, r->port, "example.com.", flags);
+	memset(res, 0, sizeof(*res));
+	assert_int_equal(eng_submit(e, &q, on_result, res), 0);
+	assert_int_equal(res->called, 0); /* never from inside submit */
+	eng_drain(e);
+	assert_int_equal(res->called, 1);
+	assert_int_equal((int)sent(e), res->attempts);
+	engine_free(e);
+	resp_stop(r);
+}
+
+static void test_answer(void **state)
+{
+	struct result res;
+	struct responder r;
+
+	one_query(M_ANSWER, ENG_F_RD | ENG_F_DO, 3, &res, &r);
+	assert_int_equal(res.status, QS_OK);
+	assert_int_equal(res.transport, TR_UDP);
+	assert_int_equal(res.attempts, 1);
+	assert_int_equal(res.rcode, 0);
+	assert_int_equal(r.udp_queries, 1);
+	assert_string_equal(r.names[0], "example.com.");
+}
+
+static void test_wrong_id_then_right(void **state)
+{
+	struct result res;
+	struct responder r;
+
+	one_query(M_WRONG_ID_FIRST, 0, 3, &res, &r);
+	assert_int_equal(res.status, QS_OK);
+	assert_int_equal(res.attempts, 1);
+	assert_int_equal(r.udp_queries, 1);
+}
+
+static void test_other_source_ignored(void **state)
+{
+	struct result res;
+	struct responder r;
+
+	one_query(M_OTHER_SOURCE, 0, 3, &res, &r);
+	assert_int_equal(res.status, QS_OK);
+	assert_int_equal(res.rcode, 0); /* not the REFUSED from elsewhere */
+	assert_int_equal(res.attempts, 1);
+}
+
+static void test_other_source_only_times_out(void **state)
+{
+	struct result res;
+	struct responder r;
+
+	one_query(M_OTHER_ONLY, 0, 2, &res, &r);
+	assert_int_equal(res.status, QS_TIMEOUT);
+	assert_int_equal(res.attempts, 2);
+	assert_int_equal(r.udp_queries, 2);
+}
+
+static void test_timeout_attempts(void **state)
+{
+	struct result res;
+	struct responder r;
+
+	one_query(M_SILENT, 0, 3, &res, &r);
+	assert_int_equal(res.status, QS_TIMEOUT);
+	assert_int_equal(res.attempts, 3);
+	assert_int_equal(r.udp_queries, 3);
+}
+
+static void test_garbage_is_malformed(void **state)
+{
+	struct result res;
+	struct responder r;
+
+	one_query(M_GARBAGE, 0, 2, &res, &r);
+	assert_int_equal(res.status, QS_MALFORMED);
+	assert_int_equal(res.attempts, 2);
+	assert_int_equal(r.udp_queries, 2);
+}
+
+static void test_tc_then_tcp(void **state)
+{
+	struct result res;
+	struct responder r;
+
+	one_query(M_TC, ENG_F_EDNS, 3, &res, &r);
+	assert_int_equal(res.status, QS_OK);
+	assert_int_equal(res.transport, TR_TCP);
+	assert_false(res.tc);
+	assert_int_equal(res.attempts, 2); /* a datagram and a connection */
+	assert_int_equal(r.udp_queries, 1);
+	assert_int_equal(r.tcp_queries, 1);
+}
+
+static void test_tc_notcp(void **state)
+{
+	struct result res;
+	struct responder r;
+
+	one_query(M_TC, ENG_F_NOTCP, 3, &res, &r);
+	assert_int_equal(res.status, QS_OK);
+	assert_int_equal(res.transport, TR_UDP);
+	assert_true(res.tc);
+	assert_int_equal(r.tcp_queries, 0);
+}
+
+static void test_tcp_from_start(void **state)
+{
+	struct result res;
+	struct responder r;
+
+	one_query(M_TC, ENG_F_TCP, 3, &res, &r);
+	assert_int_equal(res.status, QS_OK);
+	assert_int_equal(res.transport, TR_TCP);
+	assert_int_equal(res.attempts, 1);
+	assert_int_equal(r.udp_queries, 0);
+	assert_int_equal(r.tcp_queries, 1);
+}
+
+static void test_tcp_bad_answer(void **state)
+{
+	struct result res;
+	struct responder r;
+
+	one_query(M_TCP_BAD_ID, 0, 3, &res, &r);
+	assert_int_equal(res.status, QS_MALFORMED);
+	assert_int_equal(res.transport, TR_TCP);
+}
+
+static uint16_t closed_port(void)
+{
+	int fd = bound_socket(SOCK_DGRAM, "127.0.0.1", 0);
+	uint16_t port;
+
+	assert_true(fd >= 0);
+	port = port_of(fd);
+	close(fd);
+	return port;
+}
+
+static void test_closed_port_unreachable(void **state)
+{
+	struct engine *e = new_engine(8, 3, 0);
+	struct eng_request q;
+	struct result res = { 0 };
+
+	req_init(&q, closed_port(), "example.com.", 0);
+	assert_int_equal(eng_submit(e, &q, on_result, &res), 0);
+	eng_drain(e);
+	assert_int_equal(res.called, 1);
+	assert_int_equal(res.status, QS_UNREACHABLE);
+	assert_int_equal(res.attempts, 1);
+	engine_free(e);
+}
+
+static void test_duplicates_merged(void **state)
+{
+	struct engine *e = new_engine(8, 3, 0);
+	struct eng_request q1, q2;
+	struct result r1 = { 0 }, r2 = { 0 };
+	struct responder r;
+
+	resp_start(&r, M_ANSWER);
+	req_init(&q1, r.port, "Example.COM.", ENG_F_DO);
+	req_init(&q2, r.port, "example.com", ENG_F_DO);
+	assert_int_equal(eng_submit(e, &q1, on_result, &r1), 0);
+	assert_int_equal(eng_submit(e, &q2, on_result, &r2), 0);
+	assert_int_equal(e->ops->pending(e->impl), 2);
+	eng_drain(e);
+	assert_int_equal(r1.called, 1);
+	assert_int_equal(r2.called, 1);
+	assert_int_equal(r1.status, QS_OK);
+	assert_int_equal(r2.status, QS_OK);
+	assert_int_equal(r1.id, r2.id);
+	/* Each waiter sees its own request. */
+	assert_string_equal(r2.qname, "example.com");
+	assert_int_equal(sent(e), 1);
+	engine_free(e);
+	resp_stop(&r);
+	assert_int_equal(r.udp_queries, 1);
+}
+
+static void test_per_server_cap(void **state)
+{
+	static const char *const names[] = { "a.", "b.", "c.", "d.", "e." };
+	struct engine *e = new_engine(2, 3, 0);
+	struct eng_request q[5];
+	struct result res[5] = { 0 };
+	struct responder r;
+
+	resp_start(&r, M_ANSWER);
+	for (int i = 0; i < 5; i++) {
+		req_init(&q[i], r.port, names[i], 0);
+		assert_int_equal(eng_submit(e, &q[i], on_result, &res[i]), 0);
+	}
+	assert_int_equal(sent(e), 2); /* the other three wait their turn */
+	eng_drain(e);
+	for (int i = 0; i < 5; i++) {
+		assert_int_equal(res[i].called, 1);
+		assert_int_equal(res[i].status, QS_OK);
+	}
+	assert_int_equal(sent(e), 5);
+	engine_free(e);
+	resp_stop(&r);
+	assert_int_equal(r.udp_queries, 5);
+	for (int i = 0; i < 5; i++)
+		assert_string_equal(r.names[i], names[i]); /* FIFO */
+}
+
+static void test_family_rejected(void **state)
+{
+	struct engine *e = new_engine(8, 3, 6);
+	struct eng_request q;
+	struct result res = { 0 };
+
+	req_init(&q, 53, "example.com.", 0);
+	assert_int_equal(eng_submit(e, &q, on_result, &res), 0);
+	assert_int_equal(res.called, 0);
+	eng_drain(e);
+	assert_int_equal(res.called, 1);
+	assert_int_equal(res.status, QS_NETERR);
+	assert_int_equal(sent(e), 0);
+	engine_free(e);
+}
+
+static void test_bad_requests(void **state)
+{
+	struct engine *e = new_engine(8, 3, 0);
+	struct eng_request q;
+	struct result res = { 0 };
+
+	req_init(&q, 53, "a..b.", 0);
+	assert_int_equal(eng_submit(e, &q, on_result, &res), -EINVAL);
+	req_init(&q, 53, "a.", 0);
+	q.addr.ss_family = AF_UNIX;
+	assert_int_equal(eng_submit(e, &q, on_result, &res), -EINVAL);
+	assert_int_equal(eng_addr_parse(&q, "not-an-address", 53), -EINVAL);
+	assert_int_equal(e->ops->pending(e->impl), 0);
+	engine_free(e);
+	engine_free(NULL);
+}
+
+/* Freeing with queries in flight drops them: no callback, no leak. */
+static void test_free_with_pending(void **state)
+{
+	struct engine *e = new_engine(1, 3, 0);
+	struct eng_request q1, q2;
+	struct result r1 = { 0 }, r2 = { 0 };
+	struct responder r;
+
+	resp_start(&r, M_SILENT);
+	req_init(&q1, r.port, "a.", ENG_F_TCP);
+	req_init(&q2, r.port, "b.", 0);
+	assert_int_equal(eng_submit(e, &q1, on_result, &r1), 0);
+	assert_int_equal(eng_submit(e, &q2, on_result, &r2), 0);
+	engine_free(e);
+	resp_stop(&r);
+	assert_int_equal(r1.called + r2.called, 0);
+}
+
+static void test_addr_text(void **state)
+{
+	struct eng_request q;
+	char buf[64];
+
+	assert_int_equal(eng_addr_parse(&q, "2001:DB8::1", 53), 0);
+	assert_int_equal(eng_addr_text(&q.addr, buf, sizeof(buf)), 0);
+	assert_string_equal(buf, "2001:db8::1");
+	assert_int_equal(eng_addr_text(&q.addr, buf, 4), -EINVAL);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_answer),
+		cmocka_unit_test(test_wrong_id_then_right),
+		cmocka_unit_test(test_other_source_ignored),
+		cmocka_unit_test(test_other_source_only_times_out),
+		cmocka_unit_test(test_timeout_attempts),
+		cmocka_unit_test(test_garbage_is_malformed),
+		cmocka_unit_test(test_tc_then_tcp),
+		cmocka_unit_test(test_tc_notcp),
+		cmocka_unit_test(test_tcp_from_start),
+		cmocka_unit_test(test_tcp_bad_answer),
+		cmocka_unit_test(test_closed_port_unreachable),
+		cmocka_unit_test(test_duplicates_merged),
+		cmocka_unit_test(test_per_server_cap),
+		cmocka_unit_test(test_family_rejected),
+		cmocka_unit_test(test_bad_requests),
+		cmocka_unit_test(test_free_with_pending),
+		cmocka_unit_test(test_addr_text),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
