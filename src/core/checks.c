@@ -52,6 +52,22 @@ char *join_names(const struct strset *s)
 	return out;
 }
 
+char *join_hosts(const struct strset *s)
+{
+	char *out = strset_join(s, ", ");
+	if (!out)
+		return NULL;
+	/* Drop the dot that ends each name: before each ", " and at the end. */
+	char *w = out;
+	for (const char *r = out; *r; r++) {
+		if (*r == '.' && (r[1] == '\0' || r[1] == ',') && r != out)
+			continue;
+		*w++ = *r;
+	}
+	*w = '\0';
+	return out;
+}
+
 static const struct finding *find_code(const struct findings *fs,
 				       enum finding_code code)
 {

@@ -43,5 +43,8 @@ int check_soa_serials(const struct view *v, time_t now, struct findings *out);
 json_t *json_strset(const struct strset *s);
 /* "a., b. and c." into a new string; NULL on ENOMEM. */
 char *join_names(const struct strset *s);
+/* "a.example, b.example": names as a registrar's form takes them (no
+ * trailing dot), comma separated; NULL on ENOMEM. */
+char *join_hosts(const struct strset *s);
 
 #endif

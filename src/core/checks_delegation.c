@@ -52,8 +52,8 @@ int check_expected_ns(const struct view *v, time_t now, struct findings *out)
 	}
 	NOMEM_IF(deleg = join_names(&v->parent_ns));
 	NOMEM_IF(exp = join_names(&v->expect_ns));
-	NOMEM_IF(serv = strset_join(&v->expect_ns, " "));
-	NOMEM_IF(asprintf(&fix, "At the registrar of %s, set the name servers to exactly: %s. The registrar's list is what the parent zone %s publishes; after the change, resolvers pick it up within the parent's NS TTL.",
+	NOMEM_IF(serv = join_hosts(&v->expect_ns));
+	NOMEM_IF(asprintf(&fix, "At the registrar of %s, set the name servers to exactly: %s (the registrar's list is what the parent zone %s publishes; after the change, resolvers pick it up within the parent's NS TTL).",
 			  v->zone, serv, v->parent) >= 0);
 	json_t *e = json_pack("{s:s, s:o, s:o, s:o, s:o, s:o}", "parent",
 		v->parent, "delegated", json_strset(&v->parent_ns), "expected",
@@ -77,7 +77,7 @@ out:
 	return rc;
 }
 
-/* "ns1. (192.0.2.1 REFUSED, 2001:db8::1 timeout)" for the report. */
+/* "192.0.2.1 REFUSED, 2001:db8::1 timeout": the addresses PICK selects. */
 static char *describe_addrs(const struct view_server *s,
 			    bool (*pick)(const struct view_addr *))
 {
@@ -87,16 +87,14 @@ static char *describe_addrs(const struct view_server *s,
 	if (!f)
 		return NULL;
 	int n = 0;
-	fprintf(f, "%s (", s->name);
 	for (size_t i = 0; i < s->n_addrs; i++) {
 		const struct view_addr *a = &s->addrs[i];
 		if (!pick(a))
 			continue;
 		const struct view_probe *p = view_addr_answer(a);
-		fprintf(f, "%s%s %s", n++ ? ", " : "", a->addr,
+		fprintf(f, "%s%s: %s", n++ ? ", " : "", a->addr,
 			view_probe_describe(p ? p : &a->soa_udp));
 	}
-	fprintf(f, ")");
 	if (fclose(f) != 0) {
 		free(out);
 		return NULL;
@@ -157,7 +155,7 @@ int check_lame(const struct view *v, time_t now, struct findings *out)
 			s->in_parent
 			? "Either load the zone on this server (re-create the hosted zone, or add the zone to the server's configuration), or remove the server from the delegation at the registrar and from the zone's NS records."
 			: "Load the zone on this server, or remove it from the zone's NS records.",
-			"%s is %s for %s but does not serve it: %s.", s->name,
+			"%s is %s for %s but does not serve it (%s).", s->name,
 			s->in_parent ? "named by the parent" : "named in the zone's NS records",
 			v->zone, d);
 		free(d);
@@ -204,8 +202,8 @@ int check_zone_unreachable(const struct view *v, time_t now,
 	if (fclose(f) != 0)
 		NOMEM_IF(NULL);
 	if (serving.n) {
-		NOMEM_IF(names = strset_join(&serving, " "));
-		NOMEM_IF(asprintf(&fix, "The zone is served by %s: at the registrar, set the name servers of %s to the servers that serve it.", names, v->zone) >= 0);
+		NOMEM_IF(names = join_hosts(&serving));
+		NOMEM_IF(asprintf(&fix, "At the registrar of %s, set the name servers to the ones that serve the zone: %s.", v->zone, names) >= 0);
 	} else {
 		NOMEM_IF(fix = strdup("Make the delegated servers serve the zone (load it, or re-create the hosted zone), or change the delegation at the registrar to servers that do; pass --expect-ns with your DNS provider's name servers to compare."));
 	}
@@ -223,16 +221,20 @@ out:
 	return rc;
 }
 
+/* QS_NETERR means this host could not send (no IPv6 route, say): that says
+ * nothing about the server, so it is not held against it. */
 static bool addr_no_answer(const struct view_addr *a)
 {
 	return a->soa_udp.asked && a->soa_udp.status != QS_OK &&
+	       a->soa_udp.status != QS_NETERR &&
 	       !(a->soa_tcp.asked && a->soa_tcp.status == QS_OK);
 }
 
 static bool addr_no_tcp(const struct view_addr *a)
 {
 	return a->soa_udp.asked && a->soa_udp.status == QS_OK &&
-	       a->soa_tcp.asked && a->soa_tcp.status != QS_OK;
+	       a->soa_tcp.asked && a->soa_tcp.status != QS_OK &&
+	       a->soa_tcp.status != QS_NETERR;
 }
 
 int check_reachability(const struct view *v, time_t now, struct findings *out)
@@ -253,7 +255,7 @@ int check_reachability(const struct view *v, time_t now, struct findings *out)
 				json_pack("{s:s, s:o}", "server", s->name,
 					  "addresses", addr_evidence(s, addr_no_answer)),
 				"Check that the server runs and listens on this address for UDP and TCP port 53, and that no firewall drops queries; if the address is obsolete, correct the glue at the registrar or the server's A/AAAA record.",
-				"%s does not answer queries at %s.", s->name, d);
+				"%s does not answer (%s).", s->name, d);
 			free(d);
 		}
 		if (rc == 0 && notcp) {
@@ -264,7 +266,7 @@ int check_reachability(const struct view *v, time_t now, struct findings *out)
 				json_pack("{s:s, s:o}", "server", s->name,
 					  "addresses", addr_evidence(s, addr_no_tcp)),
 				"Allow TCP port 53 to the server (firewall, load balancer) and make the server accept TCP queries: resolvers fall back to TCP for large or truncated answers.",
-				"%s answers over UDP but not over TCP: %s.", s->name, d);
+				"%s answers over UDP but not over TCP (%s).", s->name, d);
 			free(d);
 		}
 		if (rc < 0)

@@ -4,7 +4,7 @@
 #include "core/wire.h"
 
 #define TYPE_OPT 41
-#define EDNS_DO 0x8000
+#define EDNS_DO	 0x8000
 
 void wire_ctx_init(struct wire_ctx *c, const uint8_t *buf, size_t len)
 {
@@ -234,13 +234,13 @@ static void put16(uint8_t *p, uint16_t v)
 /* Writes an OPT pseudo-record (RFC 6891) at P: 11 octets. */
 static void put_opt(uint8_t *p, bool dnssec_ok)
 {
-	p[0] = 0;                         /* owner: root */
+	p[0] = 0; /* owner: root */
 	put16(p + 1, TYPE_OPT);
-	put16(p + 3, WIRE_EDNS_UDP);      /* class: UDP payload size */
-	p[5] = 0;                         /* extended RCODE */
-	p[6] = 0;                         /* version */
+	put16(p + 3, WIRE_EDNS_UDP); /* class: UDP payload size */
+	p[5] = 0;		     /* extended RCODE */
+	p[6] = 0;		     /* version */
 	put16(p + 7, dnssec_ok ? EDNS_DO : 0);
-	put16(p + 9, 0);                  /* RDLENGTH */
+	put16(p + 9, 0); /* RDLENGTH */
 }
 
 int wire_build_query(uint8_t *buf, size_t cap, uint16_t id, const char *qname,
@@ -263,7 +263,7 @@ int wire_build_query(uint8_t *buf, size_t cap, uint16_t id, const char *qname,
 		flags |= WIRE_CD;
 	put16(buf, id);
 	put16(buf + 2, flags);
-	put16(buf + 4, 1);            /* QDCOUNT */
+	put16(buf + 4, 1); /* QDCOUNT */
 	put16(buf + 6, 0);
 	put16(buf + 8, 0);
 	put16(buf + 10, edns ? 1 : 0); /* ARCOUNT */
@@ -275,8 +275,8 @@ int wire_build_query(uint8_t *buf, size_t cap, uint16_t id, const char *qname,
 	return (int)total;
 }
 
-static int match_question(struct wire_ctx *c, const char *qname,
-			  uint16_t qtype, uint16_t qclass)
+static int match_question(struct wire_ctx *c, const char *qname, uint16_t qtype,
+			  uint16_t qclass)
 {
 	uint8_t want[WIRE_NAME_MAX], got[WIRE_NAME_MAX];
 	int wlen = wire_name_from_text(want, qname);
@@ -326,12 +326,14 @@ int wire_match_response(const uint8_t *resp, size_t len, uint16_t id,
 
 uint16_t wire_id(const uint8_t *msg, size_t len)
 {
-	return msg && len >= WIRE_HDR_LEN ? (uint16_t)(msg[0] << 8 | msg[1]) : 0;
+	return msg && len >= WIRE_HDR_LEN ? (uint16_t)(msg[0] << 8 | msg[1])
+					  : 0;
 }
 
 uint16_t wire_flags(const uint8_t *msg, size_t len)
 {
-	return msg && len >= WIRE_HDR_LEN ? (uint16_t)(msg[2] << 8 | msg[3]) : 0;
+	return msg && len >= WIRE_HDR_LEN ? (uint16_t)(msg[2] << 8 | msg[3])
+					  : 0;
 }
 
 bool wire_tc(const uint8_t *msg, size_t len)

@@ -11,10 +11,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define WIRE_HDR_LEN 12
-#define WIRE_NAME_MAX 255   /* octets of an uncompressed name (RFC 1035) */
+#define WIRE_HDR_LEN   12
+#define WIRE_NAME_MAX  255 /* octets of an uncompressed name (RFC 1035) */
 #define WIRE_LABEL_MAX 63
-#define WIRE_EDNS_UDP 1232  /* our advertised UDP payload (DNS flag day 2020) */
+#define WIRE_EDNS_UDP  1232 /* our advertised UDP payload (DNS flag day 2020) \
+			     */
 #define WIRE_PTR_HOPS 127   /* compression pointers followed per name */
 
 /* Header flag bits in the second 16-bit word. */
@@ -65,22 +66,22 @@ void wire_name_lower(uint8_t *name, size_t len);
 /* Query flags for wire_build_query. They have the values of ENG_F_* in
  * engine/engine.h (engine.c checks this at compile time) so the engine passes
  * its flags through, while the core does not include the engine. */
-#define WIRE_QF_RD 0x01
+#define WIRE_QF_RD   0x01
 #define WIRE_QF_EDNS 0x02
-#define WIRE_QF_DO 0x04
-#define WIRE_QF_CD 0x08
+#define WIRE_QF_DO   0x04
+#define WIRE_QF_CD   0x08
 
 /* Builds a query for (QNAME, QTYPE, QCLASS) with ID into BUF. ENG_FLAGS are
- * WIRE_QF_* (= ENG_F_*; other bits are ignored): RD and CD set header bits; EDNS adds an OPT
- * record advertising WIRE_EDNS_UDP bytes; DO sets the DO bit (and implies
- * EDNS). Returns the length, -EINVAL for a bad name or -ENOSPC when CAP is
- * too small. */
+ * WIRE_QF_* (= ENG_F_*; other bits are ignored): RD and CD set header bits;
+ * EDNS adds an OPT record advertising WIRE_EDNS_UDP bytes; DO sets the DO bit
+ * (and implies EDNS). Returns the length, -EINVAL for a bad name or -ENOSPC
+ * when CAP is too small. */
 int wire_build_query(uint8_t *buf, size_t cap, uint16_t id, const char *qname,
 		     uint16_t qtype, uint16_t qclass, unsigned eng_flags);
 
 enum wire_match {
 	WM_MATCH = 0,
-	WM_SHORT,        /* shorter than its header or question claims */
+	WM_SHORT,	 /* shorter than its header or question claims */
 	WM_NOT_RESPONSE, /* QR clear */
 	WM_BAD_ID,
 	WM_BAD_QUESTION, /* QDCOUNT != 1, another name/type/class, bad name */

@@ -12,7 +12,7 @@
 #include <time.h>
 
 #define CLK_NS_PER_MS UINT64_C(1000000)
-#define CLK_NS_PER_S UINT64_C(1000000000)
+#define CLK_NS_PER_S  UINT64_C(1000000000)
 
 /* A + B, or UINT64_MAX when the sum would not fit. */
 static inline uint64_t clk_add_sat(uint64_t a, uint64_t b)

@@ -9,7 +9,7 @@
 
 /* wire_build_query takes the engine's flags as they are. */
 _Static_assert(ENG_F_RD == WIRE_QF_RD && ENG_F_EDNS == WIRE_QF_EDNS &&
-	       ENG_F_DO == WIRE_QF_DO && ENG_F_CD == WIRE_QF_CD,
+		       ENG_F_DO == WIRE_QF_DO && ENG_F_CD == WIRE_QF_CD,
 	       "ENG_F_* and WIRE_QF_* must agree");
 
 void eng_config_default(struct eng_config *cfg)

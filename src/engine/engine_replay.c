@@ -17,7 +17,7 @@
 
 struct rp_item {
 	struct eng_request req;
-	char *qname;       /* owned copy; req.qname points here */
+	char *qname; /* owned copy; req.qname points here */
 	eng_cb cb;
 	void *arg;
 	const struct ev_exchange *ex; /* NULL: no recording, a timeout */
@@ -26,11 +26,11 @@ struct rp_item {
 struct replay {
 	struct engine pub;
 	const struct evidence *ev;
-	struct rp_item *q;  /* FIFO: [head, n) still due */
+	struct rp_item *q; /* FIFO: [head, n) still due */
 	size_t head, n, cap;
 	uint64_t sent;
-	uint64_t now_ms;    /* virtual: advances by each replayed RTT */
-	bool delivering;    /* inside run_once: indices must not move */
+	uint64_t now_ms; /* virtual: advances by each replayed RTT */
+	bool delivering; /* inside run_once: indices must not move */
 };
 
 /* Compares the request's address with the recorded numeric text, as
@@ -135,7 +135,8 @@ static int rp_submit(void *impl, const struct eng_request *req, eng_cb cb,
 	int ret;
 
 	/* The same requests as the live engine are refused. */
-	if (!req || !cb || !req->qname || wire_name_from_text(wire, req->qname) < 0)
+	if (!req || !cb || !req->qname ||
+	    wire_name_from_text(wire, req->qname) < 0)
 		return -EINVAL;
 	if (req->addr.ss_family != AF_INET && req->addr.ss_family != AF_INET6)
 		return -EINVAL;

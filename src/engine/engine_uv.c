@@ -18,38 +18,38 @@
 #include "engine/inflight.h"
 
 #define UVE_MAX_QUERIES 65536 /* distinct queries accepted at once */
-#define QBUF_MAX 512          /* a query is at most 12 + 255 + 4 + 11 */
-#define TCP_BUF_MAX (65535 + 2)
-#define UDP_BUF_MAX 65536
-#define MAX_IDS 16            /* query IDs remembered, one per UDP attempt */
-#define ID_POOL 64
-#define CLASS_IN 1
+#define QBUF_MAX	512   /* a query is at most 12 + 255 + 4 + 11 */
+#define TCP_BUF_MAX	(65535 + 2)
+#define UDP_BUF_MAX	65536
+#define MAX_IDS		16 /* query IDs remembered, one per UDP attempt */
+#define ID_POOL		64
+#define CLASS_IN	1
 
 struct uve;
 
 struct uvq {
 	struct uve *eng;
-	struct ifl_entry *ent;          /* NULL once the result is delivered */
-	struct uvq *prev, *next;        /* the engine's list of all uvqs */
-	uv_timer_t timer;               /* attempt, TCP budget, or deferral */
+	struct ifl_entry *ent;	 /* NULL once the result is delivered */
+	struct uvq *prev, *next; /* the engine's list of all uvqs */
+	uv_timer_t timer;	 /* attempt, TCP budget, or deferral */
 	uv_udp_t udp;
 	uv_tcp_t tcp;
 	uv_connect_t conn;
 	uv_write_t wreq;
-	int nopen;                      /* handles not yet through close_cb */
-	bool udp_on, tcp_on;            /* initialised and not closing */
+	int nopen;	     /* handles not yet through close_cb */
+	bool udp_on, tcp_on; /* initialised and not closing */
 	bool done;
 	int transport;
 	int attempts;
-	bool garbage;                   /* the server sent a non-match */
-	uint64_t t0_ns;                 /* first send; 0 before it */
+	bool garbage;	/* the server sent a non-match */
+	uint64_t t0_ns; /* first send; 0 before it */
 	struct sockaddr_storage addr;
-	uint16_t ids[MAX_IDS];          /* UDP IDs sent, or the TCP ID */
+	uint16_t ids[MAX_IDS]; /* UDP IDs sent, or the TCP ID */
 	int n_ids;
 	uint8_t out[2 + QBUF_MAX];
-	uint8_t *rbuf;                  /* TCP answer, TCP_BUF_MAX, lazily */
+	uint8_t *rbuf; /* TCP answer, TCP_BUF_MAX, lazily */
 	size_t rlen;
-	int fail_status, fail_errno;    /* for the deferred failure */
+	int fail_status, fail_errno; /* for the deferred failure */
 };
 
 struct uve {
@@ -58,11 +58,11 @@ struct uve {
 	struct eng_config cfg;
 	struct inflight *ifl;
 	struct uvq *all;
-	size_t pending;                 /* submissions not yet answered */
+	size_t pending; /* submissions not yet answered */
 	uint64_t sent;
 	uint16_t idpool[ID_POOL];
 	size_t idleft;
-	uint8_t udpbuf[UDP_BUF_MAX];    /* shared: a read completes at once */
+	uint8_t udpbuf[UDP_BUF_MAX]; /* shared: a read completes at once */
 };
 
 static void q_start(struct uvq *q);
@@ -90,7 +90,8 @@ static int status_for(int uverr)
 	return QS_NETERR;
 }
 
-static bool same_addr(const struct sockaddr *a, const struct sockaddr_storage *b)
+static bool same_addr(const struct sockaddr *a,
+		      const struct sockaddr_storage *b)
 {
 	if (a->sa_family != b->ss_family)
 		return false;
@@ -201,8 +202,8 @@ static struct uvq *q_new(struct uve *e, struct ifl_entry *ent,
 /* Delivers the result to every waiter. The entry leaves the table first, so
  * a callback that submits the same query starts a fresh one, and the next
  * queued query for this server starts before the callbacks run (FIFO). */
-static void q_finish(struct uvq *q, int status, const uint8_t *wire,
-		     size_t len, int sys_errno)
+static void q_finish(struct uvq *q, int status, const uint8_t *wire, size_t len,
+		     int sys_errno)
 {
 	struct uve *e = q->eng;
 	struct ifl_entry *ent = q->ent, *next;
@@ -216,8 +217,8 @@ static void q_finish(struct uvq *q, int status, const uint8_t *wire,
 	if (q->done || !ent)
 		return;
 	if (q->t0_ns)
-		r.rtt_ms = clk_ms_u32(clk_ns_to_ms(clk_elapsed(q->t0_ns,
-							       uv_hrtime())));
+		r.rtt_ms = clk_ms_u32(
+			clk_ns_to_ms(clk_elapsed(q->t0_ns, uv_hrtime())));
 	if (status == QS_OK || status == QS_TCP_TRUNCATED) {
 		r.wire = wire;
 		r.len = len;

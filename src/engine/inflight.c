@@ -266,7 +266,8 @@ static void queue_push(struct ifl_server *s, struct ifl_entry *e)
 static int entry_link(struct inflight *t, struct ifl_entry *e,
 		      struct ifl_server *s)
 {
-	struct ifl_entry **b = &t->ebucket[key_hash(&e->key) & (t->nbucket - 1)];
+	struct ifl_entry **b =
+		&t->ebucket[key_hash(&e->key) & (t->nbucket - 1)];
 
 	e->hnext = *b;
 	*b = e;
@@ -318,7 +319,8 @@ int inflight_add(struct inflight *t, const struct ifl_key *key,
 
 static void hash_unlink(struct inflight *t, struct ifl_entry *e)
 {
-	struct ifl_entry **pp = &t->ebucket[key_hash(&e->key) & (t->nbucket - 1)];
+	struct ifl_entry **pp =
+		&t->ebucket[key_hash(&e->key) & (t->nbucket - 1)];
 
 	for (; *pp; pp = &(*pp)->hnext) {
 		if (*pp == e) {

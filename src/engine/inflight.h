@@ -46,8 +46,8 @@ struct ifl_entry {
 	struct ifl_key key;
 	struct ifl_waiter *w; /* n_w waiters, in submission order */
 	size_t n_w, cap_w;
-	bool active;          /* counted against its server's cap */
-	void *user;           /* the engine's per-query state */
+	bool active; /* counted against its server's cap */
+	void *user;  /* the engine's per-query state */
 	/* Private to inflight.c. */
 	struct ifl_entry *hnext;
 	struct ifl_entry *qnext;
@@ -57,9 +57,9 @@ struct ifl_entry {
 
 /* What inflight_add did with a submission. */
 enum ifl_added {
-	IFL_MERGED = 0,  /* joined an existing entry as one more waiter */
+	IFL_MERGED = 0,	 /* joined an existing entry as one more waiter */
 	IFL_STARTED = 1, /* a new entry, active: the caller starts it now */
-	IFL_QUEUED = 2,  /* a new entry waiting behind its server's cap */
+	IFL_QUEUED = 2,	 /* a new entry waiting behind its server's cap */
 };
 
 struct inflight;

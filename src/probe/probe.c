@@ -259,13 +259,16 @@ static int cut_learn(struct probe *p, const char *cut, const ldns_pkt *pkt)
 	return rc;
 }
 
-static struct cut *deepest_cut(struct probe *p, const char *name)
+/* Index of the deepest known cut above NAME; the root's cut always is.
+ * An index, because learning a cut moves the array. */
+static long deepest_cut(struct probe *p, const char *name)
 {
-	struct cut *best = NULL;
+	long best = -1;
 	for (size_t i = 0; i < p->n_cuts; i++)
 		if (dname_in(name, p->cuts[i].zone) &&
-		    (!best || dname_labels(p->cuts[i].zone) > dname_labels(best->zone)))
-			best = &p->cuts[i];
+		    (best < 0 || dname_labels(p->cuts[i].zone) >
+				     dname_labels(p->cuts[best].zone)))
+			best = (long)i;
 	return best;
 }
 
@@ -293,7 +296,7 @@ struct task {
 	char name[VIEW_NAME_MAX];
 	char orig[VIEW_NAME_MAX];
 	uint16_t qtype;
-	struct cut *cut;
+	long cut; /* index into probe.cuts, -1 until chosen */
 	int tried, hops;
 	bool done;
 	struct slot *s;
@@ -340,7 +343,7 @@ static void task_answer(struct probe *p, struct task *t, const ldns_pkt *pkt)
 		strcpy(t->name, cname.v[0]);
 		t->hops++;
 		t->tried = 0;
-		t->cut = NULL;
+		t->cut = -1;
 	} else {
 		struct host *h = host_get(p, t->orig, true);
 		if (!h || strset_add_all(&h->addrs, &addrs) < 0)
@@ -374,7 +377,7 @@ static void task_result(struct probe *p, struct task *t)
 		    dname_in(cut, s->zone)) {
 			if (cut_learn(p, cut, pkt) < 0)
 				p->nomem = 1;
-			t->cut = NULL;
+			t->cut = -1;
 			t->tried = 0;
 			break;
 		}
@@ -396,6 +399,7 @@ static int tasks_add(struct task **v, size_t *n, const char *name, uint16_t qtyp
 	snprintf(t[*n].name, sizeof(t[*n].name), "%s", name);
 	snprintf(t[*n].orig, sizeof(t[*n].orig), "%s", name);
 	t[*n].qtype = qtype;
+	t[*n].cut = -1;
 	(*n)++;
 	return 0;
 }
@@ -428,17 +432,22 @@ static int resolve_names(struct probe *p, const struct strset *names)
 			struct task *t = &tasks[i];
 			if (t->done)
 				continue;
-			if (!t->cut) {
+			if (t->cut < 0) {
 				t->cut = deepest_cut(p, t->name);
-				cut_complete(p, t->cut);
+				if (t->cut < 0) {
+					t->done = true;
+					continue;
+				}
+				cut_complete(p, &p->cuts[t->cut]);
 				t->cut = deepest_cut(p, t->name);
 			}
-			const struct hint *h = cut_pick(p, t->cut, t->tried);
+			const struct cut *c = &p->cuts[t->cut];
+			const struct hint *h = cut_pick(p, c, t->tried);
 			if (!h) {
 				t->done = true;
 				continue;
 			}
-			t->s = ask(p, r, EV_RESOLVE, t->cut->zone, h->name, h->addr,
+			t->s = ask(p, r, EV_RESOLVE, c->zone, h->name, h->addr,
 				   t->name, t->qtype, TR_UDP);
 			if (!t->s)
 				t->tried++;

@@ -175,6 +175,10 @@ void report_check_text(const struct report_ctx *r, FILE *f)
 				severity_name(x->severity), c(r->color, RESET),
 				finding_defs[x->code].name);
 			wrap(f, x->summary, 10, 78);
+			/* Several servers with one fault share one fix: say it once. */
+			if (i + 1 < fs->n && fs->v[i + 1].code == x->code &&
+			    strcmp(fs->v[i + 1].fix, x->fix) == 0)
+				continue;
 			fprintf(f, "%s", c(r->color, DIM));
 			wrap(f, x->fix, 10, 78);
 			fprintf(f, "%s", c(r->color, RESET));

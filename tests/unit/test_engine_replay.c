@@ -13,20 +13,39 @@ static uint8_t udp_wire[] = { 1, 2, 3 };
 static uint8_t tcp_wire[] = { 4, 5, 6, 7 };
 
 static struct ev_exchange ex[] = {
-	{ .transport = TR_UDP, .status = QS_OK, .qtype = 1, .rtt_ms = 12,
-	  .addr = "192.0.2.1", .qname = "example.com.", .wire = udp_wire,
+	{ .transport = TR_UDP,
+	  .status = QS_OK,
+	  .qtype = 1,
+	  .rtt_ms = 12,
+	  .addr = "192.0.2.1",
+	  .qname = "example.com.",
+	  .wire = udp_wire,
 	  .wire_len = sizeof(udp_wire) },
-	{ .transport = TR_TCP, .status = QS_OK, .qtype = 1, .rtt_ms = 30,
-	  .addr = "192.0.2.1", .qname = "example.com.", .wire = tcp_wire,
+	{ .transport = TR_TCP,
+	  .status = QS_OK,
+	  .qtype = 1,
+	  .rtt_ms = 30,
+	  .addr = "192.0.2.1",
+	  .qname = "example.com.",
+	  .wire = tcp_wire,
 	  .wire_len = sizeof(tcp_wire) },
-	{ .transport = TR_UDP, .status = QS_UNREACHABLE, .qtype = 2,
-	  .addr = "2001:db8::53", .qname = "example.com." },
-	{ .transport = TR_TCP, .status = QS_OK, .qtype = 16, .rtt_ms = 7,
-	  .addr = "192.0.2.1", .qname = "big.example.", .wire = tcp_wire,
+	{ .transport = TR_UDP,
+	  .status = QS_UNREACHABLE,
+	  .qtype = 2,
+	  .addr = "2001:db8::53",
+	  .qname = "example.com." },
+	{ .transport = TR_TCP,
+	  .status = QS_OK,
+	  .qtype = 16,
+	  .rtt_ms = 7,
+	  .addr = "192.0.2.1",
+	  .qname = "big.example.",
+	  .wire = tcp_wire,
 	  .wire_len = sizeof(tcp_wire) },
 };
 
-static struct evidence ev = { .domain = "example.com.", .ex = ex,
+static struct evidence ev = { .domain = "example.com.",
+			      .ex = ex,
 			      .n_ex = sizeof(ex) / sizeof(ex[0]) };
 
 struct result {
@@ -50,7 +69,8 @@ static void on_result(void *arg, const struct eng_request *req,
 static struct result ask(struct engine *e, const char *addr, const char *name,
 			 uint16_t qtype, unsigned flags)
 {
-	struct eng_request q = { .qname = name, .qtype = qtype,
+	struct eng_request q = { .qname = name,
+				 .qtype = qtype,
 				 .flags = flags };
 	struct result r = { 0 };
 

@@ -22,14 +22,15 @@
 #include "engine/engine.h"
 
 enum mode {
-	M_ANSWER,         /* a correct answer */
+	M_ANSWER,	  /* a correct answer */
 	M_WRONG_ID_FIRST, /* a wrong-ID answer, then the right one */
-	M_OTHER_SOURCE,   /* REFUSED from other sockets, then NOERROR */
-	M_OTHER_ONLY,     /* answers only from another socket */
-	M_SILENT,         /* never answers */
-	M_GARBAGE,        /* only wrong-ID answers */
-	M_TC,             /* TC=1 over UDP, a full answer over TCP */
-	M_TCP_BAD_ID,     /* TC=1 over UDP, a wrong-ID answer over TCP */
+	M_OTHER_SOURCE,	  /* REFUSED from other sockets, then NOERROR */
+	M_OTHER_ONLY,	  /* answers only from another socket */
+	M_SILENT,	  /* never answers */
+	M_GARBAGE,	  /* only wrong-ID answers */
+	M_TC,		  /* TC=1 over UDP, a full answer over TCP */
+	M_TCP_BAD_ID,	  /* TC=1 over UDP, a wrong-ID answer over TCP */
+	M_TCP_TC,	  /* TC=1 over UDP and over TCP */
 };
 
 #define MAX_NAMES 16
@@ -100,8 +101,8 @@ static void on_udp(struct responder *r)
 	uint8_t b[1500], c[1500];
 	struct sockaddr_in from;
 	socklen_t fl = sizeof(from);
-	ssize_t n = recvfrom(r->udp, b, sizeof(b), 0,
-			     (struct sockaddr *)&from, &fl);
+	ssize_t n = recvfrom(r->udp, b, sizeof(b), 0, (struct sockaddr *)&from,
+			     &fl);
 	size_t a;
 
 	if (n <= 0)
@@ -137,6 +138,7 @@ static void on_udp(struct responder *r)
 		break;
 	case M_TC:
 	case M_TCP_BAD_ID:
+	case M_TCP_TC:
 		a = make_answer(b, (size_t)n, true, 0, false);
 		send_from(r->udp, b, a, &from);
 		break;
@@ -164,7 +166,8 @@ static void on_tcp(struct responder *r)
 	len = (size_t)b[0] << 8 | b[1];
 	if (len > sizeof(b) - 2 || !read_all(fd, b + 2, len))
 		goto out;
-	a = make_answer(b + 2, len, false, 0, r->mode == M_TCP_BAD_ID);
+	a = make_answer(b + 2, len, r->mode == M_TCP_TC, 0,
+			r->mode == M_TCP_BAD_ID);
 	b[0] = (uint8_t)(a >> 8);
 	b[1] = (uint8_t)a;
 	(void)!send(fd, b, a + 2, MSG_NOSIGNAL);
@@ -206,7 +209,8 @@ static void *responder_main(void *arg)
 
 static int bound_socket(int type, const char *ip, uint16_t port)
 {
-	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons(port) };
+	struct sockaddr_in a = { .sin_family = AF_INET,
+				 .sin_port = htons(port) };
 	int fd = socket(AF_INET, type, 0), one = 1;
 
 	inet_pton(AF_INET, ip, &a.sin_addr);
@@ -456,6 +460,17 @@ static void test_tcp_bad_answer(void **state)
 	assert_int_equal(res.transport, TR_TCP);
 }
 
+static void test_tcp_truncated(void **state)
+{
+	struct result res;
+	struct responder r;
+
+	one_query(M_TCP_TC, 0, 3, &res, &r);
+	assert_int_equal(res.status, QS_TCP_TRUNCATED);
+	assert_int_equal(res.transport, TR_TCP);
+	assert_true(res.tc); /* the bytes are still given */
+}
+
 static uint16_t closed_port(void)
 {
 	int fd = bound_socket(SOCK_DGRAM, "127.0.0.1", 0);
@@ -479,6 +494,24 @@ static void test_closed_port_unreachable(void **state)
 	assert_int_equal(res.called, 1);
 	assert_int_equal(res.status, QS_UNREACHABLE);
 	assert_int_equal(res.attempts, 1);
+	engine_free(e);
+}
+
+static void test_tcp_refused_unreachable(void **state)
+{
+	struct engine *e = new_engine(8, 3, 0);
+	int fd = bound_socket(SOCK_STREAM, "127.0.0.1", 0);
+	struct eng_request q;
+	struct result res = { 0 };
+
+	assert_true(fd >= 0); /* bound, not listening: connections refused */
+	req_init(&q, port_of(fd), "example.com.", ENG_F_TCP);
+	assert_int_equal(eng_submit(e, &q, on_result, &res), 0);
+	eng_drain(e);
+	close(fd);
+	assert_int_equal(res.called, 1);
+	assert_int_equal(res.status, QS_UNREACHABLE);
+	assert_int_equal(res.transport, TR_TCP);
 	engine_free(e);
 }
 
@@ -611,7 +644,9 @@ int main(void)
 		cmocka_unit_test(test_tc_notcp),
 		cmocka_unit_test(test_tcp_from_start),
 		cmocka_unit_test(test_tcp_bad_answer),
+		cmocka_unit_test(test_tcp_truncated),
 		cmocka_unit_test(test_closed_port_unreachable),
+		cmocka_unit_test(test_tcp_refused_unreachable),
 		cmocka_unit_test(test_duplicates_merged),
 		cmocka_unit_test(test_per_server_cap),
 		cmocka_unit_test(test_family_rejected),

@@ -12,8 +12,8 @@ static void nop_cb(void *arg, const struct eng_request *req,
 {
 }
 
-static void req_init(struct eng_request *r, const char *addr,
-		     const char *qname, unsigned flags)
+static void req_init(struct eng_request *r, const char *addr, const char *qname,
+		     unsigned flags)
 {
 	assert_int_equal(eng_addr_parse(r, addr, 53), 0);
 	r->qname = qname;
@@ -29,7 +29,8 @@ static int add(struct inflight *t, const struct eng_request *r,
 
 	assert_int_equal(ifl_key_init(&k, (const struct sockaddr *)&r->addr,
 				      r->addrlen, r->qname, r->qtype, r->qclass,
-				      r->flags), 0);
+				      r->flags),
+			 0);
 	return inflight_add(t, &k, r, nop_cb, NULL, e);
 }
 
@@ -165,10 +166,12 @@ static void test_bad_keys(void **state)
 
 	req_init(&r, "192.0.2.1", "a.", 0);
 	assert_int_equal(ifl_key_init(&k, (const struct sockaddr *)&r.addr,
-				      r.addrlen, "a..", 1, 1, 0), -EINVAL);
+				      r.addrlen, "a..", 1, 1, 0),
+			 -EINVAL);
 	r.addr.ss_family = AF_UNIX;
 	assert_int_equal(ifl_key_init(&k, (const struct sockaddr *)&r.addr,
-				      r.addrlen, "a.", 1, 1, 0), -EINVAL);
+				      r.addrlen, "a.", 1, 1, 0),
+			 -EINVAL);
 	inflight_free(NULL);
 	ifl_entry_free(NULL);
 }

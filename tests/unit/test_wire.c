@@ -9,9 +9,9 @@
 #include <cmocka.h>
 #include "core/wire.h"
 
-#define T_A 1
+#define T_A    1
 #define T_AAAA 28
-#define C_IN 1
+#define C_IN   1
 
 static void test_cursor_sticky_error(void **state)
 {
@@ -22,7 +22,7 @@ static void test_cursor_sticky_error(void **state)
 	assert_int_equal(wire_read_u16(&c), 0x1234);
 	assert_int_equal(wire_read_u16(&c), 0); /* one byte left: overrun */
 	assert_int_equal(c.error, -EFAULT);
-	assert_int_equal(wire_read_u8(&c), 0);  /* sticky, even if it fits */
+	assert_int_equal(wire_read_u8(&c), 0); /* sticky, even if it fits */
 	assert_int_equal(wire_available(&c), 0);
 }
 
@@ -133,8 +133,9 @@ static void test_build_query_edns_do(void **state)
 	uint8_t b[512];
 	int n = wire_build_query(b, sizeof(b), 1, "a.", T_AAAA, C_IN,
 				 WIRE_QF_DO | WIRE_QF_CD);
-	static const uint8_t opt[] = { 0, 0, 41, 0x04, 0xd0, 0, 0, 0x80, 0,
-				       0, 0 };
+	static const uint8_t opt[] = {
+		0, 0, 41, 0x04, 0xd0, 0, 0, 0x80, 0, 0, 0
+	};
 
 	assert_int_equal(n, 12 + 3 + 4 + 11);
 	assert_int_equal(wire_flags(b, (size_t)n), WIRE_CD);
@@ -148,10 +149,11 @@ static void test_build_query_errors(void **state)
 {
 	uint8_t b[512];
 
-	assert_int_equal(wire_build_query(b, 20, 1, "example.com.", T_A,
-					  C_IN, 0), -ENOSPC);
-	assert_int_equal(wire_build_query(b, sizeof(b), 1, "a..", T_A, C_IN,
-					  0), -EINVAL);
+	assert_int_equal(wire_build_query(b, 20, 1, "example.com.", T_A, C_IN,
+					  0),
+			 -ENOSPC);
+	assert_int_equal(wire_build_query(b, sizeof(b), 1, "a..", T_A, C_IN, 0),
+			 -EINVAL);
 }
 
 /* A response to (example.com., A, IN) with id 0x1234. */
@@ -169,7 +171,8 @@ static void test_match_ok(void **state)
 	size_t n = make_resp(b, sizeof(b));
 
 	assert_int_equal(wire_match_response(b, n, 0x1234, "example.com.", T_A,
-					     C_IN), WM_MATCH);
+					     C_IN),
+			 WM_MATCH);
 	assert_false(wire_tc(b, n));
 	b[2] |= 0x02;
 	assert_true(wire_tc(b, n));
@@ -183,7 +186,8 @@ static void test_match_case_insensitive(void **state)
 	b[13] = 'E';
 	b[21] = 'C';
 	assert_int_equal(wire_match_response(b, n, 0x1234, "eXample.com", T_A,
-					     C_IN), WM_MATCH);
+					     C_IN),
+			 WM_MATCH);
 }
 
 static void test_match_wrong_id(void **state)
@@ -192,7 +196,8 @@ static void test_match_wrong_id(void **state)
 	size_t n = make_resp(b, sizeof(b));
 
 	assert_int_equal(wire_match_response(b, n, 0x1235, "example.com.", T_A,
-					     C_IN), WM_BAD_ID);
+					     C_IN),
+			 WM_BAD_ID);
 }
 
 static void test_match_not_response(void **state)
@@ -202,7 +207,8 @@ static void test_match_not_response(void **state)
 
 	b[2] &= 0x7f;
 	assert_int_equal(wire_match_response(b, n, 0x1234, "example.com.", T_A,
-					     C_IN), WM_NOT_RESPONSE);
+					     C_IN),
+			 WM_NOT_RESPONSE);
 }
 
 static void test_match_wrong_question(void **state)
@@ -211,19 +217,24 @@ static void test_match_wrong_question(void **state)
 	size_t n = make_resp(b, sizeof(b));
 
 	assert_int_equal(wire_match_response(b, n, 0x1234, "example.net.", T_A,
-					     C_IN), WM_BAD_QUESTION);
+					     C_IN),
+			 WM_BAD_QUESTION);
 	assert_int_equal(wire_match_response(b, n, 0x1234, "example.com.",
-					     T_AAAA, C_IN), WM_BAD_QUESTION);
+					     T_AAAA, C_IN),
+			 WM_BAD_QUESTION);
 	assert_int_equal(wire_match_response(b, n, 0x1234, "example.com.", T_A,
-					     3), WM_BAD_QUESTION);
+					     3),
+			 WM_BAD_QUESTION);
 	assert_int_equal(wire_match_response(b, n, 0x1234, "com.", T_A, C_IN),
 			 WM_BAD_QUESTION);
 	b[5] = 2; /* QDCOUNT 2 */
 	assert_int_equal(wire_match_response(b, n, 0x1234, "example.com.", T_A,
-					     C_IN), WM_BAD_QUESTION);
+					     C_IN),
+			 WM_BAD_QUESTION);
 	b[5] = 0;
 	assert_int_equal(wire_match_response(b, n, 0x1234, "example.com.", T_A,
-					     C_IN), WM_BAD_QUESTION);
+					     C_IN),
+			 WM_BAD_QUESTION);
 }
 
 static void test_match_truncated(void **state)
@@ -246,8 +257,9 @@ static void test_match_truncated(void **state)
 /* Header, then a question whose name is given by the test. */
 static size_t hdr(uint8_t *b)
 {
-	static const uint8_t h[] = { 0x12, 0x34, 0x80, 0, 0, 1, 0, 0, 0, 0, 0,
-				     0 };
+	static const uint8_t h[] = {
+		0x12, 0x34, 0x80, 0, 0, 1, 0, 0, 0, 0, 0, 0
+	};
 
 	memcpy(b, h, sizeof(h));
 	return sizeof(h);
@@ -261,7 +273,7 @@ static void test_match_compression_backward(void **state)
 	struct wire_ctx c;
 	uint8_t name[WIRE_NAME_MAX];
 
-	memcpy(b + n, "\3com\0", 5);        /* offset 12 */
+	memcpy(b + n, "\3com\0", 5);		    /* offset 12 */
 	memcpy(b + n + 5, "\7example\xc0\x0c", 10); /* offset 17 */
 	wire_ctx_init(&c, b, n + 15);
 	wire_seek(&c, 17);
@@ -292,20 +304,27 @@ static void test_match_pointer_past_end(void **state)
 	memcpy(b + n, "\1a\xc0\x30\0\1\0\1", 8); /* forward, past the end */
 	assert_int_equal(wire_match_response(b, n + 8, 0x1234, "a.", T_A, C_IN),
 			 WM_BAD_QUESTION);
-	memcpy(b + n, "\1a\xc0", 3);             /* pointer cut in half */
+	memcpy(b + n, "\1a\xc0", 3); /* pointer cut in half */
 	assert_int_equal(wire_match_response(b, n + 3, 0x1234, "a.", T_A, C_IN),
 			 WM_SHORT);
-	memcpy(b + n, "\x3f" "ab", 3);           /* label longer than data */
+	memcpy(b + n,
+	       "\x3f"
+	       "ab",
+	       3); /* label longer than data */
 	assert_int_equal(wire_match_response(b, n + 3, 0x1234, "a.", T_A, C_IN),
 			 WM_SHORT);
-	memcpy(b + n, "\x41" "ab\0\0\1\0\1", 8); /* reserved label type */
+	memcpy(b + n,
+	       "\x41"
+	       "ab\0\0\1\0\1",
+	       8); /* reserved label type */
 	assert_int_equal(wire_match_response(b, n + 8, 0x1234, "a.", T_A, C_IN),
 			 WM_BAD_QUESTION);
 }
 
 static void test_match_pointer_chain_hops(void **state)
 {
-	/* 200 pointers, each to the one before: backwards, but too many hops. */
+	/* 200 pointers, each to the one before: backwards, but too many hops.
+	 */
 	uint8_t b[12 + 2 + 400 + 4];
 	size_t n = hdr(b);
 

@@ -1,0 +1,177 @@
+/* Every lab scenario, offline: the recorded evidence of each scenario
+ * (tests/fixtures/evidence, made by tests/fixtures/record) must give exactly
+ * the codes its manifest names, both when the checks read the recording and
+ * when the probe runs again against the replay engine serving it. */
+#include <dirent.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+#include "core/checks.h"
+#include "core/evidence_json.h"
+#include "engine/engine.h"
+#include "probe/probe.h"
+
+#ifndef SRCDIR
+#error "SRCDIR must name the source tree"
+#endif
+
+struct scenario {
+	char name[128];
+};
+
+static struct evidence *load(const char *path)
+{
+	json_error_t je;
+	json_t *j = json_load_file(path, 0, &je);
+	assert_non_null(j);
+	char err[200];
+	struct evidence *ev = evidence_from_json(j, err, sizeof(err));
+	json_decref(j);
+	if (!ev)
+		fail_msg("%s: %s", path, err);
+	return ev;
+}
+
+/* The warning and error codes of EV, space separated and sorted. */
+static void codes_of(const struct evidence *ev, struct strset *codes)
+{
+	struct view v;
+	struct findings fs;
+	findings_init(&fs);
+	assert_int_equal(view_build(ev, &v), 0);
+	assert_int_equal(checks_run(&v, (time_t)ev->started, &fs), 0);
+	for (size_t i = 0; i < fs.n; i++)
+		if (fs.v[i].severity >= SEV_WARNING)
+			strset_add(codes, finding_defs[fs.v[i].code].name);
+	findings_deinit(&fs);
+	view_deinit(&v);
+}
+
+static void expected_codes(const char *name, struct strset *codes)
+{
+	char path[512], line[1024];
+	snprintf(path, sizeof(path), "%s/lab/scenarios/%s/manifest", SRCDIR, name);
+	FILE *f = fopen(path, "r");
+	if (!f)
+		fail_msg("no manifest for %s", name);
+	while (fgets(line, sizeof(line), f)) {
+		if (strncmp(line, "expect=", 7) != 0)
+			continue;
+		for (char *p = line + 7; *p;) {
+			size_t n = strcspn(p, " \t\r\n");
+			if (n) {
+				char code[64];
+				snprintf(code, sizeof(code), "%.*s", (int)n, p);
+				strset_add(codes, code);
+			}
+			p += n;
+			p += strspn(p, " \t\r\n");
+		}
+	}
+	fclose(f);
+}
+
+static void assert_codes(const char *what, const char *name,
+			 const struct strset *want, const struct strset *got)
+{
+	if (strset_equal(want, got))
+		return;
+	char *w = strset_join(want, " "), *g = strset_join(got, " ");
+	print_error("%s %s: expected {%s}, got {%s}\n", what, name, w, g);
+	free(w);
+	free(g);
+	fail();
+}
+
+/* The root servers the recording started from. */
+static void hints_of(const struct evidence *ev, struct hints *h)
+{
+	memset(h, 0, sizeof(*h));
+	for (size_t i = 0; i < ev->n_ex; i++) {
+		const struct ev_exchange *x = &ev->ex[i];
+		if (x->role != EV_WALK || strcmp(x->zone, ".") != 0)
+			continue;
+		h->v = realloc(h->v, (h->n + 1) * sizeof(*h->v));
+		assert_non_null(h->v);
+		h->v[h->n].name = strdup(x->server);
+		h->v[h->n].addr = strdup(x->addr);
+		h->n++;
+	}
+	assert_true(h->n > 0);
+}
+
+static void test_scenario(void **state)
+{
+	const struct scenario *s = *state;
+	char path[512];
+	struct strset want, got, again;
+	strset_init(&want);
+	strset_init(&got);
+	strset_init(&again);
+
+	snprintf(path, sizeof(path), "%s/tests/fixtures/evidence/%s.json", SRCDIR, s->name);
+	struct evidence *ev = load(path);
+	expected_codes(s->name, &want);
+	codes_of(ev, &got);
+	assert_codes("recorded", s->name, &want, &got);
+
+	struct hints h;
+	struct engine *eng = NULL;
+	hints_of(ev, &h);
+	assert_int_equal(engine_replay_new(&eng, ev), 0);
+	struct evidence *ev2 = evidence_new(ev->domain, ev->started);
+	assert_non_null(ev2);
+	for (size_t i = 0; i < ev->n_expect_ns; i++)
+		assert_int_equal(evidence_add_expect_ns(ev2, ev->expect_ns[i]), 0);
+	struct probe_config cfg = { .roots = &h, .family = 0 };
+	assert_int_equal(probe_check(eng, &cfg, ev2), 0);
+	codes_of(ev2, &again);
+	assert_codes("replayed", s->name, &want, &again);
+
+	engine_free(eng);
+	evidence_free(ev2);
+	evidence_free(ev);
+	hints_deinit(&h);
+	strset_deinit(&want);
+	strset_deinit(&got);
+	strset_deinit(&again);
+}
+
+int main(void)
+{
+	char dir[512];
+	snprintf(dir, sizeof(dir), "%s/tests/fixtures/evidence", SRCDIR);
+	DIR *d = opendir(dir);
+	if (!d) {
+		fprintf(stderr, "cannot open %s\n", dir);
+		return 1;
+	}
+	struct scenario *sc = NULL;
+	struct CMUnitTest *tests = NULL;
+	size_t n = 0;
+	struct dirent *e;
+	while ((e = readdir(d))) {
+		size_t len = strlen(e->d_name);
+		if (len < 6 || strcmp(e->d_name + len - 5, ".json") != 0)
+			continue;
+		sc = realloc(sc, (n + 1) * sizeof(*sc));
+		snprintf(sc[n].name, sizeof(sc[n].name), "%.*s", (int)(len - 5), e->d_name);
+		n++;
+	}
+	closedir(d);
+	tests = calloc(n ? n : 1, sizeof(*tests));
+	for (size_t i = 0; i < n; i++) {
+		tests[i].name = sc[i].name;
+		tests[i].test_func = test_scenario;
+		tests[i].initial_state = &sc[i];
+	}
+	int rc = n ? _cmocka_run_group_tests("scenarios", tests, n, NULL, NULL)
+		   : (fprintf(stderr, "no fixtures in %s\n", dir), 1);
+	free(tests);
+	free(sc);
+	return rc;
+}
