@@ -78,8 +78,25 @@ out:
 }
 
 /* "192.0.2.1 REFUSED, 2001:db8::1 timeout": the addresses PICK selects. */
+static const struct view_probe *answer_or_udp(const struct view_addr *a)
+{
+	const struct view_probe *p = view_addr_answer(a);
+	return p ? p : &a->soa_udp;
+}
+
+static const struct view_probe *udp_of(const struct view_addr *a)
+{
+	return &a->soa_udp;
+}
+
+static const struct view_probe *tcp_of(const struct view_addr *a)
+{
+	return &a->soa_tcp;
+}
+
 static char *describe_addrs(const struct view_server *s,
-			    bool (*pick)(const struct view_addr *))
+			    bool (*pick)(const struct view_addr *),
+			    const struct view_probe *(*which)(const struct view_addr *))
 {
 	char *out = NULL;
 	size_t len = 0;
@@ -91,9 +108,8 @@ static char *describe_addrs(const struct view_server *s,
 		const struct view_addr *a = &s->addrs[i];
 		if (!pick(a))
 			continue;
-		const struct view_probe *p = view_addr_answer(a);
 		fprintf(f, "%s%s: %s", n++ ? ", " : "", a->addr,
-			view_probe_describe(p ? p : &a->soa_udp));
+			view_probe_describe(which(a)));
 	}
 	if (fclose(f) != 0) {
 		free(out);
@@ -109,15 +125,16 @@ static bool addr_is_lame(const struct view_addr *a)
 }
 
 static json_t *addr_evidence(const struct view_server *s,
-			     bool (*pick)(const struct view_addr *))
+			     bool (*pick)(const struct view_addr *),
+			     const struct view_probe *(*which)(const struct view_addr *))
 {
 	json_t *arr = json_array();
 	for (size_t i = 0; arr && i < s->n_addrs; i++) {
 		const struct view_addr *a = &s->addrs[i];
 		if (!pick(a))
 			continue;
-		const struct view_probe *p = view_addr_answer(a);
-		const struct view_probe *q = p ? p : &a->soa_udp;
+		const struct view_probe *q = which(a);
+		const struct view_probe *p = q->asked && q->status == QS_OK ? q : NULL;
 		json_t *o = json_pack("{s:s, s:s, s:s}", "address", a->addr,
 			"status", qstatus_name(q->status), "answer",
 			view_probe_describe(q));
@@ -144,13 +161,13 @@ int check_lame(const struct view *v, time_t now, struct findings *out)
 			lame |= addr_is_lame(&s->addrs[j]);
 		if (!lame)
 			continue;
-		char *d = describe_addrs(s, addr_is_lame);
+		char *d = describe_addrs(s, addr_is_lame, answer_or_udp);
 		if (!d)
 			return -ENOMEM;
 		json_t *e = json_pack("{s:s, s:s, s:b, s:b, s:o}", "server",
 			s->name, "zone", v->zone, "in_parent", s->in_parent,
 			"in_zone", s->in_zone, "addresses",
-			addr_evidence(s, addr_is_lame));
+			addr_evidence(s, addr_is_lame, answer_or_udp));
 		int rc = findings_add(out, F_LAME_DELEGATION, e,
 			s->in_parent
 			? "Either load the zone on this server (re-create the hosted zone, or add the zone to the server's configuration), or remove the server from the delegation at the registrar and from the zone's NS records."
@@ -226,8 +243,12 @@ out:
 static bool addr_no_answer(const struct view_addr *a)
 {
 	return a->soa_udp.asked && a->soa_udp.status != QS_OK &&
-	       a->soa_udp.status != QS_NETERR &&
-	       !(a->soa_tcp.asked && a->soa_tcp.status == QS_OK);
+	       a->soa_udp.status != QS_NETERR;
+}
+
+static bool addr_tcp_answers(const struct view_addr *a)
+{
+	return addr_no_answer(a) && a->soa_tcp.asked && a->soa_tcp.status == QS_OK;
 }
 
 static bool addr_no_tcp(const struct view_addr *a)
@@ -235,6 +256,15 @@ static bool addr_no_tcp(const struct view_addr *a)
 	return a->soa_udp.asked && a->soa_udp.status == QS_OK &&
 	       a->soa_tcp.asked && a->soa_tcp.status != QS_OK &&
 	       a->soa_tcp.status != QS_NETERR;
+}
+
+static bool any_addr(const struct view_server *s,
+		     bool (*pick)(const struct view_addr *))
+{
+	for (size_t i = 0; i < s->n_addrs; i++)
+		if (pick(&s->addrs[i]))
+			return true;
+	return false;
 }
 
 int check_reachability(const struct view *v, time_t now, struct findings *out)
@@ -248,23 +278,24 @@ int check_reachability(const struct view *v, time_t now, struct findings *out)
 		}
 		int rc = 0;
 		if (dead) {
-			char *d = describe_addrs(s, addr_no_answer);
+			char *d = describe_addrs(s, addr_no_answer, udp_of);
 			if (!d)
 				return -ENOMEM;
 			rc = findings_add(out, F_NS_UNREACHABLE,
 				json_pack("{s:s, s:o}", "server", s->name,
-					  "addresses", addr_evidence(s, addr_no_answer)),
+					  "addresses", addr_evidence(s, addr_no_answer, udp_of)),
 				"Check that the server runs and listens on this address for UDP and TCP port 53, and that no firewall drops queries; if the address is obsolete, correct the glue at the registrar or the server's A/AAAA record.",
-				"%s does not answer (%s).", s->name, d);
+				"%s does not answer over UDP (%s)%s.", s->name, d,
+				any_addr(s, addr_tcp_answers) ? "; it does answer over TCP, so UDP is blocked on the way" : "");
 			free(d);
 		}
 		if (rc == 0 && notcp) {
-			char *d = describe_addrs(s, addr_no_tcp);
+			char *d = describe_addrs(s, addr_no_tcp, tcp_of);
 			if (!d)
 				return -ENOMEM;
 			rc = findings_add(out, F_NS_NO_TCP,
 				json_pack("{s:s, s:o}", "server", s->name,
-					  "addresses", addr_evidence(s, addr_no_tcp)),
+					  "addresses", addr_evidence(s, addr_no_tcp, tcp_of)),
 				"Allow TCP port 53 to the server (firewall, load balancer) and make the server accept TCP queries: resolvers fall back to TCP for large or truncated answers.",
 				"%s answers over UDP but not over TCP (%s).", s->name, d);
 			free(d);

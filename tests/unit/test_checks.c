@@ -1,0 +1,226 @@
+/* Checks on evidence built by hand: cases the lab cannot easily stage
+ * (no TCP, a local network error) and the exact semantics of each code. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+#include <ldns/ldns.h>
+#include "core/checks.h"
+
+struct answer {
+	int status;
+	int rcode;
+	bool aa;
+	const char *an[4], *au[4], *ad[4];
+};
+
+static void push(ldns_pkt *pkt, ldns_pkt_section sec, const char *const *rrs)
+{
+	for (int i = 0; i < 4 && rrs[i]; i++) {
+		ldns_rr *rr = NULL;
+		assert_int_equal(ldns_rr_new_frm_str(&rr, rrs[i], 3600, NULL, NULL), LDNS_STATUS_OK);
+		ldns_pkt_push_rr(pkt, sec, rr);
+	}
+}
+
+static void add(struct evidence *ev, int role, const char *zone,
+		const char *server, const char *addr, const char *qname,
+		uint16_t qtype, int tr, const struct answer *a)
+{
+	struct ev_exchange x = { .role = role, .transport = tr, .status = a->status,
+		.qtype = qtype, .zone = (char *)zone, .server = (char *)server,
+		.addr = (char *)addr, .qname = (char *)qname };
+	uint8_t *wire = NULL;
+	size_t len = 0;
+	if (a->status == QS_OK) {
+		ldns_pkt *pkt = NULL;
+		assert_int_equal(ldns_pkt_query_new_frm_str(&pkt, qname, qtype,
+			LDNS_RR_CLASS_IN, 0), LDNS_STATUS_OK);
+		ldns_pkt_set_qr(pkt, true);
+		ldns_pkt_set_aa(pkt, a->aa);
+		ldns_pkt_set_rcode(pkt, (uint8_t)a->rcode);
+		push(pkt, LDNS_SECTION_ANSWER, a->an);
+		push(pkt, LDNS_SECTION_AUTHORITY, a->au);
+		push(pkt, LDNS_SECTION_ADDITIONAL, a->ad);
+		assert_int_equal(ldns_pkt2wire(&wire, pkt, &len), LDNS_STATUS_OK);
+		ldns_pkt_free(pkt);
+		x.wire = wire;
+		x.wire_len = len;
+	}
+	assert_int_equal(evidence_add(ev, &x), 0);
+	free(wire);
+}
+
+static const struct answer referral = { .status = QS_OK,
+	.au = { "example. NS ns1.example.", "example. NS ns2.example." },
+	.ad = { "ns1.example. A 192.0.2.1", "ns2.example. A 192.0.2.2" } };
+static const struct answer ns1_a = { .status = QS_OK, .aa = true, .an = { "ns1.example. A 192.0.2.1" } };
+static const struct answer ns2_a = { .status = QS_OK, .aa = true, .an = { "ns2.example. A 192.0.2.2" } };
+static const struct answer soa = { .status = QS_OK, .aa = true, .an = { "example. SOA ns1.example. h.example. 7 3600 600 86400 300" } };
+static const struct answer ns = { .status = QS_OK, .aa = true, .an = { "example. NS ns1.example.", "example. NS ns2.example." } };
+static const struct answer timeout = { .status = QS_TIMEOUT };
+static const struct answer neterr = { .status = QS_NETERR };
+
+/* A healthy zone "example." under the root, two in-zone servers with
+ * glue; OVERRIDE replaces the answer of ns2's (QTYPE, TR) when non-NULL. */
+static struct evidence *zone(uint16_t qtype, int tr, const struct answer *override)
+{
+	struct evidence *ev = evidence_new("example.", 1700000000);
+	assert_non_null(ev);
+	add(ev, EV_WALK, ".", "a.root.", "10.0.0.1", "example.", LDNS_RR_TYPE_NS, TR_UDP, &referral);
+	add(ev, EV_RESOLVE, "example.", "ns1.example.", "192.0.2.1", "ns1.example.", LDNS_RR_TYPE_A, TR_UDP, &ns1_a);
+	add(ev, EV_RESOLVE, "example.", "ns1.example.", "192.0.2.1", "ns2.example.", LDNS_RR_TYPE_A, TR_UDP, &ns2_a);
+	const char *names[] = { "ns1.example.", "ns2.example." };
+	const char *addrs[] = { "192.0.2.1", "192.0.2.2" };
+	for (int i = 0; i < 2; i++) {
+		bool o = override && i == 1;
+		add(ev, EV_AUTH, "example.", names[i], addrs[i], "example.", LDNS_RR_TYPE_SOA, TR_UDP,
+		    o && qtype == LDNS_RR_TYPE_SOA && tr == TR_UDP ? override : &soa);
+		add(ev, EV_AUTH, "example.", names[i], addrs[i], "example.", LDNS_RR_TYPE_SOA, TR_TCP,
+		    o && qtype == LDNS_RR_TYPE_SOA && tr == TR_TCP ? override : &soa);
+		add(ev, EV_AUTH, "example.", names[i], addrs[i], "example.", LDNS_RR_TYPE_NS, TR_UDP,
+		    o && qtype == LDNS_RR_TYPE_NS ? override : &ns);
+	}
+	return ev;
+}
+
+static char *codes(struct evidence *ev)
+{
+	struct view v;
+	struct findings fs;
+	struct strset set;
+	strset_init(&set);
+	findings_init(&fs);
+	assert_int_equal(view_build(ev, &v), 0);
+	assert_int_equal(checks_run(&v, 1700000000, &fs), 0);
+	for (size_t i = 0; i < fs.n; i++)
+		strset_add(&set, finding_defs[fs.v[i].code].name);
+	char *s = strset_join(&set, " ");
+	strset_deinit(&set);
+	findings_deinit(&fs);
+	view_deinit(&v);
+	evidence_free(ev);
+	return s;
+}
+
+static void expect(struct evidence *ev, const char *want)
+{
+	char *got = codes(ev);
+	assert_string_equal(got, want);
+	free(got);
+}
+
+static void test_healthy(void **state)
+{
+	expect(zone(0, 0, NULL), "");
+}
+
+static void test_no_tcp(void **state)
+{
+	expect(zone(LDNS_RR_TYPE_SOA, TR_TCP, &timeout), "NS_NO_TCP");
+}
+
+static void test_udp_timeout_is_unreachable(void **state)
+{
+	expect(zone(LDNS_RR_TYPE_SOA, TR_UDP, &timeout), "NS_UNREACHABLE");
+}
+
+/* A local error (no route from this host) says nothing about the server. */
+static void test_neterr_is_not_held_against_server(void **state)
+{
+	expect(zone(LDNS_RR_TYPE_SOA, TR_UDP, &neterr), "");
+}
+
+static void test_servfail_is_lame(void **state)
+{
+	struct answer servfail = { .status = QS_OK, .rcode = LDNS_RCODE_SERVFAIL };
+	expect(zone(LDNS_RR_TYPE_SOA, TR_UDP, &servfail), "LAME_DELEGATION");
+}
+
+static void test_no_aa_is_lame(void **state)
+{
+	struct answer noaa = soa;
+	noaa.aa = false;
+	expect(zone(LDNS_RR_TYPE_SOA, TR_UDP, &noaa), "LAME_DELEGATION");
+}
+
+static void test_other_serial(void **state)
+{
+	struct answer older = { .status = QS_OK, .aa = true, .an = { "example. SOA ns1.example. h.example. 6 3600 600 86400 300" } };
+	/* Over UDP the older copy; over TCP (not compared) the same. */
+	expect(zone(LDNS_RR_TYPE_SOA, TR_UDP, &older), "SOA_SERIAL_MISMATCH");
+}
+
+static void test_ns_rrset_differs(void **state)
+{
+	struct answer other = { .status = QS_OK, .aa = true, .an = { "example. NS ns1.example.", "example. NS ns3.example." } };
+	/* ns3 appears in the zone's NS set: it has no address at all. */
+	expect(zone(LDNS_RR_TYPE_NS, TR_UDP, &other),
+	       "DELEGATION_NS_MISMATCH NS_NAME_UNRESOLVABLE NS_RRSET_INCONSISTENT");
+}
+
+static void test_expected_ns(void **state)
+{
+	struct evidence *ev = zone(0, 0, NULL);
+	assert_int_equal(evidence_add_expect_ns(ev, "ns1.example."), 0);
+	assert_int_equal(evidence_add_expect_ns(ev, "ns9.example."), 0);
+	expect(ev, "EXPECTED_NS_MISMATCH NS_NAME_UNRESOLVABLE");
+}
+
+static void test_expected_ns_equal(void **state)
+{
+	struct evidence *ev = zone(0, 0, NULL);
+	assert_int_equal(evidence_add_expect_ns(ev, "ns2.example."), 0);
+	assert_int_equal(evidence_add_expect_ns(ev, "ns1.example."), 0);
+	expect(ev, "");
+}
+
+static void test_nxdomain_at_parent(void **state)
+{
+	struct evidence *ev = evidence_new("nope.", 1700000000);
+	struct answer nx = { .status = QS_OK, .rcode = LDNS_RCODE_NXDOMAIN, .aa = true,
+		.au = { ". SOA a.root. h.root. 1 1800 900 604800 86400" } };
+	add(ev, EV_WALK, ".", "a.root.", "10.0.0.1", "nope.", LDNS_RR_TYPE_NS, TR_UDP, &nx);
+	expect(ev, "DOMAIN_NOT_DELEGATED");
+}
+
+static void test_verdict_names_fix(void **state)
+{
+	struct evidence *ev = zone(0, 0, NULL);
+	struct view v;
+	struct findings fs;
+	char *summary, *fix;
+	findings_init(&fs);
+	assert_int_equal(evidence_add_expect_ns(ev, "ns9.example."), 0);
+	assert_int_equal(view_build(ev, &v), 0);
+	assert_int_equal(checks_run(&v, 1700000000, &fs), 0);
+	assert_int_equal(verdict_build(&v, &fs, &summary, &fix), 0);
+	assert_non_null(strstr(summary, "ns9.example."));
+	assert_non_null(strstr(fix, "exactly: ns9.example "));
+	free(summary);
+	free(fix);
+	findings_deinit(&fs);
+	view_deinit(&v);
+	evidence_free(ev);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_healthy),
+		cmocka_unit_test(test_no_tcp),
+		cmocka_unit_test(test_udp_timeout_is_unreachable),
+		cmocka_unit_test(test_neterr_is_not_held_against_server),
+		cmocka_unit_test(test_servfail_is_lame),
+		cmocka_unit_test(test_no_aa_is_lame),
+		cmocka_unit_test(test_other_serial),
+		cmocka_unit_test(test_ns_rrset_differs),
+		cmocka_unit_test(test_expected_ns),
+		cmocka_unit_test(test_expected_ns_equal),
+		cmocka_unit_test(test_nxdomain_at_parent),
+		cmocka_unit_test(test_verdict_names_fix),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
