@@ -44,12 +44,10 @@ static json_t *servers_json(const struct view *v)
 				json_object_set_new(o, "udp", probe_json(&a->soa_udp));
 			if (a && a->soa_tcp.asked)
 				json_object_set_new(o, "tcp", probe_json(&a->soa_tcp));
-			if (a && a->ns_udp.ns.n) {
-				json_t *ns = json_array();
-				for (size_t k = 0; k < a->ns_udp.ns.n; k++)
-					json_array_append_new(ns, json_string(a->ns_udp.ns.v[k]));
-				json_object_set_new(o, "ns", ns);
-			}
+			json_t *ns = json_array();
+			for (size_t k = 0; a && k < a->ns_udp.ns.n; k++)
+				json_array_append_new(ns, json_string(a->ns_udp.ns.v[k]));
+			json_object_set_new(o, "ns", ns);
 			json_array_append_new(arr, o);
 		}
 	}

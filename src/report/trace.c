@@ -16,6 +16,7 @@ struct line {
 	bool aa;
 	char cut[VIEW_NAME_MAX];
 	struct strset ns, data;
+	json_t *glue; /* name -> [addresses], for referrals */
 };
 
 static void line_fill(struct line *l, const struct ev_exchange *x)
@@ -35,6 +36,19 @@ static void line_fill(struct line *l, const struct ev_exchange *x)
 	l->kind = dmsg_kind_name(k);
 	if (k == RK_REFERRAL) {
 		dmsg_targets(pkt, LDNS_SECTION_AUTHORITY, l->cut, LDNS_RR_TYPE_NS, &l->ns);
+		l->glue = json_object();
+		for (size_t i = 0; l->glue && i < l->ns.n; i++) {
+			struct strset a;
+			strset_init(&a);
+			dmsg_addrs(pkt, LDNS_SECTION_ADDITIONAL, l->ns.v[i], &a);
+			if (a.n) {
+				json_t *arr = json_array();
+				for (size_t j = 0; j < a.n; j++)
+					json_array_append_new(arr, json_string(a.v[j]));
+				json_object_set_new(l->glue, l->ns.v[i], arr);
+			}
+			strset_deinit(&a);
+		}
 	} else {
 		l->cut[0] = '\0';
 		const ldns_rr_list *an = ldns_pkt_answer(pkt);
@@ -52,6 +66,7 @@ static void line_fill(struct line *l, const struct ev_exchange *x)
 
 static void line_clear(struct line *l)
 {
+	json_decref(l->glue);
 	strset_deinit(&l->ns);
 	strset_deinit(&l->data);
 }
@@ -142,6 +157,8 @@ static json_t *line_json(const struct line *l)
 		json_array_append_new(ans, json_string(l->data.v[i]));
 	json_object_set_new(o, "ns", ns);
 	json_object_set_new(o, "answer", ans);
+	if (l->glue)
+		json_object_set(o, "glue", l->glue);
 	return o;
 }
 
