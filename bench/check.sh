@@ -82,8 +82,8 @@ echo
 echo "dnsdoctor check vs zonemaster-cli on the lab (loopback, no added latency)"
 echo "medians of $RUNS (dnsdoctor) and $ZM_RUNS (zonemaster) runs; zonemaster modules: ${ZM_TESTS:-all}"
 echo
-printf '%-18s %12s %8s  %-22s %14s %8s %8s\n' domain dnsdoctor_ms queries findings zonemaster_ms zm_qs speedup
+printf '%-18s %12s %8s  %-34s %14s %8s %8s\n' domain dnsdoctor_ms queries findings zonemaster_ms zm_qs speedup
 for r in "${rows[@]}"; do
 	IFS='|' read -r d a q c z zq s <<<"$r"
-	printf '%-18s %12s %8s  %-22s %14s %8s %8s\n' "$d" "$a" "$q" "$c" "$z" "$zq" "$s"
+	printf '%-18s %12s %8s  %-34s %14s %8s %8s\n' "$d" "$a" "$q" "$c" "$z" "$zq" "$s"
 done

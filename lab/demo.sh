@@ -15,7 +15,7 @@ if ip -o link show 2>/dev/null | awk -F': ' '{ sub(/@.*/, "", $2); print $2 }' |
 fi
 [ -x "$DNSDOCTOR" ] || { echo "demo: no dnsdoctor at $DNSDOCTOR (build it, or set DNSDOCTOR)" >&2; exit 1; }
 
-if [ -t 1 ]; then B=$'\e[1m' N=$'\e[0m'; else B= N=; fi
+if [ -t 1 ]; then B=$'\e[1m' N=$'\e[0m'; else B='' N=''; fi
 step() { printf '\n%s== %s%s\n' "$B" "$*" "$N"; }
 show() { printf '$ %s\n' "$*"; "$@"; printf '(exit status %s)\n' "$?"; }
 
