@@ -5,7 +5,7 @@
 # lab/netns when needed). Root only. See bench/README.md.
 #
 # Environment: DNSDOCTOR (default build/dnsdoctor), BENCH_DOMAINS (default
-# "healthy.com dead-server.net"), RUNS (dnsdoctor runs, default 10),
+# "healthy.com dead-server.net silent-server.org seed-refused.com"), RUNS (dnsdoctor runs, default 10),
 # ZM_RUNS (zonemaster runs, default 5), ZM_TESTS (e.g. "basic delegation":
 # only those Zonemaster modules; default all), NO_ZONEMASTER=1 to skip it.
 set -euo pipefail
@@ -14,7 +14,7 @@ BENCH=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(dirname "$BENCH")
 LAB_SRC=$ROOT/lab
 DNSDOCTOR=${DNSDOCTOR:-$ROOT/build/dnsdoctor}
-DOMAINS=${BENCH_DOMAINS:-healthy.com dead-server.net}
+DOMAINS=${BENCH_DOMAINS:-healthy.com dead-server.net silent-server.org seed-refused.com}
 RUNS=${RUNS:-10}
 ZM_RUNS=${ZM_RUNS:-5}
 ZM_TESTS=${ZM_TESTS:-}

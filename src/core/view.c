@@ -56,9 +56,25 @@ static int scan_cut(void *ctx, const struct ev_exchange *x, ldns_pkt *pkt)
 
 struct zone_answers {
 	const char *domain, *zone;
-	int nxdomain, exists;
+	int nxdomain, exists, cohosted;
 	struct strset *nx_servers;
 };
+
+/* An authoritative NS answer owned by QNAME itself: the server serves both
+ * the zone it was asked as and QNAME's own zone. */
+static bool answers_own_ns(const ldns_pkt *pkt, const char *qname, uint16_t qtype)
+{
+	struct strset ns;
+	char cut[VIEW_NAME_MAX];
+	if (qtype != LDNS_RR_TYPE_NS ||
+	    dmsg_classify(pkt, qname, qtype, cut, sizeof(cut)) != RK_ANSWER)
+		return false;
+	strset_init(&ns);
+	dmsg_targets(pkt, LDNS_SECTION_ANSWER, qname, LDNS_RR_TYPE_NS, &ns);
+	bool yes = ns.n > 0;
+	strset_deinit(&ns);
+	return yes;
+}
 
 static int scan_answers(void *ctx, const struct ev_exchange *x, ldns_pkt *pkt)
 {
@@ -71,6 +87,8 @@ static int scan_answers(void *ctx, const struct ev_exchange *x, ldns_pkt *pkt)
 		z->nxdomain++;
 		return strset_add(z->nx_servers, x->server);
 	case RK_ANSWER:
+		z->cohosted += answers_own_ns(pkt, z->domain, x->qtype);
+		/* fall through */
 	case RK_NODATA:
 		z->exists++;
 		return 0;
@@ -79,19 +97,31 @@ static int scan_answers(void *ctx, const struct ev_exchange *x, ldns_pkt *pkt)
 	}
 }
 
-struct referral_scan {
-	struct view *v;
-};
+/* The section of PKT (from a server of the parent) that holds the
+ * delegation of V's zone: the authority section of a referral, or the
+ * answer section when the parent's server serves the zone itself. -1 when
+ * PKT holds neither. */
+static int deleg_section(const struct view *v, const struct ev_exchange *x,
+			 const ldns_pkt *pkt)
+{
+	char cut[VIEW_NAME_MAX];
+	if (strcmp(x->zone, v->parent) != 0)
+		return -1;
+	enum resp_kind k = dmsg_classify(pkt, v->domain, x->qtype, cut, sizeof(cut));
+	if (k == RK_REFERRAL && strcmp(cut, v->zone) == 0)
+		return LDNS_SECTION_AUTHORITY;
+	if (v->cohosted && answers_own_ns(pkt, v->zone, x->qtype))
+		return LDNS_SECTION_ANSWER;
+	return -1;
+}
 
 static int scan_referral(void *ctx, const struct ev_exchange *x, ldns_pkt *pkt)
 {
 	struct view *v = ctx;
-	char cut[VIEW_NAME_MAX];
-	if (strcmp(x->zone, v->parent) != 0 ||
-	    dmsg_classify(pkt, v->domain, x->qtype, cut, sizeof(cut)) != RK_REFERRAL ||
-	    strcmp(cut, v->zone) != 0)
+	int sec = deleg_section(v, x, pkt);
+	if (sec < 0)
 		return 0;
-	return dmsg_targets(pkt, LDNS_SECTION_AUTHORITY, v->zone,
+	return dmsg_targets(pkt, (ldns_pkt_section)sec, v->zone,
 			    LDNS_RR_TYPE_NS, &v->parent_ns);
 }
 
@@ -112,6 +142,10 @@ static int walk_analyse(const struct evidence *ev, struct view *v)
 	if (w.cut_labels >= 0 && strcmp(w.cut, v->domain) == 0) {
 		strcpy(v->zone, v->domain);
 		strcpy(v->parent, w.asker);
+	} else if (z.cohosted && w.cut_labels >= 0) {
+		strcpy(v->zone, v->domain);
+		strcpy(v->parent, w.cut);
+		v->cohosted = true;
 	} else if (z.nxdomain && !z.exists) {
 		v->pstate = PS_NXDOMAIN;
 		strcpy(v->zone, v->domain);
@@ -179,10 +213,7 @@ struct glue_scan {
 static int scan_glue(void *ctx, const struct ev_exchange *x, ldns_pkt *pkt)
 {
 	struct glue_scan *g = ctx;
-	char cut[VIEW_NAME_MAX];
-	if (strcmp(x->zone, g->v->parent) != 0 ||
-	    dmsg_classify(pkt, g->v->domain, x->qtype, cut, sizeof(cut)) != RK_REFERRAL ||
-	    strcmp(cut, g->v->zone) != 0)
+	if (deleg_section(g->v, x, pkt) < 0)
 		return 0;
 	return dmsg_addrs(pkt, LDNS_SECTION_ADDITIONAL, g->s->name, &g->s->glue);
 }

@@ -66,6 +66,8 @@ struct view {
 	char parent[VIEW_NAME_MAX]; /* "" when unknown */
 	enum parent_state pstate;
 	bool domain_inside_zone;    /* the domain is a name inside `zone` */
+	bool cohosted;              /* the parent's servers serve the zone too and
+				     * answer its NS instead of referring */
 	struct strset parent_ns;
 	struct strset parent_servers_nx; /* parent servers that said NXDOMAIN */
 	struct strset expect_ns;

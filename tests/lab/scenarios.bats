@@ -80,3 +80,4 @@ scenario() {
 @test "scenario not-delegated: NXDOMAIN at the TLD" { scenario not-delegated; }
 @test "scenario silent-server: one server drops every packet" { scenario silent-server; }
 @test "scenario no-tcp: one server's TCP port is firewalled" { scenario no-tcp; }
+@test "scenario cohosted: the parent's servers serve the child too" { scenario cohosted; }
