@@ -73,18 +73,21 @@ static json_t *groups_json(const struct groups *gs)
 	return a;
 }
 
-/* "{a, b} from x and y; {c} from z" */
-static char *groups_text(const struct groups *gs)
+/* "{a, b} from x and y; {c} from z", leaving out the group equal to SKIP
+ * (when not NULL). */
+static char *groups_text(const struct groups *gs, const struct strset *skip)
 {
 	char *out = NULL;
 	size_t len = 0;
 	FILE *f = open_memstream(&out, &len);
 	if (!f)
 		return NULL;
-	for (size_t i = 0; i < gs->n; i++) {
+	for (size_t i = 0, n = 0; i < gs->n; i++) {
+		if (skip && strset_equal(&gs->g[i].ns, skip))
+			continue;
 		char *ns = strset_join(&gs->g[i].ns, ", ");
 		char *by = join_names(&gs->g[i].servers);
-		fprintf(f, "%s{%s} from %s", i ? "; " : "", ns ? ns : "?",
+		fprintf(f, "%s{%s} from %s", n++ ? "; " : "", ns ? ns : "?",
 			by ? by : "?");
 		free(ns);
 		free(by);
@@ -100,14 +103,16 @@ int check_ns_rrsets(const struct view *v, time_t now, struct findings *out)
 {
 	struct groups gs = { 0 };
 	int rc = ns_groups(v, &gs);
-	char *text = NULL, *parent = NULL;
+	char *text = NULL, *parent = NULL, *differ = NULL;
 	bool mismatch = false;
 
 	if (rc < 0 || gs.n == 0)
 		goto out;
 	for (size_t i = 0; i < gs.n; i++)
 		mismatch |= !strset_equal(&gs.g[i].ns, &v->parent_ns);
-	if (!(text = groups_text(&gs)) || !(parent = strset_join(&v->parent_ns, ", "))) {
+	if (!(text = groups_text(&gs, NULL)) ||
+	    !(differ = groups_text(&gs, &v->parent_ns)) ||
+	    !(parent = strset_join(&v->parent_ns, ", "))) {
 		rc = -ENOMEM;
 		goto out;
 	}
@@ -124,9 +129,10 @@ int check_ns_rrsets(const struct view *v, time_t now, struct findings *out)
 				  "zone_rrsets", groups_json(&gs)),
 			"Make the registrar's name server list (the delegation) and the zone's own NS records the same set of servers, all of which serve the zone.",
 			"The parent %s lists {%s} for %s, but the zone's servers list %s.",
-			v->parent, parent, v->zone, text);
+			v->parent, parent, v->zone, differ);
 out:
 	free(text);
+	free(differ);
 	free(parent);
 	groups_free(&gs);
 	return rc;

@@ -73,6 +73,19 @@ void findings_deinit(struct findings *fs)
 	memset(fs, 0, sizeof(*fs));
 }
 
+/* Sentences often end with an absolute name ("... ns1.example."), whose own
+ * dot then doubles the full stop: keep one. */
+static void single_stops(char *s)
+{
+	char *w = s;
+	for (const char *r = s; *r; r++) {
+		if (r[0] == '.' && r[1] == '.' && (r[2] == '\0' || r[2] == ' ' || r[2] == ';'))
+			continue;
+		*w++ = *r;
+	}
+	*w = '\0';
+}
+
 int findings_add(struct findings *fs, enum finding_code code,
 		 json_t *evidence, const char *fix, const char *fmt, ...)
 {
@@ -98,6 +111,9 @@ int findings_add(struct findings *fs, enum finding_code code,
 	f->summary = summary;
 	f->fix = strdup(fix ? fix : "");
 	f->evidence = evidence ? evidence : json_object();
+	if (f->fix)
+		single_stops(f->fix);
+	single_stops(summary);
 	if (!f->fix || !f->evidence) {
 		free(f->fix);
 		json_decref(f->evidence);

@@ -56,6 +56,11 @@ static void line_fill(struct line *l, const struct ev_exchange *x)
 			char *s = ldns_rr2str(ldns_rr_list_rr(an, i));
 			if (s) {
 				s[strcspn(s, "\n")] = '\0';
+				/* ldns separates fields with tabs; a line reads better
+				 * with spaces. */
+				for (char *t = s; *t; t++)
+					if (*t == '\t')
+						*t = ' ';
 				strset_add(&l->data, s);
 			}
 			free(s);
