@@ -4,7 +4,7 @@
 MESON_FLAGS = -Dwerror=true
 ASAN_FLAGS  = -Db_sanitize=address,undefined -Db_lundef=false
 
-.PHONY: all deps build build-asan test demo bench clean
+.PHONY: all deps build build-asan test demo bench fuzz clean
 
 all: build
 
@@ -31,5 +31,27 @@ bench: deps
 	$(MAKE) build
 	DNSDOCTOR=$(CURDIR)/build/dnsdoctor lab/netns bench/check.sh
 
+# libFuzzer: every tests/fuzz target for FUZZ_SECONDS each, starting from
+# its saved corpus tests/fuzz/corpus/TARGET. New inputs go to
+# build-fuzz/corpus/TARGET (fold the useful ones in with -merge=1); a crash
+# is written to tests/fuzz/corpus/TARGET/crash-* and fails the run, so once
+# fixed it replays in every build.
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS = response evidence_json dname hints nslist
+FUZZ_FLAGS = -Dfuzzing=true -Dtests=false -Db_sanitize=address,undefined -Db_lundef=false
+
+fuzz: deps
+	test -f build-fuzz/build.ninja || CC=clang CFLAGS=-fsanitize=fuzzer-no-link \
+		meson setup build-fuzz $(MESON_FLAGS) $(FUZZ_FLAGS)
+	ninja -C build-fuzz
+	for t in $(FUZZ_TARGETS); do \
+		echo "== fuzz_$$t: $(FUZZ_SECONDS) s"; \
+		mkdir -p build-fuzz/corpus/$$t; \
+		UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+		build-fuzz/tests/fuzz/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) \
+			-print_final_stats=1 -artifact_prefix=tests/fuzz/corpus/$$t/crash- \
+			build-fuzz/corpus/$$t tests/fuzz/corpus/$$t || exit 1; \
+	done
+
 clean:
-	rm -rf build build-asan
+	rm -rf build build-asan build-fuzz

@@ -43,7 +43,7 @@ out:
 int cmd_check(const struct opts *o)
 {
 	char domain[256];
-	struct hints hints = { 0 };
+	struct hints hints = { 0 }, resolvers = { 0 };
 	struct engine *eng = NULL;
 	struct evidence *ev = NULL, *replay = NULL;
 	int code = EXIT_UNKNOWN;
@@ -58,12 +58,15 @@ int cmd_check(const struct opts *o)
 		die("out of memory");
 		goto out;
 	}
+	ev->rrsig_warn_s = (int64_t)(o->rrsig_warn_days * 86400);
 	if ((o->expect_ns && expect_ns(o->expect_ns, ev) < 0) ||
-	    make_engine(o, &eng, &replay) < 0)
+	    load_trust_anchor(o, ev) < 0 || load_what_if_ds(o, domain, ev) < 0 ||
+	    load_resolvers(o, &resolvers) < 0 || make_engine(o, &eng, &replay) < 0)
 		goto out;
 	if (replay)
 		ev->started = replay->started;
-	struct probe_config cfg = { .roots = &hints, .family = o->family };
+	struct probe_config cfg = { .roots = &hints, .resolvers = &resolvers,
+				    .family = o->family };
 	uint64_t t0 = eng->ops->now_ms(eng->impl);
 	int rc = probe_check(eng, &cfg, ev);
 	uint64_t elapsed = eng->ops->now_ms(eng->impl) - t0;
@@ -83,5 +86,6 @@ out:
 	evidence_free(replay);
 	evidence_free(ev);
 	hints_deinit(&hints);
+	hints_deinit(&resolvers);
 	return code;
 }

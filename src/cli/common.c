@@ -1,8 +1,10 @@
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <idn2.h>
 #include <jansson.h>
 #include "cli/common.h"
 #include "core/checks.h"
@@ -60,19 +62,40 @@ fail:
 	return NULL;
 }
 
+static bool has_8bit(const char *s)
+{
+	for (; *s; s++)
+		if ((unsigned char)*s >= 0x80)
+			return true;
+	return false;
+}
+
 int domain_arg(const char *arg, char *out, size_t outlen)
 {
-	char err[160];
-	if (dname_from_user(arg, out, outlen, err, sizeof(err)) < 0) {
-		char shown[64];
-		snprintf(shown, sizeof(shown), "%.40s%s", arg, strlen(arg) > 40 ? "..." : "");
-		for (char *p = shown; *p; p++)
-			if ((unsigned char)*p < 0x20 || (unsigned char)*p >= 0x7f)
-				*p = '?';
-		die("invalid domain '%s': %s", shown, err);
-		return -1;
+	char err[160], shown[64], *ace = NULL;
+	const char *name = arg;
+	int rc = 0;
+
+	/* Unicode input (UTF-8) becomes A-labels (IDNA2008, UTS 46
+	 * non-transitional, as browsers and CAs map it). */
+	if (has_8bit(arg)) {
+		rc = idn2_to_ascii_8z(arg, &ace, IDN2_NFC_INPUT | IDN2_NONTRANSITIONAL);
+		if (rc != IDN2_OK)
+			snprintf(err, sizeof(err), "not a valid internationalised name (%s)",
+				 idn2_strerror(rc));
+		name = ace;
 	}
-	return 0;
+	if (rc == IDN2_OK && dname_from_user(name, out, outlen, err, sizeof(err)) < 0)
+		rc = -1;
+	idn2_free(ace);
+	if (rc == 0)
+		return 0;
+	snprintf(shown, sizeof(shown), "%.40s%s", arg, strlen(arg) > 40 ? "..." : "");
+	for (char *p = shown; *p; p++)
+		if ((unsigned char)*p < 0x20 || (unsigned char)*p >= 0x7f)
+			*p = '?';
+	die("invalid domain '%s': %s", shown, err);
+	return -1;
 }
 
 int load_hints(const struct opts *o, struct hints *h)

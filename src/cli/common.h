@@ -35,9 +35,17 @@ int save_evidence(const struct evidence *ev, const char *path);
 int report_evidence(const struct opts *o, const struct evidence *ev,
 		    uint64_t queries, uint64_t elapsed_ms);
 
+/* Trust anchor (--trust-anchor, or IANA's with the built-in root hints)
+ * and --ds records into EV;
+ * --resolvers into H (empty without the option). 0 or -1 (printed). */
+int load_trust_anchor(const struct opts *o, struct evidence *ev);
+int load_what_if_ds(const struct opts *o, const char *domain, struct evidence *ev);
+int load_resolvers(const struct opts *o, struct hints *h);
+
 int cmd_check(const struct opts *o);
 int cmd_trace(const struct opts *o);
 int cmd_analyze(const struct opts *o);
 int cmd_explain(const struct opts *o);
+int cmd_logs(const struct opts *o);
 
 #endif

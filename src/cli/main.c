@@ -10,6 +10,7 @@ static const struct {
 	{ "trace", cmd_trace },
 	{ "analyze", cmd_analyze },
 	{ "explain", cmd_explain },
+	{ "logs", cmd_logs },
 };
 
 int main(int argc, char **argv)

@@ -26,12 +26,20 @@ void usage(FILE *f)
 	      "  trace DOMAIN [TYPE]   show the delegation path from the roots, every server\n"
 	      "  analyze FILE          re-run the checks on evidence saved with --save-evidence\n"
 	      "  explain CODE          explain a finding code\n"
+	      "  logs FILE...          classify the failures in certbot, lego, acme.sh or\n"
+	      "                        cert-manager output ('-' for stdin; --run-checks)\n"
 	      "\n"
 	      "options:\n"
 	      "  --expect-ns NAMES|@FILE  name servers your DNS provider assigned (comma list,\n"
 	      "                           a file of names, or aws route53 get-hosted-zone JSON)\n"
 	      "  --root-hints FILE        root servers to start from (named.root format)\n"
 	      "  --save-evidence FILE     write every query and answer to FILE\n"
+	      "  --trust-anchor FILE      DNSSEC trust anchor: DS or DNSKEY records of the root\n"
+	      "                           (default: the IANA root anchors, built in)\n"
+	      "  --resolvers LIST|@FILE   resolvers to ask with and without CD: ADDR or NAME=ADDR,\n"
+	      "                           comma separated, or a file of them\n"
+	      "  --ds RECORD              check a DS not published yet against the zone's keys\n"
+	      "  --rrsig-warn-days DAYS   warn when signatures expire sooner (3)\n"
 	      "  --json                   machine-readable output (docs/json.md)\n"
 	      "  --timeout SECONDS        wait for one server's answer, retries included (2.4)\n"
 	      "  -4, -6                   IPv4 or IPv6 only\n"
@@ -46,13 +54,36 @@ static const struct option longopts[] = {
 	{ "root-hints", required_argument, NULL, 'r' },
 	{ "save-evidence", required_argument, NULL, 's' },
 	{ "replay", required_argument, NULL, 'R' },
+	{ "trust-anchor", required_argument, NULL, 'T' },
+	{ "resolvers", required_argument, NULL, 'E' },
+	{ "ds", required_argument, NULL, 'D' },
+	{ "rrsig-warn-days", required_argument, NULL, 'W' },
 	{ "timeout", required_argument, NULL, 't' },
 	{ "json", no_argument, NULL, 'j' },
+	{ "run-checks", no_argument, NULL, 'K' },
 	{ "no-color", no_argument, NULL, 'C' },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
 };
+
+static const char *env_or_null(const char *name)
+{
+	const char *v = getenv(name);
+	return v && *v ? v : NULL;
+}
+
+static int parse_days(struct opts *o, const char *s)
+{
+	char *end = NULL;
+	double d = strtod(s, &end);
+	if (!end || *end || end == s || !(d >= 0 && d <= 365)) {
+		die("--rrsig-warn-days wants days between 0 and 365, not '%.40s'", s);
+		return -1;
+	}
+	o->rrsig_warn_days = d;
+	return 0;
+}
 
 static int parse_timeout(struct opts *o, const char *s)
 {
@@ -72,9 +103,10 @@ int opts_parse(struct opts *o, int argc, char **argv)
 	memset(o, 0, sizeof(*o));
 	o->timeout = 2.4;
 	o->color = isatty(STDOUT_FILENO) && !((env = getenv("NO_COLOR")) && *env);
-	o->root_hints = getenv("DNSDOCTOR_ROOT_HINTS");
-	if (o->root_hints && !*o->root_hints)
-		o->root_hints = NULL;
+	o->root_hints = env_or_null("DNSDOCTOR_ROOT_HINTS");
+	o->trust_anchor = env_or_null("DNSDOCTOR_TRUST_ANCHOR");
+	o->resolvers = env_or_null("DNSDOCTOR_RESOLVERS");
+	o->rrsig_warn_days = 3;
 	opterr = 0;
 	optind = 1;
 	int c;
@@ -103,6 +135,26 @@ int opts_parse(struct opts *o, int argc, char **argv)
 		case 't':
 			if (parse_timeout(o, optarg) < 0)
 				return -1;
+			break;
+		case 'T':
+			o->trust_anchor = optarg;
+			break;
+		case 'E':
+			o->resolvers = optarg;
+			break;
+		case 'D':
+			if (o->n_ds == sizeof(o->ds) / sizeof(o->ds[0])) {
+				die("at most %zu --ds records", o->n_ds);
+				return -1;
+			}
+			o->ds[o->n_ds++] = optarg;
+			break;
+		case 'W':
+			if (parse_days(o, optarg) < 0)
+				return -1;
+			break;
+		case 'K':
+			o->run_checks = true;
 			break;
 		case 'j':
 			o->json = true;

@@ -13,15 +13,21 @@
 
 struct opts {
 	const char *command;
-	const char *args[4];   /* positional arguments after the command */
+	const char *args[64];  /* positional arguments after the command (logs FILE...) */
 	size_t n_args;
 	const char *root_hints;
 	const char *expect_ns;
 	const char *save_evidence;
 	const char *replay;    /* answer from an evidence file (tests) */
+	const char *trust_anchor;
+	const char *resolvers;
+	const char *ds[8];     /* --ds, a DS not published yet */
+	size_t n_ds;
+	double rrsig_warn_days;
 	double timeout;        /* seconds per query, all retries */
 	int family;
 	bool json;
+	bool run_checks;    /* logs: run the recommended checks */
 	bool color;
 };
 

@@ -15,6 +15,10 @@ const struct check_def check_table[] = {
 	{ "too-few-ns", check_too_few_ns },
 	{ "ns-rrsets", check_ns_rrsets },
 	{ "soa-serials", check_soa_serials },
+	{ "dnssec", check_dnssec },
+	{ "malformed", check_malformed },
+	{ "edns", check_edns },
+	{ "tcp-stalled", check_tcp_stalled },
 };
 const size_t check_table_len = sizeof(check_table) / sizeof(check_table[0]);
 

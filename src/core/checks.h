@@ -38,6 +38,11 @@ int check_ns_names(const struct view *v, time_t now, struct findings *out);
 int check_too_few_ns(const struct view *v, time_t now, struct findings *out);
 int check_ns_rrsets(const struct view *v, time_t now, struct findings *out);
 int check_soa_serials(const struct view *v, time_t now, struct findings *out);
+int check_dnssec(const struct view *v, time_t now, struct findings *out);
+/* checks_hostile.c: servers that answer, but wrongly. */
+int check_malformed(const struct view *v, time_t now, struct findings *out);
+int check_edns(const struct view *v, time_t now, struct findings *out);
+int check_tcp_stalled(const struct view *v, time_t now, struct findings *out);
 
 /* Helpers shared by the check files. */
 json_t *json_strset(const struct strset *s);

@@ -239,11 +239,18 @@ out:
 }
 
 /* QS_NETERR means this host could not send (no IPv6 route, say): that says
- * nothing about the server, so it is not held against it. */
+ * nothing about the server, so it is not held against it. A server that
+ * sent garbage or stalled over TCP did answer something: checks_hostile.c
+ * names those. */
+static bool failed_silently(int status)
+{
+	return status != QS_OK && status != QS_NETERR &&
+	       status != QS_MALFORMED && status != QS_TCP_STALLED;
+}
+
 static bool addr_no_answer(const struct view_addr *a)
 {
-	return a->soa_udp.asked && a->soa_udp.status != QS_OK &&
-	       a->soa_udp.status != QS_NETERR;
+	return a->soa_udp.asked && failed_silently(a->soa_udp.status);
 }
 
 static bool addr_tcp_answers(const struct view_addr *a)
@@ -254,8 +261,7 @@ static bool addr_tcp_answers(const struct view_addr *a)
 static bool addr_no_tcp(const struct view_addr *a)
 {
 	return a->soa_udp.asked && a->soa_udp.status == QS_OK &&
-	       a->soa_tcp.asked && a->soa_tcp.status != QS_OK &&
-	       a->soa_tcp.status != QS_NETERR;
+	       a->soa_tcp.asked && failed_silently(a->soa_tcp.status);
 }
 
 static bool any_addr(const struct view_server *s,

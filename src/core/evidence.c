@@ -7,6 +7,9 @@ static const char *const role_names[EV_ROLE__COUNT] = {
 	[EV_WALK] = "walk",
 	[EV_RESOLVE] = "resolve",
 	[EV_AUTH] = "auth",
+	[EV_DNSSEC] = "dnssec",
+	[EV_RESOLVER] = "resolver",
+	[EV_AUTH_NOEDNS] = "auth-noedns",
 };
 
 const char *ev_role_name(int role)
@@ -35,7 +38,29 @@ struct evidence *evidence_new(const char *domain, int64_t started)
 		return NULL;
 	}
 	ev->started = started;
+	ev->rrsig_warn_s = EV_RRSIG_WARN_DEFAULT;
 	return ev;
+}
+
+int ev_strings_add(struct ev_strings *l, const char *s)
+{
+	char **v = realloc(l->v, (l->n + 1) * sizeof(*v));
+	if (!v)
+		return -ENOMEM;
+	l->v = v;
+	if (!(v[l->n] = strdup(s)))
+		return -ENOMEM;
+	l->n++;
+	return 0;
+}
+
+static void ev_strings_clear(struct ev_strings *l)
+{
+	for (size_t i = 0; i < l->n; i++)
+		free(l->v[i]);
+	free(l->v);
+	l->v = NULL;
+	l->n = 0;
 }
 
 static void exchange_clear(struct ev_exchange *x)
@@ -56,6 +81,8 @@ void evidence_free(struct evidence *ev)
 	for (size_t i = 0; i < ev->n_expect_ns; i++)
 		free(ev->expect_ns[i]);
 	free(ev->expect_ns);
+	ev_strings_clear(&ev->trust_anchor);
+	ev_strings_clear(&ev->what_if_ds);
 	free(ev->ex);
 	free(ev->domain);
 	free(ev);
@@ -83,7 +110,8 @@ static int same_question(const struct ev_exchange *a,
 			 const struct ev_exchange *b)
 {
 	return a->role == b->role && a->transport == b->transport &&
-	       a->qtype == b->qtype && str_eq(a->zone, b->zone) &&
+	       a->qtype == b->qtype && a->qflags == b->qflags &&
+	       str_eq(a->zone, b->zone) &&
 	       str_eq(a->server, b->server) && str_eq(a->addr, b->addr) &&
 	       str_eq(a->qname, b->qname);
 }

@@ -15,6 +15,11 @@ enum ev_role {
 	EV_WALK = 0, /* the target name, asked of a server of an ancestor zone */
 	EV_RESOLVE,  /* looking up a name server's address, or a walk for it */
 	EV_AUTH,     /* the zone apex (SOA, NS) asked of a server of the zone */
+	EV_DNSSEC,   /* DS at a parent's server, DNSKEY and a denial proof at a
+		      * zone's server, for every zone on the path */
+	EV_RESOLVER, /* a name asked of a recursive resolver, with and without CD */
+	EV_AUTH_NOEDNS, /* the apex SOA asked again without EDNS, of an address
+			 * that answered FORMERR or NOTIMP to it with EDNS */
 	EV_ROLE__COUNT
 };
 
@@ -23,6 +28,7 @@ struct ev_exchange {
 	int transport;    /* enum transport */
 	int status;       /* enum qstatus */
 	uint16_t qtype;
+	unsigned qflags;  /* EV_QF_* the question was asked with */
 	uint32_t rtt_ms;
 	char *zone;       /* zone the server was asked as a server of ("." root) */
 	char *server;     /* the server's name, absolute, lower case */
@@ -32,11 +38,33 @@ struct ev_exchange {
 	size_t wire_len;
 };
 
+/* Query flags that change the answer; the same bits as the engine's
+ * ENG_F_RD, ENG_F_DO and ENG_F_CD. */
+#define EV_QF_RD 0x01
+#define EV_QF_DO 0x04
+#define EV_QF_CD 0x08
+#define EV_QF_MASK (EV_QF_RD | EV_QF_DO | EV_QF_CD)
+
+/* RRSIG_EXPIRING_SOON fires below this much validity left: 3 days, about
+ * what a signer's refresh margin leaves when re-signing has stalled. */
+#define EV_RRSIG_WARN_DEFAULT (3 * 86400)
+
+/* A list of owned strings. */
+struct ev_strings {
+	char **v;
+	size_t n;
+};
+
 struct evidence {
 	char *domain;        /* absolute, lower case, as diagnosed */
 	int64_t started;     /* unix time the probe began */
 	char **expect_ns;    /* --expect-ns names, absolute, lower case */
 	size_t n_expect_ns;
+	/* Options that shape findings travel with the evidence, so that
+	 * `analyze` reaches the same findings. */
+	struct ev_strings trust_anchor; /* DS/DNSKEY records, presentation */
+	struct ev_strings what_if_ds;   /* --ds: a DS set not published yet */
+	int64_t rrsig_warn_s;           /* RRSIG_EXPIRING_SOON window */
 	struct ev_exchange *ex;
 	size_t n_ex, cap_ex;
 };
@@ -52,6 +80,9 @@ int evidence_add_expect_ns(struct evidence *ev, const char *name);
  * role, zone, server, addr, qname, qtype and transport to one already held is
  * not added again. Returns 0, or -ENOMEM. */
 int evidence_add(struct evidence *ev, const struct ev_exchange *x);
+
+/* Appends a copy of S to L. 0 or -ENOMEM. */
+int ev_strings_add(struct ev_strings *l, const char *s);
 
 const char *ev_role_name(int role);
 int ev_role_from_name(const char *name);

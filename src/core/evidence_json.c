@@ -63,6 +63,11 @@ static json_t *exchange_to_json(const struct ev_exchange *x)
 		"transport", x->transport == TR_TCP ? "tcp" : "udp",
 		"status", qstatus_name(x->status),
 		"rtt_ms", (json_int_t)x->rtt_ms);
+	if (o && x->qflags &&
+	    json_object_set_new(o, "qflags", json_integer(x->qflags)) < 0) {
+		json_decref(o);
+		return NULL;
+	}
 	if (o && x->wire) {
 		json_t *h = hex_of(x->wire, x->wire_len);
 		if (!h || json_object_set_new(o, "wire", h) < 0) {
@@ -71,6 +76,35 @@ static json_t *exchange_to_json(const struct ev_exchange *x)
 		}
 	}
 	return o;
+}
+
+static json_t *strings_json(const struct ev_strings *l)
+{
+	json_t *a = json_array();
+	for (size_t i = 0; a && i < l->n; i++)
+		json_array_append_new(a, json_string(l->v[i]));
+	return a;
+}
+
+/* Optional list KEY of J into L; absent is fine, a wrong shape is not. */
+static int strings_from(const json_t *j, const char *key, struct ev_strings *l,
+			char *err, size_t errlen)
+{
+	json_t *a = json_object_get(j, key), *v;
+	size_t i;
+	if (!a)
+		return 0;
+	if (!json_is_array(a)) {
+		snprintf(err, errlen, "%s is not a list", key);
+		return -1;
+	}
+	json_array_foreach(a, i, v) {
+		if (!json_is_string(v) || ev_strings_add(l, json_string_value(v)) < 0) {
+			snprintf(err, errlen, "%s[%zu] is not a string", key, i);
+			return -1;
+		}
+	}
+	return 0;
 }
 
 json_t *evidence_to_json(const struct evidence *ev)
@@ -88,9 +122,13 @@ json_t *evidence_to_json(const struct evidence *ev)
 		if (!x || json_array_append_new(xs, x))
 			goto fail;
 	}
-	o = json_pack("{s:i, s:s, s:I, s:o, s:o}", "dnsdoctor_evidence",
-		      EVIDENCE_FORMAT, "domain", ev->domain, "started",
-		      (json_int_t)ev->started, "expect_ns", ns, "exchanges", xs);
+	o = json_pack("{s:i, s:s, s:I, s:o, s:o, s:o, s:I, s:o}",
+		      "dnsdoctor_evidence", EVIDENCE_FORMAT, "domain", ev->domain,
+		      "started", (json_int_t)ev->started, "expect_ns", ns,
+		      "trust_anchor", strings_json(&ev->trust_anchor),
+		      "what_if_ds", strings_json(&ev->what_if_ds),
+		      "rrsig_warn_seconds", (json_int_t)ev->rrsig_warn_s,
+		      "exchanges", xs);
 	return o;
 fail:
 	json_decref(ns);
@@ -130,6 +168,12 @@ static int exchange_from_json(const json_t *o, struct ev_exchange *x,
 		return -1;
 	}
 	x->qtype = (uint16_t)q;
+	json_t *qf = json_object_get(o, "qflags");
+	if (qf && (!json_is_integer(qf) || json_integer_value(qf) & ~EV_QF_MASK)) {
+		snprintf(err, errlen, "exchange %zu: qflags out of range", idx);
+		return -1;
+	}
+	x->qflags = qf ? (unsigned)json_integer_value(qf) : 0;
 	x->rtt_ms = (uint32_t)r;
 	x->transport = strcmp(tr, "tcp") == 0 ? TR_TCP : TR_UDP;
 	json_t *w = json_object_get(o, "wire");
@@ -179,6 +223,17 @@ struct evidence *evidence_from_json(const json_t *j, char *err, size_t errlen)
 			snprintf(err, errlen, "expect_ns %zu is not a name", i);
 			goto fail;
 		}
+	}
+	if (strings_from(j, "trust_anchor", &ev->trust_anchor, err, errlen) < 0 ||
+	    strings_from(j, "what_if_ds", &ev->what_if_ds, err, errlen) < 0)
+		goto fail;
+	json_t *warn = json_object_get(j, "rrsig_warn_seconds");
+	if (warn) {
+		if (!json_is_integer(warn) || json_integer_value(warn) < 0) {
+			snprintf(err, errlen, "rrsig_warn_seconds is not a duration");
+			goto fail;
+		}
+		ev->rrsig_warn_s = json_integer_value(warn);
 	}
 	json_array_foreach(xs, i, v) {
 		struct ev_exchange x;

@@ -35,6 +35,32 @@ const struct finding_def finding_defs[F__COUNT] = {
 		"authoritative servers serve different SOA serials" },
 	[F_NS_RRSET_INCONSISTENT] = { "NS_RRSET_INCONSISTENT", SEV_WARNING,
 		"authoritative servers serve different NS RRsets" },
+	[F_NS_MALFORMED_RESPONSE] = { "NS_MALFORMED_RESPONSE", SEV_ERROR,
+		"a name server answers with bytes that are not a usable response" },
+	[F_NS_EDNS_INTOLERANT] = { "NS_EDNS_INTOLERANT", SEV_WARNING,
+		"a name server rejects queries with EDNS" },
+	[F_NS_TCP_STALLED] = { "NS_TCP_STALLED", SEV_ERROR,
+		"a name server accepts TCP but never completes an answer" },
+	[F_DS_WITHOUT_DNSKEY] = { "DS_WITHOUT_DNSKEY", SEV_ERROR,
+		"the parent publishes a DS but the zone is not signed" },
+	[F_DS_NO_MATCHING_DNSKEY] = { "DS_NO_MATCHING_DNSKEY", SEV_ERROR,
+		"no DNSKEY of the zone matches the DS at the parent" },
+	[F_RRSIG_MISSING] = { "RRSIG_MISSING", SEV_ERROR,
+		"a server serves a signed zone's data without signatures" },
+	[F_RRSIG_EXPIRED] = { "RRSIG_EXPIRED", SEV_ERROR,
+		"signatures have expired" },
+	[F_RRSIG_NOT_YET_VALID] = { "RRSIG_NOT_YET_VALID", SEV_ERROR,
+		"signatures are not valid yet" },
+	[F_RRSIG_EXPIRING_SOON] = { "RRSIG_EXPIRING_SOON", SEV_WARNING,
+		"signatures expire soon" },
+	[F_RRSIG_INVALID] = { "RRSIG_INVALID", SEV_ERROR,
+		"signatures do not verify" },
+	[F_DNSKEY_ALGORITHM_UNSUPPORTED] = { "DNSKEY_ALGORITHM_UNSUPPORTED", SEV_WARNING,
+		"the zone is signed only with algorithms validators do not use" },
+	[F_NSEC_PROOF_INVALID] = { "NSEC_PROOF_INVALID", SEV_ERROR,
+		"the proof that a name does not exist does not verify" },
+	[F_DNSSEC_BOGUS_AT_RESOLVER] = { "DNSSEC_BOGUS_AT_RESOLVER", SEV_ERROR,
+		"a validating resolver answers SERVFAIL where the data exists" },
 };
 
 const char *severity_name(enum severity s)
@@ -145,7 +171,8 @@ void findings_sort(struct findings *fs)
 		size_t j = i;
 		while (j > 0 && (fs->v[j - 1].severity < t.severity ||
 				 (fs->v[j - 1].severity == t.severity &&
-				  fs->v[j - 1].code > t.code))) {
+				  strcmp(finding_defs[fs->v[j - 1].code].name,
+					 finding_defs[t.code].name) > 0))) {
 			fs->v[j] = fs->v[j - 1];
 			j--;
 		}

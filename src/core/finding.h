@@ -25,6 +25,19 @@ enum finding_code {
 	F_TOO_FEW_NS,
 	F_SOA_SERIAL_MISMATCH,
 	F_NS_RRSET_INCONSISTENT,
+	F_NS_MALFORMED_RESPONSE,
+	F_NS_EDNS_INTOLERANT,
+	F_NS_TCP_STALLED,
+	F_DS_WITHOUT_DNSKEY,
+	F_DS_NO_MATCHING_DNSKEY,
+	F_RRSIG_MISSING,
+	F_RRSIG_EXPIRED,
+	F_RRSIG_NOT_YET_VALID,
+	F_RRSIG_EXPIRING_SOON,
+	F_RRSIG_INVALID,
+	F_DNSKEY_ALGORITHM_UNSUPPORTED,
+	F_NSEC_PROOF_INVALID,
+	F_DNSSEC_BOGUS_AT_RESOLVER,
 	F__COUNT
 };
 
@@ -62,7 +75,7 @@ int findings_add(struct findings *fs, enum finding_code code,
 	__attribute__((format(printf, 5, 6)));
 /* Worst severity present, or -1 when there are no findings. */
 int findings_worst(const struct findings *fs);
-/* Sorts by severity (worst first), then code, stably. */
+/* Sorts by severity (worst first), then code name, stably. */
 void findings_sort(struct findings *fs);
 
 #endif

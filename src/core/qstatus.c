@@ -8,6 +8,7 @@ static const char *const names[QS__COUNT] = {
 	[QS_NETERR] = "neterr",
 	[QS_MALFORMED] = "malformed",
 	[QS_TCP_TRUNCATED] = "tcp-truncated",
+	[QS_TCP_STALLED] = "tcp-stalled",
 };
 
 const char *qstatus_name(int status)

@@ -11,6 +11,8 @@ enum qstatus {
 	QS_NETERR,        /* another socket error (no route, address family off) */
 	QS_MALFORMED,     /* something came back, but never a usable response */
 	QS_TCP_TRUNCATED, /* TC set in a TCP answer: the answer is incomplete */
+	QS_TCP_STALLED,   /* TCP connected, but no whole answer within the budget
+			   * (silence, or a length prefix then a trickle) */
 	QS__COUNT
 };
 

@@ -338,13 +338,17 @@ static int server_fill(const struct evidence *ev, struct view *v,
 	}
 	for (size_t i = 0; i < ev->n_ex; i++) {
 		const struct ev_exchange *x = &ev->ex[i];
-		if (x->role != EV_AUTH || strcmp(x->server, s->name) ||
+		bool noedns = x->role == EV_AUTH_NOEDNS;
+		if ((x->role != EV_AUTH && !noedns) || strcmp(x->server, s->name) ||
 		    strcmp(x->qname, v->zone))
 			continue;
 		struct view_addr *a = addr_get(s, x->addr);
 		if (!a)
 			return -ENOMEM;
-		if (x->qtype == LDNS_RR_TYPE_SOA && x->transport == TR_UDP)
+		if (noedns) {
+			if (x->qtype == LDNS_RR_TYPE_SOA && x->transport == TR_UDP)
+				probe_fill(&a->soa_noedns, x, v->zone);
+		} else if (x->qtype == LDNS_RR_TYPE_SOA && x->transport == TR_UDP)
 			probe_fill(&a->soa_udp, x, v->zone);
 		else if (x->qtype == LDNS_RR_TYPE_SOA)
 			probe_fill(&a->soa_tcp, x, v->zone);
@@ -392,6 +396,7 @@ int view_build(const struct evidence *ev, struct view *v)
 	strset_init(&v->parent_ns);
 	strset_init(&v->parent_servers_nx);
 	strset_init(&v->expect_ns);
+	v->ev = ev;
 	snprintf(v->domain, sizeof(v->domain), "%s", ev->domain);
 	v->n_exchanges = ev->n_ex;
 	for (size_t i = 0; i < ev->n_expect_ns; i++)
@@ -442,6 +447,7 @@ void view_deinit(struct view *v)
 			probe_clear(&s->addrs[j].soa_udp);
 			probe_clear(&s->addrs[j].soa_tcp);
 			probe_clear(&s->addrs[j].ns_udp);
+			probe_clear(&s->addrs[j].soa_noedns);
 		}
 		free(s->addrs);
 		free(s->name);
@@ -465,8 +471,26 @@ const struct view_server *view_server_find(const struct view *v,
 	return NULL;
 }
 
+/* FORMERR or NOTIMP: what a server that does not know EDNS answers to a
+ * query with an OPT record (RFC 6891, section 7). */
+static bool rejects_edns(const struct view_probe *p)
+{
+	return p->asked && p->status == QS_OK && p->kind == RK_RCODE &&
+	       (p->rcode == LDNS_RCODE_FORMERR || p->rcode == LDNS_RCODE_NOTIMPL);
+}
+
+bool view_addr_edns_intolerant(const struct view_addr *a)
+{
+	const struct view_probe *n = &a->soa_noedns;
+
+	return rejects_edns(&a->soa_udp) && n->asked && n->status == QS_OK &&
+	       n->kind == RK_ANSWER && n->has_serial;
+}
+
 const struct view_probe *view_addr_answer(const struct view_addr *a)
 {
+	if (view_addr_edns_intolerant(a))
+		return &a->soa_noedns;
 	if (a->soa_udp.asked && a->soa_udp.status == QS_OK)
 		return &a->soa_udp;
 	if (a->soa_tcp.asked && a->soa_tcp.status == QS_OK)

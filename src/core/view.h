@@ -46,6 +46,8 @@ struct view_addr {
 	bool glue;             /* given as glue by the parent */
 	bool resolved;         /* an authoritative A/AAAA of the name */
 	struct view_probe soa_udp, soa_tcp, ns_udp;
+	struct view_probe soa_noedns; /* SOA over UDP without EDNS, asked only
+				       * after FORMERR/NOTIMP to EDNS */
 };
 
 struct view_server {
@@ -61,6 +63,7 @@ struct view_server {
 };
 
 struct view {
+	const struct evidence *ev;  /* what the view was derived from */
 	char domain[VIEW_NAME_MAX];
 	char zone[VIEW_NAME_MAX];
 	char parent[VIEW_NAME_MAX]; /* "" when unknown */
@@ -84,8 +87,13 @@ void view_deinit(struct view *v);
 const struct view_server *view_server_find(const struct view *v,
 					   const char *name);
 /* The first probe of an address that got a response: SOA over UDP, else
- * SOA over TCP. NULL when neither did. */
+ * SOA over TCP. NULL when neither did. An address that rejects EDNS
+ * (view_addr_edns_intolerant) is judged by its answer without EDNS, as a
+ * resolver that retries without EDNS would see it. */
 const struct view_probe *view_addr_answer(const struct view_addr *a);
+/* True when the address answered the SOA question with EDNS FORMERR or
+ * NOTIMP, and without EDNS authoritatively. */
+bool view_addr_edns_intolerant(const struct view_addr *a);
 /* True when the address answered the SOA question authoritatively. */
 bool view_addr_authoritative(const struct view_addr *a);
 /* A server is in scope of consistency checks when the parent or the zone

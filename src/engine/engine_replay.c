@@ -79,6 +79,7 @@ static const struct ev_exchange *find(const struct evidence *ev,
 		const struct ev_exchange *x = &ev->ex[i];
 
 		if (x->qtype == req->qtype && x->transport == tr &&
+		    x->qflags == (req->flags & EV_QF_MASK) &&
 		    name_eq(x->qname, req->qname) &&
 		    addr_eq(&req->addr, x->addr))
 			return x;

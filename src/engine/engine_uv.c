@@ -42,6 +42,7 @@ struct uvq {
 	int transport;
 	int attempts;
 	bool garbage;	/* the server sent a non-match */
+	bool connected; /* the TCP connection was accepted */
 	uint64_t t0_ns; /* first send; 0 before it */
 	struct sockaddr_storage addr;
 	uint16_t ids[MAX_IDS]; /* UDP IDs sent, or the TCP ID */
@@ -373,11 +374,13 @@ static int udp_start(struct uvq *q)
 
 /* ---- TCP ---- */
 
+/* A server that accepted the connection and then sent nothing, or not the
+ * whole answer, stalls; one that never accepted it is not there. */
 static void tcp_timeout(uv_timer_t *t)
 {
 	struct uvq *q = t->data;
 
-	q_finish(q, q->rlen ? QS_MALFORMED : QS_TIMEOUT, NULL, 0, 0);
+	q_finish(q, q->connected ? QS_TCP_STALLED : QS_TIMEOUT, NULL, 0, 0);
 }
 
 static void tcp_alloc(uv_handle_t *h, size_t hint, uv_buf_t *buf)
@@ -474,6 +477,7 @@ static void tcp_connected(uv_connect_t *req, int status)
 		q_finish(q, status_for(status), NULL, 0, -status);
 		return;
 	}
+	q->connected = true;
 	ret = tcp_send_query(q);
 	if (ret < 0)
 		q_finish(q, status_for(ret), NULL, 0, -ret);

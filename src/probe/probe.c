@@ -5,7 +5,9 @@
 #include "core/dname.h"
 #include "core/dnsmsg.h"
 #include "core/view.h"
+#include "core/wire.h"
 #include "probe/probe.h"
+#include "probe/probe_internal.h"
 
 #define MAX_DEPTH 32        /* levels of a walk */
 #define MAX_NESTING 4       /* name server lookups needed by lookups */
@@ -13,58 +15,9 @@
 #define MAX_CNAME_HOPS 8
 #define MAX_AUTH_PASSES 3
 
-/* One query of a round; kept until the probe ends so that an answer that
- * arrives after its round moved on still has somewhere to land. */
-struct slot {
-	struct probe *p;
-	struct round *r;
-	int role, transport;
-	uint16_t qtype;
-	char *zone, *server, *addr, *qname;
-	bool done;
-	int status;
-	uint8_t *wire;
-	size_t len;
-};
-
-struct round {
-	struct slot **v;
-	size_t n, pending;
-};
-
-/* A zone cut learnt from a referral: its servers' (name, address) pairs and
- * the names that came without glue. */
-struct cut {
-	char *zone;
-	struct hints srv;
-	struct strset glueless;
-	bool glueless_looked_up;
-};
-
-struct host {
-	char *name;
-	struct strset addrs;
-};
-
-struct probe {
-	struct engine *eng;
-	struct evidence *ev;
-	const struct probe_config *cfg;
-	struct cut *cuts;
-	size_t n_cuts;
-	struct host *hosts;
-	size_t n_hosts;
-	struct strset alive, dead, looked_up;
-	struct round **rounds;
-	size_t n_rounds;
-	int nesting;
-	int nomem;
-	int answers; /* responses of any kind */
-};
-
 /* --- rounds and slots --- */
 
-static struct round *round_new(struct probe *p)
+struct round *round_new(struct probe *p)
 {
 	struct round **v = realloc(p->rounds, (p->n_rounds + 1) * sizeof(*v));
 	if (!v)
@@ -111,7 +64,8 @@ static void on_result(void *arg, const struct eng_request *req,
 	struct ev_exchange x = {
 		.role = s->role, .transport = s->transport,
 		.status = resp->status == QS_TCP_TRUNCATED ? QS_OK : resp->status,
-		.qtype = s->qtype, .rtt_ms = resp->rtt_ms, .zone = s->zone,
+		.qtype = s->qtype, .qflags = s->flags & EV_QF_MASK,
+		.rtt_ms = resp->rtt_ms, .zone = s->zone,
 		.server = s->server, .addr = s->addr, .qname = s->qname,
 		.wire = s->wire, .wire_len = s->len,
 	};
@@ -127,23 +81,24 @@ static bool family_ok(const struct probe *p, const char *addr)
 	return p->cfg->family == 0 || (p->cfg->family == 6) == v6;
 }
 
-static struct slot *ask(struct probe *p, struct round *r, int role,
-			const char *zone, const char *server, const char *addr,
-			const char *qname, uint16_t qtype, int transport)
+struct slot *ask(struct probe *p, struct round *r, int role, const char *zone,
+		 const char *server, const char *addr, const char *qname,
+		 uint16_t qtype, unsigned flags)
 {
 	struct eng_request req = { .qname = qname, .qtype = qtype,
-				   .flags = ENG_F_EDNS };
+				   .flags = ENG_F_EDNS | flags };
+	int transport = flags & ENG_F_TCP ? TR_TCP : TR_UDP;
+	if (role == EV_AUTH_NOEDNS) /* the one question asked without EDNS */
+		req.flags &= ~(unsigned)(ENG_F_EDNS | ENG_F_DO);
 	if (!family_ok(p, addr) || eng_addr_parse(&req, addr, 53) < 0)
 		return NULL;
-	if (transport == TR_TCP)
-		req.flags |= ENG_F_TCP;
 	struct slot **v = realloc(r->v, (r->n + 1) * sizeof(*v));
 	struct slot *s = calloc(1, sizeof(*s));
 	if (!v || !s)
 		goto nomem;
 	r->v = v;
 	*s = (struct slot){ .p = p, .r = r, .role = role, .transport = transport,
-			    .qtype = qtype, .zone = strdup(zone),
+			    .qtype = qtype, .flags = req.flags, .zone = strdup(zone),
 			    .server = strdup(server), .addr = strdup(addr),
 			    .qname = strdup(qname) };
 	if (!s->zone || !s->server || !s->addr || !s->qname)
@@ -160,7 +115,7 @@ nomem:
 	return NULL;
 }
 
-static void round_wait(struct probe *p, struct round *r)
+void round_wait(struct probe *p, struct round *r)
 {
 	while (r->pending > 0)
 		p->eng->ops->run_once(p->eng->impl);
@@ -304,6 +259,17 @@ struct task {
 
 static int resolve_names(struct probe *p, const struct strset *names);
 
+/* Adds to C the addresses found so far for its glueless servers. */
+static void cut_refresh(struct probe *p, struct cut *c)
+{
+	for (size_t i = 0; i < c->glueless.n; i++) {
+		struct host *h = host_get(p, c->glueless.v[i], false);
+		for (size_t j = 0; h && j < h->addrs.n; j++)
+			if (cut_add(c, c->glueless.v[i], h->addrs.v[j]) < 0)
+				p->nomem = 1;
+	}
+}
+
 static void cut_complete(struct probe *p, struct cut *c)
 {
 	if (c->glueless_looked_up || c->glueless.n == 0)
@@ -319,12 +285,8 @@ static void cut_complete(struct probe *p, struct cut *c)
 	resolve_names(p, &names);
 	/* resolve_names may have grown p->cuts; find the cut again. */
 	c = cut_get(p, zone);
-	for (size_t i = 0; c && i < names.n; i++) {
-		struct host *h = host_get(p, names.v[i], false);
-		for (size_t j = 0; h && j < h->addrs.n; j++)
-			if (cut_add(c, names.v[i], h->addrs.v[j]) < 0)
-				p->nomem = 1;
-	}
+	if (c)
+		cut_refresh(p, c);
 out:
 	free(zone);
 	strset_deinit(&names);
@@ -432,6 +394,8 @@ static int resolve_names(struct probe *p, const struct strset *names)
 			struct task *t = &tasks[i];
 			if (t->done)
 				continue;
+			if (t->cut >= 0)
+				cut_refresh(p, &p->cuts[t->cut]);
 			if (t->cut < 0) {
 				t->cut = deepest_cut(p, t->name);
 				if (t->cut < 0) {
@@ -443,17 +407,23 @@ static int resolve_names(struct probe *p, const struct strset *names)
 			}
 			const struct cut *c = &p->cuts[t->cut];
 			const struct hint *h = cut_pick(p, c, t->tried);
+			if (!h && t->tried == 0 && c->glueless.n) {
+				/* A name inside a zone whose servers all lack
+				 * glue: another task of this batch may be
+				 * finding their addresses right now. */
+				continue;
+			}
 			if (!h) {
 				t->done = true;
 				continue;
 			}
 			t->s = ask(p, r, EV_RESOLVE, c->zone, h->name, h->addr,
-				   t->name, t->qtype, TR_UDP);
+				   t->name, t->qtype, 0);
 			if (!t->s)
 				t->tried++;
 		}
 		if (r->n == 0)
-			break;
+			break; /* nothing asked: the waiting wait in vain */
 		round_wait(p, r);
 		for (size_t i = 0; i < n; i++)
 			if (tasks[i].s)
@@ -538,7 +508,7 @@ static int walk(struct probe *p, const char *qname, uint16_t qtype,
 			return -ENOMEM;
 		for (size_t i = 0; i < c->srv.n; i++)
 			ask(p, r, EV_WALK, zone, c->srv.v[i].name, c->srv.v[i].addr,
-			    qname, qtype, TR_UDP);
+			    qname, qtype, 0);
 		if (r->n == 0)
 			break;
 		while (r->pending > 0) {
@@ -570,6 +540,30 @@ static void names_to_look_up(const struct view *v, struct strset *out)
 	for (size_t i = 0; i < v->n_srv; i++)
 		if (v->srv[i].resolve == RES_NONE)
 			strset_add(out, v->srv[i].name);
+}
+
+/* An address that answered the apex SOA with EDNS by FORMERR or NOTIMP is
+ * asked the same once more without EDNS, so the checks can tell a server
+ * that does not know EDNS from one that does not serve the zone. */
+static void edns_fallback(struct probe *p, const struct round *done)
+{
+	struct round *r = round_new(p);
+
+	if (!r) {
+		p->nomem = 1;
+		return;
+	}
+	for (size_t i = 0; i < done->n; i++) {
+		const struct slot *s = done->v[i];
+		int rc = s->status == QS_OK ? wire_rcode(s->wire, s->len) : -1;
+		if (s->role != EV_AUTH || s->qtype != LDNS_RR_TYPE_SOA ||
+		    s->transport != TR_UDP ||
+		    (rc != LDNS_RCODE_FORMERR && rc != LDNS_RCODE_NOTIMPL))
+			continue;
+		ask(p, r, EV_AUTH_NOEDNS, s->zone, s->server, s->addr, s->qname,
+		    LDNS_RR_TYPE_SOA, 0);
+	}
+	round_wait(p, r);
 }
 
 /* Asks every address of every server in the view that has not been asked
@@ -605,12 +599,14 @@ static int auth_pass(struct probe *p, struct strset *asked)
 		fresh++;
 		for (size_t j = 0; j < s->n_addrs; j++) {
 			const char *a = s->addrs[j].addr;
-			ask(p, r, EV_AUTH, v.zone, s->name, a, v.zone, LDNS_RR_TYPE_SOA, TR_UDP);
-			ask(p, r, EV_AUTH, v.zone, s->name, a, v.zone, LDNS_RR_TYPE_SOA, TR_TCP);
-			ask(p, r, EV_AUTH, v.zone, s->name, a, v.zone, LDNS_RR_TYPE_NS, TR_UDP);
+			/* DO, so that the answers carry their RRSIGs. */
+			ask(p, r, EV_AUTH, v.zone, s->name, a, v.zone, LDNS_RR_TYPE_SOA, ENG_F_DO);
+			ask(p, r, EV_AUTH, v.zone, s->name, a, v.zone, LDNS_RR_TYPE_SOA, ENG_F_DO | ENG_F_TCP);
+			ask(p, r, EV_AUTH, v.zone, s->name, a, v.zone, LDNS_RR_TYPE_NS, ENG_F_DO);
 		}
 	}
 	round_wait(p, r);
+	edns_fallback(p, r);
 	rc = p->nomem ? -ENOMEM : fresh;
 out:
 	view_deinit(&v);
@@ -679,6 +675,10 @@ int probe_check(struct engine *eng, const struct probe_config *cfg,
 			break;
 		}
 	}
+	if (rc == 0)
+		rc = probe_dnssec_pass(&p);
+	if (rc == 0 && cfg->resolvers && cfg->resolvers->n)
+		rc = probe_resolver_pass(&p, cfg->resolvers);
 	strset_deinit(&asked);
 	probe_deinit(&p);
 	return rc;

@@ -11,13 +11,16 @@
 
 struct probe_config {
 	const struct hints *roots;
+	const struct hints *resolvers; /* NULL: no resolver view */
 	int family; /* 0 both, 4 IPv4 only, 6 IPv6 only */
 };
 
 /* Gathers what `check` needs into EV: the walk from the roots to the zone
  * of EV->domain, the addresses of every name server named by the parent,
  * by the zone or by EV->expect_ns, and SOA and NS from each address over
- * UDP, SOA over TCP. Returns 0; -EHOSTUNREACH when no root server answered;
+ * UDP, SOA over TCP; DNSKEY and DS of every zone on the path and a denial
+ * proof; and, with CFG->resolvers, the zone's SOA from each resolver with
+ * and without CD. Returns 0; -EHOSTUNREACH when no root server answered;
  * -ENOMEM. */
 int probe_check(struct engine *eng, const struct probe_config *cfg,
 		struct evidence *ev);

@@ -2,6 +2,8 @@
  * finding, then the servers side by side. */
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <idn2.h>
 #include "core/dnsmsg.h"
 #include "report/report.h"
 #include "report/sanitize.h"
@@ -51,6 +53,28 @@ static void wrap(FILE *f, const char *text, int indent, int width)
 	}
 	fputc('\n', f);
 	free(safe);
+}
+
+/* NAME (made safe), preceded by its Unicode form when it holds A-labels
+ * ("bücher.example. (xn--bcher-kva.example.)"). The Unicode form is shown
+ * only when it converts back to NAME exactly, so no code point IDNA
+ * forbids (controls, bidi overrides) can ride in on an xn-- label. */
+static void unicode_name(const char *name, FILE *f)
+{
+	char *u = NULL, *back = NULL;
+
+	if (strstr(name, "xn--") &&
+	    idn2_to_unicode_8z8z(name, &u, 0) == IDN2_OK &&
+	    idn2_to_ascii_8z(u, &back, IDN2_NONTRANSITIONAL) == IDN2_OK &&
+	    strcasecmp(back, name) == 0 && strcmp(u, name) != 0) {
+		fprintf(f, "%s (", u);
+		fputs_safe(name, f);
+		fputc(')', f);
+	} else {
+		fputs_safe(name, f);
+	}
+	idn2_free(u);
+	idn2_free(back);
 }
 
 static const char *listed(const struct view_server *s, char *buf, size_t len)
@@ -152,13 +176,20 @@ void report_check_text(const struct report_ctx *r, FILE *f)
 		errors += fs->v[i].severity == SEV_ERROR;
 		warnings += fs->v[i].severity == SEV_WARNING;
 	}
-	fprintf(f, "%s%s%s  ", c(r->color, BOLD), v->domain, c(r->color, RESET));
+	fprintf(f, "%s", c(r->color, BOLD));
+	unicode_name(v->domain, f);
+	fprintf(f, "%s  ", c(r->color, RESET));
 	fprintf(f, "%s%s%s", sev_color(r->color, worst < 0 ? SEV_INFO : worst),
 		word, c(r->color, RESET));
-	if (strcmp(v->zone, v->domain) != 0)
-		fprintf(f, "  (in zone %s)", v->zone);
-	if (v->parent[0])
-		fprintf(f, "  delegated by %s", v->parent);
+	if (strcmp(v->zone, v->domain) != 0) {
+		fprintf(f, "  (in zone ");
+		fputs_safe(v->zone, f);
+		fputc(')', f);
+	}
+	if (v->parent[0]) {
+		fprintf(f, "  delegated by ");
+		fputs_safe(v->parent, f);
+	}
 	fprintf(f, "\n\n");
 	wrap(f, r->verdict, 2, 78);
 	if (r->fix) {

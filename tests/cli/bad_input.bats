@@ -83,3 +83,59 @@ load helpers
 @test "explain without a code" {
 	bad_input explain
 }
+
+@test "label of 64 characters in trace" {
+	local label
+	label=$(printf 'b%.0s' {1..64})
+	bad_input trace "$label.example" TXT --root-hints "$HINTS" --timeout 1
+}
+
+@test "a name that is only dots, and a leading empty label" {
+	bad_input check .. --root-hints "$HINTS" --timeout 1
+	bad_input check .example.com --root-hints "$HINTS" --timeout 1
+}
+
+@test "a control character in the name is not echoed raw" {
+	bad_input check $'ex\033[2Jample.com' --root-hints "$HINTS" --timeout 1
+	[[ $stderr != *$'\033'* ]]
+}
+
+@test "Unicode that is not a valid internationalised name" {
+	bad_input check $'\xff\xfe.example' --root-hints "$HINTS" --timeout 1
+	[[ $stderr == *"internationalised"* ]]
+	bad_input check 'a‮b.example' --root-hints "$HINTS" --timeout 1 # U+202E
+}
+
+@test "a Unicode name of 300 characters" {
+	local name=
+	for _ in $(seq 1 60); do name+="bü.x."; done
+	[ "${#name}" -eq 300 ]
+	bad_input check "$name" --root-hints "$HINTS" --timeout 1
+}
+
+@test "--root-hints names an unreadable file" {
+	[ "$(id -u)" -ne 0 ] || skip "root reads every file"
+	printf '. 1 NS a.\n' >"$BATS_TEST_TMPDIR/locked.hints"
+	chmod 000 "$BATS_TEST_TMPDIR/locked.hints"
+	bad_input check example.com --root-hints "$BATS_TEST_TMPDIR/locked.hints"
+}
+
+@test "--root-hints names a folder" {
+	bad_input check example.com --root-hints "$BATS_TEST_TMPDIR" --timeout 1
+}
+
+@test "--expect-ns @FILE names a folder, and analyze a folder" {
+	bad_input check example.com --root-hints "$HINTS" --timeout 1 \
+		--expect-ns "@$BATS_TEST_TMPDIR"
+	bad_input analyze "$BATS_TEST_TMPDIR"
+}
+
+@test "--replay names a missing file" {
+	bad_input check example.com --root-hints "$HINTS" --replay /nonexistent
+}
+
+@test "unknown long option, short option, and option without its value" {
+	bad_input trace example.com --colour
+	bad_input check example.com -x
+	bad_input check example.com --root-hints
+}

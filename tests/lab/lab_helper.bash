@@ -49,9 +49,33 @@ manifest_get() {
 	awk -v k="$2" 'index($0, k "=") == 1 { print substr($0, length(k) + 2); exit }' "$1"
 }
 
+# Replaces each ${NAME} in $1 with the variable's value (the lab's env file
+# exports them); nothing else is expanded.
+expand_env() {
+	local s=$1
+	while [[ $s =~ \$\{([A-Z_]+)\} ]]; do
+		s=${s//"${BASH_REMATCH[0]}"/${!BASH_REMATCH[1]}}
+	done
+	printf '%s' "$s"
+}
+
 # dig helpers: one query, no recursion, one try.
 q() { dig +norec +time=1 +tries=1 "$@"; }
 status_of() { q "$@" | sed -n 's/.*status: \([A-Z]*\).*/\1/p'; }
 is_aa() { q "$@" | grep -q 'flags:[^;]* aa'; }
 serial_of() { q +short "$1" "$2" SOA | awk '{ print $3 }'; }
 ns_of() { q +short "$1" "$2" NS | sort | tr '\n' ' '; }
+
+# expand_env STRING: STRING with every ${NAME} replaced by the value of the
+# environment variable NAME (empty when unset); nothing else is interpreted.
+# Manifests' args= may name the lab's env (DIR/env), e.g.
+# args=--resolvers ${LAB_VALIDATING_RESOLVER}.
+expand_env() {
+	local s=$1 out="" name
+	while [[ $s =~ ^([^$]*)\$\{([A-Za-z_][A-Za-z0-9_]*)\}(.*)$ ]]; do
+		name=${BASH_REMATCH[2]}
+		out+=${BASH_REMATCH[1]}${!name:-}
+		s=${BASH_REMATCH[3]}
+	done
+	printf '%s' "$out$s"
+}

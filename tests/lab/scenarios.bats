@@ -23,7 +23,7 @@ scenario() {
 	local name=$1 m="$LAB_SRC/scenarios/$1/manifest" domain args expect got want worst
 	[ -f "$m" ] || { echo "no manifest: $m"; return 1; }
 	domain=$(manifest_get "$m" domain)
-	args=$(manifest_get "$m" args)
+	args=$(expand_env "$(manifest_get "$m" args)")
 	expect=$(manifest_get "$m" expect)
 
 	# shellcheck disable=SC2086 # args is a word list by design
@@ -53,10 +53,12 @@ scenario() {
 }
 
 @test "every scenario folder has a test in this file" {
+	# (or in a tests/lab/*.bats.pending file: scenarios whose dnsdoctor
+	# support is still being written; their lines move here when it lands)
 	local d missing=""
 	for d in "$LAB_SRC"/scenarios/*/; do
 		d=$(basename "$d")
-		grep -q "^@test \"scenario $d:" "$BATS_TEST_FILENAME" || missing="$missing $d"
+		grep -qs "^@test \"scenario $d:" "$BATS_TEST_FILENAME" "$BATS_TEST_DIRNAME"/*.bats.pending || missing="$missing $d"
 	done
 	echo "missing:$missing"
 	[ -z "$missing" ]
@@ -81,3 +83,24 @@ scenario() {
 @test "scenario silent-server: one server drops every packet" { scenario silent-server; }
 @test "scenario no-tcp: one server's TCP port is firewalled" { scenario no-tcp; }
 @test "scenario cohosted: the parent's servers serve the child too" { scenario cohosted; }
+@test "scenario dnssec-ds-unsigned: DS at com. for a zone its servers serve unsigned (no DNSKEY): bogus" { scenario dnssec-ds-unsigned; }
+@test "scenario dnssec-expired: every signature expired 3 days ago: bogus" { scenario dnssec-expired; }
+@test "scenario dnssec-expiring-soon: valid signatures that expire 2 days after lab/lab up" { scenario dnssec-expiring-soon; }
+@test "scenario dnssec-healthy: signed zone (ECDSAP256SHA256, NSEC) with its DS at com., served by NSD, Knot and BIND: validates" { scenario dnssec-healthy; }
+@test "scenario dnssec-healthy-nsec3: signed zone (ECDSAP256SHA256, NSEC3 0 iterations, no salt) with its DS at org., Knot and BIND: validates" { scenario dnssec-healthy-nsec3; }
+@test "scenario dnssec-not-yet-valid: every signature has its inception 3 days in the future: bogus" { scenario dnssec-not-yet-valid; }
+@test "scenario dnssec-one-unsigned: DS at net.; server A (NSD) serves the signed zone, server B (Knot) the same zone unsigned" { scenario dnssec-one-unsigned; }
+@test "scenario dnssec-rollover-bad: DS at net. matches the old key; the zone is signed with a new key only: bogus" { scenario dnssec-rollover-bad; }
+@test "scenario hostile-wrong-id: one server answers with another query ID" { scenario hostile-wrong-id; }
+@test "scenario hostile-other-source: one server answers UDP from another address" { scenario hostile-other-source; }
+@test "scenario hostile-wrong-question: one server answers another question" { scenario hostile-wrong-question; }
+@test "scenario hostile-garbage: one server answers random bytes" { scenario hostile-garbage; }
+@test "scenario hostile-counts-lie: one server's header claims records it lacks" { scenario hostile-counts-lie; }
+@test "scenario hostile-ptr-loop: one server sends a compression-pointer loop" { scenario hostile-ptr-loop; }
+@test "scenario hostile-ptr-past-end: one server sends a pointer past the end" { scenario hostile-ptr-past-end; }
+@test "scenario hostile-tc-silent: TC=1 over UDP, TCP accepts and never answers" { scenario hostile-tc-silent; }
+@test "scenario hostile-tcp-trickle: TCP length 65535 then a byte per 200 ms" { scenario hostile-tcp-trickle; }
+@test "scenario hostile-edns-formerr: one server answers FORMERR to EDNS" { scenario hostile-edns-formerr; }
+@test "scenario hostile-big-txt: a 60 KB TXT RRset over TCP" { scenario hostile-big-txt; }
+@test "scenario hostile-escapes: terminal escapes in TXT, NS and SOA data" { scenario hostile-escapes; }
+@test "scenario hostile-two-replies: two different replies to one query" { scenario hostile-two-replies; }

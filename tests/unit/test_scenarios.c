@@ -3,6 +3,7 @@
  * the codes its manifest names, both when the checks read the recording and
  * when the probe runs again against the replay engine serving it. */
 #include <dirent.h>
+#include <stdbool.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -87,13 +88,20 @@ static void assert_codes(const char *what, const char *name,
 	fail();
 }
 
-/* The root servers the recording started from. */
-static void hints_of(const struct evidence *ev, struct hints *h)
+/* The servers the recording asked in ROLE (as servers of ZONE when not
+ * NULL): the root servers it started from, or the resolvers it asked. */
+static void hints_of(const struct evidence *ev, int role, const char *zone,
+		     struct hints *h)
 {
 	memset(h, 0, sizeof(*h));
 	for (size_t i = 0; i < ev->n_ex; i++) {
 		const struct ev_exchange *x = &ev->ex[i];
-		if (x->role != EV_WALK || strcmp(x->zone, ".") != 0)
+		bool dup = false;
+		if (x->role != role || (zone && strcmp(x->zone, zone) != 0))
+			continue;
+		for (size_t k = 0; k < h->n; k++)
+			dup |= !strcmp(h->v[k].addr, x->addr) && !strcmp(h->v[k].name, x->server);
+		if (dup)
 			continue;
 		h->v = realloc(h->v, (h->n + 1) * sizeof(*h->v));
 		assert_non_null(h->v);
@@ -101,7 +109,6 @@ static void hints_of(const struct evidence *ev, struct hints *h)
 		h->v[h->n].addr = strdup(x->addr);
 		h->n++;
 	}
-	assert_true(h->n > 0);
 }
 
 static void test_scenario(void **state)
@@ -119,15 +126,22 @@ static void test_scenario(void **state)
 	codes_of(ev, &got);
 	assert_codes("recorded", s->name, &want, &got);
 
-	struct hints h;
+	struct hints h, resolvers;
 	struct engine *eng = NULL;
-	hints_of(ev, &h);
+	hints_of(ev, EV_WALK, ".", &h);
+	hints_of(ev, EV_RESOLVER, NULL, &resolvers);
+	assert_true(h.n > 0);
 	assert_int_equal(engine_replay_new(&eng, ev), 0);
 	struct evidence *ev2 = evidence_new(ev->domain, ev->started);
 	assert_non_null(ev2);
 	for (size_t i = 0; i < ev->n_expect_ns; i++)
 		assert_int_equal(evidence_add_expect_ns(ev2, ev->expect_ns[i]), 0);
-	struct probe_config cfg = { .roots = &h, .family = 0 };
+	for (size_t i = 0; i < ev->trust_anchor.n; i++)
+		assert_int_equal(ev_strings_add(&ev2->trust_anchor, ev->trust_anchor.v[i]), 0);
+	for (size_t i = 0; i < ev->what_if_ds.n; i++)
+		assert_int_equal(ev_strings_add(&ev2->what_if_ds, ev->what_if_ds.v[i]), 0);
+	ev2->rrsig_warn_s = ev->rrsig_warn_s;
+	struct probe_config cfg = { .roots = &h, .resolvers = &resolvers, .family = 0 };
 	assert_int_equal(probe_check(eng, &cfg, ev2), 0);
 	codes_of(ev2, &again);
 	assert_codes("replayed", s->name, &want, &again);
@@ -136,6 +150,7 @@ static void test_scenario(void **state)
 	evidence_free(ev2);
 	evidence_free(ev);
 	hints_deinit(&h);
+	hints_deinit(&resolvers);
 	strset_deinit(&want);
 	strset_deinit(&got);
 	strset_deinit(&again);

@@ -1,0 +1,175 @@
+/* The DNSSEC pass and the resolver pass: more questions, no conclusions. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include "core/dname.h"
+#include "core/view.h"
+#include "probe/probe_internal.h"
+
+/* A zone on the path from the root and the (name, address) pairs of its
+ * servers. */
+struct pzone {
+	char zone[VIEW_NAME_MAX];
+	struct hints srv;
+};
+
+struct path {
+	struct pzone *z;
+	size_t n;
+};
+
+static void path_free(struct path *pa)
+{
+	for (size_t i = 0; i < pa->n; i++)
+		hints_deinit(&pa->z[i].srv);
+	free(pa->z);
+}
+
+static struct pzone *path_zone(struct path *pa, const char *zone)
+{
+	for (size_t i = 0; i < pa->n; i++)
+		if (strcmp(pa->z[i].zone, zone) == 0)
+			return &pa->z[i];
+	struct pzone *v = realloc(pa->z, (pa->n + 1) * sizeof(*v));
+	if (!v)
+		return NULL;
+	pa->z = v;
+	memset(&v[pa->n], 0, sizeof(v[pa->n]));
+	snprintf(v[pa->n].zone, sizeof(v[pa->n].zone), "%s", zone);
+	return &v[pa->n++];
+}
+
+static int pzone_add(struct pzone *z, const char *name, const char *addr)
+{
+	for (size_t i = 0; i < z->srv.n; i++)
+		if (!strcmp(z->srv.v[i].name, name) &&
+		    !strcmp(z->srv.v[i].addr, addr))
+			return 0;
+	struct hint *v = realloc(z->srv.v, (z->srv.n + 1) * sizeof(*v));
+	if (!v)
+		return -ENOMEM;
+	z->srv.v = v;
+	v[z->srv.n].name = strdup(name);
+	v[z->srv.n].addr = strdup(addr);
+	if (!v[z->srv.n].name || !v[z->srv.n].addr) {
+		free(v[z->srv.n].name);
+		free(v[z->srv.n].addr);
+		return -ENOMEM;
+	}
+	z->srv.n++;
+	return 0;
+}
+
+/* The zones above and including V's zone, shallowest first, with the
+ * servers the walk asked for each and the zone's own servers. */
+static int path_build(const struct evidence *ev, const struct view *v,
+		      struct path *pa)
+{
+	for (size_t i = 0; i < ev->n_ex; i++) {
+		const struct ev_exchange *x = &ev->ex[i];
+		if (x->role != EV_WALK || !dname_in(v->zone, x->zone))
+			continue;
+		struct pzone *z = path_zone(pa, x->zone);
+		if (!z || pzone_add(z, x->server, x->addr) < 0)
+			return -ENOMEM;
+	}
+	struct pzone *t = path_zone(pa, v->zone);
+	if (!t)
+		return -ENOMEM;
+	for (size_t i = 0; i < v->n_srv; i++) {
+		const struct view_server *s = &v->srv[i];
+		for (size_t j = 0; view_server_in_scope(s) && j < s->n_addrs;
+		     j++)
+			if (pzone_add(t, s->name, s->addrs[j].addr) < 0)
+				return -ENOMEM;
+	}
+	for (size_t i = 1; i < pa->n; i++) {
+		struct pzone z = pa->z[i];
+		size_t j = i;
+		while (j > 0 &&
+		       dname_labels(pa->z[j - 1].zone) > dname_labels(z.zone)) {
+			pa->z[j] = pa->z[j - 1];
+			j--;
+		}
+		pa->z[j] = z;
+	}
+	return 0;
+}
+
+/* An address that already timed out or refused the port: asking it again
+ * would only wait out the same timeout, on the critical path. */
+static bool dead(const struct probe *p, const char *addr)
+{
+	return strset_has(&p->dead, addr) && !strset_has(&p->alive, addr);
+}
+
+int probe_dnssec_pass(struct probe *p)
+{
+	struct view v;
+	struct path pa = { 0 };
+	int rc = view_build(p->ev, &v);
+	if (rc < 0)
+		return rc;
+	if (v.pstate != PS_DELEGATED)
+		goto out;
+	struct round *r = round_new(p);
+	if (!r || (rc = path_build(p->ev, &v, &pa)) < 0) {
+		rc = -ENOMEM;
+		goto out;
+	}
+	for (size_t i = 0; i < pa.n; i++) {
+		const struct pzone *z = &pa.z[i];
+		for (size_t j = 0; j < z->srv.n; j++)
+			if (!dead(p, z->srv.v[j].addr))
+				ask(p, r, EV_DNSSEC, z->zone, z->srv.v[j].name,
+				    z->srv.v[j].addr, z->zone,
+				    LDNS_RR_TYPE_DNSKEY, ENG_F_DO);
+		/* The DS of a zone lives at its parent's servers. */
+		for (size_t j = 0; i > 0 && j < pa.z[i - 1].srv.n; j++)
+			if (!dead(p, pa.z[i - 1].srv.v[j].addr))
+				ask(p, r, EV_DNSSEC, pa.z[i - 1].zone,
+				    pa.z[i - 1].srv.v[j].name,
+				    pa.z[i - 1].srv.v[j].addr, z->zone,
+				    LDNS_RR_TYPE_DS, ENG_F_DO);
+	}
+	/* The CA's first question for DNS-01, usually for a name that does
+	 * not exist yet: its denial must verify. */
+	char denial[VIEW_NAME_MAX + 20];
+	snprintf(denial, sizeof(denial), "_acme-challenge.%s", v.domain);
+	const struct pzone *t = pa.n ? &pa.z[pa.n - 1] : NULL;
+	for (size_t j = 0; t && strlen(denial) < VIEW_NAME_MAX && j < t->srv.n;
+	     j++)
+		if (!dead(p, t->srv.v[j].addr))
+			ask(p, r, EV_DNSSEC, t->zone, t->srv.v[j].name,
+			    t->srv.v[j].addr, denial, LDNS_RR_TYPE_TXT,
+			    ENG_F_DO);
+	round_wait(p, r);
+	rc = p->nomem ? -ENOMEM : 0;
+out:
+	path_free(&pa);
+	view_deinit(&v);
+	return rc;
+}
+
+int probe_resolver_pass(struct probe *p, const struct hints *resolvers)
+{
+	struct view v;
+	int rc = view_build(p->ev, &v);
+	if (rc < 0)
+		return rc;
+	struct round *r = v.pstate == PS_DELEGATED ? round_new(p) : NULL;
+	for (size_t i = 0; r && i < resolvers->n; i++) {
+		const struct hint *h = &resolvers->v[i];
+		/* With CD the resolver skips validation: an answer there and a
+		 * SERVFAIL without it is a validation failure. */
+		ask(p, r, EV_RESOLVER, "", h->name, h->addr, v.zone,
+		    LDNS_RR_TYPE_SOA, ENG_F_RD | ENG_F_DO);
+		ask(p, r, EV_RESOLVER, "", h->name, h->addr, v.zone,
+		    LDNS_RR_TYPE_SOA, ENG_F_RD | ENG_F_DO | ENG_F_CD);
+	}
+	if (r)
+		round_wait(p, r);
+	rc = p->nomem ? -ENOMEM : 0;
+	view_deinit(&v);
+	return rc;
+}

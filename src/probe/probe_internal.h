@@ -1,0 +1,82 @@
+/* What the probe's passes share (probe.c: walk, look-ups, authoritative
+ * view; probe_dnssec.c: keys, DS, denial and resolvers). Not an API. */
+#ifndef DD_PROBE_PROBE_INTERNAL_H
+#define DD_PROBE_PROBE_INTERNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "core/evidence.h"
+#include "core/strset.h"
+#include "engine/engine.h"
+#include "probe/hints.h"
+#include "probe/probe.h"
+
+/* One query of a round; kept until the probe ends so that an answer that
+ * arrives after its round moved on still has somewhere to land. */
+struct slot {
+	struct probe *p;
+	struct round *r;
+	int role, transport;
+	uint16_t qtype;
+	unsigned flags; /* ENG_F_* asked with */
+	char *zone, *server, *addr, *qname;
+	bool done;
+	int status;
+	uint8_t *wire;
+	size_t len;
+};
+
+struct round {
+	struct slot **v;
+	size_t n, pending;
+};
+
+/* A zone cut learnt from a referral: its servers' (name, address) pairs and
+ * the names that came without glue. */
+struct cut {
+	char *zone;
+	struct hints srv;
+	struct strset glueless;
+	bool glueless_looked_up;
+};
+
+struct host {
+	char *name;
+	struct strset addrs;
+};
+
+struct probe {
+	struct engine *eng;
+	struct evidence *ev;
+	const struct probe_config *cfg;
+	struct cut *cuts;
+	size_t n_cuts;
+	struct host *hosts;
+	size_t n_hosts;
+	struct strset alive, dead, looked_up;
+	struct round **rounds;
+	size_t n_rounds;
+	int nesting;
+	int nomem;
+	int answers; /* responses of any kind */
+};
+
+struct round *round_new(struct probe *p);
+/* Runs the engine until every query of R has its result. */
+void round_wait(struct probe *p, struct round *r);
+/* Asks (QNAME, QTYPE) of ADDR with ENG_F_* FLAGS (EDNS always), recording
+ * the answer under ROLE as asked of SERVER as a server of ZONE. NULL when
+ * the address is of a family not in use, or out of memory. */
+struct slot *ask(struct probe *p, struct round *r, int role, const char *zone,
+		 const char *server, const char *addr, const char *qname,
+		 uint16_t qtype, unsigned flags);
+
+/* The DNSSEC pass: DNSKEY at every server of every zone on the path, DS at
+ * the parent's servers, a denial proof at the zone's. 0 or -ENOMEM. */
+int probe_dnssec_pass(struct probe *p);
+/* Asks each resolver of RESOLVERS for the zone's SOA with and without CD.
+ * 0 or -ENOMEM. */
+int probe_resolver_pass(struct probe *p, const struct hints *resolvers);
+
+#endif
