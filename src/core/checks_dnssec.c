@@ -316,6 +316,14 @@ static int emit(const struct zone_ctx *c, struct zone_issues *zi,
 				    json_integer(ttl));
 		json_object_set_new(e, "what_if", json_boolean(z->ds_what_if));
 	}
+	/* After a key change, resolvers may keep the old DNSKEY RRset for its
+	 * TTL: the other half of when a rollover fault clears. */
+	uint32_t key_ttl = 0;
+	for (size_t i = 0; i < z->n_srv; i++)
+		if (z->srv[i].keys_ttl > key_ttl)
+			key_ttl = z->srv[i].keys_ttl;
+	if (e && key_ttl)
+		json_object_set_new(e, "dnskey_ttl", json_integer(key_ttl));
 	rc = findings_add(out, code, e, fix, "%s", sum);
 	free(sum);
 	free(fix);

@@ -156,6 +156,33 @@ static void test_scenario(void **state)
 	strset_deinit(&again);
 }
 
+/* Time is an input: the healthy signed zone, analysed a year later, has
+ * expired signatures, and a year earlier not-yet-valid ones. */
+static void test_pinned_time(void **state)
+{
+	char path[512];
+	snprintf(path, sizeof(path), "%s/tests/fixtures/evidence/dnssec-healthy.json", SRCDIR);
+	struct evidence *ev = load(path);
+	struct strset got;
+	int64_t t0 = ev->started;
+	const struct { int64_t shift; const char *code; } cases[] = {
+		{ 0, NULL },
+		{ 400 * 86400, "RRSIG_EXPIRED" },
+		{ -400 * 86400, "RRSIG_NOT_YET_VALID" },
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		strset_init(&got);
+		ev->started = t0 + cases[i].shift;
+		codes_of(ev, &got);
+		if (cases[i].code)
+			assert_true(strset_has(&got, cases[i].code));
+		else
+			assert_int_equal(got.n, 0);
+		strset_deinit(&got);
+	}
+	evidence_free(ev);
+}
+
 int main(void)
 {
 	char dir[512];
@@ -178,13 +205,15 @@ int main(void)
 		n++;
 	}
 	closedir(d);
-	tests = calloc(n ? n : 1, sizeof(*tests));
+	tests = calloc(n + 1, sizeof(*tests));
 	for (size_t i = 0; i < n; i++) {
 		tests[i].name = sc[i].name;
 		tests[i].test_func = test_scenario;
 		tests[i].initial_state = &sc[i];
 	}
-	int rc = n ? _cmocka_run_group_tests("scenarios", tests, n, NULL, NULL)
+	tests[n].name = "pinned_time";
+	tests[n].test_func = test_pinned_time;
+	int rc = n ? _cmocka_run_group_tests("scenarios", tests, n + 1, NULL, NULL)
 		   : (fprintf(stderr, "no fixtures in %s\n", dir), 1);
 	free(tests);
 	free(sc);
