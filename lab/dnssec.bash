@@ -9,7 +9,7 @@
 #        ds   KEY [KEY...]       append the key's DS (SHA-256) to the parent
 #                                zone (a shared zone: the TLD)
 #        sign ZONE SOURCE OUTPUT KEY[,KEY...] [inception=OFFSET]
-#             [expiration=OFFSET] [nsec3]
+#             [expiration=OFFSET] [nsec3] [strip-nsec]
 #                                ldns-signzone SOURCE (in the scenario folder)
 #                                into DIR/zones/SCENARIO/OUTPUT, the FILE the
 #                                scenario's `servers` lines name; OFFSET is
@@ -54,10 +54,10 @@ dnssec_keygen() {
 	echo "$kd/$base"
 }
 
-# dnssec_sign ZONE IN OUT INCEPTION EXPIRATION NSEC3(0|1) KEYBASE...
+# dnssec_sign ZONE IN OUT INCEPTION EXPIRATION NSEC3(0|1) STRIP-NSEC(0|1) KEYBASE...
 dnssec_sign() {
-	local zone=$1 in=$2 out=$3 inc=$4 exp=$5 nsec3=$6 now opts=()
-	shift 6
+	local zone=$1 in=$2 out=$3 inc=$4 exp=$5 nsec3=$6 strip=$7 now opts=()
+	shift 7
 	now=$(date +%s)
 	[ "$nsec3" = 1 ] && opts=(-n -t 0)
 	mkdir -p "$(dirname "$out")"
@@ -66,6 +66,13 @@ dnssec_sign() {
 		die "ldns-signzone failed for $zone ($in)"
 	fi
 	rm -f "$out.log"
+	if [ "$strip" = 1 ]; then
+		# A signed zone without its denial chain: NXDOMAIN answers then
+		# carry no NSEC/NSEC3 proof (dnssec-nsec-missing).
+		awk '$4 != "NSEC" && $4 != "NSEC3" && $4 != "NSEC3PARAM" &&
+		     !($4 == "RRSIG" && ($5 == "NSEC" || $5 == "NSEC3" || $5 == "NSEC3PARAM"))' \
+			"$out" > "$out.stripped" && mv "$out.stripped" "$out"
+	fi
 }
 
 # dnssec_publish_ds DIR KEYBASE: appends the key's DS to the parent's shared zone.
@@ -108,13 +115,14 @@ dnssec_scenarios() {
 					done
 					;;
 				sign)
-					[ "${#w[@]}" -ge 5 ] || die "$f: want: sign ZONE SOURCE OUTPUT KEY[,KEY] [inception=OFFSET] [expiration=OFFSET] [nsec3]"
-					inc=$(dnssec_offset "$LAB_SIGN_INCEPTION") exp=$(dnssec_offset "$LAB_SIGN_EXPIRATION") nsec3=0
+					[ "${#w[@]}" -ge 5 ] || die "$f: want: sign ZONE SOURCE OUTPUT KEY[,KEY] [inception=OFFSET] [expiration=OFFSET] [nsec3] [strip-nsec]"
+					inc=$(dnssec_offset "$LAB_SIGN_INCEPTION") exp=$(dnssec_offset "$LAB_SIGN_EXPIRATION") nsec3=0 strip=0
 					for opt in "${w[@]:5}"; do
 						case $opt in
 							inception=*) inc=$(dnssec_offset "${opt#*=}") || die "$f: bad offset: $opt" ;;
 							expiration=*) exp=$(dnssec_offset "${opt#*=}") || die "$f: bad offset: $opt" ;;
 							nsec3) nsec3=1 ;;
+							strip-nsec) strip=1 ;;
 							*) die "$f: unknown sign option $opt" ;;
 						esac
 					done
@@ -125,7 +133,7 @@ dnssec_scenarios() {
 						bases+=("${keys[$k]}")
 					done
 					[ -f "$src/${w[2]}" ] || die "$f: no zone file ${w[2]}"
-					dnssec_sign "${w[1]}" "$src/${w[2]}" "$dir/zones/$scn/${w[3]}" "$inc" "$exp" "$nsec3" "${bases[@]}"
+					dnssec_sign "${w[1]}" "$src/${w[2]}" "$dir/zones/$scn/${w[3]}" "$inc" "$exp" "$nsec3" "$strip" "${bases[@]}"
 					;;
 				*) die "$f: unknown line: ${w[*]}" ;;
 			esac
@@ -146,14 +154,16 @@ dnssec_shared() {
 		nsec3=0
 		case " $LAB_NSEC3_ZONES " in *" $z "*) nsec3=1 ;; esac
 		[ "$z" = . ] || dnssec_publish_ds "$dir" "$kb"
-		dnssec_sign "${z%.}." "$file" "$file.signed" "$inc" "$exp" "$nsec3" "$kb"
+		dnssec_sign "${z%.}." "$file" "$file.signed" "$inc" "$exp" "$nsec3" 0 "$kb"
 		mv "$file.signed" "$file"
 	done
 	# The root's DS: the lab's trust anchor (kb is the root key now).
 	awk -v ttl="$LAB_DS_TTL" '$3 == "DS" { $2 = ttl " IN"; print }' "$kb.ds" > "$dir/trust-anchor"
 	awk '$4 == "DS" { printf "trust-anchors {\n\t\".\" static-ds %s %s %s \"%s\";\n};\n", $5, $6, $7, $8 }' \
 		"$dir/trust-anchor" > "$dir/trust-anchor.delv"
-	[ -s "$dir/trust-anchor" ] && [ -s "$dir/trust-anchor.delv" ] || die "could not write the trust anchor from $kb.ds"
+	if [ ! -s "$dir/trust-anchor" ] || [ ! -s "$dir/trust-anchor.delv" ]; then
+		die "could not write the trust anchor from $kb.ds"
+	fi
 }
 
 # The validating resolver: a second Unbound, same settings as the first plus

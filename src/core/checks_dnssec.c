@@ -8,16 +8,20 @@
 #include "core/checks.h"
 #include "core/view_dnssec.h"
 
+/* The "RRset" noted for a server of a signed zone that serves no DNSKEY. */
+#define NO_DNSKEY "no DNSKEY"
+
 /* What one zone's servers got wrong, gathered per code so that each code
  * gives one finding naming every server it concerns. */
 struct issue {
-	json_t *items; /* [{server, address, ...}] */
-	char *text;    /* "ns1. (192.0.2.1), ns2. (192.0.2.2)" */
-	size_t len;
-	FILE *f;
-	int n;
-	struct sig_result sig; /* the first signature concerned */
-	const char *what;      /* the RRset concerned */
+	json_t *items;          /* [{server, address, rrset, ...}] */
+	struct strset servers;  /* "ns1. (192.0.2.1)" */
+	struct strset rrsets;   /* "DNSKEY", "SOA", ... */
+	size_t n;               /* servers concerned */
+	bool has_sig;
+	struct sig_result sig;  /* the first signature concerned */
+	char *text;             /* the servers, joined when emitted */
+	char *what;             /* the RRsets, joined when emitted */
 };
 
 struct zone_issues {
@@ -32,9 +36,10 @@ static void issues_init(struct zone_issues *zi)
 static void issues_clear(struct zone_issues *zi)
 {
 	for (int c = 0; c < F__COUNT; c++) {
-		if (zi->by[c].f)
-			fclose(zi->by[c].f);
+		strset_deinit(&zi->by[c].servers);
+		strset_deinit(&zi->by[c].rrsets);
 		free(zi->by[c].text);
+		free(zi->by[c].what);
 		json_decref(zi->by[c].items);
 	}
 	issues_init(zi);
@@ -60,16 +65,17 @@ static int note(struct zone_issues *zi, enum finding_code code,
 		const struct sig_result *sig)
 {
 	struct issue *is = &zi->by[code];
-	if (!is->f && !(is->f = open_memstream(&is->text, &is->len)))
-		return -ENOMEM;
+	char who[VIEW_NAME_MAX + 64];
 	if (!is->items && !(is->items = json_array()))
 		return -ENOMEM;
-	if (is->n == 0) {
-		is->what = what;
-		if (sig)
-			is->sig = *sig;
+	if (sig && !is->has_sig) {
+		is->sig = *sig;
+		is->has_sig = true;
 	}
-	fprintf(is->f, "%s%s (%s)", is->n++ ? ", " : "", s->name, s->addr);
+	snprintf(who, sizeof(who), "%s (%s)", s->name, s->addr);
+	if (strset_add(&is->servers, who) < 0 || strset_add(&is->rrsets, what) < 0)
+		return -ENOMEM;
+	is->n = is->servers.n;
 	json_t *o = json_pack("{s:s, s:s, s:s}", "server", s->name, "address",
 			      s->addr, "rrset", what);
 	if (o && sig)
@@ -162,7 +168,8 @@ static int emit(const struct zone_ctx *c, struct zone_issues *zi,
 	int rc = 0;
 	if (is->n == 0)
 		return 0;
-	if (fflush(is->f) != 0)
+	if (!(is->text = strset_join(&is->servers, ", ")) ||
+	    !(is->what = join_names(&is->rrsets)))
 		return -ENOMEM;
 	keytags(z->ds, true, ds, sizeof(ds));
 	keytags(z->keys, false, keys, sizeof(keys));
@@ -210,12 +217,20 @@ static int emit(const struct zone_ctx *c, struct zone_issues *zi,
 				      keys, ttl, c->parent);
 		break;
 	case F_RRSIG_MISSING:
-		rc = asprintf(&sum,
-			      "%s serve%s %s's %s without signatures, though "
-			      "the zone is signed (%s): resolvers that reach "
-			      "%s get SERVFAIL.",
-			      is->text, is->n == 1 ? "s" : "", z->name,
-			      is->what, src, is->n == 1 ? "it" : "them");
+		if (strset_has(&is->rrsets, NO_DNSKEY))
+			rc = asprintf(&sum,
+				      "%s serve%s an unsigned copy of %s (%s), "
+				      "though the zone is signed (%s): "
+				      "resolvers that reach %s get SERVFAIL.",
+				      is->text, is->n == 1 ? "s" : "", z->name,
+				      is->what, src, is->n == 1 ? "it" : "them");
+		else
+			rc = asprintf(&sum,
+				      "%s serve%s %s's %s without signatures, "
+				      "though the zone is signed (%s): "
+				      "resolvers that reach %s get SERVFAIL.",
+				      is->text, is->n == 1 ? "s" : "", z->name,
+				      is->what, src, is->n == 1 ? "it" : "them");
 		if (rc >= 0)
 			rc = asprintf(&fix, "Serve the signed zone from every "
 					    "server: transfer the signed copy "
@@ -384,7 +399,7 @@ static int judge_zone(const struct zone_ctx *c, struct zone_issues *zi,
 		if (!s->answered)
 			continue;
 		if (!s->keys || ldns_rr_list_rr_count(s->keys) == 0)
-			rc = note(zi, F_RRSIG_MISSING, s, "DNSKEY", NULL);
+			rc = note(zi, F_RRSIG_MISSING, s, NO_DNSKEY, NULL);
 		else if (!s->key_match)
 			rc = note(zi, F_DS_NO_MATCHING_DNSKEY, s, "DNSKEY",
 				  NULL);
@@ -442,7 +457,7 @@ static int check_resolvers(const struct view *v, const struct dnssec_view *d,
 		char ede[200] = "";
 		if (r->has_ede)
 			snprintf(ede, sizeof(ede),
-				 " (Extended DNS Error %u%s%s)", r->ede,
+				 " (Extended DNS Error %u%s%.150s)", r->ede,
 				 r->ede_text[0] ? ": " : "", r->ede_text);
 		json_t *e = json_pack("{s:s, s:s, s:s, s:s, s:s}", "resolver",
 				      r->name, "address", r->addr, "rcode",

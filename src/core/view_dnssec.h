@@ -48,7 +48,7 @@ struct dsv_resolver {
 	bool ad;
 	bool has_ede;
 	uint16_t ede;
-	char ede_text[128];
+	char ede_text[512];
 };
 
 struct dnssec_view {

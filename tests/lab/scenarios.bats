@@ -104,3 +104,6 @@ scenario() {
 @test "scenario hostile-big-txt: a 60 KB TXT RRset over TCP" { scenario hostile-big-txt; }
 @test "scenario hostile-escapes: terminal escapes in TXT, NS and SOA data" { scenario hostile-escapes; }
 @test "scenario hostile-two-replies: two different replies to one query" { scenario hostile-two-replies; }
+@test "scenario acme-logs: the ACME log corpus zone, one Knot process on 2 addresses" { scenario acme-logs; }
+@test "scenario dnssec-nsec-missing: signed zone served without its NSEC chain" { scenario dnssec-nsec-missing; }
+@test "scenario dnssec-alg-unsupported: DS with algorithm 1 for an unsigned zone: insecure" { scenario dnssec-alg-unsupported; }
