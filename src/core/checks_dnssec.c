@@ -345,6 +345,22 @@ static int emit(const struct zone_ctx *c, struct zone_issues *zi,
 	return rc;
 }
 
+/* A denial proof that fails only because its signatures are out of date
+ * is that signature fault, reported with the other RRsets; one that is
+ * missing or does not prove the name's absence is NSEC_PROOF_INVALID. */
+static int note_denial(struct zone_issues *zi, const struct dsv_server *s,
+		       const struct zone_ctx *c)
+{
+	if (!s->denial_seen || !s->keys || !ldns_rr_list_rr_count(s->keys))
+		return 0;
+	if (s->denial == DENIAL_BAD && (s->denial_sig.state == SIG_EXPIRED ||
+					s->denial_sig.state == SIG_NOT_YET))
+		return note_sig(zi, s, "NSEC", &s->denial_sig, c->now, c->d->warn_s);
+	if (s->denial == DENIAL_MISSING || s->denial == DENIAL_BAD)
+		return note(zi, F_NSEC_PROOF_INVALID, s, "NSEC", &s->denial_sig);
+	return 0;
+}
+
 /* Judges one zone; returns 1 when the chain stays secure below it, 0 when
  * it ends (insecure or broken), or -ENOMEM. */
 static int judge_zone(const struct zone_ctx *c, struct zone_issues *zi,
@@ -415,11 +431,7 @@ static int judge_zone(const struct zone_ctx *c, struct zone_issues *zi,
 		    (s->ns_seen && note_sig(zi, s, "NS", &s->ns_sig, c->now,
 					    c->d->warn_s) < 0))
 			return -ENOMEM;
-		if (s->denial_seen &&
-		    (s->denial == DENIAL_MISSING || s->denial == DENIAL_BAD) &&
-		    s->keys && ldns_rr_list_rr_count(s->keys) &&
-		    note(zi, F_NSEC_PROOF_INVALID, s, "NSEC", &s->denial_sig) <
-			    0)
+		if (note_denial(zi, s, c) < 0)
 			return -ENOMEM;
 	}
 	/* Target data served unsigned by a server whose DNSKEY answer was
@@ -454,7 +466,8 @@ static int check_resolvers(const struct view *v, const struct dnssec_view *d,
 			      r->rcode_cd == LDNS_RCODE_NXDOMAIN);
 		if (!bogus)
 			continue;
-		char ede[200] = "";
+		char ede[600] = "";
+		bool same = strcmp(r->name, r->addr) == 0;
 		if (r->has_ede)
 			snprintf(ede, sizeof(ede),
 				 " (Extended DNS Error %u%s%.150s)", r->ede,
@@ -483,11 +496,12 @@ static int check_resolvers(const struct view *v, const struct dnssec_view *d,
 					     "the trust anchor (this resolver "
 					     "may use another anchor, or its "
 					     "clock may be wrong).",
-				  "The validating resolver %s (%s) answers "
+				  "The validating resolver %s%s%s%s answers "
 				  "SERVFAIL for %s SOA%s, but answers with "
 				  "checking disabled (CD): DNSSEC validation "
 				  "fails%s%s%s.",
-				  r->name, r->addr, v->zone, ede,
+				  r->name, same ? "" : " (", same ? "" : r->addr,
+				  same ? "" : ")", v->zone, ede,
 				  causes.n ? ", because of " : "",
 				  causes.n ? cause : "",
 				  causes.n ? ""
