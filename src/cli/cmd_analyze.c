@@ -9,7 +9,10 @@ int cmd_analyze(const struct opts *o)
 		return EXIT_UNKNOWN;
 	/* The checks see the time the evidence was gathered, so a saved
 	 * file gives the same findings whenever it is analysed. */
-	int code = report_evidence(o, ev, 0, 0);
+	/* Evidence of propagation, wait or plan holds a record, not a
+	 * delegation diagnosis: render it the way it was made. */
+	int code = ev->record_name ? report_record_evidence(o, ev) :
+		   report_evidence(o, ev, 0, 0);
 	evidence_free(ev);
 	return code;
 }

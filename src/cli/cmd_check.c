@@ -4,7 +4,9 @@
 #include <time.h>
 #include "cli/common.h"
 #include "core/nslist.h"
+#include "core/dname.h"
 #include "probe/probe.h"
+#include "probe/probe_acme.h"
 
 #define NSLIST_MAX_BYTES (1u << 20)
 
@@ -40,6 +42,52 @@ out:
 	return rc;
 }
 
+/* Adds "KEY=VALUE" to EV's validation options. 0 or -1 (printed). */
+static int val_add(struct evidence *ev, const char *key, const char *value)
+{
+	char *s = NULL;
+	int rc = asprintf(&s, "%s=%s", key, value) < 0 ? -1 : ev_strings_add(&ev->validation, s);
+	free(s);
+	if (rc < 0)
+		die("out of memory");
+	return rc < 0 ? -1 : 0;
+}
+
+/* --acme, --ca, --challenge, --txt, --account-uri and --acm into EV, so
+ * `analyze` reaches the same findings. 0 or -1 (message printed). */
+static int load_validation(const struct opts *o, struct evidence *ev)
+{
+	char err[160], name[256], target[256];
+	if (o->acme && ev_strings_add(&ev->validation, "acme") < 0) {
+		die("out of memory");
+		return -1;
+	}
+	if ((o->ca && val_add(ev, "ca", o->ca) < 0) ||
+	    (o->challenge && val_add(ev, "challenge", o->challenge) < 0) ||
+	    (o->txt && val_add(ev, "txt", o->txt) < 0) ||
+	    (o->account_uri && val_add(ev, "account_uri", o->account_uri) < 0))
+		return -1;
+	for (size_t i = 0; i < o->n_acm; i++) {
+		const char *eq = strchr(o->acm[i], '=');
+		char left[256];
+		if (!eq || (size_t)(eq - o->acm[i]) >= sizeof(left)) {
+			die("--acm wants NAME=TARGET, as ACM shows them");
+			return -1;
+		}
+		snprintf(left, sizeof(left), "%.*s", (int)(eq - o->acm[i]), o->acm[i]);
+		if (dname_from_user(left, name, sizeof(name), err, sizeof(err)) < 0 ||
+		    dname_from_user(eq + 1, target, sizeof(target), err, sizeof(err)) < 0) {
+			die("--acm: %s", err);
+			return -1;
+		}
+		char both[520];
+		snprintf(both, sizeof(both), "%s=%s", name, target);
+		if (val_add(ev, "acm", both) < 0)
+			return -1;
+	}
+	return 0;
+}
+
 int cmd_check(const struct opts *o)
 {
 	char domain[256];
@@ -60,6 +108,7 @@ int cmd_check(const struct opts *o)
 	}
 	ev->rrsig_warn_s = (int64_t)(o->rrsig_warn_days * 86400);
 	if ((o->expect_ns && expect_ns(o->expect_ns, ev) < 0) ||
+	    load_validation(o, ev) < 0 ||
 	    load_trust_anchor(o, ev) < 0 || load_what_if_ds(o, domain, ev) < 0 ||
 	    load_resolvers(o, &resolvers) < 0 || make_engine(o, &eng, &replay) < 0)
 		goto out;
@@ -69,6 +118,8 @@ int cmd_check(const struct opts *o)
 				    .family = o->family };
 	uint64_t t0 = eng->ops->now_ms(eng->impl);
 	int rc = probe_check(eng, &cfg, ev);
+	if (rc == 0)
+		rc = probe_validation(eng, &cfg, ev);
 	uint64_t elapsed = eng->ops->now_ms(eng->impl) - t0;
 	if (rc == -EHOSTUNREACH) {
 		die("no root server answered: check the network or --root-hints");

@@ -47,5 +47,11 @@ int cmd_trace(const struct opts *o);
 int cmd_analyze(const struct opts *o);
 int cmd_explain(const struct opts *o);
 int cmd_logs(const struct opts *o);
+/* cmd_propagation.c, cmd_wait.c */
+int cmd_propagation(const struct opts *o);
+int cmd_wait(const struct opts *o);
+int cmd_plan(const struct opts *o);
+/* Renders saved propagation evidence (analyze); the exit code. */
+int report_record_evidence(const struct opts *o, const struct evidence *ev);
 
 #endif

@@ -11,6 +11,9 @@ static const struct {
 	{ "analyze", cmd_analyze },
 	{ "explain", cmd_explain },
 	{ "logs", cmd_logs },
+	{ "propagation", cmd_propagation },
+	{ "wait", cmd_wait },
+	{ "plan", cmd_plan },
 };
 
 int main(int argc, char **argv)

@@ -28,6 +28,13 @@ void usage(FILE *f)
 	      "  explain CODE          explain a finding code\n"
 	      "  logs FILE...          classify the failures in certbot, lego, acme.sh or\n"
 	      "                        cert-manager output ('-' for stdin; --run-checks)\n"
+	      "  propagation NAME TYPE [--expect VALUE]\n"
+	      "                        the record at every authoritative server and resolver,\n"
+	      "                        stale and negative caches, and when it is visible everywhere\n"
+	      "  wait NAME TYPE --expect VALUE [--timeout S]\n"
+	      "                        block until every authoritative server (and, with\n"
+	      "                        --resolvers, every resolver) serves VALUE (docs/wait.md)\n"
+	      "  plan NAME TYPE        TTLs now, the worst case of a change, and when to change\n"
 	      "\n"
 	      "options:\n"
 	      "  --expect-ns NAMES|@FILE  name servers your DNS provider assigned (comma list,\n"
@@ -40,6 +47,13 @@ void usage(FILE *f)
 	      "                           comma separated, or a file of them\n"
 	      "  --ds RECORD              check a DS not published yet against the zone's keys\n"
 	      "  --rrsig-warn-days DAYS   warn when signatures expire sooner (3)\n"
+	      "  --acme                   check what an ACME CA checks: CAA, _acme-challenge\n"
+	      "  --ca NAME|DOMAIN         the CA for CAA (letsencrypt, amazon, google, sectigo,\n"
+	      "                           zerossl, digicert, or an issuer domain)\n"
+	      "  --challenge TYPE         dns-01 (default) or http-01\n"
+	      "  --txt VALUE              the TXT value the CA expects at _acme-challenge\n"
+	      "  --account-uri URI        the ACME account, for CAA accounturi (RFC 8657)\n"
+	      "  --acm NAME=TARGET        an ACM validation CNAME to check (repeatable)\n"
 	      "  --json                   machine-readable output (docs/json.md)\n"
 	      "  --timeout SECONDS        wait for one server's answer, retries included (2.4)\n"
 	      "  -4, -6                   IPv4 or IPv6 only\n"
@@ -62,6 +76,13 @@ static const struct option longopts[] = {
 	{ "json", no_argument, NULL, 'j' },
 	{ "run-checks", no_argument, NULL, 'K' },
 	{ "no-color", no_argument, NULL, 'C' },
+	{ "acme", no_argument, NULL, 0x100 },
+	{ "ca", required_argument, NULL, 0x101 },
+	{ "challenge", required_argument, NULL, 0x102 },
+	{ "txt", required_argument, NULL, 0x103 },
+	{ "account-uri", required_argument, NULL, 0x104 },
+	{ "acm", required_argument, NULL, 0x105 },
+	{ "expect", required_argument, NULL, 0x200 },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -135,12 +156,17 @@ int opts_parse(struct opts *o, int argc, char **argv)
 		case 't':
 			if (parse_timeout(o, optarg) < 0)
 				return -1;
+			o->timeout_given = true;
+			break;
+		case 0x200:
+			o->expect = optarg;
 			break;
 		case 'T':
 			o->trust_anchor = optarg;
 			break;
 		case 'E':
 			o->resolvers = optarg;
+			o->resolvers_given = true;
 			break;
 		case 'D':
 			if (o->n_ds == sizeof(o->ds) / sizeof(o->ds[0])) {
@@ -161,6 +187,34 @@ int opts_parse(struct opts *o, int argc, char **argv)
 			break;
 		case 'C':
 			o->color = false;
+			break;
+		case 0x100:
+			o->acme = true;
+			break;
+		case 0x101:
+			o->ca = optarg;
+			break;
+		case 0x102:
+			if (strcmp(optarg, "dns-01") && strcmp(optarg, "http-01")) {
+				die("--challenge wants dns-01 or http-01, not '%.40s'", optarg);
+				return -1;
+			}
+			o->challenge = optarg;
+			o->acme = true;
+			break;
+		case 0x103:
+			o->txt = optarg;
+			o->acme = true;
+			break;
+		case 0x104:
+			o->account_uri = optarg;
+			break;
+		case 0x105:
+			if (o->n_acm == sizeof(o->acm) / sizeof(o->acm[0])) {
+				die("at most %zu --acm records", o->n_acm);
+				return -1;
+			}
+			o->acm[o->n_acm++] = optarg;
 			break;
 		case 'h':
 			usage(stdout);

@@ -29,6 +29,18 @@ struct opts {
 	bool json;
 	bool run_checks;    /* logs: run the recommended checks */
 	bool color;
+	const char *expect;  /* propagation, wait: --expect VALUE */
+	bool timeout_given;  /* wait: --timeout is the whole wait */
+	bool resolvers_given; /* wait: --resolvers on the command line, not
+			       * DNSDOCTOR_RESOLVERS */
+	/* check --acme / --acm (issue 5) */
+	bool acme;
+	const char *ca;          /* --ca NAME|DOMAIN */
+	const char *challenge;   /* --challenge dns-01|http-01 */
+	const char *txt;         /* --txt VALUE */
+	const char *account_uri; /* --account-uri URI */
+	const char *acm[16];     /* --acm NAME=TARGET */
+	size_t n_acm;
 };
 
 /* Parses ARGV. Returns 0, 1 when --help or --version was handled (exit 0),

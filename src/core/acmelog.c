@@ -816,7 +816,7 @@ static uint32_t event_count(const char *s)
 static bool propagation_wording(const char *s)
 {
 	return strstr(s, "not yet propagated") ||
-	       strstr(s, "propagation: time limit exceeded");
+	       strstr(s, "time limit exceeded: last error");
 }
 
 static void line_cm_describe(struct pstate *ps, const char *line)

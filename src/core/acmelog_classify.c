@@ -297,7 +297,11 @@ static enum acme_cause by_wording(const char *t, const char *d)
 		return AC_TXT_MISSING;
 	if (has(d, "Incorrect TXT record") || has(d, "Correct value not found for DNS challenge"))
 		return AC_TXT_MISMATCH;
-	if (has(d, "not yet propagated") || has(d, "propagation: time limit exceeded") ||
+	/* the client gave up on its own check (cert-manager; lego's
+	 * "presolve: time limit exceeded: last error: …"): before an rcode
+	 * test, which would read lego's "last error: NXDOMAIN" as the CA's */
+	if (has(d, "not yet propagated") || has(d, "time limit exceeded: last error") ||
+	    has(d, "did not return the expected TXT record") ||
 	    has(d, "waiting for DNS record propagation"))
 		return AC_TXT_NOT_PROPAGATED;
 	if (has(d, "No valid IP addresses found") || has(d, "no valid A records") ||

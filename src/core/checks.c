@@ -19,6 +19,9 @@ const struct check_def check_table[] = {
 	{ "malformed", check_malformed },
 	{ "edns", check_edns },
 	{ "tcp-stalled", check_tcp_stalled },
+	{ "caa", check_caa },
+	{ "acme-challenge", check_acme_challenge },
+	{ "acm", check_acm },
 };
 const size_t check_table_len = sizeof(check_table) / sizeof(check_table[0]);
 

@@ -44,6 +44,11 @@ int check_malformed(const struct view *v, time_t now, struct findings *out);
 int check_edns(const struct view *v, time_t now, struct findings *out);
 int check_tcp_stalled(const struct view *v, time_t now, struct findings *out);
 
+/* checks_caa.c, checks_acme.c: with --acme / --acm only. */
+int check_caa(const struct view *v, time_t now, struct findings *out);
+int check_acme_challenge(const struct view *v, time_t now, struct findings *out);
+int check_acm(const struct view *v, time_t now, struct findings *out);
+
 /* Helpers shared by the check files. */
 json_t *json_strset(const struct strset *s);
 /* "a., b. and c." into a new string; NULL on ENOMEM. */

@@ -264,15 +264,6 @@ static bool addr_no_tcp(const struct view_addr *a)
 	       a->soa_tcp.asked && failed_silently(a->soa_tcp.status);
 }
 
-static bool any_addr(const struct view_server *s,
-		     bool (*pick)(const struct view_addr *))
-{
-	for (size_t i = 0; i < s->n_addrs; i++)
-		if (pick(&s->addrs[i]))
-			return true;
-	return false;
-}
-
 int check_reachability(const struct view *v, time_t now, struct findings *out)
 {
 	for (size_t i = 0; i < v->n_srv; i++) {
@@ -292,7 +283,7 @@ int check_reachability(const struct view *v, time_t now, struct findings *out)
 					  "addresses", addr_evidence(s, addr_no_answer, udp_of)),
 				"Check that the server runs and listens on this address for UDP and TCP port 53, and that no firewall drops queries; if the address is obsolete, correct the glue at the registrar or the server's A/AAAA record.",
 				"%s does not answer over UDP (%s)%s.", s->name, d,
-				any_addr(s, addr_tcp_answers) ? "; it does answer over TCP, so UDP is blocked on the way" : "");
+				view_server_any(s, addr_tcp_answers) ? "; it does answer over TCP, so UDP is blocked on the way" : "");
 			free(d);
 		}
 		if (rc == 0 && notcp) {

@@ -60,9 +60,10 @@ static char *describe(const struct view_server *s,
 	}
 	for (size_t i = 0; i < s->n_addrs; i++) {
 		const struct view_addr *a = &s->addrs[i];
-		json_t *qs = json_array();
+		json_t *qs;
 		if (!pick(a))
 			continue;
+		qs = json_array();
 		fprintf(f, "%s%s (", n++ ? ", " : "", a->addr);
 		for (size_t k = 0, m = 0; k < sizeof(questions) / sizeof(questions[0]); k++) {
 			if (!question(a, k)->asked || question(a, k)->status != status)
@@ -83,21 +84,12 @@ static char *describe(const struct view_server *s,
 	return out;
 }
 
-static bool any_addr(const struct view_server *s,
-		     bool (*pick)(const struct view_addr *))
-{
-	for (size_t i = 0; i < s->n_addrs; i++)
-		if (pick(&s->addrs[i]))
-			return true;
-	return false;
-}
-
 int check_malformed(const struct view *v, time_t now, struct findings *out)
 {
 	for (size_t i = 0; i < v->n_srv; i++) {
 		const struct view_server *s = &v->srv[i];
 		json_t *ev = NULL;
-		if (!any_addr(s, addr_malformed))
+		if (!view_server_any(s, addr_malformed))
 			continue;
 		char *d = describe(s, addr_malformed, QS_MALFORMED, &ev);
 		if (!d)
@@ -147,7 +139,7 @@ int check_tcp_stalled(const struct view *v, time_t now, struct findings *out)
 	for (size_t i = 0; i < v->n_srv; i++) {
 		const struct view_server *s = &v->srv[i];
 		json_t *ev = NULL;
-		if (!any_addr(s, addr_stalled))
+		if (!view_server_any(s, addr_stalled))
 			continue;
 		char *d = describe(s, addr_stalled, QS_TCP_STALLED, &ev);
 		if (!d)

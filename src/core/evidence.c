@@ -10,6 +10,9 @@ static const char *const role_names[EV_ROLE__COUNT] = {
 	[EV_DNSSEC] = "dnssec",
 	[EV_RESOLVER] = "resolver",
 	[EV_AUTH_NOEDNS] = "auth-noedns",
+	[EV_VALIDATION] = "validation",
+	[EV_RECORD] = "record",
+	[EV_RECORD_RESOLVER] = "record-resolver",
 };
 
 const char *ev_role_name(int role)
@@ -83,8 +86,12 @@ void evidence_free(struct evidence *ev)
 	free(ev->expect_ns);
 	ev_strings_clear(&ev->trust_anchor);
 	ev_strings_clear(&ev->what_if_ds);
+	ev_strings_clear(&ev->validation);
 	free(ev->ex);
 	free(ev->domain);
+	free(ev->command);
+	free(ev->record_name);
+	free(ev->record_expect);
 	free(ev);
 }
 

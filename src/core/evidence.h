@@ -20,6 +20,13 @@ enum ev_role {
 	EV_RESOLVER, /* a name asked of a recursive resolver, with and without CD */
 	EV_AUTH_NOEDNS, /* the apex SOA asked again without EDNS, of an address
 			 * that answered FORMERR or NOTIMP to it with EDNS */
+	EV_VALIDATION,  /* a name a CA's validator asks (CAA on the climb,
+			 * _acme-challenge TXT, ACM CNAME and their typos),
+			 * asked of a server of the zone that holds it */
+	EV_RECORD,      /* propagation/wait/plan: the record asked of every
+			 * address of a server of the zone that holds it (and
+			 * of the zone a CNAME leads to), without RD */
+	EV_RECORD_RESOLVER, /* the same record asked of a resolver, with RD */
 	EV_ROLE__COUNT
 };
 
@@ -65,8 +72,18 @@ struct evidence {
 	struct ev_strings trust_anchor; /* DS/DNSKEY records, presentation */
 	struct ev_strings what_if_ds;   /* --ds: a DS set not published yet */
 	int64_t rrsig_warn_s;           /* RRSIG_EXPIRING_SOON window */
+	/* --acme/--acm, as "acme", "ca=X", "challenge=dns-01", "txt=V",
+	 * "account_uri=U", "acm=NAME=TARGET" (core/validation.h reads them). */
+	struct ev_strings validation;
 	struct ev_exchange *ex;
 	size_t n_ex, cap_ex;
+	/* Which command gathered the evidence ("check" when NULL) and, for
+	 * propagation, wait and plan, the record it is about, so that
+	 * `analyze` runs the same checks (docs/json.md). */
+	char *command;
+	char *record_name;   /* absolute, lower case */
+	uint16_t record_type;
+	char *record_expect; /* --expect VALUE, or NULL */
 };
 
 /* Returns a new, empty evidence for DOMAIN, or NULL when out of memory. */

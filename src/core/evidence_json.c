@@ -107,6 +107,53 @@ static int strings_from(const json_t *j, const char *key, struct ev_strings *l,
 	return 0;
 }
 
+/* "command" and "record" (propagation, wait, plan): only when set, so
+ * evidence from `check` stays as it was. 0 or -1. */
+static int record_to_json(const struct evidence *ev, json_t *o)
+{
+	if (ev->command &&
+	    json_object_set_new(o, "command", json_string(ev->command)) < 0)
+		return -1;
+	if (!ev->record_name)
+		return 0;
+	json_t *r = json_pack("{s:s, s:i}", "name", ev->record_name, "type",
+			      (json_int_t)ev->record_type);
+	if (!r)
+		return -1;
+	json_object_set_new(r, "expect", ev->record_expect ?
+			    json_string(ev->record_expect) : json_null());
+	return json_object_set_new(o, "record", r);
+}
+
+static int record_from_json(const json_t *j, struct evidence *ev, char *err,
+			    size_t errlen)
+{
+	json_t *c = json_object_get(j, "command"), *r = json_object_get(j, "record");
+	if (c && !(json_is_string(c) && (ev->command = strdup(json_string_value(c))))) {
+		snprintf(err, errlen, "command is not a string");
+		return -1;
+	}
+	if (!r)
+		return 0;
+	json_t *n = json_object_get(r, "name"), *t = json_object_get(r, "type");
+	json_t *e = json_object_get(r, "expect");
+	if (!json_is_object(r) || !json_is_string(n) || !json_is_integer(t) ||
+	    json_integer_value(t) < 1 || json_integer_value(t) > 65535 ||
+	    (e && !json_is_null(e) && !json_is_string(e))) {
+		snprintf(err, errlen, "record is not {name, type, expect}");
+		return -1;
+	}
+	ev->record_type = (uint16_t)json_integer_value(t);
+	ev->record_name = strdup(json_string_value(n));
+	if (json_is_string(e))
+		ev->record_expect = strdup(json_string_value(e));
+	if (!ev->record_name || (json_is_string(e) && !ev->record_expect)) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	return 0;
+}
+
 json_t *evidence_to_json(const struct evidence *ev)
 {
 	json_t *ns = json_array(), *xs = json_array();
@@ -129,6 +176,16 @@ json_t *evidence_to_json(const struct evidence *ev)
 		      "what_if_ds", strings_json(&ev->what_if_ds),
 		      "rrsig_warn_seconds", (json_int_t)ev->rrsig_warn_s,
 		      "exchanges", xs);
+	/* Only when set, so evidence without --acme/--acm stays as it was. */
+	if (o && ev->validation.n &&
+	    json_object_set_new(o, "validation", strings_json(&ev->validation)) < 0) {
+		json_decref(o);
+		return NULL;
+	}
+	if (o && record_to_json(ev, o) < 0) {
+		json_decref(o);
+		return NULL;
+	}
 	return o;
 fail:
 	json_decref(ns);
@@ -225,7 +282,9 @@ struct evidence *evidence_from_json(const json_t *j, char *err, size_t errlen)
 		}
 	}
 	if (strings_from(j, "trust_anchor", &ev->trust_anchor, err, errlen) < 0 ||
-	    strings_from(j, "what_if_ds", &ev->what_if_ds, err, errlen) < 0)
+	    strings_from(j, "what_if_ds", &ev->what_if_ds, err, errlen) < 0 ||
+	    strings_from(j, "validation", &ev->validation, err, errlen) < 0 ||
+	    record_from_json(j, ev, err, errlen) < 0)
 		goto fail;
 	json_t *warn = json_object_get(j, "rrsig_warn_seconds");
 	if (warn) {

@@ -504,6 +504,15 @@ bool view_addr_authoritative(const struct view_addr *a)
 	return p && p->kind == RK_ANSWER && p->has_serial;
 }
 
+bool view_server_any(const struct view_server *s,
+		     bool (*pick)(const struct view_addr *))
+{
+	for (size_t i = 0; i < s->n_addrs; i++)
+		if (pick(&s->addrs[i]))
+			return true;
+	return false;
+}
+
 const char *view_probe_describe(const struct view_probe *p)
 {
 	if (!p->asked)

@@ -103,6 +103,10 @@ static inline bool view_server_in_scope(const struct view_server *s)
 	return s->in_parent || s->in_zone;
 }
 
+/* True when PICK holds for some address of S. */
+bool view_server_any(const struct view_server *s,
+		     bool (*pick)(const struct view_addr *));
+
 /* Describes how an address answered, e.g. "REFUSED", "timeout",
  * "a referral", "no AA bit". Static storage. */
 const char *view_probe_describe(const struct view_probe *p);

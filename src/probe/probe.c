@@ -51,7 +51,10 @@ static void on_result(void *arg, const struct eng_request *req,
 	if (resp->status == QS_OK || resp->status == QS_TCP_TRUNCATED) {
 		p->answers++;
 		strset_add(&p->alive, s->addr);
-	} else if (resp->status == QS_TIMEOUT || resp->status == QS_UNREACHABLE) {
+	} else if (resp->status == QS_TIMEOUT || resp->status == QS_UNREACHABLE ||
+		   resp->status == QS_MALFORMED || resp->status == QS_TCP_STALLED) {
+		/* Nothing usable came back: later passes skip the address
+		 * rather than wait out the same failure again. */
 		strset_add(&p->dead, s->addr);
 	}
 	if (resp->wire && resp->len) {
@@ -617,7 +620,7 @@ out_names:
 
 /* --- set-up and the two entry points --- */
 
-static void probe_init(struct probe *p, struct engine *eng,
+void probe_init(struct probe *p, struct engine *eng,
 		       const struct probe_config *cfg, struct evidence *ev)
 {
 	memset(p, 0, sizeof(*p));
@@ -629,7 +632,7 @@ static void probe_init(struct probe *p, struct engine *eng,
 	strset_init(&p->looked_up);
 }
 
-static void probe_deinit(struct probe *p)
+void probe_deinit(struct probe *p)
 {
 	/* Late answers still point into the rounds: let them land first. */
 	eng_drain(p->eng);
@@ -694,4 +697,54 @@ int probe_trace(struct engine *eng, const struct probe_config *cfg,
 		rc = -EHOSTUNREACH;
 	probe_deinit(&p);
 	return rc;
+}
+
+/* --- for probe_record.c: the same walk and authoritative view for the
+ * zone that holds any name --- */
+
+int probe_zone_pass(struct probe *p, const char *qname, uint16_t qtype)
+{
+	struct strset asked;
+	int rc;
+
+	strset_init(&asked);
+	rc = walk(p, qname, qtype, false, false);
+	if (rc == 0 && p->answers == 0)
+		rc = -EHOSTUNREACH;
+	for (int pass = 0; rc == 0 && pass < MAX_AUTH_PASSES; pass++) {
+		int fresh = auth_pass(p, &asked);
+		if (fresh <= 0) {
+			rc = fresh < 0 ? fresh : 0;
+			break;
+		}
+	}
+	strset_deinit(&asked);
+	return rc;
+}
+
+int probe_cut_of(struct probe *p, const char *qname, uint16_t qtype,
+		 char *zone, size_t zlen, struct hints *out)
+{
+	int rc = walk(p, qname, qtype, false, false);
+	if (rc < 0)
+		return rc;
+	long i = deepest_cut(p, qname);
+	if (i < 0)
+		return 0;
+	cut_complete(p, &p->cuts[i]);
+	i = deepest_cut(p, qname); /* cut_complete may move p->cuts */
+	const struct cut *c = &p->cuts[i];
+	snprintf(zone, zlen, "%s", c->zone);
+	for (size_t k = 0; k < c->srv.n; k++) {
+		struct hint *v = realloc(out->v, (out->n + 1) * sizeof(*v));
+		if (!v)
+			return -ENOMEM;
+		out->v = v;
+		v[out->n].name = strdup(c->srv.v[k].name);
+		v[out->n].addr = strdup(c->srv.v[k].addr);
+		out->n++;
+		if (!v[out->n - 1].name || !v[out->n - 1].addr)
+			return -ENOMEM;
+	}
+	return p->nomem ? -ENOMEM : 0;
 }

@@ -31,4 +31,14 @@ int probe_check(struct engine *eng, const struct probe_config *cfg,
 int probe_trace(struct engine *eng, const struct probe_config *cfg,
 		uint16_t qtype, struct evidence *ev);
 
+/* For `propagation`, `wait` and `plan`: the walk to the zone that holds
+ * EV->record_name (EV->domain is the same name), the zone's SOA and NS at
+ * every server, then EV->record_type of the name at every address of
+ * every server (EV_RECORD, no RD; CNAMEs out of the zone followed to the
+ * target zone's servers) and, with CFG->resolvers, at every resolver
+ * (EV_RECORD_RESOLVER, RD; the first tagged RV_LOCAL_TAG). Same returns
+ * as probe_check, and -EINVAL when EV names no record. */
+int probe_record(struct engine *eng, const struct probe_config *cfg,
+		 struct evidence *ev);
+
 #endif

@@ -79,4 +79,17 @@ int probe_dnssec_pass(struct probe *p);
  * 0 or -ENOMEM. */
 int probe_resolver_pass(struct probe *p, const struct hints *resolvers);
 
+/* probe.c, for probe_record.c: set-up and clean-up of one run; the walk
+ * towards QNAME and the authoritative view (SOA, NS of every server) of
+ * the zone that holds EV->domain (0, -EHOSTUNREACH, -ENOMEM); and the walk
+ * to the zone that holds QNAME, its name into ZONE and its servers' (name,
+ * address) pairs appended to OUT (0 or -ENOMEM; ZONE untouched and OUT
+ * unchanged when no cut is known). */
+void probe_init(struct probe *p, struct engine *eng,
+		const struct probe_config *cfg, struct evidence *ev);
+void probe_deinit(struct probe *p);
+int probe_zone_pass(struct probe *p, const char *qname, uint16_t qtype);
+int probe_cut_of(struct probe *p, const char *qname, uint16_t qtype,
+		 char *zone, size_t zlen, struct hints *out);
+
 #endif

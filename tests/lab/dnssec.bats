@@ -169,6 +169,7 @@ bogus() {
 rrsig_dates() {
 	local r
 	r=$(q +dnssec +noall +answer "$@" | awk '$4 == "RRSIG" { print $10, $9; exit }')
+	# shellcheck disable=SC2086 # two words
 	set -- $r
 	echo "$(date -u -d "${1:0:8} ${1:8:2}:${1:10:2}:${1:12:2}" +%s) $(date -u -d "${2:0:8} ${2:8:2}:${2:10:2}:${2:12:2}" +%s)"
 }

@@ -116,6 +116,14 @@ glue_a() { q +noall +additional "@$1" "$2" NS | awk -v n="$3" 'tolower($1) == n 
 	[ "$(ns_of @127.53.22.1 lame-refused.org)" = "a.lame-refused.alpha-dns.net. b.lame-refused.beta-dns.org. " ]
 }
 
+@test "acme-logs: both addresses serve one copy; the HTTP-01 targets resolve" {
+	is_aa @127.53.60.1 acme-logs.com SOA
+	is_aa @127.53.60.2 acme-logs.com SOA
+	[ "$(serial_of @127.53.60.1 acme-logs.com)" = "$(serial_of @127.53.60.2 acme-logs.com)" ]
+	[ "$(q +short @127.53.60.1 http-404.acme-logs.com A)" = 127.53.61.11 ]
+	[ "$(status_of @127.53.60.2 _acme-challenge.dns-missing.acme-logs.com TXT)" = NXDOMAIN ]
+}
+
 @test "lame-referral: A is authoritative, B answers with a referral without AA" {
 	is_aa @127.53.23.1 lame-referral.com SOA
 	[ "$(status_of @127.53.23.2 lame-referral.com SOA)" = NOERROR ]
@@ -192,6 +200,37 @@ glue_a() { q +noall +additional "@$1" "$2" NS | awk -v n="$3" 'tolower($1) == n 
 		[ "$(ns_of "@$a" healthy.com)" = "$n" ]
 	done
 	[ "$(auth_ns $COM healthy.com)" = "$n" ]
+}
+
+@test "acme-caa-parent: CAA digicert.com at acme-caa.com, none at www; the challenge TXT on both servers" {
+	[ "$(q +short @127.53.90.1 acme-caa.com CAA | grep issue)" = '0 issue "digicert.com"' ]
+	[ "$(q +short @127.53.90.2 acme-caa.com CAA | grep issue)" = '0 issue "digicert.com"' ]
+	[ -z "$(q +short @127.53.90.1 www.acme-caa.com CAA)" ]
+	[ -n "$(q +short @127.53.90.2 _acme-challenge.www.acme-caa.com TXT)" ]
+}
+
+@test "acme-dangling: the challenge CNAME's target domain is NXDOMAIN at com.; the loop chain is there" {
+	[ "$(q +short @127.53.91.1 _acme-challenge.acme-dangling.net CNAME)" = 7e1f2a.auth.acme-dns-gone.com. ]
+	[ "$(status_of "@$COM" 7e1f2a.auth.acme-dns-gone.com TXT)" = NXDOMAIN ]
+	[ "$(q +short @127.53.91.2 hop2.loop.acme-dangling.net CNAME)" = _acme-challenge.loop.acme-dangling.net. ]
+}
+
+@test "acme-doubled: TXT at the doubled name, NXDOMAIN at the real one" {
+	[ -n "$(q +short @127.53.92.1 _acme-challenge.acme-doubled.com.acme-doubled.com TXT)" ]
+	[ "$(status_of @127.53.92.2 _acme-challenge.acme-doubled.com TXT)" = NXDOMAIN ]
+}
+
+@test "acm-typo: one CNAME at a doubled name, one with the zone appended to its target, one right" {
+	[ -n "$(q +short @127.53.93.1 _a1b2c3.acm-typo.org.acm-typo.org CNAME)" ]
+	[ "$(q +short @127.53.93.2 _0a0b0c.www.acm-typo.org CNAME)" = _1d1e1f.xkcdtest.acm-validations.aws.acm-typo.org. ]
+	[ "$(q +short @127.53.93.1 _9f8e7d.api.acm-typo.org CNAME)" = _6c5b4a.xkcdtest.acm-validations.aws. ]
+}
+
+@test "acme-healthy: CAA for letsencrypt.org, challenge CNAME into acme-dns-lab.net, which holds the TXT" {
+	[ "$(q +short @127.53.94.3 acme-healthy.org CAA | grep -c issue)" = 2 ]
+	[ "$(q +short @127.53.94.2 _acme-challenge.acme-healthy.org CNAME)" = 4f3e2d1c.auth.acme-dns-lab.net. ]
+	[ "$(q +short @127.53.94.1 4f3e2d1c.auth.acme-dns-lab.net TXT)" = '"healthy-token-0123456789abcdefghijklmnopqrst"' ]
+	[ "$(q +short @127.53.94.3 4f3e2d1c.auth.acme-dns-lab.net TXT)" = '"healthy-token-0123456789abcdefghijklmnopqrst"' ]
 }
 
 @test "lab up refuses a directory where a lab is running" {

@@ -74,6 +74,7 @@ scenario() {
 @test "scenario lame-referral: one server answers with a referral" { scenario lame-referral; }
 @test "scenario dead-server: nothing listens on one address" { scenario dead-server; }
 @test "scenario serial-lag: one server has an older serial" { scenario serial-lag; }
+@test "scenario propagation-lag: two copies, identical at start" { scenario propagation-lag; }
 @test "scenario glue-mismatch: glue differs from the zone's A record" { scenario glue-mismatch; }
 @test "scenario glue-missing: in-bailiwick NS without glue" { scenario glue-missing; }
 @test "scenario ns-cname: an NS name is a CNAME" { scenario ns-cname; }
@@ -107,3 +108,11 @@ scenario() {
 @test "scenario acme-logs: the ACME log corpus zone, one Knot process on 2 addresses" { scenario acme-logs; }
 @test "scenario dnssec-nsec-missing: signed zone served without its NSEC chain" { scenario dnssec-nsec-missing; }
 @test "scenario dnssec-alg-unsupported: DS with algorithm 1 for an unsigned zone: insecure" { scenario dnssec-alg-unsupported; }
+@test "scenario acme-healthy: permissive CAA, challenge CNAME into an acme-dns zone that holds the TXT: nothing to report" { scenario acme-healthy; }
+@test "scenario acme-caa-parent: CAA at the parent name allows DigiCert only; Let's Encrypt asked" { scenario acme-caa-parent; }
+@test "scenario acme-dangling: _acme-challenge CNAME to a name in a domain that does not exist" { scenario acme-dangling; }
+@test "scenario acme-cname-loop: _acme-challenge CNAME chain comes back to its start" { scenario acme-cname-loop; }
+@test "scenario acme-doubled: the challenge TXT sits at _acme-challenge.DOMAIN.DOMAIN" { scenario acme-doubled; }
+@test "scenario acm-typo: ACM CNAMEs with the name doubled and the target without its final dot" { scenario acm-typo; }
+@test "scenario seed-refused-acm: the ACM CNAME exists only on the undelegated new servers" { scenario seed-refused-acm; }
+@test "scenario seed-refused-acme: the DNS-01 TXT exists only on the undelegated new servers" { scenario seed-refused-acme; }

@@ -609,7 +609,7 @@ int main(int argc, char **argv)
 	const char *pidfile = NULL;
 	struct pollfd pfd[2 * MAX_LISTEN];
 
-	for (int i = 1; i < argc; i++) {
+	for (int i = 1; i < argc; i += 2) {
 		const char *v = i + 1 < argc ? argv[i + 1] : NULL;
 		if (!v)
 			die("option %s needs a value", argv[i]);
@@ -630,7 +630,6 @@ int main(int argc, char **argv)
 		} else {
 			die("unknown option %s", argv[i]);
 		}
-		i++;
 	}
 	if (!g.zone || g.n == 0)
 		die("%s", "usage: responder --zone NAME=FILE --listen ADDR:BEHAVIOUR ...");

@@ -15,6 +15,7 @@
 #include "core/evidence_json.h"
 #include "engine/engine.h"
 #include "probe/probe.h"
+#include "probe/probe_acme.h"
 
 #ifndef SRCDIR
 #error "SRCDIR must name the source tree"
@@ -140,9 +141,12 @@ static void test_scenario(void **state)
 		assert_int_equal(ev_strings_add(&ev2->trust_anchor, ev->trust_anchor.v[i]), 0);
 	for (size_t i = 0; i < ev->what_if_ds.n; i++)
 		assert_int_equal(ev_strings_add(&ev2->what_if_ds, ev->what_if_ds.v[i]), 0);
+	for (size_t i = 0; i < ev->validation.n; i++)
+		assert_int_equal(ev_strings_add(&ev2->validation, ev->validation.v[i]), 0);
 	ev2->rrsig_warn_s = ev->rrsig_warn_s;
 	struct probe_config cfg = { .roots = &h, .resolvers = &resolvers, .family = 0 };
 	assert_int_equal(probe_check(eng, &cfg, ev2), 0);
+	assert_int_equal(probe_validation(eng, &cfg, ev2), 0);
 	codes_of(ev2, &again);
 	assert_codes("replayed", s->name, &want, &again);
 

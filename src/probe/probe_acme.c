@@ -1,0 +1,173 @@
+/* The validation pass: the questions a CA's validator asks, asked of every
+ * authoritative server instead of one resolver. No conclusions. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include "core/dname.h"
+#include "core/validation.h"
+#include "core/view.h"
+#include "probe/probe_acme.h"
+#include "probe/probe_internal.h"
+
+#define FOLLOW_ROUNDS 8 /* CNAME hops followed, as resolvers bound them */
+
+struct vq {
+	char qname[VIEW_NAME_MAX];
+	uint16_t qtype;
+};
+
+struct vqueue {
+	struct vq *v;
+	size_t n;
+};
+
+static bool vq_has(const struct vqueue *q, const char *name, uint16_t qtype)
+{
+	for (size_t i = 0; i < q->n; i++)
+		if (q->v[i].qtype == qtype && strcmp(q->v[i].qname, name) == 0)
+			return true;
+	return false;
+}
+
+static int vq_add(struct vqueue *q, const char *name, uint16_t qtype)
+{
+	if (!name[0] || strlen(name) >= VIEW_NAME_MAX || vq_has(q, name, qtype))
+		return 0;
+	struct vq *v = realloc(q->v, (q->n + 1) * sizeof(*v));
+	if (!v)
+		return -ENOMEM;
+	q->v = v;
+	snprintf(v[q->n].qname, VIEW_NAME_MAX, "%s", name);
+	v[q->n++].qtype = qtype;
+	return 0;
+}
+
+/* An address that timed out before: asking again only waits it out. */
+static bool dead(const struct probe *p, const char *addr)
+{
+	return strset_has(&p->dead, addr) && !strset_has(&p->alive, addr);
+}
+
+/* Asks (NAME, QTYPE) of every server of the zone that holds NAME: the
+ * diagnosed zone's servers from the view (--expect-ns ones included, so a
+ * check can say where the record really is), any other zone's from the
+ * walk to it. */
+static int ask_everywhere(struct probe *p, struct round *r, const struct view *v,
+			  const char *name, uint16_t qtype)
+{
+	if (dname_in(name, v->zone)) {
+		for (size_t i = 0; i < v->n_srv; i++)
+			for (size_t j = 0; j < v->srv[i].n_addrs; j++)
+				if (!dead(p, v->srv[i].addrs[j].addr))
+					ask(p, r, EV_VALIDATION, v->zone, v->srv[i].name,
+					    v->srv[i].addrs[j].addr, name, qtype, 0);
+		return p->nomem ? -ENOMEM : 0;
+	}
+	char zone[VIEW_NAME_MAX] = "";
+	struct hints h = { 0 };
+	int rc = probe_cut_of(p, name, qtype, zone, sizeof(zone), &h);
+	for (size_t i = 0; rc == 0 && zone[0] && i < h.n; i++)
+		if (!dead(p, h.v[i].addr))
+			ask(p, r, EV_VALIDATION, zone, h.v[i].name, h.v[i].addr,
+			    name, qtype, 0);
+	hints_deinit(&h);
+	return rc < 0 ? rc : p->nomem ? -ENOMEM : 0;
+}
+
+/* The first questions: CAA on the climb, the challenge and its doubled
+ * twin, each ACM name and where its typos would put it. */
+static int first_questions(const struct view *v, const struct val_opts *o,
+			   struct vqueue *q)
+{
+	char name[VIEW_NAME_MAX], doubled[VIEW_NAME_MAX], nounder[VIEW_NAME_MAX];
+	int rc = 0;
+
+	snprintf(name, sizeof(name), "%s",
+		 strncmp(v->domain, "*.", 2) == 0 ? v->domain + 2 : v->domain);
+	while (rc == 0 && dname_labels(name) >= 1) {
+		char parent[VIEW_NAME_MAX];
+		rc = vq_add(q, name, LDNS_RR_TYPE_CAA);
+		dname_parent(name, parent, sizeof(parent));
+		snprintf(name, sizeof(name), "%s", parent);
+	}
+	if (o->acme && (!o->challenge || strcmp(o->challenge, "dns-01") == 0)) {
+		val_challenge_names(v, name, doubled, sizeof(name));
+		if (rc == 0)
+			rc = vq_add(q, name, LDNS_RR_TYPE_TXT);
+		if (rc == 0)
+			rc = vq_add(q, doubled, LDNS_RR_TYPE_TXT);
+		if (rc == 0)
+			rc = vq_add(q, doubled, LDNS_RR_TYPE_CNAME);
+	}
+	for (size_t i = 0; rc == 0 && i < o->n_acm; i++) {
+		val_typo_names(o->acm[i].name, v->zone, doubled, nounder, sizeof(doubled));
+		rc = vq_add(q, o->acm[i].name, LDNS_RR_TYPE_CNAME);
+		if (rc == 0)
+			rc = vq_add(q, doubled, LDNS_RR_TYPE_CNAME);
+		if (rc == 0)
+			rc = vq_add(q, nounder, LDNS_RR_TYPE_CNAME);
+	}
+	return rc;
+}
+
+/* Queues the CNAME targets R's answers name, for the same type (CAA and
+ * TXT: the validator follows aliases for both). */
+static int follow_up(const struct round *r, struct vqueue *q)
+{
+	int rc = 0;
+	for (size_t i = 0; rc == 0 && i < r->n; i++) {
+		const struct slot *s = r->v[i];
+		if (!s->done || s->qtype == LDNS_RR_TYPE_CNAME)
+			continue;
+		struct ev_exchange x = { .status = s->status, .qtype = s->qtype,
+					 .qname = s->qname, .wire = s->wire,
+					 .wire_len = s->len };
+		struct val_ans a;
+		if (x.status == QS_TCP_TRUNCATED)
+			x.status = QS_OK;
+		rc = val_ans_read(&x, &a);
+		if (rc == 0 && a.cname[0] && !a.n_caa && !a.txt.n)
+			rc = vq_add(q, a.cname, s->qtype);
+		val_ans_deinit(&a);
+	}
+	return rc;
+}
+
+int probe_validation(struct engine *eng, const struct probe_config *cfg,
+		     struct evidence *ev)
+{
+	struct probe p;
+	struct view v;
+	struct val_opts o;
+	struct vqueue q = { 0 };
+	int rc;
+
+	val_opts_read(ev, &o);
+	if (!o.acme && !o.n_acm)
+		return 0;
+	if ((rc = view_build(ev, &v)) < 0)
+		return rc;
+	probe_init(&p, eng, cfg, ev);
+	if (v.pstate != PS_DELEGATED || (rc = first_questions(&v, &o, &q)) < 0)
+		goto out;
+	size_t from = 0;
+	for (int round = 0; round <= FOLLOW_ROUNDS && from < q.n && rc == 0; round++) {
+		struct round *r = round_new(&p);
+		size_t to = q.n;
+		if (!r) {
+			rc = -ENOMEM;
+			break;
+		}
+		for (size_t i = from; rc == 0 && i < to; i++)
+			rc = ask_everywhere(&p, r, &v, q.v[i].qname, q.v[i].qtype);
+		round_wait(&p, r);
+		if (rc == 0)
+			rc = follow_up(r, &q);
+		from = to;
+	}
+out:
+	free(q.v);
+	probe_deinit(&p);
+	view_deinit(&v);
+	return rc;
+}

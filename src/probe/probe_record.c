@@ -1,0 +1,110 @@
+/* The record pass of `propagation`, `wait` and `plan`: the walk to the zone
+ * that holds the record, the authoritative view of that zone, then the
+ * record itself from every address of every server, following CNAMEs into
+ * other zones, and from every resolver. */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include "core/view.h"
+#include "core/view_record.h"
+#include "probe/probe.h"
+#include "probe/probe_internal.h"
+
+#define MAX_ALIAS_ZONES 4
+
+static int ask_zone(struct probe *p, struct round *r, const char *qname, uint16_t qtype)
+{
+	struct view v;
+	int rc = view_build(p->ev, &v);
+	if (rc < 0)
+		return rc;
+	for (size_t i = 0; v.pstate == PS_DELEGATED && i < v.n_srv; i++) {
+		const struct view_server *s = &v.srv[i];
+		if (!view_server_in_scope(s))
+			continue;
+		for (size_t j = 0; j < s->n_addrs; j++)
+			ask(p, r, EV_RECORD, v.zone, s->name, s->addrs[j].addr,
+			    qname, qtype, 0);
+	}
+	view_deinit(&v);
+	return p->nomem ? -ENOMEM : 0;
+}
+
+/* Where an authoritative answer is a CNAME out of its zone, the CA's
+ * resolver follows it into the target's zone: so do we, at every server
+ * of that zone. */
+static int follow_aliases(struct probe *p, uint16_t qtype)
+{
+	struct strset asked;
+	int rc = 0;
+	strset_init(&asked);
+	for (int hop = 0; rc == 0 && hop < MAX_ALIAS_ZONES; hop++) {
+		struct rv_view rv;
+		struct strset targets;
+		strset_init(&targets);
+		if ((rc = rv_build(p->ev, &rv)) < 0)
+			break;
+		for (size_t i = 0; i < rv.n; i++)
+			if (rv.rows[i].kind == RV_AUTH && rv.rows[i].status == RVS_ALIAS &&
+			    !strset_has(&asked, rv.rows[i].target))
+				strset_add(&targets, rv.rows[i].target);
+		rv_deinit(&rv);
+		struct round *r = targets.n ? round_new(p) : NULL;
+		for (size_t i = 0; r && i < targets.n; i++) {
+			struct hints srv = { 0 };
+			char zone[VIEW_NAME_MAX] = "";
+			strset_add(&asked, targets.v[i]);
+			rc = probe_cut_of(p, targets.v[i], qtype, zone, sizeof(zone), &srv);
+			for (size_t k = 0; rc == 0 && k < srv.n; k++)
+				ask(p, r, EV_RECORD, zone, srv.v[k].name, srv.v[k].addr,
+				    targets.v[i], qtype, 0);
+			hints_deinit(&srv);
+		}
+		if (r)
+			round_wait(p, r);
+		bool more = targets.n > 0;
+		strset_deinit(&targets);
+		if (!more)
+			break;
+	}
+	strset_deinit(&asked);
+	return rc < 0 ? rc : p->nomem ? -ENOMEM : 0;
+}
+
+static int ask_resolvers(struct probe *p, const struct hints *res,
+			 const char *qname, uint16_t qtype)
+{
+	struct round *r = round_new(p);
+	if (!r)
+		return -ENOMEM;
+	for (size_t i = 0; i < res->n; i++)
+		ask(p, r, EV_RECORD_RESOLVER, i == 0 ? RV_LOCAL_TAG : "",
+		    res->v[i].name, res->v[i].addr, qname, qtype, ENG_F_RD);
+	round_wait(p, r);
+	return p->nomem ? -ENOMEM : 0;
+}
+
+int probe_record(struct engine *eng, const struct probe_config *cfg,
+		 struct evidence *ev)
+{
+	struct probe p;
+	const char *name = ev->record_name;
+	uint16_t type = ev->record_type;
+	int rc;
+
+	if (!name || !type)
+		return -EINVAL;
+	probe_init(&p, eng, cfg, ev);
+	rc = probe_zone_pass(&p, name, type);
+	struct round *r = rc == 0 ? round_new(&p) : NULL;
+	if (rc == 0 && !r)
+		rc = -ENOMEM;
+	if (rc == 0 && (rc = ask_zone(&p, r, name, type)) == 0)
+		round_wait(&p, r);
+	if (rc == 0)
+		rc = follow_aliases(&p, type);
+	if (rc == 0 && cfg->resolvers && cfg->resolvers->n)
+		rc = ask_resolvers(&p, cfg->resolvers, name, type);
+	probe_deinit(&p);
+	return rc;
+}

@@ -1,0 +1,148 @@
+#!/usr/bin/env bats
+# propagation, wait, plan against real Knot servers and the lab's Unbound.
+# Scenario lab/scenarios/propagation-lag: A (Knot main, 127.53.64.1) and B
+# (Knot old, 127.53.64.2) serve separate copies of propagation-lag.net; each
+# test rewrites the copies and reloads (B plays a secondary that lags).
+# Every test uses names of its own, so the resolver's cache of one test
+# never meets another's.
+
+load lab_helper
+
+ZONE=propagation-lag.net
+A=127.53.64.1
+B=127.53.64.2
+
+setup_file() { lab_start; export SERIAL_FILE="$BATS_FILE_TMPDIR/serial"; echo 2024060101 > "$SERIAL_FILE"; }
+teardown_file() { lab_stop; }
+setup() { lab_skip_if_unavailable; DD=${DNSDOCTOR:-build/dnsdoctor}; }
+
+# zone_set main|old RECORD...: that server's copy becomes the base zone plus
+# RECORDs (a higher serial), reloaded before returning.
+zone_set() {
+	local group=$1 file serial
+	shift
+	serial=$(($(cat "$SERIAL_FILE") + 1))
+	echo "$serial" > "$SERIAL_FILE"
+	file="$LAB_TMP/zones/propagation-lag/$ZONE.zone"
+	[ "$group" = old ] && file="$LAB_TMP/zones/propagation-lag/$ZONE.lag.zone"
+	{
+		echo "\$ORIGIN $ZONE."
+		echo "\$TTL 300"
+		echo "@ 300 IN SOA a.propagation-lag.alpha-dns.net. hostmaster.$ZONE. $serial 7200 900 1209600 600"
+		echo "@ IN NS a.propagation-lag.alpha-dns.net."
+		echo "@ IN NS b.propagation-lag.beta-dns.org."
+		printf '%s\n' "$@"
+	} > "$file"
+	knotc -s "$LAB_TMP/srv/knot-$group/knot.sock" -b zone-reload "$ZONE." >/dev/null
+}
+
+codes() { jq -r '.findings[].code' | sort | tr '\n' ' '; }
+
+@test "propagation: a primed resolver is RESOLVER_STALE with the seconds its cache has left" {
+	zone_set main "stale1 300 IN A 127.53.200.1"
+	zone_set old "stale1 300 IN A 127.53.200.1"
+	[ "$(dig +short @"$LAB_RESOLVER" stale1.$ZONE A)" = 127.53.200.1 ]
+	zone_set main "stale1 300 IN A 127.53.200.2"
+	zone_set old "stale1 300 IN A 127.53.200.2"
+	run "$DD" propagation stale1.$ZONE A --expect 127.53.200.2 --resolvers "$LAB_RESOLVER" --json
+	[ "$status" -eq 1 ]
+	left=$(jq -r '.findings[] | select(.code=="RESOLVER_STALE") | .evidence.seconds_left' <<<"$output")
+	ttl=$(dig +noall +answer @"$LAB_RESOLVER" stale1.$ZONE A | awk '{ print $2 }')
+	echo "seconds_left=$left resolver ttl=$ttl"
+	[ -n "$left" ] && [ -n "$ttl" ]
+	d=$((left - ttl)); [ ${d#-} -le 3 ]
+	eta=$(jq -r .eta_seconds <<<"$output")
+	[ "$eta" = "$left" ]
+}
+
+@test "propagation: a cached NXDOMAIN is RESOLVER_NEGATIVE_CACHED with the seconds it has left" {
+	[ "$(dig @"$LAB_RESOLVER" _acme-challenge.neg1.$ZONE TXT | sed -n 's/.*status: \([A-Z]*\).*/\1/p')" = NXDOMAIN ]
+	zone_set main '_acme-challenge.neg1 60 IN TXT "token-neg1"'
+	zone_set old '_acme-challenge.neg1 60 IN TXT "token-neg1"'
+	run "$DD" propagation _acme-challenge.neg1.$ZONE TXT --expect token-neg1 --resolvers "$LAB_RESOLVER" --json
+	[ "$status" -eq 1 ]
+	[[ "$(codes <<<"$output")" == *RESOLVER_NEGATIVE_CACHED* ]]
+	left=$(jq -r '.findings[] | select(.code=="RESOLVER_NEGATIVE_CACHED") | .evidence.seconds_left' <<<"$output")
+	# The resolver's own remaining negative TTL: the SOA it hands out.
+	ttl=$(dig +noall +authority @"$LAB_RESOLVER" _acme-challenge.neg1.$ZONE TXT | awk '$4 == "SOA" { print $2 }')
+	echo "seconds_left=$left resolver soa ttl=$ttl"
+	[ -n "$left" ] && [ -n "$ttl" ]
+	d=$((left - ttl)); [ ${d#-} -le 3 ]
+}
+
+@test "propagation: the lagging server is named in RECORD_MISSING_ON_AUTH and the ETA is null" {
+	zone_set main '_acme-challenge.lag1 60 IN TXT "token-lag1"'
+	zone_set old
+	run "$DD" propagation _acme-challenge.lag1.$ZONE TXT --expect token-lag1 --resolvers "$LAB_RESOLVER" --json
+	[ "$status" -eq 2 ]
+	[ "$(jq -r '[.findings[] | select(.code=="RECORD_MISSING_ON_AUTH") | .evidence.servers[].addr] | join(" ")' <<<"$output")" = "$B" ]
+	[ "$(jq -r .eta_seconds <<<"$output")" = null ]
+	[[ "$(codes <<<"$output")" == *RRSET_INCONSISTENT* ]]
+}
+
+@test "propagation: analyze of the saved evidence gives the same findings" {
+	zone_set main '_acme-challenge.an1 60 IN TXT "token-an1"'
+	zone_set old
+	ev="$BATS_TEST_TMPDIR/ev.json"
+	run "$DD" propagation _acme-challenge.an1.$ZONE TXT --expect token-an1 --resolvers "$LAB_RESOLVER" --json --save-evidence "$ev"
+	live=$(codes <<<"$output")
+	[ -n "$live" ]
+	run "$DD" analyze "$ev" --json
+	[ "$(codes <<<"$output")" = "$live" ]
+	[ "$(jq -r .eta_seconds <<<"$output")" = null ]
+}
+
+@test "propagation: every view current is PROPAGATION_COMPLETE, exit 0" {
+	zone_set main "done1 300 IN A 127.53.200.3"
+	zone_set old "done1 300 IN A 127.53.200.3"
+	run "$DD" propagation done1.$ZONE A --expect 127.53.200.3 --resolvers "$LAB_RESOLVER" --json
+	[ "$status" -eq 0 ]
+	[ "$(codes <<<"$output")" = "PROPAGATION_COMPLETE " ]
+	[ "$(jq -r .eta_seconds <<<"$output")" = 0 ]
+}
+
+@test "wait: returns 0 once the lagging server gets the value" {
+	zone_set main '_acme-challenge.w1 60 IN TXT "token-w1"'
+	zone_set old
+	"$DD" wait _acme-challenge.w1.$ZONE TXT --expect token-w1 --timeout 60 > "$BATS_TEST_TMPDIR/out" 2>&1 &
+	pid=$!
+	sleep 2
+	# Still waiting: the secondary lacks it.
+	kill -0 "$pid"
+	zone_set old '_acme-challenge.w1 60 IN TXT "token-w1"'
+	rc=0; wait "$pid" || rc=$?
+	cat "$BATS_TEST_TMPDIR/out"
+	[ "$rc" -eq 0 ]
+	grep -q "served by all 2 addresses" "$BATS_TEST_TMPDIR/out"
+}
+
+@test "wait: gives up with exit 2 and names the server that never gets it" {
+	zone_set main '_acme-challenge.w2 60 IN TXT "token-w2"'
+	zone_set old
+	run "$DD" wait _acme-challenge.w2.$ZONE TXT --expect token-w2 --timeout 2 --json
+	[ "$status" -eq 2 ]
+	[[ "$(codes <<<"$output")" == *RECORD_MISSING_ON_AUTH* ]]
+	[ "$(jq -r '[.findings[] | select(.code=="RECORD_MISSING_ON_AUTH") | .evidence.servers[].addr] | join(" ")' <<<"$output")" = "$B" ]
+}
+
+@test "wait: never asks a resolver unless told to" {
+	zone_set main '_acme-challenge.w3 60 IN TXT "token-w3"'
+	zone_set old '_acme-challenge.w3 60 IN TXT "token-w3"'
+	ev="$BATS_TEST_TMPDIR/ev.json"
+	run "$DD" wait _acme-challenge.w3.$ZONE TXT --expect token-w3 --timeout 10 --save-evidence "$ev"
+	[ "$status" -eq 0 ]
+	[ "$(jq '[.exchanges[] | select(.role=="record-resolver")] | length' "$ev")" -eq 0 ]
+	[ "$(jq '[.exchanges[] | select(.role=="record")] | length' "$ev")" -eq 2 ]
+}
+
+@test "plan: the worst case is the record's TTL at the servers, steps in UTC" {
+	zone_set main "plan1 300 IN A 127.53.200.4"
+	zone_set old "plan1 300 IN A 127.53.200.4"
+	run "$DD" plan plan1.$ZONE A --resolvers "$LAB_RESOLVER" --json
+	[ "$status" -eq 0 ]
+	ttl=$(dig +noall +answer +norec @"$A" plan1.$ZONE A | awk '{ print $2 }')
+	[ "$(jq -r .ttl <<<"$output")" = "$ttl" ]
+	[ "$(jq -r .worst_case_seconds <<<"$output")" -ge "$ttl" ]
+	[ "$(jq -r '.steps | length' <<<"$output")" -eq 3 ]
+	[[ "$(jq -r '.steps[1].at' <<<"$output")" == *UTC ]]
+}

@@ -1,0 +1,490 @@
+/* CAA semantics (RFC 8659, RFC 8657), validation-record typo detection, and
+ * the CAA, DNS-01 and ACM checks on evidence built by hand. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+#include <ldns/ldns.h>
+#include "core/caa.h"
+#include "core/checks.h"
+#include "core/validation.h"
+
+/* --- the CAA record parser --- */
+
+static void test_caa_parse(void **state)
+{
+	static const uint8_t ok[] = { 0, 5, 'i', 's', 'S', 'u', 'e', 'l', 'e', '.', 'o', 'r', 'g' };
+	static const uint8_t nul[] = { 128, 5, 'i', 's', 's', 'u', 'e', 'a', 0, 'b' };
+	static const uint8_t empty_value[] = { 0, 5, 'i', 's', 's', 'u', 'e' };
+	struct caa_rr r;
+	assert_int_equal(caa_parse(ok, sizeof(ok), &r), 0);
+	assert_string_equal(r.tag, "issue");
+	assert_string_equal(r.value, "le.org");
+	assert_int_equal(r.flags, 0);
+	assert_int_equal(caa_parse(nul, sizeof(nul), &r), 0);
+	assert_string_equal(r.value, "a?b");
+	assert_int_equal(r.flags, CAA_FLAG_CRITICAL);
+	assert_int_equal(caa_parse(empty_value, sizeof(empty_value), &r), 0);
+	assert_string_equal(r.value, "");
+}
+
+static void test_caa_parse_rejects(void **state)
+{
+	static const uint8_t short1[] = { 0 };
+	static const uint8_t tag_past_end[] = { 0, 9, 'i', 's', 's' };
+	static const uint8_t empty_tag[] = { 0, 0, 'x' };
+	static const uint8_t long_tag[] = { 0, 16, 'a', 'a', 'a', 'a', 'a', 'a', 'a', 'a',
+					    'a', 'a', 'a', 'a', 'a', 'a', 'a', 'a' };
+	static const uint8_t bad_tag[] = { 0, 3, 'i', '-', 's' };
+	struct caa_rr r;
+	assert_int_equal(caa_parse(NULL, 0, &r), -EINVAL);
+	assert_int_equal(caa_parse(short1, sizeof(short1), &r), -EINVAL);
+	assert_int_equal(caa_parse(tag_past_end, sizeof(tag_past_end), &r), -EINVAL);
+	assert_int_equal(caa_parse(empty_tag, sizeof(empty_tag), &r), -EINVAL);
+	assert_int_equal(caa_parse(long_tag, sizeof(long_tag), &r), -EINVAL);
+	assert_int_equal(caa_parse(bad_tag, sizeof(bad_tag), &r), -EINVAL);
+}
+
+static void test_caa_parse_caps_value(void **state)
+{
+	uint8_t big[2 + 5 + 3000];
+	struct caa_rr r;
+	memset(big, 'x', sizeof(big));
+	big[0] = 0;
+	big[1] = 5;
+	memcpy(big + 2, "issue", 5);
+	assert_int_equal(caa_parse(big, sizeof(big), &r), 0);
+	assert_int_equal(r.value_len, CAA_VALUE_MAX);
+	assert_int_equal(strlen(r.value), CAA_VALUE_MAX);
+}
+
+/* --- deciding --- */
+
+static struct caa_rr rr(uint8_t flags, const char *tag, const char *value)
+{
+	struct caa_rr r = { .flags = flags };
+	snprintf(r.tag, sizeof(r.tag), "%s", tag);
+	snprintf(r.value, sizeof(r.value), "%s", value);
+	r.value_len = strlen(r.value);
+	return r;
+}
+
+static const char *const le[] = { "letsencrypt.org", NULL };
+
+static enum caa_verdict decide1(struct caa_rr r, bool wild, const char *acct,
+				const char *method)
+{
+	struct caa_request q = { .issuers = le, .wildcard = wild,
+				 .account_uri = acct, .method = method };
+	return caa_decide(&r, 1, &q);
+}
+
+static void test_caa_issue(void **state)
+{
+	struct caa_request q = { .issuers = le };
+	assert_int_equal(caa_decide(NULL, 0, &q), CAA_PERMITS);
+	assert_int_equal(decide1(rr(0, "issue", "letsencrypt.org"), false, NULL, NULL), CAA_PERMITS);
+	assert_int_equal(decide1(rr(0, "issue", " LetsEncrypt.org. ; foo=bar"), false, NULL, NULL), CAA_PERMITS);
+	assert_int_equal(decide1(rr(0, "issue", "digicert.com"), false, NULL, NULL), CAA_FORBIDS_NO_ISSUER);
+	assert_int_equal(decide1(rr(0, "issue", ";"), false, NULL, NULL), CAA_FORBIDS_NO_ISSUER);
+	assert_int_equal(decide1(rr(0, "issue", ""), false, NULL, NULL), CAA_FORBIDS_NO_ISSUER);
+	/* Only iodef: no restriction. */
+	assert_int_equal(decide1(rr(0, "iodef", "mailto:a@b"), false, NULL, NULL), CAA_PERMITS);
+	/* Two issue records: either may name the CA. */
+	struct caa_rr two[] = { rr(0, "issue", "digicert.com"), rr(0, "issue", "letsencrypt.org") };
+	assert_int_equal(caa_decide(two, 2, &q), CAA_PERMITS);
+}
+
+static void test_caa_issuewild(void **state)
+{
+	struct caa_request name = { .issuers = le }, wild = { .issuers = le, .wildcard = true };
+	struct caa_rr set[] = { rr(0, "issue", "letsencrypt.org"), rr(0, "issuewild", ";") };
+	assert_int_equal(caa_decide(set, 2, &name), CAA_PERMITS);
+	assert_int_equal(caa_decide(set, 2, &wild), CAA_FORBIDS_NO_ISSUER);
+	/* No issuewild: issue governs wildcards too. */
+	assert_int_equal(caa_decide(set, 1, &wild), CAA_PERMITS);
+	/* issuewild alone does not restrict a plain name. */
+	struct caa_rr w = rr(0, "issuewild", "digicert.com");
+	assert_int_equal(caa_decide(&w, 1, &name), CAA_PERMITS);
+	assert_int_equal(caa_decide(&w, 1, &wild), CAA_FORBIDS_NO_ISSUER);
+}
+
+static void test_caa_critical(void **state)
+{
+	struct caa_request q = { .issuers = le };
+	struct caa_rr set[] = { rr(0, "issue", "letsencrypt.org"), rr(128, "tbs", "x") };
+	assert_int_equal(caa_decide(set, 2, &q), CAA_FORBIDS_CRITICAL);
+	set[1] = rr(0, "tbs", "x"); /* not critical: ignored */
+	assert_int_equal(caa_decide(set, 2, &q), CAA_PERMITS);
+	set[1] = rr(128, "iodef", "mailto:a@b"); /* critical but known */
+	assert_int_equal(caa_decide(set, 2, &q), CAA_PERMITS);
+}
+
+static void test_caa_rfc8657(void **state)
+{
+	struct caa_rr a = rr(0, "issue", "letsencrypt.org; accounturi=https://acme/acct/1");
+	assert_int_equal(decide1(a, false, "https://acme/acct/1", NULL), CAA_PERMITS);
+	assert_int_equal(decide1(a, false, "https://acme/acct/2", NULL), CAA_FORBIDS_ACCOUNT);
+	assert_int_equal(decide1(a, false, NULL, NULL), CAA_PERMITS);
+	struct caa_rr m = rr(0, "issue", "letsencrypt.org;validationmethods=dns-01,tls-alpn-01");
+	assert_int_equal(decide1(m, false, NULL, "dns-01"), CAA_PERMITS);
+	assert_int_equal(decide1(m, false, NULL, "http-01"), CAA_FORBIDS_METHOD);
+	struct caa_rr both = rr(0, "issue", "letsencrypt.org; accounturi=u1 ; validationmethods = http-01");
+	assert_int_equal(decide1(both, false, "u1", "http-01"), CAA_PERMITS);
+	assert_int_equal(decide1(both, false, "u1", "dns-01"), CAA_FORBIDS_METHOD);
+}
+
+static void test_caa_ca_table(void **state)
+{
+	const struct caa_ca *ca = caa_ca_find("acm");
+	assert_non_null(ca);
+	assert_string_equal(ca->name, "Amazon");
+	assert_ptr_equal(caa_ca_find("amazontrust.com"), ca);
+	assert_ptr_equal(caa_ca_find("AWSTRUST.COM."), ca);
+	assert_string_equal(caa_ca_find("le")->domains[0], "letsencrypt.org");
+	assert_string_equal(caa_ca_find("google")->domains[0], "pki.goog");
+	assert_string_equal(caa_ca_find("symantec.com")->name, "DigiCert");
+	assert_null(caa_ca_find("example.net"));
+	char issuer[64];
+	caa_issuer_of("  Sectigo.COM ; x=y", issuer, sizeof(issuer));
+	assert_string_equal(issuer, "sectigo.com");
+}
+
+/* --- typos --- */
+
+static void test_typos(void **state)
+{
+	const char *z = "example.com.";
+	assert_int_equal(val_typo_of("_a.example.com.", "_a.example.com.", z), TYPO_NONE);
+	assert_int_equal(val_typo_of("_a.example.com.example.com.", "_a.example.com.", z), TYPO_DOUBLED);
+	assert_int_equal(val_typo_of("_t.acm-validations.aws.example.com.", "_t.acm-validations.aws.", z), TYPO_DOUBLED);
+	/* The domain (not the zone) doubled. */
+	assert_int_equal(val_typo_of("_a.www.example.com.www.example.com.", "_a.www.example.com.", z), TYPO_DOUBLED);
+	assert_int_equal(val_typo_of("a.example.com.", "_a.example.com.", z), TYPO_NO_UNDERSCORE);
+	assert_int_equal(val_typo_of("_t.acm-validations.awsx.", "_t.acm-validations.aws.", z), TYPO_TRAILING);
+	assert_int_equal(val_typo_of("_t.acm-validations.aws.x.", "_t.acm-validations.aws.", z), TYPO_TRAILING);
+	assert_int_equal(val_typo_of("_other.example.com.", "_a.example.com.", z), TYPO_CASE_OR_OTHER);
+
+	char d[256], u[256];
+	val_typo_names("_a.example.com.", z, d, u, sizeof(d));
+	assert_string_equal(d, "_a.example.com.example.com.");
+	assert_string_equal(u, "a.example.com.");
+	val_typo_names("a.other.net.", z, d, u, sizeof(d));
+	assert_string_equal(d, "");
+	assert_string_equal(u, "");
+}
+
+/* --- the checks, on evidence built by hand --- */
+
+struct answer {
+	int status;
+	int rcode;
+	const char *an[4], *au[4], *ad[4];
+};
+
+static void push(ldns_pkt *pkt, ldns_pkt_section sec, const char *const *rrs)
+{
+	for (int i = 0; i < 4 && rrs[i]; i++) {
+		ldns_rr *r = NULL;
+		assert_int_equal(ldns_rr_new_frm_str(&r, rrs[i], 3600, NULL, NULL), LDNS_STATUS_OK);
+		ldns_pkt_push_rr(pkt, sec, r);
+	}
+}
+
+static void add(struct evidence *ev, int role, const char *zone,
+		const char *server, const char *addr, const char *qname,
+		uint16_t qtype, int tr, const struct answer *a)
+{
+	struct ev_exchange x = { .role = role, .transport = tr, .status = a->status,
+		.qtype = qtype, .zone = (char *)zone, .server = (char *)server,
+		.addr = (char *)addr, .qname = (char *)qname };
+	uint8_t *wire = NULL;
+	size_t len = 0;
+	if (a->status == QS_OK) {
+		ldns_pkt *pkt = NULL;
+		assert_int_equal(ldns_pkt_query_new_frm_str(&pkt, qname, qtype,
+			LDNS_RR_CLASS_IN, 0), LDNS_STATUS_OK);
+		ldns_pkt_set_qr(pkt, true);
+		ldns_pkt_set_aa(pkt, role != EV_WALK); /* the walk gets a referral */
+		ldns_pkt_set_rcode(pkt, (uint8_t)a->rcode);
+		push(pkt, LDNS_SECTION_ANSWER, a->an);
+		push(pkt, LDNS_SECTION_AUTHORITY, a->au);
+		push(pkt, LDNS_SECTION_ADDITIONAL, a->ad);
+		assert_int_equal(ldns_pkt2wire(&wire, pkt, &len), LDNS_STATUS_OK);
+		ldns_pkt_free(pkt);
+		x.wire = wire;
+		x.wire_len = len;
+	}
+	assert_int_equal(evidence_add(ev, &x), 0);
+	free(wire);
+}
+
+static const struct answer referral = { .status = QS_OK,
+	.au = { "example. NS ns1.example.", "example. NS ns2.example." },
+	.ad = { "ns1.example. A 192.0.2.1", "ns2.example. A 192.0.2.2" } };
+static const struct answer soa = { .status = QS_OK, .an = { "example. SOA ns1.example. h.example. 7 3600 600 86400 300" } };
+static const struct answer ns = { .status = QS_OK, .an = { "example. NS ns1.example.", "example. NS ns2.example." } };
+static const struct answer nodata = { .status = QS_OK, .au = { "example. SOA ns1.example. h.example. 7 3600 600 86400 300" } };
+static const struct answer nxdomain = { .status = QS_OK, .rcode = LDNS_RCODE_NXDOMAIN,
+	.au = { "example. SOA ns1.example. h.example. 7 3600 600 86400 300" } };
+static const struct answer servfail = { .status = QS_OK, .rcode = LDNS_RCODE_SERVFAIL };
+static const struct answer timeout = { .status = QS_TIMEOUT };
+
+static const char *const names[] = { "ns1.example.", "ns2.example." };
+static const char *const addrs[] = { "192.0.2.1", "192.0.2.2" };
+
+/* A healthy zone "example." holding DOMAIN, two in-zone servers, and the
+ * validation options OPTS (NULL-terminated). */
+static struct evidence *zone(const char *domain, const char *const *opts)
+{
+	struct evidence *ev = evidence_new(domain, 1700000000);
+	assert_non_null(ev);
+	add(ev, EV_WALK, ".", "a.root.", "10.0.0.1", domain, LDNS_RR_TYPE_NS, TR_UDP, &referral);
+	for (int i = 0; i < 2; i++) {
+		add(ev, EV_AUTH, "example.", names[i], addrs[i], "example.", LDNS_RR_TYPE_SOA, TR_UDP, &soa);
+		add(ev, EV_AUTH, "example.", names[i], addrs[i], "example.", LDNS_RR_TYPE_SOA, TR_TCP, &soa);
+		add(ev, EV_AUTH, "example.", names[i], addrs[i], "example.", LDNS_RR_TYPE_NS, TR_UDP, &ns);
+	}
+	for (size_t i = 0; opts && opts[i]; i++)
+		assert_int_equal(ev_strings_add(&ev->validation, opts[i]), 0);
+	return ev;
+}
+
+/* The same answer from both servers; A2 (when not NULL) for ns2. */
+static void both(struct evidence *ev, const char *qname, uint16_t qtype,
+		 const struct answer *a1, const struct answer *a2)
+{
+	add(ev, EV_VALIDATION, "example.", names[0], addrs[0], qname, qtype, TR_UDP, a1);
+	add(ev, EV_VALIDATION, "example.", names[1], addrs[1], qname, qtype, TR_UDP, a2 ? a2 : a1);
+}
+
+static char *codes(struct evidence *ev, char **summaries)
+{
+	struct view v;
+	struct findings fs;
+	struct strset set;
+	strset_init(&set);
+	findings_init(&fs);
+	assert_int_equal(view_build(ev, &v), 0);
+	assert_int_equal(checks_run(&v, 1700000000, &fs), 0);
+	for (size_t i = 0; i < fs.n; i++)
+		strset_add(&set, finding_defs[fs.v[i].code].name);
+	if (summaries) {
+		struct strset s;
+		strset_init(&s);
+		for (size_t i = 0; i < fs.n; i++)
+			strset_add(&s, fs.v[i].summary);
+		*summaries = strset_join(&s, "\n");
+		strset_deinit(&s);
+	}
+	char *out = strset_join(&set, " ");
+	strset_deinit(&set);
+	findings_deinit(&fs);
+	view_deinit(&v);
+	evidence_free(ev);
+	return out;
+}
+
+static void expect(struct evidence *ev, const char *want)
+{
+	char *got = codes(ev, NULL);
+	assert_string_equal(got, want);
+	free(got);
+}
+
+static const char *const acme_le[] = { "acme", "ca=letsencrypt", NULL };
+static const struct answer txt_ok = { .status = QS_OK,
+	.an = { "_acme-challenge.www.example. TXT \"tok\"" } };
+
+/* CAA at the parent name governs www; a TXT in place. */
+static void test_check_caa_inherited(void **state)
+{
+	struct answer caa = { .status = QS_OK, .an = { "example. CAA 0 issue \"digicert.com\"" } };
+	struct evidence *ev = zone("www.example.", acme_le);
+	both(ev, "www.example.", LDNS_RR_TYPE_CAA, &nodata, NULL);
+	both(ev, "example.", LDNS_RR_TYPE_CAA, &caa, NULL);
+	both(ev, "_acme-challenge.www.example.", LDNS_RR_TYPE_TXT, &txt_ok, NULL);
+	char *sum = NULL, *got = codes(ev, &sum);
+	assert_string_equal(got, "CAA_FORBIDS_ISSUER");
+	assert_non_null(strstr(sum, "which www.example. inherits"));
+	free(got);
+	free(sum);
+}
+
+/* A CAA set at www stops the climb: the parent's is not relevant. */
+static void test_check_caa_closest_wins(void **state)
+{
+	struct answer mine = { .status = QS_OK, .an = { "www.example. CAA 0 issue \"letsencrypt.org\"" } };
+	struct answer parent = { .status = QS_OK, .an = { "example. CAA 0 issue \";\"" } };
+	struct evidence *ev = zone("www.example.", acme_le);
+	both(ev, "www.example.", LDNS_RR_TYPE_CAA, &mine, NULL);
+	both(ev, "example.", LDNS_RR_TYPE_CAA, &parent, NULL);
+	both(ev, "_acme-challenge.www.example.", LDNS_RR_TYPE_TXT, &txt_ok, NULL);
+	expect(ev, "");
+}
+
+/* A CNAME at the name: its target's CAA set is the relevant one. */
+static void test_check_caa_cname(void **state)
+{
+	struct answer alias = { .status = QS_OK, .an = { "www.example. CNAME cdn.example." } };
+	struct answer target = { .status = QS_OK, .an = { "cdn.example. CAA 0 issue \"pki.goog\"" } };
+	struct evidence *ev = zone("www.example.", acme_le);
+	both(ev, "www.example.", LDNS_RR_TYPE_CAA, &alias, NULL);
+	both(ev, "cdn.example.", LDNS_RR_TYPE_CAA, &target, NULL);
+	both(ev, "example.", LDNS_RR_TYPE_CAA, &nodata, NULL);
+	both(ev, "_acme-challenge.www.example.", LDNS_RR_TYPE_TXT, &txt_ok, NULL);
+	expect(ev, "CAA_FORBIDS_ISSUER");
+}
+
+static void test_check_caa_lookup_failed(void **state)
+{
+	struct evidence *ev = zone("www.example.", acme_le);
+	both(ev, "www.example.", LDNS_RR_TYPE_CAA, &nodata, &servfail);
+	both(ev, "_acme-challenge.www.example.", LDNS_RR_TYPE_TXT, &txt_ok, NULL);
+	expect(ev, "CAA_LOOKUP_FAILED");
+}
+
+/* One server timing out is retried elsewhere by the CA: not a failure. */
+static void test_check_caa_one_timeout(void **state)
+{
+	struct evidence *ev = zone("www.example.", acme_le);
+	both(ev, "www.example.", LDNS_RR_TYPE_CAA, &nodata, &timeout);
+	both(ev, "example.", LDNS_RR_TYPE_CAA, &nodata, NULL);
+	both(ev, "_acme-challenge.www.example.", LDNS_RR_TYPE_TXT, &txt_ok, NULL);
+	expect(ev, "");
+}
+
+static void test_check_caa_account(void **state)
+{
+	static const char *const opts[] = { "acme", "account_uri=https://ca/acct/2", NULL };
+	struct answer caa = { .status = QS_OK, .an = { "example. CAA 0 issue \"letsencrypt.org; accounturi=https://ca/acct/1\"" } };
+	struct evidence *ev = zone("example.", opts);
+	both(ev, "example.", LDNS_RR_TYPE_CAA, &caa, NULL);
+	both(ev, "_acme-challenge.example.", LDNS_RR_TYPE_TXT, &(struct answer){ .status = QS_OK,
+		.an = { "_acme-challenge.example. TXT \"tok\"" } }, NULL);
+	expect(ev, "CAA_FORBIDS_ISSUER");
+}
+
+static void test_check_challenge_partial_and_value(void **state)
+{
+	static const char *const opts[] = { "acme", "txt=right", NULL };
+	struct answer wrong = { .status = QS_OK, .an = { "_acme-challenge.www.example. TXT \"old\"" } };
+	struct evidence *ev = zone("www.example.", opts);
+	both(ev, "_acme-challenge.www.example.", LDNS_RR_TYPE_TXT, &wrong, &nxdomain);
+	char *sum = NULL, *got = codes(ev, &sum);
+	assert_string_equal(got, "ACME_CHALLENGE_MISSING ACME_CHALLENGE_VALUE_MISMATCH");
+	assert_non_null(strstr(sum, "is on ns1.example. but not on ns2.example."));
+	free(got);
+	free(sum);
+}
+
+static void test_check_challenge_doubled(void **state)
+{
+	struct answer dbl = { .status = QS_OK,
+		.an = { "_acme-challenge.www.example.example. TXT \"tok\"" } };
+	struct evidence *ev = zone("www.example.", acme_le);
+	both(ev, "_acme-challenge.www.example.", LDNS_RR_TYPE_TXT, &nxdomain, NULL);
+	both(ev, "_acme-challenge.www.example.example.", LDNS_RR_TYPE_TXT, &dbl, NULL);
+	expect(ev, "ACME_CHALLENGE_DOUBLED_LABEL ACME_CHALLENGE_MISSING");
+}
+
+static void test_check_challenge_cname(void **state)
+{
+	struct answer a1 = { .status = QS_OK, .an = { "_acme-challenge.www.example. CNAME x.example." } };
+	struct answer a2 = { .status = QS_OK, .an = { "x.example. CNAME y.example." } };
+	struct answer a3 = { .status = QS_OK, .an = { "y.example. CNAME _acme-challenge.www.example." } };
+	struct answer fine = { .status = QS_OK, .an = { "y.example. TXT \"tok\"" } };
+	struct evidence *ev = zone("www.example.", acme_le);
+	both(ev, "_acme-challenge.www.example.", LDNS_RR_TYPE_TXT, &a1, NULL);
+	both(ev, "x.example.", LDNS_RR_TYPE_TXT, &a2, NULL);
+	both(ev, "y.example.", LDNS_RR_TYPE_TXT, &a3, NULL);
+	expect(ev, "CNAME_LOOP");
+
+	ev = zone("www.example.", acme_le);
+	both(ev, "_acme-challenge.www.example.", LDNS_RR_TYPE_TXT, &a1, NULL);
+	both(ev, "x.example.", LDNS_RR_TYPE_TXT, &a2, NULL);
+	both(ev, "y.example.", LDNS_RR_TYPE_TXT, &nxdomain, NULL);
+	expect(ev, "CNAME_DANGLING");
+
+	ev = zone("www.example.", acme_le);
+	both(ev, "_acme-challenge.www.example.", LDNS_RR_TYPE_TXT, &a1, NULL);
+	both(ev, "x.example.", LDNS_RR_TYPE_TXT, &a2, NULL);
+	both(ev, "y.example.", LDNS_RR_TYPE_TXT, &fine, NULL);
+	expect(ev, "");
+}
+
+/* The record only on a server that --expect-ns names: the summary says so. */
+static void test_check_acm_only_expected(void **state)
+{
+	static const char *const opts[] = { "acm=_a.example.=_t.acm-validations.aws.", NULL };
+	struct answer right = { .status = QS_OK, .an = { "_a.example. CNAME _t.acm-validations.aws." } };
+	struct evidence *ev = zone("example.", opts);
+	assert_int_equal(evidence_add_expect_ns(ev, "ns1.example."), 0);
+	assert_int_equal(evidence_add_expect_ns(ev, "ns2.example."), 0);
+	assert_int_equal(evidence_add_expect_ns(ev, "ns3.example."), 0);
+	both(ev, "_a.example.", LDNS_RR_TYPE_CNAME, &nxdomain, NULL);
+	add(ev, EV_VALIDATION, "example.", "ns3.example.", "192.0.2.3", "_a.example.",
+	    LDNS_RR_TYPE_CNAME, TR_UDP, &right);
+	char *sum = NULL, *got = codes(ev, &sum);
+	assert_non_null(strstr(got, "ACM_VALIDATION_CNAME_MISSING"));
+	assert_non_null(strstr(sum, "exists only on ns3.example., which the parent"));
+	free(got);
+	free(sum);
+}
+
+static void test_check_acm_target_typo(void **state)
+{
+	static const char *const opts[] = { "acm=_a.example.=_t.acm-validations.aws.", NULL };
+	struct answer typo = { .status = QS_OK, .an = { "_a.example. CNAME _t.acm-validations.aws.example." } };
+	struct answer right = { .status = QS_OK, .an = { "_a.example. CNAME _t.acm-validations.aws." } };
+	struct evidence *ev = zone("example.", opts);
+	both(ev, "_a.example.", LDNS_RR_TYPE_CNAME, &typo, NULL);
+	char *sum = NULL, *got = codes(ev, &sum);
+	assert_string_equal(got, "ACM_VALIDATION_CNAME_MISSING");
+	assert_non_null(strstr(sum, "the domain pasted twice"));
+	free(got);
+	free(sum);
+
+	ev = zone("example.", opts);
+	both(ev, "_a.example.", LDNS_RR_TYPE_CNAME, &right, NULL);
+	expect(ev, "");
+}
+
+/* Without --acme/--acm the validation checks stay silent. */
+static void test_checks_off_without_options(void **state)
+{
+	struct answer caa = { .status = QS_OK, .an = { "example. CAA 0 issue \";\"" } };
+	struct evidence *ev = zone("example.", NULL);
+	both(ev, "example.", LDNS_RR_TYPE_CAA, &caa, NULL);
+	expect(ev, "");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_caa_parse),
+		cmocka_unit_test(test_caa_parse_rejects),
+		cmocka_unit_test(test_caa_parse_caps_value),
+		cmocka_unit_test(test_caa_issue),
+		cmocka_unit_test(test_caa_issuewild),
+		cmocka_unit_test(test_caa_critical),
+		cmocka_unit_test(test_caa_rfc8657),
+		cmocka_unit_test(test_caa_ca_table),
+		cmocka_unit_test(test_typos),
+		cmocka_unit_test(test_check_caa_inherited),
+		cmocka_unit_test(test_check_caa_closest_wins),
+		cmocka_unit_test(test_check_caa_cname),
+		cmocka_unit_test(test_check_caa_lookup_failed),
+		cmocka_unit_test(test_check_caa_one_timeout),
+		cmocka_unit_test(test_check_caa_account),
+		cmocka_unit_test(test_check_challenge_partial_and_value),
+		cmocka_unit_test(test_check_challenge_doubled),
+		cmocka_unit_test(test_check_challenge_cname),
+		cmocka_unit_test(test_check_acm_only_expected),
+		cmocka_unit_test(test_check_acm_target_typo),
+		cmocka_unit_test(test_checks_off_without_options),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
