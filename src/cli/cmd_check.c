@@ -65,7 +65,9 @@ static int load_validation(const struct opts *o, struct evidence *ev)
 	if ((o->ca && val_add(ev, "ca", o->ca) < 0) ||
 	    (o->challenge && val_add(ev, "challenge", o->challenge) < 0) ||
 	    (o->txt && val_add(ev, "txt", o->txt) < 0) ||
-	    (o->account_uri && val_add(ev, "account_uri", o->account_uri) < 0))
+	    (o->account_uri && val_add(ev, "account_uri", o->account_uri) < 0) ||
+	    (o->token && val_add(ev, "token", o->token) < 0) ||
+	    (o->key_auth && val_add(ev, "key_auth", o->key_auth) < 0))
 		return -1;
 	for (size_t i = 0; i < o->n_acm; i++) {
 		const char *eq = strchr(o->acm[i], '=');

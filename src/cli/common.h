@@ -51,6 +51,8 @@ int cmd_logs(const struct opts *o);
 int cmd_propagation(const struct opts *o);
 int cmd_wait(const struct opts *o);
 int cmd_plan(const struct opts *o);
+/* cmd_cert.c */
+int cmd_cert(const struct opts *o);
 /* Renders saved propagation evidence (analyze); the exit code. */
 int report_record_evidence(const struct opts *o, const struct evidence *ev);
 

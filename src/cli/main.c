@@ -14,6 +14,7 @@ static const struct {
 	{ "propagation", cmd_propagation },
 	{ "wait", cmd_wait },
 	{ "plan", cmd_plan },
+	{ "cert", cmd_cert },
 };
 
 int main(int argc, char **argv)

@@ -26,6 +26,7 @@ void usage(FILE *f)
 	      "  trace DOMAIN [TYPE]   show the delegation path from the roots, every server\n"
 	      "  analyze FILE          re-run the checks on evidence saved with --save-evidence\n"
 	      "  explain CODE          explain a finding code\n"
+	      "  cert HOST[:PORT]      the TLS certificate on every address of HOST (443)\n"
 	      "  logs FILE...          classify the failures in certbot, lego, acme.sh or\n"
 	      "                        cert-manager output ('-' for stdin; --run-checks)\n"
 	      "  propagation NAME TYPE [--expect VALUE]\n"
@@ -53,7 +54,11 @@ void usage(FILE *f)
 	      "  --challenge TYPE         dns-01 (default) or http-01\n"
 	      "  --txt VALUE              the TXT value the CA expects at _acme-challenge\n"
 	      "  --account-uri URI        the ACME account, for CAA accounturi (RFC 8657)\n"
+	      "  --token TOKEN            HTTP-01: the token to fetch from every address\n"
+	      "  --key-auth VALUE         HTTP-01: the body expected (default: TOKEN.*)\n"
 	      "  --acm NAME=TARGET        an ACM validation CNAME to check (repeatable)\n"
+	      "  --ca-file FILE           cert: trusted roots, PEM (default: the system store)\n"
+	      "  --warn-days DAYS         cert: warn when a certificate expires sooner (21)\n"
 	      "  --json                   machine-readable output (docs/json.md)\n"
 	      "  --timeout SECONDS        wait for one server's answer, retries included (2.4)\n"
 	      "  -4, -6                   IPv4 or IPv6 only\n"
@@ -82,6 +87,10 @@ static const struct option longopts[] = {
 	{ "txt", required_argument, NULL, 0x103 },
 	{ "account-uri", required_argument, NULL, 0x104 },
 	{ "acm", required_argument, NULL, 0x105 },
+	{ "token", required_argument, NULL, 0x106 },
+	{ "key-auth", required_argument, NULL, 0x107 },
+	{ "ca-file", required_argument, NULL, 0x108 },
+	{ "warn-days", required_argument, NULL, 0x109 },
 	{ "expect", required_argument, NULL, 0x200 },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
@@ -128,6 +137,7 @@ int opts_parse(struct opts *o, int argc, char **argv)
 	o->trust_anchor = env_or_null("DNSDOCTOR_TRUST_ANCHOR");
 	o->resolvers = env_or_null("DNSDOCTOR_RESOLVERS");
 	o->rrsig_warn_days = 3;
+	o->warn_days = 21;
 	opterr = 0;
 	optind = 1;
 	int c;
@@ -216,6 +226,32 @@ int opts_parse(struct opts *o, int argc, char **argv)
 			}
 			o->acm[o->n_acm++] = optarg;
 			break;
+		case 0x106:
+			/* RFC 8555 8.1: base64url only; anything else would
+			 * change the URL fetched. */
+			if (!*optarg || strspn(optarg, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_") != strlen(optarg) ||
+			    strlen(optarg) > 256) {
+				die("--token wants a base64url ACME token (A-Z a-z 0-9 - _)");
+				return -1;
+			}
+			o->token = optarg;
+			break;
+		case 0x107:
+			o->key_auth = optarg;
+			break;
+		case 0x108:
+			o->ca_file = optarg;
+			break;
+		case 0x109: {
+			char *end = NULL;
+			double d = strtod(optarg, &end);
+			if (!end || *end || end == optarg || !(d >= 0 && d <= 3650)) {
+				die("--warn-days wants days between 0 and 3650, not '%.40s'", optarg);
+				return -1;
+			}
+			o->warn_days = d;
+			break;
+		}
 		case 'h':
 			usage(stdout);
 			return 1;

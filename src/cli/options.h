@@ -39,7 +39,11 @@ struct opts {
 	const char *challenge;   /* --challenge dns-01|http-01 */
 	const char *txt;         /* --txt VALUE */
 	const char *account_uri; /* --account-uri URI */
+	const char *token;       /* --token: HTTP-01 token */
+	const char *key_auth;    /* --key-auth: the body HTTP-01 expects */
 	const char *acm[16];     /* --acm NAME=TARGET */
+	const char *ca_file;     /* cert --ca-file: trusted roots (PEM) */
+	double warn_days;        /* cert --warn-days (21) */
 	size_t n_acm;
 };
 

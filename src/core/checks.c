@@ -22,6 +22,7 @@ const struct check_def check_table[] = {
 	{ "caa", check_caa },
 	{ "acme-challenge", check_acme_challenge },
 	{ "acm", check_acm },
+	{ "http01", check_http01 },
 };
 const size_t check_table_len = sizeof(check_table) / sizeof(check_table[0]);
 

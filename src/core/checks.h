@@ -48,6 +48,7 @@ int check_tcp_stalled(const struct view *v, time_t now, struct findings *out);
 int check_caa(const struct view *v, time_t now, struct findings *out);
 int check_acme_challenge(const struct view *v, time_t now, struct findings *out);
 int check_acm(const struct view *v, time_t now, struct findings *out);
+int check_http01(const struct view *v, time_t now, struct findings *out);
 
 /* Helpers shared by the check files. */
 json_t *json_strset(const struct strset *s);

@@ -87,6 +87,7 @@ void evidence_free(struct evidence *ev)
 	ev_strings_clear(&ev->trust_anchor);
 	ev_strings_clear(&ev->what_if_ds);
 	ev_strings_clear(&ev->validation);
+	ev_strings_clear(&ev->http01);
 	free(ev->ex);
 	free(ev->domain);
 	free(ev->command);

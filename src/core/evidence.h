@@ -46,11 +46,12 @@ struct ev_exchange {
 };
 
 /* Query flags that change the answer; the same bits as the engine's
- * ENG_F_RD, ENG_F_DO and ENG_F_CD. */
+ * ENG_F_RD, ENG_F_EDNS, ENG_F_DO and ENG_F_CD. */
 #define EV_QF_RD 0x01
+#define EV_QF_EDNS 0x02
 #define EV_QF_DO 0x04
 #define EV_QF_CD 0x08
-#define EV_QF_MASK (EV_QF_RD | EV_QF_DO | EV_QF_CD)
+#define EV_QF_MASK (EV_QF_RD | EV_QF_EDNS | EV_QF_DO | EV_QF_CD)
 
 /* RRSIG_EXPIRING_SOON fires below this much validity left: 3 days, about
  * what a signer's refresh margin leaves when re-signing has stalled. */
@@ -75,6 +76,9 @@ struct evidence {
 	/* --acme/--acm, as "acme", "ca=X", "challenge=dns-01", "txt=V",
 	 * "account_uri=U", "acm=NAME=TARGET" (core/validation.h reads them). */
 	struct ev_strings validation;
+	/* HTTP-01 fetches, one JSON object text per address: addr, url,
+	 * status, code, body (escaped), truncated, redirects, detail. */
+	struct ev_strings http01;
 	struct ev_exchange *ex;
 	size_t n_ex, cap_ex;
 	/* Which command gathered the evidence ("check" when NULL) and, for

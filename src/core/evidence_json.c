@@ -182,6 +182,11 @@ json_t *evidence_to_json(const struct evidence *ev)
 		json_decref(o);
 		return NULL;
 	}
+	if (o && ev->http01.n &&
+	    json_object_set_new(o, "http01", strings_json(&ev->http01)) < 0) {
+		json_decref(o);
+		return NULL;
+	}
 	if (o && record_to_json(ev, o) < 0) {
 		json_decref(o);
 		return NULL;
@@ -284,6 +289,7 @@ struct evidence *evidence_from_json(const json_t *j, char *err, size_t errlen)
 	if (strings_from(j, "trust_anchor", &ev->trust_anchor, err, errlen) < 0 ||
 	    strings_from(j, "what_if_ds", &ev->what_if_ds, err, errlen) < 0 ||
 	    strings_from(j, "validation", &ev->validation, err, errlen) < 0 ||
+	    strings_from(j, "http01", &ev->http01, err, errlen) < 0 ||
 	    record_from_json(j, ev, err, errlen) < 0)
 		goto fail;
 	json_t *warn = json_object_get(j, "rrsig_warn_seconds");

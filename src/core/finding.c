@@ -93,6 +93,20 @@ const struct finding_def finding_defs[F__COUNT] = {
 		"a validation CNAME chain loops" },
 	[F_ACM_VALIDATION_CNAME_MISSING] = { "ACM_VALIDATION_CNAME_MISSING", SEV_ERROR,
 		"the ACM validation CNAME is missing or mistyped on delegated servers" },
+	[F_HTTP01_UNREACHABLE] = { "HTTP01_UNREACHABLE", SEV_ERROR,
+		"an address of the name does not answer HTTP on port 80" },
+	[F_HTTP01_BAD_RESPONSE] = { "HTTP01_BAD_RESPONSE", SEV_ERROR,
+		"an address does not serve the HTTP-01 key authorisation" },
+	[F_CERT_EXPIRED] = { "CERT_EXPIRED", SEV_ERROR,
+		"a certificate served is expired or not yet valid" },
+	[F_CERT_EXPIRING_SOON] = { "CERT_EXPIRING_SOON", SEV_WARNING,
+		"a certificate served expires soon" },
+	[F_CERT_NAME_MISMATCH] = { "CERT_NAME_MISMATCH", SEV_ERROR,
+		"a certificate served does not cover the name" },
+	[F_CERT_CHAIN_INCOMPLETE] = { "CERT_CHAIN_INCOMPLETE", SEV_ERROR,
+		"a certificate chain served does not lead to a trusted root" },
+	[F_CERT_DIFFERS_ACROSS_ADDRESSES] = { "CERT_DIFFERS_ACROSS_ADDRESSES", SEV_WARNING,
+		"the addresses of the name serve different certificates" },
 };
 
 const char *severity_name(enum severity s)

@@ -35,6 +35,10 @@ void val_opts_read(const struct evidence *ev, struct val_opts *o)
 			o->txt = val;
 		} else if (opt_is(s, "account_uri", &val)) {
 			o->account_uri = val;
+		} else if (opt_is(s, "token", &val)) {
+			o->token = val;
+		} else if (opt_is(s, "key_auth", &val)) {
+			o->key_auth = val;
 		} else if (opt_is(s, "acm", &val) && o->n_acm < VAL_ACM_MAX) {
 			const char *eq = strchr(val, '=');
 			struct val_acm *a = &o->acm[o->n_acm];

@@ -7,6 +7,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <string.h>
 #include "core/caa.h"
 #include "core/evidence.h"
 #include "core/strset.h"
@@ -27,6 +28,8 @@ struct val_opts {
 	const char *challenge;   /* "dns-01", "http-01", or NULL (dns-01) */
 	const char *txt;         /* --txt, or NULL */
 	const char *account_uri; /* --account-uri, or NULL */
+	const char *token;       /* --token: the HTTP-01 token, or NULL */
+	const char *key_auth;    /* --key-auth: the body HTTP-01 expects */
 	struct val_acm acm[VAL_ACM_MAX];
 	size_t n_acm;
 };
@@ -34,6 +37,16 @@ struct val_opts {
 /* Reads EV's validation strings (pointers into EV). Unknown strings are
  * ignored, so newer evidence still loads. */
 void val_opts_read(const struct evidence *ev, struct val_opts *o);
+
+/* True when O asks for the HTTP-01 check. */
+static inline bool val_http01(const struct val_opts *o)
+{
+	return o->acme && o->challenge && strcmp(o->challenge, "http-01") == 0;
+}
+
+/* The token fetched when --token is not given: any HTTP answer then shows
+ * the address is reachable, none can show the right body. */
+#define VAL_PROBE_TOKEN "dnsdoctor-reachability-check"
 
 /* The issuer domains of the CA O names: --ca (a known CA or a domain),
  * else Amazon when only --acm is given, else Let's Encrypt. OWN holds a

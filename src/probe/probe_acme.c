@@ -5,7 +5,9 @@
 #include <string.h>
 #include "core/dname.h"
 #include "core/validation.h"
+#include "core/dnsmsg.h"
 #include "core/view.h"
+#include "engine/http.h"
 #include "probe/probe_acme.h"
 #include "probe/probe_internal.h"
 
@@ -99,6 +101,11 @@ static int first_questions(const struct view *v, const struct val_opts *o,
 		if (rc == 0)
 			rc = vq_add(q, doubled, LDNS_RR_TYPE_CNAME);
 	}
+	if (val_http01(o) && rc == 0 && strncmp(v->domain, "*.", 2) != 0) {
+		rc = vq_add(q, v->domain, LDNS_RR_TYPE_A);
+		if (rc == 0)
+			rc = vq_add(q, v->domain, LDNS_RR_TYPE_AAAA);
+	}
 	for (size_t i = 0; rc == 0 && i < o->n_acm; i++) {
 		val_typo_names(o->acm[i].name, v->zone, doubled, nounder, sizeof(doubled));
 		rc = vq_add(q, o->acm[i].name, LDNS_RR_TYPE_CNAME);
@@ -133,6 +140,101 @@ static int follow_up(const struct round *r, struct vqueue *q)
 	return rc;
 }
 
+/* Asks Q's questions, then the CNAME targets the answers name, round by
+ * round. 0 or -ENOMEM. */
+static int run_rounds(struct probe *p, const struct view *v, struct vqueue *q)
+{
+	int rc = 0;
+	size_t from = 0;
+	for (int round = 0; round <= FOLLOW_ROUNDS && from < q->n && rc == 0; round++) {
+		struct round *r = round_new(p);
+		size_t to = q->n;
+		if (!r)
+			return -ENOMEM;
+		for (size_t i = from; rc == 0 && i < to; i++)
+			rc = ask_everywhere(p, r, v, q->v[i].qname, q->v[i].qtype);
+		round_wait(p, r);
+		if (rc == 0)
+			rc = follow_up(r, q);
+		from = to;
+	}
+	return rc;
+}
+
+/* The addresses the delegated servers give for the domain, CNAMEs
+ * followed (the A/AAAA questions of this pass ask nothing else). */
+static int http_addrs(const struct view *v, struct strset *out)
+{
+	const struct evidence *ev = v->ev;
+	for (size_t i = 0; i < ev->n_ex; i++) {
+		const struct ev_exchange *x = &ev->ex[i];
+		if (x->role != EV_VALIDATION || x->status != QS_OK ||
+		    (x->qtype != LDNS_RR_TYPE_A && x->qtype != LDNS_RR_TYPE_AAAA) ||
+		    val_expected_only(v, x))
+			continue;
+		ldns_pkt *pkt = dmsg_parse(x->wire, x->wire_len);
+		if (!pkt)
+			continue;
+		int rc = dmsg_addrs(pkt, LDNS_SECTION_ANSWER, x->qname, out);
+		ldns_pkt_free(pkt);
+		if (rc < 0)
+			return rc;
+	}
+	return 0;
+}
+
+static json_t *fetch_json(const struct http_fetch *f)
+{
+	return json_pack("{s:s, s:s, s:s, s:I, s:o, s:b, s:i, s:o}",
+			 "addr", f->addr, "url", f->url,
+			 "status", http_status_name(f->status), "code", (json_int_t)f->code,
+			 "body", json_safe(f->body), "truncated", f->truncated,
+			 "redirects", f->redirects, "detail", json_safe(f->detail));
+}
+
+/* Fetches the HTTP-01 URL from every address and records each result. */
+static int http_pass(struct probe *p, const struct view *v, const struct val_opts *o)
+{
+	struct strset addrs;
+	char host[VIEW_NAME_MAX], path[600];
+	int rc;
+
+	strset_init(&addrs);
+	if ((rc = http_addrs(v, &addrs)) < 0 || addrs.n == 0)
+		goto out;
+	snprintf(host, sizeof(host), "%s", v->domain);
+	if (strlen(host) > 1)
+		host[strlen(host) - 1] = '\0';
+	snprintf(path, sizeof(path), "/.well-known/acme-challenge/%s",
+		 o->token ? o->token : VAL_PROBE_TOKEN);
+	struct http_fetch *f = calloc(addrs.n, sizeof(*f));
+	if (!f) {
+		rc = -ENOMEM;
+		goto out;
+	}
+	size_t n = 0;
+	for (size_t i = 0; i < addrs.n; i++) {
+		bool v6 = strchr(addrs.v[i], ':') != NULL;
+		if (p->cfg->family && (p->cfg->family == 6) != v6)
+			continue;
+		f[n++] = (struct http_fetch){ .host = host, .addr = addrs.v[i],
+					      .path = path, .timeout_ms = 5000 };
+	}
+	rc = http_fetch_all(f, n);
+	for (size_t i = 0; rc == 0 && i < n; i++) {
+		json_t *j = fetch_json(&f[i]);
+		char *text = j ? json_dumps(j, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+		if (!text || ev_strings_add(&p->ev->http01, text) < 0)
+			rc = -ENOMEM;
+		free(text);
+		json_decref(j);
+	}
+	free(f);
+out:
+	strset_deinit(&addrs);
+	return rc == -EIO ? 0 : rc;
+}
+
 int probe_validation(struct engine *eng, const struct probe_config *cfg,
 		     struct evidence *ev)
 {
@@ -150,22 +252,32 @@ int probe_validation(struct engine *eng, const struct probe_config *cfg,
 	probe_init(&p, eng, cfg, ev);
 	if (v.pstate != PS_DELEGATED || (rc = first_questions(&v, &o, &q)) < 0)
 		goto out;
-	size_t from = 0;
-	for (int round = 0; round <= FOLLOW_ROUNDS && from < q.n && rc == 0; round++) {
-		struct round *r = round_new(&p);
-		size_t to = q.n;
-		if (!r) {
-			rc = -ENOMEM;
-			break;
-		}
-		for (size_t i = from; rc == 0 && i < to; i++)
-			rc = ask_everywhere(&p, r, &v, q.v[i].qname, q.v[i].qtype);
-		round_wait(&p, r);
-		if (rc == 0)
-			rc = follow_up(r, &q);
-		from = to;
-	}
+	rc = run_rounds(&p, &v, &q);
+	if (rc == 0 && val_http01(&o))
+		rc = http_pass(&p, &v, &o);
 out:
+	free(q.v);
+	probe_deinit(&p);
+	view_deinit(&v);
+	return rc;
+}
+
+int probe_host_addrs(struct engine *eng, const struct probe_config *cfg,
+		     struct evidence *ev, struct strset *out)
+{
+	struct probe p;
+	struct view v;
+	struct vqueue q = { 0 };
+	int rc;
+
+	if ((rc = view_build(ev, &v)) < 0)
+		return rc;
+	probe_init(&p, eng, cfg, ev);
+	if (v.pstate == PS_DELEGATED &&
+	    (rc = vq_add(&q, v.domain, LDNS_RR_TYPE_A)) == 0 &&
+	    (rc = vq_add(&q, v.domain, LDNS_RR_TYPE_AAAA)) == 0 &&
+	    (rc = run_rounds(&p, &v, &q)) == 0)
+		rc = http_addrs(&v, out);
 	free(q.v);
 	probe_deinit(&p);
 	view_deinit(&v);

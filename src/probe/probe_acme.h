@@ -3,6 +3,7 @@
 #define DD_PROBE_PROBE_ACME_H
 
 #include "core/evidence.h"
+#include "core/strset.h"
 #include "engine/engine.h"
 #include "probe/probe.h"
 
@@ -14,5 +15,11 @@
  * nothing without validation options or a delegation. 0 or -ENOMEM. */
 int probe_validation(struct engine *eng, const struct probe_config *cfg,
 		     struct evidence *ev);
+
+/* After probe_check filled EV: the A and AAAA addresses of EV->domain as
+ * the delegated servers give them (CNAMEs followed across zones), added to
+ * OUT. 0 or -ENOMEM. */
+int probe_host_addrs(struct engine *eng, const struct probe_config *cfg,
+		     struct evidence *ev, struct strset *out);
 
 #endif

@@ -233,6 +233,25 @@ glue_a() { q +noall +additional "@$1" "$2" NS | awk -v n="$3" 'tolower($1) == n 
 	[ "$(q +short @127.53.94.3 4f3e2d1c.auth.acme-dns-lab.net TXT)" = '"healthy-token-0123456789abcdefghijklmnopqrst"' ]
 }
 
+@test "acme-lag: the primary takes an RFC 2136 update signed with the lab key; the copy on B does not change" {
+	[ -f "$LAB_UPDATE_KEY" ]
+	nsupdate -k "$LAB_UPDATE_KEY" <<-EOT
+	server 127.53.65.1
+	update add _acme-challenge.labtest.acme-lag.com. 60 TXT "lab-bats"
+	send
+	EOT
+	[ "$(q +short @127.53.65.1 _acme-challenge.labtest.acme-lag.com TXT)" = '"lab-bats"' ]
+	[ "$(status_of @127.53.65.2 _acme-challenge.labtest.acme-lag.com TXT)" = NXDOMAIN ]
+	# Unsigned updates are refused.
+	run nsupdate <<-EOT
+	server 127.53.65.1
+	update add _acme-challenge.unsigned.acme-lag.com. 60 TXT "x"
+	send
+	EOT
+	[ "$status" -ne 0 ]
+	[ "$(status_of @127.53.65.1 _acme-challenge.unsigned.acme-lag.com TXT)" = NXDOMAIN ]
+}
+
 @test "lab up refuses a directory where a lab is running" {
 	run "$LAB_SRC/lab" up "$LAB_TMP"
 	echo "$output"

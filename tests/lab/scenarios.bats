@@ -75,6 +75,7 @@ scenario() {
 @test "scenario dead-server: nothing listens on one address" { scenario dead-server; }
 @test "scenario serial-lag: one server has an older serial" { scenario serial-lag; }
 @test "scenario propagation-lag: two copies, identical at start" { scenario propagation-lag; }
+@test "scenario acme-lag: RFC 2136 primary and a lagging copy, identical at start" { scenario acme-lag; }
 @test "scenario glue-mismatch: glue differs from the zone's A record" { scenario glue-mismatch; }
 @test "scenario glue-missing: in-bailiwick NS without glue" { scenario glue-missing; }
 @test "scenario ns-cname: an NS name is a CNAME" { scenario ns-cname; }
@@ -116,3 +117,4 @@ scenario() {
 @test "scenario acm-typo: ACM CNAMEs with the name doubled and the target without its final dot" { scenario acm-typo; }
 @test "scenario seed-refused-acm: the ACM CNAME exists only on the undelegated new servers" { scenario seed-refused-acm; }
 @test "scenario seed-refused-acme: the DNS-01 TXT exists only on the undelegated new servers" { scenario seed-refused-acme; }
+@test "scenario acme-http01: the HTTP-01 lab zone, DNS-01 record present: nothing to report" { scenario acme-http01; }

@@ -37,6 +37,7 @@ static struct ev_exchange ex[] = {
 	{ .transport = TR_TCP,
 	  .status = QS_OK,
 	  .qtype = 16,
+	  .qflags = EV_QF_EDNS, /* as the probe records an EDNS query */
 	  .rtt_ms = 7,
 	  .addr = "192.0.2.1",
 	  .qname = "big.example.",

@@ -1,0 +1,50 @@
+/* HTTP-01 fetches: one URL from each of several addresses, in parallel,
+ * through libcurl's multi interface. Part of the engine because it owns
+ * the sockets. Names are never resolved here: every connection goes to the
+ * address given (CURLOPT_RESOLVE), so nothing reaches a resolver. */
+#ifndef DD_ENGINE_HTTP_H
+#define DD_ENGINE_HTTP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define HTTP_BODY_MAX 512   /* bytes kept; a key authorisation is ~87 */
+#define HTTP_REDIRECTS_MAX 10 /* what Let's Encrypt follows */
+
+enum http_status {
+	HS_OK = 0,          /* an HTTP response arrived (any code) */
+	HS_CONNECT,         /* connection refused or unreachable */
+	HS_TIMEOUT,
+	HS_REDIRECT_BAD,    /* redirect to a scheme or port a CA refuses */
+	HS_REDIRECT_OTHER,  /* redirect to another host: not followed */
+	HS_TOO_MANY_REDIRECTS,
+	HS_ERROR,           /* any other transfer error */
+};
+
+struct http_fetch {
+	/* in */
+	const char *host;   /* the name, for Host: and SNI, no final dot */
+	const char *addr;   /* numeric address to connect to */
+	const char *path;   /* "/.well-known/acme-challenge/TOKEN" */
+	uint32_t timeout_ms;
+	/* out */
+	int status;         /* enum http_status */
+	long code;          /* the last HTTP status code, 0 if none */
+	char body[HTTP_BODY_MAX + 1]; /* NULs written as '?' */
+	size_t body_len;
+	bool truncated;     /* the body was longer than HTTP_BODY_MAX */
+	int redirects;
+	char url[512];      /* the last URL fetched */
+	char detail[256];   /* curl's error text, or the refused redirect */
+};
+
+/* Fetches every F[i] at once. Redirects are followed as a CA's validator
+ * follows them: http or https, ports 80 and 443, the same host (always to
+ * the same address), at most HTTP_REDIRECTS_MAX; HTTPS certificates are
+ * not checked (CAs do not either for HTTP-01). 0, -ENOMEM or -EIO. */
+int http_fetch_all(struct http_fetch *f, size_t n);
+
+const char *http_status_name(int status);
+
+#endif

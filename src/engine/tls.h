@@ -1,0 +1,40 @@
+/* TLS probes for `cert`: a handshake with SNI to one address, the
+ * certificate chain the server sends, as DER. No verification here (the
+ * core judges the chain); the engine only owns the sockets. */
+#ifndef DD_ENGINE_TLS_H
+#define DD_ENGINE_TLS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define TLS_CHAIN_MAX 10 /* certificates kept per server */
+
+enum tls_status {
+	TS_OK = 0,
+	TS_CONNECT,   /* TCP connection refused or unreachable */
+	TS_TIMEOUT,   /* no TCP connection or no handshake in time */
+	TS_HANDSHAKE, /* TLS failed (alert, not TLS at all) */
+	TS_ERROR,
+};
+
+struct tls_fetch {
+	/* in */
+	const char *host;  /* SNI, no final dot */
+	const char *addr;  /* numeric address */
+	uint16_t port;
+	uint32_t timeout_ms;
+	/* out */
+	int status;        /* enum tls_status */
+	char detail[160];
+	uint8_t *der[TLS_CHAIN_MAX]; /* leaf first; malloc'd */
+	size_t der_len[TLS_CHAIN_MAX];
+	size_t n;
+};
+
+/* Handshakes with every F[i], one after another. 0 or -ENOMEM. */
+int tls_fetch_all(struct tls_fetch *f, size_t n);
+/* Frees the certificates of F (not F itself). */
+void tls_fetch_deinit(struct tls_fetch *f);
+const char *tls_status_name(int status);
+
+#endif

@@ -1,0 +1,174 @@
+#!/usr/bin/env bats
+# HTTP-01 and `cert` from every address, against a real nginx started here
+# (by PID, its config, files and certificates under the lab folder) on the
+# addresses of the acme-http01 scenario. Port 80: 127.53.95.11 serves the
+# token, 127.53.95.12 answers 404, nothing listens on 127.53.95.13,
+# 127.53.95.14 redirects to port 8080. Port 443: .11 a current certificate
+# for www and good, .12 one for another name, .15 an expired one, .16 one
+# without its intermediate.
+# Run as: DNSDOCTOR=/abs/path/build/dnsdoctor lab/netns bats tests/lab
+
+load lab_helper
+load tls_helper
+bats_require_minimum_version 1.5.0
+
+TOKEN=Xq7_lab-token-0123456789abcdefghijklmnopq
+KEYAUTH=$TOKEN.lab-thumbprint-abcdefghijklmnopqrstuvwxyz01234
+
+setup_file() {
+	if [ -z "${DNSDOCTOR:-}" ] || [ ! -x "${DNSDOCTOR:-}" ]; then
+		export LAB_SKIP="DNSDOCTOR is not set to an executable"
+	elif ! command -v nginx >/dev/null; then
+		export LAB_SKIP="nginx is not installed (scripts/install-deps)"
+	fi
+	lab_start
+	[ -z "$LAB_SKIP" ] || return 0
+	local d=$LAB_TMP/nginx
+	mkdir -p "$d/a/.well-known/acme-challenge" "$d/b" "$d/tmp" "$d/pki"
+	mkcerts "$d/pki"
+	export LAB_PKI=$d/pki
+	printf '%s\n' "$KEYAUTH" >"$d/a/.well-known/acme-challenge/$TOKEN"
+	cat >"$d/nginx.conf" <<CONF
+worker_processes 1;
+# Workers read the files under the lab folder (mode 0700, root).
+user root;
+pid $d/nginx.pid;
+error_log $d/error.log;
+events { worker_connections 64; }
+http {
+	access_log $d/access.log;
+	client_body_temp_path $d/tmp/body;
+	proxy_temp_path $d/tmp/proxy;
+	fastcgi_temp_path $d/tmp/fastcgi;
+	uwsgi_temp_path $d/tmp/uwsgi;
+	scgi_temp_path $d/tmp/scgi;
+	default_type text/plain;
+	server { listen 127.53.95.11:80; root $d/a; }
+	server { listen 127.53.95.12:80; root $d/b; }
+	server { listen 127.53.95.14:80; return 302 http://\$host:8080\$request_uri; }
+	server { listen 127.53.95.11:443 ssl; ssl_certificate $d/pki/good.full.pem; ssl_certificate_key $d/pki/good.key; root $d/a; }
+	server { listen 127.53.95.12:443 ssl; ssl_certificate $d/pki/other.full.pem; ssl_certificate_key $d/pki/other.key; root $d/b; }
+	server { listen 127.53.95.15:443 ssl; ssl_certificate $d/pki/old.full.pem; ssl_certificate_key $d/pki/old.key; root $d/b; }
+	server { listen 127.53.95.16:443 ssl; ssl_certificate $d/pki/nochain.pem; ssl_certificate_key $d/pki/nochain.key; root $d/b; }
+}
+CONF
+	nginx -e "$d/error.log" -c "$d/nginx.conf"
+	export NGINX_PID_FILE=$d/nginx.pid
+}
+setup() { lab_skip_if_unavailable; }
+teardown_file() {
+	# Stop the nginx started above, by the PID it wrote.
+	if [ -n "${NGINX_PID_FILE:-}" ] && [ -s "$NGINX_PID_FILE" ]; then
+		kill "$(cat "$NGINX_PID_FILE")" || true
+	fi
+	lab_stop
+}
+
+check() {
+	run --separate-stderr "$DNSDOCTOR" check "$@" --json --root-hints "$DNSDOCTOR_ROOT_HINTS"
+	echo "# exit status: $status"
+	echo "# stderr: $stderr"
+	echo "# stdout: $output"
+}
+codes() { jq -r '[.findings[] | select(.severity != "info") | .code] | unique | join(" ")' <<<"$output"; }
+
+@test "nginx serves the token on .11 and 404 on .12 (curl, pinned addresses)" {
+	run curl -s --noproxy '*' --resolve "www.acme-http01.net:80:127.53.95.11" "http://www.acme-http01.net/.well-known/acme-challenge/$TOKEN"
+	[ "$output" = "$KEYAUTH" ]
+	run curl -s -o /dev/null -w '%{http_code}' --noproxy '*' --resolve "www.acme-http01.net:80:127.53.95.12" "http://www.acme-http01.net/.well-known/acme-challenge/$TOKEN"
+	[ "$output" = 404 ]
+}
+
+@test "http-01: one of two load balancers answers 404: HTTP01_BAD_RESPONSE names it, and the other as fine" {
+	check www.acme-http01.net --acme --challenge http-01 --token "$TOKEN"
+	[ "$status" -eq 2 ]
+	[ "$(codes)" = HTTP01_BAD_RESPONSE ]
+	jq -e '.findings[0].summary | test("127.53.95.12 answers 404") and test("127.53.95.11 answers as the CA expects")' <<<"$output"
+	jq -e '.findings[0].evidence.fetches | length == 1' <<<"$output"
+}
+
+@test "http-01: the exact key authorisation is compared when given" {
+	check www.acme-http01.net --acme --challenge http-01 --token "$TOKEN" --key-auth "$TOKEN.another-thumbprint"
+	[ "$(codes)" = HTTP01_BAD_RESPONSE ]
+	jq -e '.findings[0].evidence.fetches | length == 2' <<<"$output"
+}
+
+@test "http-01 without a token: both addresses answer HTTP, nothing to report" {
+	check www.acme-http01.net --acme --challenge http-01
+	[ "$status" -eq 0 ]
+	[ "$(codes)" = "" ]
+}
+
+@test "http-01: an address nothing listens on is HTTP01_UNREACHABLE" {
+	check down.acme-http01.net --acme --challenge http-01 --token "$TOKEN"
+	[ "$status" -eq 2 ]
+	[ "$(codes)" = HTTP01_UNREACHABLE ]
+	jq -e '.findings[0].summary | test("127.53.95.13 \\(connect-failed")' <<<"$output"
+}
+
+@test "http-01: a redirect to port 8080 is not followed, as a CA does not (name reached through a CNAME)" {
+	check redir.acme-http01.net --acme --challenge http-01 --token "$TOKEN"
+	[ "$(codes)" = HTTP01_UNREACHABLE ]
+	jq -e '.findings[0].summary | test("127.53.95.14 \\(redirect-refused: redirect to http://redir.acme-http01.net:8080/")' <<<"$output"
+}
+
+@test "http-01 results travel with the evidence: analyze gives the same codes" {
+	check www.acme-http01.net --acme --challenge http-01 --token "$TOKEN" --save-evidence "$BATS_TEST_TMPDIR/ev.json"
+	local live
+	live=$(codes)
+	run --separate-stderr "$DNSDOCTOR" analyze "$BATS_TEST_TMPDIR/ev.json" --json
+	[ "$(codes)" = "$live" ]
+	[ "$live" = HTTP01_BAD_RESPONSE ]
+}
+
+cert() {
+	run --separate-stderr "$DNSDOCTOR" cert "$@" --json --root-hints "$DNSDOCTOR_ROOT_HINTS"
+	echo "# exit status: $status"
+	echo "# stderr: $stderr"
+	echo "# stdout: $output"
+}
+
+@test "cert: the two backends of www serve different certificates; one does not cover the name" {
+	cert www.acme-http01.net --ca-file "$LAB_PKI/root.pem"
+	[ "$status" -eq 2 ]
+	[ "$(codes)" = "CERT_DIFFERS_ACROSS_ADDRESSES CERT_NAME_MISMATCH" ]
+	jq -e '.findings[] | select(.code == "CERT_NAME_MISMATCH") | .evidence.addresses == ["127.53.95.12"]' <<<"$output"
+	jq -e '.findings[] | select(.code == "CERT_NAME_MISMATCH") | .summary | test("127.53.95.12 \\(covers other.acme-http01.net\\)")' <<<"$output"
+	jq -e '[.addresses[] | .sha256] | unique | length == 2' <<<"$output"
+}
+
+@test "cert: one address, a current certificate with its chain: nothing to report" {
+	cert good.acme-http01.net:443 --ca-file "$LAB_PKI/root.pem"
+	[ "$status" -eq 0 ]
+	[ "$(codes)" = "" ]
+	jq -e '.addresses[0].chain == "ok"' <<<"$output"
+}
+
+@test "cert: an expired certificate is CERT_EXPIRED" {
+	cert old.acme-http01.net --ca-file "$LAB_PKI/root.pem"
+	[ "$status" -eq 2 ]
+	[ "$(codes)" = CERT_EXPIRED ]
+	jq -e '.findings[0].summary | test("valid until 2020-02-01T00:00:00Z")' <<<"$output"
+}
+
+@test "cert: a leaf served without its intermediate is CERT_CHAIN_INCOMPLETE" {
+	cert nochain.acme-http01.net --ca-file "$LAB_PKI/root.pem"
+	[ "$(codes)" = CERT_CHAIN_INCOMPLETE ]
+}
+
+@test "cert: against the system store the lab root is unknown: CERT_CHAIN_INCOMPLETE" {
+	cert good.acme-http01.net
+	[ "$(codes)" = CERT_CHAIN_INCOMPLETE ]
+}
+
+@test "cert: --warn-days beyond the certificate's 90 days is CERT_EXPIRING_SOON" {
+	cert good.acme-http01.net --ca-file "$LAB_PKI/root.pem" --warn-days 100
+	[ "$status" -eq 1 ]
+	[ "$(codes)" = CERT_EXPIRING_SOON ]
+}
+
+@test "cert: no TLS on any address is exit 3, the reason per address" {
+	cert redir.acme-http01.net --ca-file "$LAB_PKI/root.pem"
+	[ "$status" -eq 3 ]
+	jq -e '.addresses == [{"address": "127.53.95.14", "status": "connect-failed", "detail": "Connection refused"}]' <<<"$output"
+}
