@@ -23,18 +23,6 @@ static const char *const public_resolvers[][2] = {
 	{ "opendns.", "208.67.222.222" },
 };
 
-static int hint_add(struct hints *h, const char *name, const char *addr)
-{
-	struct hint *v = realloc(h->v, (h->n + 1) * sizeof(*v));
-	if (!v)
-		return -ENOMEM;
-	h->v = v;
-	v[h->n].name = strdup(name);
-	v[h->n].addr = strdup(addr);
-	h->n++;
-	return v[h->n - 1].name && v[h->n - 1].addr ? 0 : -ENOMEM;
-}
-
 /* The first "nameserver" of /etc/resolv.conf, the system resolver. */
 static int system_resolver(struct hints *h)
 {
@@ -47,7 +35,7 @@ static int system_resolver(struct hints *h)
 		if (sscanf(line, " nameserver %63s", addr) == 1) {
 			struct eng_request req;
 			if (eng_addr_parse(&req, addr, 53) == 0)
-				rc = hint_add(h, "system.", addr);
+				rc = hints_add(h, "system.", addr);
 			break;
 		}
 	fclose(f);
@@ -63,7 +51,7 @@ int record_resolvers(const struct opts *o, bool defaults, struct hints *h)
 	if (system_resolver(h) < 0)
 		return die("out of memory"), -1;
 	for (size_t i = 0; i < sizeof(public_resolvers) / sizeof(public_resolvers[0]); i++)
-		if (hint_add(h, public_resolvers[i][0], public_resolvers[i][1]) < 0)
+		if (hints_add(h, public_resolvers[i][0], public_resolvers[i][1]) < 0)
 			return die("out of memory"), -1;
 	return 0;
 }

@@ -146,14 +146,7 @@ static int resolver_add(struct hints *h, char *item)
 		die("--resolvers: more than %d resolvers", RESOLVERS_MAX);
 		return -1;
 	}
-	struct hint *v = realloc(h->v, (h->n + 1) * sizeof(*v));
-	if (!v)
-		return die("out of memory"), -1;
-	h->v = v;
-	v[h->n].name = strdup(eq ? item : addr);
-	v[h->n].addr = strdup(addr);
-	h->n++;
-	if (!v[h->n - 1].name || !v[h->n - 1].addr)
+	if (hints_add(h, eq ? item : addr, addr) < 0)
 		return die("out of memory"), -1;
 	return 0;
 }

@@ -25,7 +25,7 @@ char *dmsg_name(const ldns_rdf *rdf)
 	return s;
 }
 
-static bool owner_is(const ldns_rr *rr, const char *name)
+bool dmsg_owner_is(const ldns_rr *rr, const char *name)
 {
 	char *o = dmsg_name(ldns_rr_owner(rr));
 	bool eq = o && strcmp(o, name) == 0;
@@ -39,7 +39,7 @@ static bool answer_has(const ldns_pkt *pkt, const char *qname, uint16_t qtype)
 	for (size_t i = 0; i < ldns_rr_list_rr_count(an); i++) {
 		const ldns_rr *rr = ldns_rr_list_rr(an, i);
 		ldns_rr_type t = ldns_rr_get_type(rr);
-		if ((t == qtype || t == LDNS_RR_TYPE_CNAME) && owner_is(rr, qname))
+		if ((t == qtype || t == LDNS_RR_TYPE_CNAME) && dmsg_owner_is(rr, qname))
 			return true;
 	}
 	return false;
@@ -123,7 +123,7 @@ int dmsg_targets(const ldns_pkt *pkt, ldns_pkt_section sec, const char *owner,
 	for (size_t i = 0; i < ldns_rr_list_rr_count(l); i++) {
 		const ldns_rr *rr = ldns_rr_list_rr(l, i);
 		if (ldns_rr_get_type(rr) != type || ldns_rr_rd_count(rr) < 1 ||
-		    !owner_is(rr, owner))
+		    !dmsg_owner_is(rr, owner))
 			continue;
 		char *t = dmsg_name(ldns_rr_rdf(rr, 0));
 		int rc = t ? strset_add(out, t) : 0;
@@ -142,7 +142,7 @@ int dmsg_addrs(const ldns_pkt *pkt, ldns_pkt_section sec, const char *owner,
 		const ldns_rr *rr = ldns_rr_list_rr(l, i);
 		ldns_rr_type t = ldns_rr_get_type(rr);
 		if ((t != LDNS_RR_TYPE_A && t != LDNS_RR_TYPE_AAAA) ||
-		    ldns_rr_rd_count(rr) < 1 || !owner_is(rr, owner))
+		    ldns_rr_rd_count(rr) < 1 || !dmsg_owner_is(rr, owner))
 			continue;
 		char *a = ldns_rdf2str(ldns_rr_rdf(rr, 0));
 		int rc = a ? strset_add(out, a) : 0;
@@ -159,7 +159,7 @@ int dmsg_soa_serial(const ldns_pkt *pkt, const char *owner, uint32_t *serial)
 	for (size_t i = 0; i < ldns_rr_list_rr_count(an); i++) {
 		const ldns_rr *rr = ldns_rr_list_rr(an, i);
 		if (ldns_rr_get_type(rr) != LDNS_RR_TYPE_SOA ||
-		    ldns_rr_rd_count(rr) < 3 || !owner_is(rr, owner))
+		    ldns_rr_rd_count(rr) < 3 || !dmsg_owner_is(rr, owner))
 			continue;
 		const ldns_rdf *s = ldns_rr_rdf(rr, 2);
 		if (ldns_rdf_get_type(s) != LDNS_RDF_TYPE_INT32 ||

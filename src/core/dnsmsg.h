@@ -24,6 +24,9 @@ ldns_pkt *dmsg_parse(const uint8_t *wire, size_t len);
 /* Canonical presentation of a name rdf ("example.com."); NULL on ENOMEM. */
 char *dmsg_name(const ldns_rdf *rdf);
 
+/* True when RR is owned by NAME (absolute, lower case). */
+bool dmsg_owner_is(const ldns_rr *rr, const char *name);
+
 /* Classifies PKT as the answer to (QNAME, QTYPE). For RK_REFERRAL, the
  * delegated zone is written to CUT (at least 256 bytes). */
 enum resp_kind dmsg_classify(const ldns_pkt *pkt, const char *qname,

@@ -31,21 +31,13 @@ static char *rdata_text(const ldns_rr *rr)
 	return s;
 }
 
-static bool owner_is(const ldns_rr *rr, const char *name)
-{
-	char *o = dmsg_name(ldns_rr_owner(rr));
-	bool eq = o && strcmp(o, name) == 0;
-	free(o);
-	return eq;
-}
-
 /* The CNAME target of NAME in the answer section, into OUT; false if none. */
 static bool cname_of(const ldns_pkt *pkt, const char *name, char *out, size_t len)
 {
 	ldns_rr_list *an = ldns_pkt_answer(pkt);
 	for (size_t i = 0; an && i < ldns_rr_list_rr_count(an); i++) {
 		const ldns_rr *rr = ldns_rr_list_rr(an, i);
-		if (ldns_rr_get_type(rr) != LDNS_RR_TYPE_CNAME || !owner_is(rr, name) ||
+		if (ldns_rr_get_type(rr) != LDNS_RR_TYPE_CNAME || !dmsg_owner_is(rr, name) ||
 		    ldns_rr_rd_count(rr) < 1)
 			continue;
 		char *t = dmsg_name(ldns_rr_rdf(rr, 0));
@@ -91,7 +83,7 @@ static int row_from_pkt(struct rv_row *r, const ldns_pkt *pkt, uint16_t type)
 	ldns_rr_list *an = ldns_pkt_answer(pkt);
 	for (size_t i = 0; an && i < ldns_rr_list_rr_count(an); i++) {
 		const ldns_rr *rr = ldns_rr_list_rr(an, i);
-		if (ldns_rr_get_type(rr) != type || !owner_is(rr, name))
+		if (ldns_rr_get_type(rr) != type || !dmsg_owner_is(rr, name))
 			continue;
 		char *t = rdata_text(rr);
 		if (!t || strset_add(&r->values, t) < 0) {

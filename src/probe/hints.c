@@ -52,6 +52,14 @@ static const char builtin[] =
 	"m.root-servers.net. 3600000 A 202.12.27.33\n"
 	"m.root-servers.net. 3600000 AAAA 2001:dc3::35\n";
 
+bool hints_has(const struct hints *h, const char *name, const char *addr)
+{
+	for (size_t i = 0; i < h->n; i++)
+		if (!strcmp(h->v[i].name, name) && !strcmp(h->v[i].addr, addr))
+			return true;
+	return false;
+}
+
 void hints_deinit(struct hints *h)
 {
 	for (size_t i = 0; i < h->n; i++) {
@@ -63,7 +71,7 @@ void hints_deinit(struct hints *h)
 	h->n = 0;
 }
 
-static int hint_add(struct hints *h, const char *name, const char *addr)
+int hints_add(struct hints *h, const char *name, const char *addr)
 {
 	struct hint *v = realloc(h->v, (h->n + 1) * sizeof(*v));
 	if (!v)
@@ -136,7 +144,7 @@ int hints_parse(struct hints *h, const char *text, char *err, size_t errlen)
 		char *owner = dmsg_name(ldns_rr_owner(rr));
 		char *addr = ldns_rdf2str(ldns_rr_rdf(rr, 0));
 		int bad = owner && addr && strset_has(&ns, owner) &&
-			  hint_add(h, owner, addr) < 0;
+			  hints_add(h, owner, addr) < 0;
 		free(owner);
 		free(addr);
 		if (bad) {

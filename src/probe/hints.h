@@ -2,6 +2,7 @@
 #ifndef DD_PROBE_HINTS_H
 #define DD_PROBE_HINTS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 struct hint {
@@ -23,5 +24,8 @@ int hints_parse(struct hints *h, const char *text, char *err, size_t errlen);
 /* The IANA root servers, compiled in. 0 or -ENOMEM. */
 int hints_builtin(struct hints *h);
 void hints_deinit(struct hints *h);
+/* Appends copies of (NAME, ADDR). 0 or -ENOMEM. */
+int hints_add(struct hints *h, const char *name, const char *addr);
+bool hints_has(const struct hints *h, const char *name, const char *addr);
 
 #endif

@@ -165,31 +165,9 @@ static struct cut *cut_get(struct probe *p, const char *zone)
 	return c;
 }
 
-static bool cut_has(const struct cut *c, const char *name, const char *addr)
-{
-	for (size_t i = 0; i < c->srv.n; i++)
-		if (!strcmp(c->srv.v[i].name, name) && !strcmp(c->srv.v[i].addr, addr))
-			return true;
-	return false;
-}
-
 static int cut_add(struct cut *c, const char *name, const char *addr)
 {
-	if (cut_has(c, name, addr))
-		return 0;
-	struct hint *v = realloc(c->srv.v, (c->srv.n + 1) * sizeof(*v));
-	if (!v)
-		return -ENOMEM;
-	c->srv.v = v;
-	v[c->srv.n].name = strdup(name);
-	v[c->srv.n].addr = strdup(addr);
-	if (!v[c->srv.n].name || !v[c->srv.n].addr) {
-		free(v[c->srv.n].name);
-		free(v[c->srv.n].addr);
-		return -ENOMEM;
-	}
-	c->srv.n++;
-	return 0;
+	return hints_has(&c->srv, name, addr) ? 0 : hints_add(&c->srv, name, addr);
 }
 
 /* Learns the cut CUT from a referral PKT: its NS names and glue. */

@@ -41,23 +41,7 @@ static struct pzone *path_zone(struct path *pa, const char *zone)
 
 static int pzone_add(struct pzone *z, const char *name, const char *addr)
 {
-	for (size_t i = 0; i < z->srv.n; i++)
-		if (!strcmp(z->srv.v[i].name, name) &&
-		    !strcmp(z->srv.v[i].addr, addr))
-			return 0;
-	struct hint *v = realloc(z->srv.v, (z->srv.n + 1) * sizeof(*v));
-	if (!v)
-		return -ENOMEM;
-	z->srv.v = v;
-	v[z->srv.n].name = strdup(name);
-	v[z->srv.n].addr = strdup(addr);
-	if (!v[z->srv.n].name || !v[z->srv.n].addr) {
-		free(v[z->srv.n].name);
-		free(v[z->srv.n].addr);
-		return -ENOMEM;
-	}
-	z->srv.n++;
-	return 0;
+	return hints_has(&z->srv, name, addr) ? 0 : hints_add(&z->srv, name, addr);
 }
 
 /* The zones above and including V's zone, shallowest first, with the
