@@ -30,6 +30,7 @@ demo: deps
 bench: deps
 	$(MAKE) build
 	DNSDOCTOR=$(CURDIR)/build/dnsdoctor lab/netns bench/check.sh
+	DNSDOCTOR=$(CURDIR)/build/dnsdoctor lab/netns bench/wait.sh
 
 # libFuzzer: every tests/fuzz target for FUZZ_SECONDS each, starting from
 # its saved corpus tests/fuzz/corpus/TARGET. New inputs go to
@@ -37,7 +38,7 @@ bench: deps
 # is written to tests/fuzz/corpus/TARGET/crash-* and fails the run, so once
 # fixed it replays in every build.
 FUZZ_SECONDS ?= 60
-FUZZ_TARGETS = response evidence_json dname hints nslist
+FUZZ_TARGETS = response evidence_json dname hints nslist caa
 FUZZ_FLAGS = -Dfuzzing=true -Dtests=false -Db_sanitize=address,undefined -Db_lundef=false
 
 fuzz: deps

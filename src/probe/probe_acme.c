@@ -140,6 +140,19 @@ static int follow_up(const struct round *r, struct vqueue *q)
 	return rc;
 }
 
+/* Starts P knowing which addresses answered or timed out in the passes
+ * before, so a dead server does not cost a timeout once more per round. */
+static void learn_liveness(struct probe *p)
+{
+	for (size_t i = 0; i < p->ev->n_ex; i++) {
+		const struct ev_exchange *x = &p->ev->ex[i];
+		if (x->status == QS_OK)
+			strset_add(&p->alive, x->addr);
+		else if (x->status == QS_TIMEOUT || x->status == QS_UNREACHABLE)
+			strset_add(&p->dead, x->addr);
+	}
+}
+
 /* Asks Q's questions, then the CNAME targets the answers name, round by
  * round. 0 or -ENOMEM. */
 static int run_rounds(struct probe *p, const struct view *v, struct vqueue *q)
@@ -250,6 +263,7 @@ int probe_validation(struct engine *eng, const struct probe_config *cfg,
 	if ((rc = view_build(ev, &v)) < 0)
 		return rc;
 	probe_init(&p, eng, cfg, ev);
+	learn_liveness(&p);
 	if (v.pstate != PS_DELEGATED || (rc = first_questions(&v, &o, &q)) < 0)
 		goto out;
 	rc = run_rounds(&p, &v, &q);
@@ -273,6 +287,7 @@ int probe_host_addrs(struct engine *eng, const struct probe_config *cfg,
 	if ((rc = view_build(ev, &v)) < 0)
 		return rc;
 	probe_init(&p, eng, cfg, ev);
+	learn_liveness(&p);
 	if (v.pstate == PS_DELEGATED &&
 	    (rc = vq_add(&q, v.domain, LDNS_RR_TYPE_A)) == 0 &&
 	    (rc = vq_add(&q, v.domain, LDNS_RR_TYPE_AAAA)) == 0 &&
