@@ -161,14 +161,8 @@ int cmd_cert(const struct opts *o)
 	int rc = probe_check(eng, &cfg, ev);
 	if (rc == 0)
 		rc = probe_host_addrs(eng, &cfg, ev, &addrs);
-	if (rc == -EHOSTUNREACH) {
-		die("no root server answered: check the network or --root-hints");
+	if (probe_failed(rc))
 		goto out;
-	}
-	if (rc < 0) {
-		die("the probe failed: %s", strerror(-rc));
-		goto out;
-	}
 	if (addrs.n == 0) {
 		die("%s has no A or AAAA record at its authoritative servers", domain);
 		goto out;

@@ -123,14 +123,8 @@ int cmd_check(const struct opts *o)
 	if (rc == 0)
 		rc = probe_validation(eng, &cfg, ev);
 	uint64_t elapsed = eng->ops->now_ms(eng->impl) - t0;
-	if (rc == -EHOSTUNREACH) {
-		die("no root server answered: check the network or --root-hints");
+	if (probe_failed(rc))
 		goto out;
-	}
-	if (rc < 0) {
-		die("the probe failed: %s", strerror(-rc));
-		goto out;
-	}
 	if (o->save_evidence && save_evidence(ev, o->save_evidence) < 0)
 		goto out;
 	code = report_evidence(o, ev, eng->ops->sent(eng->impl), elapsed);

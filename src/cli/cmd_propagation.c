@@ -101,14 +101,8 @@ int record_gather(const struct opts *o, const char *cmd, const struct hints *res
 	struct probe_config cfg = { .roots = &hints, .resolvers = res,
 				    .family = o->family };
 	int rc = probe_record(eng, &cfg, ev);
-	if (rc == -EHOSTUNREACH) {
-		die("no root server answered: check the network or --root-hints");
+	if (probe_failed(rc))
 		goto out;
-	}
-	if (rc < 0) {
-		die("the probe failed: %s", strerror(-rc));
-		goto out;
-	}
 	if (queries)
 		*queries = eng->ops->sent(eng->impl);
 	if (o->save_evidence && save_evidence(ev, o->save_evidence) < 0)

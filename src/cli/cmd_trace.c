@@ -36,11 +36,8 @@ int cmd_trace(const struct opts *o)
 	uint64_t t0 = eng->ops->now_ms(eng->impl);
 	int rc = probe_trace(eng, &cfg, qtype, ev);
 	uint64_t elapsed = eng->ops->now_ms(eng->impl) - t0;
-	if (rc < 0) {
-		die(rc == -EHOSTUNREACH ? "no root server answered: check the network or --root-hints"
-			: "the probe failed: %s", strerror(-rc));
+	if (probe_failed(rc))
 		goto out;
-	}
 	if (o->save_evidence && save_evidence(ev, o->save_evidence) < 0)
 		goto out;
 	uint64_t sent = eng->ops->sent(eng->impl);

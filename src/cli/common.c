@@ -178,6 +178,15 @@ int make_engine(const struct opts *o, struct engine **eng,
 	return 0;
 }
 
+bool probe_failed(int rc)
+{
+	if (rc == -EHOSTUNREACH)
+		die("no root server answered: check the network or --root-hints");
+	else if (rc < 0)
+		die("the probe failed: %s", strerror(-rc));
+	return rc < 0;
+}
+
 int report_evidence(const struct opts *o, const struct evidence *ev,
 		    uint64_t queries, uint64_t elapsed_ms)
 {

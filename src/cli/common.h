@@ -3,6 +3,7 @@
 #ifndef DD_CLI_COMMON_H
 #define DD_CLI_COMMON_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include "cli/options.h"
 #include "core/evidence.h"
@@ -41,6 +42,10 @@ int report_evidence(const struct opts *o, const struct evidence *ev,
 int load_trust_anchor(const struct opts *o, struct evidence *ev);
 int load_what_if_ds(const struct opts *o, const char *domain, struct evidence *ev);
 int load_resolvers(const struct opts *o, struct hints *h);
+
+/* Prints why a probe returning RC could not finish; true when it could
+ * not (RC < 0), false for RC >= 0. */
+bool probe_failed(int rc);
 
 int cmd_check(const struct opts *o);
 int cmd_trace(const struct opts *o);

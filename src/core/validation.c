@@ -67,14 +67,6 @@ const char *const *val_issuers(const struct val_opts *o, const char *own[2],
 	return own;
 }
 
-static bool owner_is(const ldns_rr *rr, const char *name)
-{
-	char *o = dmsg_name(ldns_rr_owner(rr));
-	bool eq = o && strcmp(o, name) == 0;
-	free(o);
-	return eq;
-}
-
 /* The character strings of a TXT record, joined as a validator joins
  * them; NUL bytes become '?' so the value stays one C string. */
 static int txt_value(const ldns_rr *rr, struct strset *out)
@@ -140,7 +132,7 @@ int val_ans_read(const struct ev_exchange *x, struct val_ans *a)
 	const ldns_rr_list *an = ldns_pkt_answer(pkt);
 	for (size_t i = 0; rc == 0 && i < ldns_rr_list_rr_count(an); i++) {
 		const ldns_rr *rr = ldns_rr_list_rr(an, i);
-		if (!owner_is(rr, x->qname))
+		if (!dmsg_owner_is(rr, x->qname))
 			continue;
 		switch (ldns_rr_get_type(rr)) {
 		case LDNS_RR_TYPE_CNAME: {
