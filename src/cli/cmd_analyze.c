@@ -1,3 +1,4 @@
+#include <string.h>
 #include "cli/common.h"
 
 int cmd_analyze(const struct opts *o)
@@ -12,7 +13,8 @@ int cmd_analyze(const struct opts *o)
 	/* Evidence of propagation, wait or plan holds a record, not a
 	 * delegation diagnosis: render it the way it was made. */
 	int code = ev->record_name ? report_record_evidence(o, ev) :
-		   report_evidence(o, ev, 0, 0);
+		   ev->command && strcmp(ev->command, "cert") == 0 ?
+		   report_cert_evidence(o, ev) : report_evidence(o, ev, 0, 0);
 	evidence_free(ev);
 	return code;
 }

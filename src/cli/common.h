@@ -60,5 +60,7 @@ int cmd_plan(const struct opts *o);
 int cmd_cert(const struct opts *o);
 /* Renders saved propagation evidence (analyze); the exit code. */
 int report_record_evidence(const struct opts *o, const struct evidence *ev);
+/* Judges and renders evidence gathered by `cert` (cmd_cert.c). */
+int report_cert_evidence(const struct opts *o, const struct evidence *ev);
 
 #endif

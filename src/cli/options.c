@@ -42,6 +42,8 @@ void usage(FILE *f)
 	      "                           a file of names, or aws route53 get-hosted-zone JSON)\n"
 	      "  --root-hints FILE        root servers to start from (named.root format)\n"
 	      "  --save-evidence FILE     write every query and answer to FILE\n"
+	      "  --replay FILE            answer every query (and HTTP/TLS exchange) from\n"
+	      "                           evidence saved before: nothing is sent\n"
 	      "  --trust-anchor FILE      DNSSEC trust anchor: DS or DNSKEY records of the root\n"
 	      "                           (default: the IANA root anchors, built in)\n"
 	      "  --resolvers LIST|@FILE   resolvers to ask with and without CD: ADDR or NAME=ADDR,\n"

@@ -3,9 +3,107 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <openssl/err.h>
 #include <openssl/evp.h>
+#include <openssl/pem.h>
 #include <openssl/x509v3.h>
+#include <jansson.h>
 #include "core/cert.h"
+#include "core/evidence_json.h"
+
+void cert_seen_deinit(struct cert_seen *s)
+{
+	for (size_t i = 0; i < s->n; i++)
+		free(s->der[i]);
+	s->n = 0;
+}
+
+static void copy_str(json_t *o, const char *key, char *out, size_t len)
+{
+	const char *v = json_string_value(json_object_get(o, key));
+	snprintf(out, len, "%s", v ? v : "");
+}
+
+int cert_seen_read(const char *text, struct cert_seen *out)
+{
+	json_t *o = json_loads(text, 0, NULL);
+	json_t *chain = json_object_get(o, "chain"), *port = json_object_get(o, "port"), *c;
+	size_t i;
+	int rc = 0;
+
+	memset(out, 0, sizeof(*out));
+	if (!json_is_object(o) || !json_is_string(json_object_get(o, "addr")) ||
+	    !json_is_string(json_object_get(o, "status")) || !json_is_array(chain) ||
+	    !json_is_integer(port) || json_integer_value(port) < 1 ||
+	    json_integer_value(port) > 65535) {
+		json_decref(o);
+		return -EINVAL;
+	}
+	copy_str(o, "addr", out->addr, sizeof(out->addr));
+	copy_str(o, "status", out->status, sizeof(out->status));
+	copy_str(o, "detail", out->detail, sizeof(out->detail));
+	out->port = (uint16_t)json_integer_value(port);
+	json_array_foreach(chain, i, c) {
+		if (out->n == CERT_CHAIN_MAX)
+			break;
+		if (!json_is_string(c) ||
+		    ev_unhex(json_string_value(c), json_string_length(c),
+			     &out->der[out->n], &out->der_len[out->n]) < 0) {
+			rc = -EINVAL;
+			break;
+		}
+		out->n++;
+	}
+	json_decref(o);
+	if (rc < 0)
+		cert_seen_deinit(out);
+	return rc;
+}
+
+void cert_opts_read(const struct evidence *ev, struct cert_opts *out)
+{
+	*out = (struct cert_opts){ .port = 443, .warn_days = 21 };
+	for (size_t i = 0; i < ev->cert.n; i++) {
+		const char *s = ev->cert.v[i];
+		if (strncmp(s, "port=", 5) == 0) {
+			long p = strtol(s + 5, NULL, 10);
+			if (p >= 1 && p <= 65535)
+				out->port = (uint16_t)p;
+		} else if (strncmp(s, "warn_days=", 10) == 0) {
+			double d = strtod(s + 10, NULL);
+			if (d >= 0 && d <= 36500)
+				out->warn_days = d;
+		} else if (strncmp(s, "ca_pem=", 7) == 0) {
+			out->ca_pem = s + 7;
+		}
+	}
+}
+
+X509_STORE *cert_store_from_pem(const char *pem)
+{
+	X509_STORE *st = X509_STORE_new();
+	BIO *b = BIO_new_mem_buf(pem, -1);
+	X509 *x;
+	int n = 0;
+	while (st && b && (x = PEM_read_bio_X509(b, NULL, NULL, NULL))) {
+		n += X509_STORE_add_cert(st, x) == 1;
+		X509_free(x);
+	}
+	ERR_clear_error();
+	BIO_free(b);
+	if (st && n == 0) {
+		X509_STORE_free(st);
+		st = NULL;
+	}
+	return st;
+}
+
+struct cert_obs cert_obs_of(const struct cert_seen *s)
+{
+	return (struct cert_obs){ .addr = s->addr, .ok = strcmp(s->status, "ok") == 0,
+				  .der = (const uint8_t *const *)s->der,
+				  .der_len = s->der_len, .n = s->n };
+}
 
 static X509 *leaf_of(const struct cert_obs *o)
 {

@@ -9,7 +9,37 @@
 #include <stdint.h>
 #include <time.h>
 #include <openssl/x509.h>
+#include "core/evidence.h"
 #include "core/finding.h"
+
+#define CERT_CHAIN_MAX 10 /* certificates kept per address */
+
+/* One address's handshake as the evidence records it (evidence.tls). */
+struct cert_seen {
+	char addr[64];
+	char status[24];  /* the engine's word: "ok", "timeout", ... */
+	char detail[160]; /* escaped as recorded */
+	uint16_t port;
+	uint8_t *der[CERT_CHAIN_MAX]; /* leaf first */
+	size_t der_len[CERT_CHAIN_MAX];
+	size_t n;
+};
+
+/* Reads one evidence.tls record. 0, -EINVAL when TEXT is not one (nothing
+ * to free then), or -ENOMEM. */
+int cert_seen_read(const char *text, struct cert_seen *out);
+void cert_seen_deinit(struct cert_seen *s);
+
+/* What `cert` was asked, from evidence.cert. CA_PEM points into EV. */
+struct cert_opts {
+	uint16_t port;
+	double warn_days;
+	const char *ca_pem; /* NULL: the system store */
+};
+void cert_opts_read(const struct evidence *ev, struct cert_opts *out);
+
+/* A store of the certificates in PEM text, or NULL (none, or no memory). */
+X509_STORE *cert_store_from_pem(const char *pem);
 
 /* What one address served. */
 struct cert_obs {
@@ -30,6 +60,9 @@ struct cert_info {
 	char chain[160];    /* "ok" or why it does not verify */
 	bool parsed;
 };
+
+/* An observation that points into S. */
+struct cert_obs cert_obs_of(const struct cert_seen *s);
 
 /* Reads O's leaf into INFO and judges it, the chain against STORE at NOW. */
 void cert_describe(const struct cert_obs *o, X509_STORE *store, time_t now,

@@ -88,6 +88,8 @@ void evidence_free(struct evidence *ev)
 	ev_strings_clear(&ev->what_if_ds);
 	ev_strings_clear(&ev->validation);
 	ev_strings_clear(&ev->http01);
+	ev_strings_clear(&ev->cert);
+	ev_strings_clear(&ev->tls);
 	free(ev->ex);
 	free(ev->domain);
 	free(ev->command);

@@ -79,6 +79,13 @@ struct evidence {
 	/* HTTP-01 fetches, one JSON object text per address: addr, url,
 	 * status, code, body (escaped), truncated, redirects, detail. */
 	struct ev_strings http01;
+	/* cert: its options, as "port=N", "warn_days=D" and "ca_pem=TEXT"
+	 * (the --ca-file roots), so `analyze` judges against the same roots. */
+	struct ev_strings cert;
+	/* TLS handshakes, one JSON object text per address: addr, port,
+	 * host, status, detail, chain (the DER certificates served, hex,
+	 * leaf first). */
+	struct ev_strings tls;
 	struct ev_exchange *ex;
 	size_t n_ex, cap_ex;
 	/* Which command gathered the evidence ("check" when NULL) and, for

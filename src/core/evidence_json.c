@@ -6,7 +6,7 @@
 /* Wire bytes are at most 64 KiB, so a hex string is at most 128 Ki digits. */
 #define MAX_WIRE_HEX (2 * 65535)
 
-static json_t *hex_of(const uint8_t *p, size_t n)
+json_t *ev_hex_json(const uint8_t *p, size_t n)
 {
 	static const char digits[] = "0123456789abcdef";
 	char *s = malloc(2 * n + 1);
@@ -33,8 +33,7 @@ static int hexval(char c)
 	return -1;
 }
 
-/* Returns 0 and a malloc'd buffer, or -1 on bad hex. */
-static int unhex(const char *s, size_t len, uint8_t **out, size_t *outlen)
+int ev_unhex(const char *s, size_t len, uint8_t **out, size_t *outlen)
 {
 	if (len % 2 || len > MAX_WIRE_HEX)
 		return -1;
@@ -69,7 +68,7 @@ static json_t *exchange_to_json(const struct ev_exchange *x)
 		return NULL;
 	}
 	if (o && x->wire) {
-		json_t *h = hex_of(x->wire, x->wire_len);
+		json_t *h = ev_hex_json(x->wire, x->wire_len);
 		if (!h || json_object_set_new(o, "wire", h) < 0) {
 			json_decref(o);
 			return NULL;
@@ -187,6 +186,12 @@ json_t *evidence_to_json(const struct evidence *ev)
 		json_decref(o);
 		return NULL;
 	}
+	if (o && ev->cert.n &&
+	    (json_object_set_new(o, "cert", strings_json(&ev->cert)) < 0 ||
+	     json_object_set_new(o, "tls", strings_json(&ev->tls)) < 0)) {
+		json_decref(o);
+		return NULL;
+	}
 	if (o && record_to_json(ev, o) < 0) {
 		json_decref(o);
 		return NULL;
@@ -241,7 +246,7 @@ static int exchange_from_json(const json_t *o, struct ev_exchange *x,
 	json_t *w = json_object_get(o, "wire");
 	if (w) {
 		if (!json_is_string(w) ||
-		    unhex(json_string_value(w), json_string_length(w), &x->wire,
+		    ev_unhex(json_string_value(w), json_string_length(w), &x->wire,
 			  &x->wire_len) < 0) {
 			snprintf(err, errlen, "exchange %zu: wire is not hex", idx);
 			return -1;
@@ -290,6 +295,8 @@ struct evidence *evidence_from_json(const json_t *j, char *err, size_t errlen)
 	    strings_from(j, "what_if_ds", &ev->what_if_ds, err, errlen) < 0 ||
 	    strings_from(j, "validation", &ev->validation, err, errlen) < 0 ||
 	    strings_from(j, "http01", &ev->http01, err, errlen) < 0 ||
+	    strings_from(j, "cert", &ev->cert, err, errlen) < 0 ||
+	    strings_from(j, "tls", &ev->tls, err, errlen) < 0 ||
 	    record_from_json(j, ev, err, errlen) < 0)
 		goto fail;
 	json_t *warn = json_object_get(j, "rrsig_warn_seconds");

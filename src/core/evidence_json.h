@@ -15,4 +15,10 @@ json_t *evidence_to_json(const struct evidence *ev);
  * reason (no trailing newline) into ERR. Never trusts J's shape. */
 struct evidence *evidence_from_json(const json_t *j, char *err, size_t errlen);
 
+/* Bytes as a JSON string of lower-case hex; NULL when out of memory. */
+json_t *ev_hex_json(const uint8_t *p, size_t n);
+/* Hex text S of LEN digits (at most 2 * 65535) into a malloc'd buffer.
+ * 0, or -1 on bad hex or no memory. */
+int ev_unhex(const char *s, size_t len, uint8_t **out, size_t *outlen);
+
 #endif

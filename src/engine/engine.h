@@ -14,6 +14,8 @@
 #include "core/qstatus.h"
 
 struct evidence;
+struct http_fetch; /* engine/http.h */
+struct tls_fetch;  /* engine/tls.h */
 
 #define ENG_F_RD 0x01    /* recursion desired */
 #define ENG_F_EDNS 0x02  /* add an OPT record (RFC 6891) */
@@ -44,6 +46,9 @@ struct eng_response {
 /* Called exactly once per submit, never from inside submit itself. */
 typedef void (*eng_cb)(void *arg, const struct eng_request *req,
 		       const struct eng_response *resp);
+/* For HTTP and TLS exchanges, whose request and result share one struct
+ * the caller keeps alive until this is called (same rules as eng_cb). */
+typedef void (*eng_done_cb)(void *arg);
 
 struct eng_ops {
 	/* Queues a query. Returns 0, -EINVAL for a bad request, -ENOMEM. */
@@ -52,6 +57,10 @@ struct eng_ops {
 	/* Waits for and delivers at least one result if any query is in
 	 * flight. Returns the number still in flight. */
 	size_t (*run_once)(void *impl);
+	/* An HTTP-01 fetch (engine/http.h) and a TLS handshake
+	 * (engine/tls.h) on the same loop. 0, -EINVAL or -ENOMEM. */
+	int (*http)(void *impl, struct http_fetch *f, eng_done_cb cb, void *arg);
+	int (*tls)(void *impl, struct tls_fetch *f, eng_done_cb cb, void *arg);
 	size_t (*pending)(const void *impl);
 	/* Monotonic milliseconds. */
 	uint64_t (*now_ms)(void *impl);
@@ -80,7 +89,9 @@ int engine_uv_new(struct engine **out, const struct eng_config *cfg);
 
 /* An engine that answers from EV's exchanges: a query matching an exchange's
  * (addr, qname, qtype, transport) gets its recorded status and bytes; any
- * other query gets QS_TIMEOUT. EV must outlive the engine. */
+ * other query gets QS_TIMEOUT. HTTP fetches and TLS handshakes are answered
+ * from EV's http01 and tls records by address (a missing one times out).
+ * EV must outlive the engine. */
 int engine_replay_new(struct engine **out, const struct evidence *ev);
 
 /* Accepts NULL. Results still pending are dropped without callbacks. */

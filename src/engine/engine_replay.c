@@ -9,18 +9,31 @@
 #include <strings.h>
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <ctype.h>
+#include <stdio.h>
+#include <jansson.h>
 #include "core/evidence.h"
+#include "core/evidence_json.h"
 #include "core/wire.h"
 #include "engine/engine.h"
+#include "engine/http.h"
+#include "engine/tls.h"
 
 #define RP_MAX_PENDING 65536
 
+enum rp_kind { RP_DNS, RP_HTTP, RP_TLS };
+
 struct rp_item {
+	int kind;    /* enum rp_kind */
 	struct eng_request req;
 	char *qname; /* owned copy; req.qname points here */
 	eng_cb cb;
 	void *arg;
 	const struct ev_exchange *ex; /* NULL: no recording, a timeout */
+	/* RP_HTTP, RP_TLS: the caller's struct and the record for it. */
+	void *fetch;
+	eng_done_cb done;
+	const char *rec; /* NULL: no recording, a timeout */
 };
 
 struct replay {
@@ -147,6 +160,7 @@ static int rp_submit(void *impl, const struct eng_request *req, eng_cb cb,
 			return ret;
 	}
 	it = &r->q[r->n];
+	memset(it, 0, sizeof(*it));
 	it->qname = strdup(req->qname);
 	if (!it->qname)
 		return -ENOMEM;
@@ -160,8 +174,134 @@ static int rp_submit(void *impl, const struct eng_request *req, eng_cb cb,
 	return 0;
 }
 
+/* ---- HTTP and TLS: one recorded JSON object per address ---- */
+
+static bool addr_text_eq(const char *a, const char *b)
+{
+	struct eng_request ra, rb;
+	return a && b && eng_addr_parse(&ra, a, 0) == 0 &&
+	       eng_addr_parse(&rb, b, 0) == 0 && addr_eq(&ra.addr, b);
+}
+
+/* The recorded text of L whose "addr" is ADDR (and, when PORT is not 0,
+ * whose "port" is PORT), or NULL. */
+static const char *find_record(const struct ev_strings *l, const char *addr,
+			       uint16_t port)
+{
+	for (size_t i = 0; i < l->n; i++) {
+		json_t *j = json_loads(l->v[i], 0, NULL);
+		const char *a = json_string_value(json_object_get(j, "addr"));
+		json_t *p = json_object_get(j, "port");
+		bool hit = addr_text_eq(addr, a) &&
+			   (!port || json_integer_value(p) == port);
+		json_decref(j);
+		if (hit)
+			return l->v[i];
+	}
+	return NULL;
+}
+
+/* Copies the string at KEY of O into OUT, undoing the \xHH escapes the
+ * probe recorded (a NUL comes back as '?', as the live fetch stores it). */
+static size_t unescaped(const json_t *o, const char *key, char *out, size_t len)
+{
+	const char *s = json_string_value(json_object_get(o, key));
+	size_t n = 0;
+	for (; s && *s && n + 1 < len; s++) {
+		unsigned v;
+		if (s[0] == '\\' && s[1] == 'x' && sscanf(s + 2, "%2x", &v) == 1 &&
+		    isxdigit((unsigned char)s[2]) && isxdigit((unsigned char)s[3])) {
+			out[n++] = v ? (char)v : '?';
+			s += 3;
+		} else {
+			out[n++] = *s;
+		}
+	}
+	out[n] = '\0';
+	return n;
+}
+
+static void http_from_record(struct http_fetch *f, const char *rec)
+{
+	json_t *o = rec ? json_loads(rec, 0, NULL) : NULL;
+	if (!o) {
+		f->status = HS_TIMEOUT;
+		snprintf(f->detail, sizeof(f->detail), "no recorded fetch for this address");
+		return;
+	}
+	f->status = http_status_from_name(json_string_value(json_object_get(o, "status")));
+	f->code = (long)json_integer_value(json_object_get(o, "code"));
+	f->body_len = unescaped(o, "body", f->body, sizeof(f->body));
+	f->truncated = json_is_true(json_object_get(o, "truncated"));
+	f->redirects = (int)json_integer_value(json_object_get(o, "redirects"));
+	unescaped(o, "url", f->url, sizeof(f->url));
+	unescaped(o, "detail", f->detail, sizeof(f->detail));
+	json_decref(o);
+}
+
+static void tls_from_record(struct tls_fetch *f, const char *rec)
+{
+	json_t *o = rec ? json_loads(rec, 0, NULL) : NULL;
+	json_t *chain = json_object_get(o, "chain"), *c;
+	size_t i;
+	f->n = 0;
+	if (!o) {
+		f->status = TS_TIMEOUT;
+		snprintf(f->detail, sizeof(f->detail), "no recorded handshake for this address");
+		return;
+	}
+	f->status = tls_status_from_name(json_string_value(json_object_get(o, "status")));
+	unescaped(o, "detail", f->detail, sizeof(f->detail));
+	json_array_foreach(chain, i, c) {
+		if (f->n == TLS_CHAIN_MAX || !json_is_string(c) ||
+		    ev_unhex(json_string_value(c), json_string_length(c),
+			     &f->der[f->n], &f->der_len[f->n]) < 0)
+			break;
+		f->n++;
+	}
+	json_decref(o);
+}
+
+static int rp_ext(struct replay *r, int kind, void *fetch, const char *rec,
+		  eng_done_cb cb, void *arg)
+{
+	int ret;
+	if (r->n == r->cap && (ret = rp_grow(r)) < 0)
+		return ret;
+	r->q[r->n++] = (struct rp_item){ .kind = kind, .fetch = fetch, .rec = rec,
+					 .done = cb, .arg = arg };
+	r->sent++;
+	return 0;
+}
+
+static int rp_http(void *impl, struct http_fetch *f, eng_done_cb cb, void *arg)
+{
+	struct replay *r = impl;
+	if (!f || !f->addr || !f->host || !f->path || !cb)
+		return -EINVAL;
+	return rp_ext(r, RP_HTTP, f, find_record(&r->ev->http01, f->addr, 0), cb, arg);
+}
+
+static int rp_tls(void *impl, struct tls_fetch *f, eng_done_cb cb, void *arg)
+{
+	struct replay *r = impl;
+	if (!f || !f->addr || !f->host || !cb)
+		return -EINVAL;
+	return rp_ext(r, RP_TLS, f, find_record(&r->ev->tls, f->addr, f->port), cb, arg);
+}
+
 static void rp_deliver(struct replay *r, struct rp_item *it)
 {
+	if (it->kind == RP_HTTP) {
+		http_from_record(it->fetch, it->rec);
+		it->done(it->arg);
+		return;
+	}
+	if (it->kind == RP_TLS) {
+		tls_from_record(it->fetch, it->rec);
+		it->done(it->arg);
+		return;
+	}
 	struct eng_response resp = {
 		.status = QS_TIMEOUT,
 		.transport = it->req.flags & ENG_F_TCP ? TR_TCP : TR_UDP,
@@ -236,6 +376,8 @@ static void rp_free(void *impl)
 
 static const struct eng_ops rp_ops = {
 	.submit = rp_submit,
+	.http = rp_http,
+	.tls = rp_tls,
 	.run_once = rp_run_once,
 	.pending = rp_pending,
 	.now_ms = rp_now_ms,

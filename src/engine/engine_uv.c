@@ -16,6 +16,7 @@
 #include "engine/clock.h"
 #include "engine/engine.h"
 #include "engine/inflight.h"
+#include "engine/uv_ext.h"
 
 #define UVE_MAX_QUERIES 65536 /* distinct queries accepted at once */
 #define QBUF_MAX	512   /* a query is at most 12 + 255 + 4 + 11 */
@@ -59,7 +60,9 @@ struct uve {
 	struct eng_config cfg;
 	struct inflight *ifl;
 	struct uvq *all;
-	size_t pending; /* submissions not yet answered */
+	size_t pending; /* submissions not yet answered, HTTP and TLS too */
+	struct httpm *http; /* created with the first HTTP fetch */
+	struct tlsm *tls;   /* created with the first TLS handshake */
 	uint64_t sent;
 	uint16_t idpool[ID_POOL];
 	size_t idleft;
@@ -595,6 +598,32 @@ static int uve_submit(void *impl, const struct eng_request *req, eng_cb cb,
 	return 0;
 }
 
+static int uve_http(void *impl, struct http_fetch *f, eng_done_cb cb, void *arg)
+{
+	struct uve *e = impl;
+	int rc;
+	if (!e->http && (rc = httpm_new(&e->loop, &e->pending, &e->http)) < 0)
+		return rc;
+	if ((rc = httpm_add(e->http, f, cb, arg)) < 0)
+		return rc;
+	e->pending++;
+	e->sent++;
+	return 0;
+}
+
+static int uve_tls(void *impl, struct tls_fetch *f, eng_done_cb cb, void *arg)
+{
+	struct uve *e = impl;
+	int rc;
+	if (!e->tls && (rc = tlsm_new(&e->loop, &e->pending, &e->tls)) < 0)
+		return rc;
+	if ((rc = tlsm_add(e->tls, f, cb, arg)) < 0)
+		return rc;
+	e->pending++;
+	e->sent++;
+	return 0;
+}
+
 static size_t uve_run_once(void *impl)
 {
 	struct uve *e = impl;
@@ -634,6 +663,8 @@ static void uve_free(void *impl)
 	for (struct uvq *q = e->all; q; q = q->next)
 		if (!q->done)
 			q_close(q);
+	httpm_close(e->http);
+	tlsm_close(e->tls);
 	uv_run(&e->loop, UV_RUN_DEFAULT);
 	uv_loop_close(&e->loop);
 	inflight_free(e->ifl);
@@ -642,6 +673,8 @@ static void uve_free(void *impl)
 
 static const struct eng_ops uve_ops = {
 	.submit = uve_submit,
+	.http = uve_http,
+	.tls = uve_tls,
 	.run_once = uve_run_once,
 	.pending = uve_pending,
 	.now_ms = uve_now_ms,

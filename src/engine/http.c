@@ -4,13 +4,39 @@
 #include <string.h>
 #include <strings.h>
 #include <curl/curl.h>
+#include "engine/engine.h"
 #include "engine/http.h"
+#include "engine/uv_ext.h"
 
+/* One fetch: its easy handle, the address pin, and its place in the list
+ * of live fetches (so closing the engine can drop them). */
 struct xfer {
+	struct httpm *m;
 	struct http_fetch *f;
+	eng_done_cb cb;
+	void *arg;
 	CURL *easy;
-	struct curl_slist *resolve;
+	struct curl_slist *pin;
+	struct xfer *prev, *next;
 	char err[CURL_ERROR_SIZE];
+};
+
+/* The multi handle on the loop: one uv_poll per socket curl asks us to
+ * watch, one timer for curl's timeouts. Freed in the timer's close
+ * callback, after every socket's poll has closed. */
+struct httpm {
+	uv_loop_t *loop;
+	size_t *pending;
+	CURLM *multi;
+	uv_timer_t timer;
+	struct xfer *live;
+	bool closing;
+};
+
+struct sock {
+	uv_poll_t poll;
+	curl_socket_t fd;
+	struct httpm *m;
 };
 
 const char *http_status_name(int status)
@@ -33,6 +59,15 @@ const char *http_status_name(int status)
 	}
 }
 
+/* The status a record names; an unknown word reads as an error. */
+int http_status_from_name(const char *word)
+{
+	for (int st = 0; word && st <= HS_ERROR; st++)
+		if (strcmp(http_status_name(st), word) == 0)
+			return st;
+	return HS_ERROR;
+}
+
 static size_t on_body(char *data, size_t size, size_t nmemb, void *arg)
 {
 	struct http_fetch *f = arg;
@@ -49,21 +84,17 @@ static size_t on_body(char *data, size_t size, size_t nmemb, void *arg)
 	return n;
 }
 
-/* Pins HOST on ports 80 and 443 to ADDR so curl never resolves it. */
+/* Sends every connection of X, whatever host and port a redirect names,
+ * to X's address: the DNS cache is not touched, so fetches to other
+ * addresses of the same name cannot disturb each other. */
 static int pin(struct xfer *x)
 {
 	const char *a = x->f->addr;
 	bool v6 = strchr(a, ':') != NULL;
-	char line[600];
-	for (int i = 0; i < 2; i++) {
-		snprintf(line, sizeof(line), "%s:%d:%s%s%s", x->f->host, i ? 443 : 80,
-			 v6 ? "[" : "", a, v6 ? "]" : "");
-		struct curl_slist *l = curl_slist_append(x->resolve, line);
-		if (!l)
-			return -ENOMEM;
-		x->resolve = l;
-	}
-	return 0;
+	char line[300];
+	snprintf(line, sizeof(line), "::%s%s%s:", v6 ? "[" : "", a, v6 ? "]" : "");
+	x->pin = curl_slist_append(NULL, line);
+	return x->pin ? 0 : -ENOMEM;
 }
 
 static int setup(struct xfer *x, const char *url)
@@ -76,8 +107,12 @@ static int setup(struct xfer *x, const char *url)
 	f->truncated = false;
 	curl_easy_reset(e);
 	if (curl_easy_setopt(e, CURLOPT_URL, url) != CURLE_OK ||
-	    curl_easy_setopt(e, CURLOPT_RESOLVE, x->resolve) != CURLE_OK)
+	    curl_easy_setopt(e, CURLOPT_CONNECT_TO, x->pin) != CURLE_OK)
 		return -EIO;
+	/* One connection per address and per URL: an idle connection to
+	 * one address must never carry another address's fetch. */
+	curl_easy_setopt(e, CURLOPT_FRESH_CONNECT, 1L);
+	curl_easy_setopt(e, CURLOPT_FORBID_REUSE, 1L);
 	curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
 	curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 0L);
 	curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
@@ -158,70 +193,202 @@ static int finish(struct xfer *x, CURLcode rc)
 	return 0;
 }
 
-int http_fetch_all(struct http_fetch *f, size_t n)
+static void x_free(struct xfer *x)
 {
-	struct xfer *xs = calloc(n ? n : 1, sizeof(*xs));
-	CURLM *m = NULL;
-	int rc = -ENOMEM, running = 0;
+	if (x->prev)
+		x->prev->next = x->next;
+	else
+		x->m->live = x->next;
+	if (x->next)
+		x->next->prev = x->prev;
+	if (x->easy) {
+		curl_multi_remove_handle(x->m->multi, x->easy);
+		curl_easy_cleanup(x->easy);
+	}
+	curl_slist_free_all(x->pin);
+	free(x);
+}
 
-	if (!xs || curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
-		goto out_free;
-	if (!(m = curl_multi_init()))
-		goto out;
-	for (size_t i = 0; i < n; i++) {
-		char url[512];
-		xs[i].f = &f[i];
-		f[i].status = HS_ERROR;
-		f[i].code = 0;
-		f[i].redirects = 0;
-		f[i].detail[0] = '\0';
-		snprintf(url, sizeof(url), "http://%s%s", f[i].host, f[i].path);
-		if (!(xs[i].easy = curl_easy_init()) || pin(&xs[i]) < 0 ||
-		    setup(&xs[i], url) < 0 ||
-		    curl_multi_add_handle(m, xs[i].easy) != CURLM_OK)
-			goto out;
+/* Delivers the fetches curl has finished, or starts their redirects. */
+static void reap(struct httpm *m)
+{
+	CURLMsg *msg;
+	int left;
+	while ((msg = curl_multi_info_read(m->multi, &left))) {
+		struct xfer *x = NULL;
+		if (msg->msg != CURLMSG_DONE)
+			continue;
+		CURL *e = msg->easy_handle;
+		CURLcode res = msg->data.result;
+		curl_easy_getinfo(e, CURLINFO_PRIVATE, (char **)&x);
+		curl_multi_remove_handle(m->multi, e);
+		if (finish(x, res) && curl_multi_add_handle(m->multi, e) == CURLM_OK)
+			continue;
+		eng_done_cb cb = x->cb;
+		void *arg = x->arg;
+		x_free(x);
+		(*m->pending)--;
+		cb(arg);
 	}
-	rc = 0;
-	for (;;) {
-		bool again = false;
-		if (curl_multi_perform(m, &running) != CURLM_OK) {
-			rc = -EIO;
-			break;
+}
+
+static void on_poll(uv_poll_t *h, int status, int events)
+{
+	struct sock *s = h->data;
+	struct httpm *m = s->m;
+	int flags = 0, running;
+	if (status < 0)
+		flags = CURL_CSELECT_ERR;
+	if (events & UV_READABLE)
+		flags |= CURL_CSELECT_IN;
+	if (events & UV_WRITABLE)
+		flags |= CURL_CSELECT_OUT;
+	curl_multi_socket_action(m->multi, s->fd, flags, &running);
+	reap(m);
+}
+
+static void on_timer(uv_timer_t *t)
+{
+	struct httpm *m = t->data;
+	int running;
+	curl_multi_socket_action(m->multi, CURL_SOCKET_TIMEOUT, 0, &running);
+	reap(m);
+}
+
+static void sock_closed(uv_handle_t *h)
+{
+	free(h->data);
+}
+
+/* CURLMOPT_SOCKETFUNCTION: curl says which events it wants on FD. */
+static int on_socket(CURL *easy, curl_socket_t fd, int what, void *userp,
+		     void *socketp)
+{
+	struct httpm *m = userp;
+	struct sock *s = socketp;
+	(void)easy;
+	if (what == CURL_POLL_REMOVE) {
+		if (s) {
+			curl_multi_assign(m->multi, fd, NULL);
+			uv_close((uv_handle_t *)&s->poll, sock_closed);
 		}
-		CURLMsg *msg;
-		int left;
-		while ((msg = curl_multi_info_read(m, &left))) {
-			struct xfer *x = NULL;
-			if (msg->msg != CURLMSG_DONE)
-				continue;
-			CURL *e = msg->easy_handle;
-			CURLcode res = msg->data.result;
-			curl_easy_getinfo(e, CURLINFO_PRIVATE, (char **)&x);
-			curl_multi_remove_handle(m, e);
-			/* A redirect to follow: the same handle, a new URL. */
-			if (x && finish(x, res) && curl_multi_add_handle(m, e) == CURLM_OK)
-				again = true;
-		}
-		if (running == 0 && !again)
-			break;
-		if (!again && curl_multi_poll(m, NULL, 0, 1000, NULL) != CURLM_OK) {
-			rc = -EIO;
-			break;
-		}
+		return 0;
 	}
-out:
-	for (size_t i = 0; i < n; i++) {
-		if (xs[i].easy) {
-			if (m)
-				curl_multi_remove_handle(m, xs[i].easy);
-			curl_easy_cleanup(xs[i].easy);
+	if (!s) {
+		if (!(s = calloc(1, sizeof(*s))))
+			return -1;
+		if (uv_poll_init_socket(m->loop, &s->poll, fd) < 0) {
+			free(s);
+			return -1;
 		}
-		curl_slist_free_all(xs[i].resolve);
+		s->poll.data = s;
+		s->fd = fd;
+		s->m = m;
+		curl_multi_assign(m->multi, fd, s);
 	}
-	if (m)
-		curl_multi_cleanup(m);
+	int ev = (what & CURL_POLL_IN ? UV_READABLE : 0) |
+		 (what & CURL_POLL_OUT ? UV_WRITABLE : 0);
+	return uv_poll_start(&s->poll, ev, on_poll) < 0 ? -1 : 0;
+}
+
+/* CURLMOPT_TIMERFUNCTION: curl wants to be called back in MS (never from
+ * here: the loop calls it). */
+static int on_timeout_set(CURLM *multi, long ms, void *userp)
+{
+	struct httpm *m = userp;
+	(void)multi;
+	if (ms < 0)
+		uv_timer_stop(&m->timer);
+	else
+		uv_timer_start(&m->timer, on_timer, (uint64_t)ms, 0);
+	return 0;
+}
+
+int httpm_new(uv_loop_t *loop, size_t *pending, struct httpm **out)
+{
+	struct httpm *m = calloc(1, sizeof(*m));
+	if (!m)
+		return -ENOMEM;
+	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+		free(m);
+		return -ENOMEM;
+	}
+	if (!(m->multi = curl_multi_init())) {
+		curl_global_cleanup();
+		free(m);
+		return -ENOMEM;
+	}
+	m->loop = loop;
+	m->pending = pending;
+	uv_timer_init(loop, &m->timer);
+	m->timer.data = m;
+	curl_multi_setopt(m->multi, CURLMOPT_SOCKETFUNCTION, on_socket);
+	curl_multi_setopt(m->multi, CURLMOPT_SOCKETDATA, m);
+	curl_multi_setopt(m->multi, CURLMOPT_TIMERFUNCTION, on_timeout_set);
+	curl_multi_setopt(m->multi, CURLMOPT_TIMERDATA, m);
+	*out = m;
+	return 0;
+}
+
+int httpm_add(struct httpm *m, struct http_fetch *f, eng_done_cb cb, void *arg)
+{
+	struct xfer *x;
+	char url[512];
+	if (!f || !f->host || !f->addr || !f->path || m->closing)
+		return -EINVAL;
+	if (!(x = calloc(1, sizeof(*x))))
+		return -ENOMEM;
+	*x = (struct xfer){ .m = m, .f = f, .cb = cb, .arg = arg, .next = m->live };
+	if (m->live)
+		m->live->prev = x;
+	m->live = x;
+	f->status = HS_ERROR;
+	f->code = 0;
+	f->redirects = 0;
+	f->detail[0] = '\0';
+	snprintf(url, sizeof(url), "http://%s%s", f->host, f->path);
+	if (!(x->easy = curl_easy_init()) || pin(x) < 0 || setup(x, url) < 0 ||
+	    curl_multi_add_handle(m->multi, x->easy) != CURLM_OK) {
+		x_free(x);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+static void multi_closed(uv_handle_t *h)
+{
+	free(h->data);
 	curl_global_cleanup();
-out_free:
-	free(xs);
+}
+
+void httpm_close(struct httpm *m)
+{
+	if (!m)
+		return;
+	m->closing = true;
+	while (m->live)
+		x_free(m->live);
+	/* Cleaning up the multi closes its cached connections, each through
+	 * on_socket(CURL_POLL_REMOVE), so M must stay until the timer closes. */
+	curl_multi_cleanup(m->multi);
+	uv_close((uv_handle_t *)&m->timer, multi_closed);
+}
+
+static void one_done(void *arg)
+{
+	size_t *left = arg;
+	(*left)--;
+}
+
+int http_fetch_all(struct engine *eng, struct http_fetch *f, size_t n)
+{
+	size_t left = 0;
+	int rc = 0;
+	for (size_t i = 0; rc == 0 && i < n; i++) {
+		rc = eng->ops->http(eng->impl, &f[i], one_done, &left);
+		left += rc == 0;
+	}
+	while (left > 0)
+		eng->ops->run_once(eng->impl);
 	return rc;
 }

@@ -1,7 +1,8 @@
 /* HTTP-01 fetches: one URL from each of several addresses, in parallel,
- * through libcurl's multi interface. Part of the engine because it owns
- * the sockets. Names are never resolved here: every connection goes to the
- * address given (CURLOPT_RESOLVE), so nothing reaches a resolver. */
+ * through libcurl's multi interface driven by the engine's libuv loop.
+ * Part of the engine because it owns the sockets. Names are never resolved
+ * here: every connection goes to the address given, so nothing reaches a
+ * resolver, and no connection is reused for another address. */
 #ifndef DD_ENGINE_HTTP_H
 #define DD_ENGINE_HTTP_H
 
@@ -39,12 +40,16 @@ struct http_fetch {
 	char detail[256];   /* curl's error text, or the refused redirect */
 };
 
-/* Fetches every F[i] at once. Redirects are followed as a CA's validator
- * follows them: http or https, ports 80 and 443, the same host (always to
- * the same address), at most HTTP_REDIRECTS_MAX; HTTPS certificates are
- * not checked (CAs do not either for HTTP-01). 0, -ENOMEM or -EIO. */
-int http_fetch_all(struct http_fetch *f, size_t n);
+struct engine;
+
+/* Fetches every F[i] at once through ENG and waits for all of them.
+ * Redirects are followed as a CA's validator follows them: http or https,
+ * ports 80 and 443, the same host (always to the same address), at most
+ * HTTP_REDIRECTS_MAX; HTTPS certificates are not checked (CAs do not
+ * either for HTTP-01). 0 or -ENOMEM. */
+int http_fetch_all(struct engine *eng, struct http_fetch *f, size_t n);
 
 const char *http_status_name(int status);
+int http_status_from_name(const char *word);
 
 #endif

@@ -31,10 +31,14 @@ struct tls_fetch {
 	size_t n;
 };
 
-/* Handshakes with every F[i], one after another. 0 or -ENOMEM. */
-int tls_fetch_all(struct tls_fetch *f, size_t n);
+struct engine;
+
+/* Handshakes with every F[i] at once through ENG and waits for all of
+ * them. 0 or -ENOMEM. */
+int tls_fetch_all(struct engine *eng, struct tls_fetch *f, size_t n);
 /* Frees the certificates of F (not F itself). */
 void tls_fetch_deinit(struct tls_fetch *f);
 const char *tls_status_name(int status);
+int tls_status_from_name(const char *word);
 
 #endif

@@ -233,7 +233,7 @@ static int http_pass(struct probe *p, const struct view *v, const struct val_opt
 		f[n++] = (struct http_fetch){ .host = host, .addr = addrs.v[i],
 					      .path = path, .timeout_ms = 5000 };
 	}
-	rc = http_fetch_all(f, n);
+	rc = http_fetch_all(p->eng, f, n);
 	for (size_t i = 0; rc == 0 && i < n; i++) {
 		json_t *j = fetch_json(&f[i]);
 		char *text = j ? json_dumps(j, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
@@ -245,7 +245,7 @@ static int http_pass(struct probe *p, const struct view *v, const struct val_opt
 	free(f);
 out:
 	strset_deinit(&addrs);
-	return rc == -EIO ? 0 : rc;
+	return rc;
 }
 
 int probe_validation(struct engine *eng, const struct probe_config *cfg,

@@ -101,5 +101,16 @@ codes() { jq -r '[.findings[] | select(.severity != "info") | .code] | unique | 
 @test "cert: an unreadable --ca-file is one line, exit 3" {
 	ddr cert example.com --ca-file /nonexistent/roots.pem --root-hints "$HINTS"
 	[ "$status" -eq 3 ]
-	[ "$stderr" = "dnsdoctor: cannot load trusted roots from /nonexistent/roots.pem" ]
+	[ "$stderr" = "dnsdoctor: cannot read --ca-file /nonexistent/roots.pem: No such file or directory" ]
+}
+
+@test "cert: a --ca-file without a certificate, or with a NUL, is one line, exit 3" {
+	printf 'not a certificate\n' >"$BATS_TEST_TMPDIR/roots.pem"
+	ddr cert example.com --ca-file "$BATS_TEST_TMPDIR/roots.pem" --root-hints "$HINTS"
+	[ "$status" -eq 3 ]
+	[ "$stderr" = "dnsdoctor: the --ca-file holds no PEM certificate" ]
+	printf 'a\0b' >"$BATS_TEST_TMPDIR/nul.pem"
+	ddr cert example.com --ca-file "$BATS_TEST_TMPDIR/nul.pem" --root-hints "$HINTS"
+	[ "$status" -eq 3 ]
+	[ "$stderr" = "dnsdoctor: $BATS_TEST_TMPDIR/nul.pem is not a PEM file" ]
 }

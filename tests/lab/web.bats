@@ -172,3 +172,64 @@ cert() {
 	[ "$status" -eq 3 ]
 	jq -e '.addresses == [{"address": "127.53.95.14", "status": "connect-failed", "detail": "Connection refused"}]' <<<"$output"
 }
+
+@test "http-01 --replay answers from the evidence, not from the servers" {
+	local ev=$BATS_TEST_TMPDIR/ev.json tok=$LAB_TMP/nginx/a/.well-known/acme-challenge/$TOKEN
+	check www.acme-http01.net --acme --challenge http-01 --token "$TOKEN" --save-evidence "$ev"
+	[ "$(codes)" = HTTP01_BAD_RESPONSE ]
+	mv "$tok" "$tok.away"
+	check www.acme-http01.net --acme --challenge http-01 --token "$TOKEN"
+	local live_fetches
+	live_fetches=$(jq '.findings[0].evidence.fetches | length' <<<"$output")
+	check www.acme-http01.net --acme --challenge http-01 --token "$TOKEN" --replay "$ev"
+	mv "$tok.away" "$tok"
+	[ "$live_fetches" = 2 ]
+	[ "$(codes)" = HTTP01_BAD_RESPONSE ]
+	jq -e '.findings[0].evidence.fetches | length == 1' <<<"$output"
+	jq -e '.findings[0].summary | test("127.53.95.11 answers as the CA expects")' <<<"$output"
+}
+
+@test "cert evidence: --save-evidence, analyze and --replay give the same report" {
+	local ev=$BATS_TEST_TMPDIR/cert.json
+	cert www.acme-http01.net --ca-file "$LAB_PKI/root.pem" --save-evidence "$ev"
+	[ "$status" -eq 2 ]
+	local live
+	live=$(jq -S '{exit, addresses, findings}' <<<"$output")
+	jq -e '.command == "cert" and (.tls | length == 2) and (.cert | index("port=443"))' "$ev"
+	run --separate-stderr "$DNSDOCTOR" analyze "$ev" --json
+	[ "$status" -eq 2 ]
+	[ "$(jq -S '{exit, addresses, findings}' <<<"$output")" = "$live" ]
+	# The roots came from the evidence: no --ca-file is needed to re-judge.
+	cert www.acme-http01.net --replay "$ev"
+	[ "$status" -eq 2 ]
+	[ "$(jq -S '{exit, addresses, findings}' <<<"$output")" = "$live" ]
+}
+
+@test "cert evidence with a broken tls record is one line on stderr and exit 3" {
+	local ev=$BATS_TEST_TMPDIR/cert.json
+	cert good.acme-http01.net --ca-file "$LAB_PKI/root.pem" --save-evidence "$ev"
+	[ "$status" -eq 0 ]
+	jq '.tls[0] = "{\"addr\": 1}"' "$ev" >"$ev.bad"
+	run --separate-stderr "$DNSDOCTOR" analyze "$ev.bad" --json
+	[ "$status" -eq 3 ]
+	[ "$output" = "" ]
+	[ "$(wc -l <<<"$stderr")" -eq 1 ]
+	[[ "$stderr" == *"not a TLS result"* ]]
+}
+
+@test "cert: an address that accepts TCP but never speaks TLS times out alone; the other is still judged" {
+	# A listener that never accepts: the kernel completes the TCP handshake,
+	# the ClientHello is never answered.
+	python3 -c 'import socket,time
+s=socket.socket(); s.bind(("127.53.95.13",443)); s.listen(8)
+open("'"$BATS_TEST_TMPDIR"'/ready","w").close(); time.sleep(600)' &
+	local pid=$!
+	for _ in $(seq 50); do [ -e "$BATS_TEST_TMPDIR/ready" ] && break; sleep 0.1; done
+	cert down.acme-http01.net --ca-file "$LAB_PKI/root.pem"
+	kill "$pid"
+	wait "$pid" || true
+	[ "$status" -eq 2 ]
+	jq -e '.addresses[] | select(.address == "127.53.95.13") | .status == "timeout" and (.detail | test("no handshake within"))' <<<"$output"
+	jq -e '.addresses[] | select(.address == "127.53.95.11") | .status == "ok"' <<<"$output"
+	[ "$(codes)" = CERT_NAME_MISMATCH ]
+}

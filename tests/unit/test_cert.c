@@ -1,5 +1,6 @@
 /* cert.c on certificates made here (self-signed, EC P-256), at a pinned
  * time: expiry, the warning window, names, chain and differing addresses. */
+#include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -7,8 +8,10 @@
 #include <string.h>
 #include <cmocka.h>
 #include <openssl/evp.h>
+#include <openssl/pem.h>
 #include <openssl/x509v3.h>
 #include "core/cert.h"
+#include "core/evidence_json.h"
 
 #define NOW ((time_t)1700000000)
 #define DAY 86400
@@ -165,6 +168,76 @@ static void test_cert_garbage(void **state)
 	findings_deinit(&fs);
 }
 
+/* A record as the probe writes it, read back into an observation that
+ * judges like the original; broken records are refused, never half-read. */
+static void test_cert_seen_roundtrip(void **state)
+{
+	(void)state;
+	struct made a = make("www.example", -DAY, 60 * DAY);
+	json_t *hex = ev_hex_json(a.der, a.len);
+	json_t *rec = json_pack("{s:s, s:i, s:s, s:s, s:s, s:[o]}", "addr", "192.0.2.1",
+				"port", 443, "host", "www.example", "status", "ok",
+				"detail", "", "chain", hex);
+	char *text = json_dumps(rec, JSON_COMPACT);
+	struct cert_seen seen;
+	assert_int_equal(cert_seen_read(text, &seen), 0);
+	assert_string_equal(seen.addr, "192.0.2.1");
+	assert_int_equal(seen.port, 443);
+	assert_int_equal(seen.n, 1);
+	assert_memory_equal(seen.der[0], a.der, a.len);
+	struct cert_obs o = cert_obs_of(&seen);
+	assert_true(o.ok);
+	struct cert_info info;
+	cert_describe(&o, NULL, NOW, &info);
+	assert_true(info.parsed);
+	assert_string_equal(info.names, "www.example");
+	cert_seen_deinit(&seen);
+
+	static const char *const bad[] = {
+		"", "[]", "{\"addr\": 1}",
+		"{\"addr\": \"a\", \"status\": \"ok\", \"port\": 0, \"chain\": []}",
+		"{\"addr\": \"a\", \"status\": \"ok\", \"port\": 443, \"chain\": [\"0g\"]}",
+		"{\"addr\": \"a\", \"status\": \"ok\", \"port\": 443, \"chain\": [\"3082\", 7]}",
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		assert_int_equal(cert_seen_read(bad[i], &seen), -EINVAL);
+	free(text);
+	json_decref(rec);
+	unmake(&a);
+}
+
+static void test_cert_opts_and_store(void **state)
+{
+	(void)state;
+	struct made root = make("root.example", -DAY, 60 * DAY);
+	BIO *b = BIO_new(BIO_s_mem());
+	PEM_write_bio_X509(b, root.x);
+	char *pem = NULL;
+	long len = BIO_get_mem_data(b, &pem);
+	char *item = malloc((size_t)len + 8);
+	memcpy(item, "ca_pem=", 7);
+	memcpy(item + 7, pem, (size_t)len);
+	item[7 + len] = '\0';
+	char *opts[] = { "port=8443", "warn_days=7.5", item, "port=99999" };
+	struct evidence ev = { .domain = "www.example.", .cert = { .v = opts, .n = 4 } };
+	struct cert_opts co;
+	cert_opts_read(&ev, &co);
+	assert_int_equal(co.port, 8443); /* an out-of-range port is ignored */
+	assert_true(co.warn_days == 7.5);
+	assert_non_null(co.ca_pem);
+	X509_STORE *st = cert_store_from_pem(co.ca_pem);
+	assert_non_null(st);
+	X509_STORE_free(st);
+	assert_null(cert_store_from_pem("not a certificate"));
+	ev.cert.n = 0;
+	cert_opts_read(&ev, &co);
+	assert_int_equal(co.port, 443);
+	assert_null(co.ca_pem);
+	free(item);
+	BIO_free(b);
+	unmake(&root);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -175,6 +248,8 @@ int main(void)
 		cmocka_unit_test(test_cert_chain),
 		cmocka_unit_test(test_cert_differs),
 		cmocka_unit_test(test_cert_garbage),
+		cmocka_unit_test(test_cert_seen_roundtrip),
+		cmocka_unit_test(test_cert_opts_and_store),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

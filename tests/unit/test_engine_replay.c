@@ -8,6 +8,8 @@
 #include <cmocka.h>
 #include "core/evidence.h"
 #include "engine/engine.h"
+#include "engine/http.h"
+#include "engine/tls.h"
 
 static uint8_t udp_wire[] = { 1, 2, 3 };
 static uint8_t tcp_wire[] = { 4, 5, 6, 7 };
@@ -149,6 +151,85 @@ static void test_replay_free_pending(void **state)
 	assert_int_equal(r.called, 0);
 }
 
+static char *http_recs[] = {
+	"{\"addr\": \"2001:DB8::80\", \"url\": \"http://www.example/x\", \"status\": \"ok\","
+	" \"code\": 200, \"body\": \"tok.\\\\x1b[31m\\\\x5c\", \"truncated\": false,"
+	" \"redirects\": 1, \"detail\": \"\"}",
+	"{\"addr\": \"192.0.2.80\", \"status\": \"redirect-refused\", \"code\": 302,"
+	" \"body\": \"\", \"detail\": \"redirect to http://www.example:8080/\"}",
+};
+static char *tls_recs[] = {
+	"{\"addr\": \"192.0.2.44\", \"port\": 8443, \"host\": \"www.example\","
+	" \"status\": \"ok\", \"detail\": \"\", \"chain\": [\"3082\", \"00ff\"]}",
+	"{\"addr\": \"192.0.2.44\", \"port\": 443, \"host\": \"www.example\","
+	" \"status\": \"handshake-failed\", \"detail\": \"alert\", \"chain\": []}",
+};
+
+static void count_done(void *arg)
+{
+	(*(int *)arg)++;
+}
+
+static void test_replay_http_from_records(void **state)
+{
+	(void)state;
+	struct evidence e = { .domain = "www.example.",
+			      .http01 = { .v = http_recs, .n = 2 } };
+	struct engine *eng;
+	struct http_fetch f[3] = {
+		{ .host = "www.example", .addr = "2001:db8::80", .path = "/x" },
+		{ .host = "www.example", .addr = "192.0.2.80", .path = "/x" },
+		{ .host = "www.example", .addr = "192.0.2.81", .path = "/x" },
+	};
+	int done = 0;
+	assert_int_equal(engine_replay_new(&eng, &e), 0);
+	for (int i = 0; i < 3; i++)
+		assert_int_equal(eng->ops->http(eng->impl, &f[i], count_done, &done), 0);
+	assert_int_equal(done, 0); /* never from inside the submit */
+	eng_drain(eng);
+	assert_int_equal(done, 3);
+	assert_int_equal(f[0].status, HS_OK);
+	assert_int_equal(f[0].code, 200);
+	assert_int_equal(f[0].redirects, 1);
+	/* The escapes the probe wrote come back as the bytes received. */
+	assert_string_equal(f[0].body, "tok.\x1b[31m\\");
+	assert_int_equal(f[0].body_len, 10);
+	assert_int_equal(f[1].status, HS_REDIRECT_BAD);
+	assert_string_equal(f[1].detail, "redirect to http://www.example:8080/");
+	assert_int_equal(f[2].status, HS_TIMEOUT);
+	engine_free(eng);
+}
+
+static void test_replay_tls_by_address_and_port(void **state)
+{
+	(void)state;
+	struct evidence e = { .domain = "www.example.", .tls = { .v = tls_recs, .n = 2 } };
+	struct engine *eng;
+	struct tls_fetch t[3] = {
+		{ .host = "www.example", .addr = "192.0.2.44", .port = 8443 },
+		{ .host = "www.example", .addr = "192.0.2.44", .port = 443 },
+		{ .host = "www.example", .addr = "192.0.2.45", .port = 443 },
+	};
+	int done = 0;
+	assert_int_equal(engine_replay_new(&eng, &e), 0);
+	for (int i = 0; i < 3; i++)
+		assert_int_equal(eng->ops->tls(eng->impl, &t[i], count_done, &done), 0);
+	eng_drain(eng);
+	assert_int_equal(done, 3);
+	assert_int_equal(t[0].status, TS_OK);
+	assert_int_equal(t[0].n, 2);
+	assert_int_equal(t[0].der_len[0], 2);
+	assert_int_equal(t[0].der[0][0], 0x30);
+	assert_int_equal(t[0].der[1][1], 0xff);
+	assert_int_equal(t[1].status, TS_HANDSHAKE);
+	assert_string_equal(t[1].detail, "alert");
+	assert_int_equal(t[1].n, 0);
+	assert_int_equal(t[2].status, TS_TIMEOUT);
+	for (int i = 0; i < 3; i++)
+		tls_fetch_deinit(&t[i]);
+	engine_free(eng);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -156,6 +237,8 @@ int main(void)
 		cmocka_unit_test(test_replay_no_match_times_out),
 		cmocka_unit_test(test_replay_tc_fallback),
 		cmocka_unit_test(test_replay_free_pending),
+		cmocka_unit_test(test_replay_http_from_records),
+		cmocka_unit_test(test_replay_tls_by_address_and_port),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
