@@ -166,10 +166,18 @@ int report_cert_evidence(const struct opts *o, const struct evidence *ev)
 		die("%s has no A or AAAA record at its authoritative servers", ev->domain);
 		goto out;
 	}
+	if (!ok) {
+		/* Nothing was judged: status 3, one line (docs/exit-codes.md). */
+		die("no address of %s completed a TLS handshake on port %u: %s %s%s%s%s",
+		    host, co.port, seen[0].addr, seen[0].status,
+		    seen[0].detail[0] ? " (" : "", seen[0].detail, seen[0].detail[0] ? ")" : "");
+		goto out;
+	}
 	if (cert_check(host, obs, n, store, (time_t)ev->started, co.warn_days, &fs) < 0) {
 		die("out of memory");
 		goto out;
 	}
+	findings_sort(&fs);
 	if (o->json) {
 		if (json_report(host, co.port, seen, info, n, &fs, stdout) < 0) {
 			die("cannot write the report");
@@ -178,8 +186,7 @@ int report_cert_evidence(const struct opts *o, const struct evidence *ev)
 	} else {
 		text_report(host, co.port, seen, info, n, &fs, stdout);
 	}
-	/* No address completed a handshake: nothing was judged. */
-	code = ok ? report_exit_code(&fs) : EXIT_UNKNOWN;
+	code = report_exit_code(&fs);
 out:
 	for (size_t i = 0; seen && i < n; i++)
 		cert_seen_deinit(&seen[i]);

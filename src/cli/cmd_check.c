@@ -1,5 +1,6 @@
 #include <errno.h>
 #include <stdlib.h>
+#include <stdbool.h>
 #include <string.h>
 #include <time.h>
 #include "cli/common.h"
@@ -100,11 +101,16 @@ int cmd_check(const struct opts *o)
 
 	if (o->n_args != 1)
 		return die("check wants exactly one DOMAIN (see dnsdoctor --help)");
-	if (domain_arg(o->args[0], domain, sizeof(domain)) < 0 ||
+	/* A certificate for *.X is validated at X (RFC 8555 8.4, RFC 8659
+	 * 3), with CAA issuewild: X is diagnosed, the wildcard noted. */
+	bool wildcard = strncmp(o->args[0], "*.", 2) == 0 && o->args[0][2];
+	if (wildcard && !o->acme && !o->n_acm)
+		return die("a wildcard name is checked with --acme or --acm (see dnsdoctor --help)");
+	if (domain_arg(o->args[0] + (wildcard ? 2 : 0), domain, sizeof(domain)) < 0 ||
 	    load_hints(o, &hints) < 0)
 		goto out;
 	ev = evidence_new(domain, (int64_t)time(NULL));
-	if (!ev) {
+	if (!ev || (wildcard && ev_strings_add(&ev->validation, "wildcard") < 0)) {
 		die("out of memory");
 		goto out;
 	}

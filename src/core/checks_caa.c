@@ -96,19 +96,37 @@ out:
 	return rc;
 }
 
+/* SERVFAIL says whether a failed server answered SERVFAIL, SILENT whether
+ * one answered other questions but not CAA; ANSWERED counts the servers
+ * that gave a usable answer. */
 static int report_failed(struct caa_ctx *c, const char *at,
-			 const struct strset *failed, bool none_answered)
+			 const struct strset *failed, bool servfail,
+			 bool silent, size_t answered)
 {
 	char *srv = join_names(failed);
 	if (!srv)
 		return -ENOMEM;
+	const char *why = answered == 0 && !servfail ? "no server answered"
+			: servfail && silent ? "SERVFAIL or no answer"
+			: servfail ? "SERVFAIL"
+			: "no answer to CAA, though other queries are answered";
 	json_t *ev = json_pack("{s:s, s:o}", "name", at, "servers", json_strset(failed));
 	int rc = findings_add(c->out, F_CAA_LOOKUP_FAILED, ev,
 		"Make every authoritative server answer CAA queries (NOERROR, with or without records): update or reconfigure the server or the firewall that drops unknown record types.",
-		"The CAA look-up for %s fails at %s (%s): a CA must refuse to issue when it cannot read CAA.",
-		at, srv, none_answered ? "no server answered" : "SERVFAIL or no answer");
+		"The CAA look-up for %s fails at %s (%s)%s: a CA must refuse to issue when it cannot read CAA.",
+		at, srv, why,
+		answered ? "; other servers answer, so the CA's look-up succeeds only if its resolver gets its answer from one of them" : "");
 	free(srv);
 	return rc;
+}
+
+/* True when ADDR answered some question in EV: a server that is up. */
+static bool addr_answers(const struct evidence *ev, const char *addr)
+{
+	for (size_t i = 0; i < ev->n_ex; i++)
+		if (ev->ex[i].status == QS_OK && strcmp(ev->ex[i].addr, addr) == 0)
+			return true;
+	return false;
 }
 
 /* Looks at the CAA answers for NAME (following CNAMEs). Sets *DONE when
@@ -124,7 +142,7 @@ static int caa_at(struct caa_ctx *c, const char *name, bool *done)
 	for (int hop = 0; hop < CAA_CNAME_HOPS && rc == 0; hop++) {
 		struct strset failed = { 0 }, servers = { 0 };
 		size_t asked = 0, answered = 0;
-		bool servfail = false;
+		bool servfail = false, silent = false;
 		const char *next = NULL;
 		if ((rc = val_set_read(c->v, cur, LDNS_RR_TYPE_CAA, &s)) < 0)
 			return rc;
@@ -136,15 +154,21 @@ static int caa_at(struct caa_ctx *c, const char *name, bool *done)
 			answered += a->answered && !a->failed;
 			if (a->failed) {
 				servfail |= a->answered;
+				silent |= !a->answered && addr_answers(c->v->ev, s.x[i]->addr);
 				strset_add(&failed, s.x[i]->server);
 			}
 			if (!a->n_caa && a->cname[0])
 				next = a->cname;
 		}
-		/* A CA's resolver retries another server after a timeout; a
-		 * SERVFAIL, or silence from every server, reaches the CA. */
-		if (asked && (servfail || answered == 0)) {
-			rc = report_failed(c, cur, &failed, answered == 0);
+		/* A server that answers SERVFAIL to CAA, or answers other
+		 * questions but never CAA, fails the look-up whenever the
+		 * CA's resolver takes its answer (Unbound retries another
+		 * server, at the cost of a timeout for silence; a CA's
+		 * resolver may not, or may run out of time); so does
+		 * silence from every server. A server silent to everything
+		 * is NS_UNREACHABLE's: resolvers learn to skip it. */
+		if (asked && (servfail || silent || answered == 0)) {
+			rc = report_failed(c, cur, &failed, servfail, silent, answered);
 			*done = true;
 		}
 		for (size_t i = 0; rc == 0 && !*done && i < s.n; i++) {
@@ -188,10 +212,10 @@ int check_caa(const struct view *v, time_t now, struct findings *out)
 	struct caa_ctx c = { .v = v, .out = out };
 	c.issuers = val_issuers(&o, own, &c.ca_name);
 	c.req.issuers = c.issuers;
-	c.req.wildcard = strncmp(v->domain, "*.", 2) == 0;
+	c.req.wildcard = o.wildcard;
 	c.req.account_uri = o.account_uri;
 	c.req.method = o.acme ? (o.challenge ? o.challenge : "dns-01") : NULL;
-	snprintf(name, sizeof(name), "%s", c.req.wildcard ? v->domain + 2 : v->domain);
+	snprintf(name, sizeof(name), "%s", v->domain);
 	/* RFC 8659 3: the name, then each parent, the root excluded. */
 	while (rc == 0 && dname_labels(name) >= 1) {
 		bool done;

@@ -27,6 +27,8 @@ void val_opts_read(const struct evidence *ev, struct val_opts *o)
 		const char *s = ev->validation.v[i], *val;
 		if (strcmp(s, "acme") == 0) {
 			o->acme = true;
+		} else if (strcmp(s, "wildcard") == 0) {
+			o->wildcard = true;
 		} else if (opt_is(s, "ca", &val)) {
 			o->ca = val;
 		} else if (opt_is(s, "challenge", &val)) {
@@ -185,10 +187,7 @@ static void append_zone(const char *name, const char *zone, char *out,
 void val_challenge_names(const struct view *v, char *name, char *doubled,
 			 size_t len)
 {
-	const char *d = v->domain;
-	if (strncmp(d, "*.", 2) == 0)
-		d += 2;
-	int n = snprintf(name, len, "_acme-challenge.%s", d);
+	int n = snprintf(name, len, "_acme-challenge.%s", v->domain);
 	if (n < 0 || (size_t)n >= len || n >= VIEW_NAME_MAX - 1)
 		name[0] = '\0';
 	doubled[0] = '\0';

@@ -24,6 +24,7 @@ struct val_acm {
 
 struct val_opts {
 	bool acme;
+	bool wildcard;           /* the certificate is for *.DOMAIN */
 	const char *ca;          /* --ca, or NULL */
 	const char *challenge;   /* "dns-01", "http-01", or NULL (dns-01) */
 	const char *txt;         /* --txt, or NULL */

@@ -84,8 +84,7 @@ static int first_questions(const struct view *v, const struct val_opts *o,
 	char name[VIEW_NAME_MAX], doubled[VIEW_NAME_MAX], nounder[VIEW_NAME_MAX];
 	int rc = 0;
 
-	snprintf(name, sizeof(name), "%s",
-		 strncmp(v->domain, "*.", 2) == 0 ? v->domain + 2 : v->domain);
+	snprintf(name, sizeof(name), "%s", v->domain);
 	while (rc == 0 && dname_labels(name) >= 1) {
 		char parent[VIEW_NAME_MAX];
 		rc = vq_add(q, name, LDNS_RR_TYPE_CAA);
@@ -101,7 +100,8 @@ static int first_questions(const struct view *v, const struct val_opts *o,
 		if (rc == 0)
 			rc = vq_add(q, doubled, LDNS_RR_TYPE_CNAME);
 	}
-	if (val_http01(o) && rc == 0 && strncmp(v->domain, "*.", 2) != 0) {
+	/* No HTTP-01 for a wildcard: CAs allow only DNS-01 there. */
+	if (val_http01(o) && rc == 0 && !o->wildcard) {
 		rc = vq_add(q, v->domain, LDNS_RR_TYPE_A);
 		if (rc == 0)
 			rc = vq_add(q, v->domain, LDNS_RR_TYPE_AAAA);

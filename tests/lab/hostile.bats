@@ -31,7 +31,7 @@ no_raw_controls() { ! LC_ALL=C grep -qaP '[\x00-\x09\x0b-\x1f\x7f-\xff]' "$1"; }
 		kill -0 "$(cat "$f")"
 		n=$((n + 1))
 	done
-	[ "$n" -eq "$(ls -d "$LAB_SRC"/scenarios/hostile-*/ | wc -l)" ]
+	[ "$n" -eq "$(cat "$LAB_SRC"/scenarios/*/servers | grep -c '^responder ')" ]
 }
 
 @test "responder: the healthy server of each hostile zone answers it authoritatively" {
@@ -81,6 +81,23 @@ no_raw_controls() { ! LC_ALL=C grep -qaP '[\x00-\x09\x0b-\x1f\x7f-\xff]' "$1"; }
 	q "@$(bad big-txt)" "$(zone big-txt)" TXT +ignore | grep -q 'flags:[^;]* tc'
 	[ "$(q +tcp +short "@$(bad big-txt)" "$(zone big-txt)" TXT | wc -l)" -eq 240 ]
 	is_aa "@$(bad two-replies)" "$(zone two-replies)" SOA
+}
+
+@test "responder: servfail-caa and drop-caa fail CAA only; the other server of each zone answers CAA" {
+	local sf=127.53.96.2 drop=127.53.97.2
+	[ "$(status_of "@$sf" www.acme-caa-servfail.org CAA)" = SERVFAIL ]
+	[ "$(status_of +tcp "@$sf" www.acme-caa-servfail.org CAA)" = SERVFAIL ]
+	is_aa "@$sf" acme-caa-servfail.org SOA
+	[ -n "$(q +short "@$sf" _acme-challenge.www.acme-caa-servfail.org TXT)" ]
+	[ "$(status_of @127.53.96.1 www.acme-caa-servfail.org CAA)" = NOERROR ]
+	run q "@$drop" www.acme-caa-timeout.net CAA
+	[[ $output == *"timed out"* ]]
+	run q +tcp "@$drop" www.acme-caa-timeout.net CAA
+	[[ $output == *"timed out"* ]]
+	is_aa "@$drop" acme-caa-timeout.net SOA
+	is_aa +tcp "@$drop" acme-caa-timeout.net SOA
+	[ -n "$(q +short "@$drop" _acme-challenge.www.acme-caa-timeout.net TXT)" ]
+	[ "$(status_of @127.53.97.1 www.acme-caa-timeout.net CAA)" = NOERROR ]
 }
 
 @test "terminal: check's human report of escape-laden NS and SOA data holds no raw control byte" {

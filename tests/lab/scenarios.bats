@@ -118,3 +118,5 @@ scenario() {
 @test "scenario seed-refused-acm: the ACM CNAME exists only on the undelegated new servers" { scenario seed-refused-acm; }
 @test "scenario seed-refused-acme: the DNS-01 TXT exists only on the undelegated new servers" { scenario seed-refused-acme; }
 @test "scenario acme-http01: the HTTP-01 lab zone, DNS-01 record present: nothing to report" { scenario acme-http01; }
+@test "scenario acme-caa-servfail: one server of two answers SERVFAIL to CAA only" { scenario acme-caa-servfail; }
+@test "scenario acme-caa-timeout: one server of two never answers CAA (UDP or TCP), answers the rest" { scenario acme-caa-timeout; }

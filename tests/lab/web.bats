@@ -167,10 +167,11 @@ cert() {
 	[ "$(codes)" = CERT_EXPIRING_SOON ]
 }
 
-@test "cert: no TLS on any address is exit 3, the reason per address" {
+@test "cert: no TLS on any address is exit 3, one line naming an address and why, nothing on stdout" {
 	cert redir.acme-http01.net --ca-file "$LAB_PKI/root.pem"
 	[ "$status" -eq 3 ]
-	jq -e '.addresses == [{"address": "127.53.95.14", "status": "connect-failed", "detail": "Connection refused"}]' <<<"$output"
+	[ "$output" = "" ]
+	[ "$stderr" = "dnsdoctor: no address of redir.acme-http01.net completed a TLS handshake on port 443: 127.53.95.14 connect-failed (Connection refused)" ]
 }
 
 @test "http-01 --replay answers from the evidence, not from the servers" {
@@ -232,4 +233,22 @@ open("'"$BATS_TEST_TMPDIR"'/ready","w").close(); time.sleep(600)' &
 	jq -e '.addresses[] | select(.address == "127.53.95.13") | .status == "timeout" and (.detail | test("no handshake within"))' <<<"$output"
 	jq -e '.addresses[] | select(.address == "127.53.95.11") | .status == "ok"' <<<"$output"
 	[ "$(codes)" = CERT_NAME_MISMATCH ]
+}
+
+@test "wildcard: *.acme-healthy.org is checked at acme-healthy.org, where issuewild \";\" forbids every CA" {
+	check '*.acme-healthy.org' --acme --ca letsencrypt --txt healthy-token-0123456789abcdefghijklmnopqrst
+	[ "$status" -eq 2 ]
+	[ "$(codes)" = CAA_FORBIDS_ISSUER ]
+	jq -e '.domain == "acme-healthy.org."' <<<"$output"
+	jq -e '.findings[0].summary | test("issuewild")' <<<"$output"
+	# The same name without the wildcard: issue allows Let's Encrypt.
+	check acme-healthy.org --acme --ca letsencrypt --txt healthy-token-0123456789abcdefghijklmnopqrst
+	[ "$status" -eq 0 ]
+}
+
+@test "wildcard: without --acme or --acm a wildcard name is one line, exit 3" {
+	check '*.acme-healthy.org'
+	[ "$status" -eq 3 ]
+	[ "$output" = "" ]
+	[[ "$stderr" == *"wildcard"* ]]
 }

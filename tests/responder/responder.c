@@ -55,6 +55,11 @@ enum behaviour {
 	B_BIG_TXT,	  /* TXT: TC over UDP, ~60 KB over TCP */
 	B_ESCAPES,	  /* normal; the zone file holds the escapes */
 	B_TWO_REPLIES,	  /* the answer, then a REFUSED to the same query */
+	/* Old server software and middleboxes that fail or drop the record
+	 * types they do not know: every other question gets the normal
+	 * answer, so only the CA's CAA look-up fails (RFC 8659 section 3). */
+	B_SERVFAIL_CAA,	  /* SERVFAIL to CAA queries */
+	B_DROP_CAA,	  /* no reply at all to CAA queries, UDP or TCP */
 };
 
 static const char *const behaviours[] = {
@@ -72,6 +77,8 @@ static const char *const behaviours[] = {
 	[B_BIG_TXT] = "big-txt",
 	[B_ESCAPES] = "escapes",
 	[B_TWO_REPLIES] = "two-replies",
+	[B_SERVFAIL_CAA] = "servfail-caa",
+	[B_DROP_CAA] = "drop-caa",
 };
 
 struct listener {
@@ -327,6 +334,15 @@ static size_t reply(enum behaviour b, bool tcp, const uint8_t *qw, size_t qlen,
 	case B_TWO_REPLIES:
 		n = to_wire(second ? bare_answer(q, LDNS_RCODE_REFUSED, false)
 				   : normal_answer(q), out);
+		break;
+	case B_SERVFAIL_CAA:
+		n = to_wire(t == LDNS_RR_TYPE_CAA ? bare_answer(q, LDNS_RCODE_SERVFAIL, false)
+						  : normal_answer(q), out);
+		break;
+	case B_DROP_CAA:
+		/* Over TCP too: the connection stays open with nothing
+		 * sent for this query, until the client gives up on it. */
+		n = t == LDNS_RR_TYPE_CAA ? 0 : to_wire(normal_answer(q), out);
 		break;
 	default:
 		n = to_wire(normal_answer(q), out);

@@ -338,22 +338,67 @@ static void test_check_caa_cname(void **state)
 	expect(ev, "CAA_FORBIDS_ISSUER");
 }
 
+/* One server of two answers SERVFAIL to CAA (lab: acme-caa-servfail). */
 static void test_check_caa_lookup_failed(void **state)
 {
 	struct evidence *ev = zone("www.example.", acme_le);
 	both(ev, "www.example.", LDNS_RR_TYPE_CAA, &nodata, &servfail);
 	both(ev, "_acme-challenge.www.example.", LDNS_RR_TYPE_TXT, &txt_ok, NULL);
-	expect(ev, "CAA_LOOKUP_FAILED");
+	char *sum = NULL, *got = codes(ev, &sum);
+	assert_string_equal(got, "CAA_LOOKUP_FAILED");
+	assert_non_null(strstr(sum, "fails at ns2.example. (SERVFAIL); other servers answer"));
+	free(got);
+	free(sum);
 }
 
-/* One server timing out is retried elsewhere by the CA: not a failure. */
+/* One server of two answers SOA, NS and TXT but never CAA (lab:
+ * acme-caa-timeout): a CA whose resolver asks it gets no CAA answer. */
 static void test_check_caa_one_timeout(void **state)
 {
 	struct evidence *ev = zone("www.example.", acme_le);
 	both(ev, "www.example.", LDNS_RR_TYPE_CAA, &nodata, &timeout);
-	both(ev, "example.", LDNS_RR_TYPE_CAA, &nodata, NULL);
+	both(ev, "example.", LDNS_RR_TYPE_CAA, &nodata, &timeout);
 	both(ev, "_acme-challenge.www.example.", LDNS_RR_TYPE_TXT, &txt_ok, NULL);
-	expect(ev, "");
+	char *sum = NULL, *got = codes(ev, &sum);
+	assert_string_equal(got, "CAA_LOOKUP_FAILED");
+	assert_non_null(strstr(sum, "The CAA look-up for www.example. fails at ns2.example. (no answer to CAA, though other queries are answered); other servers answer"));
+	free(got);
+	free(sum);
+}
+
+/* Both servers answer SOA but never CAA: nobody answers the CA. */
+static void test_check_caa_all_timeout(void **state)
+{
+	struct evidence *ev = zone("www.example.", acme_le);
+	both(ev, "www.example.", LDNS_RR_TYPE_CAA, &timeout, NULL);
+	both(ev, "_acme-challenge.www.example.", LDNS_RR_TYPE_TXT, &txt_ok, NULL);
+	char *sum = NULL, *got = codes(ev, &sum);
+	assert_string_equal(got, "CAA_LOOKUP_FAILED");
+	assert_non_null(strstr(sum, "fails at ns1.example. and ns2.example. (no server answered): a CA must refuse"));
+	free(got);
+	free(sum);
+}
+
+/* A server that answers nothing at all is NS_UNREACHABLE's: resolvers
+ * learn to skip it, and its CAA time-out is no CAA fault of its own. */
+static void test_check_caa_dead_server(void **state)
+{
+	struct evidence *ev = evidence_new("www.example.", 1700000000);
+	assert_non_null(ev);
+	add(ev, EV_WALK, ".", "a.root.", "10.0.0.1", "www.example.", LDNS_RR_TYPE_NS, TR_UDP, &referral);
+	add(ev, EV_AUTH, "example.", names[0], addrs[0], "example.", LDNS_RR_TYPE_SOA, TR_UDP, &soa);
+	add(ev, EV_AUTH, "example.", names[0], addrs[0], "example.", LDNS_RR_TYPE_SOA, TR_TCP, &soa);
+	add(ev, EV_AUTH, "example.", names[0], addrs[0], "example.", LDNS_RR_TYPE_NS, TR_UDP, &ns);
+	add(ev, EV_AUTH, "example.", names[1], addrs[1], "example.", LDNS_RR_TYPE_SOA, TR_UDP, &timeout);
+	add(ev, EV_AUTH, "example.", names[1], addrs[1], "example.", LDNS_RR_TYPE_SOA, TR_TCP, &timeout);
+	add(ev, EV_AUTH, "example.", names[1], addrs[1], "example.", LDNS_RR_TYPE_NS, TR_UDP, &timeout);
+	for (size_t i = 0; acme_le[i]; i++)
+		assert_int_equal(ev_strings_add(&ev->validation, acme_le[i]), 0);
+	both(ev, "www.example.", LDNS_RR_TYPE_CAA, &nodata, &timeout);
+	both(ev, "example.", LDNS_RR_TYPE_CAA, &nodata, &timeout);
+	add(ev, EV_VALIDATION, "example.", names[0], addrs[0], "_acme-challenge.www.example.",
+	    LDNS_RR_TYPE_TXT, TR_UDP, &txt_ok);
+	expect(ev, "NS_UNREACHABLE");
 }
 
 static void test_check_caa_account(void **state)
@@ -478,6 +523,8 @@ int main(void)
 		cmocka_unit_test(test_check_caa_cname),
 		cmocka_unit_test(test_check_caa_lookup_failed),
 		cmocka_unit_test(test_check_caa_one_timeout),
+		cmocka_unit_test(test_check_caa_all_timeout),
+		cmocka_unit_test(test_check_caa_dead_server),
 		cmocka_unit_test(test_check_caa_account),
 		cmocka_unit_test(test_check_challenge_partial_and_value),
 		cmocka_unit_test(test_check_challenge_doubled),
