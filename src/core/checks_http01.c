@@ -9,10 +9,14 @@
 #include "core/checks.h"
 #include "core/validation.h"
 
+/* Redirects to other hosts followed, as the probe bounds them. */
+#define HTTP01_HOSTS_MAX 10
+
 struct fetch {
-	const char *addr, *status, *body, *url, *detail;
+	const char *addr, *status, *body, *url, *detail, *start, *location;
 	json_int_t code;
 	bool truncated;
+	json_t *j;
 };
 
 static bool read_fetch(json_t *j, struct fetch *f)
@@ -20,10 +24,12 @@ static bool read_fetch(json_t *j, struct fetch *f)
 	memset(f, 0, sizeof(*f));
 	int b = 0;
 	if (!json_is_object(j) ||
-	    json_unpack(j, "{s:s, s:s, s:I, s?s, s?s, s?s, s?b}", "addr", &f->addr,
+	    json_unpack(j, "{s:s, s:s, s:I, s?s, s?s, s?s, s?b, s?s, s?s}", "addr", &f->addr,
 			"status", &f->status, "code", &f->code, "body", &f->body,
-			"url", &f->url, "detail", &f->detail, "truncated", &b) < 0)
+			"url", &f->url, "detail", &f->detail, "truncated", &b,
+			"start", &f->start, "location", &f->location) < 0)
 		return false;
+	f->j = j;
 	f->truncated = b;
 	if (!f->body)
 		f->body = "";
@@ -47,6 +53,79 @@ static bool body_is(const char *body, const char *want, size_t wlen, bool prefix
 	return n == wlen && strncmp(body, want, wlen) == 0;
 }
 
+enum outcome { GOOD, BAD, DEAD };
+
+struct judge_ctx {
+	const struct fetch *all;
+	size_t n;
+	const struct val_opts *o;
+	const char *prefix; /* "TOKEN." when only the token is known */
+};
+
+/* How F ends for the CA, and when not well, why, written to W. A redirect
+ * to another host ends as the worst of the fetches the probe made of its
+ * target from every address of that host (any of which the CA may pick). */
+static enum outcome judge(const struct judge_ctx *c, const struct fetch *f,
+			  int depth, FILE *w)
+{
+	if (strcmp(f->status, "redirect-other-host") == 0) {
+		enum outcome worst = GOOD;
+		char *sub = NULL;
+		size_t slen = 0, n = 0;
+		FILE *fs;
+		if (depth >= HTTP01_HOSTS_MAX || !f->location) {
+			fprintf(w, "%s (too many redirects to other hosts)", f->addr);
+			return DEAD;
+		}
+		if (!(fs = open_memstream(&sub, &slen)))
+			return DEAD;
+		for (size_t i = 0; i < c->n; i++) {
+			char *one = NULL;
+			size_t olen = 0;
+			FILE *fo;
+			if (!c->all[i].start || strcmp(c->all[i].start, f->location) != 0)
+				continue;
+			n++;
+			if (!(fo = open_memstream(&one, &olen))) {
+				worst = DEAD;
+				continue;
+			}
+			enum outcome e = judge(c, &c->all[i], depth + 1, fo);
+			fclose(fo);
+			if (e != GOOD)
+				fprintf(fs, "%s%s", worst != GOOD ? "; " : "", one);
+			free(one);
+			worst = e > worst ? e : worst;
+		}
+		fclose(fs);
+		if (n == 0) {
+			fprintf(w, "%s (redirect to %.200s, whose host has no address at its authoritative servers or is not a name)",
+				f->addr, f->location);
+			worst = DEAD;
+		} else if (worst != GOOD) {
+			fprintf(w, "%s redirects to %.200s, where %s", f->addr, f->location,
+				sub ? sub : "");
+		}
+		free(sub);
+		return worst;
+	}
+	if (strcmp(f->status, "ok") != 0) {
+		fprintf(w, "%s (%s%s%s)", f->addr, f->status, f->detail[0] ? ": " : "",
+			f->detail);
+		return DEAD;
+	}
+	const struct val_opts *o = c->o;
+	if (o->token &&
+	    (f->code != 200 ||
+	     !(o->key_auth ? body_is(f->body, o->key_auth, strlen(o->key_auth), false)
+			   : body_is(f->body, c->prefix, strlen(c->prefix), true)))) {
+		fprintf(w, "%s answers %lld with \"%.60s%s\"", f->addr, (long long)f->code,
+			f->body, strlen(f->body) > 60 || f->truncated ? "..." : "");
+		return BAD;
+	}
+	return GOOD;
+}
+
 static int report(struct findings *out, enum finding_code code, json_t *items,
 		  const char *fix, const char *url, const char *text,
 		  const char *good)
@@ -58,6 +137,7 @@ static int report(struct findings *out, enum finding_code code, json_t *items,
 int check_http01(const struct view *v, time_t now, struct findings *out)
 {
 	struct val_opts o;
+	struct fetch *fetches = NULL;
 	char *bad = NULL, *dead = NULL, *good = NULL, url[700];
 	size_t blen = 0, dlen = 0, glen = 0;
 	int rc = 0, n_bad = 0, n_dead = 0, n_good = 0;
@@ -77,31 +157,45 @@ int check_http01(const struct view *v, time_t now, struct findings *out)
 	}
 	snprintf(url, sizeof(url), "http://%.*s/.well-known/acme-challenge/%s",
 		 (int)strlen(v->domain) - 1, v->domain, token);
+	size_t n = 0;
+	fetches = calloc(v->ev->http01.n, sizeof(*fetches));
+	if (!fetches) {
+		rc = -ENOMEM;
+		goto out;
+	}
 	for (size_t i = 0; i < v->ev->http01.n; i++) {
 		json_t *j = json_loads(v->ev->http01.v[i], 0, NULL);
-		struct fetch f;
-		if (!j)
-			continue;
-		if (!read_fetch(j, &f)) {
+		if (j && read_fetch(j, &fetches[n]))
+			n++;
+		else
 			json_decref(j);
+	}
+	struct judge_ctx c = { .all = fetches, .n = n, .o = &o, .prefix = prefix };
+	for (size_t i = 0; i < n; i++) {
+		const struct fetch *f = &fetches[i];
+		/* The fetches of the name itself; those of redirect targets
+		 * are reached through them. */
+		if (f->start && strcmp(f->start, url) != 0)
 			continue;
+		char *why = NULL;
+		size_t wlen = 0;
+		FILE *w = open_memstream(&why, &wlen);
+		if (!w) {
+			rc = -ENOMEM;
+			goto out;
 		}
-		if (strcmp(f.status, "ok") != 0 && strcmp(f.status, "redirect-other-host") != 0) {
-			fprintf(fd, "%s%s (%s%s%s)", n_dead++ ? ", " : "", f.addr,
-				f.status, f.detail[0] ? ": " : "", f.detail);
-			json_array_append(jdead, j);
-		} else if (o.token && strcmp(f.status, "ok") == 0 &&
-			   (f.code != 200 ||
-			    !(o.key_auth ? body_is(f.body, o.key_auth, strlen(o.key_auth), false)
-					 : body_is(f.body, prefix, strlen(prefix), true)))) {
-			fprintf(fb, "%s%s answers %lld with \"%.60s%s\"", n_bad++ ? ", " : "",
-				f.addr, (long long)f.code, f.body,
-				strlen(f.body) > 60 || f.truncated ? "..." : "");
-			json_array_append(jbad, j);
+		enum outcome e = judge(&c, f, 0, w);
+		fclose(w);
+		if (e == DEAD) {
+			fprintf(fd, "%s%s", n_dead++ ? ", " : "", why);
+			json_array_append(jdead, f->j);
+		} else if (e == BAD) {
+			fprintf(fb, "%s%s", n_bad++ ? ", " : "", why);
+			json_array_append(jbad, f->j);
 		} else {
-			fprintf(fg, "%s%s", n_good++ ? ", " : "", f.addr);
+			fprintf(fg, "%s%s", n_good++ ? ", " : "", f->addr);
 		}
-		json_decref(j);
+		free(why);
 	}
 	fclose(fb);
 	fclose(fd);
@@ -130,6 +224,9 @@ out:
 		fclose(fd);
 	if (fg)
 		fclose(fg);
+	for (size_t i = 0; fetches && i < v->ev->http01.n && fetches[i].j; i++)
+		json_decref(fetches[i].j);
+	free(fetches);
 	json_decref(jbad);
 	json_decref(jdead);
 	free(bad);

@@ -184,16 +184,19 @@ static bool addr_text_eq(const char *a, const char *b)
 }
 
 /* The recorded text of L whose "addr" is ADDR (and, when PORT is not 0,
- * whose "port" is PORT), or NULL. */
+ * whose "port" is PORT; when START is not NULL, whose "start" URL is START
+ * if it has one), or NULL. */
 static const char *find_record(const struct ev_strings *l, const char *addr,
-			       uint16_t port)
+			       uint16_t port, const char *start)
 {
 	for (size_t i = 0; i < l->n; i++) {
 		json_t *j = json_loads(l->v[i], 0, NULL);
 		const char *a = json_string_value(json_object_get(j, "addr"));
+		const char *st = json_string_value(json_object_get(j, "start"));
 		json_t *p = json_object_get(j, "port");
 		bool hit = addr_text_eq(addr, a) &&
-			   (!port || json_integer_value(p) == port);
+			   (!port || json_integer_value(p) == port) &&
+			   (!start || !st || strcmp(st, start) == 0);
 		json_decref(j);
 		if (hit)
 			return l->v[i];
@@ -224,6 +227,7 @@ static size_t unescaped(const json_t *o, const char *key, char *out, size_t len)
 static void http_from_record(struct http_fetch *f, const char *rec)
 {
 	json_t *o = rec ? json_loads(rec, 0, NULL) : NULL;
+	f->location[0] = '\0';
 	if (!o) {
 		f->status = HS_TIMEOUT;
 		snprintf(f->detail, sizeof(f->detail), "no recorded fetch for this address");
@@ -235,6 +239,7 @@ static void http_from_record(struct http_fetch *f, const char *rec)
 	f->truncated = json_is_true(json_object_get(o, "truncated"));
 	f->redirects = (int)json_integer_value(json_object_get(o, "redirects"));
 	unescaped(o, "url", f->url, sizeof(f->url));
+	unescaped(o, "location", f->location, sizeof(f->location));
 	unescaped(o, "detail", f->detail, sizeof(f->detail));
 	json_decref(o);
 }
@@ -277,9 +282,10 @@ static int rp_ext(struct replay *r, int kind, void *fetch, const char *rec,
 static int rp_http(void *impl, struct http_fetch *f, eng_done_cb cb, void *arg)
 {
 	struct replay *r = impl;
-	if (!f || !f->addr || !f->host || !f->path || !cb)
+	if (!f || !f->addr || !f->host || !f->start || !cb)
 		return -EINVAL;
-	return rp_ext(r, RP_HTTP, f, find_record(&r->ev->http01, f->addr, 0), cb, arg);
+	return rp_ext(r, RP_HTTP, f, find_record(&r->ev->http01, f->addr, 0, f->start),
+		      cb, arg);
 }
 
 static int rp_tls(void *impl, struct tls_fetch *f, eng_done_cb cb, void *arg)
@@ -287,7 +293,7 @@ static int rp_tls(void *impl, struct tls_fetch *f, eng_done_cb cb, void *arg)
 	struct replay *r = impl;
 	if (!f || !f->addr || !f->host || !cb)
 		return -EINVAL;
-	return rp_ext(r, RP_TLS, f, find_record(&r->ev->tls, f->addr, f->port), cb, arg);
+	return rp_ext(r, RP_TLS, f, find_record(&r->ev->tls, f->addr, f->port, NULL), cb, arg);
 }
 
 static void rp_deliver(struct replay *r, struct rp_item *it)

@@ -154,6 +154,7 @@ static int redirect_ok(struct xfer *x, const char *loc)
 	} else if (strcasecmp(host, f->host) != 0) {
 		f->status = HS_REDIRECT_OTHER;
 		snprintf(f->detail, sizeof(f->detail), "redirect to another host: %.200s", loc);
+		snprintf(f->location, sizeof(f->location), "%s", loc);
 	} else if (f->redirects >= HTTP_REDIRECTS_MAX) {
 		f->status = HS_TOO_MANY_REDIRECTS;
 	} else {
@@ -334,7 +335,8 @@ int httpm_add(struct httpm *m, struct http_fetch *f, eng_done_cb cb, void *arg)
 {
 	struct xfer *x;
 	char url[512];
-	if (!f || !f->host || !f->addr || !f->path || m->closing)
+	if (!f || !f->host || !f->addr || !f->start || strlen(f->start) >= sizeof(url) ||
+	    m->closing)
 		return -EINVAL;
 	if (!(x = calloc(1, sizeof(*x))))
 		return -ENOMEM;
@@ -346,7 +348,8 @@ int httpm_add(struct httpm *m, struct http_fetch *f, eng_done_cb cb, void *arg)
 	f->code = 0;
 	f->redirects = 0;
 	f->detail[0] = '\0';
-	snprintf(url, sizeof(url), "http://%s%s", f->host, f->path);
+	f->location[0] = '\0';
+	snprintf(url, sizeof(url), "%s", f->start);
 	if (!(x->easy = curl_easy_init()) || pin(x) < 0 || setup(x, url) < 0 ||
 	    curl_multi_add_handle(m->multi, x->easy) != CURLM_OK) {
 		x_free(x);

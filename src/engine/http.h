@@ -18,16 +18,18 @@ enum http_status {
 	HS_CONNECT,         /* connection refused or unreachable */
 	HS_TIMEOUT,
 	HS_REDIRECT_BAD,    /* redirect to a scheme or port a CA refuses */
-	HS_REDIRECT_OTHER,  /* redirect to another host: not followed */
+	HS_REDIRECT_OTHER,  /* redirect to another host: not followed here,
+			     * the probe resolves it (see location) */
 	HS_TOO_MANY_REDIRECTS,
 	HS_ERROR,           /* any other transfer error */
 };
 
 struct http_fetch {
 	/* in */
-	const char *host;   /* the name, for Host: and SNI, no final dot */
+	const char *host;   /* the URL's host, no final dot: redirects to
+			     * another host are not followed (see location) */
 	const char *addr;   /* numeric address to connect to */
-	const char *path;   /* "/.well-known/acme-challenge/TOKEN" */
+	const char *start;  /* the URL fetched first, http: or https: */
 	uint32_t timeout_ms;
 	/* out */
 	int status;         /* enum http_status */
@@ -37,6 +39,8 @@ struct http_fetch {
 	bool truncated;     /* the body was longer than HTTP_BODY_MAX */
 	int redirects;
 	char url[512];      /* the last URL fetched */
+	char location[512]; /* HS_REDIRECT_OTHER: where it pointed; the
+			     * caller resolves that host and fetches it */
 	char detail[256];   /* curl's error text, or the refused redirect */
 };
 

@@ -1,5 +1,6 @@
 /* The validation pass: the questions a CA's validator asks, asked of every
  * authoritative server instead of one resolver. No conclusions. */
+#include <ctype.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -174,64 +175,77 @@ static int run_rounds(struct probe *p, const struct view *v, struct vqueue *q)
 	return rc;
 }
 
-/* The addresses the delegated servers give for the domain, CNAMEs
- * followed (the A/AAAA questions of this pass ask nothing else). */
-static int http_addrs(const struct view *v, struct strset *out)
+/* Adds to OUT the addresses NAME has at the authoritative servers (the
+ * delegated ones for the domain's zone), CNAMEs followed through the
+ * answers this pass recorded. 0 or -ENOMEM. */
+static int host_addrs(const struct view *v, const char *name, struct strset *out)
 {
 	const struct evidence *ev = v->ev;
-	for (size_t i = 0; i < ev->n_ex; i++) {
-		const struct ev_exchange *x = &ev->ex[i];
-		if (x->role != EV_VALIDATION || x->status != QS_OK ||
-		    (x->qtype != LDNS_RR_TYPE_A && x->qtype != LDNS_RR_TYPE_AAAA) ||
-		    val_expected_only(v, x))
-			continue;
-		ldns_pkt *pkt = dmsg_parse(x->wire, x->wire_len);
-		if (!pkt)
-			continue;
-		int rc = dmsg_addrs(pkt, LDNS_SECTION_ANSWER, x->qname, out);
-		ldns_pkt_free(pkt);
-		if (rc < 0)
-			return rc;
+	struct strset names;
+	int rc;
+
+	strset_init(&names);
+	rc = strset_add(&names, name);
+	for (size_t k = 0; rc == 0 && k < names.n && k <= FOLLOW_ROUNDS; k++) {
+		for (size_t i = 0; rc == 0 && i < ev->n_ex; i++) {
+			const struct ev_exchange *x = &ev->ex[i];
+			if (x->role != EV_VALIDATION || x->status != QS_OK ||
+			    (x->qtype != LDNS_RR_TYPE_A && x->qtype != LDNS_RR_TYPE_AAAA) ||
+			    strcmp(x->qname, names.v[k]) != 0 || val_expected_only(v, x))
+				continue;
+			ldns_pkt *pkt = dmsg_parse(x->wire, x->wire_len);
+			if (!pkt)
+				continue;
+			rc = dmsg_addrs(pkt, LDNS_SECTION_ANSWER, x->qname, out);
+			if (rc == 0)
+				rc = dmsg_targets(pkt, LDNS_SECTION_ANSWER, x->qname,
+						  LDNS_RR_TYPE_CNAME, &names);
+			ldns_pkt_free(pkt);
+		}
 	}
-	return 0;
+	strset_deinit(&names);
+	return rc;
 }
 
 static json_t *fetch_json(const struct http_fetch *f)
 {
-	return json_pack("{s:s, s:s, s:s, s:I, s:o, s:b, s:i, s:o}",
-			 "addr", f->addr, "url", f->url,
-			 "status", http_status_name(f->status), "code", (json_int_t)f->code,
-			 "body", json_safe(f->body), "truncated", f->truncated,
-			 "redirects", f->redirects, "detail", json_safe(f->detail));
+	json_t *j = json_pack("{s:s, s:s, s:s, s:s, s:I, s:o, s:b, s:i, s:o}",
+			      "addr", f->addr, "start", f->start, "url", f->url,
+			      "status", http_status_name(f->status), "code", (json_int_t)f->code,
+			      "body", json_safe(f->body), "truncated", f->truncated,
+			      "redirects", f->redirects, "detail", json_safe(f->detail));
+	if (j && f->location[0] &&
+	    json_object_set_new(j, "location", json_safe(f->location)) < 0) {
+		json_decref(j);
+		return NULL;
+	}
+	return j;
 }
 
-/* Fetches the HTTP-01 URL from every address and records each result. */
-static int http_pass(struct probe *p, const struct view *v, const struct val_opts *o)
+/* Fetches START from every address of NAME (HOST is NAME without its
+ * final dot) and records each result. Redirect targets on other hosts
+ * are added to NEXT. 0 or -ENOMEM. */
+static int fetch_at(struct probe *p, const struct view *v, const char *name,
+		    const char *host, const char *start, struct strset *next)
 {
 	struct strset addrs;
-	char host[VIEW_NAME_MAX], path[600];
+	struct http_fetch *f = NULL;
+	size_t n = 0;
 	int rc;
 
 	strset_init(&addrs);
-	if ((rc = http_addrs(v, &addrs)) < 0 || addrs.n == 0)
+	if ((rc = host_addrs(v, name, &addrs)) < 0 || addrs.n == 0)
 		goto out;
-	snprintf(host, sizeof(host), "%s", v->domain);
-	if (strlen(host) > 1)
-		host[strlen(host) - 1] = '\0';
-	snprintf(path, sizeof(path), "/.well-known/acme-challenge/%s",
-		 o->token ? o->token : VAL_PROBE_TOKEN);
-	struct http_fetch *f = calloc(addrs.n, sizeof(*f));
-	if (!f) {
+	if (!(f = calloc(addrs.n, sizeof(*f)))) {
 		rc = -ENOMEM;
 		goto out;
 	}
-	size_t n = 0;
 	for (size_t i = 0; i < addrs.n; i++) {
 		bool v6 = strchr(addrs.v[i], ':') != NULL;
 		if (p->cfg->family && (p->cfg->family == 6) != v6)
 			continue;
 		f[n++] = (struct http_fetch){ .host = host, .addr = addrs.v[i],
-					      .path = path, .timeout_ms = 5000 };
+					      .start = start, .timeout_ms = 5000 };
 	}
 	rc = http_fetch_all(p->eng, f, n);
 	for (size_t i = 0; rc == 0 && i < n; i++) {
@@ -239,12 +253,83 @@ static int http_pass(struct probe *p, const struct view *v, const struct val_opt
 		char *text = j ? json_dumps(j, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
 		if (!text || ev_strings_add(&p->ev->http01, text) < 0)
 			rc = -ENOMEM;
+		else if (f[i].status == HS_REDIRECT_OTHER)
+			rc = strset_add(next, f[i].location);
 		free(text);
 		json_decref(j);
 	}
-	free(f);
 out:
+	free(f);
 	strset_deinit(&addrs);
+	return rc;
+}
+
+/* The host of URL as an absolute lower-case name in NAME (and without the
+ * final dot in HOST). False for a URL without one, or an address literal:
+ * a CA's validator follows redirects to names only. */
+static bool url_host(const char *url, char *name, char *host, size_t len)
+{
+	const char *h = strstr(url, "://");
+	if (!h)
+		return false;
+	h += 3;
+	size_t n = strcspn(h, "/:?#@[");
+	if (n == 0 || n + 2 > len || h[n] == '@' || h[n] == '[')
+		return false;
+	for (size_t i = 0; i < n; i++)
+		host[i] = (char)tolower((unsigned char)h[i]);
+	host[n] = '\0';
+	if (host[n - 1] == '.')
+		host[--n] = '\0';
+	if (n == 0 || strspn(host, "0123456789.") == n)
+		return false;
+	snprintf(name, len, "%s.", host);
+	return true;
+}
+
+/* HTTP-01 as the CA fetches it: the URL from every address of the name;
+ * a redirect to another host is followed the way the CA follows it, by
+ * resolving that host (at its authoritative servers) and fetching from
+ * each of its addresses, at most HTTP_REDIRECTS_MAX hosts deep. */
+static int http_pass(struct probe *p, const struct view *v, const struct val_opts *o)
+{
+	struct strset next, seen;
+	char host[VIEW_NAME_MAX], start[700];
+	int rc;
+
+	strset_init(&next);
+	strset_init(&seen);
+	snprintf(host, sizeof(host), "%.*s", (int)strlen(v->domain) - 1, v->domain);
+	snprintf(start, sizeof(start), "http://%s/.well-known/acme-challenge/%s", host,
+		 o->token ? o->token : VAL_PROBE_TOKEN);
+	rc = fetch_at(p, v, v->domain, host, start, &next);
+	for (int hop = 0; rc == 0 && next.n && hop < HTTP_REDIRECTS_MAX; hop++) {
+		struct strset now = next;
+		struct vqueue q = { 0 };
+		strset_init(&next);
+		for (size_t i = 0; rc == 0 && i < now.n; i++) {
+			char name[VIEW_NAME_MAX], h[VIEW_NAME_MAX];
+			if (strset_has(&seen, now.v[i]) ||
+			    !url_host(now.v[i], name, h, sizeof(name)))
+				continue;
+			if ((rc = vq_add(&q, name, LDNS_RR_TYPE_A)) == 0)
+				rc = vq_add(&q, name, LDNS_RR_TYPE_AAAA);
+		}
+		if (rc == 0)
+			rc = run_rounds(p, v, &q);
+		for (size_t i = 0; rc == 0 && i < now.n; i++) {
+			char name[VIEW_NAME_MAX], h[VIEW_NAME_MAX];
+			if (strset_has(&seen, now.v[i]) ||
+			    !url_host(now.v[i], name, h, sizeof(name)))
+				continue;
+			if ((rc = strset_add(&seen, now.v[i])) == 0)
+				rc = fetch_at(p, v, name, h, now.v[i], &next);
+		}
+		free(q.v);
+		strset_deinit(&now);
+	}
+	strset_deinit(&next);
+	strset_deinit(&seen);
 	return rc;
 }
 
@@ -292,7 +377,7 @@ int probe_host_addrs(struct engine *eng, const struct probe_config *cfg,
 	    (rc = vq_add(&q, v.domain, LDNS_RR_TYPE_A)) == 0 &&
 	    (rc = vq_add(&q, v.domain, LDNS_RR_TYPE_AAAA)) == 0 &&
 	    (rc = run_rounds(&p, &v, &q)) == 0)
-		rc = http_addrs(&v, out);
+		rc = host_addrs(&v, v.domain, out);
 	free(q.v);
 	probe_deinit(&p);
 	view_deinit(&v);

@@ -5,7 +5,8 @@
 # token, 127.53.95.12 answers 404, nothing listens on 127.53.95.13,
 # 127.53.95.14 redirects to port 8080. Port 443: .11 a current certificate
 # for www and good, .12 one for another name, .15 an expired one, .16 one
-# without its intermediate.
+# without its intermediate. Port 80 on .19, .20 and .21 redirects to
+# other hosts: www (one address 404), good (serves it), nowhere (NXDOMAIN).
 # Run as: DNSDOCTOR=/abs/path/build/dnsdoctor lab/netns bats tests/lab
 
 load lab_helper
@@ -46,6 +47,9 @@ http {
 	server { listen 127.53.95.11:80; root $d/a; }
 	server { listen 127.53.95.12:80; root $d/b; }
 	server { listen 127.53.95.14:80; return 302 http://\$host:8080\$request_uri; }
+	server { listen 127.53.95.19:80; return 302 http://www.acme-http01.net\$request_uri; }
+	server { listen 127.53.95.20:80; return 301 http://good.acme-http01.net\$request_uri; }
+	server { listen 127.53.95.21:80; return 302 http://nowhere.acme-http01.net\$request_uri; }
 	server { listen 127.53.95.11:443 ssl; ssl_certificate $d/pki/good.full.pem; ssl_certificate_key $d/pki/good.key; root $d/a; }
 	server { listen 127.53.95.12:443 ssl; ssl_certificate $d/pki/other.full.pem; ssl_certificate_key $d/pki/other.key; root $d/b; }
 	server { listen 127.53.95.15:443 ssl; ssl_certificate $d/pki/old.full.pem; ssl_certificate_key $d/pki/old.key; root $d/b; }
@@ -251,4 +255,27 @@ open("'"$BATS_TEST_TMPDIR"'/ready","w").close(); time.sleep(600)' &
 	[ "$status" -eq 3 ]
 	[ "$output" = "" ]
 	[[ "$stderr" == *"wildcard"* ]]
+}
+
+@test "http-01: a redirect to another host is followed there, to every address: one answers 404" {
+	check hop.acme-http01.net --acme --challenge http-01 --token "$TOKEN"
+	[ "$status" -eq 2 ]
+	[ "$(codes)" = HTTP01_BAD_RESPONSE ]
+	jq -e '.findings[0].summary | test("127.53.95.19 redirects to http://www.acme-http01.net/.well-known/acme-challenge/[^ ]*, where 127.53.95.12 answers 404")' <<<"$output"
+}
+
+@test "http-01: a redirect to another host that serves the token is fine" {
+	check hopgood.acme-http01.net --acme --challenge http-01 --token "$TOKEN" --save-evidence "$BATS_TEST_TMPDIR/ev.json"
+	[ "$status" -eq 0 ]
+	[ "$(codes)" = "" ]
+	jq -e '[.http01[] | fromjson | select(.start | test("//good.acme-http01.net/")) | .status] == ["ok"]' "$BATS_TEST_TMPDIR/ev.json"
+	run --separate-stderr "$DNSDOCTOR" analyze "$BATS_TEST_TMPDIR/ev.json" --json
+	[ "$status" -eq 0 ]
+}
+
+@test "http-01: a redirect to a host that does not exist is HTTP01_UNREACHABLE" {
+	check hopnowhere.acme-http01.net --acme --challenge http-01 --token "$TOKEN"
+	[ "$status" -eq 2 ]
+	[ "$(codes)" = HTTP01_UNREACHABLE ]
+	jq -e '.findings[0].summary | test("127.53.95.21 \\(redirect to http://nowhere.acme-http01.net/[^ ]*, whose host has no address")' <<<"$output"
 }

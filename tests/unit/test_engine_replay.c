@@ -177,9 +177,9 @@ static void test_replay_http_from_records(void **state)
 			      .http01 = { .v = http_recs, .n = 2 } };
 	struct engine *eng;
 	struct http_fetch f[3] = {
-		{ .host = "www.example", .addr = "2001:db8::80", .path = "/x" },
-		{ .host = "www.example", .addr = "192.0.2.80", .path = "/x" },
-		{ .host = "www.example", .addr = "192.0.2.81", .path = "/x" },
+		{ .host = "www.example", .addr = "2001:db8::80", .start = "http://www.example/x" },
+		{ .host = "www.example", .addr = "192.0.2.80", .start = "http://www.example/x" },
+		{ .host = "www.example", .addr = "192.0.2.81", .start = "http://www.example/x" },
 	};
 	int done = 0;
 	assert_int_equal(engine_replay_new(&eng, &e), 0);

@@ -506,9 +506,80 @@ static void test_checks_off_without_options(void **state)
 	expect(ev, "");
 }
 
+/* HTTP-01 records as the probe writes them. */
+static void fetch(struct evidence *ev, const char *addr, const char *start,
+		  const char *status, int code, const char *body, const char *location)
+{
+	json_t *j = json_pack("{s:s, s:s, s:s, s:s, s:i, s:s, s:b, s:i, s:s}", "addr", addr,
+			      "start", start, "url", start, "status", status, "code", code,
+			      "body", body, "truncated", 0, "redirects", 0, "detail", "");
+	if (location)
+		json_object_set_new(j, "location", json_string(location));
+	char *text = json_dumps(j, JSON_COMPACT);
+	assert_int_equal(ev_strings_add(&ev->http01, text), 0);
+	free(text);
+	json_decref(j);
+}
+
+#define WWW "http://www.example/.well-known/acme-challenge/tok"
+#define CDN "http://cdn.example/.well-known/acme-challenge/tok"
+static const char *const http01[] = { "acme", "challenge=http-01", "token=tok", NULL };
+
+/* A redirect to another host is judged by what that host's addresses
+ * answer: one 404 among them makes the redirecting address bad. */
+static void test_check_http01_redirect_followed(void **state)
+{
+	(void)state;
+	struct evidence *ev = zone("www.example.", http01);
+	fetch(ev, "192.0.2.80", WWW, "ok", 200, "tok.thumb", NULL);
+	fetch(ev, "192.0.2.81", WWW, "redirect-other-host", 302, "", CDN);
+	fetch(ev, "198.51.100.1", CDN, "ok", 200, "tok.thumb", NULL);
+	fetch(ev, "198.51.100.2", CDN, "ok", 404, "not found", NULL);
+	char *sum = NULL, *got = codes(ev, &sum);
+	assert_non_null(strstr(got, "HTTP01_BAD_RESPONSE"));
+	assert_null(strstr(got, "HTTP01_UNREACHABLE"));
+	assert_non_null(strstr(sum, "192.0.2.81 redirects to " CDN ", where 198.51.100.2 answers 404"));
+	assert_non_null(strstr(sum, "192.0.2.80 answers as the CA expects"));
+	free(sum);
+	free(got);
+
+	/* Every address of the other host serves it: nothing to report. */
+	ev = zone("www.example.", http01);
+	fetch(ev, "192.0.2.81", WWW, "redirect-other-host", 302, "", CDN);
+	fetch(ev, "198.51.100.1", CDN, "ok", 200, "tok.thumb", NULL);
+	got = codes(ev, NULL);
+	assert_null(strstr(got, "HTTP01"));
+	free(got);
+}
+
+/* A target with no recorded fetch has no address; a redirect that comes
+ * back to itself ends at the bound, not in a loop. */
+static void test_check_http01_redirect_dead_ends(void **state)
+{
+	(void)state;
+	struct evidence *ev = zone("www.example.", http01);
+	fetch(ev, "192.0.2.81", WWW, "redirect-other-host", 302, "", CDN);
+	char *sum = NULL, *got = codes(ev, &sum);
+	assert_non_null(strstr(got, "HTTP01_UNREACHABLE"));
+	assert_non_null(strstr(sum, "whose host has no address"));
+	free(sum);
+	free(got);
+
+	ev = zone("www.example.", http01);
+	fetch(ev, "192.0.2.81", WWW, "redirect-other-host", 302, "", CDN);
+	fetch(ev, "198.51.100.1", CDN, "redirect-other-host", 302, "", CDN);
+	got = codes(ev, &sum);
+	assert_non_null(strstr(got, "HTTP01_UNREACHABLE"));
+	assert_non_null(strstr(sum, "too many redirects"));
+	free(sum);
+	free(got);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_check_http01_redirect_followed),
+		cmocka_unit_test(test_check_http01_redirect_dead_ends),
 		cmocka_unit_test(test_caa_parse),
 		cmocka_unit_test(test_caa_parse_rejects),
 		cmocka_unit_test(test_caa_parse_caps_value),
