@@ -2,6 +2,8 @@
  * go through the view, the checks, the report and back to JSON. */
 #include <stdio.h>
 #include <jansson.h>
+#include <stdlib.h>
+#include "core/cert.h"
 #include "core/checks.h"
 #include "core/evidence_json.h"
 #include "report/report.h"
@@ -33,6 +35,36 @@ static void analyse(const struct evidence *ev)
 	view_deinit(&v);
 }
 
+/* `cert` evidence: every TLS record read and judged as analyze does. */
+static void judge_certs(const struct evidence *ev)
+{
+	struct cert_seen *seen = calloc(ev->tls.n + 1, sizeof(*seen));
+	struct cert_obs *obs = calloc(ev->tls.n + 1, sizeof(*obs));
+	struct cert_opts co;
+	struct findings fs;
+	size_t n = 0;
+
+	cert_opts_read(ev, &co);
+	X509_STORE *store = co.ca_pem ? cert_store_from_pem(co.ca_pem) : NULL;
+	findings_init(&fs);
+	for (size_t i = 0; seen && obs && i < ev->tls.n; i++) {
+		struct cert_info info;
+		if (cert_seen_read(ev->tls.v[i], &seen[n]) < 0)
+			continue;
+		obs[n] = cert_obs_of(&seen[n]);
+		cert_describe(&obs[n], store, (time_t)ev->started, &info);
+		n++;
+	}
+	if (seen && obs)
+		cert_check("www.example", obs, n, store, (time_t)ev->started, co.warn_days, &fs);
+	for (size_t i = 0; i < n; i++)
+		cert_seen_deinit(&seen[i]);
+	findings_deinit(&fs);
+	X509_STORE_free(store);
+	free(seen);
+	free(obs);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	json_error_t je;
@@ -46,6 +78,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (!ev)
 		return 0;
 	analyse(ev);
+	judge_certs(ev);
 	json_t *back = evidence_to_json(ev);
 	json_decref(back);
 	evidence_free(ev);
