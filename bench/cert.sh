@@ -44,22 +44,8 @@ LAB_QUIET=1 "$LAB_SRC/lab" up "$WORK/lab"
 # shellcheck disable=SC1091
 . "$ROOT/tests/lab/tls_helper.bash"
 mkcerts "$WORK/pki" >/dev/null 2>&1
-mkdir -p "$WORK/tmp"
-cat >"$WORK/nginx.conf" <<CONF
-worker_processes 1;
-user root;
-pid $WORK/nginx.pid;
-error_log $WORK/error.log;
-events { worker_connections 64; }
-http {
-	access_log off;
-	client_body_temp_path $WORK/tmp/body;
-	proxy_temp_path $WORK/tmp/proxy;
-	fastcgi_temp_path $WORK/tmp/fastcgi;
-	uwsgi_temp_path $WORK/tmp/uwsgi;
-	scgi_temp_path $WORK/tmp/scgi;
+nginx_conf "$WORK" <<CONF
 	server { listen 127.53.95.11:443 ssl; ssl_certificate $WORK/pki/good.full.pem; ssl_certificate_key $WORK/pki/good.key; }
-}
 CONF
 nginx -e "$WORK/error.log" -c "$WORK/nginx.conf"
 for a in 127.53.95.13 127.53.95.17 127.53.95.18; do

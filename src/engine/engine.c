@@ -38,6 +38,18 @@ void eng_drain(struct engine *e)
 		e->ops->run_once(e->impl);
 }
 
+void eng_count_down(void *arg)
+{
+	size_t *left = arg;
+	(*left)--;
+}
+
+void eng_run_until_zero(struct engine *e, const size_t *left)
+{
+	while (*left > 0)
+		e->ops->run_once(e->impl);
+}
+
 int eng_addr_parse(struct eng_request *req, const char *addr, uint16_t port)
 {
 	struct sockaddr_in *s4;

@@ -106,6 +106,12 @@ static inline int eng_submit(struct engine *e, const struct eng_request *r,
 /* Runs until no query is in flight. */
 void eng_drain(struct engine *e);
 
+/* An eng_done_cb counting down the size_t ARG points to, and the loop
+ * that waits for such a count to reach 0: what a caller needs to submit a
+ * batch of HTTP or TLS exchanges and wait for all of them. */
+void eng_count_down(void *arg);
+void eng_run_until_zero(struct engine *e, const size_t *left);
+
 /* Fills REQ's address from numeric text ADDR and PORT. 0 or -EINVAL. */
 int eng_addr_parse(struct eng_request *req, const char *addr, uint16_t port);
 /* Writes the numeric address of SA (no port) into BUF. 0 or -EINVAL. */

@@ -306,21 +306,14 @@ void tlsm_close(struct tlsm *m)
 	free(m);
 }
 
-static void one_done(void *arg)
-{
-	size_t *left = arg;
-	(*left)--;
-}
-
 int tls_fetch_all(struct engine *eng, struct tls_fetch *f, size_t n)
 {
 	size_t left = 0;
 	int rc = 0;
 	for (size_t i = 0; rc == 0 && i < n; i++) {
-		rc = eng->ops->tls(eng->impl, &f[i], one_done, &left);
+		rc = eng->ops->tls(eng->impl, &f[i], eng_count_down, &left);
 		left += rc == 0;
 	}
-	while (left > 0)
-		eng->ops->run_once(eng->impl);
+	eng_run_until_zero(eng, &left);
 	return rc;
 }

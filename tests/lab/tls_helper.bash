@@ -1,5 +1,6 @@
 # Sourced by tests/lab/web.bats: certificates for the nginx TLS servers,
-# made with openssl at setup (a lab root, an intermediate, four leaves).
+# made with openssl at setup (a lab root, an intermediate, four leaves), and
+# an nginx config for them.
 
 # mkcerts DIR: a lab root, an intermediate, and leaves for acme-http01.net.
 mkcerts() {
@@ -50,4 +51,32 @@ CNF
 	leaf other other.acme-http01.net
 	leaf old old.acme-http01.net 20200101000000Z 20200201000000Z
 	leaf nochain nochain.acme-http01.net
+}
+
+# nginx_conf DIR < SERVER-LINES: writes DIR/nginx.conf (pid, logs and temp
+# files under DIR) with the server blocks read from stdin, for
+# `nginx -c DIR/nginx.conf`; the caller stops it by DIR/nginx.pid.
+nginx_conf() {
+	local d=$1
+	mkdir -p "$d/tmp"
+	{
+		cat <<CONF
+worker_processes 1;
+# Workers read files under the lab folder (mode 0700, root).
+user root;
+pid $d/nginx.pid;
+error_log $d/error.log;
+events { worker_connections 64; }
+http {
+	access_log $d/access.log;
+	client_body_temp_path $d/tmp/body;
+	proxy_temp_path $d/tmp/proxy;
+	fastcgi_temp_path $d/tmp/fastcgi;
+	uwsgi_temp_path $d/tmp/uwsgi;
+	scgi_temp_path $d/tmp/scgi;
+	default_type text/plain;
+CONF
+		cat
+		echo "}"
+	} >"$d/nginx.conf"
 }

@@ -25,25 +25,11 @@ setup_file() {
 	lab_start
 	[ -z "$LAB_SKIP" ] || return 0
 	local d=$LAB_TMP/nginx
-	mkdir -p "$d/a/.well-known/acme-challenge" "$d/b" "$d/tmp" "$d/pki"
+	mkdir -p "$d/a/.well-known/acme-challenge" "$d/b" "$d/pki"
 	mkcerts "$d/pki"
 	export LAB_PKI=$d/pki
 	printf '%s\n' "$KEYAUTH" >"$d/a/.well-known/acme-challenge/$TOKEN"
-	cat >"$d/nginx.conf" <<CONF
-worker_processes 1;
-# Workers read the files under the lab folder (mode 0700, root).
-user root;
-pid $d/nginx.pid;
-error_log $d/error.log;
-events { worker_connections 64; }
-http {
-	access_log $d/access.log;
-	client_body_temp_path $d/tmp/body;
-	proxy_temp_path $d/tmp/proxy;
-	fastcgi_temp_path $d/tmp/fastcgi;
-	uwsgi_temp_path $d/tmp/uwsgi;
-	scgi_temp_path $d/tmp/scgi;
-	default_type text/plain;
+	nginx_conf "$d" <<CONF
 	server { listen 127.53.95.11:80; root $d/a; }
 	server { listen 127.53.95.12:80; root $d/b; }
 	server { listen 127.53.95.14:80; return 302 http://\$host:8080\$request_uri; }
@@ -54,7 +40,6 @@ http {
 	server { listen 127.53.95.12:443 ssl; ssl_certificate $d/pki/other.full.pem; ssl_certificate_key $d/pki/other.key; root $d/b; }
 	server { listen 127.53.95.15:443 ssl; ssl_certificate $d/pki/old.full.pem; ssl_certificate_key $d/pki/old.key; root $d/b; }
 	server { listen 127.53.95.16:443 ssl; ssl_certificate $d/pki/nochain.pem; ssl_certificate_key $d/pki/nochain.key; root $d/b; }
-}
 CONF
 	nginx -e "$d/error.log" -c "$d/nginx.conf"
 	export NGINX_PID_FILE=$d/nginx.pid
