@@ -125,6 +125,11 @@ static int scan_referral(void *ctx, const struct ev_exchange *x, ldns_pkt *pkt)
 			    LDNS_RR_TYPE_NS, &v->parent_ns);
 }
 
+/* NXDOMAIN from the root or a TLD means the registry does not delegate the
+ * domain. From the servers of a zone below a TLD, with no cut in between,
+ * it means the domain is a name of that zone that has no records: the zone
+ * is diagnosed as for any name inside it. With no public suffix list, a
+ * suffix of two labels or more (co.uk.) counts as such a zone. */
 static int walk_analyse(const struct evidence *ev, struct view *v)
 {
 	struct walk_scan w = { .domain = v->domain, .cut_labels = -1 };
@@ -146,7 +151,7 @@ static int walk_analyse(const struct evidence *ev, struct view *v)
 		strcpy(v->zone, v->domain);
 		strcpy(v->parent, w.cut);
 		v->cohosted = true;
-	} else if (z.nxdomain && !z.exists) {
+	} else if (z.nxdomain && !z.exists && dname_labels(asked) <= 1) {
 		v->pstate = PS_NXDOMAIN;
 		strcpy(v->zone, v->domain);
 		strcpy(v->parent, asked);
@@ -155,6 +160,7 @@ static int walk_analyse(const struct evidence *ev, struct view *v)
 		strcpy(v->zone, w.cut);
 		strcpy(v->parent, w.asker);
 		v->domain_inside_zone = true;
+		v->domain_nxdomain = z.nxdomain && !z.exists;
 	} else {
 		v->pstate = PS_UNKNOWN;
 		strcpy(v->zone, v->domain);

@@ -17,7 +17,7 @@
 enum parent_state {
 	PS_UNKNOWN = 0, /* no ancestor's server answered usefully */
 	PS_DELEGATED,   /* a parent refers the zone to name servers */
-	PS_NXDOMAIN,    /* the deepest zone found says the name does not exist */
+	PS_NXDOMAIN,    /* the root or a TLD says the name does not exist */
 };
 
 enum resolve_state {
@@ -69,10 +69,13 @@ struct view {
 	char parent[VIEW_NAME_MAX]; /* "" when unknown */
 	enum parent_state pstate;
 	bool domain_inside_zone;    /* the domain is a name inside `zone` */
+	bool domain_nxdomain;       /* ... and `zone`'s servers answer NXDOMAIN
+				     * for it: it has no records */
 	bool cohosted;              /* the parent's servers serve the zone too and
 				     * answer its NS instead of referring */
 	struct strset parent_ns;
-	struct strset parent_servers_nx; /* parent servers that said NXDOMAIN */
+	struct strset parent_servers_nx; /* servers of the deepest zone asked
+					  * that said NXDOMAIN */
 	struct strset expect_ns;
 	struct view_server *srv;
 	size_t n_srv;

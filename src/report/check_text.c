@@ -196,6 +196,15 @@ void report_check_text(const struct report_ctx *r, FILE *f)
 		fprintf(f, "\n%s  Fix:%s\n", c(r->color, BOLD), c(r->color, RESET));
 		wrap(f, r->fix, 4, 78);
 	}
+	if (v->domain_nxdomain) {
+		char *note;
+		if (asprintf(&note, "Note: %s has no records: the servers of %s answer NXDOMAIN for it.",
+			     v->domain, v->zone) >= 0) {
+			fputc('\n', f);
+			wrap(f, note, 2, 78);
+			free(note);
+		}
+	}
 	if (fs->n) {
 		fprintf(f, "\n%sFindings%s (%zu error%s, %zu warning%s)\n",
 			c(r->color, BOLD), c(r->color, RESET), errors,

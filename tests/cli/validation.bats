@@ -73,6 +73,14 @@ codes() { jq -r '[.findings[] | select(.severity != "info") | .code] | unique | 
 	jq -e '.findings[0].evidence.chain | length == 4' <<<"$output"
 }
 
+@test "analyze: a name without records in its zone is checked in that zone, not called undelegated" {
+	ddr analyze "$FIX/acme-doubled-nxdomain.json" --json
+	[ "$(codes)" = "ACME_CHALLENGE_DOUBLED_LABEL ACME_CHALLENGE_MISSING" ]
+	jq -e '.zone == "acme-nxdomain.net." and .parent == "net."' <<<"$output"
+	ddr analyze "$FIX/acme-doubled-nxdomain.json"
+	[[ $output == *"Note: api.acme-nxdomain.net. has no records: the servers of"* ]]
+}
+
 @test "analyze: the healthy ACME zone is clean and its evidence keeps the options" {
 	ddr analyze "$FIX/acme-healthy.json" --json
 	[ "$status" -eq 0 ]

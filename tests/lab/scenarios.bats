@@ -114,6 +114,7 @@ scenario() {
 @test "scenario acme-dangling: _acme-challenge CNAME to a name in a domain that does not exist" { scenario acme-dangling; }
 @test "scenario acme-cname-loop: _acme-challenge CNAME chain comes back to its start" { scenario acme-cname-loop; }
 @test "scenario acme-doubled: the challenge TXT sits at _acme-challenge.DOMAIN.DOMAIN" { scenario acme-doubled; }
+@test "scenario acme-doubled-nxdomain: a name without records (NXDOMAIN in its zone), its challenge TXT doubled" { scenario acme-doubled-nxdomain; }
 @test "scenario acm-typo: ACM CNAMEs with the name doubled and the target without its final dot" { scenario acm-typo; }
 @test "scenario seed-refused-acm: the ACM CNAME exists only on the undelegated new servers" { scenario seed-refused-acm; }
 @test "scenario seed-refused-acme: the DNS-01 TXT exists only on the undelegated new servers" { scenario seed-refused-acme; }

@@ -186,6 +186,65 @@ static void test_nxdomain_at_parent(void **state)
 	expect(ev, "DOMAIN_NOT_DELEGATED");
 }
 
+static const struct answer nx_example = { .status = QS_OK,
+	.rcode = LDNS_RCODE_NXDOMAIN, .aa = true,
+	.au = { "example. SOA ns1.example. h.example. 7 3600 600 86400 300" } };
+
+/* A TLD's servers say NXDOMAIN: the registry does not delegate the name. */
+static void test_nxdomain_at_tld(void **state)
+{
+	struct evidence *ev = evidence_new("nothere.example.", 1700000000);
+	add(ev, EV_WALK, ".", "a.root.", "10.0.0.1", "nothere.example.", LDNS_RR_TYPE_NS, TR_UDP, &referral);
+	add(ev, EV_WALK, "example.", "ns1.example.", "192.0.2.1", "nothere.example.", LDNS_RR_TYPE_NS, TR_UDP, &nx_example);
+	add(ev, EV_WALK, "example.", "ns2.example.", "192.0.2.2", "nothere.example.", LDNS_RR_TYPE_NS, TR_UDP, &nx_example);
+	expect(ev, "DOMAIN_NOT_DELEGATED");
+}
+
+/* The servers of chal.example., a zone below the TLD, say NXDOMAIN for
+ * api.chal.example.: a name of that zone without records, not a domain
+ * the parent fails to delegate. The zone is diagnosed as for any name in
+ * it. */
+static void test_nxdomain_inside_zone(void **state)
+{
+	static const struct answer to_chal = { .status = QS_OK,
+		.au = { "chal.example. NS ns1.chal.example.", "chal.example. NS ns2.chal.example." },
+		.ad = { "ns1.chal.example. A 192.0.2.11", "ns2.chal.example. A 192.0.2.12" } };
+	static const struct answer nx = { .status = QS_OK,
+		.rcode = LDNS_RCODE_NXDOMAIN, .aa = true,
+		.au = { "chal.example. SOA ns1.chal.example. h.example. 7 3600 600 86400 300" } };
+	static const struct answer csoa = { .status = QS_OK, .aa = true,
+		.an = { "chal.example. SOA ns1.chal.example. h.example. 7 3600 600 86400 300" } };
+	static const struct answer cns = { .status = QS_OK, .aa = true,
+		.an = { "chal.example. NS ns1.chal.example.", "chal.example. NS ns2.chal.example." } };
+	const char *names[] = { "ns1.chal.example.", "ns2.chal.example." };
+	const char *addrs[] = { "192.0.2.11", "192.0.2.12" };
+	const char *d = "api.chal.example.";
+	struct evidence *ev = evidence_new(d, 1700000000);
+	struct view v;
+
+	add(ev, EV_WALK, ".", "a.root.", "10.0.0.1", d, LDNS_RR_TYPE_NS, TR_UDP, &referral);
+	add(ev, EV_WALK, "example.", "ns1.example.", "192.0.2.1", d, LDNS_RR_TYPE_NS, TR_UDP, &to_chal);
+	for (int i = 0; i < 2; i++) {
+		struct answer a = { .status = QS_OK, .aa = true };
+		char rr[64];
+		snprintf(rr, sizeof(rr), "%s A %s", names[i], addrs[i]);
+		a.an[0] = rr;
+		add(ev, EV_WALK, "chal.example.", names[i], addrs[i], d, LDNS_RR_TYPE_NS, TR_UDP, &nx);
+		add(ev, EV_RESOLVE, "chal.example.", names[0], addrs[0], names[i], LDNS_RR_TYPE_A, TR_UDP, &a);
+		add(ev, EV_AUTH, "chal.example.", names[i], addrs[i], "chal.example.", LDNS_RR_TYPE_SOA, TR_UDP, &csoa);
+		add(ev, EV_AUTH, "chal.example.", names[i], addrs[i], "chal.example.", LDNS_RR_TYPE_SOA, TR_TCP, &csoa);
+		add(ev, EV_AUTH, "chal.example.", names[i], addrs[i], "chal.example.", LDNS_RR_TYPE_NS, TR_UDP, &cns);
+	}
+	assert_int_equal(view_build(ev, &v), 0);
+	assert_int_equal(v.pstate, PS_DELEGATED);
+	assert_string_equal(v.zone, "chal.example.");
+	assert_string_equal(v.parent, "example.");
+	assert_true(v.domain_inside_zone);
+	assert_true(v.domain_nxdomain);
+	view_deinit(&v);
+	expect(ev, "");
+}
+
 static void test_verdict_names_fix(void **state)
 {
 	struct evidence *ev = zone(0, 0, NULL);
@@ -220,6 +279,8 @@ int main(void)
 		cmocka_unit_test(test_expected_ns),
 		cmocka_unit_test(test_expected_ns_equal),
 		cmocka_unit_test(test_nxdomain_at_parent),
+		cmocka_unit_test(test_nxdomain_at_tld),
+		cmocka_unit_test(test_nxdomain_inside_zone),
 		cmocka_unit_test(test_verdict_names_fix),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
