@@ -116,7 +116,7 @@ int cmd_check(const struct opts *o)
 	}
 	ev->rrsig_warn_s = (int64_t)(o->rrsig_warn_days * 86400);
 	if ((o->expect_ns && expect_ns(o->expect_ns, ev) < 0) ||
-	    load_validation(o, ev) < 0 ||
+	    load_validation(o, ev) < 0 || load_public_suffix(ev) < 0 ||
 	    load_trust_anchor(o, ev) < 0 || load_what_if_ds(o, domain, ev) < 0 ||
 	    load_resolvers(o, &resolvers) < 0 || make_engine(o, &eng, &replay) < 0)
 		goto out;

@@ -2,11 +2,13 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h>
 #include <string.h>
 #include <time.h>
 #include <idn2.h>
 #include <jansson.h>
 #include "cli/common.h"
+#include "core/psl.h"
 #include "core/checks.h"
 #include "core/dname.h"
 #include "core/evidence_json.h"
@@ -96,6 +98,28 @@ int domain_arg(const char *arg, char *out, size_t outlen)
 			*p = '?';
 	die("invalid domain '%s': %s", shown, err);
 	return -1;
+}
+
+/* Debian's publicsuffix package; DNSDOCTOR_PUBLIC_SUFFIX_LIST names
+ * another copy. Without one, only TLDs count as registries (view.c). */
+#define PSL_DEFAULT "/usr/share/publicsuffix/public_suffix_list.dat"
+#define PSL_MAX_BYTES (8u << 20)
+
+int load_public_suffix(struct evidence *ev)
+{
+	const char *path = getenv("DNSDOCTOR_PUBLIC_SUFFIX_LIST");
+	size_t len;
+	if (!path) {
+		path = PSL_DEFAULT;
+		if (access(path, R_OK) != 0)
+			return 0;
+	}
+	char *text = read_file_capped("public suffix list", path, PSL_MAX_BYTES, &len);
+	if (!text)
+		return -1;
+	ev->suffix_labels = psl_suffix_labels(text, len, ev->domain);
+	free(text);
+	return 0;
 }
 
 int load_hints(const struct opts *o, struct hints *h)

@@ -15,6 +15,11 @@
 char *read_file_capped(const char *what, const char *path, size_t max,
 		       size_t *len);
 
+/* Sets EV->suffix_labels from the Public Suffix List when one is
+ * installed. 0, or -1 (printed) when a list named by the environment
+ * cannot be read. */
+int load_public_suffix(struct evidence *ev);
+
 /* Normalises the domain argument into OUT or prints why not; 0 or -1. */
 int domain_arg(const char *arg, char *out, size_t outlen);
 

@@ -73,6 +73,10 @@ struct evidence {
 	struct ev_strings trust_anchor; /* DS/DNSKEY records, presentation */
 	struct ev_strings what_if_ds;   /* --ds: a DS set not published yet */
 	int64_t rrsig_warn_s;           /* RRSIG_EXPIRING_SOON window */
+	/* Labels of the domain's public suffix by the Public Suffix List
+	 * (2 for foo.co.uk.); 0 when no list was read. An NXDOMAIN from a
+	 * zone that deep or shallower means "not registered". */
+	int suffix_labels;
 	/* --acme/--acm, as "acme", "ca=X", "challenge=dns-01", "txt=V",
 	 * "account_uri=U", "acm=NAME=TARGET" (core/validation.h reads them). */
 	struct ev_strings validation;

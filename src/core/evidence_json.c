@@ -192,6 +192,11 @@ json_t *evidence_to_json(const struct evidence *ev)
 		json_decref(o);
 		return NULL;
 	}
+	if (o && ev->suffix_labels &&
+	    json_object_set_new(o, "public_suffix_labels", json_integer(ev->suffix_labels)) < 0) {
+		json_decref(o);
+		return NULL;
+	}
 	if (o && record_to_json(ev, o) < 0) {
 		json_decref(o);
 		return NULL;
@@ -299,6 +304,15 @@ struct evidence *evidence_from_json(const json_t *j, char *err, size_t errlen)
 	    strings_from(j, "tls", &ev->tls, err, errlen) < 0 ||
 	    record_from_json(j, ev, err, errlen) < 0)
 		goto fail;
+	json_t *psl = json_object_get(j, "public_suffix_labels");
+	if (psl) {
+		if (!json_is_integer(psl) || json_integer_value(psl) < 0 ||
+		    json_integer_value(psl) > 127) {
+			snprintf(err, errlen, "public_suffix_labels is not a label count");
+			goto fail;
+		}
+		ev->suffix_labels = (int)json_integer_value(psl);
+	}
 	json_t *warn = json_object_get(j, "rrsig_warn_seconds");
 	if (warn) {
 		if (!json_is_integer(warn) || json_integer_value(warn) < 0) {

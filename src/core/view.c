@@ -125,11 +125,12 @@ static int scan_referral(void *ctx, const struct ev_exchange *x, ldns_pkt *pkt)
 			    LDNS_RR_TYPE_NS, &v->parent_ns);
 }
 
-/* NXDOMAIN from the root or a TLD means the registry does not delegate the
- * domain. From the servers of a zone below a TLD, with no cut in between,
- * it means the domain is a name of that zone that has no records: the zone
- * is diagnosed as for any name inside it. With no public suffix list, a
- * suffix of two labels or more (co.uk.) counts as such a zone. */
+/* NXDOMAIN from the root, a TLD or another public suffix (co.uk.: the
+ * evidence's suffix_labels, from the Public Suffix List) means the registry
+ * does not delegate the domain. From the servers of a zone below that, with
+ * no cut in between, it means the domain is a name of that zone that has
+ * no records: the zone is diagnosed as for any name inside it. Without the
+ * list, only the root and TLDs count as registries. */
 static int walk_analyse(const struct evidence *ev, struct view *v)
 {
 	struct walk_scan w = { .domain = v->domain, .cut_labels = -1 };
@@ -151,7 +152,8 @@ static int walk_analyse(const struct evidence *ev, struct view *v)
 		strcpy(v->zone, v->domain);
 		strcpy(v->parent, w.cut);
 		v->cohosted = true;
-	} else if (z.nxdomain && !z.exists && dname_labels(asked) <= 1) {
+	} else if (z.nxdomain && !z.exists &&
+		   dname_labels(asked) <= (ev->suffix_labels > 1 ? ev->suffix_labels : 1)) {
 		v->pstate = PS_NXDOMAIN;
 		strcpy(v->zone, v->domain);
 		strcpy(v->parent, asked);

@@ -81,6 +81,23 @@ codes() { jq -r '[.findings[] | select(.severity != "info") | .code] | unique | 
 	[[ $output == *"Note: api.acme-nxdomain.net. has no records: the servers of"* ]]
 }
 
+@test "analyze: were its zone a public suffix (co.uk.), the same NXDOMAIN is DOMAIN_NOT_DELEGATED" {
+	jq '.public_suffix_labels = 2' "$FIX/acme-doubled-nxdomain.json" >"$BATS_TEST_TMPDIR/psl.json"
+	ddr analyze "$BATS_TEST_TMPDIR/psl.json" --json
+	[ "$(codes)" = DOMAIN_NOT_DELEGATED ]
+	jq '.public_suffix_labels = "two"' "$FIX/acme-doubled-nxdomain.json" >"$BATS_TEST_TMPDIR/bad.json"
+	ddr analyze "$BATS_TEST_TMPDIR/bad.json"
+	[ "$status" -eq 3 ]
+	[[ $stderr == *"public_suffix_labels is not a label count"* ]]
+}
+
+@test "check: a public suffix list that cannot be read is one line, exit 3, before any query" {
+	DNSDOCTOR_PUBLIC_SUFFIX_LIST=/nonexistent/psl.dat ddr check example.com --root-hints "$HINTS"
+	[ "$status" -eq 3 ]
+	[ "$output" = "" ]
+	[[ $stderr == "dnsdoctor: cannot read public suffix list /nonexistent/psl.dat"* ]]
+}
+
 @test "analyze: the healthy ACME zone is clean and its evidence keeps the options" {
 	ddr analyze "$FIX/acme-healthy.json" --json
 	[ "$status" -eq 0 ]

@@ -242,6 +242,16 @@ static void test_nxdomain_inside_zone(void **state)
 	assert_true(v.domain_inside_zone);
 	assert_true(v.domain_nxdomain);
 	view_deinit(&v);
+	/* Were chal.example. a public suffix (co.uk.), the NXDOMAIN would be
+	 * its registry's: not delegated. */
+	ev->suffix_labels = 2;
+	assert_int_equal(view_build(ev, &v), 0);
+	assert_int_equal(v.pstate, PS_NXDOMAIN);
+	view_deinit(&v);
+	ev->suffix_labels = 1;
+	assert_int_equal(view_build(ev, &v), 0);
+	assert_int_equal(v.pstate, PS_DELEGATED);
+	view_deinit(&v);
 	expect(ev, "");
 }
 
