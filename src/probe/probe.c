@@ -11,7 +11,7 @@
 
 #define MAX_DEPTH 32        /* levels of a walk */
 #define MAX_NESTING 4       /* name server lookups needed by lookups */
-#define MAX_RESOLVE_ROUNDS 24
+#define MAX_RESOLVE_ROUNDS 64 /* shared by the lookups a batch takes on */
 #define MAX_CNAME_HOPS 8
 #define MAX_AUTH_PASSES 3
 
@@ -347,8 +347,25 @@ static int tasks_add(struct task **v, size_t *n, const char *name, uint16_t qtyp
 	return 0;
 }
 
+/* Adds the A and AAAA look-ups of NAMES not looked up before to a batch. */
+static void batch_add(struct probe *p, const struct strset *names,
+		      struct task **tasks, size_t *n)
+{
+	for (size_t i = 0; i < names->n; i++) {
+		if (strset_has(&p->looked_up, names->v[i]))
+			continue;
+		if (strset_add(&p->looked_up, names->v[i]) < 0 ||
+		    (p->cfg->family != 6 && tasks_add(tasks, n, names->v[i], LDNS_RR_TYPE_A) < 0) ||
+		    (p->cfg->family != 4 && tasks_add(tasks, n, names->v[i], LDNS_RR_TYPE_AAAA) < 0))
+			p->nomem = 1;
+	}
+}
+
 /* Looks up the A and AAAA records of NAMES from the roots down, all names
- * in step, one server per name per round. */
+ * in step, one server per name per round. A zone on the way whose servers
+ * came without glue adds their names to the same batch rather than
+ * looking them up first: the other names go on meanwhile, and a cut one
+ * look-up learns serves the others in the next round. */
 static int resolve_names(struct probe *p, const struct strset *names)
 {
 	struct task *tasks = NULL;
@@ -357,14 +374,7 @@ static int resolve_names(struct probe *p, const struct strset *names)
 	if (p->nesting >= MAX_NESTING)
 		return 0;
 	p->nesting++;
-	for (size_t i = 0; i < names->n; i++) {
-		if (strset_has(&p->looked_up, names->v[i]))
-			continue;
-		if (strset_add(&p->looked_up, names->v[i]) < 0 ||
-		    (p->cfg->family != 6 && tasks_add(&tasks, &n, names->v[i], LDNS_RR_TYPE_A) < 0) ||
-		    (p->cfg->family != 4 && tasks_add(&tasks, &n, names->v[i], LDNS_RR_TYPE_AAAA) < 0))
-			p->nomem = 1;
-	}
+	batch_add(p, names, &tasks, &n);
 	for (int round = 0; round < MAX_RESOLVE_ROUNDS && !p->nomem; round++) {
 		struct round *r = round_new(p);
 		if (!r) {
@@ -383,15 +393,21 @@ static int resolve_names(struct probe *p, const struct strset *names)
 					t->done = true;
 					continue;
 				}
-				cut_complete(p, &p->cuts[t->cut]);
-				t->cut = deepest_cut(p, t->name);
+				struct cut *gc = &p->cuts[t->cut];
+				if (!gc->glueless_looked_up && gc->glueless.n) {
+					gc->glueless_looked_up = true;
+					batch_add(p, &gc->glueless, &tasks, &n);
+					t = &tasks[i]; /* batch_add moves the tasks */
+				}
+				/* Names an earlier look-up already found. */
+				cut_refresh(p, &p->cuts[t->cut]);
 			}
 			const struct cut *c = &p->cuts[t->cut];
 			const struct hint *h = cut_pick(p, c, t->tried);
 			if (!h && t->tried == 0 && c->glueless.n) {
 				/* A name inside a zone whose servers all lack
-				 * glue: another task of this batch may be
-				 * finding their addresses right now. */
+				 * glue: another task of this batch is finding
+				 * their addresses, or one of an outer batch. */
 				continue;
 			}
 			if (!h) {
@@ -548,8 +564,10 @@ static void edns_fallback(struct probe *p, const struct round *done)
 }
 
 /* Asks every address of every server in the view that has not been asked
- * yet. Returns how many servers were new, or -ENOMEM. */
-static int auth_pass(struct probe *p, struct strset *asked)
+ * yet; with DNSSEC, the DNSSEC questions the view allows go in the same
+ * round, one round trip earlier than a pass of their own. Returns how many
+ * servers were new, or -ENOMEM. */
+static int auth_pass(struct probe *p, struct strset *asked, bool dnssec)
 {
 	struct view v;
 	struct strset names;
@@ -586,6 +604,8 @@ static int auth_pass(struct probe *p, struct strset *asked)
 			ask(p, r, EV_AUTH, v.zone, s->name, a, v.zone, LDNS_RR_TYPE_NS, ENG_F_DO);
 		}
 	}
+	if (dnssec && probe_dnssec_ask(p, r, &v) < 0)
+		p->nomem = 1;
 	round_wait(p, r);
 	edns_fallback(p, r);
 	rc = p->nomem ? -ENOMEM : fresh;
@@ -608,6 +628,7 @@ void probe_init(struct probe *p, struct engine *eng,
 	strset_init(&p->alive);
 	strset_init(&p->dead);
 	strset_init(&p->looked_up);
+	strset_init(&p->dnssec_asked);
 }
 
 void probe_deinit(struct probe *p)
@@ -635,6 +656,7 @@ void probe_deinit(struct probe *p)
 	strset_deinit(&p->alive);
 	strset_deinit(&p->dead);
 	strset_deinit(&p->looked_up);
+	strset_deinit(&p->dnssec_asked);
 }
 
 int probe_check(struct engine *eng, const struct probe_config *cfg,
@@ -642,6 +664,7 @@ int probe_check(struct engine *eng, const struct probe_config *cfg,
 {
 	struct probe p;
 	struct strset asked;
+	struct round *resolvers = NULL;
 	int rc;
 
 	probe_init(&p, eng, cfg, ev);
@@ -649,8 +672,12 @@ int probe_check(struct engine *eng, const struct probe_config *cfg,
 	rc = walk(&p, ev->domain, LDNS_RR_TYPE_NS, false, false);
 	if (rc == 0 && p.answers == 0)
 		rc = -EHOSTUNREACH;
+	/* The resolvers recurse on their own: their answers come in while
+	 * the name servers are looked up and asked. */
+	if (rc == 0 && cfg->resolvers && cfg->resolvers->n)
+		rc = probe_resolver_ask(&p, cfg->resolvers, &resolvers);
 	for (int pass = 0; rc == 0 && pass < MAX_AUTH_PASSES; pass++) {
-		int fresh = auth_pass(&p, &asked);
+		int fresh = auth_pass(&p, &asked, true);
 		if (fresh <= 0) {
 			rc = fresh < 0 ? fresh : 0;
 			break;
@@ -658,8 +685,8 @@ int probe_check(struct engine *eng, const struct probe_config *cfg,
 	}
 	if (rc == 0)
 		rc = probe_dnssec_pass(&p);
-	if (rc == 0 && cfg->resolvers && cfg->resolvers->n)
-		rc = probe_resolver_pass(&p, cfg->resolvers);
+	if (rc == 0 && resolvers)
+		round_wait(&p, resolvers);
 	strset_deinit(&asked);
 	probe_deinit(&p);
 	return rc;
@@ -690,7 +717,7 @@ int probe_zone_pass(struct probe *p, const char *qname, uint16_t qtype)
 	if (rc == 0 && p->answers == 0)
 		rc = -EHOSTUNREACH;
 	for (int pass = 0; rc == 0 && pass < MAX_AUTH_PASSES; pass++) {
-		int fresh = auth_pass(p, &asked);
+		int fresh = auth_pass(p, &asked, false);
 		if (fresh <= 0) {
 			rc = fresh < 0 ? fresh : 0;
 			break;

@@ -87,57 +87,81 @@ static bool dead(const struct probe *p, const char *addr)
 	return strset_has(&p->dead, addr) && !strset_has(&p->alive, addr);
 }
 
-int probe_dnssec_pass(struct probe *p)
+/* Asks ADDR (a server NAME of ZONE) for (QNAME, QTYPE) with DO, unless
+ * this probe has asked it already. */
+static void ask_once(struct probe *p, struct round *r, const char *zone,
+		     const char *name, const char *addr, const char *qname,
+		     uint16_t qtype)
 {
-	struct view v;
+	char key[2 * VIEW_NAME_MAX + 64];
+	if (dead(p, addr))
+		return;
+	snprintf(key, sizeof(key), "%s %s %u", addr, qname, qtype);
+	if (strset_has(&p->dnssec_asked, key))
+		return;
+	if (strset_add(&p->dnssec_asked, key) < 0) {
+		p->nomem = 1;
+		return;
+	}
+	ask(p, r, EV_DNSSEC, zone, name, addr, qname, qtype, ENG_F_DO);
+}
+
+int probe_dnssec_ask(struct probe *p, struct round *r, const struct view *v)
+{
 	struct path pa = { 0 };
-	int rc = view_build(p->ev, &v);
-	if (rc < 0)
-		return rc;
-	if (v.pstate != PS_DELEGATED)
-		goto out;
-	struct round *r = round_new(p);
-	if (!r || (rc = path_build(p->ev, &v, &pa)) < 0) {
-		rc = -ENOMEM;
-		goto out;
+	if (v->pstate != PS_DELEGATED)
+		return 0;
+	if (path_build(p->ev, v, &pa) < 0) {
+		path_free(&pa);
+		return -ENOMEM;
 	}
 	for (size_t i = 0; i < pa.n; i++) {
 		const struct pzone *z = &pa.z[i];
 		for (size_t j = 0; j < z->srv.n; j++)
-			if (!dead(p, z->srv.v[j].addr))
-				ask(p, r, EV_DNSSEC, z->zone, z->srv.v[j].name,
-				    z->srv.v[j].addr, z->zone,
-				    LDNS_RR_TYPE_DNSKEY, ENG_F_DO);
+			ask_once(p, r, z->zone, z->srv.v[j].name,
+				 z->srv.v[j].addr, z->zone, LDNS_RR_TYPE_DNSKEY);
 		/* The DS of a zone lives at its parent's servers. */
 		for (size_t j = 0; i > 0 && j < pa.z[i - 1].srv.n; j++)
-			if (!dead(p, pa.z[i - 1].srv.v[j].addr))
-				ask(p, r, EV_DNSSEC, pa.z[i - 1].zone,
-				    pa.z[i - 1].srv.v[j].name,
-				    pa.z[i - 1].srv.v[j].addr, z->zone,
-				    LDNS_RR_TYPE_DS, ENG_F_DO);
+			ask_once(p, r, pa.z[i - 1].zone,
+				 pa.z[i - 1].srv.v[j].name,
+				 pa.z[i - 1].srv.v[j].addr, z->zone,
+				 LDNS_RR_TYPE_DS);
 	}
 	/* The CA's first question for DNS-01, usually for a name that does
 	 * not exist yet: its denial must verify. */
 	char denial[VIEW_NAME_MAX + 20];
-	snprintf(denial, sizeof(denial), "_acme-challenge.%s", v.domain);
+	snprintf(denial, sizeof(denial), "_acme-challenge.%s", v->domain);
 	const struct pzone *t = pa.n ? &pa.z[pa.n - 1] : NULL;
 	for (size_t j = 0; t && strlen(denial) < VIEW_NAME_MAX && j < t->srv.n;
 	     j++)
-		if (!dead(p, t->srv.v[j].addr))
-			ask(p, r, EV_DNSSEC, t->zone, t->srv.v[j].name,
-			    t->srv.v[j].addr, denial, LDNS_RR_TYPE_TXT,
-			    ENG_F_DO);
-	round_wait(p, r);
-	rc = p->nomem ? -ENOMEM : 0;
-out:
+		ask_once(p, r, t->zone, t->srv.v[j].name, t->srv.v[j].addr,
+			 denial, LDNS_RR_TYPE_TXT);
 	path_free(&pa);
+	return p->nomem ? -ENOMEM : 0;
+}
+
+int probe_dnssec_pass(struct probe *p)
+{
+	struct view v;
+	int rc = view_build(p->ev, &v);
+	if (rc < 0)
+		return rc;
+	struct round *r = round_new(p);
+	if (!r)
+		rc = -ENOMEM;
+	else if ((rc = probe_dnssec_ask(p, r, &v)) == 0)
+		round_wait(p, r);
+	if (rc == 0 && p->nomem)
+		rc = -ENOMEM;
 	view_deinit(&v);
 	return rc;
 }
 
-int probe_resolver_pass(struct probe *p, const struct hints *resolvers)
+int probe_resolver_ask(struct probe *p, const struct hints *resolvers,
+		       struct round **out)
 {
 	struct view v;
+	*out = NULL;
 	int rc = view_build(p->ev, &v);
 	if (rc < 0)
 		return rc;
@@ -151,8 +175,7 @@ int probe_resolver_pass(struct probe *p, const struct hints *resolvers)
 		ask(p, r, EV_RESOLVER, "", h->name, h->addr, v.zone,
 		    LDNS_RR_TYPE_SOA, ENG_F_RD | ENG_F_DO | ENG_F_CD);
 	}
-	if (r)
-		round_wait(p, r);
+	*out = r;
 	rc = p->nomem ? -ENOMEM : 0;
 	view_deinit(&v);
 	return rc;

@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include "core/evidence.h"
 #include "core/strset.h"
+#include "core/view.h"
 #include "engine/engine.h"
 #include "probe/hints.h"
 #include "probe/probe.h"
@@ -55,6 +56,7 @@ struct probe {
 	struct host *hosts;
 	size_t n_hosts;
 	struct strset alive, dead, looked_up;
+	struct strset dnssec_asked; /* "ADDR QNAME QTYPE" of the DNSSEC questions */
 	struct round **rounds;
 	size_t n_rounds;
 	int nesting;
@@ -72,12 +74,19 @@ struct slot *ask(struct probe *p, struct round *r, int role, const char *zone,
 		 const char *server, const char *addr, const char *qname,
 		 uint16_t qtype, unsigned flags);
 
-/* The DNSSEC pass: DNSKEY at every server of every zone on the path, DS at
- * the parent's servers, a denial proof at the zone's. 0 or -ENOMEM. */
-int probe_dnssec_pass(struct probe *p);
-/* Asks each resolver of RESOLVERS for the zone's SOA with and without CD.
+/* The DNSSEC questions: DNSKEY at every server of every zone on the path
+ * that V (delegated) knows, DS at the parent's servers, a denial proof at
+ * the zone's; each asked once per probe, into R, without waiting. 0 or
+ * -ENOMEM. */
+int probe_dnssec_ask(struct probe *p, struct round *r, const struct view *v);
+/* The DNSSEC pass: what probe_dnssec_ask has not asked yet, waited for.
  * 0 or -ENOMEM. */
-int probe_resolver_pass(struct probe *p, const struct hints *resolvers);
+int probe_dnssec_pass(struct probe *p);
+/* Asks each resolver of RESOLVERS for the zone's SOA with and without CD,
+ * into a round of its own put in *OUT (NULL when the domain is not
+ * delegated), without waiting. 0 or -ENOMEM. */
+int probe_resolver_ask(struct probe *p, const struct hints *resolvers,
+		       struct round **out);
 
 /* probe.c, for probe_record.c: set-up and clean-up of one run; the walk
  * towards QNAME and the authoritative view (SOA, NS of every server) of
