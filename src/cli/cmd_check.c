@@ -7,7 +7,6 @@
 #include "core/nslist.h"
 #include "core/dname.h"
 #include "probe/probe.h"
-#include "probe/probe_acme.h"
 
 #define NSLIST_MAX_BYTES (1u << 20)
 
@@ -126,8 +125,6 @@ int cmd_check(const struct opts *o)
 				    .family = o->family };
 	uint64_t t0 = eng->ops->now_ms(eng->impl);
 	int rc = probe_check(eng, &cfg, ev);
-	if (rc == 0)
-		rc = probe_validation(eng, &cfg, ev);
 	uint64_t elapsed = eng->ops->now_ms(eng->impl) - t0;
 	if (probe_failed(rc))
 		goto out;

@@ -235,10 +235,12 @@ struct task {
 	long cut; /* index into probe.cuts, -1 until chosen */
 	int tried, hops;
 	bool done;
+	bool cut_only; /* done at the first server that answers without a referral */
 	struct slot *s;
 };
 
 static int resolve_names(struct probe *p, const struct strset *names);
+static void run_batch(struct probe *p, struct task **batch, size_t *count);
 
 /* Adds to C the addresses found so far for its glueless servers. */
 static void cut_refresh(struct probe *p, struct cut *c)
@@ -309,7 +311,10 @@ static void task_result(struct probe *p, struct task *t)
 	}
 	switch (dmsg_classify(pkt, t->name, t->qtype, cut, sizeof(cut))) {
 	case RK_ANSWER:
-		task_answer(p, t, pkt);
+		if (t->cut_only)
+			t->done = true;
+		else
+			task_answer(p, t, pkt);
 		break;
 	case RK_NXDOMAIN:
 	case RK_NODATA:
@@ -375,6 +380,19 @@ static int resolve_names(struct probe *p, const struct strset *names)
 		return 0;
 	p->nesting++;
 	batch_add(p, names, &tasks, &n);
+	run_batch(p, &tasks, &n);
+	free(tasks);
+	p->nesting--;
+	return p->nomem ? -ENOMEM : 0;
+}
+
+/* Runs the tasks of a batch, all in step, one server per task per round,
+ * until each is done or nothing more can be asked. */
+static void run_batch(struct probe *p, struct task **batch, size_t *count)
+{
+	struct task *tasks = *batch;
+	size_t n = *count;
+
 	for (int round = 0; round < MAX_RESOLVE_ROUNDS && !p->nomem; round++) {
 		struct round *r = round_new(p);
 		if (!r) {
@@ -426,9 +444,8 @@ static int resolve_names(struct probe *p, const struct strset *names)
 			if (tasks[i].s)
 				task_result(p, &tasks[i]);
 	}
-	free(tasks);
-	p->nesting--;
-	return p->nomem ? -ENOMEM : 0;
+	*batch = tasks;
+	*count = n;
 }
 
 /* --- the walk from the roots --- */
@@ -484,8 +501,8 @@ static int learn_round(struct probe *p, const struct round *r,
  * referral, but waits for every server of the parent of QNAME, whose
  * answers are the delegation under test. With DESCEND the servers of the
  * last zone are asked too. */
-static int walk(struct probe *p, const char *qname, uint16_t qtype,
-		bool wait_all, bool descend)
+/* The root's cut, from the configured hints. 0 or -ENOMEM. */
+static int seed_root(struct probe *p)
 {
 	struct cut *c = cut_get(p, ".");
 	if (!c)
@@ -493,6 +510,15 @@ static int walk(struct probe *p, const char *qname, uint16_t qtype,
 	for (size_t i = 0; i < p->cfg->roots->n; i++)
 		if (cut_add(c, p->cfg->roots->v[i].name, p->cfg->roots->v[i].addr) < 0)
 			return -ENOMEM;
+	return 0;
+}
+
+static int walk(struct probe *p, const char *qname, uint16_t qtype,
+		bool wait_all, bool descend)
+{
+	struct cut *c;
+	if (seed_root(p) < 0)
+		return -ENOMEM;
 	char zone[VIEW_NAME_MAX] = ".", cut[VIEW_NAME_MAX];
 	for (int depth = 0; depth < MAX_DEPTH && !p->nomem; depth++) {
 		c = cut_get(p, zone);
@@ -685,6 +711,8 @@ int probe_check(struct engine *eng, const struct probe_config *cfg,
 	}
 	if (rc == 0)
 		rc = probe_dnssec_pass(&p);
+	if (rc == 0)
+		rc = probe_validation_pass(&p);
 	if (rc == 0 && resolvers)
 		round_wait(&p, resolvers);
 	strset_deinit(&asked);
@@ -731,8 +759,45 @@ int probe_cut_of(struct probe *p, const char *qname, uint16_t qtype,
 		 char *zone, size_t zlen, struct hints *out)
 {
 	int rc = walk(p, qname, qtype, false, false);
-	if (rc < 0)
-		return rc;
+	return rc < 0 ? rc : probe_cut_servers(p, qname, zone, zlen, out);
+}
+
+int probe_find_cuts(struct probe *p, const char *const *names,
+		    const uint16_t *qtypes, size_t count)
+{
+	struct task *tasks = NULL;
+	size_t n = 0;
+
+	if (seed_root(p) < 0)
+		return -ENOMEM;
+	p->nesting++;
+	for (size_t i = 0; i < count; i++) {
+		long c = deepest_cut(p, names[i]);
+		/* A zone's own apex can have no cut below it; only its
+		 * servers without glue are left to look up. */
+		if (c >= 0 && strcmp(p->cuts[c].zone, names[i]) == 0) {
+			struct cut *z = &p->cuts[c];
+			if (!z->glueless_looked_up && z->glueless.n) {
+				z->glueless_looked_up = true;
+				batch_add(p, &z->glueless, &tasks, &n);
+			}
+			continue;
+		}
+		if (tasks_add(&tasks, &n, names[i], qtypes[i]) < 0) {
+			p->nomem = 1;
+			break;
+		}
+		tasks[n - 1].cut_only = true;
+	}
+	run_batch(p, &tasks, &n);
+	free(tasks);
+	p->nesting--;
+	return p->nomem ? -ENOMEM : 0;
+}
+
+int probe_cut_servers(struct probe *p, const char *qname, char *zone,
+		      size_t zlen, struct hints *out)
+{
 	long i = deepest_cut(p, qname);
 	if (i < 0)
 		return 0;

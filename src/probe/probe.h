@@ -19,8 +19,10 @@ struct probe_config {
  * of EV->domain, the addresses of every name server named by the parent,
  * by the zone or by EV->expect_ns, and SOA and NS from each address over
  * UDP, SOA over TCP; DNSKEY and DS of every zone on the path and a denial
- * proof; and, with CFG->resolvers, the zone's SOA from each resolver with
- * and without CD. Returns 0; -EHOSTUNREACH when no root server answered;
+ * proof; with CFG->resolvers, the zone's SOA from each resolver with and
+ * without CD; and, when EV->validation asks for it (--acme, --acm), what a
+ * CA's validator asks. Every question goes out as soon as what it depends
+ * on is known. Returns 0; -EHOSTUNREACH when no root server answered;
  * -ENOMEM. */
 int probe_check(struct engine *eng, const struct probe_config *cfg,
 		struct evidence *ev);

@@ -53,8 +53,8 @@ static bool dead(const struct probe *p, const char *addr)
 
 /* Asks (NAME, QTYPE) of every server of the zone that holds NAME: the
  * diagnosed zone's servers from the view (--expect-ns ones included, so a
- * check can say where the record really is), any other zone's from the
- * walk to it. */
+ * check can say where the record really is), any other zone's as
+ * probe_find_cuts found it. */
 static int ask_everywhere(struct probe *p, struct round *r, const struct view *v,
 			  const char *name, uint16_t qtype)
 {
@@ -68,7 +68,7 @@ static int ask_everywhere(struct probe *p, struct round *r, const struct view *v
 	}
 	char zone[VIEW_NAME_MAX] = "";
 	struct hints h = { 0 };
-	int rc = probe_cut_of(p, name, qtype, zone, sizeof(zone), &h);
+	int rc = probe_cut_servers(p, name, zone, sizeof(zone), &h);
 	for (size_t i = 0; rc == 0 && zone[0] && i < h.n; i++)
 		if (!dead(p, h.v[i].addr))
 			ask(p, r, EV_VALIDATION, zone, h.v[i].name, h.v[i].addr,
@@ -154,6 +154,28 @@ static void learn_liveness(struct probe *p)
 	}
 }
 
+/* Finds, all at once, the zones that hold the names of Q[FROM..TO) outside
+ * the diagnosed zone. 0 or -ENOMEM. */
+static int find_zones(struct probe *p, const struct view *v,
+		      const struct vqueue *q, size_t from, size_t to)
+{
+	const char **names = calloc(to - from + 1, sizeof(*names));
+	uint16_t *types = calloc(to - from + 1, sizeof(*types));
+	size_t n = 0;
+	int rc = names && types ? 0 : -ENOMEM;
+	for (size_t i = from; rc == 0 && i < to; i++) {
+		if (dname_in(q->v[i].qname, v->zone))
+			continue;
+		names[n] = q->v[i].qname;
+		types[n++] = q->v[i].qtype;
+	}
+	if (rc == 0 && n)
+		rc = probe_find_cuts(p, names, types, n);
+	free(names);
+	free(types);
+	return rc;
+}
+
 /* Asks Q's questions, then the CNAME targets the answers name, round by
  * round. 0 or -ENOMEM. */
 static int run_rounds(struct probe *p, const struct view *v, struct vqueue *q)
@@ -165,6 +187,7 @@ static int run_rounds(struct probe *p, const struct view *v, struct vqueue *q)
 		size_t to = q->n;
 		if (!r)
 			return -ENOMEM;
+		rc = find_zones(p, v, q, from, to);
 		for (size_t i = from; rc == 0 && i < to; i++)
 			rc = ask_everywhere(p, r, v, q->v[i].qname, q->v[i].qtype);
 		round_wait(p, r);
@@ -333,30 +356,25 @@ static int http_pass(struct probe *p, const struct view *v, const struct val_opt
 	return rc;
 }
 
-int probe_validation(struct engine *eng, const struct probe_config *cfg,
-		     struct evidence *ev)
+int probe_validation_pass(struct probe *p)
 {
-	struct probe p;
 	struct view v;
 	struct val_opts o;
 	struct vqueue q = { 0 };
 	int rc;
 
-	val_opts_read(ev, &o);
+	val_opts_read(p->ev, &o);
 	if (!o.acme && !o.n_acm)
 		return 0;
-	if ((rc = view_build(ev, &v)) < 0)
+	if ((rc = view_build(p->ev, &v)) < 0)
 		return rc;
-	probe_init(&p, eng, cfg, ev);
-	learn_liveness(&p);
 	if (v.pstate != PS_DELEGATED || (rc = first_questions(&v, &o, &q)) < 0)
 		goto out;
-	rc = run_rounds(&p, &v, &q);
+	rc = run_rounds(p, &v, &q);
 	if (rc == 0 && val_http01(&o))
-		rc = http_pass(&p, &v, &o);
+		rc = http_pass(p, &v, &o);
 out:
 	free(q.v);
-	probe_deinit(&p);
 	view_deinit(&v);
 	return rc;
 }

@@ -82,6 +82,13 @@ int probe_dnssec_ask(struct probe *p, struct round *r, const struct view *v);
 /* The DNSSEC pass: what probe_dnssec_ask has not asked yet, waited for.
  * 0 or -ENOMEM. */
 int probe_dnssec_pass(struct probe *p);
+/* probe_acme.c: asks what a CA's validator asks, as EV->validation says
+ * (CAA on the climb from the name, _acme-challenge TXT and the name with
+ * the zone doubled, ACM CNAMEs and their typo variants, HTTP-01), of
+ * every server of the zone that holds each name (for the domain's zone,
+ * its --expect-ns servers too), following CNAMEs across zones. Does
+ * nothing without validation options or a delegation. 0 or -ENOMEM. */
+int probe_validation_pass(struct probe *p);
 /* Asks each resolver of RESOLVERS for the zone's SOA with and without CD,
  * into a round of its own put in *OUT (NULL when the domain is not
  * delegated), without waiting. 0 or -ENOMEM. */
@@ -100,5 +107,16 @@ void probe_deinit(struct probe *p);
 int probe_zone_pass(struct probe *p, const char *qname, uint16_t qtype);
 int probe_cut_of(struct probe *p, const char *qname, uint16_t qtype,
 		 char *zone, size_t zlen, struct hints *out);
+/* Walks towards each NAMES[i] (asking QTYPES[i]) from the deepest cut
+ * already known, all names in step, until a server answers without a
+ * referral; the name servers of the cuts met are looked up in the same
+ * batch. Afterwards probe_cut_servers gives each name's zone without a
+ * walk of its own. 0 or -ENOMEM. */
+int probe_find_cuts(struct probe *p, const char *const *names,
+		    const uint16_t *qtypes, size_t count);
+/* The deepest cut known above QNAME: its name into ZONE and its servers'
+ * (name, address) pairs appended to OUT, as probe_cut_of gives them. */
+int probe_cut_servers(struct probe *p, const char *qname, char *zone,
+		      size_t zlen, struct hints *out);
 
 #endif
