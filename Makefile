@@ -32,6 +32,7 @@ bench: deps
 	DNSDOCTOR=$(CURDIR)/build/dnsdoctor lab/netns bench/check.sh
 	DNSDOCTOR=$(CURDIR)/build/dnsdoctor lab/netns bench/wait.sh
 	DNSDOCTOR=$(CURDIR)/build/dnsdoctor lab/netns bench/cert.sh
+	DNSDOCTOR=$(CURDIR)/build/dnsdoctor lab/netns bench/latency.sh
 
 # libFuzzer: every tests/fuzz target for FUZZ_SECONDS each, starting from
 # its saved corpus tests/fuzz/corpus/TARGET. New inputs go to

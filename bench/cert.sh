@@ -10,23 +10,14 @@
 # RUNS (hyperfine runs, default 3).
 set -euo pipefail
 
-BENCH=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-ROOT=$(dirname "$BENCH")
-LAB_SRC=$ROOT/lab
-DNSDOCTOR=${DNSDOCTOR:-$ROOT/build/dnsdoctor}
-case $DNSDOCTOR in /*) ;; *) DNSDOCTOR=$PWD/$DNSDOCTOR ;; esac
-export DNSDOCTOR
+BENCH_NAME=cert
+# shellcheck source=bench/common.bash
+. "$(dirname "${BASH_SOURCE[0]}")/common.bash"
 RUNS=${RUNS:-3}
 NAME=many.acme-http01.net
 
-die() { echo "bench/cert: $*" >&2; exit 1; }
-[ "$(id -u)" -eq 0 ] || die "must run as root (the lab runs real servers on port 53)"
-in_netns() { ! ip -o link show | awk -F': ' '{ sub(/@.*/, "", $2); print $2 }' | grep -vqx lo; }
 in_netns || exec "$LAB_SRC/netns" "$0" "$@"
-[ -x "$DNSDOCTOR" ] || die "no dnsdoctor at $DNSDOCTOR (make build, or set DNSDOCTOR)"
-for t in jq hyperfine nginx python3 openssl; do
-	command -v $t >/dev/null || die "$t is not installed (scripts/install-deps)"
-done
+need jq hyperfine nginx python3 openssl
 
 WORK=$(mktemp -d /tmp/dnsdoctor-bench-cert.XXXXXX)
 PIDS=()

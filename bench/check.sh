@@ -10,39 +10,23 @@
 # only those Zonemaster modules; default all), NO_ZONEMASTER=1 to skip it.
 set -euo pipefail
 
-BENCH=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-ROOT=$(dirname "$BENCH")
-LAB_SRC=$ROOT/lab
-DNSDOCTOR=${DNSDOCTOR:-$ROOT/build/dnsdoctor}
+BENCH_NAME=check
+# shellcheck source=bench/common.bash
+. "$(dirname "${BASH_SOURCE[0]}")/common.bash"
 DOMAINS=${BENCH_DOMAINS:-healthy.com dead-server.net silent-server.org seed-refused.com}
 RUNS=${RUNS:-10}
 ZM_RUNS=${ZM_RUNS:-5}
 ZM_TESTS=${ZM_TESTS:-}
 
-die() { echo "bench: $*" >&2; exit 1; }
-
-[ "$(id -u)" -eq 0 ] || die "must run as root (the lab runs real servers on port 53)"
-
-in_netns() { ! ip -o link show | awk -F': ' '{ sub(/@.*/, "", $2); print $2 }' | grep -vqx lo; }
-
-# zonemaster-cli is needed only here: install the Debian package when
-# missing. Inside the lab's namespace there is no network, so apt-get runs in
-# the namespace of PID 1 (where `make bench` started).
+# zonemaster-cli is needed only here (Debian's package).
 if [ -z "${NO_ZONEMASTER:-}" ] && ! command -v zonemaster-cli >/dev/null; then
-	echo "bench: installing zonemaster-cli (apt-get install -y zonemaster-cli)" >&2
-	if in_netns; then apt=(nsenter --net=/proc/1/ns/net -- apt-get); else apt=(apt-get); fi
-	if ! "${apt[@]}" install -y zonemaster-cli >/dev/null; then
-		echo "bench: could not install zonemaster-cli; benchmarking dnsdoctor only" >&2
+	if ! apt_install zonemaster-cli; then
+		echo "bench/check: could not install zonemaster-cli; benchmarking dnsdoctor only" >&2
 		export NO_ZONEMASTER=1
 	fi
 fi
-
-if ! in_netns; then
-	exec "$LAB_SRC/netns" "$0" "$@"
-fi
-[ -x "$DNSDOCTOR" ] || die "no dnsdoctor at $DNSDOCTOR (make build, or set DNSDOCTOR)"
-command -v hyperfine >/dev/null || die "hyperfine is not installed (scripts/install-deps)"
-command -v jq >/dev/null || die "jq is not installed (scripts/install-deps)"
+in_netns || exec "$LAB_SRC/netns" "$0" "$@"
+need hyperfine jq
 
 WORK=$(mktemp -d /tmp/dnsdoctor-bench.XXXXXX)
 trap '"$LAB_SRC/lab" down "$WORK/lab" >/dev/null 2>&1; rm -rf "$WORK"' EXIT

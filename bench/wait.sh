@@ -10,21 +10,14 @@
 # default sleep is 60 s), LAG (lab/acme/e2e's secondary lag, default 5).
 set -euo pipefail
 
-BENCH=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-ROOT=$(dirname "$BENCH")
-LAB_SRC=$ROOT/lab
-DNSDOCTOR=${DNSDOCTOR:-$ROOT/build/dnsdoctor}
-case $DNSDOCTOR in /*) ;; *) DNSDOCTOR=$PWD/$DNSDOCTOR ;; esac
-export DNSDOCTOR
+BENCH_NAME="wait"
+# shellcheck source=bench/common.bash
+. "$(dirname "${BASH_SOURCE[0]}")/common.bash"
 RUNS=${RUNS:-5}
 ZONE=propagation-lag.net
 
-die() { echo "bench/wait: $*" >&2; exit 1; }
-[ "$(id -u)" -eq 0 ] || die "must run as root (the lab runs real servers on port 53)"
-in_netns() { ! ip -o link show | awk -F': ' '{ sub(/@.*/, "", $2); print $2 }' | grep -vqx lo; }
 in_netns || exec "$LAB_SRC/netns" "$0" "$@"
-[ -x "$DNSDOCTOR" ] || die "no dnsdoctor at $DNSDOCTOR (make build, or set DNSDOCTOR)"
-command -v jq >/dev/null || die "jq is not installed (scripts/install-deps)"
+need jq
 
 WORK=$(mktemp -d /tmp/dnsdoctor-bench-wait.XXXXXX)
 trap '"$LAB_SRC/lab" down "$WORK/lab" >/dev/null 2>&1; rm -rf "$WORK"' EXIT
