@@ -12,7 +12,9 @@
 # partial-ns.net glue-mismatch.com"),
 # RUNS (default 10), ZM_RUNS (zonemaster-cli runs on the late lab, default
 # 3; its column is left out when zonemaster-cli is not installed or
-# NO_ZONEMASTER=1; bench/check.sh installs it).
+# NO_ZONEMASTER=1; bench/check.sh installs it), CHECK_ARGS (more options
+# for dnsdoctor check, e.g. --acme; the critical path stays that of the
+# plain check, so the ratio then includes the validation questions).
 set -euo pipefail
 
 BENCH_NAME=latency
@@ -21,6 +23,7 @@ BENCH_NAME=latency
 DELAY=${DELAY:-20}
 DOMAINS=${BENCH_DOMAINS:-healthy.com dnssec-healthy.com seed-refused.com partial-ns.net glue-mismatch.com}
 RUNS=${RUNS:-10}
+CHECK_ARGS=${CHECK_ARGS:-}
 ZM_RUNS=${ZM_RUNS:-3}
 
 # dnsdist is needed only here (Debian's package; policy-rc.d, if present,
@@ -90,7 +93,7 @@ critical() { python3 "$BENCH/critical_path.py" "$HINTS" "$1"; }
 
 median_ms() {
 	hyperfine -N -i --runs "$RUNS" --warmup 1 --style none --export-json "$WORK/h.json" \
-		"$DNSDOCTOR check $1 --json" >/dev/null 2>&1
+		"$DNSDOCTOR check $1 --json $CHECK_ARGS" >/dev/null 2>&1
 	jq '.results[0].median * 1000' "$WORK/h.json"
 }
 
@@ -126,7 +129,8 @@ for d in $DOMAINS; do
 	echo "bench/latency: $d, $DELAY ms per answer" >&2
 	crit=$(critical "$d") || die "could not walk the lab to $d"
 	late=$(median_ms "$d")
-	q=$("$DNSDOCTOR" check "$d" --json | jq '.stats.queries' || true)
+	# shellcheck disable=SC2086 # CHECK_ARGS holds several options
+	q=$("$DNSDOCTOR" check "$d" --json $CHECK_ARGS | jq '.stats.queries' || true)
 	zm=$(zonemaster_ms "$d")
 	rows+=("$(awk -v d="$d" -v b="${base[$d]}" -v l="$late" -v c="$crit" -v q="$q" -v delay="$DELAY" -v zm="$zm" 'BEGIN {
 		cp = c * delay
@@ -137,7 +141,7 @@ for d in $DOMAINS; do
 done
 
 echo
-echo "dnsdoctor check with every UDP answer $DELAY ms late (dnsdist DelayAction); medians of $RUNS runs"
+echo "dnsdoctor check${CHECK_ARGS:+ $CHECK_ARGS} with every UDP answer $DELAY ms late (dnsdist DelayAction); medians of $RUNS runs"
 echo
 printf '%-20s %9s %9s %9s %8s %9s %8s %9s %12s %8s\n' domain base_ms late_ms queries crit_rt crit_ms ratio rt_spent zonemaster_ms speedup
 printf '%s\n' "${rows[@]}"
