@@ -590,10 +590,10 @@ static void edns_fallback(struct probe *p, const struct round *done)
 }
 
 /* Asks every address of every server in the view that has not been asked
- * yet; with DNSSEC, the DNSSEC questions the view allows go in the same
- * round, one round trip earlier than a pass of their own. Returns how many
- * servers were new, or -ENOMEM. */
-static int auth_pass(struct probe *p, struct strset *asked, bool dnssec)
+ * yet; with CHECK, the DNSSEC and validation questions the view allows go
+ * in the same round, one round trip earlier than passes of their own.
+ * Returns how many servers were new, or -ENOMEM. */
+static int auth_pass(struct probe *p, struct strset *asked, bool check)
 {
 	struct view v;
 	struct strset names;
@@ -630,7 +630,8 @@ static int auth_pass(struct probe *p, struct strset *asked, bool dnssec)
 			ask(p, r, EV_AUTH, v.zone, s->name, a, v.zone, LDNS_RR_TYPE_NS, ENG_F_DO);
 		}
 	}
-	if (dnssec && probe_dnssec_ask(p, r, &v) < 0)
+	if (check && (probe_dnssec_ask(p, r, &v) < 0 ||
+		      probe_validation_ask(p, r, &v) < 0))
 		p->nomem = 1;
 	round_wait(p, r);
 	edns_fallback(p, r);
@@ -655,6 +656,7 @@ void probe_init(struct probe *p, struct engine *eng,
 	strset_init(&p->dead);
 	strset_init(&p->looked_up);
 	strset_init(&p->dnssec_asked);
+	strset_init(&p->val_asked);
 }
 
 void probe_deinit(struct probe *p)
@@ -683,6 +685,7 @@ void probe_deinit(struct probe *p)
 	strset_deinit(&p->dead);
 	strset_deinit(&p->looked_up);
 	strset_deinit(&p->dnssec_asked);
+	strset_deinit(&p->val_asked);
 }
 
 int probe_check(struct engine *eng, const struct probe_config *cfg,
@@ -775,7 +778,7 @@ int probe_find_cuts(struct probe *p, const char *const *names,
 		long c = deepest_cut(p, names[i]);
 		/* A zone's own apex can have no cut below it; only its
 		 * servers without glue are left to look up. */
-		if (c >= 0 && strcmp(p->cuts[c].zone, names[i]) == 0) {
+		if (probe_is_cut(p, names[i])) {
 			struct cut *z = &p->cuts[c];
 			if (!z->glueless_looked_up && z->glueless.n) {
 				z->glueless_looked_up = true;
@@ -793,6 +796,12 @@ int probe_find_cuts(struct probe *p, const char *const *names,
 	free(tasks);
 	p->nesting--;
 	return p->nomem ? -ENOMEM : 0;
+}
+
+bool probe_is_cut(struct probe *p, const char *name)
+{
+	long c = deepest_cut(p, name);
+	return c >= 0 && strcmp(p->cuts[c].zone, name) == 0;
 }
 
 int probe_cut_servers(struct probe *p, const char *qname, char *zone,

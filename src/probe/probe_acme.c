@@ -51,6 +51,26 @@ static bool dead(const struct probe *p, const char *addr)
 	return strset_has(&p->dead, addr) && !strset_has(&p->alive, addr);
 }
 
+/* Asks ADDR (a server NAME of ZONE) for (QNAME, QTYPE) unless this probe
+ * has asked it already (the first questions may have gone out with the
+ * check's SOA and NS). */
+static void ask_once(struct probe *p, struct round *r, const char *zone,
+		     const char *name, const char *addr, const char *qname,
+		     uint16_t qtype)
+{
+	char key[2 * VIEW_NAME_MAX + 64];
+	if (dead(p, addr))
+		return;
+	snprintf(key, sizeof(key), "%s %s %u", addr, qname, qtype);
+	if (strset_has(&p->val_asked, key))
+		return;
+	if (strset_add(&p->val_asked, key) < 0) {
+		p->nomem = 1;
+		return;
+	}
+	ask(p, r, EV_VALIDATION, zone, name, addr, qname, qtype, 0);
+}
+
 /* Asks (NAME, QTYPE) of every server of the zone that holds NAME: the
  * diagnosed zone's servers from the view (--expect-ns ones included, so a
  * check can say where the record really is), any other zone's as
@@ -61,18 +81,15 @@ static int ask_everywhere(struct probe *p, struct round *r, const struct view *v
 	if (dname_in(name, v->zone)) {
 		for (size_t i = 0; i < v->n_srv; i++)
 			for (size_t j = 0; j < v->srv[i].n_addrs; j++)
-				if (!dead(p, v->srv[i].addrs[j].addr))
-					ask(p, r, EV_VALIDATION, v->zone, v->srv[i].name,
-					    v->srv[i].addrs[j].addr, name, qtype, 0);
+				ask_once(p, r, v->zone, v->srv[i].name,
+					 v->srv[i].addrs[j].addr, name, qtype);
 		return p->nomem ? -ENOMEM : 0;
 	}
 	char zone[VIEW_NAME_MAX] = "";
 	struct hints h = { 0 };
 	int rc = probe_cut_servers(p, name, zone, sizeof(zone), &h);
 	for (size_t i = 0; rc == 0 && zone[0] && i < h.n; i++)
-		if (!dead(p, h.v[i].addr))
-			ask(p, r, EV_VALIDATION, zone, h.v[i].name, h.v[i].addr,
-			    name, qtype, 0);
+		ask_once(p, r, zone, h.v[i].name, h.v[i].addr, name, qtype);
 	hints_deinit(&h);
 	return rc < 0 ? rc : p->nomem ? -ENOMEM : 0;
 }
@@ -118,24 +135,27 @@ static int first_questions(const struct view *v, const struct val_opts *o,
 	return rc;
 }
 
-/* Queues the CNAME targets R's answers name, for the same type (CAA and
- * TXT: the validator follows aliases for both). */
-static int follow_up(const struct round *r, struct vqueue *q)
+/* Queues the CNAME targets that the answers to Q[FROM..TO) name, for the
+ * same type (CAA and TXT: the validator follows aliases for both). Read
+ * from the evidence: some were asked in the check's own round. */
+static int follow_up(const struct evidence *ev, struct vqueue *q, size_t from,
+		     size_t to)
 {
 	int rc = 0;
-	for (size_t i = 0; rc == 0 && i < r->n; i++) {
-		const struct slot *s = r->v[i];
-		if (!s->done || s->qtype == LDNS_RR_TYPE_CNAME)
+	for (size_t i = 0; rc == 0 && i < ev->n_ex; i++) {
+		const struct ev_exchange *x = &ev->ex[i];
+		if (x->role != EV_VALIDATION || x->qtype == LDNS_RR_TYPE_CNAME)
 			continue;
-		struct ev_exchange x = { .status = s->status, .qtype = s->qtype,
-					 .qname = s->qname, .wire = s->wire,
-					 .wire_len = s->len };
+		bool queued = false;
+		for (size_t k = from; !queued && k < to; k++)
+			queued = q->v[k].qtype == x->qtype &&
+				 strcmp(q->v[k].qname, x->qname) == 0;
+		if (!queued)
+			continue;
 		struct val_ans a;
-		if (x.status == QS_TCP_TRUNCATED)
-			x.status = QS_OK;
-		rc = val_ans_read(&x, &a);
+		rc = val_ans_read(x, &a);
 		if (rc == 0 && a.cname[0] && !a.n_caa && !a.txt.n)
-			rc = vq_add(q, a.cname, s->qtype);
+			rc = vq_add(q, a.cname, x->qtype);
 		val_ans_deinit(&a);
 	}
 	return rc;
@@ -192,7 +212,7 @@ static int run_rounds(struct probe *p, const struct view *v, struct vqueue *q)
 			rc = ask_everywhere(p, r, v, q->v[i].qname, q->v[i].qtype);
 		round_wait(p, r);
 		if (rc == 0)
-			rc = follow_up(r, q);
+			rc = follow_up(p->ev, q, from, to);
 		from = to;
 	}
 	return rc;
@@ -353,6 +373,25 @@ static int http_pass(struct probe *p, const struct view *v, const struct val_opt
 	}
 	strset_deinit(&next);
 	strset_deinit(&seen);
+	return rc;
+}
+
+int probe_validation_ask(struct probe *p, struct round *r, const struct view *v)
+{
+	struct val_opts o;
+	struct vqueue q = { 0 };
+	int rc;
+
+	val_opts_read(p->ev, &o);
+	if ((!o.acme && !o.n_acm) || v->pstate != PS_DELEGATED)
+		return 0;
+	rc = first_questions(v, &o, &q);
+	/* Those whose zone is known: the diagnosed zone's names, and the
+	 * apexes of the zones above it on the CAA climb. */
+	for (size_t i = 0; rc == 0 && i < q.n; i++)
+		if (dname_in(q.v[i].qname, v->zone) || probe_is_cut(p, q.v[i].qname))
+			rc = ask_everywhere(p, r, v, q.v[i].qname, q.v[i].qtype);
+	free(q.v);
 	return rc;
 }
 

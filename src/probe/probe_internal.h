@@ -57,6 +57,7 @@ struct probe {
 	size_t n_hosts;
 	struct strset alive, dead, looked_up;
 	struct strset dnssec_asked; /* "ADDR QNAME QTYPE" of the DNSSEC questions */
+	struct strset val_asked;    /* the same, of the validation questions */
 	struct round **rounds;
 	size_t n_rounds;
 	int nesting;
@@ -89,6 +90,10 @@ int probe_dnssec_pass(struct probe *p);
  * its --expect-ns servers too), following CNAMEs across zones. Does
  * nothing without validation options or a delegation. 0 or -ENOMEM. */
 int probe_validation_pass(struct probe *p);
+/* The first of those questions that go to the diagnosed zone's servers in
+ * V, asked into R without waiting, so they go out with SOA and NS;
+ * probe_validation_pass does not ask them again. 0 or -ENOMEM. */
+int probe_validation_ask(struct probe *p, struct round *r, const struct view *v);
 /* Asks each resolver of RESOLVERS for the zone's SOA with and without CD,
  * into a round of its own put in *OUT (NULL when the domain is not
  * delegated), without waiting. 0 or -ENOMEM. */
@@ -114,6 +119,8 @@ int probe_cut_of(struct probe *p, const char *qname, uint16_t qtype,
  * walk of its own. 0 or -ENOMEM. */
 int probe_find_cuts(struct probe *p, const char *const *names,
 		    const uint16_t *qtypes, size_t count);
+/* Whether NAME is the apex of a zone cut already known. */
+bool probe_is_cut(struct probe *p, const char *name);
 /* The deepest cut known above QNAME: its name into ZONE and its servers'
  * (name, address) pairs appended to OUT, as probe_cut_of gives them. */
 int probe_cut_servers(struct probe *p, const char *qname, char *zone,
