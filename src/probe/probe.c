@@ -124,6 +124,28 @@ void round_wait(struct probe *p, struct round *r)
 		p->eng->ops->run_once(p->eng->impl);
 }
 
+bool probe_dead(const struct probe *p, const char *addr)
+{
+	return strset_has(&p->dead, addr) && !strset_has(&p->alive, addr);
+}
+
+void ask_once(struct probe *p, struct round *r, int role, const char *zone,
+	      const char *server, const char *addr, const char *qname,
+	      uint16_t qtype, unsigned flags)
+{
+	char key[2 * VIEW_NAME_MAX + 64];
+	if (probe_dead(p, addr))
+		return;
+	snprintf(key, sizeof(key), "%d %s %s %u", role, addr, qname, qtype);
+	if (strset_has(&p->asked_once, key))
+		return;
+	if (strset_add(&p->asked_once, key) < 0) {
+		p->nomem = 1;
+		return;
+	}
+	ask(p, r, role, zone, server, addr, qname, qtype, flags);
+}
+
 /* --- what the probe has learnt: zone cuts and host addresses --- */
 
 static struct host *host_get(struct probe *p, const char *name, bool create)
@@ -655,8 +677,7 @@ void probe_init(struct probe *p, struct engine *eng,
 	strset_init(&p->alive);
 	strset_init(&p->dead);
 	strset_init(&p->looked_up);
-	strset_init(&p->dnssec_asked);
-	strset_init(&p->val_asked);
+	strset_init(&p->asked_once);
 }
 
 void probe_deinit(struct probe *p)
@@ -684,8 +705,7 @@ void probe_deinit(struct probe *p)
 	strset_deinit(&p->alive);
 	strset_deinit(&p->dead);
 	strset_deinit(&p->looked_up);
-	strset_deinit(&p->dnssec_asked);
-	strset_deinit(&p->val_asked);
+	strset_deinit(&p->asked_once);
 }
 
 int probe_check(struct engine *eng, const struct probe_config *cfg,

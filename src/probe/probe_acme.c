@@ -45,30 +45,12 @@ static int vq_add(struct vqueue *q, const char *name, uint16_t qtype)
 	return 0;
 }
 
-/* An address that timed out before: asking again only waits it out. */
-static bool dead(const struct probe *p, const char *addr)
+/* The first questions may have gone out with the check's SOA and NS. */
+static void ask_validation(struct probe *p, struct round *r, const char *zone,
+			   const char *name, const char *addr, const char *qname,
+			   uint16_t qtype)
 {
-	return strset_has(&p->dead, addr) && !strset_has(&p->alive, addr);
-}
-
-/* Asks ADDR (a server NAME of ZONE) for (QNAME, QTYPE) unless this probe
- * has asked it already (the first questions may have gone out with the
- * check's SOA and NS). */
-static void ask_once(struct probe *p, struct round *r, const char *zone,
-		     const char *name, const char *addr, const char *qname,
-		     uint16_t qtype)
-{
-	char key[2 * VIEW_NAME_MAX + 64];
-	if (dead(p, addr))
-		return;
-	snprintf(key, sizeof(key), "%s %s %u", addr, qname, qtype);
-	if (strset_has(&p->val_asked, key))
-		return;
-	if (strset_add(&p->val_asked, key) < 0) {
-		p->nomem = 1;
-		return;
-	}
-	ask(p, r, EV_VALIDATION, zone, name, addr, qname, qtype, 0);
+	ask_once(p, r, EV_VALIDATION, zone, name, addr, qname, qtype, 0);
 }
 
 /* Asks (NAME, QTYPE) of every server of the zone that holds NAME: the
@@ -81,15 +63,15 @@ static int ask_everywhere(struct probe *p, struct round *r, const struct view *v
 	if (dname_in(name, v->zone)) {
 		for (size_t i = 0; i < v->n_srv; i++)
 			for (size_t j = 0; j < v->srv[i].n_addrs; j++)
-				ask_once(p, r, v->zone, v->srv[i].name,
-					 v->srv[i].addrs[j].addr, name, qtype);
+				ask_validation(p, r, v->zone, v->srv[i].name,
+					       v->srv[i].addrs[j].addr, name, qtype);
 		return p->nomem ? -ENOMEM : 0;
 	}
 	char zone[VIEW_NAME_MAX] = "";
 	struct hints h = { 0 };
 	int rc = probe_cut_servers(p, name, zone, sizeof(zone), &h);
 	for (size_t i = 0; rc == 0 && zone[0] && i < h.n; i++)
-		ask_once(p, r, zone, h.v[i].name, h.v[i].addr, name, qtype);
+		ask_validation(p, r, zone, h.v[i].name, h.v[i].addr, name, qtype);
 	hints_deinit(&h);
 	return rc < 0 ? rc : p->nomem ? -ENOMEM : 0;
 }

@@ -80,30 +80,12 @@ static int path_build(const struct evidence *ev, const struct view *v,
 	return 0;
 }
 
-/* An address that already timed out or refused the port: asking it again
- * would only wait out the same timeout, on the critical path. */
-static bool dead(const struct probe *p, const char *addr)
+/* The DNSSEC questions ask for the signatures too. */
+static void ask_dnssec(struct probe *p, struct round *r, const char *zone,
+		       const char *name, const char *addr, const char *qname,
+		       uint16_t qtype)
 {
-	return strset_has(&p->dead, addr) && !strset_has(&p->alive, addr);
-}
-
-/* Asks ADDR (a server NAME of ZONE) for (QNAME, QTYPE) with DO, unless
- * this probe has asked it already. */
-static void ask_once(struct probe *p, struct round *r, const char *zone,
-		     const char *name, const char *addr, const char *qname,
-		     uint16_t qtype)
-{
-	char key[2 * VIEW_NAME_MAX + 64];
-	if (dead(p, addr))
-		return;
-	snprintf(key, sizeof(key), "%s %s %u", addr, qname, qtype);
-	if (strset_has(&p->dnssec_asked, key))
-		return;
-	if (strset_add(&p->dnssec_asked, key) < 0) {
-		p->nomem = 1;
-		return;
-	}
-	ask(p, r, EV_DNSSEC, zone, name, addr, qname, qtype, ENG_F_DO);
+	ask_once(p, r, EV_DNSSEC, zone, name, addr, qname, qtype, ENG_F_DO);
 }
 
 int probe_dnssec_ask(struct probe *p, struct round *r, const struct view *v)
@@ -118,11 +100,11 @@ int probe_dnssec_ask(struct probe *p, struct round *r, const struct view *v)
 	for (size_t i = 0; i < pa.n; i++) {
 		const struct pzone *z = &pa.z[i];
 		for (size_t j = 0; j < z->srv.n; j++)
-			ask_once(p, r, z->zone, z->srv.v[j].name,
+			ask_dnssec(p, r, z->zone, z->srv.v[j].name,
 				 z->srv.v[j].addr, z->zone, LDNS_RR_TYPE_DNSKEY);
 		/* The DS of a zone lives at its parent's servers. */
 		for (size_t j = 0; i > 0 && j < pa.z[i - 1].srv.n; j++)
-			ask_once(p, r, pa.z[i - 1].zone,
+			ask_dnssec(p, r, pa.z[i - 1].zone,
 				 pa.z[i - 1].srv.v[j].name,
 				 pa.z[i - 1].srv.v[j].addr, z->zone,
 				 LDNS_RR_TYPE_DS);
@@ -134,7 +116,7 @@ int probe_dnssec_ask(struct probe *p, struct round *r, const struct view *v)
 	const struct pzone *t = pa.n ? &pa.z[pa.n - 1] : NULL;
 	for (size_t j = 0; t && strlen(denial) < VIEW_NAME_MAX && j < t->srv.n;
 	     j++)
-		ask_once(p, r, t->zone, t->srv.v[j].name, t->srv.v[j].addr,
+		ask_dnssec(p, r, t->zone, t->srv.v[j].name, t->srv.v[j].addr,
 			 denial, LDNS_RR_TYPE_TXT);
 	path_free(&pa);
 	return p->nomem ? -ENOMEM : 0;

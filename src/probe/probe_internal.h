@@ -56,8 +56,7 @@ struct probe {
 	struct host *hosts;
 	size_t n_hosts;
 	struct strset alive, dead, looked_up;
-	struct strset dnssec_asked; /* "ADDR QNAME QTYPE" of the DNSSEC questions */
-	struct strset val_asked;    /* the same, of the validation questions */
+	struct strset asked_once; /* "ROLE ADDR QNAME QTYPE" of ask_once */
 	struct round **rounds;
 	size_t n_rounds;
 	int nesting;
@@ -68,12 +67,21 @@ struct probe {
 struct round *round_new(struct probe *p);
 /* Runs the engine until every query of R has its result. */
 void round_wait(struct probe *p, struct round *r);
+/* Whether ADDR timed out or refused the port and never answered: asking
+ * it again would only wait out the same failure. */
+bool probe_dead(const struct probe *p, const char *addr);
 /* Asks (QNAME, QTYPE) of ADDR with ENG_F_* FLAGS (EDNS always), recording
  * the answer under ROLE as asked of SERVER as a server of ZONE. NULL when
  * the address is of a family not in use, or out of memory. */
 struct slot *ask(struct probe *p, struct round *r, int role, const char *zone,
 		 const char *server, const char *addr, const char *qname,
 		 uint16_t qtype, unsigned flags);
+/* ask, once per probe for each (ROLE, ADDR, QNAME, QTYPE), and never of a
+ * dead address: a pass that runs again after new servers turned up asks
+ * only what they add. */
+void ask_once(struct probe *p, struct round *r, int role, const char *zone,
+	      const char *server, const char *addr, const char *qname,
+	      uint16_t qtype, unsigned flags);
 
 /* The DNSSEC questions: DNSKEY at every server of every zone on the path
  * that V (delegated) knows, DS at the parent's servers, a denial proof at
