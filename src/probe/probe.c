@@ -778,13 +778,6 @@ int probe_zone_pass(struct probe *p, const char *qname, uint16_t qtype)
 	return rc;
 }
 
-int probe_cut_of(struct probe *p, const char *qname, uint16_t qtype,
-		 char *zone, size_t zlen, struct hints *out)
-{
-	int rc = walk(p, qname, qtype, false, false);
-	return rc < 0 ? rc : probe_cut_servers(p, qname, zone, zlen, out);
-}
-
 int probe_find_cuts(struct probe *p, const char *const *names,
 		    const uint16_t *qtypes, size_t count)
 {

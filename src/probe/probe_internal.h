@@ -108,18 +108,13 @@ int probe_validation_ask(struct probe *p, struct round *r, const struct view *v)
 int probe_resolver_ask(struct probe *p, const struct hints *resolvers,
 		       struct round **out);
 
-/* probe.c, for probe_record.c: set-up and clean-up of one run; the walk
- * towards QNAME and the authoritative view (SOA, NS of every server) of
- * the zone that holds EV->domain (0, -EHOSTUNREACH, -ENOMEM); and the walk
- * to the zone that holds QNAME, its name into ZONE and its servers' (name,
- * address) pairs appended to OUT (0 or -ENOMEM; ZONE untouched and OUT
- * unchanged when no cut is known). */
+/* probe.c, for probe_record.c: set-up and clean-up of one run; and the
+ * walk towards QNAME and the authoritative view (SOA, NS of every server)
+ * of the zone that holds EV->domain (0, -EHOSTUNREACH, -ENOMEM). */
 void probe_init(struct probe *p, struct engine *eng,
 		const struct probe_config *cfg, struct evidence *ev);
 void probe_deinit(struct probe *p);
 int probe_zone_pass(struct probe *p, const char *qname, uint16_t qtype);
-int probe_cut_of(struct probe *p, const char *qname, uint16_t qtype,
-		 char *zone, size_t zlen, struct hints *out);
 /* Walks towards each NAMES[i] (asking QTYPES[i]) from the deepest cut
  * already known, all names in step, until a server answers without a
  * referral; the name servers of the cuts met are looked up in the same
@@ -130,7 +125,8 @@ int probe_find_cuts(struct probe *p, const char *const *names,
 /* Whether NAME is the apex of a zone cut already known. */
 bool probe_is_cut(struct probe *p, const char *name);
 /* The deepest cut known above QNAME: its name into ZONE and its servers'
- * (name, address) pairs appended to OUT, as probe_cut_of gives them. */
+ * (name, address) pairs appended to OUT, glueless ones looked up (0 or
+ * -ENOMEM; ZONE untouched and OUT unchanged when no cut is known). */
 int probe_cut_servers(struct probe *p, const char *qname, char *zone,
 		      size_t zlen, struct hints *out);
 

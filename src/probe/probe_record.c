@@ -4,6 +4,7 @@
  * other zones, and from every resolver. */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include "core/view.h"
 #include "core/view_record.h"
@@ -50,11 +51,19 @@ static int follow_aliases(struct probe *p, uint16_t qtype)
 				strset_add(&targets, rv.rows[i].target);
 		rv_deinit(&rv);
 		struct round *r = targets.n ? round_new(p) : NULL;
-		for (size_t i = 0; r && i < targets.n; i++) {
+		/* The targets' zones, found all at once. */
+		uint16_t *types = r ? calloc(targets.n, sizeof(*types)) : NULL;
+		for (size_t i = 0; types && i < targets.n; i++)
+			types[i] = qtype;
+		if (r && (!types || probe_find_cuts(p, (const char *const *)targets.v,
+						   types, targets.n) < 0))
+			rc = -ENOMEM;
+		free(types);
+		for (size_t i = 0; rc == 0 && r && i < targets.n; i++) {
 			struct hints srv = { 0 };
 			char zone[VIEW_NAME_MAX] = "";
 			strset_add(&asked, targets.v[i]);
-			rc = probe_cut_of(p, targets.v[i], qtype, zone, sizeof(zone), &srv);
+			rc = probe_cut_servers(p, targets.v[i], zone, sizeof(zone), &srv);
 			for (size_t k = 0; rc == 0 && k < srv.n; k++)
 				ask(p, r, EV_RECORD, zone, srv.v[k].name, srv.v[k].addr,
 				    targets.v[i], qtype, 0);
@@ -71,16 +80,18 @@ static int follow_aliases(struct probe *p, uint16_t qtype)
 	return rc < 0 ? rc : p->nomem ? -ENOMEM : 0;
 }
 
+/* Asks each resolver, into a round of its own put in *OUT, without
+ * waiting: they recurse while the walk and the servers are asked. */
 static int ask_resolvers(struct probe *p, const struct hints *res,
-			 const char *qname, uint16_t qtype)
+			 const char *qname, uint16_t qtype, struct round **out)
 {
 	struct round *r = round_new(p);
+	*out = r;
 	if (!r)
 		return -ENOMEM;
 	for (size_t i = 0; i < res->n; i++)
 		ask(p, r, EV_RECORD_RESOLVER, i == 0 ? RV_LOCAL_TAG : "",
 		    res->v[i].name, res->v[i].addr, qname, qtype, ENG_F_RD);
-	round_wait(p, r);
 	return p->nomem ? -ENOMEM : 0;
 }
 
@@ -95,7 +106,12 @@ int probe_record(struct engine *eng, const struct probe_config *cfg,
 	if (!name || !type)
 		return -EINVAL;
 	probe_init(&p, eng, cfg, ev);
-	rc = probe_zone_pass(&p, name, type);
+	struct round *res = NULL;
+	rc = cfg->resolvers && cfg->resolvers->n
+		     ? ask_resolvers(&p, cfg->resolvers, name, type, &res)
+		     : 0;
+	if (rc == 0)
+		rc = probe_zone_pass(&p, name, type);
 	struct round *r = rc == 0 ? round_new(&p) : NULL;
 	if (rc == 0 && !r)
 		rc = -ENOMEM;
@@ -103,8 +119,8 @@ int probe_record(struct engine *eng, const struct probe_config *cfg,
 		round_wait(&p, r);
 	if (rc == 0)
 		rc = follow_aliases(&p, type);
-	if (rc == 0 && cfg->resolvers && cfg->resolvers->n)
-		rc = ask_resolvers(&p, cfg->resolvers, name, type);
+	if (rc == 0 && res)
+		round_wait(&p, res);
 	probe_deinit(&p);
 	return rc;
 }

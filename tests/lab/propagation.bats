@@ -101,6 +101,16 @@ codes() { jq -r '.findings[].code' | sort | tr '\n' ' '; }
 	[ "$(jq -r .eta_seconds <<<"$output")" = 0 ]
 }
 
+@test "propagation: a challenge CNAME into another zone is asked of every server of that zone" {
+	# lab/scenarios/acme-healthy: _acme-challenge is a CNAME into
+	# acme-dns-lab.net, whose servers (127.53.94.1 and .3) hold the TXT.
+	run "$DD" propagation _acme-challenge.acme-healthy.org TXT --resolvers "$LAB_RESOLVER" --json
+	[ "$status" -eq 0 ]
+	[ "$(codes <<<"$output")" = "PROPAGATION_COMPLETE " ]
+	[ "$(jq -r '[.views[] | select(.zone == "acme-dns-lab.net." and .state == "current") | .addr] | sort | join(" ")' <<<"$output")" = "127.53.94.1 127.53.94.3" ]
+	[ "$(jq -r '[.views[] | select(.zone == "acme-healthy.org." and .state == "alias")] | length' <<<"$output")" = 2 ]
+}
+
 @test "wait: returns 0 once the lagging server gets the value" {
 	zone_set main '_acme-challenge.w1 60 IN TXT "token-w1"'
 	zone_set old
