@@ -518,11 +518,6 @@ static int learn_round(struct probe *p, const struct round *r,
 	return 0;
 }
 
-/* Walks from the roots towards QNAME. With WAIT_ALL every server of every
- * level is waited for (trace); otherwise the walk moves on at the first
- * referral, but waits for every server of the parent of QNAME, whose
- * answers are the delegation under test. With DESCEND the servers of the
- * last zone are asked too. */
 /* The root's cut, from the configured hints. 0 or -ENOMEM. */
 static int seed_root(struct probe *p)
 {
@@ -535,6 +530,11 @@ static int seed_root(struct probe *p)
 	return 0;
 }
 
+/* Walks from the roots towards QNAME. With WAIT_ALL every server of every
+ * level is waited for (trace); otherwise the walk moves on at the first
+ * referral, but waits for every server of the parent of QNAME, whose
+ * answers are the delegation under test. With DESCEND the servers of the
+ * last zone are asked too. */
 static int walk(struct probe *p, const char *qname, uint16_t qtype,
 		bool wait_all, bool descend)
 {
