@@ -101,13 +101,13 @@ int probe_dnssec_ask(struct probe *p, struct round *r, const struct view *v)
 		const struct pzone *z = &pa.z[i];
 		for (size_t j = 0; j < z->srv.n; j++)
 			ask_dnssec(p, r, z->zone, z->srv.v[j].name,
-				 z->srv.v[j].addr, z->zone, LDNS_RR_TYPE_DNSKEY);
+				   z->srv.v[j].addr, z->zone, LDNS_RR_TYPE_DNSKEY);
 		/* The DS of a zone lives at its parent's servers. */
 		for (size_t j = 0; i > 0 && j < pa.z[i - 1].srv.n; j++)
 			ask_dnssec(p, r, pa.z[i - 1].zone,
-				 pa.z[i - 1].srv.v[j].name,
-				 pa.z[i - 1].srv.v[j].addr, z->zone,
-				 LDNS_RR_TYPE_DS);
+				   pa.z[i - 1].srv.v[j].name,
+				   pa.z[i - 1].srv.v[j].addr, z->zone,
+				   LDNS_RR_TYPE_DS);
 	}
 	/* The CA's first question for DNS-01, usually for a name that does
 	 * not exist yet: its denial must verify. */
@@ -117,7 +117,7 @@ int probe_dnssec_ask(struct probe *p, struct round *r, const struct view *v)
 	for (size_t j = 0; t && strlen(denial) < VIEW_NAME_MAX && j < t->srv.n;
 	     j++)
 		ask_dnssec(p, r, t->zone, t->srv.v[j].name, t->srv.v[j].addr,
-			 denial, LDNS_RR_TYPE_TXT);
+			   denial, LDNS_RR_TYPE_TXT);
 	path_free(&pa);
 	return p->nomem ? -ENOMEM : 0;
 }
