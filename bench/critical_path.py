@@ -16,15 +16,16 @@ import subprocess
 import sys
 
 MAX_STEPS = 30
+ANSWERS = {}  # (server, name, type) -> what dig() returned
 
 
-def dig(server, name, qtype, memo={}):
+def dig(server, name, qtype):
     """(authoritative, answer (A addresses or NS names), referral zone,
     its NS names, additional addresses by name) of one non-recursive
     question, asked once per (server, name, type)."""
     key = (server, name, qtype)
-    if key in memo:
-        return memo[key]
+    if key in ANSWERS:
+        return ANSWERS[key]
     out = subprocess.run(
         ["dig", "+norec", "+time=2", "+tries=1", "@" + server, name, qtype],
         capture_output=True, text=True, check=False).stdout
@@ -51,8 +52,8 @@ def dig(server, name, qtype, memo={}):
             ns.append(f[4].lower())
         elif len(f) >= 5 and f[3] == "NS" and section == "ANSWER":
             answer.append(f[4].lower())
-    memo[key] = (aa, answer, zone, ns, glue)
-    return memo[key]
+    ANSWERS[key] = (aa, answer, zone, ns, glue)
+    return ANSWERS[key]
 
 
 class Lab:
@@ -84,20 +85,20 @@ class Lab:
         raise SystemExit("no root in the hints")
 
     def walk(self, name, t, stop_at=None, depth=0):
-        """Time at which NAME's A answer (or, with STOP_AT, the referral to
-        zone STOP_AT) arrives, for a walk starting at time T; and the
-        addresses (the answer, or the referred zone's servers)."""
+        """For a walk starting at time T: (time NAME's A answer arrives,
+        its addresses), or None. With STOP_AT, (time the referral to zone
+        STOP_AT arrives, its NS names, its glue by name) instead."""
         if depth > 8:
             return None
         _, servers = self.start(name, t)
         for _ in range(MAX_STEPS):
             aa, answer, zone, ns, glue = dig(servers[0], name, "A")
             t += 1
-            if aa or not ns:
-                return (t, answer) if answer or stop_at else None
-            addrs = [a for n in ns for a in glue.get(n, [])]
             if stop_at and zone == stop_at:
                 return t, ns, glue
+            if aa or not ns:
+                return (t, answer) if answer and not stop_at else None
+            addrs = [a for n in ns for a in glue.get(n, [])]
             if addrs:
                 self.learn(zone, t, addrs)
                 servers = addrs
@@ -116,7 +117,7 @@ class Lab:
     def critical(self, domain):
         domain = domain.rstrip(".").lower() + "."
         r = self.walk(domain, 0, stop_at=domain)
-        if r is None or len(r) != 3:
+        if r is None:
             raise SystemExit(f"{domain}: no delegation found from the root")
         t, ns, glue = r
         worst, addrs = t, {a for n in ns for a in glue.get(n, [])}
@@ -141,13 +142,12 @@ class Lab:
                 zglue.setdefault(n, []).extend(v)
         worst, fresh = t, False
         for n in zns:
-            new = set(zglue.get(n, [])) - addrs
-            if n not in ns and not new:
+            if set(zglue.get(n, [])) - addrs:
+                fresh = True  # an address only the zone gives
+            elif n not in ns:  # a server only the zone names
                 a = self.walk(n, t)
                 if a and set(a[1]) - addrs:
                     worst, fresh = max(worst, a[0]), True
-            elif new:
-                fresh = True
         return worst + 1 if fresh else t
 
 

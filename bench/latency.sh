@@ -97,6 +97,17 @@ median_ms() {
 	jq '.results[0].median * 1000' "$WORK/h.json"
 }
 
+# The median of zonemaster-cli on DOMAIN, or - when it is not to be run.
+zonemaster_ms() {
+	if [ -n "${NO_ZONEMASTER:-}" ] || ! command -v zonemaster-cli >/dev/null; then
+		echo -
+		return
+	fi
+	hyperfine -N -i --runs "$ZM_RUNS" --style none --export-json "$WORK/zm.json" \
+		"zonemaster-cli --hints $HINTS --no-ipv6 --no-progress --level WARNING $1" >/dev/null 2>&1
+	jq '.results[0].median * 1000' "$WORK/zm.json"
+}
+
 # dnsdist first: the lab's Unbound must reach the root through it when `up`
 # checks that it resolves.
 start_dist 0
@@ -113,16 +124,6 @@ for d in $DOMAINS; do
 	echo "bench/latency: $d, no delay" >&2
 	base[$d]=$(median_ms "$d")
 done
-zonemaster_ms() {
-	if [ -n "${NO_ZONEMASTER:-}" ] || ! command -v zonemaster-cli >/dev/null; then
-		echo -
-		return
-	fi
-	hyperfine -N -i --runs "$ZM_RUNS" --style none --export-json "$WORK/zm.json" \
-		"zonemaster-cli --hints $HINTS --no-ipv6 --no-progress --level WARNING $1" >/dev/null 2>&1
-	jq '.results[0].median * 1000' "$WORK/zm.json"
-}
-
 start_dist "$DELAY" wait
 rows=()
 for d in $DOMAINS; do

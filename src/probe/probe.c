@@ -791,7 +791,7 @@ int probe_find_cuts(struct probe *p, const char *const *names,
 		long c = deepest_cut(p, names[i]);
 		/* A zone's own apex can have no cut below it; only its
 		 * servers without glue are left to look up. */
-		if (probe_is_cut(p, names[i])) {
+		if (c >= 0 && strcmp(p->cuts[c].zone, names[i]) == 0) {
 			struct cut *z = &p->cuts[c];
 			if (!z->glueless_looked_up && z->glueless.n) {
 				z->glueless_looked_up = true;
