@@ -17,6 +17,11 @@ struct at_name {
 	struct strset with, without, failed; /* delegated servers */
 	struct strset only_expected;          /* --expect-ns servers with data */
 	struct strset values;                 /* TXT values or CNAME targets */
+	/* With an expected TXT value: the delegated servers whose TXT RRset
+	 * holds it and those whose RRset does not, each judged on its own
+	 * (the CA's resolver asks one server, not all of them). */
+	struct strset right, wrong, wrong_values;
+	json_t *by_server;                    /* server -> its TXT values */
 	char cname[VIEW_NAME_MAX];            /* an alias at the name */
 	size_t asked;
 	bool nxdomain_all;                    /* every answer NXDOMAIN */
@@ -29,16 +34,40 @@ static void at_deinit(struct at_name *a)
 	strset_deinit(&a->failed);
 	strset_deinit(&a->only_expected);
 	strset_deinit(&a->values);
+	strset_deinit(&a->right);
+	strset_deinit(&a->wrong);
+	strset_deinit(&a->wrong_values);
+	json_decref(a->by_server);
+}
+
+/* Files server SRV's TXT values under WANT's verdict in R. */
+static void at_judge(struct at_name *r, const char *srv, const struct strset *txt,
+		     const char *want)
+{
+	json_t *vals = json_object_get(r->by_server, srv);
+	if (!vals && (vals = json_array()))
+		json_object_set_new(r->by_server, srv, vals);
+	for (size_t i = 0; vals && i < txt->n; i++)
+		json_array_append_new(vals, json_safe(txt->v[i]));
+	if (strset_has(txt, want)) {
+		strset_add(&r->right, srv);
+	} else {
+		strset_add(&r->wrong, srv);
+		strset_add_all(&r->wrong_values, txt);
+	}
 }
 
 /* Reads what servers answer at NAME for QTYPE; TXT values for TXT, the
- * alias target for CNAME. 0 or -ENOMEM. */
+ * alias target for CNAME. With WANT (TXT only), also which servers serve
+ * it. 0 or -ENOMEM. */
 static int at_read(const struct view *v, const char *name, uint16_t qtype,
-		   struct at_name *r)
+		   const char *want, struct at_name *r)
 {
 	struct val_set s;
 	int rc;
 	memset(r, 0, sizeof(*r));
+	if (want && !(r->by_server = json_object()))
+		return -ENOMEM;
 	if ((rc = val_set_read(v, name, qtype, &s)) < 0)
 		return rc;
 	size_t nx = 0, answered = 0;
@@ -66,6 +95,8 @@ static int at_read(const struct view *v, const char *name, uint16_t qtype,
 				strset_add(&r->values, a->cname);
 			else
 				strset_add_all(&r->values, &a->txt);
+			if (want && qtype == LDNS_RR_TYPE_TXT)
+				at_judge(r, srv, &a->txt, want);
 		} else if (!a->cname[0]) {
 			strset_add(&r->without, srv);
 		}
@@ -95,6 +126,15 @@ static int only_expected_phrase(const struct view *v, const struct at_name *a,
 	return rc;
 }
 
+/* How often a CA whose resolver picks one of N servers at random lands
+ * on one of the K that fail it. */
+static void chance_phrase(size_t k, size_t n, char *buf, size_t len)
+{
+	snprintf(buf, len,
+		 "a resolver picks one server per lookup, so about %zu in %zu validations fail (more where the CA validates from several places, as Let's Encrypt does)",
+		 k, n);
+}
+
 static int challenge_missing(const struct view *v, const char *first,
 			     const char *final, const struct at_name *a,
 			     struct findings *out)
@@ -119,12 +159,14 @@ static int challenge_missing(const struct view *v, const char *first,
 			       "final_name", final, "servers_with", json_strset(&a->with),
 			       "servers_without", json_strset(&missing),
 			       "only_undelegated_servers", json_strset(&a->only_expected));
-	if (a->with.n)
+	if (a->with.n) {
+		char chance[200];
+		chance_phrase(missing.n, missing.n + a->with.n, chance, sizeof(chance));
 		rc = findings_add(out, F_ACME_CHALLENGE_MISSING, ev,
 			"Wait until every server has the record (dnsdoctor wait), or fix the zone transfer to the servers that lack it, before telling the CA to validate.",
-			"The TXT record %s%s is on %s but not on %s: the CA asks any of them and fails on those.%s",
-			first, via, with, without, extra ? extra : "");
-	else
+			"The TXT record %s%s is on %s but not on %s: the CA asks any of them and fails on those; %s.%s",
+			first, via, with, without, chance, extra ? extra : "");
+	} else
 		rc = findings_add(out, F_ACME_CHALLENGE_MISSING, ev,
 			a->only_expected.n ?
 			"Have the registrar delegate to the servers that hold the zone (or add the record to the zone the delegated servers serve)." :
@@ -143,20 +185,41 @@ static int challenge_value(const struct view *v, const char *final,
 			   const char *want, const struct at_name *a,
 			   struct findings *out)
 {
-	if (!a->with.n || strset_has(&a->values, want))
+	if (!a->wrong.n)
 		return 0;
-	char *got = strset_join(&a->values, "\", \"");
-	if (!got)
-		return -ENOMEM;
+	char *got = strset_join(&a->values, "\", \""), *wrong = join_names(&a->wrong),
+	     *right = join_names(&a->right), *old = strset_join(&a->wrong_values, "\", \"");
 	json_t *vals = json_array();
-	for (size_t i = 0; vals && i < a->values.n; i++)
+	int rc = -ENOMEM;
+	if (!got || !wrong || !right || !old || !vals)
+		goto out;
+	for (size_t i = 0; i < a->values.n; i++)
 		json_array_append_new(vals, json_safe(a->values.v[i]));
-	json_t *ev = json_pack("{s:s, s:o, s:o}", "name", final, "expected",
-			       json_safe(want), "values", vals);
-	int rc = findings_add(out, F_ACME_CHALLENGE_VALUE_MISMATCH, ev,
-		"Publish the value of the current order's key authorisation digest; an old value from an earlier attempt does not validate.",
-		"TXT %s holds \"%s\", not the expected \"%s\".", final, got, want);
+	json_t *ev = json_pack("{s:s, s:o, s:o, s:o, s:o, s:O}", "name", final,
+			       "expected", json_safe(want), "values", vals,
+			       "servers_wrong", json_strset(&a->wrong),
+			       "servers_right", json_strset(&a->right),
+			       "values_by_server", a->by_server);
+	vals = NULL;
+	if (!a->right.n) {
+		rc = findings_add(out, F_ACME_CHALLENGE_VALUE_MISMATCH, ev,
+			"Publish the value of the current order's key authorisation digest; an old value from an earlier attempt does not validate.",
+			"TXT %s holds \"%s\", not the expected \"%s\".", final, got, want);
+	} else {
+		/* One right server hides nothing from the CA: judge each. */
+		char chance[200];
+		chance_phrase(a->wrong.n, a->wrong.n + a->right.n, chance, sizeof(chance));
+		rc = findings_add(out, F_ACME_CHALLENGE_VALUE_MISMATCH, ev,
+			"Bring every server up to date before telling the CA to validate: a secondary that serves an earlier value missed the change (NOTIFY, zone transfer or the provider's sync); dnsdoctor wait NAME TXT --expect VALUE returns when all serve it.",
+			"TXT %s has the expected \"%s\" on %s, but %s serve%s only \"%s\": %s.",
+			final, want, right, wrong, a->wrong.n == 1 ? "s" : "", old, chance);
+	}
+out:
+	json_decref(vals);
 	free(got);
+	free(wrong);
+	free(right);
+	free(old);
 	return rc;
 }
 
@@ -197,10 +260,10 @@ static int doubled_label(const struct view *v, const char *name,
 			 const char *doubled, struct findings *out)
 {
 	struct at_name t, c;
-	int rc = at_read(v, doubled, LDNS_RR_TYPE_TXT, &t);
+	int rc = at_read(v, doubled, LDNS_RR_TYPE_TXT, NULL, &t);
 	if (rc < 0)
 		return rc;
-	if ((rc = at_read(v, doubled, LDNS_RR_TYPE_CNAME, &c)) < 0) {
+	if ((rc = at_read(v, doubled, LDNS_RR_TYPE_CNAME, NULL, &c)) < 0) {
 		at_deinit(&t);
 		return rc;
 	}
@@ -247,7 +310,7 @@ int check_acme_challenge(const struct view *v, time_t now, struct findings *out)
 	snprintf(ch.names[ch.n++], VIEW_NAME_MAX, "%s", first);
 	for (;;) {
 		const char *cur = ch.names[ch.n - 1];
-		if ((rc = at_read(v, cur, LDNS_RR_TYPE_TXT, &a)) < 0)
+		if ((rc = at_read(v, cur, LDNS_RR_TYPE_TXT, o.txt, &a)) < 0)
 			return rc;
 		if (!a.cname[0] || a.with.n)
 			break;
@@ -298,7 +361,7 @@ static int acm_typos(const struct view *v, const struct val_acm *m,
 		struct at_name t;
 		if (!names[i][0])
 			continue;
-		if (at_read(v, names[i], LDNS_RR_TYPE_CNAME, &t) < 0)
+		if (at_read(v, names[i], LDNS_RR_TYPE_CNAME, NULL, &t) < 0)
 			return -ENOMEM;
 		if (t.with.n || t.only_expected.n)
 			used += (size_t)snprintf(buf + used, used < len ? len - used : 0,
@@ -322,7 +385,7 @@ static int acm_one(const struct view *v, const struct val_acm *m,
 {
 	struct at_name a;
 	char typos[1024], *extra = NULL, *missing = NULL;
-	int rc = at_read(v, m->name, LDNS_RR_TYPE_CNAME, &a);
+	int rc = at_read(v, m->name, LDNS_RR_TYPE_CNAME, NULL, &a);
 	if (rc < 0)
 		return rc;
 	bool right = a.values.n == 1 && strset_has(&a.values, m->target);

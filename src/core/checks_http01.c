@@ -40,17 +40,22 @@ static bool read_fetch(json_t *j, struct fetch *f)
 	return true;
 }
 
-/* The body with the line end a web server adds dropped; the CA trims
- * whitespace too (RFC 8555 8.3). */
+/* BODY (as json_safe wrote it) against WANT, on the raw bytes the server
+ * sent, with trailing whitespace ignored as RFC 8555 8.3 lets the CA do
+ * (Boulder and Pebble trim it: `echo "$KEYAUTH" > file` validates). With
+ * PREFIX, WANT ("TOKEN.") must begin a longer body. */
 static bool body_is(const char *body, const char *want, size_t wlen, bool prefix)
 {
-	size_t n = strlen(body);
-	while (n && (body[n - 1] == '\n' || body[n - 1] == '\r' ||
-		     body[n - 1] == ' ' || body[n - 1] == '\t'))
+	char *raw = malloc(strlen(body) + 1);
+	if (!raw)
+		return false;
+	size_t n = json_safe_decode(body, raw, strlen(body) + 1);
+	while (n && raw[n - 1] && strchr(" \t\n\r\v\f", raw[n - 1]))
 		n--;
-	if (prefix)
-		return n > wlen && strncmp(body, want, wlen) == 0;
-	return n == wlen && strncmp(body, want, wlen) == 0;
+	bool ok = prefix ? n > wlen && memcmp(raw, want, wlen) == 0
+			 : n == wlen && memcmp(raw, want, wlen) == 0;
+	free(raw);
+	return ok;
 }
 
 enum outcome { GOOD, BAD, DEAD };

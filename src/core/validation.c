@@ -296,3 +296,34 @@ json_t *json_safe(const char *s)
 	free(buf);
 	return j;
 }
+
+static int hex_digit(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+size_t json_safe_decode(const char *s, char *out, size_t len)
+{
+	size_t n = 0;
+	if (!len)
+		return 0;
+	for (; s && *s && n + 1 < len; s++) {
+		int hi, lo;
+		if (s[0] == '\\' && s[1] == 'x' && (hi = hex_digit(s[2])) >= 0 &&
+		    (lo = hex_digit(s[3])) >= 0) {
+			char c = (char)(hi * 16 + lo);
+			out[n++] = c ? c : '?';
+			s += 3;
+		} else {
+			out[n++] = *s;
+		}
+	}
+	out[n] = '\0';
+	return n;
+}

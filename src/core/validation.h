@@ -91,6 +91,12 @@ void val_set_deinit(struct val_set *s);
  * written as \\xHH, so the JSON stays valid UTF-8. */
 json_t *json_safe(const char *s);
 
+/* The bytes S stood for before json_safe escaped them, written to OUT
+ * (at most LEN - 1 of them, then a NUL; an escaped NUL comes back as
+ * '?'). Returns how many were written. Checks compare these raw bytes,
+ * as the CA does; the escaped form is only for display. */
+size_t json_safe_decode(const char *s, char *out, size_t len);
+
 /* True when X, an exchange of the zone V diagnoses, went to a server that
  * only --expect-ns names: a server the CA never asks. */
 bool val_expected_only(const struct view *v, const struct ev_exchange *x);

@@ -14,6 +14,7 @@
 #include <jansson.h>
 #include "core/evidence.h"
 #include "core/evidence_json.h"
+#include "core/validation.h"
 #include "core/wire.h"
 #include "engine/engine.h"
 #include "engine/http.h"
@@ -208,20 +209,7 @@ static const char *find_record(const struct ev_strings *l, const char *addr,
  * probe recorded (a NUL comes back as '?', as the live fetch stores it). */
 static size_t unescaped(const json_t *o, const char *key, char *out, size_t len)
 {
-	const char *s = json_string_value(json_object_get(o, key));
-	size_t n = 0;
-	for (; s && *s && n + 1 < len; s++) {
-		unsigned v;
-		if (s[0] == '\\' && s[1] == 'x' && sscanf(s + 2, "%2x", &v) == 1 &&
-		    isxdigit((unsigned char)s[2]) && isxdigit((unsigned char)s[3])) {
-			out[n++] = v ? (char)v : '?';
-			s += 3;
-		} else {
-			out[n++] = *s;
-		}
-	}
-	out[n] = '\0';
-	return n;
+	return json_safe_decode(json_string_value(json_object_get(o, key)), out, len);
 }
 
 static void http_from_record(struct http_fetch *f, const char *rec)

@@ -7,6 +7,7 @@
 # never meets another's.
 
 load lab_helper
+bats_require_minimum_version 1.5.0
 
 ZONE=propagation-lag.net
 A=127.53.64.1
@@ -155,4 +156,35 @@ codes() { jq -r '.findings[].code' | sort | tr '\n' ' '; }
 	[ "$(jq -r .worst_case_seconds <<<"$output")" -ge "$ttl" ]
 	[ "$(jq -r '.steps | length' <<<"$output")" -eq 3 ]
 	[[ "$(jq -r '.steps[1].at' <<<"$output")" == *UTC ]]
+}
+
+# check --acme judges every server on its own: the CA's resolver asks one.
+acme_check() {
+	run --separate-stderr "$DD" check "$@" --json --root-hints "$DNSDOCTOR_ROOT_HINTS"
+	echo "# exit $status; stderr: $stderr"
+	echo "$output" | jq -c '.findings[] | {code, severity, summary}'
+}
+
+@test "check --acme: the right TXT on A does not hide B's earlier value: an error naming B, 1 in 2" {
+	zone_set main '_acme-challenge.stale1 60 IN TXT "order-2-digest"'
+	zone_set old '_acme-challenge.stale1 60 IN TXT "order-1-digest"'
+	acme_check stale1.$ZONE --acme --txt order-2-digest
+	[ "$status" -eq 2 ]
+	jq -e '[.findings[] | select(.code == "ACME_CHALLENGE_VALUE_MISMATCH" and .severity == "error")] | length == 1' <<<"$output"
+	jq -e '.findings[] | select(.code == "ACME_CHALLENGE_VALUE_MISMATCH") | .evidence.servers_wrong == ["b.propagation-lag.beta-dns.org."] and .evidence.servers_right == ["a.propagation-lag.alpha-dns.net."]' <<<"$output"
+	jq -e '.findings[] | select(.code == "ACME_CHALLENGE_VALUE_MISMATCH") | .summary | test("b.propagation-lag.beta-dns.org. serves only \"order-1-digest\"") and test("1 in 2")' <<<"$output"
+	jq -e '.findings[] | select(.code == "ACME_CHALLENGE_VALUE_MISMATCH") | .evidence.values_by_server["b.propagation-lag.beta-dns.org."] == ["order-1-digest"]' <<<"$output"
+	# Both orders' values on B (a client that adds before it deletes) is fine there.
+	zone_set old '_acme-challenge.stale1 60 IN TXT "order-1-digest"' '_acme-challenge.stale1 60 IN TXT "order-2-digest"'
+	acme_check stale1.$ZONE --acme --txt order-2-digest
+	jq -e '[.findings[] | select(.code == "ACME_CHALLENGE_VALUE_MISMATCH")] | length == 0' <<<"$output"
+}
+
+@test "check --acme: a secondary that lacks the record is an error naming it, 1 in 2" {
+	zone_set main '_acme-challenge.stale2 60 IN TXT "order-9-digest"'
+	zone_set old
+	acme_check stale2.$ZONE --acme --txt order-9-digest
+	[ "$status" -eq 2 ]
+	jq -e '.findings[] | select(.code == "ACME_CHALLENGE_MISSING") | .severity == "error" and (.summary | test("not on b.propagation-lag.beta-dns.org.") and test("1 in 2"))' <<<"$output"
+	jq -e '[.findings[] | select(.code == "ACME_CHALLENGE_VALUE_MISMATCH")] | length == 0' <<<"$output"
 }

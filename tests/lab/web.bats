@@ -15,6 +15,8 @@ bats_require_minimum_version 1.5.0
 
 TOKEN=Xq7_lab-token-0123456789abcdefghijklmnopq
 KEYAUTH=$TOKEN.lab-thumbprint-abcdefghijklmnopqrstuvwxyz01234
+TOKEN2=Crlf_lab-token-0123456789abcdefghijklmnopq
+TOKEN3=Lead_lab-token-0123456789abcdefghijklmnopq
 
 setup_file() {
 	if [ -z "${DNSDOCTOR:-}" ] || [ ! -x "${DNSDOCTOR:-}" ]; then
@@ -29,6 +31,10 @@ setup_file() {
 	mkcerts "$d/pki"
 	export LAB_PKI=$d/pki
 	printf '%s\n' "$KEYAUTH" >"$d/a/.well-known/acme-challenge/$TOKEN"
+	# As people write it by hand: CRLF and spaces after it (the CA trims
+	# trailing whitespace), and one with a space before it (it does not).
+	printf '%s\r\n \t\n' "$TOKEN2.crlf-thumbprint" >"$d/a/.well-known/acme-challenge/$TOKEN2"
+	printf ' %s\n' "$TOKEN3.lead-thumbprint" >"$d/a/.well-known/acme-challenge/$TOKEN3"
 	nginx_conf "$d" <<CONF
 	server { listen 127.53.95.11:80; root $d/a; }
 	server { listen 127.53.95.12:80; root $d/b; }
@@ -80,6 +86,36 @@ codes() { jq -r '[.findings[] | select(.severity != "info") | .code] | unique | 
 	check www.acme-http01.net --acme --challenge http-01 --token "$TOKEN" --key-auth "$TOKEN.another-thumbprint"
 	[ "$(codes)" = HTTP01_BAD_RESPONSE ]
 	jq -e '.findings[0].evidence.fetches | length == 2' <<<"$output"
+}
+
+@test "http-01: the file ends in a newline (echo > file), as the CA accepts: --key-auth matches it" {
+	# The file on .11 is printf '%s\n' KEYAUTH; only the 404 of .12 is wrong.
+	check www.acme-http01.net --acme --challenge http-01 --token "$TOKEN" --key-auth "$KEYAUTH"
+	[ "$status" -eq 2 ]
+	[ "$(codes)" = HTTP01_BAD_RESPONSE ]
+	jq -e '.findings[0].evidence.fetches | length == 1' <<<"$output"
+	jq -e '.findings[0].evidence.fetches[0].addr == "127.53.95.12"' <<<"$output"
+	jq -e '.findings[0].summary | test("127.53.95.11 answers as the CA expects")' <<<"$output"
+	# The body is shown with its escapes; the comparison was on the bytes.
+	jq -e '[.findings[0].evidence.fetches[0].body] | length == 1' <<<"$output"
+	check good.acme-http01.net --acme --challenge http-01 --token "$TOKEN" --key-auth "$KEYAUTH"
+	[ "$status" -eq 0 ]
+	[ "$(codes)" = "" ]
+}
+
+@test "http-01: CRLF, spaces and tabs after the key authorisation are trimmed; a space before it is not" {
+	check good.acme-http01.net --acme --challenge http-01 --token "$TOKEN2" --key-auth "$TOKEN2.crlf-thumbprint"
+	[ "$status" -eq 0 ]
+	[ "$(codes)" = "" ]
+	check good.acme-http01.net --acme --challenge http-01 --token "$TOKEN3" --key-auth "$TOKEN3.lead-thumbprint"
+	[ "$status" -eq 2 ]
+	[ "$(codes)" = HTTP01_BAD_RESPONSE ]
+	jq -e '.findings[0].summary | test("127.53.95.11 answers 200 with \" Lead_lab-token")' <<<"$output"
+	# Without the thumbprint only the token's prefix is known: a leading space fails too.
+	check good.acme-http01.net --acme --challenge http-01 --token "$TOKEN3"
+	[ "$(codes)" = HTTP01_BAD_RESPONSE ]
+	check good.acme-http01.net --acme --challenge http-01 --token "$TOKEN2"
+	[ "$(codes)" = "" ]
 }
 
 @test "http-01 without a token: both addresses answer HTTP, nothing to report" {

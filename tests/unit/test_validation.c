@@ -575,10 +575,85 @@ static void test_check_http01_redirect_dead_ends(void **state)
 	free(got);
 }
 
+/* The body as json_safe stores it: a trailing newline is "\\x0a". The CA
+ * ignores trailing whitespace (RFC 8555 8.3), so the comparison runs on
+ * the raw bytes, not on the escaped text. */
+static void test_check_http01_trailing_whitespace(void **state)
+{
+	(void)state;
+	static const char *const exact[] = { "acme", "challenge=http-01", "token=tok",
+					     "key_auth=tok.thumb", NULL };
+	static const char *const bodies_ok[] = { "tok.thumb\\x0a", "tok.thumb\\x0d\\x0a",
+						 "tok.thumb \\x09\\x0a", "tok.thumb" };
+	static const char *const bodies_bad[] = { " tok.thumb", "tok.thumb\\x0ax",
+						  "tok.thumb\\x5cx0a", "\\x0atok.thumb" };
+	for (size_t i = 0; i < sizeof(bodies_ok) / sizeof(*bodies_ok); i++) {
+		struct evidence *ev = zone("www.example.", exact);
+		fetch(ev, "192.0.2.80", WWW, "ok", 200, bodies_ok[i], NULL);
+		char *got = codes(ev, NULL);
+		assert_null(strstr(got, "HTTP01"));
+		free(got);
+	}
+	for (size_t i = 0; i < sizeof(bodies_bad) / sizeof(*bodies_bad); i++) {
+		struct evidence *ev = zone("www.example.", exact);
+		fetch(ev, "192.0.2.80", WWW, "ok", 200, bodies_bad[i], NULL);
+		char *got = codes(ev, NULL);
+		assert_non_null(strstr(got, "HTTP01_BAD_RESPONSE"));
+		free(got);
+	}
+}
+
+static void test_json_safe_round_trip(void **state)
+{
+	(void)state;
+	const char raw[] = "a\\b\n\x1b[31m\"\x7f\xc3\xa9";
+	json_t *j = json_safe(raw);
+	char back[64];
+	assert_non_null(j);
+	assert_string_equal(json_string_value(j), "a\\x5cb\\x0a\\x1b[31m\"\\x7f\\xc3\\xa9");
+	assert_int_equal(json_safe_decode(json_string_value(j), back, sizeof(back)), strlen(raw));
+	assert_string_equal(back, raw);
+	/* Bounded: OUT is always terminated; a lone or short escape is text. */
+	assert_int_equal(json_safe_decode("abcdef", back, 4), 3);
+	assert_string_equal(back, "abc");
+	assert_int_equal(json_safe_decode("\\x4", back, sizeof(back)), 3);
+	assert_int_equal(json_safe_decode("\\x00", back, sizeof(back)), 1);
+	assert_string_equal(back, "?");
+	json_decref(j);
+}
+
+/* One server with the right value, one with an earlier order's: the CA's
+ * resolver asks one of them, so the stale one is an error of its own. */
+static void test_check_challenge_one_right_one_stale(void **state)
+{
+	(void)state;
+	static const char *const opts[] = { "acme", "txt=right", NULL };
+	struct answer right = { .status = QS_OK, .an = { "_acme-challenge.www.example. TXT \"right\"" } };
+	struct answer old = { .status = QS_OK, .an = { "_acme-challenge.www.example. TXT \"old\"" } };
+	struct answer both_vals = { .status = QS_OK, .an = { "_acme-challenge.www.example. TXT \"old\"",
+							  "_acme-challenge.www.example. TXT \"right\"" } };
+	struct evidence *ev = zone("www.example.", opts);
+	both(ev, "_acme-challenge.www.example.", LDNS_RR_TYPE_TXT, &right, &old);
+	char *sum = NULL, *got = codes(ev, &sum);
+	assert_string_equal(got, "ACME_CHALLENGE_VALUE_MISMATCH");
+	assert_non_null(strstr(sum, "on ns1.example., but ns2.example. serves only \"old\""));
+	assert_non_null(strstr(sum, "1 in 2"));
+	free(got);
+	free(sum);
+
+	/* Both values in one RRset: the CA finds its own among them. */
+	ev = zone("www.example.", opts);
+	both(ev, "_acme-challenge.www.example.", LDNS_RR_TYPE_TXT, &right, &both_vals);
+	expect(ev, "");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_check_http01_redirect_followed),
+		cmocka_unit_test(test_check_http01_trailing_whitespace),
+		cmocka_unit_test(test_json_safe_round_trip),
+		cmocka_unit_test(test_check_challenge_one_right_one_stale),
 		cmocka_unit_test(test_check_http01_redirect_dead_ends),
 		cmocka_unit_test(test_caa_parse),
 		cmocka_unit_test(test_caa_parse_rejects),
