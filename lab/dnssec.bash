@@ -16,6 +16,10 @@
 #                                +N or -N seconds, or Nm, Nh, Nd (defaults:
 #                                inception=-1h expiration=+30d); nsec3 = NSEC3
 #                                with 0 extra iterations and no salt (RFC 9276)
+#        tamper OUTPUT TYPE FROM TO
+#                                after signing, replace FROM with TO in the
+#                                data of OUTPUT's TYPE records (not their
+#                                RRSIGs): signatures that no longer verify
 #   2. the TLDs in LAB_SIGNED_TLDS (their scenario DS records already in), then
 #      the root with the TLDs' DS; the root's DS is the trust anchor:
 #        DIR/trust-anchor        the root DS, zone-file presentation format
@@ -134,6 +138,15 @@ dnssec_scenarios() {
 					done
 					[ -f "$src/${w[2]}" ] || die "$f: no zone file ${w[2]}"
 					dnssec_sign "${w[1]}" "$src/${w[2]}" "$dir/zones/$scn/${w[3]}" "$inc" "$exp" "$nsec3" "$strip" "${bases[@]}"
+					;;
+				tamper)
+					[ "${#w[@]}" -eq 5 ] || die "$f: want: tamper OUTPUT TYPE FROM TO"
+					[ -f "$dir/zones/$scn/${w[1]}" ] || die "$f: tamper: ${w[1]} is not signed yet"
+					awk -v t="${w[2]}" -v from="${w[3]}" -v to="${w[4]}" \
+						'$4 == t { n += gsub(from, to) } { print } END { exit n == 0 }' \
+						"$dir/zones/$scn/${w[1]}" > "$dir/zones/$scn/${w[1]}.tampered" ||
+						die "$f: tamper: no ${w[2]} record holds ${w[3]}"
+					mv "$dir/zones/$scn/${w[1]}.tampered" "$dir/zones/$scn/${w[1]}"
 					;;
 				*) die "$f: unknown line: ${w[*]}" ;;
 			esac

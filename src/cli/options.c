@@ -25,7 +25,7 @@ void usage(FILE *f)
 	      "  check DOMAIN          diagnose the delegation and name servers of DOMAIN\n"
 	      "  trace DOMAIN [TYPE]   show the delegation path from the roots, every server\n"
 	      "  analyze FILE          re-run the checks on evidence saved with --save-evidence\n"
-	      "  explain CODE          explain a finding code\n"
+	      "  explain CODE          explain a finding code (--list: every code)\n"
 	      "  cert HOST[:PORT]      the TLS certificate on every address of HOST (443)\n"
 	      "  logs FILE...          classify the failures in certbot, lego, acme.sh or\n"
 	      "                        cert-manager output ('-' for stdin; --run-checks)\n"
@@ -94,6 +94,7 @@ static const struct option longopts[] = {
 	{ "ca-file", required_argument, NULL, 0x108 },
 	{ "warn-days", required_argument, NULL, 0x109 },
 	{ "expect", required_argument, NULL, 0x200 },
+	{ "list", no_argument, NULL, 0x201 },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -172,6 +173,9 @@ int opts_parse(struct opts *o, int argc, char **argv)
 			break;
 		case 0x200:
 			o->expect = optarg;
+			break;
+		case 0x201:
+			o->list = true;
 			break;
 		case 'T':
 			o->trust_anchor = optarg;

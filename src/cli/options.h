@@ -28,6 +28,7 @@ struct opts {
 	int family;
 	bool json;
 	bool run_checks;    /* logs: run the recommended checks */
+	bool list;          /* explain --list */
 	bool color;
 	const char *expect;  /* propagation, wait: --expect VALUE */
 	bool timeout_given;  /* wait: --timeout is the whole wait */

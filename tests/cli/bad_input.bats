@@ -84,6 +84,10 @@ load helpers
 	bad_input explain
 }
 
+@test "explain --list with a code" {
+	bad_input explain --list LAME_DELEGATION
+}
+
 @test "label of 64 characters in trace" {
 	local label
 	label=$(printf 'b%.0s' {1..64})

@@ -33,6 +33,18 @@ load helpers
 	[[ $output == *"How to fix it"* ]]
 }
 
+@test "explain --list: every code of docs/findings, once, with its severity and title" {
+	ddr explain --list
+	[ "$status" -eq 0 ]
+	[ -z "$stderr" ]
+	local n
+	n=$(find "$BATS_TEST_DIRNAME"/../../docs/findings -name '*.md' | wc -l)
+	[ "${#lines[@]}" -eq "$n" ]
+	[ "$(awk '{ print $1 }' <<<"$output" | sort -u | wc -l)" -eq "$n" ]
+	[[ $output == *"LAME_DELEGATION                error    a delegated server does not answer authoritatively"* ]]
+	awk '$2 != "error" && $2 != "warning" && $2 != "info" { exit 1 }' <<<"$output"
+}
+
 @test "explain knows every code documented in docs/findings" {
 	local doc code n=0
 	for doc in "$BATS_TEST_DIRNAME"/../../docs/findings/*.md; do

@@ -166,25 +166,47 @@ acme_check() {
 }
 
 @test "check --acme: the right TXT on A does not hide B's earlier value: an error naming B, 1 in 2" {
-	zone_set main '_acme-challenge.stale1 60 IN TXT "order-2-digest"'
-	zone_set old '_acme-challenge.stale1 60 IN TXT "order-1-digest"'
-	acme_check stale1.$ZONE --acme --txt order-2-digest
+	zone_set main '_acme-challenge.acmestale1 60 IN TXT "order-2-digest"'
+	zone_set old '_acme-challenge.acmestale1 60 IN TXT "order-1-digest"'
+	acme_check acmestale1.$ZONE --acme --txt order-2-digest
 	[ "$status" -eq 2 ]
 	jq -e '[.findings[] | select(.code == "ACME_CHALLENGE_VALUE_MISMATCH" and .severity == "error")] | length == 1' <<<"$output"
 	jq -e '.findings[] | select(.code == "ACME_CHALLENGE_VALUE_MISMATCH") | .evidence.servers_wrong == ["b.propagation-lag.beta-dns.org."] and .evidence.servers_right == ["a.propagation-lag.alpha-dns.net."]' <<<"$output"
 	jq -e '.findings[] | select(.code == "ACME_CHALLENGE_VALUE_MISMATCH") | .summary | test("b.propagation-lag.beta-dns.org. serves only \"order-1-digest\"") and test("1 in 2")' <<<"$output"
 	jq -e '.findings[] | select(.code == "ACME_CHALLENGE_VALUE_MISMATCH") | .evidence.values_by_server["b.propagation-lag.beta-dns.org."] == ["order-1-digest"]' <<<"$output"
 	# Both orders' values on B (a client that adds before it deletes) is fine there.
-	zone_set old '_acme-challenge.stale1 60 IN TXT "order-1-digest"' '_acme-challenge.stale1 60 IN TXT "order-2-digest"'
-	acme_check stale1.$ZONE --acme --txt order-2-digest
+	zone_set old '_acme-challenge.acmestale1 60 IN TXT "order-1-digest"' '_acme-challenge.acmestale1 60 IN TXT "order-2-digest"'
+	acme_check acmestale1.$ZONE --acme --txt order-2-digest
 	jq -e '[.findings[] | select(.code == "ACME_CHALLENGE_VALUE_MISMATCH")] | length == 0' <<<"$output"
 }
 
 @test "check --acme: a secondary that lacks the record is an error naming it, 1 in 2" {
-	zone_set main '_acme-challenge.stale2 60 IN TXT "order-9-digest"'
+	zone_set main '_acme-challenge.acmestale2 60 IN TXT "order-9-digest"'
 	zone_set old
-	acme_check stale2.$ZONE --acme --txt order-9-digest
+	acme_check acmestale2.$ZONE --acme --txt order-9-digest
 	[ "$status" -eq 2 ]
 	jq -e '.findings[] | select(.code == "ACME_CHALLENGE_MISSING") | .severity == "error" and (.summary | test("not on b.propagation-lag.beta-dns.org.") and test("1 in 2"))' <<<"$output"
 	jq -e '[.findings[] | select(.code == "ACME_CHALLENGE_VALUE_MISMATCH")] | length == 0' <<<"$output"
+}
+
+@test "propagation: a resolver that cached the old address and one that did not are RESOLVERS_DISAGREE" {
+	zone_set main "disagree1 300 IN A 127.53.200.11"
+	zone_set old "disagree1 300 IN A 127.53.200.11"
+	[ "$(dig +short @"$LAB_RESOLVER" disagree1.$ZONE A)" = 127.53.200.11 ]
+	zone_set main "disagree1 300 IN A 127.53.200.12"
+	zone_set old "disagree1 300 IN A 127.53.200.12"
+	run "$DD" propagation disagree1.$ZONE A --expect 127.53.200.12 --resolvers "$LAB_RESOLVER,$LAB_VALIDATING_RESOLVER" --json
+	echo "$output" | jq -c '.findings[] | {code, summary}'
+	[ "$status" -eq 1 ]
+	[ "$(codes <<<"$output")" = "RESOLVERS_DISAGREE RESOLVER_STALE " ]
+	jq -e '.findings[] | select(.code == "RESOLVERS_DISAGREE") | .evidence.resolvers | length == 2' <<<"$output"
+}
+
+@test "propagation: a record with a TTL of a day is HIGH_TTL" {
+	zone_set main "highttl1 86400 IN A 127.53.200.13"
+	zone_set old "highttl1 86400 IN A 127.53.200.13"
+	run "$DD" propagation highttl1.$ZONE A --expect 127.53.200.13 --resolvers "$LAB_VALIDATING_RESOLVER" --json
+	echo "$output" | jq -c '.findings[] | {code, summary}'
+	[ "$status" -eq 1 ]
+	jq -e '.findings[] | select(.code == "HIGH_TTL") | .evidence.ttl == 86400 and .evidence.kind == "positive"' <<<"$output"
 }

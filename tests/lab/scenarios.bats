@@ -93,6 +93,7 @@ scenario() {
 @test "scenario dnssec-healthy-nsec3: signed zone (ECDSAP256SHA256, NSEC3 0 iterations, no salt) with its DS at org., Knot and BIND: validates" { scenario dnssec-healthy-nsec3; }
 @test "scenario dnssec-not-yet-valid: every signature has its inception 3 days in the future: bogus" { scenario dnssec-not-yet-valid; }
 @test "scenario dnssec-one-unsigned: DS at net.; server A (NSD) serves the signed zone, server B (Knot) the same zone unsigned" { scenario dnssec-one-unsigned; }
+@test "scenario dnssec-rrsig-invalid: the SOA edited after signing: its signature does not verify" { scenario dnssec-rrsig-invalid; }
 @test "scenario dnssec-rollover-bad: DS at net. matches the old key; the zone is signed with a new key only: bogus" { scenario dnssec-rollover-bad; }
 @test "scenario hostile-wrong-id: one server answers with another query ID" { scenario hostile-wrong-id; }
 @test "scenario hostile-other-source: one server answers UDP from another address" { scenario hostile-other-source; }
