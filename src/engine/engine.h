@@ -61,6 +61,13 @@ struct eng_ops {
 	 * (engine/tls.h) on the same loop. 0, -EINVAL or -ENOMEM. */
 	int (*http)(void *impl, struct http_fetch *f, eng_done_cb cb, void *arg);
 	int (*tls)(void *impl, struct tls_fetch *f, eng_done_cb cb, void *arg);
+	/* Calls CB(ARG) once MS milliseconds from now have passed on this
+	 * engine's clock (never from inside timer itself); until then it
+	 * counts as pending, so run_once waits for it. The live engine
+	 * sleeps on its loop; the replay engine moves its own clock
+	 * forward, so polling under --replay takes no real time.
+	 * 0 or -ENOMEM. */
+	int (*timer)(void *impl, uint32_t ms, eng_done_cb cb, void *arg);
 	size_t (*pending)(const void *impl);
 	/* Monotonic milliseconds. */
 	uint64_t (*now_ms)(void *impl);
@@ -101,6 +108,12 @@ static inline int eng_submit(struct engine *e, const struct eng_request *r,
 			     eng_cb cb, void *arg)
 {
 	return e->ops->submit(e->impl, r, cb, arg);
+}
+
+static inline int eng_timer(struct engine *e, uint32_t ms, eng_done_cb cb,
+			    void *arg)
+{
+	return e->ops->timer(e->impl, ms, cb, arg);
 }
 
 /* Runs until no query is in flight. */

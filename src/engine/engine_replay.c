@@ -22,7 +22,7 @@
 
 #define RP_MAX_PENDING 65536
 
-enum rp_kind { RP_DNS, RP_HTTP, RP_TLS };
+enum rp_kind { RP_DNS, RP_HTTP, RP_TLS, RP_TIMER };
 
 struct rp_item {
 	int kind;    /* enum rp_kind */
@@ -35,6 +35,7 @@ struct rp_item {
 	void *fetch;
 	eng_done_cb done;
 	const char *rec; /* NULL: no recording, a timeout */
+	uint64_t due_ms; /* RP_TIMER: when it fires on the virtual clock */
 };
 
 struct replay {
@@ -284,8 +285,28 @@ static int rp_tls(void *impl, struct tls_fetch *f, eng_done_cb cb, void *arg)
 	return rp_ext(r, RP_TLS, f, find_record(&r->ev->tls, f->addr, f->port, NULL), cb, arg);
 }
 
+static int rp_timer(void *impl, uint32_t ms, eng_done_cb cb, void *arg)
+{
+	struct replay *r = impl;
+	int ret;
+	if (!cb)
+		return -EINVAL;
+	if (r->n == r->cap && (ret = rp_grow(r)) < 0)
+		return ret;
+	r->q[r->n++] = (struct rp_item){ .kind = RP_TIMER, .done = cb, .arg = arg,
+					 .due_ms = r->now_ms + ms };
+	return 0;
+}
+
 static void rp_deliver(struct replay *r, struct rp_item *it)
 {
+	if (it->kind == RP_TIMER) {
+		/* Nothing to wait for offline: the clock jumps. */
+		if (r->now_ms < it->due_ms)
+			r->now_ms = it->due_ms;
+		it->done(it->arg);
+		return;
+	}
 	if (it->kind == RP_HTTP) {
 		http_from_record(it->fetch, it->rec);
 		it->done(it->arg);
@@ -372,6 +393,7 @@ static const struct eng_ops rp_ops = {
 	.submit = rp_submit,
 	.http = rp_http,
 	.tls = rp_tls,
+	.timer = rp_timer,
 	.run_once = rp_run_once,
 	.pending = rp_pending,
 	.now_ms = rp_now_ms,

@@ -60,6 +60,7 @@ struct uve {
 	struct eng_config cfg;
 	struct inflight *ifl;
 	struct uvq *all;
+	struct uvt *timers; /* the caller's timers not yet fired */
 	size_t pending; /* submissions not yet answered, HTTP and TLS too */
 	struct httpm *http; /* created with the first HTTP fetch */
 	struct tlsm *tls;   /* created with the first TLS handshake */
@@ -69,6 +70,7 @@ struct uve {
 	uint8_t udpbuf[UDP_BUF_MAX]; /* shared: a read completes at once */
 };
 
+struct uvt;
 static void q_start(struct uvq *q);
 
 /* ---- small helpers ---- */
@@ -624,6 +626,68 @@ static int uve_tls(void *impl, struct tls_fetch *f, eng_done_cb cb, void *arg)
 	return 0;
 }
 
+/* A timer of the caller's: its handle embedded, freed in its close
+ * callback. */
+struct uvt {
+	struct uve *eng;
+	struct uvt *prev, *next; /* the engine's timers not yet fired */
+	uv_timer_t h;
+	eng_done_cb cb;
+	void *arg;
+};
+
+static void t_closed(uv_handle_t *h)
+{
+	free(h->data);
+}
+
+static void t_unlink(struct uvt *t)
+{
+	if (t->prev)
+		t->prev->next = t->next;
+	else
+		t->eng->timers = t->next;
+	if (t->next)
+		t->next->prev = t->prev;
+	t->prev = t->next = NULL;
+}
+
+static void t_fired(uv_timer_t *h)
+{
+	struct uvt *t = h->data;
+	t_unlink(t);
+	t->eng->pending--;
+	uv_close((uv_handle_t *)&t->h, t_closed);
+	t->cb(t->arg);
+}
+
+static int uve_timer(void *impl, uint32_t ms, eng_done_cb cb, void *arg)
+{
+	struct uve *e = impl;
+	struct uvt *t;
+	int rc;
+	if (!cb)
+		return -EINVAL;
+	if (!(t = calloc(1, sizeof(*t))))
+		return -ENOMEM;
+	*t = (struct uvt){ .eng = e, .cb = cb, .arg = arg };
+	if ((rc = uv_timer_init(&e->loop, &t->h)) < 0) {
+		free(t);
+		return rc;
+	}
+	t->h.data = t;
+	if ((rc = uv_timer_start(&t->h, t_fired, ms, 0)) < 0) {
+		uv_close((uv_handle_t *)&t->h, t_closed);
+		return rc;
+	}
+	t->next = e->timers;
+	if (e->timers)
+		e->timers->prev = t;
+	e->timers = t;
+	e->pending++;
+	return 0;
+}
+
 static size_t uve_run_once(void *impl)
 {
 	struct uve *e = impl;
@@ -663,6 +727,12 @@ static void uve_free(void *impl)
 	for (struct uvq *q = e->all; q; q = q->next)
 		if (!q->done)
 			q_close(q);
+	/* Timers not yet fired are dropped without their callbacks. */
+	while (e->timers) {
+		struct uvt *t = e->timers;
+		t_unlink(t);
+		uv_close((uv_handle_t *)&t->h, t_closed);
+	}
 	httpm_close(e->http);
 	tlsm_close(e->tls);
 	uv_run(&e->loop, UV_RUN_DEFAULT);
@@ -675,6 +745,7 @@ static const struct eng_ops uve_ops = {
 	.submit = uve_submit,
 	.http = uve_http,
 	.tls = uve_tls,
+	.timer = uve_timer,
 	.run_once = uve_run_once,
 	.pending = uve_pending,
 	.now_ms = uve_now_ms,

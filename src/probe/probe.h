@@ -4,8 +4,10 @@
 #ifndef DD_PROBE_PROBE_H
 #define DD_PROBE_PROBE_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include "core/evidence.h"
+#include "core/view_record.h"
 #include "engine/engine.h"
 #include "probe/hints.h"
 
@@ -42,5 +44,37 @@ int probe_trace(struct engine *eng, const struct probe_config *cfg,
  * as probe_check, and -EINVAL when EV names no record. */
 int probe_record(struct engine *eng, const struct probe_config *cfg,
 		 struct evidence *ev);
+
+/* One address `wait` polls; the strings are borrowed from the record
+ * view it came from. */
+struct probe_wait_target {
+	int role; /* EV_RECORD or EV_RECORD_RESOLVER */
+	const char *zone, *server, *addr, *qname;
+	bool done;        /* serves the expected value (or cannot be asked) */
+	int polls;
+	char answer[200]; /* what it served last, described */
+	uint64_t next_ms, interval_ms;
+	bool inflight;
+};
+
+struct probe_wait {
+	struct probe_wait_target *t;
+	size_t n, n_done;
+	uint64_t start_ms, last_done_ms; /* engine clock */
+	uint64_t queries;                /* sent while polling */
+	/* Called after each turn of the loop (a progress display); may be
+	 * NULL. */
+	void (*progress)(const struct probe_wait *w, void *arg);
+	void *progress_arg;
+};
+
+/* Polls every address of V, the record view of EV as probe_record
+ * gathered it, until each serves EV->record_expect or LIMIT_MS of the
+ * engine's clock have passed (W->n_done < W->n then). W is zeroed by the
+ * caller, who may set progress; free it with probe_wait_deinit. Returns 0,
+ * -EINVAL when EV expects no value, -ENOMEM. */
+int probe_wait(struct engine *eng, const struct evidence *ev,
+	       const struct rv_view *v, uint64_t limit_ms, struct probe_wait *w);
+void probe_wait_deinit(struct probe_wait *w);
 
 #endif

@@ -146,6 +146,26 @@ codes() { jq -r '.findings[].code' | sort | tr '\n' ' '; }
 	[ "$(jq '[.exchanges[] | select(.role=="record")] | length' "$ev")" -eq 2 ]
 }
 
+@test "wait --replay: the saved evidence gives the same outcome offline, the lagging one too" {
+	zone_set main '_acme-challenge.w4 60 IN TXT "token-w4"'
+	zone_set old '_acme-challenge.w4 60 IN TXT "token-w4"'
+	ev="$BATS_TEST_TMPDIR/ok.json"
+	run "$DD" wait _acme-challenge.w4.$ZONE TXT --expect token-w4 --timeout 10 --save-evidence "$ev"
+	[ "$status" -eq 0 ]
+	run "$DD" wait _acme-challenge.w4.$ZONE TXT --expect token-w4 --timeout 10 --replay "$ev"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ $output == *"served by all 2 addresses"* ]]
+	zone_set old
+	ev="$BATS_TEST_TMPDIR/lag.json"
+	run "$DD" wait _acme-challenge.w4.$ZONE TXT --expect token-w4 --timeout 1 --save-evidence "$ev"
+	[ "$status" -eq 2 ]
+	# Offline, a wait of five minutes on the recording's clock gives up at once.
+	run --separate-stderr timeout 30 "$DD" wait _acme-challenge.w4.$ZONE TXT --expect token-w4 --timeout 300 --replay "$ev" --json
+	[ "$status" -eq 2 ]
+	[ "$(jq -r '[.findings[] | select(.code=="RECORD_MISSING_ON_AUTH") | .evidence.servers[].addr] | join(" ")' <<<"$output")" = "$B" ]
+}
+
 @test "plan: the worst case is the record's TTL at the servers, steps in UTC" {
 	zone_set main "plan1 300 IN A 127.53.200.4"
 	zone_set old "plan1 300 IN A 127.53.200.4"

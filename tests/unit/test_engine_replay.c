@@ -230,10 +230,40 @@ static void test_replay_tls_by_address_and_port(void **state)
 	engine_free(eng);
 }
 
+static void count_fired(void *arg)
+{
+	(*(int *)arg)++;
+}
+
+/* Offline, a timer moves the replay clock instead of waiting: a poll
+ * loop with --replay ends as soon as its answers are used up. */
+static void test_replay_timer_moves_clock(void **state)
+{
+	(void)state;
+	struct engine *e;
+	int fired = 0, never = 0;
+	assert_int_equal(engine_replay_new(&e, &ev), 0);
+	assert_int_equal(e->ops->now_ms(e->impl), 0);
+	struct result r = ask(e, "192.0.2.1", "example.com.", 1, 0);
+	assert_int_equal(r.rtt, 12);
+	assert_int_equal(e->ops->now_ms(e->impl), 12);
+	assert_int_equal(eng_timer(e, 500, count_fired, &fired), 0);
+	assert_int_equal(fired, 0);
+	assert_int_equal((int)e->ops->pending(e->impl), 1);
+	eng_drain(e);
+	assert_int_equal(fired, 1);
+	assert_int_equal(e->ops->now_ms(e->impl), 512);
+	assert_int_equal(e->ops->sent(e->impl), 1); /* a timer sends nothing */
+	assert_int_equal(eng_timer(e, 500, count_fired, &never), 0);
+	engine_free(e);
+	assert_int_equal(never, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_replay_matches),
+		cmocka_unit_test(test_replay_timer_moves_clock),
 		cmocka_unit_test(test_replay_no_match_times_out),
 		cmocka_unit_test(test_replay_tc_fallback),
 		cmocka_unit_test(test_replay_free_pending),

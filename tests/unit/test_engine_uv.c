@@ -342,6 +342,31 @@ static void one_query(enum mode mode, unsigned flags, int attempts,
 	resp_stop(r);
 }
 
+static void count_fired(void *arg)
+{
+	(*(int *)arg)++;
+}
+
+/* A timer counts as pending, so run_once sleeps until it fires; one not
+ * yet fired when the engine is freed is dropped without its callback. */
+static void test_timer(void **state)
+{
+	(void)state;
+	struct engine *e = new_engine(8, 1, 0);
+	int fired = 0, never = 0;
+	uint64_t t0 = e->ops->now_ms(e->impl);
+	assert_int_equal(eng_timer(e, 30, count_fired, &fired), 0);
+	assert_int_equal(fired, 0); /* never from inside timer */
+	assert_int_equal((int)e->ops->pending(e->impl), 1);
+	eng_drain(e);
+	assert_int_equal(fired, 1);
+	assert_true(e->ops->now_ms(e->impl) - t0 >= 29);
+	assert_int_equal((int)sent(e), 0); /* a timer sends nothing */
+	assert_int_equal(eng_timer(e, 60000, count_fired, &never), 0);
+	engine_free(e);
+	assert_int_equal(never, 0);
+}
+
 static void test_answer(void **state)
 {
 	struct result res;
@@ -635,6 +660,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_answer),
+		cmocka_unit_test(test_timer),
 		cmocka_unit_test(test_wrong_id_then_right),
 		cmocka_unit_test(test_other_source_ignored),
 		cmocka_unit_test(test_other_source_only_times_out),
