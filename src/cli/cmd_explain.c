@@ -2,7 +2,8 @@
  * so it works wherever the binary is; `explain --list`: every code. */
 #include <stdio.h>
 #include <string.h>
-#include "cli/common.h"
+#include "cli/options.h"
+#include "diag/request.h"
 #include "core/finding.h"
 
 static int list_codes(void)
@@ -14,7 +15,9 @@ static int list_codes(void)
 						    : die("cannot write the list");
 }
 
-int cmd_explain(const struct opts *o)
+int cmd_explain(const struct diag_request *o);
+
+int cmd_explain(const struct diag_request *o)
 {
 	if (o->list) {
 		if (o->n_args)
@@ -27,6 +30,7 @@ int cmd_explain(const struct opts *o)
 	if (code < 0)
 		return die("unknown finding code '%.60s' (dnsdoctor explain --list shows them)",
 			   o->args[0]);
-	fputs(finding_defs[code].doc, stdout);
+	if (fputs(finding_defs[code].doc, stdout) == EOF || fflush(stdout) != 0)
+		return die("cannot write the document");
 	return EXIT_OK;
 }

@@ -1,25 +1,57 @@
-/* dnsdoctor: parse, run, clean up. */
+/* dnsdoctor: parse, run, render, exit. Every command but explain is a
+ * diagnosis (src/diag/): this file only turns argv into a request and the
+ * result into an exit code. */
 #include <string.h>
-#include "cli/common.h"
+#include <time.h>
+#include "cli/options.h"
+#include "diag/diag.h"
+#include "diag/inputs.h"
 
-static const struct {
-	const char *name;
-	int (*run)(const struct opts *o);
-} commands[] = {
-	{ "check", cmd_check },
-	{ "trace", cmd_trace },
-	{ "analyze", cmd_analyze },
-	{ "explain", cmd_explain },
-	{ "logs", cmd_logs },
-	{ "propagation", cmd_propagation },
-	{ "wait", cmd_wait },
-	{ "plan", cmd_plan },
-	{ "cert", cmd_cert },
-};
+int cmd_explain(const struct diag_request *o); /* cmd_explain.c */
+
+/* Prints D's report (JSON also when it could not be carried out) and, on
+ * exit 3, its one line on stderr; returns the exit code. */
+static int finish(struct diag *d, const struct diag_request *o)
+{
+	diag_render(d, o->json ? DIAG_JSON : DIAG_TEXT, stdout);
+	if (d->exit == 3)
+		die("%s", d->error);
+	return d->exit;
+}
+
+/* A diagnosis that could not start: its envelope (with --json) and its
+ * line on stderr. */
+static int failed(const struct diag_request *o, const char *why)
+{
+	struct diag d = { .req = o, .started = time(NULL) };
+	diag_fail(&d, "%s", why);
+	int code = finish(&d, o);
+	diag_deinit(&d);
+	return code;
+}
+
+/* `analyze FILE`: the checks of the evidence's own kind, offline. */
+static int analyze(const struct diag_request *o)
+{
+	struct diag d = { .req = o };
+	if (o->n_args != 1)
+		return failed(o, "analyze wants exactly one evidence FILE (see dnsdoctor --help)");
+	struct evidence *ev = diag_load_evidence(&d, o->args[0]);
+	if (!ev)
+		return failed(o, d.error);
+	diag_judge_saved(&d, o, ev);
+	int code = finish(&d, o);
+	diag_deinit(&d);
+	return code;
+}
 
 int main(int argc, char **argv)
 {
-	struct opts o;
+	struct diag_request o;
+	struct diag_env env;
+	struct diag d;
+	char err[512];
+
 	int rc = opts_parse(&o, argc, argv);
 	if (rc != 0)
 		return rc > 0 ? EXIT_OK : EXIT_UNKNOWN;
@@ -27,8 +59,17 @@ int main(int argc, char **argv)
 		usage(stdout);
 		return EXIT_OK;
 	}
-	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-		if (strcmp(o.command, commands[i].name) == 0)
-			return commands[i].run(&o);
-	return die("unknown command '%.40s' (see dnsdoctor --help)", o.command);
+	if (strcmp(o.command, "explain") == 0)
+		return cmd_explain(&o);
+	if (strcmp(o.command, "analyze") == 0)
+		return analyze(&o);
+	if (!diag_kind_find(o.command))
+		return die("unknown command '%.40s' (see dnsdoctor --help)", o.command);
+	if (diag_env_init(&env, &o, err, sizeof(err)) < 0)
+		return failed(&o, err);
+	diag_run(&d, &o, &env);
+	int code = finish(&d, &o);
+	diag_deinit(&d);
+	diag_env_deinit(&env);
+	return code;
 }

@@ -106,7 +106,7 @@ static const char *env_or_null(const char *name)
 	return v && *v ? v : NULL;
 }
 
-static int parse_days(struct opts *o, const char *s)
+static int parse_days(struct diag_request *o, const char *s)
 {
 	char *end = NULL;
 	double d = strtod(s, &end);
@@ -118,7 +118,7 @@ static int parse_days(struct opts *o, const char *s)
 	return 0;
 }
 
-static int parse_timeout(struct opts *o, const char *s)
+static int parse_timeout(struct diag_request *o, const char *s)
 {
 	char *end = NULL;
 	double t = strtod(s, &end);
@@ -130,7 +130,7 @@ static int parse_timeout(struct opts *o, const char *s)
 	return 0;
 }
 
-int opts_parse(struct opts *o, int argc, char **argv)
+int opts_parse(struct diag_request *o, int argc, char **argv)
 {
 	const char *env;
 	memset(o, 0, sizeof(*o));

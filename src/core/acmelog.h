@@ -159,6 +159,25 @@ const char *acme_cause_text(enum acme_cause c);
 enum acme_category acme_cause_category(enum acme_cause c);
 const char *acme_category_name(enum acme_category c);
 
+/* The diagnoses that confirm a cause, by name, not by command line: the
+ * diagnosis layer runs them in-process (logs --run-checks). */
+enum acme_confirm {
+	ACK_CHECK = 0,       /* check DOMAIN */
+	ACK_CHECK_DNS01,     /* check DOMAIN --acme --challenge dns-01 */
+	ACK_CHECK_HTTP01,    /* check DOMAIN --acme --challenge http-01 */
+	ACK_PROPAGATION_TXT, /* propagation _acme-challenge.DOMAIN TXT */
+	ACK_PROPAGATION_A,   /* propagation DOMAIN A */
+	ACK_CERT,            /* cert DOMAIN */
+	ACK__END
+};
+
+/* The diagnoses that confirm CAUSE, most telling first, into OUT (at most
+ * MAX). Returns how many. */
+int acmelog_confirms(enum acme_cause cause, enum acme_confirm *out, size_t max);
+/* The command line of C for DOMAIN ("*." dropped), a new string; NULL on
+ * ENOMEM. */
+char *acmelog_confirm_command(enum acme_confirm c, const char *domain);
+
 /* The dnsdoctor commands that confirm CAUSE for DOMAIN, most telling
  * first, into OUT (at most MAX; each a new string the caller frees).
  * Returns how many, or -ENOMEM. */

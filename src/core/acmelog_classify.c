@@ -407,39 +407,33 @@ static int push(char **out, size_t max, size_t *n, const char *tmpl,
 	return 0;
 }
 
-int acmelog_commands(enum acme_cause cause, const char *domain, char **out,
-		     size_t max)
+/* The command line of each confirming diagnosis, DOMAIN at %s. */
+static const char *const confirm_tmpl[] = {
+	[ACK_CHECK] = "dnsdoctor check %s",
+	[ACK_CHECK_DNS01] = "dnsdoctor check %s --acme --challenge dns-01",
+	[ACK_CHECK_HTTP01] = "dnsdoctor check %s --acme --challenge http-01",
+	[ACK_PROPAGATION_TXT] = "dnsdoctor propagation _acme-challenge.%s TXT",
+	[ACK_PROPAGATION_A] = "dnsdoctor propagation %s A",
+	[ACK_CERT] = "dnsdoctor cert %s",
+};
+
+int acmelog_confirms(enum acme_cause cause, enum acme_confirm *out, size_t max)
 {
 	/* Which check explains which cause: TXT faults are a propagation
 	 * question first; DNS rcodes and CAA failures a delegation one;
 	 * HTTP and connection faults the address the name points to. */
-	static const char *const txt[] = {
-		"dnsdoctor propagation _acme-challenge.%s TXT",
-		"dnsdoctor check %s --acme --challenge dns-01",
-		"dnsdoctor check %s", NULL };
-	static const char *const deleg[] = {
-		"dnsdoctor check %s",
-		"dnsdoctor check %s --acme --challenge dns-01",
-		"dnsdoctor propagation _acme-challenge.%s TXT", NULL };
-	static const char *const addr[] = {
-		"dnsdoctor check %s",
-		"dnsdoctor propagation %s A", NULL };
-	static const char *const http[] = {
-		"dnsdoctor check %s --acme --challenge http-01",
-		"dnsdoctor propagation %s A",
-		"dnsdoctor check %s", NULL };
-	static const char *const caa[] = {
-		"dnsdoctor check %s", NULL };
-	static const char *const tls[] = {
-		"dnsdoctor cert %s",
-		"dnsdoctor propagation %s A", NULL };
-	const char *const *list = NULL;
+	static const enum acme_confirm txt[] = { ACK_PROPAGATION_TXT, ACK_CHECK_DNS01,
+						 ACK_CHECK, ACK__END };
+	static const enum acme_confirm deleg[] = { ACK_CHECK, ACK_CHECK_DNS01,
+						   ACK_PROPAGATION_TXT, ACK__END };
+	static const enum acme_confirm addr[] = { ACK_CHECK, ACK_PROPAGATION_A, ACK__END };
+	static const enum acme_confirm http[] = { ACK_CHECK_HTTP01, ACK_PROPAGATION_A,
+						  ACK_CHECK, ACK__END };
+	static const enum acme_confirm caa[] = { ACK_CHECK, ACK__END };
+	static const enum acme_confirm tls[] = { ACK_CERT, ACK_PROPAGATION_A, ACK__END };
+	const enum acme_confirm *list;
 	size_t n = 0;
 
-	if (!domain || !*domain)
-		return 0;
-	if (strncmp(domain, "*.", 2) == 0)
-		domain += 2; /* a wildcard is validated at its base name */
 	switch (cause) {
 	case AC_DNS_NXDOMAIN_TXT: case AC_TXT_MISSING: case AC_TXT_MISMATCH:
 	case AC_TXT_NOT_PROPAGATED:
@@ -470,11 +464,34 @@ int acmelog_commands(enum acme_cause cause, const char *domain, char **out,
 	default:
 		return 0; /* no DNS check explains a rate limit or a bad CSR */
 	}
-	for (; *list; list++)
-		if (push(out, max, &n, *list, domain) < 0) {
-			while (n)
-				free(out[--n]);
+	for (; *list != ACK__END && n < max; list++)
+		out[n++] = *list;
+	return (int)n;
+}
+
+char *acmelog_confirm_command(enum acme_confirm c, const char *domain)
+{
+	char *out[1];
+	size_t n = 0;
+	if (c >= ACK__END || !domain)
+		return NULL;
+	if (strncmp(domain, "*.", 2) == 0)
+		domain += 2; /* a wildcard is validated at its base name */
+	return push(out, 1, &n, confirm_tmpl[c], domain) < 0 || n == 0 ? NULL : out[0];
+}
+
+int acmelog_commands(enum acme_cause cause, const char *domain, char **out,
+		     size_t max)
+{
+	enum acme_confirm c[ACK__END];
+	if (!domain || !*domain)
+		return 0;
+	int n = acmelog_confirms(cause, c, max < ACK__END ? max : ACK__END);
+	for (int i = 0; i < n; i++)
+		if (!(out[i] = acmelog_confirm_command(c[i], domain))) {
+			while (i)
+				free(out[--i]);
 			return -ENOMEM;
 		}
-	return (int)n;
+	return n;
 }

@@ -19,6 +19,7 @@ const struct check_def check_table[] = {
 	{ "malformed", check_malformed },
 	{ "edns", check_edns },
 	{ "tcp-stalled", check_tcp_stalled },
+	{ "resolvers-unreachable", check_resolvers_unreachable },
 	{ "caa", check_caa },
 	{ "acme-challenge", check_acme_challenge },
 	{ "acm", check_acm },

@@ -44,6 +44,9 @@ int check_malformed(const struct view *v, time_t now, struct findings *out);
 int check_edns(const struct view *v, time_t now, struct findings *out);
 int check_tcp_stalled(const struct view *v, time_t now, struct findings *out);
 
+/* checks_resolvers.c: --resolvers that never answered. */
+int check_resolvers_unreachable(const struct view *v, time_t now, struct findings *out);
+
 /* checks_caa.c, checks_acme.c: with --acme / --acm only. */
 int check_caa(const struct view *v, time_t now, struct findings *out);
 int check_acme_challenge(const struct view *v, time_t now, struct findings *out);

@@ -245,6 +245,8 @@ static int check_complete(const struct rv_view *v, time_t now, struct findings *
 			continue;
 		if (v->rows[i].kind == RV_AUTH)
 			n_auth++;
+		else if (v->rows[i].status == RVS_FAILED)
+			return 0; /* a resolver that never answered is not done */
 		else
 			n_res++;
 	}
@@ -267,6 +269,7 @@ static const struct {
 	{ "resolvers-disagree", check_disagree },
 	{ "split-horizon", check_split },
 	{ "high-ttl", check_high_ttl },
+	{ "resolvers-unreachable", rv_check_resolvers },
 	{ "complete", check_complete },
 };
 

@@ -13,6 +13,7 @@ static const char *const role_names[EV_ROLE__COUNT] = {
 	[EV_VALIDATION] = "validation",
 	[EV_RECORD] = "record",
 	[EV_RECORD_RESOLVER] = "record-resolver",
+	[EV_RESOLVER_ALIVE] = "resolver-alive",
 };
 
 const char *ev_role_name(int role)

@@ -27,6 +27,8 @@ enum ev_role {
 			 * address of a server of the zone that holds it (and
 			 * of the zone a CNAME leads to), without RD */
 	EV_RECORD_RESOLVER, /* the same record asked of a resolver, with RD */
+	EV_RESOLVER_ALIVE, /* ". SOA" asked of a resolver, with RD: whether it
+			    * answers at all, whatever the zone's own state */
 	EV_ROLE__COUNT
 };
 

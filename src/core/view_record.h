@@ -107,6 +107,9 @@ int64_t rv_eta(const struct rv_view *v, time_t now);
 
 /* checks_propagation.c: every propagation check, findings sorted.
  * 0 or -ENOMEM. */
+/* RESOLVER_UNREACHABLE for the resolvers of V that never answered
+ * (checks_resolvers.c). */
+int rv_check_resolvers(const struct rv_view *v, time_t now, struct findings *out);
 int propagation_checks_run(const struct rv_view *v, time_t now,
 			   struct findings *out);
 

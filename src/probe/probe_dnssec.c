@@ -156,6 +156,10 @@ int probe_resolver_ask(struct probe *p, const struct hints *resolvers,
 		    LDNS_RR_TYPE_SOA, ENG_F_RD | ENG_F_DO);
 		ask(p, r, EV_RESOLVER, "", h->name, h->addr, v.zone,
 		    LDNS_RR_TYPE_SOA, ENG_F_RD | ENG_F_DO | ENG_F_CD);
+		/* A resolver stuck on a broken zone still answers for the
+		 * root: silence here means it is not there at all. */
+		ask(p, r, EV_RESOLVER_ALIVE, "", h->name, h->addr, ".",
+		    LDNS_RR_TYPE_SOA, ENG_F_RD);
 	}
 	*out = r;
 	rc = p->nomem ? -ENOMEM : 0;

@@ -89,9 +89,13 @@ static int ask_resolvers(struct probe *p, const struct hints *res,
 	*out = r;
 	if (!r)
 		return -ENOMEM;
-	for (size_t i = 0; i < res->n; i++)
+	for (size_t i = 0; i < res->n; i++) {
 		ask(p, r, EV_RECORD_RESOLVER, i == 0 ? RV_LOCAL_TAG : "",
 		    res->v[i].name, res->v[i].addr, qname, qtype, ENG_F_RD);
+		/* Whether it answers at all (checks_resolvers.c). */
+		ask(p, r, EV_RESOLVER_ALIVE, "", res->v[i].name, res->v[i].addr, ".",
+		    LDNS_RR_TYPE_SOA, ENG_F_RD);
+	}
 	return p->nomem ? -ENOMEM : 0;
 }
 

@@ -1,13 +1,11 @@
-/* `check --json`: the schema is docs/json.md; fields may be added, never
- * renamed or removed. */
+/* `check --json`: its section of the envelope (report/envelope.c); the
+ * schema is docs/json.md; fields may be added, never renamed or removed. */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include <jansson.h>
 #include "core/dnsmsg.h"
 #include "report/report.h"
-
-
 
 static json_t *probe_json(const struct view_probe *p)
 {
@@ -54,41 +52,18 @@ static json_t *servers_json(const struct view *v)
 	return arr;
 }
 
-static json_t *findings_json(const struct findings *fs)
+json_t *report_check_section(const struct report_ctx *r)
 {
-	json_t *arr = json_array();
-	for (size_t i = 0; arr && i < fs->n; i++) {
-		const struct finding *f = &fs->v[i];
-		json_array_append_new(arr, json_pack("{s:s, s:s, s:s, s:s, s:O}",
-			"code", finding_defs[f->code].name, "severity",
-			severity_name(f->severity), "summary", f->summary, "fix",
-			f->fix, "evidence", f->evidence));
-	}
-	return arr;
-}
-
-int report_check_json(const struct report_ctx *r, FILE *f)
-{
-	char when[32];
-	struct tm tm;
-	gmtime_r(&r->started, &tm);
-	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
 	const struct view *v = r->view;
-	json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:i, s:s, s:o, s:o, s:o}",
-		"dnsdoctor", DD_VERSION, "command", r->command,
-		"domain", v->domain, "zone", v->zone, "started", when,
-		"verdict", report_verdict_word(r->findings), "exit", r->exit_code,
+	json_t *o = json_pack("{s:s, s:s, s:s, s:o, s:o}",
+		"domain", v->domain, "zone", v->zone,
 		"summary", r->verdict, "fix", r->fix ? json_string(r->fix) : json_null(),
-		"findings", findings_json(r->findings), "servers", servers_json(v));
+		"servers", servers_json(v));
 	if (!o)
-		return -ENOMEM;
+		return NULL;
 	json_object_set_new(o, "parent", v->parent[0] ? json_string(v->parent) : json_null());
 	json_object_set_new(o, "stats", json_pack("{s:I, s:I, s:I}", "queries",
 		(json_int_t)r->queries, "elapsed_ms", (json_int_t)r->elapsed_ms,
 		"exchanges", (json_int_t)v->n_exchanges));
-	/* JSON_ENSURE_ASCII: whatever a server sent, the output stays 7-bit. */
-	int rc = json_dumpf(o, f, JSON_INDENT(2) | JSON_ENSURE_ASCII | JSON_PRESERVE_ORDER);
-	fputc('\n', f);
-	json_decref(o);
-	return rc < 0 ? -EIO : 0;
+	return o;
 }

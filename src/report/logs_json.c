@@ -171,12 +171,12 @@ static json_t *limit_json(const char *name, uint64_t max, uint64_t seen,
 	return o;
 }
 
-int report_logs_json(const struct logs_report *r, FILE *f)
+json_t *report_logs_section(const struct logs_report *r)
 {
 	const struct acme_summary *s = r->sum;
 	json_t *root = json_object(), *inputs = json_array(), *fails = json_array();
 	json_t *retries = json_array(), *limits = json_array(), *sum = json_object();
-	int rc = -ENOMEM;
+	json_t *ret = NULL;
 
 	if (!root || !inputs || !fails || !retries || !limits || !sum)
 		goto out;
@@ -213,7 +213,6 @@ int report_logs_json(const struct logs_report *r, FILE *f)
 	json_object_set_new(sum, "dropped", json_integer((json_int_t)r->log->dropped));
 	json_object_set_new(sum, "ungrouped", json_integer((json_int_t)s->ungrouped));
 
-	json_object_set_new(root, "command", json_string("logs"));
 	json_object_set_new(root, "format", json_string(logs_format_of(r)));
 	json_object_set_new(root, "inputs", inputs);
 	json_object_set_new(root, "failures", fails);
@@ -223,9 +222,8 @@ int report_logs_json(const struct logs_report *r, FILE *f)
 	json_object_set_new(root, "times", json_string("UTC; certbot and lego write local time without a zone, read as UTC"));
 	json_object_set_new(root, "exit_code", json_integer(r->exit_code));
 	inputs = fails = retries = limits = sum = NULL;
-	rc = json_dumpf(root, f, JSON_INDENT(2)) < 0 ? -EIO : 0;
-	if (rc == 0 && fputc('\n', f) == EOF)
-		rc = -EIO;
+	ret = root;
+	root = NULL;
 out:
 	json_decref(root);
 	json_decref(inputs);
@@ -233,5 +231,5 @@ out:
 	json_decref(retries);
 	json_decref(limits);
 	json_decref(sum);
-	return rc;
+	return ret;
 }

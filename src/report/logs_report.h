@@ -42,8 +42,8 @@ struct logs_report {
 };
 
 void report_logs_text(const struct logs_report *r, FILE *f);
-/* 0, or -ENOMEM / -EIO. */
-int report_logs_json(const struct logs_report *r, FILE *f);
+/* The `logs` section of the JSON envelope; NULL on ENOMEM. */
+json_t *report_logs_section(const struct logs_report *r);
 
 /* Shared by both renderers. */
 const char *logs_format_of(const struct logs_report *r);

@@ -91,19 +91,6 @@ void report_propagation_text(const struct rv_view *v, const struct findings *fs,
 	}
 }
 
-static json_t *findings_json(const struct findings *fs)
-{
-	json_t *arr = json_array();
-	for (size_t i = 0; arr && i < fs->n; i++) {
-		const struct finding *x = &fs->v[i];
-		json_array_append_new(arr, json_pack("{s:s, s:s, s:s, s:s, s:O}",
-			"code", finding_defs[x->code].name, "severity",
-			severity_name(x->severity), "summary", x->summary, "fix",
-			x->fix, "evidence", x->evidence));
-	}
-	return arr;
-}
-
 static json_t *json_strset_copy(const struct strset *s)
 {
 	json_t *a = json_array();
@@ -135,30 +122,15 @@ static json_t *views_json(const struct rv_view *v, time_t now)
 	return arr;
 }
 
-static int dump(json_t *o, FILE *f)
+json_t *report_propagation_section(const struct rv_view *v, time_t now)
 {
-	int rc = json_dumpf(o, f, JSON_INDENT(2) | JSON_ENSURE_ASCII | JSON_PRESERVE_ORDER);
-	fputc('\n', f);
-	json_decref(o);
-	return rc < 0 ? -EIO : 0;
-}
-
-int report_propagation_json(const struct rv_view *v, const struct findings *fs,
-			    const char *command, time_t now, FILE *f)
-{
-	char type[32], when[40];
+	char type[32];
 	int64_t eta = rv_eta(v, now);
 	type_text(v->type, type, sizeof(type));
-	utc((time_t)v->ev->started, when, sizeof(when));
-	json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:s?, s:s, s:o, s:s, s:i, s:o, s:o}",
-		"dnsdoctor", DD_VERSION, "command", command, "name", v->name,
-		"type", type, "expect", v->expect, "started", when,
+	return json_pack("{s:s, s:s, s:s?, s:o, s:o}", "name", v->name,
+		"type", type, "expect", v->expect,
 		"eta_seconds", eta >= 0 ? json_integer(eta) : json_null(),
-		"verdict", report_verdict_word(fs), "exit", report_exit_code(fs),
-		"findings", findings_json(fs), "views", views_json(v, now));
-	if (!o)
-		return -ENOMEM;
-	return dump(o, f);
+		"views", views_json(v, now));
 }
 
 void rv_plan_build(const struct rv_view *v, time_t now, int64_t low_ttl,
@@ -225,8 +197,8 @@ void report_plan_text(const struct rv_view *v, const struct rv_plan *pl,
 	}
 }
 
-int report_plan_json(const struct rv_view *v, const struct rv_plan *pl,
-		     time_t now, FILE *f)
+json_t *report_plan_section(const struct rv_view *v, const struct rv_plan *pl,
+			    time_t now)
 {
 	char type[32], t0[40], t1[40], t2[40];
 	type_text(v->type, type, sizeof(type));
@@ -234,8 +206,8 @@ int report_plan_json(const struct rv_view *v, const struct rv_plan *pl,
 	utc(now + (time_t)pl->change_after, t1, sizeof(t1));
 	utc(now + (time_t)(pl->change_after + pl->raise_after), t2, sizeof(t2));
 #define NUM(x) ((x) >= 0 ? json_integer(x) : json_null())
-	json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:o, s:o, s:o, s:I, s:I, s:I, s:I, s:[{s:s, s:s, s:I}, {s:s, s:s, s:I}, {s:s, s:s, s:I}], s:o}",
-		"dnsdoctor", DD_VERSION, "command", "plan", "name", v->name, "type", type,
+	json_t *o = json_pack("{s:s, s:s, s:o, s:o, s:o, s:I, s:I, s:I, s:I, s:[{s:s, s:s, s:I}, {s:s, s:s, s:I}, {s:s, s:s, s:I}], s:o}",
+		"name", v->name, "type", type,
 		"ttl", NUM(pl->auth_ttl), "negative_ttl", NUM(pl->neg_ttl),
 		"resolver_seconds_left", NUM(pl->resolver_left),
 		"worst_case_seconds", (json_int_t)pl->worst_now,
@@ -248,7 +220,5 @@ int report_plan_json(const struct rv_view *v, const struct rv_plan *pl,
 		(json_int_t)(pl->change_after + pl->raise_after),
 		"views", views_json(v, now));
 #undef NUM
-	if (!o)
-		return -ENOMEM;
-	return dump(o, f);
+	return o;
 }

@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <time.h>
+#include <jansson.h>
 #include "core/finding.h"
 #include "core/view_record.h"
 
@@ -13,9 +14,9 @@
  * resolver. Every network string is made safe first. */
 void report_propagation_text(const struct rv_view *v, const struct findings *fs,
 			     time_t now, bool color, FILE *f);
-/* 0, or -ENOMEM / -EIO. */
-int report_propagation_json(const struct rv_view *v, const struct findings *fs,
-			    const char *command, time_t now, FILE *f);
+/* The `propagation` (and `wait`) section of the JSON envelope: name, type,
+ * expect, eta_seconds, views. NULL on ENOMEM. */
+json_t *report_propagation_section(const struct rv_view *v, time_t now);
 
 /* `plan`: the numbers a change is planned from. */
 struct rv_plan {
@@ -34,7 +35,8 @@ void rv_plan_build(const struct rv_view *v, time_t now, int64_t low_ttl,
 		   struct rv_plan *out);
 void report_plan_text(const struct rv_view *v, const struct rv_plan *pl,
 		      time_t now, FILE *f);
-int report_plan_json(const struct rv_view *v, const struct rv_plan *pl,
-		     time_t now, FILE *f);
+/* The `plan` section of the JSON envelope; NULL on ENOMEM. */
+json_t *report_plan_section(const struct rv_view *v, const struct rv_plan *pl,
+			    time_t now);
 
 #endif

@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <time.h>
+#include <jansson.h>
 #include "core/evidence.h"
 #include "core/finding.h"
 #include "core/view.h"
@@ -25,14 +26,15 @@ struct report_ctx {
 };
 
 void report_check_text(const struct report_ctx *r, FILE *f);
-/* Returns 0, or -ENOMEM / -EIO. */
-int report_check_json(const struct report_ctx *r, FILE *f);
+/* The `check` section of the JSON envelope; NULL on ENOMEM. */
+json_t *report_check_section(const struct report_ctx *r);
 
 /* `trace`: the walk, level by level, from the evidence. */
 void report_trace_text(const struct evidence *ev, uint16_t qtype,
 		       uint64_t queries, uint64_t elapsed_ms, bool color, FILE *f);
-int report_trace_json(const struct evidence *ev, uint16_t qtype,
-		      uint64_t queries, uint64_t elapsed_ms, FILE *f);
+/* Its section of the JSON envelope: domain, type, levels, stats. */
+json_t *report_trace_section(const struct evidence *ev, uint16_t qtype,
+			     uint64_t queries, uint64_t elapsed_ms);
 
 /* "verdict" field and exit code of a finding list (monitoring-plugin
  * convention: 0 ok, 1 warnings, 2 errors). */

@@ -167,14 +167,14 @@ static json_t *line_json(const struct line *l)
 	return o;
 }
 
-int report_trace_json(const struct evidence *ev, uint16_t qtype,
-		      uint64_t queries, uint64_t elapsed_ms, FILE *f)
+json_t *report_trace_section(const struct evidence *ev, uint16_t qtype,
+			     uint64_t queries, uint64_t elapsed_ms)
 {
 	struct strset zones;
 	strset_init(&zones);
 	if (walk_zones(ev, &zones) < 0) {
 		strset_deinit(&zones);
-		return -ENOMEM;
+		return NULL;
 	}
 	char *type = ldns_rr_type2str(qtype);
 	json_t *levels = json_array();
@@ -192,16 +192,11 @@ int report_trace_json(const struct evidence *ev, uint16_t qtype,
 		json_array_append_new(levels, json_pack("{s:s, s:o}", "zone",
 			zones.v[z], "servers", servers));
 	}
-	json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:o, s:{s:I, s:I}}",
-		"dnsdoctor", DD_VERSION, "command", "trace", "domain", ev->domain,
+	json_t *o = json_pack("{s:s, s:s, s:o, s:{s:I, s:I}}",
+		"domain", ev->domain,
 		"type", type ? type : "?", "levels", levels, "stats", "queries",
 		(json_int_t)queries, "elapsed_ms", (json_int_t)elapsed_ms);
 	free(type);
 	strset_deinit(&zones);
-	if (!o)
-		return -ENOMEM;
-	int rc = json_dumpf(o, f, JSON_INDENT(2) | JSON_ENSURE_ASCII | JSON_PRESERVE_ORDER);
-	fputc('\n', f);
-	json_decref(o);
-	return rc < 0 ? -EIO : 0;
+	return o;
 }

@@ -27,3 +27,16 @@ setup() {
 	[ "$status" -eq 2 ]
 	jq -e '.findings | map(.code) | index("RECORD_MISSING_ON_AUTH")' <<<"$output"
 }
+
+@test "output that cannot be written is exit 3 with one line, not a silent success" {
+	[ -w /dev/full ] || skip "no /dev/full"
+	local a
+	for a in "analyze $EV" "analyze $EV --json" "explain --list" "explain LAME_DELEGATION"; do
+		# shellcheck disable=SC2086 # a is a word list
+		run --separate-stderr bash -c '"$0" "$@" >/dev/full' "$DNSDOCTOR" $a
+		echo "# dnsdoctor $a >/dev/full: exit $status, stderr: $stderr"
+		[ "$status" -eq 3 ]
+		[ "$(wc -l <<<"$stderr")" -eq 1 ]
+		[[ $stderr == "dnsdoctor: cannot write"* ]]
+	done
+}

@@ -1,38 +1,27 @@
 /* An evidence file for `analyze`: JSON from anywhere. What loads must also
- * go through the view, the checks, the report and back to JSON. */
+ * go through the diagnosis of its kind, both reports and back to JSON. */
 #include <stdio.h>
 #include <jansson.h>
 #include <stdlib.h>
 #include "core/cert.h"
-#include "core/checks.h"
 #include "core/evidence_json.h"
-#include "report/report.h"
+#include "diag/diag.h"
 #include "fuzz.h"
 
-static void analyse(const struct evidence *ev)
+/* As `analyze` does: the diagnosis layer picks the kind from the
+ * evidence, judges it and renders text and JSON. Takes EV. */
+static void analyse(struct evidence *ev)
 {
 	static FILE *null;
-	struct view v;
-	struct findings fs;
-	char *verdict = NULL, *fix = NULL;
+	struct diag_request req = { .command = "analyze" };
+	struct diag d;
 
-	if (!null)
-		null = fopen("/dev/null", "w");
-	findings_init(&fs);
-	if (view_build(ev, &v) < 0)
-		return;
-	if (checks_run(&v, (time_t)ev->started, &fs) == 0 &&
-	    verdict_build(&v, &fs, &verdict, &fix) == 0 && null) {
-		struct report_ctx r = { .command = "analyze", .view = &v,
-			.findings = &fs, .verdict = verdict, .fix = fix };
-		report_check_text(&r, null);
-		report_check_json(&r, null);
-		report_trace_text(ev, 2, 0, 0, false, null);
-	}
-	free(verdict);
-	free(fix);
-	findings_deinit(&fs);
-	view_deinit(&v);
+	if (!null && !(null = fopen("/dev/null", "w")))
+		abort();
+	diag_judge_saved(&d, &req, ev);
+	diag_render(&d, DIAG_TEXT, null);
+	diag_render(&d, DIAG_JSON, null);
+	diag_deinit(&d);
 }
 
 /* `cert` evidence: every TLS record read and judged as analyze does. */
@@ -77,10 +66,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	json_decref(j);
 	if (!ev)
 		return 0;
-	analyse(ev);
 	judge_certs(ev);
 	json_t *back = evidence_to_json(ev);
 	json_decref(back);
-	evidence_free(ev);
+	analyse(ev);
 	return 0;
 }

@@ -79,10 +79,10 @@ static void analyse(const struct evidence *ev)
 		struct report_ctx r = { .command = "check", .view = &v,
 			.findings = &fs, .verdict = verdict, .fix = fix };
 		report_check_text(&r, null);
-		report_check_json(&r, null);
+		json_decref(report_check_section(&r));
 	}
 	report_trace_text(ev, LDNS_RR_TYPE_NS, 0, 0, false, null);
-	report_trace_json(ev, LDNS_RR_TYPE_NS, 0, 0, null);
+	json_decref(report_trace_section(ev, LDNS_RR_TYPE_NS, 0, 0));
 	free(verdict);
 	free(fix);
 	findings_deinit(&fs);

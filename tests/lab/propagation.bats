@@ -230,3 +230,19 @@ acme_check() {
 	[ "$status" -eq 1 ]
 	jq -e '.findings[] | select(.code == "HIGH_TTL") | .evidence.ttl == 86400 and .evidence.kind == "positive"' <<<"$output"
 }
+
+@test "check and propagation: a resolver named with --resolvers that never answers is RESOLVER_UNREACHABLE" {
+	# 127.0.0.9: nothing listens (port unreachable); 127.53.254.1: no lab
+	# server either. The lab resolver answers and is not named.
+	run --separate-stderr "$DD" check healthy.com --resolvers "$LAB_RESOLVER,127.0.0.9,dead=127.53.254.1" --timeout 0.5 --json
+	[ "$status" -eq 1 ]
+	[ "$(jq -r '[.findings[] | select(.code == "RESOLVER_UNREACHABLE") | .evidence.address] | sort | join(" ")' <<<"$output")" = "127.0.0.9 127.53.254.1" ]
+	jq -e '.findings[] | select(.evidence.address == "127.53.254.1") | .severity == "warning" and (.summary | test("dead \\(127.53.254.1\\)"))' <<<"$output"
+	zone_set main "unreach1 300 IN A 127.53.200.21"
+	zone_set old "unreach1 300 IN A 127.53.200.21"
+	run --separate-stderr "$DD" propagation unreach1.$ZONE A --resolvers "$LAB_RESOLVER,127.0.0.9" --timeout 0.5 --json
+	[ "$status" -eq 1 ]
+	[ "$(codes <<<"$output")" = "RESOLVER_UNREACHABLE " ]
+	# all answered but one: not "complete"
+	jq -e '[.findings[] | select(.code == "PROPAGATION_COMPLETE")] | length == 0' <<<"$output"
+}

@@ -192,11 +192,16 @@ cert() {
 	[ "$(codes)" = CERT_EXPIRING_SOON ]
 }
 
-@test "cert: no TLS on any address is exit 3, one line naming an address and why, nothing on stdout" {
+@test "cert: no TLS on any address is exit 3, one line naming an address and why; --json says the same" {
+	local why="no address of redir.acme-http01.net completed a TLS handshake on port 443: 127.53.95.14 connect-failed (Connection refused)"
 	cert redir.acme-http01.net --ca-file "$LAB_PKI/root.pem"
 	[ "$status" -eq 3 ]
+	[ "$stderr" = "dnsdoctor: $why" ]
+	# under --json, stdout is the envelope with the same reason
+	jq -e --arg why "$why" '.exit == 3 and .verdict == "unknown" and .error == $why and .findings == []' <<<"$output"
+	run --separate-stderr "$DNSDOCTOR" cert redir.acme-http01.net --ca-file "$LAB_PKI/root.pem" --root-hints "$DNSDOCTOR_ROOT_HINTS"
+	[ "$status" -eq 3 ]
 	[ "$output" = "" ]
-	[ "$stderr" = "dnsdoctor: no address of redir.acme-http01.net completed a TLS handshake on port 443: 127.53.95.14 connect-failed (Connection refused)" ]
 }
 
 @test "http-01 --replay answers from the evidence, not from the servers" {
@@ -236,11 +241,14 @@ cert() {
 	cert good.acme-http01.net --ca-file "$LAB_PKI/root.pem" --save-evidence "$ev"
 	[ "$status" -eq 0 ]
 	jq '.tls[0] = "{\"addr\": 1}"' "$ev" >"$ev.bad"
-	run --separate-stderr "$DNSDOCTOR" analyze "$ev.bad" --json
+	run --separate-stderr "$DNSDOCTOR" analyze "$ev.bad"
 	[ "$status" -eq 3 ]
 	[ "$output" = "" ]
 	[ "$(wc -l <<<"$stderr")" -eq 1 ]
 	[[ "$stderr" == *"not a TLS result"* ]]
+	run --separate-stderr "$DNSDOCTOR" analyze "$ev.bad" --json
+	[ "$status" -eq 3 ]
+	jq -e '.exit == 3 and (.error | test("not a TLS result"))' <<<"$output"
 }
 
 @test "cert: an address that accepts TCP but never speaks TLS times out alone; the other is still judged" {
@@ -274,8 +282,9 @@ open("'"$BATS_TEST_TMPDIR"'/ready","w").close(); time.sleep(600)' &
 @test "wildcard: without --acme or --acm a wildcard name is one line, exit 3" {
 	check '*.acme-healthy.org'
 	[ "$status" -eq 3 ]
-	[ "$output" = "" ]
+	[ "$(wc -l <<<"$stderr")" -eq 1 ]
 	[[ "$stderr" == *"wildcard"* ]]
+	jq -e '.exit == 3 and (.error | test("wildcard"))' <<<"$output"
 }
 
 @test "http-01: a redirect to another host is followed there, to every address: one answers 404" {

@@ -1,0 +1,193 @@
+/* The diagnosis layer: the table of kinds, the run, the envelope. */
+#include <errno.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "diag/diag.h"
+#include "diag/inputs.h"
+#include "diag/kinds.h"
+#include "engine/engine.h"
+#include "report/envelope.h"
+
+/* One query's budget, retries included, where --timeout means more. */
+#define DIAG_QUERY_TIMEOUT_S 2.4
+
+static const struct diag_kind *const kinds[] = {
+	&diag_kind_check, &diag_kind_trace, &diag_kind_propagation,
+	&diag_kind_plan,  &diag_kind_wait,  &diag_kind_cert,
+	&diag_kind_logs,
+};
+
+const struct diag_kind *diag_kind_find(const char *name)
+{
+	for (size_t i = 0; name && i < sizeof(kinds) / sizeof(kinds[0]); i++)
+		if (strcmp(kinds[i]->name, name) == 0)
+			return kinds[i];
+	return NULL;
+}
+
+int diag_fail(struct diag *d, const char *fmt, ...)
+{
+	if (d->exit == 3 && d->error[0])
+		return -1; /* the first reason is the one that matters */
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(d->error, sizeof(d->error), fmt, ap);
+	va_end(ap);
+	/* One clean line, whatever a file name or a server put in it. */
+	for (char *p = d->error; *p; p++)
+		if ((unsigned char)*p < 0x20 || (unsigned char)*p >= 0x7f)
+			*p = '?';
+	d->exit = 3;
+	return -1;
+}
+
+int diag_exit_of(const struct findings *fs)
+{
+	int worst = findings_worst(fs);
+	return worst == SEV_ERROR ? 2 : worst == SEV_WARNING ? 1 : 0;
+}
+
+int diag_env_init(struct diag_env *env, const struct diag_request *req,
+		  char *err, size_t errlen)
+{
+	struct diag d = { .exit = 0 };
+	memset(env, 0, sizeof(*env));
+	/* A server that closes a TLS or HTTP connection mid-exchange must
+	 * not end the process with SIGPIPE. */
+	signal(SIGPIPE, SIG_IGN);
+	if (req->replay) {
+		if (!(env->replay = diag_load_evidence(&d, req->replay)))
+			goto fail;
+		if (engine_replay_new(&env->eng, env->replay) < 0) {
+			diag_fail(&d, "out of memory");
+			goto fail;
+		}
+		return 0;
+	}
+	struct eng_config cfg;
+	eng_config_default(&cfg);
+	const struct diag_kind *k = diag_kind_find(req->command);
+	double per_query = k && k->timeout_is_total ? DIAG_QUERY_TIMEOUT_S : req->timeout;
+	uint32_t ms = (uint32_t)(per_query * 1000);
+	cfg.attempt_ms = ms / (uint32_t)cfg.udp_attempts;
+	if (cfg.attempt_ms < 20)
+		cfg.attempt_ms = 20;
+	cfg.tcp_ms = ms;
+	cfg.family = req->family;
+	int rc = engine_uv_new(&env->eng, &cfg);
+	if (rc < 0) {
+		diag_fail(&d, "cannot start the query engine: %s", strerror(-rc));
+		goto fail;
+	}
+	return 0;
+fail:
+	snprintf(err, errlen, "%s", d.error);
+	diag_env_deinit(env);
+	return -1;
+}
+
+void diag_env_deinit(struct diag_env *env)
+{
+	engine_free(env->eng);
+	evidence_free(env->replay);
+	memset(env, 0, sizeof(*env));
+}
+
+static void diag_init(struct diag *d, const struct diag_request *req,
+		      struct diag_env *env)
+{
+	memset(d, 0, sizeof(*d));
+	d->req = req;
+	d->env = env;
+	d->started = time(NULL);
+	findings_init(&d->fs);
+}
+
+int diag_run(struct diag *d, const struct diag_request *req, struct diag_env *env)
+{
+	diag_init(d, req, env);
+	if (!(d->kind = diag_kind_find(req->command))) {
+		diag_fail(d, "unknown command '%.40s' (see dnsdoctor --help)", req->command);
+		return d->exit;
+	}
+	uint64_t t0 = env->eng->ops->now_ms(env->eng->impl);
+	uint64_t q0 = env->eng->ops->sent(env->eng->impl);
+	int rc = d->kind->gather(d, env);
+	d->duration_ms = env->eng->ops->now_ms(env->eng->impl) - t0;
+	d->queries = env->eng->ops->sent(env->eng->impl) - q0;
+	if (d->ev)
+		d->started = (time_t)d->ev->started;
+	if (rc == 0 && d->kind->judge(d) == 0 && d->exit < 3)
+		findings_sort(&d->fs);
+	return d->exit;
+}
+
+/* The kind of saved evidence: what it was gathered for. */
+static const struct diag_kind *kind_of(const struct evidence *ev)
+{
+	if (ev->command && diag_kind_find(ev->command) &&
+	    strcmp(ev->command, "logs") != 0)
+		return diag_kind_find(ev->command);
+	/* Evidence from before `command` was written: a record means
+	 * propagation, anything else a check. */
+	return ev->record_name ? &diag_kind_propagation : &diag_kind_check;
+}
+
+int diag_judge_saved(struct diag *d, const struct diag_request *req,
+		     struct evidence *ev)
+{
+	diag_init(d, req, NULL);
+	d->ev = ev;
+	d->kind = kind_of(ev);
+	/* The checks see the time the evidence was gathered, so a saved file
+	 * gives the same findings whenever it is analysed. */
+	d->started = (time_t)ev->started;
+	if (d->kind->judge(d) == 0 && d->exit < 3)
+		findings_sort(&d->fs);
+	return d->exit;
+}
+
+json_t *diag_json(struct diag *d)
+{
+	const char *name = d->req->command ? d->req->command : d->kind ? d->kind->name : "?";
+	struct report_envelope e = {
+		.command = name, .started = d->started,
+		.duration_ms = d->duration_ms, .exit = d->exit, .fs = &d->fs,
+		.error = d->exit == 3 ? d->error : NULL,
+	};
+	json_t *section = d->exit < 3 && d->kind ? d->kind->section(d) : NULL;
+	if (d->exit < 3 && d->kind && !section)
+		return NULL;
+	return report_envelope(&e, section);
+}
+
+int diag_render(struct diag *d, enum diag_format fmt, FILE *f)
+{
+	if (fmt == DIAG_JSON) {
+		json_t *o = diag_json(d);
+		if (!o)
+			return diag_fail(d, "out of memory");
+		/* JSON_ENSURE_ASCII: whatever a server sent, the output stays 7-bit. */
+		int rc = json_dumpf(o, f, JSON_INDENT(2) | JSON_ENSURE_ASCII | JSON_PRESERVE_ORDER);
+		json_decref(o);
+		if (rc < 0 || fputc('\n', f) == EOF)
+			return diag_fail(d, "cannot write the report");
+	} else if (d->exit < 3) {
+		d->kind->text(d, f);
+	}
+	if (fflush(f) != 0 || ferror(f))
+		return diag_fail(d, "cannot write the report: %s", strerror(errno));
+	return 0;
+}
+
+void diag_deinit(struct diag *d)
+{
+	if (d->kind && d->kind->deinit)
+		d->kind->deinit(d);
+	findings_deinit(&d->fs);
+	evidence_free(d->ev);
+	d->ev = NULL;
+}

@@ -1,0 +1,377 @@
+/* The inputs of a diagnosis that come from files and arguments: the
+ * domain as typed (IDN), root hints, the Public Suffix List, the trust
+ * anchor, --ds, resolvers, saved evidence. Each bad input is one line of
+ * why (diag_fail), never a crash. */
+#include <arpa/inet.h>
+#include <ctype.h>
+#include <errno.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <idn2.h>
+#include <jansson.h>
+#include <ldns/ldns.h>
+#include "core/dname.h"
+#include "core/dnsmsg.h"
+#include "core/evidence_json.h"
+#include "core/psl.h"
+#include "diag/inputs.h"
+
+#define EVIDENCE_MAX_BYTES (256u << 20)
+
+char *diag_read_file(struct diag *d, const char *what, const char *path, size_t max,
+		       size_t *len)
+{
+	FILE *f = fopen(strcmp(path, "-") == 0 ? "/dev/stdin" : path, "rb");
+	if (!f) {
+		diag_fail(d, "cannot read %s %s: %s", what, path, strerror(errno));
+		return NULL;
+	}
+	size_t cap = 4096, n = 0;
+	char *buf = malloc(cap + 1);
+	while (buf) {
+		if (n == cap) {
+			if (cap >= max) {
+				diag_fail(d, "%s %s is larger than %zu bytes", what, path, max);
+				goto fail;
+			}
+			cap = cap * 2 > max ? max : cap * 2;
+			char *b = realloc(buf, cap + 1);
+			if (!b)
+				break;
+			buf = b;
+		}
+		size_t got = fread(buf + n, 1, cap - n, f);
+		n += got;
+		if (got == 0)
+			break;
+	}
+	if (!buf) {
+		diag_fail(d, "out of memory reading %s", path);
+		fclose(f);
+		return NULL;
+	}
+	if (ferror(f)) {
+		diag_fail(d, "cannot read %s %s: read error", what, path);
+		goto fail;
+	}
+	fclose(f);
+	buf[n] = '\0';
+	if (len)
+		*len = n;
+	return buf;
+fail:
+	fclose(f);
+	free(buf);
+	return NULL;
+}
+
+static bool has_8bit(const char *s)
+{
+	for (; *s; s++)
+		if ((unsigned char)*s >= 0x80)
+			return true;
+	return false;
+}
+
+int diag_domain_arg(struct diag *d, const char *arg, char *out, size_t outlen)
+{
+	char err[160], shown[64], *ace = NULL;
+	const char *name = arg;
+	int rc = 0;
+
+	/* Unicode input (UTF-8) becomes A-labels (IDNA2008, UTS 46
+	 * non-transitional, as browsers and CAs map it). */
+	if (has_8bit(arg)) {
+		rc = idn2_to_ascii_8z(arg, &ace, IDN2_NFC_INPUT | IDN2_NONTRANSITIONAL);
+		if (rc != IDN2_OK)
+			snprintf(err, sizeof(err), "not a valid internationalised name (%s)",
+				 idn2_strerror(rc));
+		name = ace;
+	}
+	if (rc == IDN2_OK && dname_from_user(name, out, outlen, err, sizeof(err)) < 0)
+		rc = -1;
+	idn2_free(ace);
+	if (rc == 0)
+		return 0;
+	snprintf(shown, sizeof(shown), "%.40s%s", arg, strlen(arg) > 40 ? "..." : "");
+	for (char *p = shown; *p; p++)
+		if ((unsigned char)*p < 0x20 || (unsigned char)*p >= 0x7f)
+			*p = '?';
+	diag_fail(d, "invalid domain '%s': %s", shown, err);
+	return -1;
+}
+
+/* Debian's publicsuffix package; DNSDOCTOR_PUBLIC_SUFFIX_LIST names
+ * another copy. Without one, only TLDs count as registries (view.c). */
+#define PSL_DEFAULT "/usr/share/publicsuffix/public_suffix_list.dat"
+#define PSL_MAX_BYTES (8u << 20)
+
+int diag_load_public_suffix(struct diag *d, struct evidence *ev)
+{
+	const char *path = getenv("DNSDOCTOR_PUBLIC_SUFFIX_LIST");
+	size_t len;
+	if (!path) {
+		path = PSL_DEFAULT;
+		if (access(path, R_OK) != 0)
+			return 0;
+	}
+	char *text = diag_read_file(d, "public suffix list", path, PSL_MAX_BYTES, &len);
+	if (!text)
+		return -1;
+	ev->suffix_labels = psl_suffix_labels(text, len, ev->domain);
+	free(text);
+	return 0;
+}
+
+int diag_load_hints(struct diag *d, const struct diag_request *o, struct hints *h)
+{
+	char err[256];
+	if (!o->root_hints)
+		return hints_builtin(h) < 0 ? (diag_fail(d, "out of memory"), -1) : 0;
+	if (hints_load_file(h, o->root_hints, err, sizeof(err)) < 0) {
+		diag_fail(d, "%s", err);
+		return -1;
+	}
+	return 0;
+}
+
+struct evidence *diag_load_evidence(struct diag *d, const char *path)
+{
+	size_t len = 0;
+	char *text = diag_read_file(d, "evidence", path, EVIDENCE_MAX_BYTES, &len);
+	if (!text)
+		return NULL;
+	json_error_t je;
+	json_t *j = json_loadb(text, len, 0, &je);
+	free(text);
+	if (!j) {
+		diag_fail(d, "%s is not valid JSON (line %d: %s)", path, je.line, je.text);
+		return NULL;
+	}
+	char err[200];
+	struct evidence *ev = evidence_from_json(j, err, sizeof(err));
+	json_decref(j);
+	if (!ev)
+		diag_fail(d, "%s: %s", path, err);
+	return ev;
+}
+
+int diag_save_evidence(struct diag *d, const struct evidence *ev, const char *path)
+{
+	json_t *j = evidence_to_json(ev);
+	if (!j) {
+		diag_fail(d, "out of memory");
+		return -1;
+	}
+	int rc = json_dump_file(j, path, JSON_COMPACT);
+	json_decref(j);
+	if (rc < 0) {
+		diag_fail(d, "cannot write evidence to %s: %s", path, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+bool diag_probe_failed(struct diag *d, int rc)
+{
+	if (rc == -EHOSTUNREACH)
+		diag_fail(d, "no root server answered: check the network or --root-hints");
+	else if (rc < 0)
+		diag_fail(d, "the probe failed: %s", strerror(-rc));
+	return rc < 0;
+}
+
+#define INPUT_MAX_BYTES (1u << 20)
+#define RESOLVERS_MAX	64
+
+/* IANA's root key-signing keys: KSK-2017 (20326) and KSK-2024 (38696). */
+static const char *const iana_anchor[] = {
+	". IN DS 20326 8 2 "
+	"E06D44B80B8F1D39A95C0B0D7C65D08458E880409BBB683457104237C7F8EC8D",
+	". IN DS 38696 8 2 "
+	"683D2D0ACB8C9B712A1948B27F741219298D0A450D612C483AF444A4C0FB2B16",
+};
+
+/* Adds the DS/DNSKEY records of TEXT owned by the root to EV; 0 or -1. */
+static int anchor_parse(struct diag *d, const char *path, char *text, struct evidence *ev)
+{
+	int lineno = 0, n = 0;
+	for (char *line = text, *next; line && *line; line = next) {
+		char *nl = strchr(line, '\n');
+		next = nl ? nl + 1 : NULL;
+		if (nl)
+			*nl = '\0';
+		lineno++;
+		line += strspn(line, " \t\r");
+		if (!*line || *line == ';' || *line == '#')
+			continue;
+		ldns_rr *rr = NULL;
+		if (ldns_rr_new_frm_str(&rr, line, 0, NULL, NULL) !=
+		    LDNS_STATUS_OK) {
+			diag_fail(d, "%s: line %d is not a DS or DNSKEY record", path,
+			    lineno);
+			return -1;
+		}
+		ldns_rr_type t = ldns_rr_get_type(rr);
+		char *owner = dmsg_name(ldns_rr_owner(rr));
+		char *str = ldns_rr2str(rr);
+		int ok = (t == LDNS_RR_TYPE_DS || t == LDNS_RR_TYPE_DNSKEY) &&
+			 owner && strcmp(owner, ".") == 0;
+		if (str)
+			str[strcspn(str, "\n")] = '\0';
+		int rc = ok && str ? ev_strings_add(&ev->trust_anchor, str) : 0;
+		ldns_rr_free(rr);
+		free(owner);
+		free(str);
+		if (!ok) {
+			diag_fail(d, "%s: line %d: only DS or DNSKEY records of the "
+			    "root (.) can anchor trust",
+			    path, lineno);
+			return -1;
+		}
+		if (rc < 0) {
+			diag_fail(d, "out of memory");
+			return -1;
+		}
+		n++;
+	}
+	if (n == 0) {
+		diag_fail(d, "%s holds no DS or DNSKEY record", path);
+		return -1;
+	}
+	return 0;
+}
+
+int diag_load_trust_anchor(struct diag *d, const struct diag_request *o, struct evidence *ev)
+{
+	/* IANA's anchor fits IANA's root only: a hierarchy of one's own
+	 * (--root-hints) without --trust-anchor is not validated. */
+	if (!o->trust_anchor && o->root_hints)
+		return 0;
+	if (!o->trust_anchor) {
+		for (size_t i = 0;
+		     i < sizeof(iana_anchor) / sizeof(iana_anchor[0]); i++)
+			if (ev_strings_add(&ev->trust_anchor, iana_anchor[i]) <
+			    0)
+				return diag_fail(d, "out of memory"), -1;
+		return 0;
+	}
+	size_t len;
+	char *text = diag_read_file(d, "trust anchor", o->trust_anchor,
+				      INPUT_MAX_BYTES, &len);
+	if (!text)
+		return -1;
+	int rc = memchr(text, '\0', len)
+			 ? (diag_fail(d, "%s is not a text file", o->trust_anchor), -1)
+			 : anchor_parse(d, o->trust_anchor, text, ev);
+	free(text);
+	return rc;
+}
+
+int diag_load_what_if_ds(struct diag *d, const struct diag_request *o, const char *domain,
+		    struct evidence *ev)
+{
+	for (size_t i = 0; i < o->n_ds; i++) {
+		char buf[1024];
+		const char *s = o->ds[i];
+		/* "12345 13 2 ABCD..." is the DS of the domain itself. */
+		if (isdigit((unsigned char)s[0]))
+			snprintf(buf, sizeof(buf), "%s 3600 IN DS %s", domain,
+				 s);
+		else
+			snprintf(buf, sizeof(buf), "%s", s);
+		ldns_rr *rr = NULL;
+		if (ldns_rr_new_frm_str(&rr, buf, 0, NULL, NULL) !=
+			    LDNS_STATUS_OK ||
+		    ldns_rr_get_type(rr) != LDNS_RR_TYPE_DS) {
+			ldns_rr_free(rr);
+			return diag_fail(d, "--ds '%.60s' is not a DS record (KEYTAG "
+				   "ALGORITHM DIGEST-TYPE DIGEST)",
+				   s),
+			       -1;
+		}
+		char *str = ldns_rr2str(rr);
+		ldns_rr_free(rr);
+		if (!str)
+			return diag_fail(d, "out of memory"), -1;
+		str[strcspn(str, "\n")] = '\0';
+		int rc = ev_strings_add(&ev->what_if_ds, str);
+		free(str);
+		if (rc < 0)
+			return diag_fail(d, "out of memory"), -1;
+	}
+	return 0;
+}
+
+static int resolver_add(struct diag *d, struct hints *h, char *item)
+{
+	char *eq = strchr(item, '='), *addr = eq ? eq + 1 : item;
+	unsigned char buf[16];
+	if (eq)
+		*eq = '\0';
+	if (inet_pton(AF_INET, addr, buf) != 1 &&
+	    inet_pton(AF_INET6, addr, buf) != 1) {
+		diag_fail(d, "--resolvers: '%.60s' is not an IPv4 or IPv6 address",
+		    addr);
+		return -1;
+	}
+	if (h->n >= RESOLVERS_MAX) {
+		diag_fail(d, "--resolvers: more than %d resolvers", RESOLVERS_MAX);
+		return -1;
+	}
+	if (hints_add(h, eq ? item : addr, addr) < 0)
+		return diag_fail(d, "out of memory"), -1;
+	return 0;
+}
+
+int diag_load_resolvers(struct diag *d, const struct diag_request *o, struct hints *h)
+{
+	memset(h, 0, sizeof(*h));
+	if (!o->resolvers)
+		return 0;
+	char *text = NULL;
+	if (o->resolvers[0] == '@') {
+		size_t len;
+		text = diag_read_file(d, "resolver list", o->resolvers + 1,
+					INPUT_MAX_BYTES, &len);
+		if (!text)
+			return -1;
+		if (memchr(text, '\0', len)) {
+			free(text);
+			return diag_fail(d, "%s is not a text file", o->resolvers + 1),
+			       -1;
+		}
+	} else if (!(text = strdup(o->resolvers))) {
+		return diag_fail(d, "out of memory"), -1;
+	}
+	int rc = 0, comment = 0;
+	char *p = text, *tok = NULL;
+	for (;; p++) {
+		char c = *p;
+		if (c == '#')
+			comment = 1;
+		bool sep = c == '\0' || c == ',' || c == '#' ||
+			   isspace((unsigned char)c);
+		if (!sep && !comment && !tok)
+			tok = p;
+		if (sep && tok) {
+			*p = '\0';
+			if ((rc = resolver_add(d, h, tok)) < 0)
+				break;
+			tok = NULL;
+		}
+		if (c == '\n')
+			comment = 0;
+		if (c == '\0')
+			break;
+	}
+	free(text);
+	if (rc == 0 && h->n == 0)
+		rc = (diag_fail(d, "--resolvers names no resolver"), -1);
+	if (rc < 0)
+		hints_deinit(h);
+	return rc;
+}

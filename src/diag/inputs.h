@@ -1,0 +1,44 @@
+/* Inputs of a diagnosis read from arguments and files (diag/inputs.c).
+ * Every function reports a bad input with diag_fail (one line, exit 3). */
+#ifndef DD_DIAG_INPUTS_H
+#define DD_DIAG_INPUTS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include "core/evidence.h"
+#include "diag/diag.h"
+#include "diag/request.h"
+#include "probe/hints.h"
+
+/* A whole file of at most MAX bytes, NUL-terminated ("-" is stdin), or
+ * NULL after diag_fail. */
+char *diag_read_file(struct diag *d, const char *what, const char *path,
+		     size_t max, size_t *len);
+
+/* ARG as typed (UTF-8 names become A-labels) into an absolute name. 0 or
+ * -1. */
+int diag_domain_arg(struct diag *d, const char *arg, char *out, size_t outlen);
+
+/* EV->suffix_labels from the Public Suffix List when one is installed. */
+int diag_load_public_suffix(struct diag *d, struct evidence *ev);
+/* --root-hints or the built-in IANA hints. */
+int diag_load_hints(struct diag *d, const struct diag_request *o, struct hints *h);
+/* --trust-anchor (or IANA's with the built-in hints) into EV. */
+int diag_load_trust_anchor(struct diag *d, const struct diag_request *o,
+			   struct evidence *ev);
+/* --ds records for DOMAIN into EV. */
+int diag_load_what_if_ds(struct diag *d, const struct diag_request *o,
+			 const char *domain, struct evidence *ev);
+/* --resolvers into H (empty without the option). */
+int diag_load_resolvers(struct diag *d, const struct diag_request *o,
+			struct hints *h);
+
+/* Saved evidence, or NULL after diag_fail. */
+struct evidence *diag_load_evidence(struct diag *d, const char *path);
+/* EV to PATH; 0 or -1. */
+int diag_save_evidence(struct diag *d, const struct evidence *ev, const char *path);
+
+/* True (after diag_fail) when a probe returning RC could not finish. */
+bool diag_probe_failed(struct diag *d, int rc);
+
+#endif

@@ -1,0 +1,257 @@
+/* `cert HOST[:PORT]`: the certificate on every address of HOST, as the
+ * authoritative servers give the addresses. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <openssl/x509.h>
+#include "core/cert.h"
+#include "diag/inputs.h"
+#include "diag/kinds.h"
+#include "engine/engine.h"
+#include "probe/probe.h"
+#include "probe/probe_acme.h"
+#include "probe/probe_cert.h"
+#include "report/cert_report.h"
+
+struct cert_state {
+	char host[256];
+	uint16_t port;
+	struct cert_seen *seen;
+	struct cert_info *info;
+	size_t n;
+};
+
+/* Splits "HOST[:PORT]" into HOST and *PORT (443 by default). 0 or -1. */
+static int host_port(struct diag *d, const char *arg, char *host, size_t len, uint16_t *port)
+{
+	const char *colon = strrchr(arg, ':');
+	*port = 443;
+	if (strlen(arg) >= len) {
+		diag_fail(d, "cert wants HOST or HOST:PORT, not a name that long");
+		return -1;
+	}
+	if (!colon) {
+		snprintf(host, len, "%s", arg);
+		return 0;
+	}
+	char *end = NULL;
+	long p = strtol(colon + 1, &end, 10);
+	if (!colon[1] || *end || p < 1 || p > 65535 || (size_t)(colon - arg) >= len) {
+		diag_fail(d, "cert wants HOST or HOST:PORT (a port from 1 to 65535)");
+		return -1;
+	}
+	snprintf(host, len, "%.*s", (int)(colon - arg), arg);
+	*port = (uint16_t)p;
+	return 0;
+}
+
+/* The roots the evidence names, or the system store. */
+static X509_STORE *load_store(struct diag *d, const struct cert_opts *co)
+{
+	X509_STORE *s = co->ca_pem ? cert_store_from_pem(co->ca_pem) : X509_STORE_new();
+	if (!s) {
+		diag_fail(d, co->ca_pem ? "the --ca-file holds no PEM certificate" : "out of memory");
+		return NULL;
+	}
+	if (!co->ca_pem && X509_STORE_set_default_paths(s) != 1) {
+		diag_fail(d, "cannot load trusted roots from the system store");
+		X509_STORE_free(s);
+		return NULL;
+	}
+	return s;
+}
+
+/* A bundle of every public root is about 200 KiB. */
+#define CA_FILE_MAX (4u << 20)
+
+static int add_ca_pem(struct diag *d, struct evidence *ev, const char *pem)
+{
+	size_t len = strlen(pem);
+	char *item = malloc(len + 8);
+	if (!item)
+		return diag_fail(d, "out of memory"), -1;
+	memcpy(item, "ca_pem=", 7);
+	memcpy(item + 7, pem, len + 1);
+	int rc = ev_strings_add(&ev->cert, item) < 0 ? (diag_fail(d, "out of memory"), -1) : 0;
+	free(item);
+	return rc;
+}
+
+/* Records what `cert` was asked, so `analyze` judges the same way. */
+static int record_opts(struct diag *d, const struct diag_request *o, struct evidence *ev, uint16_t port)
+{
+	char line[64];
+	snprintf(line, sizeof(line), "port=%u", port);
+	if (ev_strings_add(&ev->cert, line) < 0)
+		return diag_fail(d, "out of memory"), -1;
+	snprintf(line, sizeof(line), "warn_days=%g", o->warn_days);
+	if (ev_strings_add(&ev->cert, line) < 0)
+		return diag_fail(d, "out of memory"), -1;
+	if (!o->ca_file)
+		return 0;
+	size_t len;
+	char *pem = diag_read_file(d, "--ca-file", o->ca_file, CA_FILE_MAX, &len);
+	if (!pem)
+		return -1;
+	if (strlen(pem) != len) {
+		free(pem);
+		return diag_fail(d, "%.200s is not a PEM file", o->ca_file), -1;
+	}
+	/* Refused before any query is sent, not after the probe. */
+	X509_STORE *st = cert_store_from_pem(pem);
+	if (!st) {
+		free(pem);
+		return diag_fail(d, "the --ca-file holds no PEM certificate"), -1;
+	}
+	X509_STORE_free(st);
+	int rc = add_ca_pem(d, ev, pem);
+	free(pem);
+	return rc;
+}
+
+static int cert_gather(struct diag *d, struct diag_env *env)
+{
+	const struct diag_request *o = d->req;
+	char arg[300], domain[256], host[256];
+	uint16_t port;
+	struct hints hints = { 0 };
+	struct strset addrs;
+	int ret = -1;
+
+	strset_init(&addrs);
+	if (o->n_args != 1)
+		return diag_fail(d, "cert wants exactly one HOST[:PORT] (see dnsdoctor --help)");
+	snprintf(arg, sizeof(arg), "%s", o->args[0]);
+	if (host_port(d, arg, host, sizeof(host), &port) < 0 ||
+	    diag_domain_arg(d, host, domain, sizeof(domain)) < 0 ||
+	    diag_load_hints(d, o, &hints) < 0)
+		goto out;
+	if (!(d->ev = evidence_new(domain, (int64_t)time(NULL))) ||
+	    !(d->ev->command = strdup("cert"))) {
+		diag_fail(d, "out of memory");
+		goto out;
+	}
+	if (env->replay)
+		d->ev->started = env->replay->started;
+	if (record_opts(d, o, d->ev, port) < 0)
+		goto out;
+	/* A replay judges against the roots it was recorded with, unless
+	 * --ca-file names others. */
+	struct cert_opts was;
+	if (env->replay && !o->ca_file) {
+		cert_opts_read(env->replay, &was);
+		if (was.ca_pem && (add_ca_pem(d, d->ev, was.ca_pem) < 0))
+			goto out;
+	}
+	struct probe_config cfg = { .roots = &hints, .family = o->family };
+	int rc = probe_check(env->eng, &cfg, d->ev);
+	if (rc == 0)
+		rc = probe_host_addrs(env->eng, &cfg, d->ev, &addrs);
+	snprintf(host, sizeof(host), "%.*s", (int)strlen(domain) - 1, domain);
+	uint32_t ms = o->timeout * 2000 > 5000 ? (uint32_t)(o->timeout * 2000) : 5000;
+	if (rc == 0)
+		rc = probe_tls(env->eng, d->ev, host, port, &addrs, o->family, ms);
+	if (diag_probe_failed(d, rc))
+		goto out;
+	if (o->save_evidence && diag_save_evidence(d, d->ev, o->save_evidence) < 0)
+		goto out;
+	ret = 0;
+out:
+	strset_deinit(&addrs);
+	hints_deinit(&hints);
+	return ret;
+}
+
+static int cert_judge(struct diag *d)
+{
+	const struct evidence *ev = d->ev;
+	struct cert_opts co;
+	struct cert_obs *obs = calloc(ev->tls.n ? ev->tls.n : 1, sizeof(*obs));
+	struct cert_state *s = calloc(1, sizeof(*s));
+	X509_STORE *store = NULL;
+	size_t ok = 0;
+	int ret = -1;
+
+	d->state = s;
+	if (!s || !obs || !(s->seen = calloc(ev->tls.n ? ev->tls.n : 1, sizeof(*s->seen))) ||
+	    !(s->info = calloc(ev->tls.n ? ev->tls.n : 1, sizeof(*s->info)))) {
+		diag_fail(d, "out of memory");
+		goto out;
+	}
+	cert_opts_read(ev, &co);
+	s->port = co.port;
+	snprintf(s->host, sizeof(s->host), "%.*s", (int)strlen(ev->domain) - 1, ev->domain);
+	if (!(store = load_store(d, &co)))
+		goto out;
+	for (size_t i = 0; i < ev->tls.n; i++) {
+		int rc = cert_seen_read(ev->tls.v[i], &s->seen[s->n]);
+		if (rc == -ENOMEM) {
+			diag_fail(d, "out of memory");
+			goto out;
+		}
+		if (rc < 0) {
+			diag_fail(d, "evidence tls record %zu is not a TLS result", i);
+			goto out;
+		}
+		obs[s->n] = cert_obs_of(&s->seen[s->n]);
+		cert_describe(&obs[s->n], store, (time_t)ev->started, &s->info[s->n]);
+		ok += s->info[s->n++].parsed;
+	}
+	if (s->n == 0) {
+		diag_fail(d, "%s has no A or AAAA record at its authoritative servers", ev->domain);
+		goto out;
+	}
+	if (!ok) {
+		/* Nothing was judged: status 3, one line (docs/exit-codes.md). */
+		const struct cert_seen *t = &s->seen[0];
+		diag_fail(d, "no address of %s completed a TLS handshake on port %u: %s %s%s%s%s",
+			  s->host, co.port, t->addr, t->status, t->detail[0] ? " (" : "",
+			  t->detail, t->detail[0] ? ")" : "");
+		goto out;
+	}
+	if (cert_check(s->host, obs, s->n, store, (time_t)ev->started, co.warn_days, &d->fs) < 0) {
+		diag_fail(d, "out of memory");
+		goto out;
+	}
+	d->exit = diag_exit_of(&d->fs);
+	ret = 0;
+out:
+	free(obs);
+	X509_STORE_free(store);
+	return ret;
+}
+
+static void cert_text(const struct diag *d, FILE *f)
+{
+	const struct cert_state *s = d->state;
+	report_cert_text(s->host, s->port, s->seen, s->info, s->n, &d->fs, f);
+}
+
+static json_t *cert_section(const struct diag *d)
+{
+	const struct cert_state *s = d->state;
+	return report_cert_section(s->host, s->port, s->seen, s->info, s->n);
+}
+
+static void cert_deinit(struct diag *d)
+{
+	struct cert_state *s = d->state;
+	if (!s)
+		return;
+	for (size_t i = 0; s->seen && i < s->n; i++)
+		cert_seen_deinit(&s->seen[i]);
+	free(s->seen);
+	free(s->info);
+	free(s);
+	d->state = NULL;
+}
+
+const struct diag_kind diag_kind_cert = {
+	.name = "cert",
+	.gather = cert_gather,
+	.judge = cert_judge,
+	.text = cert_text,
+	.section = cert_section,
+	.deinit = cert_deinit,
+};

@@ -1,0 +1,228 @@
+/* `propagation NAME TYPE` and `plan NAME TYPE`: the record at every
+ * authoritative server and resolver (probe_record), the propagation checks
+ * over it, and the ETA or the plan. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <ldns/ldns.h>
+#include "core/view_record.h"
+#include "diag/inputs.h"
+#include "diag/kinds.h"
+#include "diag/record.h"
+#include "engine/engine.h"
+#include "probe/probe.h"
+#include "report/propagation_report.h"
+
+/* Large public resolvers, asked after the system resolver when no
+ * --resolvers is given. Never in tests: the lab passes its own. */
+static const char *const public_resolvers[][2] = {
+	{ "cloudflare.", "1.1.1.1" },
+	{ "google.", "8.8.8.8" },
+	{ "quad9.", "9.9.9.9" },
+	{ "opendns.", "208.67.222.222" },
+};
+
+/* The first "nameserver" of /etc/resolv.conf, the system resolver. */
+static int system_resolver(struct hints *h)
+{
+	FILE *f = fopen("/etc/resolv.conf", "r");
+	char line[512], addr[64];
+	int rc = 0;
+	if (!f)
+		return 0;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, " nameserver %63s", addr) == 1) {
+			struct eng_request req;
+			if (eng_addr_parse(&req, addr, 53) == 0)
+				rc = hints_add(h, "system.", addr);
+			break;
+		}
+	fclose(f);
+	return rc;
+}
+
+int record_resolvers(struct diag *d, bool defaults, struct hints *h)
+{
+	if (d->req->resolvers)
+		return diag_load_resolvers(d, d->req, h);
+	if (!defaults)
+		return 0;
+	if (system_resolver(h) < 0)
+		return diag_fail(d, "out of memory");
+	for (size_t i = 0; i < sizeof(public_resolvers) / sizeof(public_resolvers[0]); i++)
+		if (hints_add(h, public_resolvers[i][0], public_resolvers[i][1]) < 0)
+			return diag_fail(d, "out of memory");
+	return 0;
+}
+
+/* NAME TYPE and --expect checked. 0 or -1. */
+static int record_args(struct diag *d, char *name, size_t len, uint16_t *type)
+{
+	const struct diag_request *o = d->req;
+	const char *cmd = d->kind->name;
+	if (o->n_args != 2)
+		return diag_fail(d, "%s wants NAME TYPE (see dnsdoctor --help)", cmd);
+	if (diag_domain_arg(d, o->args[0], name, len) < 0)
+		return -1;
+	ldns_rr_type t = ldns_get_rr_type_by_name(o->args[1]);
+	if (t == 0 || t == LDNS_RR_TYPE_ANY || t == LDNS_RR_TYPE_AXFR ||
+	    t == LDNS_RR_TYPE_IXFR || strlen(o->args[1]) > 16)
+		return diag_fail(d, "unknown record type '%.16s'", o->args[1]);
+	*type = (uint16_t)t;
+	if (o->expect && (strlen(o->expect) > 900 || strchr(o->expect, '\n')))
+		return diag_fail(d, "--expect wants one value of at most 900 bytes");
+	return 0;
+}
+
+int record_gather(struct diag *d, struct diag_env *env, const struct hints *res,
+		  bool save)
+{
+	const struct diag_request *o = d->req;
+	char name[256];
+	uint16_t type = 0;
+	struct hints hints = { 0 };
+	int ret = -1;
+
+	if (record_args(d, name, sizeof(name), &type) < 0 ||
+	    diag_load_hints(d, o, &hints) < 0)
+		goto out;
+	evidence_free(d->ev);
+	d->ev = evidence_new(name, (int64_t)time(NULL));
+	if (!d->ev || !(d->ev->command = strdup(d->kind->name)) ||
+	    !(d->ev->record_name = strdup(name)) ||
+	    (o->expect && !(d->ev->record_expect = strdup(o->expect)))) {
+		diag_fail(d, "out of memory");
+		goto out;
+	}
+	d->ev->record_type = type;
+	if (env->replay)
+		d->ev->started = env->replay->started;
+	struct probe_config cfg = { .roots = &hints, .resolvers = res,
+				    .family = o->family };
+	if (diag_probe_failed(d, probe_record(env->eng, &cfg, d->ev)))
+		goto out;
+	if (save && o->save_evidence && diag_save_evidence(d, d->ev, o->save_evidence) < 0)
+		goto out;
+	ret = 0;
+out:
+	hints_deinit(&hints);
+	return ret;
+}
+
+int record_judge(struct diag *d, struct rv_view *v)
+{
+	if (rv_build(d->ev, v) < 0)
+		return diag_fail(d, "out of memory");
+	bool any_auth = false;
+	for (size_t i = 0; i < v->n; i++)
+		any_auth |= v->rows[i].kind == RV_AUTH;
+	if (!any_auth)
+		return diag_fail(d, "no authoritative server of the zone holding %s was found",
+				 d->ev->record_name);
+	if (propagation_checks_run(v, (time_t)d->ev->started, &d->fs) < 0)
+		return diag_fail(d, "out of memory");
+	d->exit = diag_exit_of(&d->fs);
+	return 0;
+}
+
+/* The record view, and for `plan` the plan made from it. */
+struct record_state {
+	struct rv_view v; /* zeroed until built: rv_deinit takes it either way */
+	struct rv_plan plan;
+};
+
+static int propagation_gather(struct diag *d, struct diag_env *env)
+{
+	struct hints res = { 0 };
+	int rc = record_resolvers(d, !d->req->no_default_resolvers, &res) < 0
+		 ? -1 : record_gather(d, env, &res, true);
+	hints_deinit(&res);
+	return rc;
+}
+
+static struct record_state *state_new(struct diag *d)
+{
+	struct record_state *s = calloc(1, sizeof(*s));
+	if (!s)
+		diag_fail(d, "out of memory");
+	return d->state = s;
+}
+
+static int propagation_judge(struct diag *d)
+{
+	struct record_state *s = state_new(d);
+	if (!s)
+		return -1;
+	return record_judge(d, &s->v);
+}
+
+static void propagation_text(const struct diag *d, FILE *f)
+{
+	const struct record_state *s = d->state;
+	report_propagation_text(&s->v, &d->fs, d->started, d->req->color, f);
+}
+
+static json_t *propagation_section(const struct diag *d)
+{
+	const struct record_state *s = d->state;
+	return report_propagation_section(&s->v, d->started);
+}
+
+static void record_deinit(struct diag *d)
+{
+	struct record_state *s = d->state;
+	if (!s)
+		return;
+	rv_deinit(&s->v);
+	free(s);
+	d->state = NULL;
+}
+
+const struct diag_kind diag_kind_propagation = {
+	.name = "propagation",
+	.gather = propagation_gather,
+	.judge = propagation_judge,
+	.text = propagation_text,
+	.section = propagation_section,
+	.deinit = record_deinit,
+};
+
+/* The TTL `plan` lowers to: short enough that a mistake clears within
+ * minutes, long enough not to multiply the queries a zone gets. */
+#define PLAN_LOW_TTL 60
+
+/* A plan has no findings: it is the numbers a change is planned from. */
+static int plan_judge(struct diag *d)
+{
+	struct record_state *s = state_new(d);
+	if (!s)
+		return -1;
+	if (rv_build(d->ev, &s->v) < 0)
+		return diag_fail(d, "out of memory");
+	rv_plan_build(&s->v, (time_t)d->ev->started, PLAN_LOW_TTL, &s->plan);
+	d->exit = 0;
+	return 0;
+}
+
+static void plan_text(const struct diag *d, FILE *f)
+{
+	const struct record_state *s = d->state;
+	report_plan_text(&s->v, &s->plan, d->started, f);
+}
+
+static json_t *plan_section(const struct diag *d)
+{
+	const struct record_state *s = d->state;
+	return report_plan_section(&s->v, &s->plan, d->started);
+}
+
+const struct diag_kind diag_kind_plan = {
+	.name = "plan",
+	.gather = propagation_gather,
+	.judge = plan_judge,
+	.text = plan_text,
+	.section = plan_section,
+	.deinit = record_deinit,
+};

@@ -1,0 +1,94 @@
+/* `trace DOMAIN [TYPE]`: the delegation path from the roots, every server
+ * at every level. Its exit status follows the walk: 0 when the zone of
+ * DOMAIN answered, 3 when no server on the way did. */
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <ldns/ldns.h>
+#include "diag/inputs.h"
+#include "diag/kinds.h"
+#include "engine/engine.h"
+#include "probe/probe.h"
+#include "report/report.h"
+
+struct trace_state {
+	uint16_t qtype;
+};
+
+static int trace_gather(struct diag *d, struct diag_env *env)
+{
+	const struct diag_request *o = d->req;
+	char domain[256];
+	struct hints hints = { 0 };
+	struct trace_state *s = calloc(1, sizeof(*s));
+	int ret = -1;
+
+	if (!(d->state = s))
+		return diag_fail(d, "out of memory");
+	s->qtype = LDNS_RR_TYPE_NS;
+	if (o->n_args < 1 || o->n_args > 2)
+		return diag_fail(d, "trace wants DOMAIN [TYPE] (see dnsdoctor --help)");
+	if (o->n_args == 2) {
+		s->qtype = ldns_get_rr_type_by_name(o->args[1]);
+		if (s->qtype == 0)
+			return diag_fail(d, "unknown record type '%.20s'", o->args[1]);
+	}
+	if (diag_domain_arg(d, o->args[0], domain, sizeof(domain)) < 0 ||
+	    diag_load_hints(d, o, &hints) < 0)
+		goto out;
+	if (!(d->ev = evidence_new(domain, (int64_t)time(NULL))) ||
+	    !(d->ev->command = strdup("trace"))) {
+		diag_fail(d, "out of memory");
+		goto out;
+	}
+	if (env->replay)
+		d->ev->started = env->replay->started;
+	struct probe_config cfg = { .roots = &hints, .family = o->family };
+	if (diag_probe_failed(d, probe_trace(env->eng, &cfg, s->qtype, d->ev)))
+		goto out;
+	if (o->save_evidence && diag_save_evidence(d, d->ev, o->save_evidence) < 0)
+		goto out;
+	ret = 0;
+out:
+	hints_deinit(&hints);
+	return ret;
+}
+
+/* A trace draws no conclusions: it shows the walk. */
+static int trace_judge(struct diag *d)
+{
+	/* Saved trace evidence keeps the walk, not the type asked last. */
+	if (!d->state && !(d->state = calloc(1, sizeof(struct trace_state))))
+		return diag_fail(d, "out of memory");
+	if (!((struct trace_state *)d->state)->qtype)
+		((struct trace_state *)d->state)->qtype = LDNS_RR_TYPE_NS;
+	d->exit = 0;
+	return 0;
+}
+
+static void trace_text(const struct diag *d, FILE *f)
+{
+	const struct trace_state *s = d->state;
+	report_trace_text(d->ev, s->qtype, d->queries, d->duration_ms, d->req->color, f);
+}
+
+static json_t *trace_section(const struct diag *d)
+{
+	const struct trace_state *s = d->state;
+	return report_trace_section(d->ev, s->qtype, d->queries, d->duration_ms);
+}
+
+static void trace_deinit(struct diag *d)
+{
+	free(d->state);
+	d->state = NULL;
+}
+
+const struct diag_kind diag_kind_trace = {
+	.name = "trace",
+	.gather = trace_gather,
+	.judge = trace_judge,
+	.text = trace_text,
+	.section = trace_section,
+	.deinit = trace_deinit,
+};

@@ -1,0 +1,168 @@
+/* `wait NAME TYPE --expect VALUE`: finds the zone's servers once
+ * (probe_record), then polls each address directly (probe_wait) until
+ * every one serves VALUE. Resolvers are asked only when --resolvers is on
+ * the command line: a look-up through a shared resolver before the record
+ * exists plants the very negative answer the CA would then get
+ * (docs/wait.md). On --timeout, a fresh look at everything says why. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "diag/kinds.h"
+#include "diag/record.h"
+#include "engine/engine.h"
+#include "probe/probe.h"
+#include "report/propagation_report.h"
+#include "report/sanitize.h"
+
+#define WAIT_DEFAULT_S 300
+
+struct wait_state {
+	struct rv_view v;   /* the last look (after a timeout) */
+	bool timed_out;
+	double limit_s;
+	size_t servers;     /* addresses polled */
+	double seconds;     /* until the last one served the value */
+	uint64_t queries;
+	int lines_drawn;    /* the live display on a terminal */
+};
+
+static void draw(const struct probe_wait *w, void *arg)
+{
+	struct wait_state *s = arg;
+	if (s->lines_drawn)
+		fprintf(stderr, "\033[%dA", s->lines_drawn);
+	for (size_t i = 0; i < w->n; i++) {
+		const struct probe_wait_target *t = &w->t[i];
+		fprintf(stderr, "\r\033[K%s ", t->done ? "ok     " : "waiting");
+		fputs_safe(t->server, stderr);
+		fprintf(stderr, " (%s): ", t->addr);
+		fputs_safe(t->answer[0] ? t->answer : "...", stderr);
+		fprintf(stderr, " [%d queries]\n", t->polls);
+	}
+	s->lines_drawn = (int)w->n;
+}
+
+static int wait_gather(struct diag *d, struct diag_env *env)
+{
+	const struct diag_request *o = d->req;
+	struct hints res = { 0 };
+	struct probe_wait w = { 0 };
+	struct rv_view first = { 0 };
+	struct wait_state *s = calloc(1, sizeof(*s));
+	int ret = -1;
+
+	if (!(d->state = s))
+		return diag_fail(d, "out of memory");
+	uint64_t q0 = env->eng->ops->sent(env->eng->impl);
+	if (!o->expect)
+		return diag_fail(d, "wait needs --expect VALUE (see dnsdoctor --help)");
+	s->limit_s = o->timeout_given ? o->timeout : WAIT_DEFAULT_S;
+	/* DNSDOCTOR_RESOLVERS is a default for the other commands; wait asks
+	 * resolvers only when the command line names them. */
+	if ((o->resolvers_given && record_resolvers(d, false, &res) < 0) ||
+	    record_gather(d, env, &res, true) < 0)
+		goto out;
+	if (rv_build(d->ev, &first) < 0) {
+		diag_fail(d, "out of memory");
+		goto out;
+	}
+	if (isatty(STDERR_FILENO) && !o->json) {
+		w.progress = draw;
+		w.progress_arg = s;
+	}
+	if (probe_wait(env->eng, d->ev, &first, (uint64_t)(s->limit_s * 1000), &w) < 0) {
+		diag_fail(d, "out of memory");
+		goto out;
+	}
+	if (w.n == 0) {
+		diag_fail(d, "no authoritative server of the zone holding %s was found",
+			  d->ev->record_name);
+		goto out;
+	}
+	if (w.progress)
+		draw(&w, s);
+	s->servers = w.n;
+	s->queries = env->eng->ops->sent(env->eng->impl) - q0;
+	if (w.n_done == w.n) {
+		s->seconds = w.last_done_ms > w.start_ms ?
+			     (double)(w.last_done_ms - w.start_ms) / 1000 : 0;
+		ret = 0;
+		goto out;
+	}
+	/* Timed out: say why, with a fresh look at everything. */
+	s->timed_out = true;
+	ret = record_gather(d, env, &res, true);
+out:
+	probe_wait_deinit(&w);
+	rv_deinit(&first);
+	hints_deinit(&res);
+	return ret;
+}
+
+static int wait_judge(struct diag *d)
+{
+	struct wait_state *s = d->state;
+	if (!s) {
+		/* Saved evidence of a wait: the last look, judged as
+		 * propagation judges it. */
+		if (!(s = d->state = calloc(1, sizeof(*s))))
+			return diag_fail(d, "out of memory");
+		return record_judge(d, &s->v);
+	}
+	if (!s->timed_out) {
+		d->exit = 0;
+		return 0;
+	}
+	if (record_judge(d, &s->v) < 0)
+		return -1;
+	d->exit = 2; /* the value did not come in time, whatever else */
+	return 0;
+}
+
+static void wait_text(const struct diag *d, FILE *f)
+{
+	const struct wait_state *s = d->state;
+	if (s->servers && !s->timed_out) {
+		fprintf(f, "served by all %zu addresses after %.1f s (%llu queries)\n",
+			s->servers, s->seconds, (unsigned long long)s->queries);
+		return;
+	}
+	if (s->timed_out)
+		fprintf(stderr, "dnsdoctor: wait: timed out after %.0f s\n", s->limit_s);
+	report_propagation_text(&s->v, &d->fs, d->started, d->req->color, f);
+}
+
+static json_t *wait_section(const struct diag *d)
+{
+	const struct wait_state *s = d->state;
+	if (s->servers && !s->timed_out)
+		return json_pack("{s:b, s:f, s:I, s:I}", "ok", 1, "seconds", s->seconds,
+				 "queries", (json_int_t)s->queries, "servers",
+				 (json_int_t)s->servers);
+	json_t *o = report_propagation_section(&s->v, d->started);
+	if (o && s->timed_out)
+		json_object_update_new(o, json_pack("{s:b, s:f}", "ok", 0,
+					"timed_out_after_seconds", s->limit_s));
+	return o;
+}
+
+static void wait_deinit(struct diag *d)
+{
+	struct wait_state *s = d->state;
+	if (!s)
+		return;
+	rv_deinit(&s->v);
+	free(s);
+	d->state = NULL;
+}
+
+const struct diag_kind diag_kind_wait = {
+	.name = "wait",
+	.timeout_is_total = true,
+	.gather = wait_gather,
+	.judge = wait_judge,
+	.text = wait_text,
+	.section = wait_section,
+	.deinit = wait_deinit,
+};

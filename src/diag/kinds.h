@@ -1,0 +1,15 @@
+/* The kinds of the diagnosis table (diag/diag.c), one file each. */
+#ifndef DD_DIAG_KINDS_H
+#define DD_DIAG_KINDS_H
+
+#include "diag/diag.h"
+
+extern const struct diag_kind diag_kind_check;       /* kind_check.c */
+extern const struct diag_kind diag_kind_trace;       /* kind_trace.c */
+extern const struct diag_kind diag_kind_propagation; /* kind_record.c */
+extern const struct diag_kind diag_kind_plan;        /* kind_record.c */
+extern const struct diag_kind diag_kind_wait;        /* kind_wait.c */
+extern const struct diag_kind diag_kind_cert;        /* kind_cert.c */
+extern const struct diag_kind diag_kind_logs;        /* kind_logs.c */
+
+#endif

@@ -1,0 +1,25 @@
+/* What `propagation`, `plan` and `wait` share (diag/kind_record.c). */
+#ifndef DD_DIAG_RECORD_H
+#define DD_DIAG_RECORD_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include "core/evidence.h"
+#include "core/finding.h"
+#include "core/view_record.h"
+#include "diag/diag.h"
+#include "probe/hints.h"
+
+/* --resolvers into H; without it, with DEFAULTS, the system resolver then
+ * the built-in public ones. 0 or -1 (diag_fail). */
+int record_resolvers(struct diag *d, bool defaults, struct hints *h);
+/* Runs probe_record for D's NAME TYPE into a new D->ev (saved with
+ * --save-evidence when SAVE). 0 or -1 (diag_fail). */
+int record_gather(struct diag *d, struct diag_env *env, const struct hints *res,
+		  bool save);
+
+/* The record view of D->ev and the propagation checks over it into
+ * D->fs; sets D->exit. 0 or -1 (diag_fail). */
+int record_judge(struct diag *d, struct rv_view *v);
+
+#endif

@@ -1,0 +1,20 @@
+/* `cert` renderers (report/cert_report.c). */
+#ifndef DD_REPORT_CERT_REPORT_H
+#define DD_REPORT_CERT_REPORT_H
+
+#include <stdint.h>
+#include <stdio.h>
+#include <jansson.h>
+#include "core/cert.h"
+#include "core/finding.h"
+
+/* The verdict, one line per address, then the findings. */
+void report_cert_text(const char *host, uint16_t port,
+		      const struct cert_seen *t, const struct cert_info *info,
+		      size_t n, const struct findings *fs, FILE *f);
+/* host, port, addresses[]; NULL on ENOMEM. */
+json_t *report_cert_section(const char *host, uint16_t port,
+			    const struct cert_seen *t, const struct cert_info *info,
+			    size_t n);
+
+#endif
