@@ -40,7 +40,7 @@ bench: deps
 # is written to tests/fuzz/corpus/TARGET/crash-* and fails the run, so once
 # fixed it replays in every build.
 FUZZ_SECONDS ?= 60
-FUZZ_TARGETS = response evidence_json dname hints nslist caa
+FUZZ_TARGETS = response evidence_json dname hints nslist caa acmelog
 FUZZ_FLAGS = -Dfuzzing=true -Dtests=false -Db_sanitize=address,undefined -Db_lundef=false
 
 fuzz: deps

@@ -60,7 +60,7 @@ static bool referral_cut(const ldns_pkt *pkt, const char *qname, char *cut,
 		if (o && dname_in(qname, o) && dname_labels(o) > best &&
 		    strlen(o) < cutlen) {
 			best = dname_labels(o);
-			strcpy(cut, o);
+			snprintf(cut, cutlen, "%s", o);
 		}
 		free(o);
 	}

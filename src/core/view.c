@@ -48,8 +48,8 @@ static int scan_cut(void *ctx, const struct ev_exchange *x, ldns_pkt *pkt)
 		return 0;
 	if (dname_labels(cut) > w->cut_labels) {
 		w->cut_labels = dname_labels(cut);
-		strcpy(w->cut, cut);
-		strcpy(w->asker, x->zone);
+		snprintf(w->cut, sizeof(w->cut), "%s", cut);
+		snprintf(w->asker, sizeof(w->asker), "%s", x->zone);
 	}
 	return 0;
 }
@@ -146,26 +146,26 @@ static int walk_analyse(const struct evidence *ev, struct view *v)
 			return rc;
 	}
 	if (w.cut_labels >= 0 && strcmp(w.cut, v->domain) == 0) {
-		strcpy(v->zone, v->domain);
-		strcpy(v->parent, w.asker);
+		snprintf(v->zone, sizeof(v->zone), "%s", v->domain);
+		snprintf(v->parent, sizeof(v->parent), "%s", w.asker);
 	} else if (z.cohosted && w.cut_labels >= 0) {
-		strcpy(v->zone, v->domain);
-		strcpy(v->parent, w.cut);
+		snprintf(v->zone, sizeof(v->zone), "%s", v->domain);
+		snprintf(v->parent, sizeof(v->parent), "%s", w.cut);
 		v->cohosted = true;
 	} else if (z.nxdomain && !z.exists &&
 		   dname_labels(asked) <= (ev->suffix_labels > 1 ? ev->suffix_labels : 1)) {
 		v->pstate = PS_NXDOMAIN;
-		strcpy(v->zone, v->domain);
-		strcpy(v->parent, asked);
+		snprintf(v->zone, sizeof(v->zone), "%s", v->domain);
+		snprintf(v->parent, sizeof(v->parent), "%s", asked);
 		return 0;
 	} else if (w.cut_labels >= 0) {
-		strcpy(v->zone, w.cut);
-		strcpy(v->parent, w.asker);
+		snprintf(v->zone, sizeof(v->zone), "%s", w.cut);
+		snprintf(v->parent, sizeof(v->parent), "%s", w.asker);
 		v->domain_inside_zone = true;
 		v->domain_nxdomain = z.nxdomain && !z.exists;
 	} else {
 		v->pstate = PS_UNKNOWN;
-		strcpy(v->zone, v->domain);
+		snprintf(v->zone, sizeof(v->zone), "%s", v->domain);
 		return 0;
 	}
 	v->pstate = PS_DELEGATED;

@@ -307,7 +307,7 @@ static void task_answer(struct probe *p, struct task *t, const ldns_pkt *pkt)
 	if (addrs.n == 0 && cname.n && t->hops < MAX_CNAME_HOPS &&
 	    strlen(cname.v[0]) < sizeof(t->name)) {
 		/* Follow the alias from the top, as a resolver would. */
-		strcpy(t->name, cname.v[0]);
+		snprintf(t->name, sizeof(t->name), "%s", cname.v[0]);
 		t->hops++;
 		t->tried = 0;
 		t->cut = -1;
@@ -472,7 +472,8 @@ static void run_batch(struct probe *p, struct task **batch, size_t *count)
 
 /* --- the walk from the roots --- */
 
-/* The deepest downward referral among R's answers for QNAME. */
+/* The deepest downward referral among R's answers for QNAME, into CUT
+ * (VIEW_NAME_MAX bytes). */
 static bool best_referral(const struct round *r, const char *qname,
 			  const char *zone, char *cut)
 {
@@ -489,7 +490,7 @@ static bool best_referral(const struct round *r, const char *qname,
 		    dname_labels(c) > dname_labels(zone) && dname_in(c, zone) &&
 		    dname_labels(c) > best) {
 			best = dname_labels(c);
-			strcpy(cut, c);
+			snprintf(cut, VIEW_NAME_MAX, "%s", c);
 		}
 		ldns_pkt_free(pkt);
 	}

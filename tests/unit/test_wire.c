@@ -82,10 +82,10 @@ static void test_name_rejects(void **state)
 	assert_int_equal(wire_name_from_text(w, "a.."), -EINVAL);
 	/* 63 octets is the longest label, 64 is one too many. */
 	memset(name, 'x', 63);
-	strcpy(name + 63, ".");
+	memcpy(name + 63, ".", 2);
 	assert_int_equal(wire_name_from_text(w, name), 65);
 	memset(name, 'x', 64);
-	strcpy(name + 64, ".");
+	memcpy(name + 64, ".", 2);
 	assert_int_equal(wire_name_from_text(w, name), -EINVAL);
 }
 
