@@ -50,11 +50,15 @@ int main(int argc, char **argv)
 	}
 	long count = atol(argv[2]);
 	struct diag_request req = {
-		.command = "check", .args = { argv[1] }, .n_args = 1,
+		.command = "check",
+		.args = { argv[1] },
+		.n_args = 1,
 		.root_hints = env("DNSDOCTOR_ROOT_HINTS"),
 		.trust_anchor = env("DNSDOCTOR_TRUST_ANCHOR"),
 		.resolvers = env("DNSDOCTOR_RESOLVERS"),
-		.timeout = 2.4, .rrsig_warn_days = 3, .warn_days = 21,
+		.timeout = 2.4,
+		.rrsig_warn_days = 3,
+		.warn_days = 21,
 	};
 	struct diag_env de;
 	char err[512];
@@ -66,7 +70,8 @@ int main(int argc, char **argv)
 	long next = 1, findings = 0;
 	int worst = 0;
 	double t0 = now_s(), tl = t0;
-	printf("%10s %10s %14s %12s %10s\n", "runs", "rss_kb", "heap_in_use_kb", "ms_per_run", "findings");
+	printf("%10s %10s %14s %12s %10s\n", "runs", "rss_kb", "heap_in_use_kb",
+	       "ms_per_run", "findings");
 	for (long i = 1; i <= count; i++) {
 		struct diag d;
 		int code = diag_run(&d, &req, &de);
@@ -84,13 +89,18 @@ int main(int argc, char **argv)
 		if (i == next || i == count) {
 			double t = now_s();
 			struct mallinfo2 mi = mallinfo2();
-			printf("%10ld %10ld %14zu %12.2f %10ld\n", i, rss_kb(), mi.uordblks / 1024,
-			       (t - tl) * 1000 / (double)(i - (next / 10 ? next / 10 : 0)), findings);
+			printf("%10ld %10ld %14zu %12.2f %10ld\n", i, rss_kb(),
+			       mi.uordblks / 1024,
+			       (t - tl) * 1000 /
+				       (double)(i -
+						(next / 10 ? next / 10 : 0)),
+			       findings);
 			tl = t;
 			next *= 10;
 		}
 	}
-	printf("total: %ld runs in %.2f s, exit of the worst run %d\n", count, now_s() - t0, worst);
+	printf("total: %ld runs in %.2f s, exit of the worst run %d\n", count,
+	       now_s() - t0, worst);
 	fclose(null);
 	diag_env_deinit(&de);
 	return worst == 3 ? 3 : 0;

@@ -35,7 +35,8 @@ static int analyze(const struct diag_request *o)
 {
 	struct diag d = { .req = o };
 	if (o->n_args != 1)
-		return failed(o, "analyze wants exactly one evidence FILE (see dnsdoctor --help)");
+		return failed(o, "analyze wants exactly one evidence FILE (see "
+				 "dnsdoctor --help)");
 	struct evidence *ev = diag_load_evidence(&d, o->args[0]);
 	if (!ev)
 		return failed(o, d.error);
@@ -64,7 +65,8 @@ int main(int argc, char **argv)
 	if (strcmp(o.command, "analyze") == 0)
 		return analyze(&o);
 	if (!diag_kind_find(o.command))
-		return die("unknown command '%.40s' (see dnsdoctor --help)", o.command);
+		return die("unknown command '%.40s' (see dnsdoctor --help)",
+			   o.command);
 	if (diag_env_init(&env, &o, err, sizeof(err)) < 0)
 		return failed(&o, err);
 	diag_run(&d, &o, &env);

@@ -22,52 +22,89 @@ void usage(FILE *f)
 	fputs("usage: dnsdoctor COMMAND [ARGS] [OPTIONS]\n"
 	      "\n"
 	      "commands:\n"
-	      "  check DOMAIN          diagnose the delegation and name servers of DOMAIN\n"
-	      "  trace DOMAIN [TYPE]   show the delegation path from the roots, every server\n"
-	      "  analyze FILE          re-run the checks on evidence saved with --save-evidence\n"
-	      "  explain CODE          explain a finding code (--list: every code)\n"
-	      "  cert HOST[:PORT]      the TLS certificate on every address of HOST (443)\n"
-	      "  logs FILE...          classify the failures in certbot, lego, acme.sh or\n"
-	      "                        cert-manager output ('-' for stdin; --run-checks)\n"
+	      "  check DOMAIN          diagnose the delegation and name "
+	      "servers of DOMAIN\n"
+	      "  trace DOMAIN [TYPE]   show the delegation path from the "
+	      "roots, every server\n"
+	      "  analyze FILE          re-run the checks on evidence saved "
+	      "with --save-evidence\n"
+	      "  explain CODE          explain a finding code (--list: every "
+	      "code)\n"
+	      "  cert HOST[:PORT]      the TLS certificate on every address of "
+	      "HOST (443)\n"
+	      "  logs FILE...          classify the failures in certbot, lego, "
+	      "acme.sh or\n"
+	      "                        cert-manager output ('-' for stdin; "
+	      "--run-checks)\n"
 	      "  propagation NAME TYPE [--expect VALUE]\n"
-	      "                        the record at every authoritative server and resolver,\n"
-	      "                        stale and negative caches, and when it is visible everywhere\n"
+	      "                        the record at every authoritative "
+	      "server and resolver,\n"
+	      "                        stale and negative caches, and when it "
+	      "is visible everywhere\n"
 	      "  wait NAME TYPE --expect VALUE [--timeout S]\n"
-	      "                        block until every authoritative server (and, with\n"
-	      "                        --resolvers, every resolver) serves VALUE (docs/wait.md)\n"
-	      "  plan NAME TYPE        TTLs now, the worst case of a change, and when to change\n"
+	      "                        block until every authoritative server "
+	      "(and, with\n"
+	      "                        --resolvers, every resolver) serves "
+	      "VALUE (docs/wait.md)\n"
+	      "  plan NAME TYPE        TTLs now, the worst case of a change, "
+	      "and when to change\n"
 	      "\n"
 	      "options:\n"
-	      "  --expect-ns NAMES|@FILE  name servers your DNS provider assigned (comma list,\n"
-	      "                           a file of names, or aws route53 get-hosted-zone JSON)\n"
-	      "  --root-hints FILE        root servers to start from (named.root format)\n"
-	      "  --save-evidence FILE     write every query and answer to FILE\n"
-	      "  --replay FILE            answer every query (and HTTP/TLS exchange) from\n"
-	      "                           evidence saved before: nothing is sent\n"
-	      "  --trust-anchor FILE      DNSSEC trust anchor: DS or DNSKEY records of the root\n"
-	      "                           (default: the IANA root anchors, built in)\n"
-	      "  --resolvers LIST|@FILE   resolvers to ask with and without CD: ADDR or NAME=ADDR,\n"
+	      "  --expect-ns NAMES|@FILE  name servers your DNS provider "
+	      "assigned (comma list,\n"
+	      "                           a file of names, or aws route53 "
+	      "get-hosted-zone JSON)\n"
+	      "  --root-hints FILE        root servers to start from "
+	      "(named.root format)\n"
+	      "  --save-evidence FILE     write every query and answer to "
+	      "FILE\n"
+	      "  --replay FILE            answer every query (and HTTP/TLS "
+	      "exchange) from\n"
+	      "                           evidence saved before: nothing is "
+	      "sent\n"
+	      "  --trust-anchor FILE      DNSSEC trust anchor: DS or DNSKEY "
+	      "records of the root\n"
+	      "                           (default: the IANA root anchors, "
+	      "built in)\n"
+	      "  --resolvers LIST|@FILE   resolvers to ask with and without "
+	      "CD: ADDR or NAME=ADDR,\n"
 	      "                           comma separated, or a file of them\n"
-	      "  --ds RECORD              check a DS not published yet against the zone's keys\n"
-	      "  --rrsig-warn-days DAYS   warn when signatures expire sooner (3)\n"
-	      "  --acme                   check what an ACME CA checks: CAA, _acme-challenge\n"
-	      "  --ca NAME|DOMAIN         the CA for CAA (letsencrypt, amazon, google, sectigo,\n"
-	      "                           zerossl, digicert, or an issuer domain)\n"
+	      "  --ds RECORD              check a DS not published yet against "
+	      "the zone's keys\n"
+	      "  --rrsig-warn-days DAYS   warn when signatures expire sooner "
+	      "(3)\n"
+	      "  --acme                   check what an ACME CA checks: CAA, "
+	      "_acme-challenge\n"
+	      "  --ca NAME|DOMAIN         the CA for CAA (letsencrypt, amazon, "
+	      "google, sectigo,\n"
+	      "                           zerossl, digicert, or an issuer "
+	      "domain)\n"
 	      "  --challenge TYPE         dns-01 (default) or http-01\n"
-	      "  --txt VALUE              the TXT value the CA expects at _acme-challenge\n"
-	      "  --account-uri URI        the ACME account, for CAA accounturi (RFC 8657)\n"
-	      "  --token TOKEN            HTTP-01: the token to fetch from every address\n"
-	      "  --key-auth VALUE         HTTP-01: the body expected (default: TOKEN.*)\n"
-	      "  --acm NAME=TARGET        an ACM validation CNAME to check (repeatable)\n"
-	      "  --ca-file FILE           cert: trusted roots, PEM (default: the system store)\n"
-	      "  --warn-days DAYS         cert: warn when a certificate expires sooner (21)\n"
-	      "  --json                   machine-readable output (docs/json.md)\n"
-	      "  --timeout SECONDS        wait for one server's answer, retries included (2.4)\n"
+	      "  --txt VALUE              the TXT value the CA expects at "
+	      "_acme-challenge\n"
+	      "  --account-uri URI        the ACME account, for CAA accounturi "
+	      "(RFC 8657)\n"
+	      "  --token TOKEN            HTTP-01: the token to fetch from "
+	      "every address\n"
+	      "  --key-auth VALUE         HTTP-01: the body expected (default: "
+	      "TOKEN.*)\n"
+	      "  --acm NAME=TARGET        an ACM validation CNAME to check "
+	      "(repeatable)\n"
+	      "  --ca-file FILE           cert: trusted roots, PEM (default: "
+	      "the system store)\n"
+	      "  --warn-days DAYS         cert: warn when a certificate "
+	      "expires sooner (21)\n"
+	      "  --json                   machine-readable output "
+	      "(docs/json.md)\n"
+	      "  --timeout SECONDS        wait for one server's answer, "
+	      "retries included (2.4)\n"
 	      "  -4, -6                   IPv4 or IPv6 only\n"
 	      "  --no-color               no colour (also NO_COLOR)\n"
 	      "  -h, --help, --version\n"
 	      "\n"
-	      "exit status: 0 no problem, 1 warnings, 2 errors, 3 could not check\n", f);
+	      "exit status: 0 no problem, 1 warnings, 2 errors, 3 could not "
+	      "check\n",
+	      f);
 }
 
 static const struct option longopts[] = {
@@ -111,7 +148,9 @@ static int parse_days(struct diag_request *o, const char *s)
 	char *end = NULL;
 	double d = strtod(s, &end);
 	if (!end || *end || end == s || !(d >= 0 && d <= 365)) {
-		die("--rrsig-warn-days wants days between 0 and 365, not '%.40s'", s);
+		die("--rrsig-warn-days wants days between 0 and 365, not "
+		    "'%.40s'",
+		    s);
 		return -1;
 	}
 	o->rrsig_warn_days = d;
@@ -123,7 +162,8 @@ static int parse_timeout(struct diag_request *o, const char *s)
 	char *end = NULL;
 	double t = strtod(s, &end);
 	if (!end || *end || end == s || !(t >= 0.05 && t <= 300)) {
-		die("--timeout wants seconds between 0.05 and 300, not '%.40s'", s);
+		die("--timeout wants seconds between 0.05 and 300, not '%.40s'",
+		    s);
 		return -1;
 	}
 	o->timeout = t;
@@ -135,7 +175,8 @@ int opts_parse(struct diag_request *o, int argc, char **argv)
 	const char *env;
 	memset(o, 0, sizeof(*o));
 	o->timeout = 2.4;
-	o->color = isatty(STDOUT_FILENO) && !((env = getenv("NO_COLOR")) && *env);
+	o->color = isatty(STDOUT_FILENO) &&
+		   !((env = getenv("NO_COLOR")) && *env);
 	o->root_hints = env_or_null("DNSDOCTOR_ROOT_HINTS");
 	o->trust_anchor = env_or_null("DNSDOCTOR_TRUST_ANCHOR");
 	o->resolvers = env_or_null("DNSDOCTOR_RESOLVERS");
@@ -211,8 +252,11 @@ int opts_parse(struct diag_request *o, int argc, char **argv)
 			o->ca = optarg;
 			break;
 		case 0x102:
-			if (strcmp(optarg, "dns-01") && strcmp(optarg, "http-01")) {
-				die("--challenge wants dns-01 or http-01, not '%.40s'", optarg);
+			if (strcmp(optarg, "dns-01") && strcmp(optarg, "http-"
+								       "01")) {
+				die("--challenge wants dns-01 or http-01, not "
+				    "'%.40s'",
+				    optarg);
 				return -1;
 			}
 			o->challenge = optarg;
@@ -235,9 +279,13 @@ int opts_parse(struct diag_request *o, int argc, char **argv)
 		case 0x106:
 			/* RFC 8555 8.1: base64url only; anything else would
 			 * change the URL fetched. */
-			if (!*optarg || strspn(optarg, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_") != strlen(optarg) ||
+			if (!*optarg ||
+			    strspn(optarg, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghi"
+					   "jklmnopqrstuvwxyz0123456789-_") !=
+				    strlen(optarg) ||
 			    strlen(optarg) > 256) {
-				die("--token wants a base64url ACME token (A-Z a-z 0-9 - _)");
+				die("--token wants a base64url ACME token (A-Z "
+				    "a-z 0-9 - _)");
 				return -1;
 			}
 			o->token = optarg;
@@ -251,8 +299,11 @@ int opts_parse(struct diag_request *o, int argc, char **argv)
 		case 0x109: {
 			char *end = NULL;
 			double d = strtod(optarg, &end);
-			if (!end || *end || end == optarg || !(d >= 0 && d <= 3650)) {
-				die("--warn-days wants days between 0 and 3650, not '%.40s'", optarg);
+			if (!end || *end || end == optarg ||
+			    !(d >= 0 && d <= 3650)) {
+				die("--warn-days wants days between 0 and "
+				    "3650, not '%.40s'",
+				    optarg);
 				return -1;
 			}
 			o->warn_days = d;
@@ -269,9 +320,13 @@ int opts_parse(struct diag_request *o, int argc, char **argv)
 			return -1;
 		default:
 			if (optopt)
-				die("unknown option '-%c' (see dnsdoctor --help)", optopt);
+				die("unknown option '-%c' (see dnsdoctor "
+				    "--help)",
+				    optopt);
 			else
-				die("unknown option '%.60s' (see dnsdoctor --help)", argv[optind - 1]);
+				die("unknown option '%.60s' (see dnsdoctor "
+				    "--help)",
+				    argv[optind - 1]);
 			return -1;
 		}
 	}

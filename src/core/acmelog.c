@@ -10,10 +10,10 @@
 #include <jansson.h>
 #include "core/acmelog.h"
 
-#define DOMAIN_MAX 253
-#define TYPE_MAX 64
-#define DETAIL_MAX 4096     /* a CA's detail is one sentence; keep it short */
-#define DEDUP_WINDOW 512    /* failures looked back at for duplicates */
+#define DOMAIN_MAX     253
+#define TYPE_MAX       64
+#define DETAIL_MAX     4096 /* a CA's detail is one sentence; keep it short */
+#define DEDUP_WINDOW   512  /* failures looked back at for duplicates */
 #define JSON_DEPTH_MAX 24
 #define JSON_ITEMS_MAX 100000
 
@@ -21,20 +21,20 @@ struct pstate {
 	struct acme_log *log;
 	enum acme_format fmt;
 	uint32_t input;
-	uint32_t run;              /* 0: no run started yet */
+	uint32_t run; /* 0: no run started yet */
 	int64_t time;
 	char domain[DOMAIN_MAX + 1]; /* the object or summary block's domain */
 	char type[TYPE_MAX + 1];     /* certbot "Type:", acme.sh error= */
 	char chal[16];
-	bool in_events;            /* cert-manager describe: under "Events:" */
-	bool in_dnsnames;          /* cert-manager describe: "Dns Names:" list */
-	const char *jstart;        /* certbot: a JSON body being collected */
-	struct {                   /* lego: the solver each domain used */
+	bool in_events;	    /* cert-manager describe: under "Events:" */
+	bool in_dnsnames;   /* cert-manager describe: "Dns Names:" list */
+	const char *jstart; /* certbot: a JSON body being collected */
+	struct {	    /* lego: the solver each domain used */
 		char domain[DOMAIN_MAX + 1];
 		char chal[16];
 	} solver[16];
 	size_t nsolver;
-	int err;                   /* sticky -ENOMEM */
+	int err; /* sticky -ENOMEM */
 };
 
 void acmelog_init(struct acme_log *log)
@@ -100,8 +100,8 @@ static void domain_copy(char out[DOMAIN_MAX + 1], const char *s, size_t n)
 		return;
 	for (size_t i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)s[i];
-		if (!(isalnum(c) || c == '.' || c == '-' || c == '_' || c == '*' ||
-		      c == ':'))
+		if (!(isalnum(c) || c == '.' || c == '-' || c == '_' ||
+		      c == '*' || c == ':'))
 			return;
 		out[k++] = (char)tolower(c);
 	}
@@ -283,8 +283,8 @@ static void add_attempt(struct pstate *ps, const char *domain, bool success)
 	if (ps->err || !domain || !*domain)
 		return;
 	size_t seen = 0;
-	for (size_t i = log->na; i-- > 0 && log->a[i].run == run &&
-	     seen++ < DEDUP_WINDOW;)
+	for (size_t i = log->na;
+	     i-- > 0 && log->a[i].run == run && seen++ < DEDUP_WINDOW;)
 		if (strcmp(log->a[i].domain, domain) == 0) {
 			log->a[i].success |= success;
 			if (log->a[i].time == ACMELOG_NO_TIME)
@@ -310,8 +310,8 @@ static void add_attempt(struct pstate *ps, const char *domain, bool success)
 static void run_success(struct pstate *ps)
 {
 	size_t seen = 0;
-	for (size_t i = ps->log->na; i-- > 0 && ps->log->a[i].run == ps->run &&
-	     seen++ < DEDUP_WINDOW;)
+	for (size_t i = ps->log->na;
+	     i-- > 0 && ps->log->a[i].run == ps->run && seen++ < DEDUP_WINDOW;)
 		ps->log->a[i].success = true;
 }
 
@@ -320,8 +320,8 @@ static const char *run_domain(const struct pstate *ps)
 {
 	const char *d = "";
 	size_t seen = 0;
-	for (size_t i = ps->log->na; i-- > 0 && ps->log->a[i].run == ps->run &&
-	     seen++ < DEDUP_WINDOW;)
+	for (size_t i = ps->log->na;
+	     i-- > 0 && ps->log->a[i].run == ps->run && seen++ < DEDUP_WINDOW;)
 		d = ps->log->a[i].domain;
 	return d;
 }
@@ -361,8 +361,8 @@ static void add_failure(struct pstate *ps, const char *type, const char *detail,
 		ps->err = -ENOMEM;
 		return;
 	}
-	for (size_t i = log->nf; i-- > 0 && log->f[i].run == run &&
-	     seen++ < DEDUP_WINDOW;) {
+	for (size_t i = log->nf;
+	     i-- > 0 && log->f[i].run == run && seen++ < DEDUP_WINDOW;) {
 		f = &log->f[i];
 		if (strcmp(f->domain, domain) == 0 &&
 		    strncmp(f->type, type, TYPE_MAX) == 0 &&
@@ -475,10 +475,11 @@ static void json_problem(struct pstate *ps, const json_t *p, const char *domain,
 		domain = dom;
 	}
 	/* RFC 8555 §6.7.1: one problem per identifier in subproblems. */
-	if (json_is_array(sub) && json_array_size(sub) > 0 && depth < JSON_DEPTH_MAX) {
+	if (json_is_array(sub) && json_array_size(sub) > 0 &&
+	    depth < JSON_DEPTH_MAX) {
 		size_t i;
 		const json_t *e;
-		json_array_foreach(sub, i, e) {
+		json_array_foreach (sub, i, e) {
 			if (i >= JSON_ITEMS_MAX)
 				break;
 			if (jstr(e, "type"))
@@ -501,7 +502,7 @@ static void json_walk(struct pstate *ps, const json_t *j, const char *domain,
 	if (depth > JSON_DEPTH_MAX || ps->err)
 		return;
 	if (json_is_array(j)) {
-		json_array_foreach(j, i, v) {
+		json_array_foreach (j, i, v) {
 			if (i >= JSON_ITEMS_MAX)
 				break;
 			json_walk(ps, v, domain, chal, depth + 1);
@@ -519,7 +520,8 @@ static void json_walk(struct pstate *ps, const json_t *j, const char *domain,
 	if ((t = jstr(id, "value"))) {
 		const json_t *w = json_object_get(j, "wildcard");
 		char name[DOMAIN_MAX + 3];
-		snprintf(name, sizeof(name), "%s%s", json_is_true(w) ? "*." : "", t);
+		snprintf(name, sizeof(name), "%s%s",
+			 json_is_true(w) ? "*." : "", t);
 		domain_copy(dom, name, strlen(name));
 		domain = dom;
 		/* an authorization: its status says how the domain fared */
@@ -532,7 +534,7 @@ static void json_walk(struct pstate *ps, const json_t *j, const char *domain,
 	t = jstr(j, "type");
 	if (is_challenge_type(t))
 		chal = t;
-	json_object_foreach((json_t *)j, key, v) {
+	json_object_foreach ((json_t *)j, key, v) {
 		(void)key;
 		if (json_is_object(v) || json_is_array(v))
 			json_walk(ps, v, domain, chal, depth + 1);
@@ -591,7 +593,8 @@ static bool certbot_summary(struct pstate *ps, const char *line)
 	}
 	if (starts(s, "Type: ") && ps->domain[0]) {
 		s = skip_ws(s + 6);
-		snprintf(ps->type, sizeof(ps->type), "%.*s", (int)name_len(s), s);
+		snprintf(ps->type, sizeof(ps->type), "%.*s", (int)name_len(s),
+			 s);
 		return true;
 	}
 	if (starts(s, "Detail: ") && ps->domain[0]) {
@@ -608,12 +611,14 @@ static void certbot_message(struct pstate *ps, const char *m)
 	const char *p;
 	if (strstr(m, "certbot version:") && ps->fmt == ACME_FMT_CERTBOT_LOG)
 		new_run(ps);
-	else if (starts(m, "Saving debug log to") && ps->fmt == ACME_FMT_CERTBOT_CONSOLE)
+	else if (starts(m, "Saving debug log to") &&
+		 ps->fmt == ACME_FMT_CERTBOT_CONSOLE)
 		new_run(ps);
 	if ((p = strstr(m, "Requesting a certificate for ")))
 		attempt_list(ps, p + strlen("Requesting a certificate for "));
 	else if ((p = strstr(m, "Renewing an existing certificate for ")))
-		attempt_list(ps, p + strlen("Renewing an existing certificate for "));
+		attempt_list(ps, p + strlen("Renewing an existing certificate "
+					    "for "));
 	if (strstr(m, "Successfully received certificate") ||
 	    strstr(m, "Congratulations! Your certificate"))
 		run_success(ps);
@@ -628,7 +633,8 @@ static void certbot_message(struct pstate *ps, const char *m)
 		domain_copy(dom, p, name_len(p));
 		q = p + name_len(p);
 		if (starts(q, " (") && name_len(q + 2) < sizeof(chal))
-			snprintf(chal, sizeof(chal), "%.*s", (int)name_len(q + 2), q + 2);
+			snprintf(chal, sizeof(chal), "%.*s",
+				 (int)name_len(q + 2), q + 2);
 		inline_problem(ps, p, dom, chal, 1);
 	}
 }
@@ -651,7 +657,8 @@ static void line_certbot_log(struct pstate *ps, const char *line,
 	}
 	if (ps->jstart) {
 		if (strcmp(line, "}") == 0) {
-			json_block(ps, ps->jstart, (size_t)(raw_end - ps->jstart));
+			json_block(ps, ps->jstart,
+				   (size_t)(raw_end - ps->jstart));
 			ps->jstart = NULL;
 		}
 		return;
@@ -667,7 +674,8 @@ static void add_chal(struct pstate *ps, const char *dom, const char *chal)
 			break;
 	if (i == ps->nsolver) {
 		if (ps->nsolver == sizeof(ps->solver) / sizeof(ps->solver[0]))
-			i = 0; /* an order of more names: reuse the oldest slot */
+			i = 0; /* an order of more names: reuse the oldest slot
+				*/
 		else
 			ps->nsolver++;
 	}
@@ -704,15 +712,18 @@ static void line_lego(struct pstate *ps, const char *line)
 		new_run(ps);
 		if (m[0] == '[' && (close = strchr(m, ']'))) {
 			char list[DETAIL_MAX + 1];
-			snprintf(list, sizeof(list), "%.*s", (int)(close - m - 1), m + 1);
+			snprintf(list, sizeof(list), "%.*s",
+				 (int)(close - m - 1), m + 1);
 			attempt_list(ps, list);
 		}
 		return;
 	}
 	if ((m = strstr(p, "acme: use ")) && dom[0]) {
-		/* "[d] acme: use dns-01 solver": the challenge of d's failure */
+		/* "[d] acme: use dns-01 solver": the challenge of d's failure
+		 */
 		m += strlen("acme: use ");
-		snprintf(ps->chal, sizeof(ps->chal), "%.*s", (int)name_len(m), m);
+		snprintf(ps->chal, sizeof(ps->chal), "%.*s", (int)name_len(m),
+			 m);
 		snprintf(ps->domain, sizeof(ps->domain), "%s", dom);
 		add_chal(ps, dom, ps->chal);
 		return;
@@ -725,7 +736,8 @@ static void line_lego(struct pstate *ps, const char *line)
 		run_success(ps);
 		return;
 	}
-	if (strstr(p, "urn:ietf:params:acme:error:") || strstr(p, "urn:acme:error:")) {
+	if (strstr(p, "urn:ietf:params:acme:error:") || strstr(p, "urn:acme:"
+								  "error:")) {
 		inline_problem(ps, p, dom, chal_of(ps, dom), 1);
 		return;
 	}
@@ -744,7 +756,8 @@ static void line_acmesh(struct pstate *ps, const char *line)
 
 	if (!m)
 		m = skip_ws(line);
-	if ((p = strstr(m, "Single domain='")) || (p = strstr(m, "Multi domain='"))) {
+	if ((p = strstr(m, "Single domain='")) || (p = strstr(m, "Multi "
+								 "domain='"))) {
 		new_run(ps);
 		p = strchr(p, '\'') + 1;
 		while (*p && *p != '\'') {
@@ -795,7 +808,8 @@ static void line_acmesh(struct pstate *ps, const char *line)
 		if (strstr(m, "error='") || strstr(m, "response='") ||
 		    strstr(m, "error=\"")) {
 			const char *t = acmelog_short_type(p);
-			snprintf(ps->type, sizeof(ps->type), "%.*s", (int)name_len(t), t);
+			snprintf(ps->type, sizeof(ps->type), "%.*s",
+				 (int)name_len(t), t);
 			return;
 		}
 		inline_problem(ps, m, "", "", 1);
@@ -815,8 +829,9 @@ static uint32_t event_count(const char *s)
 
 static bool propagation_wording(const char *s)
 {
-	return strstr(s, "not yet propagated") ||
-	       strstr(s, "time limit exceeded: last error");
+	return strstr(s, "not yet propagated") || strstr(s, "time limit "
+							    "exceeded: last "
+							    "error");
 }
 
 static void line_cm_describe(struct pstate *ps, const char *line)
@@ -840,7 +855,8 @@ static void line_cm_describe(struct pstate *ps, const char *line)
 			char dom[DOMAIN_MAX + 1];
 			domain_copy(dom, s, name_len(s));
 			if (!ps->domain[0])
-				snprintf(ps->domain, sizeof(ps->domain), "%s", dom);
+				snprintf(ps->domain, sizeof(ps->domain), "%s",
+					 dom);
 			add_attempt(ps, dom, false);
 			return;
 		}
@@ -858,19 +874,26 @@ static void line_cm_describe(struct pstate *ps, const char *line)
 	}
 	if (starts(s, "Type:") && !ps->in_events) {
 		s = skip_ws(s + 5);
-		if (starts(s, "DNS-01") || starts(s, "HTTP-01") || starts(s, "TLS-ALPN-01")) {
+		if (starts(s, "DNS-01") || starts(s, "HTTP-01") ||
+		    starts(s, "TLS-ALPN-01")) {
 			size_t n = name_len(s);
-			for (size_t i = 0; i < n && i + 1 < sizeof(ps->chal); i++)
-				ps->chal[i] = (char)tolower((unsigned char)s[i]);
-			ps->chal[n < sizeof(ps->chal) ? n : sizeof(ps->chal) - 1] = '\0';
+			for (size_t i = 0; i < n && i + 1 < sizeof(ps->chal);
+			     i++)
+				ps->chal[i] =
+					(char)tolower((unsigned char)s[i]);
+			ps->chal[n < sizeof(ps->chal) ? n
+						      : sizeof(ps->chal) - 1] =
+				'\0';
 		}
 		return;
 	}
-	if (starts(s, "State:") && strstr(s, "valid") && !strstr(s, "invalid")) {
+	if (starts(s, "State:") && strstr(s, "valid") &&
+	    !strstr(s, "invalid")) {
 		add_attempt(ps, ps->domain, true);
 		return;
 	}
-	if ((starts(s, "Last Failure Time:") || starts(s, "Creation Timestamp:") ||
+	if ((starts(s, "Last Failure Time:") ||
+	     starts(s, "Creation Timestamp:") ||
 	     starts(s, "Last Transition Time:")) &&
 	    (t = iso_in(s)) != ACMELOG_NO_TIME) {
 		ps->time = t;
@@ -878,8 +901,10 @@ static void line_cm_describe(struct pstate *ps, const char *line)
 	}
 	if (ps->in_events && !starts(s, "Warning"))
 		return;
-	if (strstr(s, "urn:ietf:params:acme:error:") || strstr(s, "urn:acme:error:")) {
-		inline_problem(ps, s, ps->domain, ps->chal, ps->in_events ? event_count(s) : 1);
+	if (strstr(s, "urn:ietf:params:acme:error:") || strstr(s, "urn:acme:"
+								  "error:")) {
+		inline_problem(ps, s, ps->domain, ps->chal,
+			       ps->in_events ? event_count(s) : 1);
 		return;
 	}
 	if (propagation_wording(s) && (p = strstr(s, "Waiting for")))
@@ -904,7 +929,9 @@ static void cm_item(struct pstate *ps, const json_t *it)
 	if (!json_is_object(it))
 		return;
 	new_run(ps);
-	if ((s = jstr(status, "lastFailureTime")) || (s = jstr(meta, "creationTimestamp"))) {
+	if ((s = jstr(status, "lastFailureTime")) || (s = jstr(meta, "creationT"
+								     "imestam"
+								     "p"))) {
 		int64_t t = iso_in(s);
 		if (t != ACMELOG_NO_TIME)
 			ps->time = t;
@@ -914,7 +941,9 @@ static void cm_item(struct pstate *ps, const json_t *it)
 	if (name) {
 		char w[DOMAIN_MAX + 3];
 		snprintf(w, sizeof(w), "%s%s",
-			 json_is_true(json_object_get(spec, "wildcard")) ? "*." : "", name);
+			 json_is_true(json_object_get(spec, "wildcard")) ? "*."
+									 : "",
+			 name);
 		domain_copy(dom, w, strlen(w));
 	}
 	if ((s = jstr(spec, "type"))) {
@@ -925,13 +954,14 @@ static void cm_item(struct pstate *ps, const json_t *it)
 	s = jstr(status, "state");
 	add_attempt(ps, dom, s && strcmp(s, "valid") == 0);
 	if ((s = jstr(status, "reason"))) {
-		if (acmelog_short_type(strstr(s, "urn:") ? strstr(s, "urn:") : ""))
+		if (acmelog_short_type(strstr(s, "urn:") ? strstr(s, "urn:")
+							 : ""))
 			inline_problem(ps, s, dom, chal, 1);
 		else if (propagation_wording(s))
 			add_failure(ps, "", s, strlen(s), dom, chal, 1);
 	}
 	if (json_is_array(conds))
-		json_array_foreach(conds, i, v) {
+		json_array_foreach (conds, i, v) {
 			if (i >= JSON_ITEMS_MAX)
 				break;
 			s = jstr(v, "message");
@@ -949,7 +979,7 @@ static int parse_cm_json(struct pstate *ps, const char *text, size_t len)
 		return -EINVAL;
 	items = json_object_get(j, "items");
 	if (json_is_array(items)) {
-		json_array_foreach(items, i, v) {
+		json_array_foreach (items, i, v) {
 			if (i >= JSON_ITEMS_MAX || ps->err)
 				break;
 			cm_item(ps, v);
@@ -982,11 +1012,13 @@ enum acme_format acmelog_detect(const char *text, size_t len)
 				line[i] = ' ';
 		off += n + 1;
 		nlines++;
-		if (nlines == 1 || (certbot + lego + acmesh + cm + console) == 0) {
+		if (nlines == 1 ||
+		    (certbot + lego + acmesh + cm + console) == 0) {
 			const char *s = skip_ws(line);
 			if (*s == '{' && nlines == 1) {
 				/* kubectl -o json, or a bare ACME problem */
-				if (memmem(text, len < (4u << 20) ? len : (4u << 20),
+				if (memmem(text,
+					   len < (4u << 20) ? len : (4u << 20),
 					   "cert-manager.io", 15))
 					return ACME_FMT_CM_JSON;
 			}
@@ -999,12 +1031,14 @@ enum acme_format acmelog_detect(const char *text, size_t len)
 			acmesh++;
 		if (strstr(line, "cert-manager.io"))
 			cm_api = true;
-		if (starts(line, "Name:") || starts(line, "Kind:") || strstr(line, "Dns Name"))
+		if (starts(line, "Name:") || starts(line, "Kind:") ||
+		    strstr(line, "Dns Name"))
 			cm++;
 		if (starts(line, "Saving debug log to") ||
 		    strstr(line, "Certbot failed to authenticate") ||
 		    strstr(line, "Requesting a certificate for") ||
-		    strstr(line, "The following errors were reported by the server") ||
+		    strstr(line, "The following errors were reported by the "
+				 "server") ||
 		    strstr(line, "Failed authorization procedure") ||
 		    strstr(line, "Successfully received certificate"))
 			console++;

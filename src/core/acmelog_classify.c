@@ -10,13 +10,33 @@
 /* RFC 8555 §6.7, plus what Boulder sends beyond it (alreadyReplaced,
  * invalidProfile, conflict) and the RFC 9115 / ARI additions. */
 static const char *const known_types[] = {
-	"accountDoesNotExist", "alreadyRevoked", "badCSR", "badNonce",
-	"badPublicKey", "badRevocationReason", "badSignatureAlgorithm", "caa",
-	"compound", "connection", "dns", "externalAccountRequired",
-	"incorrectResponse", "invalidContact", "malformed", "orderNotReady",
-	"rateLimited", "rejectedIdentifier", "serverInternal", "tls",
-	"unauthorized", "unsupportedContact", "unsupportedIdentifier",
-	"userActionRequired", "alreadyReplaced", "invalidProfile", "conflict",
+	"accountDoesNotExist",
+	"alreadyRevoked",
+	"badCSR",
+	"badNonce",
+	"badPublicKey",
+	"badRevocationReason",
+	"badSignatureAlgorithm",
+	"caa",
+	"compound",
+	"connection",
+	"dns",
+	"externalAccountRequired",
+	"incorrectResponse",
+	"invalidContact",
+	"malformed",
+	"orderNotReady",
+	"rateLimited",
+	"rejectedIdentifier",
+	"serverInternal",
+	"tls",
+	"unauthorized",
+	"unsupportedContact",
+	"unsupportedIdentifier",
+	"userActionRequired",
+	"alreadyReplaced",
+	"invalidProfile",
+	"conflict",
 };
 
 static const struct {
@@ -24,57 +44,157 @@ static const struct {
 	enum acme_category cat;
 	const char *text;
 } causes[AC_COUNT_] = {
-	[AC_UNKNOWN] = { "unknown", ACAT_UNKNOWN, "a failure whose wording dnsdoctor does not know yet" },
-	[AC_DNS_NXDOMAIN_TXT] = { "dns-nxdomain-txt", ACAT_CHALLENGE, "the CA's resolver got NXDOMAIN for the _acme-challenge TXT name: the record was not there (not written, not yet on every server, or a negative answer still cached)" },
-	[AC_DNS_SERVFAIL_TXT] = { "dns-servfail-txt", ACAT_CHALLENGE, "the CA's resolver got SERVFAIL for the TXT lookup: no name server of the zone answered usefully (lame delegation, unreachable servers, DNSSEC failure)" },
-	[AC_DNS_REFUSED_TXT] = { "dns-refused-txt", ACAT_CHALLENGE, "a name server refused the TXT query: it does not serve the zone (lame delegation)" },
-	[AC_DNS_TIMEOUT_TXT] = { "dns-timeout-txt", ACAT_CHALLENGE, "the TXT lookup timed out: the zone's name servers did not answer the CA" },
-	[AC_DNS_NXDOMAIN_ADDR] = { "dns-nxdomain-address", ACAT_CHALLENGE, "the name has no A/AAAA record the CA could find (NXDOMAIN)" },
-	[AC_DNS_SERVFAIL_ADDR] = { "dns-servfail-address", ACAT_CHALLENGE, "the CA's resolver got SERVFAIL looking up the address of the name" },
-	[AC_DNS_REFUSED_ADDR] = { "dns-refused-address", ACAT_CHALLENGE, "a name server refused the address lookup (lame delegation)" },
-	[AC_DNS_TIMEOUT_ADDR] = { "dns-timeout-address", ACAT_CHALLENGE, "the address lookup timed out at the zone's name servers" },
-	[AC_DNS_NO_ADDRESS] = { "dns-no-address", ACAT_CHALLENGE, "the name has no usable A/AAAA address for HTTP-01 or TLS-ALPN-01" },
-	[AC_DNS_PROBLEM] = { "dns-problem", ACAT_CHALLENGE, "the CA had a DNS problem with the name" },
-	[AC_TXT_MISSING] = { "txt-missing", ACAT_CHALLENGE, "the _acme-challenge name exists but holds no TXT record" },
-	[AC_TXT_MISMATCH] = { "txt-mismatch", ACAT_CHALLENGE, "a TXT record was found, but not the one for this challenge (stale value, wrong zone, or another server's copy)" },
-	[AC_TXT_NOT_PROPAGATED] = { "txt-not-propagated", ACAT_CLIENT, "the client's own propagation check gave up before the TXT record was visible" },
-	[AC_CAA_SERVFAIL] = { "caa-servfail", ACAT_CHALLENGE, "the CAA lookup failed with SERVFAIL, so the CA must refuse to issue" },
-	[AC_CAA_TIMEOUT] = { "caa-timeout", ACAT_CHALLENGE, "the CAA lookup timed out, so the CA must refuse to issue" },
-	[AC_CAA_LOOKUP_FAILED] = { "caa-lookup-failed", ACAT_CHALLENGE, "the CAA lookup failed" },
-	[AC_CAA_FORBIDS] = { "caa-forbids", ACAT_CHALLENGE, "a CAA record does not allow this CA (or this account or method)" },
-	[AC_HTTP_404] = { "http-404", ACAT_CHALLENGE, "the web server answered 404 for the challenge file: wrong webroot, or the name points at another server" },
-	[AC_HTTP_BAD_STATUS] = { "http-bad-status", ACAT_CHALLENGE, "the web server answered the challenge URL with an error status" },
-	[AC_HTTP_KEY_MISMATCH] = { "http-key-mismatch", ACAT_CHALLENGE, "the web server answered, but not with this challenge's key authorization (another server or a stale file)" },
-	[AC_HTTP_REDIRECT] = { "http-redirect", ACAT_CHALLENGE, "the challenge URL redirected somewhere the CA will not follow" },
-	[AC_CONNECTION_REFUSED] = { "connection-refused", ACAT_CHALLENGE, "nothing listens at the address the name points to (port 80 or 443 closed)" },
-	[AC_CONNECTION_TIMEOUT] = { "connection-timeout", ACAT_CHALLENGE, "the CA's connection timed out: a firewall drops it, or the name points at the wrong address" },
-	[AC_CONNECTION_RESET] = { "connection-reset", ACAT_CHALLENGE, "the connection was reset by the server or a middlebox" },
-	[AC_CONNECTION_UNREACHABLE] = { "connection-unreachable", ACAT_CHALLENGE, "no route to the address the name points to" },
-	[AC_CONNECTION_PROBLEM] = { "connection-problem", ACAT_CHALLENGE, "the CA could not connect to the server to validate" },
-	[AC_TLS_ERROR] = { "tls-error", ACAT_CHALLENGE, "the TLS handshake with the server failed" },
-	[AC_RATE_LIMITED] = { "rate-limited", ACAT_RATE_LIMIT, "a CA rate limit was hit" },
-	[AC_RATE_LIMITED_FAILED_VALIDATIONS] = { "rate-limited-failed-validations", ACAT_RATE_LIMIT, "too many failed validations for this hostname and account in the last hour" },
-	[AC_RATE_LIMITED_NEW_ORDERS] = { "rate-limited-new-orders", ACAT_RATE_LIMIT, "too many new orders from this account" },
-	[AC_RATE_LIMITED_CERTS_PER_DOMAIN] = { "rate-limited-certs-per-domain", ACAT_RATE_LIMIT, "too many certificates for this registered domain this week" },
-	[AC_RATE_LIMITED_DUPLICATE_CERTS] = { "rate-limited-duplicate-certs", ACAT_RATE_LIMIT, "too many certificates for this exact set of names this week" },
-	[AC_RATE_LIMITED_ACCOUNTS] = { "rate-limited-accounts", ACAT_RATE_LIMIT, "too many new accounts from this address" },
-	[AC_BAD_NONCE] = { "bad-nonce", ACAT_SERVER, "the CA rejected a nonce; clients retry this by themselves" },
-	[AC_MALFORMED] = { "malformed", ACAT_ORDER, "the CA found the request malformed" },
-	[AC_SERVER_INTERNAL] = { "server-internal", ACAT_SERVER, "an error inside the CA; retry later" },
-	[AC_ACCOUNT] = { "account", ACAT_ACCOUNT, "a problem with the ACME account (unknown account, key or contact)" },
-	[AC_BAD_CSR] = { "bad-csr", ACAT_ORDER, "the CA refused the certificate signing request" },
-	[AC_REJECTED_IDENTIFIER] = { "rejected-identifier", ACAT_ORDER, "the CA will not issue for this name (policy)" },
-	[AC_ORDER_NOT_READY] = { "order-not-ready", ACAT_ORDER, "the order was finalized before its authorizations were valid" },
-	[AC_UNAUTHORIZED] = { "unauthorized", ACAT_CHALLENGE, "the CA found the client not authorized for the name" },
-	[AC_INCORRECT_RESPONSE] = { "incorrect-response", ACAT_CHALLENGE, "the response to the challenge did not match" },
-	[AC_USER_ACTION_REQUIRED] = { "user-action-required", ACAT_ACCOUNT, "the CA wants a person to act (new terms of service)" },
-	[AC_EXTERNAL_ACCOUNT_REQUIRED] = { "external-account-required", ACAT_ACCOUNT, "the CA requires external account binding" },
+	[AC_UNKNOWN] = { "unknown", ACAT_UNKNOWN,
+			 "a failure whose wording dnsdoctor does not know "
+			 "yet" },
+	[AC_DNS_NXDOMAIN_TXT] = { "dns-nxdomain-txt", ACAT_CHALLENGE,
+				  "the CA's resolver got NXDOMAIN for the "
+				  "_acme-challenge TXT name: the record was "
+				  "not there (not written, not yet on every "
+				  "server, or a negative answer still "
+				  "cached)" },
+	[AC_DNS_SERVFAIL_TXT] = { "dns-servfail-txt", ACAT_CHALLENGE,
+				  "the CA's resolver got SERVFAIL for the TXT "
+				  "lookup: no name server of the zone answered "
+				  "usefully (lame delegation, unreachable "
+				  "servers, DNSSEC failure)" },
+	[AC_DNS_REFUSED_TXT] = { "dns-refused-txt", ACAT_CHALLENGE,
+				 "a name server refused the TXT query: it does "
+				 "not serve the zone (lame delegation)" },
+	[AC_DNS_TIMEOUT_TXT] = { "dns-timeout-txt", ACAT_CHALLENGE,
+				 "the TXT lookup timed out: the zone's name "
+				 "servers did not answer the CA" },
+	[AC_DNS_NXDOMAIN_ADDR] = { "dns-nxdomain-address", ACAT_CHALLENGE,
+				   "the name has no A/AAAA record the CA could "
+				   "find (NXDOMAIN)" },
+	[AC_DNS_SERVFAIL_ADDR] = { "dns-servfail-address", ACAT_CHALLENGE,
+				   "the CA's resolver got SERVFAIL looking up "
+				   "the address of the name" },
+	[AC_DNS_REFUSED_ADDR] = { "dns-refused-address", ACAT_CHALLENGE,
+				  "a name server refused the address lookup "
+				  "(lame delegation)" },
+	[AC_DNS_TIMEOUT_ADDR] = { "dns-timeout-address", ACAT_CHALLENGE,
+				  "the address lookup timed out at the zone's "
+				  "name servers" },
+	[AC_DNS_NO_ADDRESS] = { "dns-no-address", ACAT_CHALLENGE,
+				"the name has no usable A/AAAA address for "
+				"HTTP-01 or TLS-ALPN-01" },
+	[AC_DNS_PROBLEM] = { "dns-problem", ACAT_CHALLENGE,
+			     "the CA had a DNS problem with the name" },
+	[AC_TXT_MISSING] = { "txt-missing", ACAT_CHALLENGE,
+			     "the _acme-challenge name exists but holds no TXT "
+			     "record" },
+	[AC_TXT_MISMATCH] = { "txt-mismatch", ACAT_CHALLENGE,
+			      "a TXT record was found, but not the one for "
+			      "this challenge (stale value, wrong zone, or "
+			      "another server's copy)" },
+	[AC_TXT_NOT_PROPAGATED] = { "txt-not-propagated", ACAT_CLIENT,
+				    "the client's own propagation check gave "
+				    "up before the TXT record was visible" },
+	[AC_CAA_SERVFAIL] = { "caa-servfail", ACAT_CHALLENGE,
+			      "the CAA lookup failed with SERVFAIL, so the CA "
+			      "must refuse to issue" },
+	[AC_CAA_TIMEOUT] = { "caa-timeout", ACAT_CHALLENGE,
+			     "the CAA lookup timed out, so the CA must refuse "
+			     "to issue" },
+	[AC_CAA_LOOKUP_FAILED] = { "caa-lookup-failed", ACAT_CHALLENGE,
+				   "the CAA lookup failed" },
+	[AC_CAA_FORBIDS] = { "caa-forbids", ACAT_CHALLENGE,
+			     "a CAA record does not allow this CA (or this "
+			     "account or method)" },
+	[AC_HTTP_404] = { "http-404", ACAT_CHALLENGE,
+			  "the web server answered 404 for the challenge file: "
+			  "wrong webroot, or the name points at another "
+			  "server" },
+	[AC_HTTP_BAD_STATUS] = { "http-bad-status", ACAT_CHALLENGE,
+				 "the web server answered the challenge URL "
+				 "with an error status" },
+	[AC_HTTP_KEY_MISMATCH] = { "http-key-mismatch", ACAT_CHALLENGE,
+				   "the web server answered, but not with this "
+				   "challenge's key authorization (another "
+				   "server or a stale file)" },
+	[AC_HTTP_REDIRECT] = { "http-redirect", ACAT_CHALLENGE,
+			       "the challenge URL redirected somewhere the CA "
+			       "will not follow" },
+	[AC_CONNECTION_REFUSED] = { "connection-refused", ACAT_CHALLENGE,
+				    "nothing listens at the address the name "
+				    "points to (port 80 or 443 closed)" },
+	[AC_CONNECTION_TIMEOUT] = { "connection-timeout", ACAT_CHALLENGE,
+				    "the CA's connection timed out: a firewall "
+				    "drops it, or the name points at the wrong "
+				    "address" },
+	[AC_CONNECTION_RESET] = { "connection-reset", ACAT_CHALLENGE,
+				  "the connection was reset by the server or a "
+				  "middlebox" },
+	[AC_CONNECTION_UNREACHABLE] = { "connection-unreachable",
+					ACAT_CHALLENGE,
+					"no route to the address the name "
+					"points to" },
+	[AC_CONNECTION_PROBLEM] = { "connection-problem", ACAT_CHALLENGE,
+				    "the CA could not connect to the server to "
+				    "validate" },
+	[AC_TLS_ERROR] = { "tls-error", ACAT_CHALLENGE,
+			   "the TLS handshake with the server failed" },
+	[AC_RATE_LIMITED] = { "rate-limited", ACAT_RATE_LIMIT,
+			      "a CA rate limit was hit" },
+	[AC_RATE_LIMITED_FAILED_VALIDATIONS] = { "rate-limited-failed-"
+						 "validations",
+						 ACAT_RATE_LIMIT,
+						 "too many failed validations "
+						 "for this hostname and "
+						 "account in the last hour" },
+	[AC_RATE_LIMITED_NEW_ORDERS] = { "rate-limited-new-orders",
+					 ACAT_RATE_LIMIT,
+					 "too many new orders from this "
+					 "account" },
+	[AC_RATE_LIMITED_CERTS_PER_DOMAIN] = { "rate-limited-certs-per-domain",
+					       ACAT_RATE_LIMIT,
+					       "too many certificates for this "
+					       "registered domain this week" },
+	[AC_RATE_LIMITED_DUPLICATE_CERTS] = { "rate-limited-duplicate-certs",
+					      ACAT_RATE_LIMIT,
+					      "too many certificates for this "
+					      "exact set of names this week" },
+	[AC_RATE_LIMITED_ACCOUNTS] = { "rate-limited-accounts", ACAT_RATE_LIMIT,
+				       "too many new accounts from this "
+				       "address" },
+	[AC_BAD_NONCE] = { "bad-nonce", ACAT_SERVER,
+			   "the CA rejected a nonce; clients retry this by "
+			   "themselves" },
+	[AC_MALFORMED] = { "malformed", ACAT_ORDER,
+			   "the CA found the request malformed" },
+	[AC_SERVER_INTERNAL] = { "server-internal", ACAT_SERVER,
+				 "an error inside the CA; retry later" },
+	[AC_ACCOUNT] = { "account", ACAT_ACCOUNT,
+			 "a problem with the ACME account (unknown account, "
+			 "key or contact)" },
+	[AC_BAD_CSR] = { "bad-csr", ACAT_ORDER,
+			 "the CA refused the certificate signing request" },
+	[AC_REJECTED_IDENTIFIER] = { "rejected-identifier", ACAT_ORDER,
+				     "the CA will not issue for this name "
+				     "(policy)" },
+	[AC_ORDER_NOT_READY] = { "order-not-ready", ACAT_ORDER,
+				 "the order was finalized before its "
+				 "authorizations were valid" },
+	[AC_UNAUTHORIZED] = { "unauthorized", ACAT_CHALLENGE,
+			      "the CA found the client not authorized for the "
+			      "name" },
+	[AC_INCORRECT_RESPONSE] = { "incorrect-response", ACAT_CHALLENGE,
+				    "the response to the challenge did not "
+				    "match" },
+	[AC_USER_ACTION_REQUIRED] = { "user-action-required", ACAT_ACCOUNT,
+				      "the CA wants a person to act (new terms "
+				      "of service)" },
+	[AC_EXTERNAL_ACCOUNT_REQUIRED] = { "external-account-required",
+					   ACAT_ACCOUNT,
+					   "the CA requires external account "
+					   "binding" },
 };
 
 static const char *const category_names[] = {
-	[ACAT_CHALLENGE] = "challenge", [ACAT_CLIENT] = "client",
+	[ACAT_CHALLENGE] = "challenge",	  [ACAT_CLIENT] = "client",
 	[ACAT_RATE_LIMIT] = "rate-limit", [ACAT_ORDER] = "order",
-	[ACAT_ACCOUNT] = "account", [ACAT_SERVER] = "server",
+	[ACAT_ACCOUNT] = "account",	  [ACAT_SERVER] = "server",
 	[ACAT_UNKNOWN] = "unknown",
 };
 
@@ -91,7 +211,8 @@ static const char *const format_names[] = {
 const char *acme_format_name(enum acme_format f)
 {
 	return (unsigned)f < sizeof(format_names) / sizeof(format_names[0])
-		       ? format_names[f] : "unknown";
+		       ? format_names[f]
+		       : "unknown";
 }
 
 const char *acme_cause_name(enum acme_cause c)
@@ -117,8 +238,10 @@ const char *acme_category_name(enum acme_category c)
 const char *acmelog_short_type(const char *s)
 {
 	static const char *const prefixes[] = {
-		"urn:ietf:params:acme:error:",
-		"urn:acme:error:", /* ACME v1, still in old certbot logs */
+		"urn:ietf:params:acme:error:", "urn:acme:error:", /* ACME v1,
+								     still in
+								     old certbot
+								     logs */
 	};
 	if (!s)
 		return NULL;
@@ -132,7 +255,8 @@ const char *acmelog_short_type(const char *s)
 
 bool acmelog_known_type(const char *t)
 {
-	for (size_t i = 0; i < sizeof(known_types) / sizeof(known_types[0]); i++)
+	for (size_t i = 0; i < sizeof(known_types) / sizeof(known_types[0]);
+	     i++)
 		if (t && strcmp(t, known_types[i]) == 0)
 			return true;
 	return false;
@@ -166,12 +290,17 @@ enum { K_NX, K_SERVFAIL, K_REFUSED, K_TIMEOUT };
 static enum acme_cause dns_cause(int kind, char rec)
 {
 	static const enum acme_cause txt[] = { AC_DNS_NXDOMAIN_TXT,
-		AC_DNS_SERVFAIL_TXT, AC_DNS_REFUSED_TXT, AC_DNS_TIMEOUT_TXT };
+					       AC_DNS_SERVFAIL_TXT,
+					       AC_DNS_REFUSED_TXT,
+					       AC_DNS_TIMEOUT_TXT };
 	static const enum acme_cause addr[] = { AC_DNS_NXDOMAIN_ADDR,
-		AC_DNS_SERVFAIL_ADDR, AC_DNS_REFUSED_ADDR, AC_DNS_TIMEOUT_ADDR };
+						AC_DNS_SERVFAIL_ADDR,
+						AC_DNS_REFUSED_ADDR,
+						AC_DNS_TIMEOUT_ADDR };
 	if (rec == 'C')
-		return kind == K_SERVFAIL ? AC_CAA_SERVFAIL
-		     : kind == K_TIMEOUT ? AC_CAA_TIMEOUT : AC_CAA_LOOKUP_FAILED;
+		return kind == K_SERVFAIL  ? AC_CAA_SERVFAIL
+		       : kind == K_TIMEOUT ? AC_CAA_TIMEOUT
+					   : AC_CAA_LOOKUP_FAILED;
 	if (rec == 'A')
 		return addr[kind];
 	return txt[kind];
@@ -189,10 +318,14 @@ static int dns_kind(const char *d)
 			p++;
 		if (p[0] == 'x' && p[1] == '0') {
 			switch (p[2]) {
-			case '3': return K_NX;
-			case '2': return K_SERVFAIL;
-			case '5': return K_REFUSED;
-			default: return K_SERVFAIL;
+			case '3':
+				return K_NX;
+			case '2':
+				return K_SERVFAIL;
+			case '5':
+				return K_REFUSED;
+			default:
+				return K_SERVFAIL;
 			}
 		}
 	}
@@ -223,7 +356,8 @@ static int http_status(const char *d)
 		if (q && q[2] >= '1' && q[2] <= '5' && q[3] >= '0' &&
 		    q[3] <= '9' && q[4] >= '0' && q[4] <= '9' &&
 		    (q[5] == '\0' || q[5] == ' ' || q[5] == ',' || q[5] == '"'))
-			return (q[2] - '0') * 100 + (q[3] - '0') * 10 + (q[4] - '0');
+			return (q[2] - '0') * 100 + (q[3] - '0') * 10 +
+			       (q[4] - '0');
 		return -1; /* a response, but no status: a body mismatch */
 	}
 	p = strstr(d, " returned ");
@@ -231,7 +365,8 @@ static int http_status(const char *d)
 		p += strlen(" returned ");
 		if (p[0] >= '1' && p[0] <= '5' && p[1] >= '0' && p[1] <= '9' &&
 		    p[2] >= '0' && p[2] <= '9')
-			return (p[0] - '0') * 100 + (p[1] - '0') * 10 + (p[2] - '0');
+			return (p[0] - '0') * 100 + (p[1] - '0') * 10 +
+			       (p[2] - '0');
 	}
 	return 0;
 }
@@ -287,25 +422,28 @@ static enum acme_cause by_wording(const char *t, const char *d)
 	int kind, st;
 	char rec = looked_up(d);
 
-	if (has(d, "too many ") && (has(d, "rate limit") || has(d, "already issued") ||
-				    has(d, "recently") || has(d, "orders")))
+	if (has(d, "too many ") &&
+	    (has(d, "rate limit") || has(d, "already issued") ||
+	     has(d, "recently") || has(d, "orders")))
 		return rate_cause(d);
 	if (has(d, "CAA record for") || has(d, "prevents issuance") ||
 	    (strcmp(t, "caa") == 0 && rec != 'C'))
 		return AC_CAA_FORBIDS;
 	if (has(d, "No TXT record found") || has(d, "No TXT records found"))
 		return AC_TXT_MISSING;
-	if (has(d, "Incorrect TXT record") || has(d, "Correct value not found for DNS challenge"))
+	if (has(d, "Incorrect TXT record") || has(d, "Correct value not found "
+						     "for DNS challenge"))
 		return AC_TXT_MISMATCH;
 	/* the client gave up on its own check (cert-manager; lego's
 	 * "presolve: time limit exceeded: last error: …"): before an rcode
 	 * test, which would read lego's "last error: NXDOMAIN" as the CA's */
-	if (has(d, "not yet propagated") || has(d, "time limit exceeded: last error") ||
+	if (has(d, "not yet propagated") ||
+	    has(d, "time limit exceeded: last error") ||
 	    has(d, "did not return the expected TXT record") ||
 	    has(d, "waiting for DNS record propagation"))
 		return AC_TXT_NOT_PROPAGATED;
-	if (has(d, "No valid IP addresses found") || has(d, "no valid A records") ||
-	    has(d, "No valid AAAA records"))
+	if (has(d, "No valid IP addresses found") ||
+	    has(d, "no valid A records") || has(d, "No valid AAAA records"))
 		return AC_DNS_NO_ADDRESS;
 	kind = dns_kind(d);
 	if (kind >= 0) {
@@ -343,8 +481,9 @@ static enum acme_cause by_wording(const char *t, const char *d)
 		return AC_HTTP_BAD_STATUS;
 	if (st == 200 || st < 0)
 		return AC_HTTP_KEY_MISMATCH;
-	if (strcmp(t, "tls") == 0 || has(d, "tls: ") || has(d, "TLS handshake") ||
-	    has(d, "remote error: tls") || has(d, "ALPN"))
+	if (strcmp(t, "tls") == 0 || has(d, "tls: ") ||
+	    has(d, "TLS handshake") || has(d, "remote error: tls") ||
+	    has(d, "ALPN"))
 		return AC_TLS_ERROR;
 	if (rec == 'C')
 		return AC_CAA_LOOKUP_FAILED;
@@ -422,40 +561,58 @@ int acmelog_confirms(enum acme_cause cause, enum acme_confirm *out, size_t max)
 	/* Which check explains which cause: TXT faults are a propagation
 	 * question first; DNS rcodes and CAA failures a delegation one;
 	 * HTTP and connection faults the address the name points to. */
-	static const enum acme_confirm txt[] = { ACK_PROPAGATION_TXT, ACK_CHECK_DNS01,
-						 ACK_CHECK, ACK__END };
+	static const enum acme_confirm txt[] = { ACK_PROPAGATION_TXT,
+						 ACK_CHECK_DNS01, ACK_CHECK,
+						 ACK__END };
 	static const enum acme_confirm deleg[] = { ACK_CHECK, ACK_CHECK_DNS01,
-						   ACK_PROPAGATION_TXT, ACK__END };
-	static const enum acme_confirm addr[] = { ACK_CHECK, ACK_PROPAGATION_A, ACK__END };
-	static const enum acme_confirm http[] = { ACK_CHECK_HTTP01, ACK_PROPAGATION_A,
-						  ACK_CHECK, ACK__END };
+						   ACK_PROPAGATION_TXT,
+						   ACK__END };
+	static const enum acme_confirm addr[] = { ACK_CHECK, ACK_PROPAGATION_A,
+						  ACK__END };
+	static const enum acme_confirm http[] = { ACK_CHECK_HTTP01,
+						  ACK_PROPAGATION_A, ACK_CHECK,
+						  ACK__END };
 	static const enum acme_confirm caa[] = { ACK_CHECK, ACK__END };
-	static const enum acme_confirm tls[] = { ACK_CERT, ACK_PROPAGATION_A, ACK__END };
+	static const enum acme_confirm tls[] = { ACK_CERT, ACK_PROPAGATION_A,
+						 ACK__END };
 	const enum acme_confirm *list;
 	size_t n = 0;
 
 	switch (cause) {
-	case AC_DNS_NXDOMAIN_TXT: case AC_TXT_MISSING: case AC_TXT_MISMATCH:
+	case AC_DNS_NXDOMAIN_TXT:
+	case AC_TXT_MISSING:
+	case AC_TXT_MISMATCH:
 	case AC_TXT_NOT_PROPAGATED:
 		list = txt;
 		break;
-	case AC_DNS_SERVFAIL_TXT: case AC_DNS_REFUSED_TXT:
-	case AC_DNS_TIMEOUT_TXT: case AC_DNS_PROBLEM:
+	case AC_DNS_SERVFAIL_TXT:
+	case AC_DNS_REFUSED_TXT:
+	case AC_DNS_TIMEOUT_TXT:
+	case AC_DNS_PROBLEM:
 		list = deleg;
 		break;
-	case AC_DNS_NXDOMAIN_ADDR: case AC_DNS_SERVFAIL_ADDR:
-	case AC_DNS_REFUSED_ADDR: case AC_DNS_TIMEOUT_ADDR:
+	case AC_DNS_NXDOMAIN_ADDR:
+	case AC_DNS_SERVFAIL_ADDR:
+	case AC_DNS_REFUSED_ADDR:
+	case AC_DNS_TIMEOUT_ADDR:
 	case AC_DNS_NO_ADDRESS:
 		list = addr;
 		break;
-	case AC_CAA_SERVFAIL: case AC_CAA_TIMEOUT: case AC_CAA_LOOKUP_FAILED:
+	case AC_CAA_SERVFAIL:
+	case AC_CAA_TIMEOUT:
+	case AC_CAA_LOOKUP_FAILED:
 	case AC_CAA_FORBIDS:
 		list = caa;
 		break;
-	case AC_HTTP_404: case AC_HTTP_BAD_STATUS: case AC_HTTP_KEY_MISMATCH:
-	case AC_HTTP_REDIRECT: case AC_CONNECTION_REFUSED:
-	case AC_CONNECTION_TIMEOUT: case AC_CONNECTION_RESET:
-	case AC_CONNECTION_UNREACHABLE: case AC_CONNECTION_PROBLEM:
+	case AC_HTTP_404:
+	case AC_HTTP_BAD_STATUS:
+	case AC_HTTP_KEY_MISMATCH:
+	case AC_HTTP_REDIRECT:
+	case AC_CONNECTION_REFUSED:
+	case AC_CONNECTION_TIMEOUT:
+	case AC_CONNECTION_RESET:
+	case AC_CONNECTION_UNREACHABLE:
+	case AC_CONNECTION_PROBLEM:
 		list = http;
 		break;
 	case AC_TLS_ERROR:
@@ -477,7 +634,8 @@ char *acmelog_confirm_command(enum acme_confirm c, const char *domain)
 		return NULL;
 	if (strncmp(domain, "*.", 2) == 0)
 		domain += 2; /* a wildcard is validated at its base name */
-	return push(out, 1, &n, confirm_tmpl[c], domain) < 0 || n == 0 ? NULL : out[0];
+	return push(out, 1, &n, confirm_tmpl[c], domain) < 0 || n == 0 ? NULL
+								       : out[0];
 }
 
 int acmelog_commands(enum acme_cause cause, const char *domain, char **out,

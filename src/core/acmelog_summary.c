@@ -7,7 +7,9 @@
 #include "core/acmelog.h"
 
 #define HOUR 3600
-#define GROUP_DOMAINS_MAX 1000 /* domains listed per group; the count goes on */
+#define GROUP_DOMAINS_MAX                                   \
+	1000 /* domains listed per group; the count goes on \
+	      */
 #define GROUPS_MAX 512
 
 static int64_t tmin(int64_t a, int64_t b)
@@ -21,7 +23,9 @@ static int64_t tmin(int64_t a, int64_t b)
 
 static int64_t tmax(int64_t a, int64_t b)
 {
-	return a == ACMELOG_NO_TIME ? b : (b == ACMELOG_NO_TIME ? a : (a > b ? a : b));
+	return a == ACMELOG_NO_TIME
+		       ? b
+		       : (b == ACMELOG_NO_TIME ? a : (a > b ? a : b));
 }
 
 static int cmp_i64(const void *a, const void *b)
@@ -50,7 +54,8 @@ static int group_add(struct acme_summary *s, const struct acme_failure *f,
 	/* hostile input can invent a type per line: past GROUPS_MAX groups,
 	 * failures are counted but not grouped, so this stays linear */
 	for (size_t i = 0; i < s->ng; i++)
-		if (s->g[i].cause == f->cause && strcmp(s->g[i].type, f->type) == 0 &&
+		if (s->g[i].cause == f->cause &&
+		    strcmp(s->g[i].type, f->type) == 0 &&
 		    strcmp(s->g[i].challenge, f->challenge) == 0) {
 			g = &s->g[i];
 			break;
@@ -103,8 +108,10 @@ static int cmp_attempt(const void *a, const void *b)
 	if (c)
 		return c;
 	if (x->time != y->time)
-		return x->time == ACMELOG_NO_TIME ? -1 : y->time == ACMELOG_NO_TIME ? 1
-		       : (x->time > y->time) - (x->time < y->time);
+		return x->time == ACMELOG_NO_TIME ? -1
+		       : y->time == ACMELOG_NO_TIME
+			       ? 1
+			       : (x->time > y->time) - (x->time < y->time);
 	return (x->run > y->run) - (x->run < y->run);
 }
 
@@ -137,7 +144,8 @@ static int retry_row(struct acme_retry *r, struct acme_attempt *const *a,
 		r->last = tmax(r->last, a[i]->time);
 		if (a[i]->time != ACMELOG_NO_TIME) {
 			if (prev != ACMELOG_NO_TIME)
-				r->intervals[r->nintervals++] = a[i]->time - prev;
+				r->intervals[r->nintervals++] =
+					a[i]->time - prev;
 			prev = a[i]->time;
 		}
 	}
@@ -163,7 +171,9 @@ static int retries(const struct acme_log *log, struct acme_summary *s)
 		v[i] = &log->a[i];
 	qsort(v, log->na, sizeof(*v), cmp_attempt);
 	for (i = 0; i < log->na && rc == 0; i = j) {
-		for (j = i + 1; j < log->na && strcmp(v[j]->domain, v[i]->domain) == 0; j++)
+		for (j = i + 1;
+		     j < log->na && strcmp(v[j]->domain, v[i]->domain) == 0;
+		     j++)
 			;
 		rc = retry_row(&s->r[s->nr++], v + i, j - i);
 	}
@@ -223,7 +233,8 @@ static int certs(const struct acme_log *log, struct acme_summary *s)
 	for (i = 0; i < log->na; i++)
 		if (log->a[i].success && log->a[i].time != ACMELOG_NO_TIME)
 			e[n++] = (struct cert_ent){ last_two(log->a[i].domain),
-						    log->a[i].time, log->a[i].run };
+						    log->a[i].time,
+						    log->a[i].run };
 	qsort(e, n, sizeof(*e), cmp_cert);
 	for (i = 0; i < n; i = j) {
 		size_t k = 0;
@@ -261,10 +272,12 @@ static int limits(const struct acme_log *log, struct acme_summary *s)
 		run_time[i] = ACMELOG_NO_TIME;
 	for (size_t i = 0; i < log->na; i++)
 		if (log->a[i].run <= log->runs)
-			run_time[log->a[i].run] = tmin(run_time[log->a[i].run], log->a[i].time);
+			run_time[log->a[i].run] =
+				tmin(run_time[log->a[i].run], log->a[i].time);
 	for (size_t i = 0; i < log->nf; i++)
 		if (log->f[i].run <= log->runs)
-			run_time[log->f[i].run] = tmin(run_time[log->f[i].run], log->f[i].time);
+			run_time[log->f[i].run] =
+				tmin(run_time[log->f[i].run], log->f[i].time);
 	for (size_t i = 1; i <= log->runs; i++)
 		if (run_time[i] != ACMELOG_NO_TIME)
 			run_time[n++] = run_time[i];

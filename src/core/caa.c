@@ -11,13 +11,15 @@
  * the domains of the brands it bought. */
 static const struct caa_ca cas[] = {
 	{ "Let's Encrypt", { "letsencrypt.org" } },
-	{ "Amazon", { "amazon.com", "amazontrust.com", "awstrust.com",
-		      "amazonaws.com" } },
+	{ "Amazon",
+	  { "amazon.com", "amazontrust.com", "awstrust.com",
+	    "amazonaws.com" } },
 	{ "Google Trust Services", { "pki.goog" } },
 	{ "Sectigo", { "sectigo.com", "comodoca.com", "comodo.com" } },
 	{ "ZeroSSL", { "sectigo.com", "zerossl.com" } },
-	{ "DigiCert", { "digicert.com", "symantec.com", "thawte.com",
-			"geotrust.com", "rapidssl.com", "digicert.ne.jp" } },
+	{ "DigiCert",
+	  { "digicert.com", "symantec.com", "thawte.com", "geotrust.com",
+	    "rapidssl.com", "digicert.ne.jp" } },
 };
 
 static const struct {
@@ -25,18 +27,16 @@ static const struct {
 	size_t ca;
 } aliases[] = {
 	{ "letsencrypt", 0 }, { "lets-encrypt", 0 }, { "le", 0 },
-	{ "amazon", 1 }, { "acm", 1 }, { "aws", 1 },
-	{ "google", 2 }, { "gts", 2 },
-	{ "sectigo", 3 }, { "comodo", 3 },
-	{ "zerossl", 4 },
-	{ "digicert", 5 },
+	{ "amazon", 1 },      { "acm", 1 },	     { "aws", 1 },
+	{ "google", 2 },      { "gts", 2 },	     { "sectigo", 3 },
+	{ "comodo", 3 },      { "zerossl", 4 },	     { "digicert", 5 },
 };
 
 /* Tags with a meaning (RFC 8659 4, RFC 8657, RFC 9495, the BRs):
  * not unknown, so their critical flag does not forbid. */
 static const char *const known_tags[] = {
-	"issue", "issuewild", "iodef", "issuemail", "issuevmc",
-	"contactemail", "contactphone", NULL,
+	"issue",    "issuewild",    "iodef",	    "issuemail",
+	"issuevmc", "contactemail", "contactphone", NULL,
 };
 
 int caa_parse(const uint8_t *rdata, size_t len, struct caa_rr *out)
@@ -184,7 +184,8 @@ enum caa_verdict caa_decide(const struct caa_rr *set, size_t n,
 	enum caa_verdict v = CAA_FORBIDS_NO_ISSUER;
 
 	for (size_t i = 0; i < n; i++)
-		if ((set[i].flags & CAA_FLAG_CRITICAL) && !tag_known(set[i].tag))
+		if ((set[i].flags & CAA_FLAG_CRITICAL) &&
+		    !tag_known(set[i].tag))
 			return CAA_FORBIDS_CRITICAL;
 	/* RFC 8659 4.3: for a wildcard, issuewild records when there are
 	 * any take the place of issue. */
@@ -200,13 +201,15 @@ enum caa_verdict caa_decide(const struct caa_rr *set, size_t n,
 		if (!issuer_is_ca(issuer, req->issuers))
 			continue;
 		if (req->account_uri &&
-		    param_get(set[i].value, "accounturi", param, sizeof(param)) &&
+		    param_get(set[i].value, "accounturi", param,
+			      sizeof(param)) &&
 		    strcmp(param, req->account_uri) != 0) {
 			v = CAA_FORBIDS_ACCOUNT;
 			continue;
 		}
 		if (req->method &&
-		    param_get(set[i].value, "validationmethods", param, sizeof(param)) &&
+		    param_get(set[i].value, "validationmethods", param,
+			      sizeof(param)) &&
 		    !list_has(param, req->method)) {
 			v = CAA_FORBIDS_METHOD;
 			continue;

@@ -27,15 +27,16 @@ static void copy_str(json_t *o, const char *key, char *out, size_t len)
 int cert_seen_read(const char *text, struct cert_seen *out)
 {
 	json_t *o = json_loads(text, 0, NULL);
-	json_t *chain = json_object_get(o, "chain"), *port = json_object_get(o, "port"), *c;
+	json_t *chain = json_object_get(o, "chain"),
+	       *port = json_object_get(o, "port"), *c;
 	size_t i;
 	int rc = 0;
 
 	memset(out, 0, sizeof(*out));
 	if (!json_is_object(o) || !json_is_string(json_object_get(o, "addr")) ||
-	    !json_is_string(json_object_get(o, "status")) || !json_is_array(chain) ||
-	    !json_is_integer(port) || json_integer_value(port) < 1 ||
-	    json_integer_value(port) > 65535) {
+	    !json_is_string(json_object_get(o, "status")) ||
+	    !json_is_array(chain) || !json_is_integer(port) ||
+	    json_integer_value(port) < 1 || json_integer_value(port) > 65535) {
 		json_decref(o);
 		return -EINVAL;
 	}
@@ -43,7 +44,7 @@ int cert_seen_read(const char *text, struct cert_seen *out)
 	copy_str(o, "status", out->status, sizeof(out->status));
 	copy_str(o, "detail", out->detail, sizeof(out->detail));
 	out->port = (uint16_t)json_integer_value(port);
-	json_array_foreach(chain, i, c) {
+	json_array_foreach (chain, i, c) {
 		if (out->n == CERT_CHAIN_MAX)
 			break;
 		if (!json_is_string(c) ||
@@ -100,9 +101,11 @@ X509_STORE *cert_store_from_pem(const char *pem)
 
 struct cert_obs cert_obs_of(const struct cert_seen *s)
 {
-	return (struct cert_obs){ .addr = s->addr, .ok = strcmp(s->status, "ok") == 0,
+	return (struct cert_obs){ .addr = s->addr,
+				  .ok = strcmp(s->status, "ok") == 0,
 				  .der = (const uint8_t *const *)s->der,
-				  .der_len = s->der_len, .n = s->n };
+				  .der_len = s->der_len,
+				  .n = s->n };
 }
 
 static X509 *leaf_of(const struct cert_obs *o)
@@ -136,7 +139,8 @@ static void time_text(const ASN1_TIME *t, char *out, size_t len)
 
 static void dns_names(X509 *x, char *out, size_t len)
 {
-	GENERAL_NAMES *gens = X509_get_ext_d2i(x, NID_subject_alt_name, NULL, NULL);
+	GENERAL_NAMES *gens =
+		X509_get_ext_d2i(x, NID_subject_alt_name, NULL, NULL);
 	size_t used = 0;
 	out[0] = '\0';
 	for (int i = 0; gens && i < sk_GENERAL_NAME_num(gens); i++) {
@@ -153,7 +157,8 @@ static void dns_names(X509 *x, char *out, size_t len)
 		}
 		/* Network bytes: only what a host name may hold survives. */
 		for (int k = 0; k < n; k++)
-			out[used++] = s[k] > 0x20 && s[k] < 0x7f ? (char)s[k] : '?';
+			out[used++] = s[k] > 0x20 && s[k] < 0x7f ? (char)s[k]
+								 : '?';
 		out[used] = '\0';
 	}
 	GENERAL_NAMES_free(gens);
@@ -184,7 +189,9 @@ static void chain_text(const struct cert_obs *o, X509 *leaf, X509_STORE *store,
 	if (X509_verify_cert(ctx) == 1)
 		snprintf(out, len, "ok");
 	else
-		snprintf(out, len, "%s", X509_verify_cert_error_string(X509_STORE_CTX_get_error(ctx)));
+		snprintf(out, len, "%s",
+			 X509_verify_cert_error_string(
+				 X509_STORE_CTX_get_error(ctx)));
 out:
 	X509_STORE_CTX_free(ctx);
 	sk_X509_pop_free(untrusted, X509_free);
@@ -198,13 +205,16 @@ void cert_describe(const struct cert_obs *o, X509_STORE *store, time_t now,
 	if (!x)
 		return;
 	info->parsed = true;
-	name_line(X509_get_subject_name(x), info->subject, sizeof(info->subject));
+	name_line(X509_get_subject_name(x), info->subject,
+		  sizeof(info->subject));
 	name_line(X509_get_issuer_name(x), info->issuer, sizeof(info->issuer));
-	time_text(X509_get0_notAfter(x), info->not_after, sizeof(info->not_after));
+	time_text(X509_get0_notAfter(x), info->not_after,
+		  sizeof(info->not_after));
 	dns_names(x, info->names, sizeof(info->names));
 	unsigned char md[EVP_MAX_MD_SIZE];
 	unsigned int mdlen = 0;
-	if (EVP_Digest(o->der[0], o->der_len[0], md, &mdlen, EVP_sha256(), NULL) == 1)
+	if (EVP_Digest(o->der[0], o->der_len[0], md, &mdlen, EVP_sha256(),
+		       NULL) == 1)
 		for (unsigned i = 0; i < mdlen && i < 32; i++)
 			snprintf(info->sha256 + 2 * i, 3, "%02x", md[i]);
 	chain_text(o, x, store, now, info->chain, sizeof(info->chain));
@@ -247,7 +257,8 @@ static int group_emit(struct group *g, struct findings *out,
 		return 0;
 	fclose(g->f);
 	g->f = NULL;
-	json_t *ev = json_pack("{s:s, s:o}", "host", host, "addresses", g->items);
+	json_t *ev =
+		json_pack("{s:s, s:o}", "host", host, "addresses", g->items);
 	g->items = NULL;
 	return findings_add(out, code, ev, fix, "%s %s: %s.", host, what,
 			    g->text ? g->text : "");
@@ -280,44 +291,66 @@ int cert_check(const char *host, const struct cert_obs *o, size_t n,
 		const ASN1_TIME *na = X509_get0_notAfter(x);
 		const ASN1_TIME *nb = X509_get0_notBefore(x);
 		if (X509_cmp_time(na, &now) < 0 || X509_cmp_time(nb, &now) > 0)
-			rc = group_add(&expired, o[i].addr, "valid until %s", info.not_after);
+			rc = group_add(&expired, o[i].addr, "valid until %s",
+				       info.not_after);
 		else if (X509_cmp_time(na, &warn_at) < 0)
-			rc = group_add(&soon, o[i].addr, "valid until %s", info.not_after);
+			rc = group_add(&soon, o[i].addr, "valid until %s",
+				       info.not_after);
 		if (rc == 0 && X509_check_host(x, host, 0, 0, NULL) != 1)
 			rc = group_add(&name, o[i].addr, "covers %s",
-				       info.names[0] ? info.names : info.subject);
+				       info.names[0] ? info.names
+						     : info.subject);
 		if (rc == 0 && strcmp(info.chain, "ok") != 0)
 			rc = group_add(&chain, o[i].addr, "%s", info.chain);
 		if (rc == 0) {
 			if (!first[0])
-				snprintf(first, sizeof(first), "%s", info.sha256);
+				snprintf(first, sizeof(first), "%s",
+					 info.sha256);
 			distinct |= strcmp(first, info.sha256) != 0;
-			rc = group_add(&differs, o[i].addr, "SHA-256 %.16s..., until %s, %s",
+			rc = group_add(&differs, o[i].addr,
+				       "SHA-256 %.16s..., until %s, %s",
 				       info.sha256, info.not_after,
-				       info.names[0] ? info.names : info.subject);
+				       info.names[0] ? info.names
+						     : info.subject);
 		}
 		X509_free(x);
 	}
 	if (rc == 0)
 		rc = group_emit(&expired, out, F_CERT_EXPIRED, host,
-			"serves a certificate that has expired (or is not valid yet) at",
-			"Deploy the renewed certificate to every server behind these addresses and reload them; check that renewal (certbot/lego timer, ACM) runs.");
+				"serves a certificate that has expired (or is "
+				"not valid yet) at",
+				"Deploy the renewed certificate to every "
+				"server behind these addresses and reload "
+				"them; check that renewal (certbot/lego timer, "
+				"ACM) runs.");
 	if (rc == 0)
 		rc = group_emit(&soon, out, F_CERT_EXPIRING_SOON, host,
-			"serves a certificate that expires soon at",
-			"Renew now, and find out why automatic renewal has not (ACME clients renew 30 days before expiry).");
+				"serves a certificate that expires soon at",
+				"Renew now, and find out why automatic renewal "
+				"has not (ACME clients renew 30 days before "
+				"expiry).");
 	if (rc == 0)
 		rc = group_emit(&name, out, F_CERT_NAME_MISMATCH, host,
-			"is not among the names of the certificate served at",
-			"Serve a certificate whose subjectAltName covers the name (or add the name to the certificate and reissue); check the server's SNI configuration.");
+				"is not among the names of the certificate "
+				"served at",
+				"Serve a certificate whose subjectAltName "
+				"covers the name (or add the name to the "
+				"certificate and reissue); check the server's "
+				"SNI configuration.");
 	if (rc == 0)
 		rc = group_emit(&chain, out, F_CERT_CHAIN_INCOMPLETE, host,
-			"serves a chain that does not lead to a trusted root at",
-			"Serve the full chain (the leaf and every intermediate: fullchain.pem, not cert.pem).");
+				"serves a chain that does not lead to a "
+				"trusted root at",
+				"Serve the full chain (the leaf and every "
+				"intermediate: fullchain.pem, not cert.pem).");
 	if (rc == 0 && distinct)
-		rc = group_emit(&differs, out, F_CERT_DIFFERS_ACROSS_ADDRESSES, host,
-			"serves different certificates on different addresses",
-			"Deploy the same (current) certificate to every server and load balancer behind the name.");
+		rc = group_emit(&differs, out, F_CERT_DIFFERS_ACROSS_ADDRESSES,
+				host,
+				"serves different certificates on different "
+				"addresses",
+				"Deploy the same (current) certificate to "
+				"every server and load balancer behind the "
+				"name.");
 	group_free(&expired);
 	group_free(&soon);
 	group_free(&name);

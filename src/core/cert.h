@@ -44,15 +44,15 @@ X509_STORE *cert_store_from_pem(const char *pem);
 /* What one address served. */
 struct cert_obs {
 	const char *addr;
-	bool ok;                    /* a handshake completed */
-	const uint8_t *const *der;  /* the chain, leaf first */
+	bool ok;		   /* a handshake completed */
+	const uint8_t *const *der; /* the chain, leaf first */
 	const size_t *der_len;
 	size_t n;
 };
 
 /* Facts about one address's leaf, for the report. */
 struct cert_info {
-	char subject[256];  /* one line, RFC 2253; may hold network bytes */
+	char subject[256]; /* one line, RFC 2253; may hold network bytes */
 	char issuer[256];
 	char not_after[32]; /* "2026-01-31T12:00:00Z" */
 	char sha256[65];    /* of the leaf's DER, hex */

@@ -90,7 +90,8 @@ int verdict_build(const struct view *v, const struct findings *fs,
 		  char **summary, char **fix)
 {
 	static const enum finding_code order[] = {
-		F_DOMAIN_NOT_DELEGATED, F_EXPECTED_NS_MISMATCH,
+		F_DOMAIN_NOT_DELEGATED,
+		F_EXPECTED_NS_MISMATCH,
 		F_ZONE_UNREACHABLE,
 	};
 	const struct finding *f = NULL;
@@ -106,7 +107,8 @@ int verdict_build(const struct view *v, const struct findings *fs,
 		 * the verdict: say both in one sentence. */
 		const struct finding *u = find_code(fs, F_ZONE_UNREACHABLE);
 		if (f->code == F_EXPECTED_NS_MISMATCH && u) {
-			if (asprintf(summary, "%s %s", u->summary, f->summary) < 0)
+			if (asprintf(summary, "%s %s", u->summary, f->summary) <
+			    0)
 				*summary = NULL;
 		} else {
 			*summary = strdup(f->summary);
@@ -119,7 +121,9 @@ int verdict_build(const struct view *v, const struct findings *fs,
 	size_t n = 0;
 	for (size_t i = 0; i < v->n_srv; i++)
 		n += view_server_in_scope(&v->srv[i]);
-	if (asprintf(summary, "%s is delegated by %s to %zu name server%s that answer authoritatively and agree.",
+	if (asprintf(summary,
+		     "%s is delegated by %s to %zu name server%s that answer "
+		     "authoritatively and agree.",
 		     v->zone, v->parent[0] ? v->parent : "its parent", n,
 		     n == 1 ? "" : "s") < 0) {
 		*summary = NULL;

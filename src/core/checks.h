@@ -32,7 +32,8 @@ int check_not_delegated(const struct view *v, time_t now, struct findings *out);
 int check_expected_ns(const struct view *v, time_t now, struct findings *out);
 int check_reachability(const struct view *v, time_t now, struct findings *out);
 int check_lame(const struct view *v, time_t now, struct findings *out);
-int check_zone_unreachable(const struct view *v, time_t now, struct findings *out);
+int check_zone_unreachable(const struct view *v, time_t now,
+			   struct findings *out);
 int check_glue(const struct view *v, time_t now, struct findings *out);
 int check_ns_names(const struct view *v, time_t now, struct findings *out);
 int check_too_few_ns(const struct view *v, time_t now, struct findings *out);
@@ -45,11 +46,13 @@ int check_edns(const struct view *v, time_t now, struct findings *out);
 int check_tcp_stalled(const struct view *v, time_t now, struct findings *out);
 
 /* checks_resolvers.c: --resolvers that never answered. */
-int check_resolvers_unreachable(const struct view *v, time_t now, struct findings *out);
+int check_resolvers_unreachable(const struct view *v, time_t now,
+				struct findings *out);
 
 /* checks_caa.c, checks_acme.c: with --acme / --acm only. */
 int check_caa(const struct view *v, time_t now, struct findings *out);
-int check_acme_challenge(const struct view *v, time_t now, struct findings *out);
+int check_acme_challenge(const struct view *v, time_t now,
+			 struct findings *out);
 int check_acm(const struct view *v, time_t now, struct findings *out);
 int check_http01(const struct view *v, time_t now, struct findings *out);
 

@@ -15,16 +15,16 @@
  * serve at one name. */
 struct at_name {
 	struct strset with, without, failed; /* delegated servers */
-	struct strset only_expected;          /* --expect-ns servers with data */
-	struct strset values;                 /* TXT values or CNAME targets */
+	struct strset only_expected;	     /* --expect-ns servers with data */
+	struct strset values;		     /* TXT values or CNAME targets */
 	/* With an expected TXT value: the delegated servers whose TXT RRset
 	 * holds it and those whose RRset does not, each judged on its own
 	 * (the CA's resolver asks one server, not all of them). */
 	struct strset right, wrong, wrong_values;
-	json_t *by_server;                    /* server -> its TXT values */
-	char cname[VIEW_NAME_MAX];            /* an alias at the name */
+	json_t *by_server;	   /* server -> its TXT values */
+	char cname[VIEW_NAME_MAX]; /* an alias at the name */
 	size_t asked;
-	bool nxdomain_all;                    /* every answer NXDOMAIN */
+	bool nxdomain_all; /* every answer NXDOMAIN */
 };
 
 static void at_deinit(struct at_name *a)
@@ -41,8 +41,8 @@ static void at_deinit(struct at_name *a)
 }
 
 /* Files server SRV's TXT values under WANT's verdict in R. */
-static void at_judge(struct at_name *r, const char *srv, const struct strset *txt,
-		     const char *want)
+static void at_judge(struct at_name *r, const char *srv,
+		     const struct strset *txt, const char *want)
 {
 	json_t *vals = json_object_get(r->by_server, srv);
 	if (!vals && (vals = json_array()))
@@ -74,7 +74,8 @@ static int at_read(const struct view *v, const char *name, uint16_t qtype,
 	for (size_t i = 0; i < s.n; i++) {
 		const struct val_ans *a = &s.a[i];
 		const char *srv = s.x[i]->server;
-		bool has = a->txt.n || (qtype == LDNS_RR_TYPE_CNAME && a->cname[0]);
+		bool has = a->txt.n ||
+			   (qtype == LDNS_RR_TYPE_CNAME && a->cname[0]);
 		if (s.expected_only[i]) {
 			if (has || a->cname[0])
 				strset_add(&r->only_expected, srv);
@@ -116,7 +117,9 @@ static int only_expected_phrase(const struct view *v, const struct at_name *a,
 	char *e = join_names(&a->only_expected), *p = join_names(&v->parent_ns);
 	int rc = 0;
 	if (!e || !p ||
-	    asprintf(out, " The record exists only on %s, which the parent (%s) does not delegate to; it delegates to %s.",
+	    asprintf(out,
+		     " The record exists only on %s, which the parent (%s) "
+		     "does not delegate to; it delegates to %s.",
 		     e, v->parent[0] ? v->parent : "the parent zone", p) < 0) {
 		*out = NULL;
 		rc = -ENOMEM;
@@ -131,7 +134,9 @@ static int only_expected_phrase(const struct view *v, const struct at_name *a,
 static void chance_phrase(size_t k, size_t n, char *buf, size_t len)
 {
 	snprintf(buf, len,
-		 "a resolver picks one server per lookup, so about %zu in %zu validations fail (more where the CA validates from several places, as Let's Encrypt does)",
+		 "a resolver picks one server per lookup, so about %zu in %zu "
+		 "validations fail (more where the CA validates from several "
+		 "places, as Let's Encrypt does)",
 		 k, n);
 }
 
@@ -154,25 +159,42 @@ static int challenge_missing(const struct view *v, const char *first,
 	}
 	char via[2 * VIEW_NAME_MAX] = "";
 	if (strcmp(first, final) != 0)
-		snprintf(via, sizeof(via), " (%s is an alias of %s)", first, final);
+		snprintf(via, sizeof(via), " (%s is an alias of %s)", first,
+			 final);
 	json_t *ev = json_pack("{s:s, s:s, s:o, s:o, s:o}", "name", first,
-			       "final_name", final, "servers_with", json_strset(&a->with),
-			       "servers_without", json_strset(&missing),
-			       "only_undelegated_servers", json_strset(&a->only_expected));
+			       "final_name", final, "servers_with",
+			       json_strset(&a->with), "servers_without",
+			       json_strset(&missing),
+			       "only_undelegated_servers",
+			       json_strset(&a->only_expected));
 	if (a->with.n) {
 		char chance[200];
-		chance_phrase(missing.n, missing.n + a->with.n, chance, sizeof(chance));
+		chance_phrase(missing.n, missing.n + a->with.n, chance,
+			      sizeof(chance));
 		rc = findings_add(out, F_ACME_CHALLENGE_MISSING, ev,
-			"Wait until every server has the record (dnsdoctor wait), or fix the zone transfer to the servers that lack it, before telling the CA to validate.",
-			"The TXT record %s%s is on %s but not on %s: the CA asks any of them and fails on those; %s.%s",
-			first, via, with, without, chance, extra ? extra : "");
+				  "Wait until every server has the record "
+				  "(dnsdoctor wait), or fix the zone transfer "
+				  "to the servers that lack it, before telling "
+				  "the CA to validate.",
+				  "The TXT record %s%s is on %s but not on %s: "
+				  "the CA asks any of them and fails on those; "
+				  "%s.%s",
+				  first, via, with, without, chance,
+				  extra ? extra : "");
 	} else
 		rc = findings_add(out, F_ACME_CHALLENGE_MISSING, ev,
-			a->only_expected.n ?
-			"Have the registrar delegate to the servers that hold the zone (or add the record to the zone the delegated servers serve)." :
-			"Create the TXT record (your ACME client's DNS hook did not, or wrote it to another zone) and check it again.",
-			"No delegated server serves TXT %s%s (asked %s).%s", first, via,
-			without, extra ? extra : "");
+				  a->only_expected.n
+					  ? "Have the registrar delegate to "
+					    "the servers that hold the zone "
+					    "(or add the record to the zone "
+					    "the delegated servers serve)."
+					  : "Create the TXT record (your ACME "
+					    "client's DNS hook did not, or "
+					    "wrote it to another zone) and "
+					    "check it again.",
+				  "No delegated server serves TXT %s%s (asked "
+				  "%s).%s",
+				  first, via, without, extra ? extra : "");
 out:
 	free(extra);
 	free(without);
@@ -187,8 +209,9 @@ static int challenge_value(const struct view *v, const char *final,
 {
 	if (!a->wrong.n)
 		return 0;
-	char *got = strset_join(&a->values, "\", \""), *wrong = join_names(&a->wrong),
-	     *right = join_names(&a->right), *old = strset_join(&a->wrong_values, "\", \"");
+	char *got = strset_join(&a->values, "\", \""),
+	     *wrong = join_names(&a->wrong), *right = join_names(&a->right),
+	     *old = strset_join(&a->wrong_values, "\", \"");
 	json_t *vals = json_array();
 	int rc = -ENOMEM;
 	if (!got || !wrong || !right || !old || !vals)
@@ -203,16 +226,28 @@ static int challenge_value(const struct view *v, const char *final,
 	vals = NULL;
 	if (!a->right.n) {
 		rc = findings_add(out, F_ACME_CHALLENGE_VALUE_MISMATCH, ev,
-			"Publish the value of the current order's key authorisation digest; an old value from an earlier attempt does not validate.",
-			"TXT %s holds \"%s\", not the expected \"%s\".", final, got, want);
+				  "Publish the value of the current order's "
+				  "key authorisation digest; an old value from "
+				  "an earlier attempt does not validate.",
+				  "TXT %s holds \"%s\", not the expected "
+				  "\"%s\".",
+				  final, got, want);
 	} else {
 		/* One right server hides nothing from the CA: judge each. */
 		char chance[200];
-		chance_phrase(a->wrong.n, a->wrong.n + a->right.n, chance, sizeof(chance));
+		chance_phrase(a->wrong.n, a->wrong.n + a->right.n, chance,
+			      sizeof(chance));
 		rc = findings_add(out, F_ACME_CHALLENGE_VALUE_MISMATCH, ev,
-			"Bring every server up to date before telling the CA to validate: a secondary that serves an earlier value missed the change (NOTIFY, zone transfer or the provider's sync); dnsdoctor wait NAME TXT --expect VALUE returns when all serve it.",
-			"TXT %s has the expected \"%s\" on %s, but %s serve%s only \"%s\": %s.",
-			final, want, right, wrong, a->wrong.n == 1 ? "s" : "", old, chance);
+				  "Bring every server up to date before "
+				  "telling the CA to validate: a secondary "
+				  "that serves an earlier value missed the "
+				  "change (NOTIFY, zone transfer or the "
+				  "provider's sync); dnsdoctor wait NAME TXT "
+				  "--expect VALUE returns when all serve it.",
+				  "TXT %s has the expected \"%s\" on %s, but "
+				  "%s serve%s only \"%s\": %s.",
+				  final, want, right, wrong,
+				  a->wrong.n == 1 ? "s" : "", old, chance);
 	}
 out:
 	json_decref(vals);
@@ -273,12 +308,21 @@ static int doubled_label(const struct view *v, const char *name,
 		strset_add_all(&srv, &c.with);
 		strset_add_all(&srv, &t.only_expected);
 		char *s = join_names(&srv);
-		json_t *ev = json_pack("{s:s, s:s, s:o}", "name", name, "found_at",
-				       doubled, "servers", json_strset(&srv));
+		json_t *ev = json_pack("{s:s, s:s, s:o}", "name", name,
+				       "found_at", doubled, "servers",
+				       json_strset(&srv));
 		rc = s ? findings_add(out, F_ACME_CHALLENGE_DOUBLED_LABEL, ev,
-			"Delete the record and create it again with the name relative to the zone (_acme-challenge, or _acme-challenge.www) or absolute with a final dot; many DNS consoles and zone files append the zone to a name without one.",
-			"A record exists at %s (served by %s): the zone %s was pasted twice; the CA asks %s.",
-			doubled, s, v->zone, name)
+				      "Delete the record and create it again "
+				      "with the name relative to the zone "
+				      "(_acme-challenge, or "
+				      "_acme-challenge.www) or absolute with a "
+				      "final dot; many DNS consoles and zone "
+				      "files append the zone to a name without "
+				      "one.",
+				      "A record exists at %s (served by %s): "
+				      "the zone %s was pasted twice; the CA "
+				      "asks %s.",
+				      doubled, s, v->zone, name)
 		       : -ENOMEM;
 		if (!s)
 			json_decref(ev);
@@ -318,11 +362,17 @@ int check_acme_challenge(const struct view *v, time_t now, struct findings *out)
 		for (size_t i = 0; i < ch.n; i++)
 			loop |= strcmp(ch.names[i], a.cname) == 0;
 		if (loop || ch.n == CHAIN_MAX + 1) {
-			snprintf(ch.names[ch.n < CHAIN_MAX + 1 ? ch.n++ : CHAIN_MAX],
+			snprintf(ch.names[ch.n < CHAIN_MAX + 1 ? ch.n++
+							       : CHAIN_MAX],
 				 VIEW_NAME_MAX, "%s", a.cname);
 			rc = chain_report(out, F_CNAME_LOOP, &ch,
-					"is a CNAME chain that comes back to itself (or never ends): the CA's resolver gives up with SERVFAIL.",
-					"Point the last CNAME of the chain at the TXT record's real home (the acme-dns or delegated validation name).");
+					  "is a CNAME chain that comes back to "
+					  "itself (or never ends): the CA's "
+					  "resolver gives up with SERVFAIL.",
+					  "Point the last CNAME of the chain "
+					  "at the TXT record's real home (the "
+					  "acme-dns or delegated validation "
+					  "name).");
 			at_deinit(&a);
 			return rc;
 		}
@@ -330,13 +380,21 @@ int check_acme_challenge(const struct view *v, time_t now, struct findings *out)
 		at_deinit(&a);
 	}
 	const char *final = ch.names[ch.n - 1];
-	if (ch.n > 1 && !a.with.n && (a.nxdomain_all || a.asked == 0 ||
-				      a.failed.n == a.asked)) {
+	if (ch.n > 1 && !a.with.n &&
+	    (a.nxdomain_all || a.asked == 0 || a.failed.n == a.asked)) {
 		rc = chain_report(out, F_CNAME_DANGLING, &ch,
-				a.nxdomain_all ?
-				"ends at a name that does not exist (NXDOMAIN at its authoritative servers): the CA finds no TXT record." :
-				"ends at a name no authoritative server answers for: the CA finds no TXT record.",
-				"Create the target (register the acme-dns account, or add the record at the delegated validation name), or point the CNAME at the right target.");
+				  a.nxdomain_all ? "ends at a name that does "
+						   "not exist (NXDOMAIN at its "
+						   "authoritative servers): "
+						   "the CA finds no TXT record."
+						 : "ends at a name no "
+						   "authoritative server "
+						   "answers for: the CA finds "
+						   "no TXT record.",
+				  "Create the target (register the acme-dns "
+				  "account, or add the record at the delegated "
+				  "validation name), or point the CNAME at the "
+				  "right target.");
 	} else if (!a.with.n || a.without.n || a.failed.n) {
 		rc = challenge_missing(v, first, final, &a, out);
 	}
@@ -364,18 +422,22 @@ static int acm_typos(const struct view *v, const struct val_acm *m,
 		if (at_read(v, names[i], LDNS_RR_TYPE_CNAME, NULL, &t) < 0)
 			return -ENOMEM;
 		if (t.with.n || t.only_expected.n)
-			used += (size_t)snprintf(buf + used, used < len ? len - used : 0,
+			used += (size_t)snprintf(
+				buf + used, used < len ? len - used : 0,
 				" A CNAME sits at %s instead: %s.", names[i],
 				val_typo_text(kinds[i]));
 		at_deinit(&t);
 	}
 	/* A CNAME at the right name with a mistyped target. */
 	for (size_t i = 0; i < at->values.n && used < len; i++) {
-		enum val_typo t = val_typo_of(at->values.v[i], m->target, v->zone);
+		enum val_typo t =
+			val_typo_of(at->values.v[i], m->target, v->zone);
 		if (t != TYPO_NONE)
 			used += (size_t)snprintf(buf + used, len - used,
-				" Its target is %s instead of %s: %s.",
-				at->values.v[i], m->target, val_typo_text(t));
+						 " Its target is %s instead of "
+						 "%s: %s.",
+						 at->values.v[i], m->target,
+						 val_typo_text(t));
 	}
 	return 0;
 }
@@ -409,11 +471,17 @@ static int acm_one(const struct view *v, const struct val_acm *m,
 	json_t *ev = json_pack("{s:s, s:s, s:o, s:o, s:o}", "name", m->name,
 			       "target", m->target, "found_targets", vals,
 			       "servers_without", json_strset(&lack),
-			       "only_undelegated_servers", json_strset(&a.only_expected));
+			       "only_undelegated_servers",
+			       json_strset(&a.only_expected));
 	rc = findings_add(out, F_ACM_VALIDATION_CNAME_MISSING, ev,
-		"Create the CNAME exactly as ACM shows it: name and target absolute with a final dot (or the name relative to the zone), in the zone the parent delegates to.",
-		"The ACM validation CNAME %s -> %s is not served by %s.%s%s",
-		m->name, m->target, missing, typos, extra ? extra : "");
+			  "Create the CNAME exactly as ACM shows it: name and "
+			  "target absolute with a final dot (or the name "
+			  "relative to the zone), in the zone the parent "
+			  "delegates to.",
+			  "The ACM validation CNAME %s -> %s is not served by "
+			  "%s.%s%s",
+			  m->name, m->target, missing, typos,
+			  extra ? extra : "");
 	strset_deinit(&lack);
 out:
 	free(extra);

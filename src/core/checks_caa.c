@@ -23,9 +23,11 @@ static json_t *records_json(const struct val_ans *a)
 {
 	json_t *arr = json_array();
 	for (size_t i = 0; arr && i < a->n_caa; i++)
-		json_array_append_new(arr, json_pack("{s:i, s:s, s:o}",
-			"flags", (json_int_t)a->caa[i].flags, "tag", a->caa[i].tag,
-			"value", json_safe(a->caa[i].value)));
+		json_array_append_new(arr,
+				      json_pack("{s:i, s:s, s:o}", "flags",
+						(json_int_t)a->caa[i].flags,
+						"tag", a->caa[i].tag, "value",
+						json_safe(a->caa[i].value)));
 	return arr;
 }
 
@@ -66,28 +68,39 @@ static int report_forbids(struct caa_ctx *c, const char *at, const char *owner,
 		goto out;
 	const char *first = c->issuers[0];
 	if (why == CAA_FORBIDS_NO_ISSUER) {
-		if (asprintf(&fix, "Add a record %s CAA 0 issue \"%s\" beside the existing ones (or ask a CA they name for the certificate).",
+		if (asprintf(&fix,
+			     "Add a record %s CAA 0 issue \"%s\" beside the "
+			     "existing ones (or ask a CA they name for the "
+			     "certificate).",
 			     at, first) < 0)
 			fix = NULL;
 	} else if (why == CAA_FORBIDS_CRITICAL) {
-		fix = strdup("Remove the critical flag (128) from the record with the unknown tag, or remove the record.");
+		fix = strdup("Remove the critical flag (128) from the record "
+			     "with the unknown tag, or remove the record.");
 	} else if (why == CAA_FORBIDS_ACCOUNT) {
-		fix = strdup("Make accounturi the URI of the ACME account that orders the certificate (or pass the right one with --account-uri).");
+		fix = strdup("Make accounturi the URI of the ACME account that "
+			     "orders the certificate (or pass the right one "
+			     "with --account-uri).");
 	} else {
-		fix = strdup("Add the challenge type to validationmethods, or use a challenge type it lists.");
+		fix = strdup("Add the challenge type to validationmethods, or "
+			     "use a challenge type it lists.");
 	}
 	if (!fix)
 		goto out;
 	json_t *ev = json_pack("{s:s, s:s, s:s, s:o, s:o, s:s}", "name", at,
 			       "relevant_name", owner, "ca", c->ca_name,
 			       "records", records_json(a), "servers",
-			       json_strset(servers), "reason", caa_verdict_text(why));
+			       json_strset(servers), "reason",
+			       caa_verdict_text(why));
 	char inherited[VIEW_NAME_MAX + 40] = "";
 	if (strcmp(owner, c->v->domain) != 0)
-		snprintf(inherited, sizeof(inherited), " (which %s inherits)", c->v->domain);
+		snprintf(inherited, sizeof(inherited), " (which %s inherits)",
+			 c->v->domain);
 	rc = findings_add(c->out, F_CAA_FORBIDS_ISSUER, ev, fix,
-			  "CAA at %s%s forbids %s (%s): %s; records %s, served by %s. The CA will refuse to issue.",
-			  at, inherited, c->ca_name, iss, caa_verdict_text(why), recs, srv);
+			  "CAA at %s%s forbids %s (%s): %s; records %s, served "
+			  "by %s. The CA will refuse to issue.",
+			  at, inherited, c->ca_name, iss, caa_verdict_text(why),
+			  recs, srv);
 out:
 	free(recs);
 	free(iss);
@@ -107,15 +120,25 @@ static int report_failed(struct caa_ctx *c, const char *at,
 	if (!srv)
 		return -ENOMEM;
 	const char *why = answered == 0 && !servfail ? "no server answered"
-			: servfail && silent ? "SERVFAIL or no answer"
-			: servfail ? "SERVFAIL"
-			: "no answer to CAA, though other queries are answered";
-	json_t *ev = json_pack("{s:s, s:o}", "name", at, "servers", json_strset(failed));
+			  : servfail && silent	     ? "SERVFAIL or no answer"
+			  : servfail		     ? "SERVFAIL"
+				     : "no answer to CAA, though other queries "
+				       "are answered";
+	json_t *ev = json_pack("{s:s, s:o}", "name", at, "servers",
+			       json_strset(failed));
 	int rc = findings_add(c->out, F_CAA_LOOKUP_FAILED, ev,
-		"Make every authoritative server answer CAA queries (NOERROR, with or without records): update or reconfigure the server or the firewall that drops unknown record types.",
-		"The CAA look-up for %s fails at %s (%s)%s: a CA must refuse to issue when it cannot read CAA.",
-		at, srv, why,
-		answered ? "; other servers answer, so the CA's look-up succeeds only if its resolver gets its answer from one of them" : "");
+			      "Make every authoritative server answer CAA "
+			      "queries (NOERROR, with or without records): "
+			      "update or reconfigure the server or the "
+			      "firewall that drops unknown record types.",
+			      "The CAA look-up for %s fails at %s (%s)%s: a CA "
+			      "must refuse to issue when it cannot read CAA.",
+			      at, srv, why,
+			      answered ? "; other servers answer, so the CA's "
+					 "look-up succeeds only if its "
+					 "resolver gets its answer from one of "
+					 "them"
+				       : "");
 	free(srv);
 	return rc;
 }
@@ -124,7 +147,8 @@ static int report_failed(struct caa_ctx *c, const char *at,
 static bool addr_answers(const struct evidence *ev, const char *addr)
 {
 	for (size_t i = 0; i < ev->n_ex; i++)
-		if (ev->ex[i].status == QS_OK && strcmp(ev->ex[i].addr, addr) == 0)
+		if (ev->ex[i].status == QS_OK &&
+		    strcmp(ev->ex[i].addr, addr) == 0)
 			return true;
 	return false;
 }
@@ -154,7 +178,8 @@ static int caa_at(struct caa_ctx *c, const char *name, bool *done)
 			answered += a->answered && !a->failed;
 			if (a->failed) {
 				servfail |= a->answered;
-				silent |= !a->answered && addr_answers(c->v->ev, s.x[i]->addr);
+				silent |= !a->answered &&
+					  addr_answers(c->v->ev, s.x[i]->addr);
 				strset_add(&failed, s.x[i]->server);
 			}
 			if (!a->n_caa && a->cname[0])
@@ -168,7 +193,8 @@ static int caa_at(struct caa_ctx *c, const char *name, bool *done)
 		 * silence from every server. A server silent to everything
 		 * is NS_UNREACHABLE's: resolvers learn to skip it. */
 		if (asked && (servfail || silent || answered == 0)) {
-			rc = report_failed(c, cur, &failed, servfail, silent, answered);
+			rc = report_failed(c, cur, &failed, servfail, silent,
+					   answered);
 			*done = true;
 		}
 		for (size_t i = 0; rc == 0 && !*done && i < s.n; i++) {
@@ -176,7 +202,8 @@ static int caa_at(struct caa_ctx *c, const char *name, bool *done)
 			if (s.expected_only[i] || !a->n_caa)
 				continue;
 			*done = true; /* the relevant RRset */
-			enum caa_verdict why = caa_decide(a->caa, a->n_caa, &c->req);
+			enum caa_verdict why =
+				caa_decide(a->caa, a->n_caa, &c->req);
 			if (why == CAA_PERMITS)
 				continue;
 			for (size_t k = 0; k < s.n; k++)

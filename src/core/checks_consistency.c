@@ -34,7 +34,8 @@ static int groups_add(struct groups *gs, const struct strset *ns,
 		if (strset_equal(&gs->g[i].ns, ns))
 			break;
 	if (i == gs->n) {
-		struct rrset_group *g = realloc(gs->g, (gs->n + 1) * sizeof(*g));
+		struct rrset_group *g =
+			realloc(gs->g, (gs->n + 1) * sizeof(*g));
 		if (!g)
 			return -ENOMEM;
 		gs->g = g;
@@ -67,9 +68,10 @@ static json_t *groups_json(const struct groups *gs)
 {
 	json_t *a = json_array();
 	for (size_t i = 0; a && i < gs->n; i++)
-		json_array_append_new(a, json_pack("{s:o, s:o}", "ns",
-			json_strset(&gs->g[i].ns), "served_by",
-			json_strset(&gs->g[i].servers)));
+		json_array_append_new(
+			a,
+			json_pack("{s:o, s:o}", "ns", json_strset(&gs->g[i].ns),
+				  "served_by", json_strset(&gs->g[i].servers)));
 	return a;
 }
 
@@ -117,19 +119,28 @@ int check_ns_rrsets(const struct view *v, time_t now, struct findings *out)
 		goto out;
 	}
 	if (gs.n > 1)
-		rc = findings_add(out, F_NS_RRSET_INCONSISTENT,
+		rc = findings_add(
+			out, F_NS_RRSET_INCONSISTENT,
 			json_pack("{s:o}", "rrsets", groups_json(&gs)),
-			"Make every server serve the same copy of the zone: check zone transfers (NOTIFY, allow-transfer, the secondary's primary address) or update the servers still holding an old copy.",
+			"Make every server serve the same copy of the zone: "
+			"check zone transfers (NOTIFY, allow-transfer, the "
+			"secondary's primary address) or update the servers "
+			"still holding an old copy.",
 			"The servers of %s do not agree on its NS records: %s.",
 			v->zone, text);
 	if (rc == 0 && mismatch && v->pstate == PS_DELEGATED)
 		rc = findings_add(out, F_DELEGATION_NS_MISMATCH,
-			json_pack("{s:s, s:o, s:o}", "parent", v->parent,
-				  "delegated", json_strset(&v->parent_ns),
-				  "zone_rrsets", groups_json(&gs)),
-			"Make the registrar's name server list (the delegation) and the zone's own NS records the same set of servers, all of which serve the zone.",
-			"The parent %s lists {%s} for %s, but the zone's servers list %s.",
-			v->parent, parent, v->zone, differ);
+				  json_pack("{s:s, s:o, s:o}", "parent",
+					    v->parent, "delegated",
+					    json_strset(&v->parent_ns),
+					    "zone_rrsets", groups_json(&gs)),
+				  "Make the registrar's name server list (the "
+				  "delegation) and the zone's own NS records "
+				  "the same set of servers, all of which serve "
+				  "the zone.",
+				  "The parent %s lists {%s} for %s, but the "
+				  "zone's servers list %s.",
+				  v->parent, parent, v->zone, differ);
 out:
 	free(text);
 	free(differ);
@@ -152,7 +163,8 @@ int check_soa_serials(const struct view *v, time_t now, struct findings *out)
 		if (!view_server_in_scope(s))
 			continue;
 		for (size_t j = 0; j < s->n_addrs; j++) {
-			const struct view_probe *p = view_addr_answer(&s->addrs[j]);
+			const struct view_probe *p =
+				view_addr_answer(&s->addrs[j]);
 			if (!p || !p->has_serial || p->kind != RK_ANSWER)
 				continue;
 			char buf[16];
@@ -179,9 +191,12 @@ int check_soa_serials(const struct view *v, time_t now, struct findings *out)
 		char *by = join_names(&gs.g[i].servers);
 		fprintf(f, "%sserial %s on %s", i ? "; " : "", gs.g[i].ns.v[0],
 			by ? by : "?");
-		json_array_append_new(arr, json_pack("{s:I, s:o}", "serial",
-			(json_int_t)strtoull(gs.g[i].ns.v[0], NULL, 10),
-			"served_by", json_strset(&gs.g[i].servers)));
+		json_array_append_new(
+			arr,
+			json_pack("{s:I, s:o}", "serial",
+				  (json_int_t)strtoull(gs.g[i].ns.v[0], NULL,
+						       10),
+				  "served_by", json_strset(&gs.g[i].servers)));
 		free(by);
 	}
 	if (fclose(f) != 0) {
@@ -189,10 +204,16 @@ int check_soa_serials(const struct view *v, time_t now, struct findings *out)
 		rc = -ENOMEM;
 		goto out;
 	}
-	rc = findings_add(out, F_SOA_SERIAL_MISMATCH, json_pack("{s:o}", "serials", arr),
-		"Find why the lagging servers have not loaded the latest zone: check NOTIFY and zone transfers from the primary (allow-transfer, the secondary's primary address, its logs), or bump the serial if the primary was edited without it.",
-		"The servers of %s serve different versions of the zone: %s.",
-		v->zone, text);
+	rc = findings_add(out, F_SOA_SERIAL_MISMATCH,
+			  json_pack("{s:o}", "serials", arr),
+			  "Find why the lagging servers have not loaded the "
+			  "latest zone: check NOTIFY and zone transfers from "
+			  "the primary (allow-transfer, the secondary's "
+			  "primary address, its logs), or bump the serial if "
+			  "the primary was edited without it.",
+			  "The servers of %s serve different versions of the "
+			  "zone: %s.",
+			  v->zone, text);
 out:
 	free(text);
 	groups_free(&gs);

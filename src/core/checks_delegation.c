@@ -7,7 +7,13 @@
 #include "core/checks.h"
 #include "core/dname.h"
 
-#define NOMEM_IF(x) do { if (!(x)) { rc = -ENOMEM; goto out; } } while (0)
+#define NOMEM_IF(x)                   \
+	do {                          \
+		if (!(x)) {           \
+			rc = -ENOMEM; \
+			goto out;     \
+		}                     \
+	} while (0)
 
 int check_not_delegated(const struct view *v, time_t now, struct findings *out)
 {
@@ -20,9 +26,15 @@ int check_not_delegated(const struct view *v, time_t now, struct findings *out)
 			      v->parent, "servers_nxdomain",
 			      json_strset(&v->parent_servers_nx));
 	int rc = findings_add(out, F_DOMAIN_NOT_DELEGATED, e,
-		"Check the registration at the registrar: the domain must be registered, not expired or on hold, and have name servers set. The parent zone only publishes a delegation for such a domain.",
-		"%s does not exist in the parent zone %s: its servers (%s) answer NXDOMAIN, so no resolver and no CA can find any record under it.",
-		v->domain, v->parent, who);
+			      "Check the registration at the registrar: the "
+			      "domain must be registered, not expired or on "
+			      "hold, and have name servers set. The parent "
+			      "zone only publishes a delegation for such a "
+			      "domain.",
+			      "%s does not exist in the parent zone %s: its "
+			      "servers (%s) answer NXDOMAIN, so no resolver "
+			      "and no CA can find any record under it.",
+			      v->domain, v->parent, who);
 	free(who);
 	return rc;
 }
@@ -53,19 +65,31 @@ int check_expected_ns(const struct view *v, time_t now, struct findings *out)
 	NOMEM_IF(deleg = join_names(&v->parent_ns));
 	NOMEM_IF(exp = join_names(&v->expect_ns));
 	NOMEM_IF(serv = join_hosts(&v->expect_ns));
-	NOMEM_IF(asprintf(&fix, "At the registrar of %s, set the name servers to exactly: %s (the registrar's list is what the parent zone %s publishes; after the change, resolvers pick it up within the parent's NS TTL).",
+	NOMEM_IF(asprintf(&fix,
+			  "At the registrar of %s, set the name servers to "
+			  "exactly: %s (the registrar's list is what the "
+			  "parent zone %s publishes; after the change, "
+			  "resolvers pick it up within the parent's NS TTL).",
 			  v->zone, serv, v->parent) >= 0);
 	json_t *e = json_pack("{s:s, s:o, s:o, s:o, s:o, s:o}", "parent",
-		v->parent, "delegated", json_strset(&v->parent_ns), "expected",
-		json_strset(&v->expect_ns), "missing_from_parent",
-		json_strset(&missing), "not_expected", json_strset(&extra),
-		"expected_serving_zone", json_strset(&serving));
+			      v->parent, "delegated",
+			      json_strset(&v->parent_ns), "expected",
+			      json_strset(&v->expect_ns), "missing_from_parent",
+			      json_strset(&missing), "not_expected",
+			      json_strset(&extra), "expected_serving_zone",
+			      json_strset(&serving));
 	rc = findings_add(out, F_EXPECTED_NS_MISMATCH, e, fix,
-		"The parent %s delegates %s to %s, but your DNS provider assigned %s%s.",
-		v->parent, v->zone, deleg, exp,
-		serving.n == 0 ? " (and none of those answers authoritatively for the zone either)"
-		: serving.n == v->expect_ns.n ? ", which do serve the zone"
-		: " (only some of which serve the zone)");
+			  "The parent %s delegates %s to %s, but your DNS "
+			  "provider assigned %s%s.",
+			  v->parent, v->zone, deleg, exp,
+			  serving.n == 0 ? " (and none of those answers "
+					   "authoritatively for the zone "
+					   "either)"
+			  : serving.n == v->expect_ns.n ? ", which do serve "
+							  "the zone"
+							: " (only some of "
+							  "which serve the "
+							  "zone)");
 out:
 	free(deleg);
 	free(exp);
@@ -94,9 +118,10 @@ static const struct view_probe *tcp_of(const struct view_addr *a)
 	return &a->soa_tcp;
 }
 
-static char *describe_addrs(const struct view_server *s,
-			    bool (*pick)(const struct view_addr *),
-			    const struct view_probe *(*which)(const struct view_addr *))
+static char *
+describe_addrs(const struct view_server *s,
+	       bool (*pick)(const struct view_addr *),
+	       const struct view_probe *(*which)(const struct view_addr *))
 {
 	char *out = NULL;
 	size_t len = 0;
@@ -124,9 +149,10 @@ static bool addr_is_lame(const struct view_addr *a)
 	return p && !view_addr_authoritative(a);
 }
 
-static json_t *addr_evidence(const struct view_server *s,
-			     bool (*pick)(const struct view_addr *),
-			     const struct view_probe *(*which)(const struct view_addr *))
+static json_t *
+addr_evidence(const struct view_server *s,
+	      bool (*pick)(const struct view_addr *),
+	      const struct view_probe *(*which)(const struct view_addr *))
 {
 	json_t *arr = json_array();
 	for (size_t i = 0; arr && i < s->n_addrs; i++) {
@@ -134,15 +160,20 @@ static json_t *addr_evidence(const struct view_server *s,
 		if (!pick(a))
 			continue;
 		const struct view_probe *q = which(a);
-		const struct view_probe *p = q->asked && q->status == QS_OK ? q : NULL;
+		const struct view_probe *p =
+			q->asked && q->status == QS_OK ? q : NULL;
 		json_t *o = json_pack("{s:s, s:s, s:s}", "address", a->addr,
-			"status", qstatus_name(q->status), "answer",
-			view_probe_describe(q));
+				      "status", qstatus_name(q->status),
+				      "answer", view_probe_describe(q));
 		if (o && p)
-			json_object_set_new(o, "rcode", json_string(
-				ldns_lookup_by_id(ldns_rcodes, p->rcode)
-					? ldns_lookup_by_id(ldns_rcodes, p->rcode)->name
-					: "?"));
+			json_object_set_new(
+				o, "rcode",
+				json_string(
+					ldns_lookup_by_id(ldns_rcodes, p->rcode)
+						? ldns_lookup_by_id(ldns_rcodes,
+								    p->rcode)
+							  ->name
+						: "?"));
 		if (o && p)
 			json_object_set_new(o, "aa", json_boolean(p->aa));
 		json_array_append_new(arr, o);
@@ -164,16 +195,24 @@ int check_lame(const struct view *v, time_t now, struct findings *out)
 		char *d = describe_addrs(s, addr_is_lame, answer_or_udp);
 		if (!d)
 			return -ENOMEM;
-		json_t *e = json_pack("{s:s, s:s, s:b, s:b, s:o}", "server",
-			s->name, "zone", v->zone, "in_parent", s->in_parent,
-			"in_zone", s->in_zone, "addresses",
+		json_t *e = json_pack(
+			"{s:s, s:s, s:b, s:b, s:o}", "server", s->name, "zone",
+			v->zone, "in_parent", s->in_parent, "in_zone",
+			s->in_zone, "addresses",
 			addr_evidence(s, addr_is_lame, answer_or_udp));
-		int rc = findings_add(out, F_LAME_DELEGATION, e,
-			s->in_parent
-			? "Either load the zone on this server (re-create the hosted zone, or add the zone to the server's configuration), or remove the server from the delegation at the registrar and from the zone's NS records."
-			: "Load the zone on this server, or remove it from the zone's NS records.",
+		int rc = findings_add(
+			out, F_LAME_DELEGATION, e,
+			s->in_parent ? "Either load the zone on this server "
+				       "(re-create the hosted zone, or add the "
+				       "zone to the server's configuration), "
+				       "or remove the server from the "
+				       "delegation at the registrar and from "
+				       "the zone's NS records."
+				     : "Load the zone on this server, or "
+				       "remove it from the zone's NS records.",
 			"%s is %s for %s but does not serve it (%s).", s->name,
-			s->in_parent ? "named by the parent" : "named in the zone's NS records",
+			s->in_parent ? "named by the parent"
+				     : "named in the zone's NS records",
 			v->zone, d);
 		free(d);
 		if (rc < 0)
@@ -213,23 +252,35 @@ int check_zone_unreachable(const struct view *v, time_t now,
 		for (size_t j = 0; !p && j < s->n_addrs; j++)
 			p = view_addr_answer(&s->addrs[j]);
 		fprintf(f, "%s%s %s", n++ ? ", " : "", s->name,
-			p ? view_probe_describe(p)
-			: s->n_addrs ? "does not answer" : "has no address");
+			p	     ? view_probe_describe(p)
+			: s->n_addrs ? "does not answer"
+				     : "has no address");
 	}
 	if (fclose(f) != 0)
 		NOMEM_IF(NULL);
 	if (serving.n) {
 		NOMEM_IF(names = join_hosts(&serving));
-		NOMEM_IF(asprintf(&fix, "At the registrar of %s, set the name servers to the ones that serve the zone: %s.", v->zone, names) >= 0);
+		NOMEM_IF(asprintf(&fix,
+				  "At the registrar of %s, set the name "
+				  "servers to the ones that serve the zone: "
+				  "%s.",
+				  v->zone, names) >= 0);
 	} else {
-		NOMEM_IF(fix = strdup("Make the delegated servers serve the zone (load it, or re-create the hosted zone), or change the delegation at the registrar to servers that do; pass --expect-ns with your DNS provider's name servers to compare."));
+		NOMEM_IF(fix = strdup("Make the delegated servers serve the "
+				      "zone (load it, or re-create the hosted "
+				      "zone), or change the delegation at the "
+				      "registrar to servers that do; pass "
+				      "--expect-ns with your DNS provider's "
+				      "name servers to compare."));
 	}
 	json_t *e = json_pack("{s:s, s:s, s:o, s:o}", "zone", v->zone, "parent",
-		v->parent, "delegated", json_strset(&v->parent_ns),
-		"serving_elsewhere", json_strset(&serving));
+			      v->parent, "delegated",
+			      json_strset(&v->parent_ns), "serving_elsewhere",
+			      json_strset(&serving));
 	rc = findings_add(out, F_ZONE_UNREACHABLE, e, fix,
-		"No server that the parent %s delegates %s to answers authoritatively: %s.",
-		v->parent, v->zone, desc);
+			  "No server that the parent %s delegates %s to "
+			  "answers authoritatively: %s.",
+			  v->parent, v->zone, desc);
 out:
 	free(desc);
 	free(fix);
@@ -255,7 +306,8 @@ static bool addr_no_answer(const struct view_addr *a)
 
 static bool addr_tcp_answers(const struct view_addr *a)
 {
-	return addr_no_answer(a) && a->soa_tcp.asked && a->soa_tcp.status == QS_OK;
+	return addr_no_answer(a) && a->soa_tcp.asked &&
+	       a->soa_tcp.status == QS_OK;
 }
 
 static bool addr_no_tcp(const struct view_addr *a)
@@ -278,23 +330,41 @@ int check_reachability(const struct view *v, time_t now, struct findings *out)
 			char *d = describe_addrs(s, addr_no_answer, udp_of);
 			if (!d)
 				return -ENOMEM;
-			rc = findings_add(out, F_NS_UNREACHABLE,
+			rc = findings_add(
+				out, F_NS_UNREACHABLE,
 				json_pack("{s:s, s:o}", "server", s->name,
-					  "addresses", addr_evidence(s, addr_no_answer, udp_of)),
-				"Check that the server runs and listens on this address for UDP and TCP port 53, and that no firewall drops queries; if the address is obsolete, correct the glue at the registrar or the server's A/AAAA record.",
-				"%s does not answer over UDP (%s)%s.", s->name, d,
-				view_server_any(s, addr_tcp_answers) ? "; it does answer over TCP, so UDP is blocked on the way" : "");
+					  "addresses",
+					  addr_evidence(s, addr_no_answer,
+							udp_of)),
+				"Check that the server runs and listens on "
+				"this address for UDP and TCP port 53, and "
+				"that no firewall drops queries; if the "
+				"address is obsolete, correct the glue at the "
+				"registrar or the server's A/AAAA record.",
+				"%s does not answer over UDP (%s)%s.", s->name,
+				d,
+				view_server_any(s, addr_tcp_answers)
+					? "; it does answer over TCP, so UDP "
+					  "is blocked on the way"
+					: "");
 			free(d);
 		}
 		if (rc == 0 && notcp) {
 			char *d = describe_addrs(s, addr_no_tcp, tcp_of);
 			if (!d)
 				return -ENOMEM;
-			rc = findings_add(out, F_NS_NO_TCP,
+			rc = findings_add(
+				out, F_NS_NO_TCP,
 				json_pack("{s:s, s:o}", "server", s->name,
-					  "addresses", addr_evidence(s, addr_no_tcp, tcp_of)),
-				"Allow TCP port 53 to the server (firewall, load balancer) and make the server accept TCP queries: resolvers fall back to TCP for large or truncated answers.",
-				"%s answers over UDP but not over TCP (%s).", s->name, d);
+					  "addresses",
+					  addr_evidence(s, addr_no_tcp,
+							tcp_of)),
+				"Allow TCP port 53 to the server (firewall, "
+				"load balancer) and make the server accept TCP "
+				"queries: resolvers fall back to TCP for large "
+				"or truncated answers.",
+				"%s answers over UDP but not over TCP (%s).",
+				s->name, d);
 			free(d);
 		}
 		if (rc < 0)
@@ -314,24 +384,36 @@ int check_glue(const struct view *v, time_t now, struct findings *out)
 			char *a = join_names(&s->auth_addrs);
 			if (!a)
 				return -ENOMEM;
-			rc = findings_add(out, F_GLUE_MISSING,
+			rc = findings_add(
+				out, F_GLUE_MISSING,
 				json_pack("{s:s, s:s, s:o}", "server", s->name,
 					  "parent", v->parent, "zone_addresses",
 					  json_strset(&s->auth_addrs)),
-				"Register the name server's addresses (glue, or 'host records') at the registrar so the parent can publish them.",
-				"The parent %s gives no address (glue) for %s, which lies inside %s itself; resolvers cannot find it without that glue (the zone says %s).",
+				"Register the name server's addresses (glue, "
+				"or 'host records') at the registrar so the "
+				"parent can publish them.",
+				"The parent %s gives no address (glue) for %s, "
+				"which lies inside %s itself; resolvers cannot "
+				"find it without that glue (the zone says %s).",
 				v->parent, s->name, v->zone, a);
 			free(a);
 		} else if (s->glue.n && s->resolve == RES_OK &&
 			   !strset_equal(&s->glue, &s->auth_addrs)) {
-			char *g = join_names(&s->glue), *a = join_names(&s->auth_addrs);
+			char *g = join_names(&s->glue),
+			     *a = join_names(&s->auth_addrs);
 			if (g && a)
-				rc = findings_add(out, F_GLUE_MISMATCH,
-					json_pack("{s:s, s:o, s:o}", "server", s->name,
-						  "glue", json_strset(&s->glue),
-						  "authoritative", json_strset(&s->auth_addrs)),
-					"Make the glue at the registrar and the A/AAAA records of the name server in its zone list the same addresses.",
-					"The parent %s gives %s as the address of %s, but its zone says %s.",
+				rc = findings_add(
+					out, F_GLUE_MISMATCH,
+					json_pack("{s:s, s:o, s:o}", "server",
+						  s->name, "glue",
+						  json_strset(&s->glue),
+						  "authoritative",
+						  json_strset(&s->auth_addrs)),
+					"Make the glue at the registrar and "
+					"the A/AAAA records of the name server "
+					"in its zone list the same addresses.",
+					"The parent %s gives %s as the address "
+					"of %s, but its zone says %s.",
 					v->parent, g, s->name, a);
 			else
 				rc = -ENOMEM;
@@ -365,16 +447,30 @@ int check_ns_names(const struct view *v, time_t now, struct findings *out)
 		int rc = 0;
 		if (s->cname)
 			rc = findings_add(out, F_NS_IS_CNAME,
-				json_pack("{s:s, s:s}", "server", s->name, "cname", s->cname),
-				"Name the server by its canonical name (the CNAME's target) in the delegation and the zone's NS records; RFC 2181 section 10.3 forbids an NS record that points at an alias.",
-				"%s is an alias (CNAME) for %s; name servers must be named by a name with its own A/AAAA records.",
-				s->name, s->cname);
+					  json_pack("{s:s, s:s}", "server",
+						    s->name, "cname", s->cname),
+					  "Name the server by its canonical "
+					  "name (the CNAME's target) in the "
+					  "delegation and the zone's NS "
+					  "records; RFC 2181 section 10.3 "
+					  "forbids an NS record that points at "
+					  "an alias.",
+					  "%s is an alias (CNAME) for %s; name "
+					  "servers must be named by a name "
+					  "with its own A/AAAA records.",
+					  s->name, s->cname);
 		if (rc == 0 && s->n_addrs == 0)
 			rc = findings_add(out, F_NS_NAME_UNRESOLVABLE,
-				json_pack("{s:s, s:s}", "server", s->name, "reason",
-					  resolve_reason(s->resolve)),
-				"Give the name server's name an A and/or AAAA record in its zone (or glue at the registrar for a name inside the domain), or replace it with a name that resolves.",
-				"%s has no address: %s.", s->name, resolve_reason(s->resolve));
+					  json_pack("{s:s, s:s}", "server",
+						    s->name, "reason",
+						    resolve_reason(s->resolve)),
+					  "Give the name server's name an A "
+					  "and/or AAAA record in its zone (or "
+					  "glue at the registrar for a name "
+					  "inside the domain), or replace it "
+					  "with a name that resolves.",
+					  "%s has no address: %s.", s->name,
+					  resolve_reason(s->resolve));
 		if (rc < 0)
 			return rc;
 	}
@@ -385,9 +481,13 @@ int check_too_few_ns(const struct view *v, time_t now, struct findings *out)
 {
 	if (v->pstate != PS_DELEGATED || v->parent_ns.n >= 2)
 		return 0;
-	return findings_add(out, F_TOO_FEW_NS,
+	return findings_add(
+		out, F_TOO_FEW_NS,
 		json_pack("{s:o}", "delegated", json_strset(&v->parent_ns)),
-		"Add a second name server, on a different network, to the zone's NS records and to the registrar's list.",
-		"The parent %s delegates %s to only %zu name server%s; one failure makes the zone unreachable.",
-		v->parent, v->zone, v->parent_ns.n, v->parent_ns.n == 1 ? "" : "s");
+		"Add a second name server, on a different network, to the "
+		"zone's NS records and to the registrar's list.",
+		"The parent %s delegates %s to only %zu name server%s; one "
+		"failure makes the zone unreachable.",
+		v->parent, v->zone, v->parent_ns.n,
+		v->parent_ns.n == 1 ? "" : "s");
 }

@@ -14,14 +14,14 @@
 /* What one zone's servers got wrong, gathered per code so that each code
  * gives one finding naming every server it concerns. */
 struct issue {
-	json_t *items;          /* [{server, address, rrset, ...}] */
-	struct strset servers;  /* "ns1. (192.0.2.1)" */
-	struct strset rrsets;   /* "DNSKEY", "SOA", ... */
-	size_t n;               /* servers concerned */
+	json_t *items;	       /* [{server, address, rrset, ...}] */
+	struct strset servers; /* "ns1. (192.0.2.1)" */
+	struct strset rrsets;  /* "DNSKEY", "SOA", ... */
+	size_t n;	       /* servers concerned */
 	bool has_sig;
-	struct sig_result sig;  /* the first signature concerned */
-	char *text;             /* the servers, joined when emitted */
-	char *what;             /* the RRsets, joined when emitted */
+	struct sig_result sig; /* the first signature concerned */
+	char *text;	       /* the servers, joined when emitted */
+	char *what;	       /* the RRsets, joined when emitted */
 };
 
 struct zone_issues {
@@ -73,7 +73,8 @@ static int note(struct zone_issues *zi, enum finding_code code,
 		is->has_sig = true;
 	}
 	snprintf(who, sizeof(who), "%s (%s)", s->name, s->addr);
-	if (strset_add(&is->servers, who) < 0 || strset_add(&is->rrsets, what) < 0)
+	if (strset_add(&is->servers, who) < 0 ||
+	    strset_add(&is->rrsets, what) < 0)
 		return -ENOMEM;
 	is->n = is->servers.n;
 	json_t *o = json_pack("{s:s, s:s, s:s}", "server", s->name, "address",
@@ -154,7 +155,7 @@ static const char *sig_dates(const struct sig_result *s, char *buf, size_t len)
 /* Who names the keys a zone must have, at the start of a sentence. */
 static const char *src_cap(const struct dsv_zone *z)
 {
-	return z->ds_what_if ? "The DS you gave (--ds)"
+	return z->ds_what_if  ? "The DS you gave (--ds)"
 	       : z->ds_anchor ? "The trust anchor"
 			      : "The DS at the parent";
 }
@@ -223,14 +224,16 @@ static int emit(const struct zone_ctx *c, struct zone_issues *zi,
 				      "though the zone is signed (%s): "
 				      "resolvers that reach %s get SERVFAIL.",
 				      is->text, is->n == 1 ? "s" : "", z->name,
-				      is->what, src, is->n == 1 ? "it" : "them");
+				      is->what, src,
+				      is->n == 1 ? "it" : "them");
 		else
 			rc = asprintf(&sum,
 				      "%s serve%s %s's %s without signatures, "
 				      "though the zone is signed (%s): "
 				      "resolvers that reach %s get SERVFAIL.",
 				      is->text, is->n == 1 ? "s" : "", z->name,
-				      is->what, src, is->n == 1 ? "it" : "them");
+				      is->what, src,
+				      is->n == 1 ? "it" : "them");
 		if (rc >= 0)
 			rc = asprintf(&fix, "Serve the signed zone from every "
 					    "server: transfer the signed copy "
@@ -355,9 +358,11 @@ static int note_denial(struct zone_issues *zi, const struct dsv_server *s,
 		return 0;
 	if (s->denial == DENIAL_BAD && (s->denial_sig.state == SIG_EXPIRED ||
 					s->denial_sig.state == SIG_NOT_YET))
-		return note_sig(zi, s, "NSEC", &s->denial_sig, c->now, c->d->warn_s);
+		return note_sig(zi, s, "NSEC", &s->denial_sig, c->now,
+				c->d->warn_s);
 	if (s->denial == DENIAL_MISSING || s->denial == DENIAL_BAD)
-		return note(zi, F_NSEC_PROOF_INVALID, s, "NSEC", &s->denial_sig);
+		return note(zi, F_NSEC_PROOF_INVALID, s, "NSEC",
+			    &s->denial_sig);
 	return 0;
 }
 
@@ -500,9 +505,9 @@ static int check_resolvers(const struct view *v, const struct dnssec_view *d,
 				  "SERVFAIL for %s SOA%s, but answers with "
 				  "checking disabled (CD): DNSSEC validation "
 				  "fails%s%s%s.",
-				  r->name, same ? "" : " (", same ? "" : r->addr,
-				  same ? "" : ")", v->zone, ede,
-				  causes.n ? ", because of " : "",
+				  r->name, same ? "" : " (",
+				  same ? "" : r->addr, same ? "" : ")", v->zone,
+				  ede, causes.n ? ", because of " : "",
 				  causes.n ? cause : "",
 				  causes.n ? ""
 					   : ", for a reason dnsdoctor's chain "

@@ -65,11 +65,14 @@ static char *describe(const struct view_server *s,
 			continue;
 		qs = json_array();
 		fprintf(f, "%s%s (", n++ ? ", " : "", a->addr);
-		for (size_t k = 0, m = 0; k < sizeof(questions) / sizeof(questions[0]); k++) {
-			if (!question(a, k)->asked || question(a, k)->status != status)
+		for (size_t k = 0, m = 0;
+		     k < sizeof(questions) / sizeof(questions[0]); k++) {
+			if (!question(a, k)->asked ||
+			    question(a, k)->status != status)
 				continue;
 			fprintf(f, "%s%s", m++ ? ", " : "", questions[k].what);
-			json_array_append_new(qs, json_string(questions[k].what));
+			json_array_append_new(qs,
+					      json_string(questions[k].what));
 		}
 		fputc(')', f);
 		json_array_append_new(arr, json_pack("{s:s, s:o}", "address",
@@ -95,10 +98,19 @@ int check_malformed(const struct view *v, time_t now, struct findings *out)
 		if (!d)
 			return -ENOMEM;
 		int rc = findings_add(out, F_NS_MALFORMED_RESPONSE,
-			json_pack("{s:s, s:o}", "server", s->name, "addresses", ev),
-			"Find what answers on this address (a broken or overloaded server, a middlebox that rewrites DNS) and fix or replace it; until then remove the server from the zone's NS records and the delegation.",
-			"%s answers, but never with a usable response: its replies carry another ID or question, cannot be parsed, or are not DNS at all: %s.",
-			s->name, d);
+				      json_pack("{s:s, s:o}", "server", s->name,
+						"addresses", ev),
+				      "Find what answers on this address (a "
+				      "broken or overloaded server, a "
+				      "middlebox that rewrites DNS) and fix or "
+				      "replace it; until then remove the "
+				      "server from the zone's NS records and "
+				      "the delegation.",
+				      "%s answers, but never with a usable "
+				      "response: its replies carry another ID "
+				      "or question, cannot be parsed, or are "
+				      "not DNS at all: %s.",
+				      s->name, d);
 		free(d);
 		if (rc < 0)
 			return rc;
@@ -121,11 +133,20 @@ int check_edns(const struct view *v, time_t now, struct findings *out)
 			rc = -ENOMEM;
 		if (d)
 			rc = findings_add(out, F_NS_EDNS_INTOLERANT,
-				json_pack("{s:s, s:o}", "server", s->name,
-					  "addresses", json_strset(&addrs)),
-				"Upgrade the name server software, or fix the firewall or load balancer in front of it, so that queries with EDNS (an OPT record) are answered; resolvers no longer retry without EDNS.",
-				"%s answers FORMERR or NOTIMP to a query with EDNS and answers only without it (%s); current resolvers treat it as broken.",
-				s->name, d);
+					  json_pack("{s:s, s:o}", "server",
+						    s->name, "addresses",
+						    json_strset(&addrs)),
+					  "Upgrade the name server software, "
+					  "or fix the firewall or load "
+					  "balancer in front of it, so that "
+					  "queries with EDNS (an OPT record) "
+					  "are answered; resolvers no longer "
+					  "retry without EDNS.",
+					  "%s answers FORMERR or NOTIMP to a "
+					  "query with EDNS and answers only "
+					  "without it (%s); current resolvers "
+					  "treat it as broken.",
+					  s->name, d);
 		free(d);
 		strset_deinit(&addrs);
 		if (rc < 0)
@@ -145,10 +166,17 @@ int check_tcp_stalled(const struct view *v, time_t now, struct findings *out)
 		if (!d)
 			return -ENOMEM;
 		int rc = findings_add(out, F_NS_TCP_STALLED,
-			json_pack("{s:s, s:o}", "server", s->name, "addresses", ev),
-			"Make the server answer over TCP: check its connection limits and TCP timeouts, and any firewall or load balancer that accepts connections on its behalf; a server that truncates over UDP must answer the same question over TCP.",
-			"%s accepts TCP connections but no whole answer arrives before the timeout: %s.",
-			s->name, d);
+				      json_pack("{s:s, s:o}", "server", s->name,
+						"addresses", ev),
+				      "Make the server answer over TCP: check "
+				      "its connection limits and TCP timeouts, "
+				      "and any firewall or load balancer that "
+				      "accepts connections on its behalf; a "
+				      "server that truncates over UDP must "
+				      "answer the same question over TCP.",
+				      "%s accepts TCP connections but no whole "
+				      "answer arrives before the timeout: %s.",
+				      s->name, d);
 		free(d);
 		if (rc < 0)
 			return rc;

@@ -24,10 +24,11 @@ static bool read_fetch(json_t *j, struct fetch *f)
 	memset(f, 0, sizeof(*f));
 	int b = 0;
 	if (!json_is_object(j) ||
-	    json_unpack(j, "{s:s, s:s, s:I, s?s, s?s, s?s, s?b, s?s, s?s}", "addr", &f->addr,
-			"status", &f->status, "code", &f->code, "body", &f->body,
-			"url", &f->url, "detail", &f->detail, "truncated", &b,
-			"start", &f->start, "location", &f->location) < 0)
+	    json_unpack(j, "{s:s, s:s, s:I, s?s, s?s, s?s, s?b, s?s, s?s}",
+			"addr", &f->addr, "status", &f->status, "code",
+			&f->code, "body", &f->body, "url", &f->url, "detail",
+			&f->detail, "truncated", &b, "start", &f->start,
+			"location", &f->location) < 0)
 		return false;
 	f->j = j;
 	f->truncated = b;
@@ -44,7 +45,8 @@ static bool read_fetch(json_t *j, struct fetch *f)
  * sent, with trailing whitespace ignored as RFC 8555 8.3 lets the CA do
  * (Boulder and Pebble trim it: `echo "$KEYAUTH" > file` validates). With
  * PREFIX, WANT ("TOKEN.") must begin a longer body. */
-static bool body_is(const char *body, const char *want, size_t wlen, bool prefix)
+static bool body_is(const char *body, const char *want, size_t wlen,
+		    bool prefix)
 {
 	char *raw = malloc(strlen(body) + 1);
 	if (!raw)
@@ -79,7 +81,8 @@ static enum outcome judge(const struct judge_ctx *c, const struct fetch *f,
 		size_t slen = 0, n = 0;
 		FILE *fs;
 		if (depth >= HTTP01_HOSTS_MAX || !f->location) {
-			fprintf(w, "%s (too many redirects to other hosts)", f->addr);
+			fprintf(w, "%s (too many redirects to other hosts)",
+				f->addr);
 			return DEAD;
 		}
 		if (!(fs = open_memstream(&sub, &slen)))
@@ -88,7 +91,8 @@ static enum outcome judge(const struct judge_ctx *c, const struct fetch *f,
 			char *one = NULL;
 			size_t olen = 0;
 			FILE *fo;
-			if (!c->all[i].start || strcmp(c->all[i].start, f->location) != 0)
+			if (!c->all[i].start ||
+			    strcmp(c->all[i].start, f->location) != 0)
 				continue;
 			n++;
 			if (!(fo = open_memstream(&one, &olen))) {
@@ -98,34 +102,40 @@ static enum outcome judge(const struct judge_ctx *c, const struct fetch *f,
 			enum outcome e = judge(c, &c->all[i], depth + 1, fo);
 			fclose(fo);
 			if (e != GOOD)
-				fprintf(fs, "%s%s", worst != GOOD ? "; " : "", one);
+				fprintf(fs, "%s%s", worst != GOOD ? "; " : "",
+					one);
 			free(one);
 			worst = e > worst ? e : worst;
 		}
 		fclose(fs);
 		if (n == 0) {
-			fprintf(w, "%s (redirect to %.200s, whose host has no address at its authoritative servers or is not a name)",
+			fprintf(w,
+				"%s (redirect to %.200s, whose host has no "
+				"address at its authoritative servers or is "
+				"not a name)",
 				f->addr, f->location);
 			worst = DEAD;
 		} else if (worst != GOOD) {
-			fprintf(w, "%s redirects to %.200s, where %s", f->addr, f->location,
-				sub ? sub : "");
+			fprintf(w, "%s redirects to %.200s, where %s", f->addr,
+				f->location, sub ? sub : "");
 		}
 		free(sub);
 		return worst;
 	}
 	if (strcmp(f->status, "ok") != 0) {
-		fprintf(w, "%s (%s%s%s)", f->addr, f->status, f->detail[0] ? ": " : "",
-			f->detail);
+		fprintf(w, "%s (%s%s%s)", f->addr, f->status,
+			f->detail[0] ? ": " : "", f->detail);
 		return DEAD;
 	}
 	const struct val_opts *o = c->o;
-	if (o->token &&
-	    (f->code != 200 ||
-	     !(o->key_auth ? body_is(f->body, o->key_auth, strlen(o->key_auth), false)
-			   : body_is(f->body, c->prefix, strlen(c->prefix), true)))) {
-		fprintf(w, "%s answers %lld with \"%.60s%s\"", f->addr, (long long)f->code,
-			f->body, strlen(f->body) > 60 || f->truncated ? "..." : "");
+	if (o->token && (f->code != 200 ||
+			 !(o->key_auth ? body_is(f->body, o->key_auth,
+						 strlen(o->key_auth), false)
+				       : body_is(f->body, c->prefix,
+						 strlen(c->prefix), true)))) {
+		fprintf(w, "%s answers %lld with \"%.60s%s\"", f->addr,
+			(long long)f->code, f->body,
+			strlen(f->body) > 60 || f->truncated ? "..." : "");
 		return BAD;
 	}
 	return GOOD;
@@ -153,7 +163,8 @@ int check_http01(const struct view *v, time_t now, struct findings *out)
 	const char *token = o.token ? o.token : VAL_PROBE_TOKEN;
 	char prefix[300];
 	snprintf(prefix, sizeof(prefix), "%s.", token);
-	FILE *fb = open_memstream(&bad, &blen), *fd = open_memstream(&dead, &dlen),
+	FILE *fb = open_memstream(&bad, &blen),
+	     *fd = open_memstream(&dead, &dlen),
 	     *fg = open_memstream(&good, &glen);
 	json_t *jbad = json_array(), *jdead = json_array();
 	if (!fb || !fd || !fg || !jbad || !jdead) {
@@ -175,7 +186,9 @@ int check_http01(const struct view *v, time_t now, struct findings *out)
 		else
 			json_decref(j);
 	}
-	struct judge_ctx c = { .all = fetches, .n = n, .o = &o, .prefix = prefix };
+	struct judge_ctx c = {
+		.all = fetches, .n = n, .o = &o, .prefix = prefix
+	};
 	for (size_t i = 0; i < n; i++) {
 		const struct fetch *f = &fetches[i];
 		/* The fetches of the name itself; those of redirect targets
@@ -208,18 +221,27 @@ int check_http01(const struct view *v, time_t now, struct findings *out)
 	fb = fd = fg = NULL;
 	char also[600] = "";
 	if (n_good)
-		snprintf(also, sizeof(also), " %.500s answer%s as the CA expects; the CA may pick any address, so it fails intermittently",
+		snprintf(also, sizeof(also),
+			 " %.500s answer%s as the CA expects; the CA may pick "
+			 "any address, so it fails intermittently",
 			 good, n_good == 1 ? "s" : "");
 	if (n_dead) {
 		rc = report(out, F_HTTP01_UNREACHABLE, jdead,
-			"Make port 80 answer on every A and AAAA address of the name (firewall, security group, load balancer listener), or remove the addresses that cannot serve it from DNS.",
-			url, dead, also);
+			    "Make port 80 answer on every A and AAAA address "
+			    "of the name (firewall, security group, load "
+			    "balancer listener), or remove the addresses that "
+			    "cannot serve it from DNS.",
+			    url, dead, also);
 		jdead = NULL;
 	}
 	if (rc == 0 && n_bad) {
 		rc = report(out, F_HTTP01_BAD_RESPONSE, jbad,
-			"Serve the key authorisation (TOKEN.THUMBPRINT, status 200) at the URL on every backend behind every address: share the webroot, or route /.well-known/acme-challenge/ to the host running the ACME client.",
-			url, bad, also);
+			    "Serve the key authorisation (TOKEN.THUMBPRINT, "
+			    "status 200) at the URL on every backend behind "
+			    "every address: share the webroot, or route "
+			    "/.well-known/acme-challenge/ to the host running "
+			    "the ACME client.",
+			    url, bad, also);
 		jbad = NULL;
 	}
 out:

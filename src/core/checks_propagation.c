@@ -36,7 +36,8 @@ static const char *record_text(const struct rv_view *v, char *buf, size_t len)
 	return buf;
 }
 
-static int check_missing(const struct rv_view *v, time_t now, struct findings *out)
+static int check_missing(const struct rv_view *v, time_t now,
+			 struct findings *out)
 {
 	(void)now;
 	struct strset names;
@@ -47,8 +48,9 @@ static int check_missing(const struct rv_view *v, time_t now, struct findings *o
 		const struct rv_row *r = &v->rows[i];
 		if (r->kind != RV_AUTH || !rv_row_final(r))
 			continue;
-		bool lacks = v->expect ? !rv_row_current(v, r) :
-			     v->auth_has_data && r->status != RVS_DATA;
+		bool lacks = v->expect ? !rv_row_current(v, r)
+				       : v->auth_has_data &&
+						 r->status != RVS_DATA;
 		if (!lacks)
 			continue;
 		char line[800];
@@ -60,13 +62,20 @@ static int check_missing(const struct rv_view *v, time_t now, struct findings *o
 	int rc = 0;
 	if (names.n) {
 		char *j = strset_join(&names, "; ");
-		json_t *e = json_pack("{s:o, s:s?}", "servers", arr, "expect", v->expect);
+		json_t *e = json_pack("{s:o, s:s?}", "servers", arr, "expect",
+				      v->expect);
 		arr = NULL;
 		rc = findings_add(out, F_RECORD_MISSING_ON_AUTH, e,
-			"Publish the record on every authoritative server: on a secondary that lags, check NOTIFY and zone transfers from the primary (the SOA serials tell which copy is old); with a DNS provider, wait for its API to report the change as done.",
-			"%s%s%s is not served by %s", record_text(v, rec, sizeof(rec)),
-			v->expect ? " with the expected value " : "",
-			v->expect ? v->expect : "", j ? j : "?");
+				  "Publish the record on every authoritative "
+				  "server: on a secondary that lags, check "
+				  "NOTIFY and zone transfers from the primary "
+				  "(the SOA serials tell which copy is old); "
+				  "with a DNS provider, wait for its API to "
+				  "report the change as done.",
+				  "%s%s%s is not served by %s",
+				  record_text(v, rec, sizeof(rec)),
+				  v->expect ? " with the expected value " : "",
+				  v->expect ? v->expect : "", j ? j : "?");
 		free(j);
 	}
 	json_decref(arr);
@@ -74,7 +83,8 @@ static int check_missing(const struct rv_view *v, time_t now, struct findings *o
 	return rc;
 }
 
-static int check_inconsistent(const struct rv_view *v, time_t now, struct findings *out)
+static int check_inconsistent(const struct rv_view *v, time_t now,
+			      struct findings *out)
 {
 	(void)now;
 	char rec[300];
@@ -97,24 +107,29 @@ static int check_inconsistent(const struct rv_view *v, time_t now, struct findin
 		json_array_append_new(arr, row_json(r));
 	}
 	char *j = strset_join(&answers, "; ");
-	int rc = findings_add(out, F_RRSET_INCONSISTENT, json_pack("{s:o}", "answers", arr),
-		"Make every authoritative server serve the same zone copy: compare SOA serials, then fix transfers to the servers that lag.",
-		"the authoritative servers disagree on %s: %s",
-		record_text(v, rec, sizeof(rec)), j ? j : "?");
+	int rc = findings_add(out, F_RRSET_INCONSISTENT,
+			      json_pack("{s:o}", "answers", arr),
+			      "Make every authoritative server serve the same "
+			      "zone copy: compare SOA serials, then fix "
+			      "transfers to the servers that lag.",
+			      "the authoritative servers disagree on %s: %s",
+			      record_text(v, rec, sizeof(rec)), j ? j : "?");
 	free(j);
 	strset_deinit(&answers);
 	return rc;
 }
 
 /* One finding per resolver: stale data, or a cached denial. */
-static int check_resolver_caches(const struct rv_view *v, time_t now, struct findings *out)
+static int check_resolver_caches(const struct rv_view *v, time_t now,
+				 struct findings *out)
 {
 	char rec[300], w[300], buf[512], cur[512];
 	if (!v->reference)
 		return 0; /* nothing the servers agree on to be stale against */
 	for (size_t i = 0; i < v->n; i++) {
 		const struct rv_row *r = &v->rows[i];
-		if (r->kind != RV_RESOLVER || rv_row_current(v, r) || rv_row_split(v, r))
+		if (r->kind != RV_RESOLVER || rv_row_current(v, r) ||
+		    rv_row_split(v, r))
 			continue;
 		bool neg = r->status == RVS_NXDOMAIN || r->status == RVS_NODATA;
 		if (r->status != RVS_DATA && !neg)
@@ -123,21 +138,45 @@ static int check_resolver_caches(const struct rv_view *v, time_t now, struct fin
 		json_t *e = row_json(r);
 		if (!e)
 			return -ENOMEM;
-		json_object_set_new(e, "seconds_left", left < 0 ? json_null() : json_integer(left));
-		json_object_set_new(e, "authoritative", json_string(rv_row_describe(v->reference, cur, sizeof(cur))));
+		json_object_set_new(e, "seconds_left",
+				    left < 0 ? json_null()
+					     : json_integer(left));
+		json_object_set_new(e, "authoritative",
+				    json_string(rv_row_describe(
+					    v->reference, cur, sizeof(cur))));
 		int rc;
 		if (neg)
 			rc = findings_add(out, F_RESOLVER_NEGATIVE_CACHED, e,
-				"Wait for the cached denial to expire, or flush the name on that resolver if you run it (unbound-control flush, rndc flushname). Next time, do not look a record up through a shared resolver before it exists: ask the authoritative servers (dnsdoctor wait).",
-				"resolver %s still answers %s for %s (the servers now serve %s) for another %lld s",
-				who(r, w, sizeof(w)), rv_row_describe(r, buf, sizeof(buf)),
-				record_text(v, rec, sizeof(rec)), cur, (long long)left);
+					  "Wait for the cached denial to "
+					  "expire, or flush the name on that "
+					  "resolver if you run it "
+					  "(unbound-control flush, rndc "
+					  "flushname). Next time, do not look "
+					  "a record up through a shared "
+					  "resolver before it exists: ask the "
+					  "authoritative servers (dnsdoctor "
+					  "wait).",
+					  "resolver %s still answers %s for %s "
+					  "(the servers now serve %s) for "
+					  "another %lld s",
+					  who(r, w, sizeof(w)),
+					  rv_row_describe(r, buf, sizeof(buf)),
+					  record_text(v, rec, sizeof(rec)), cur,
+					  (long long)left);
 		else
 			rc = findings_add(out, F_RESOLVER_STALE, e,
-				"Wait for the old answer's TTL to run out, or flush the name on that resolver if you run it. Before the next change, lower the TTL first (dnsdoctor plan).",
-				"resolver %s still answers %s for %s (the servers now serve %s) for another %lld s",
-				who(r, w, sizeof(w)), rv_row_describe(r, buf, sizeof(buf)),
-				record_text(v, rec, sizeof(rec)), cur, (long long)left);
+					  "Wait for the old answer's TTL to "
+					  "run out, or flush the name on that "
+					  "resolver if you run it. Before the "
+					  "next change, lower the TTL first "
+					  "(dnsdoctor plan).",
+					  "resolver %s still answers %s for %s "
+					  "(the servers now serve %s) for "
+					  "another %lld s",
+					  who(r, w, sizeof(w)),
+					  rv_row_describe(r, buf, sizeof(buf)),
+					  record_text(v, rec, sizeof(rec)), cur,
+					  (long long)left);
 		if (rc < 0)
 			return rc;
 	}
@@ -150,7 +189,8 @@ static bool answered(const struct rv_row *r)
 	       r->status == RVS_NODATA;
 }
 
-static int check_disagree(const struct rv_view *v, time_t now, struct findings *out)
+static int check_disagree(const struct rv_view *v, time_t now,
+			  struct findings *out)
 {
 	(void)now;
 	struct strset answers, lines;
@@ -164,16 +204,22 @@ static int check_disagree(const struct rv_view *v, time_t now, struct findings *
 		if (r->kind != RV_RESOLVER || !answered(r))
 			continue;
 		strset_add(&answers, rv_row_describe(r, buf, sizeof(buf)));
-		snprintf(line, sizeof(line), "%s: %s", who(r, w, sizeof(w)), buf);
+		snprintf(line, sizeof(line), "%s: %s", who(r, w, sizeof(w)),
+			 buf);
 		strset_add(&lines, line);
 		json_array_append_new(arr, row_json(r));
 	}
 	if (answers.n > 1) {
 		char *j = strset_join(&lines, "; ");
-		rc = findings_add(out, F_RESOLVERS_DISAGREE, json_pack("{s:o}", "resolvers", arr),
-			"Users see different answers depending on their resolver until the caches expire; see the RESOLVER_STALE and RESOLVER_NEGATIVE_CACHED findings for when.",
-			"resolvers give different answers for %s: %s",
-			record_text(v, rec, sizeof(rec)), j ? j : "?");
+		rc = findings_add(out, F_RESOLVERS_DISAGREE,
+				  json_pack("{s:o}", "resolvers", arr),
+				  "Users see different answers depending on "
+				  "their resolver until the caches expire; see "
+				  "the RESOLVER_STALE and "
+				  "RESOLVER_NEGATIVE_CACHED findings for when.",
+				  "resolvers give different answers for %s: %s",
+				  record_text(v, rec, sizeof(rec)),
+				  j ? j : "?");
 		free(j);
 		arr = NULL;
 	}
@@ -183,7 +229,8 @@ static int check_disagree(const struct rv_view *v, time_t now, struct findings *
 	return rc;
 }
 
-static int check_split(const struct rv_view *v, time_t now, struct findings *out)
+static int check_split(const struct rv_view *v, time_t now,
+		       struct findings *out)
 {
 	char rec[300], w[300], buf[512], cur[512];
 	for (size_t i = 0; i < v->n; i++) {
@@ -196,45 +243,82 @@ static int check_split(const struct rv_view *v, time_t now, struct findings *out
 		int64_t left = rv_row_seconds_left(v, r, now);
 		json_object_set_new(e, "aa", json_boolean(r->aa));
 		json_object_set_new(e, "ttl", json_integer(r->ttl));
-		json_object_set_new(e, "authoritative_ttl_max", json_integer(v->auth_ttl_max));
-		json_object_set_new(e, "seconds_left", left < 0 ? json_null() : json_integer(left));
-		const char *auth = v->reference ? rv_row_describe(v->reference, cur, sizeof(cur)) :
-				   "something else";
+		json_object_set_new(e, "authoritative_ttl_max",
+				    json_integer(v->auth_ttl_max));
+		json_object_set_new(e, "seconds_left",
+				    left < 0 ? json_null()
+					     : json_integer(left));
+		const char *auth = v->reference
+					   ? rv_row_describe(v->reference, cur,
+							     sizeof(cur))
+					   : "something else";
 		int rc = findings_add(out, F_SPLIT_HORIZON, e,
-			"The local resolver answers from a zone of its own (a private hosted zone, a local-zone or a forwarding rule) that shadows the public one: the CA and the rest of the world see the authoritative answer, not this one. Test from outside, or add the record to the private zone too.",
-			"the local resolver %s answers %s for %s from data of its own%s, while the authoritative servers serve %s",
-			who(r, w, sizeof(w)), rv_row_describe(r, buf, sizeof(buf)),
-			record_text(v, rec, sizeof(rec)),
-			r->aa ? " (an authoritative answer from a resolver)" :
-				" (a TTL longer than the servers give)", auth);
+				      "The local resolver answers from a zone "
+				      "of its own (a private hosted zone, a "
+				      "local-zone or a forwarding rule) that "
+				      "shadows the public one: the CA and the "
+				      "rest of the world see the authoritative "
+				      "answer, not this one. Test from "
+				      "outside, or add the record to the "
+				      "private zone too.",
+				      "the local resolver %s answers %s for %s "
+				      "from data of its own%s, while the "
+				      "authoritative servers serve %s",
+				      who(r, w, sizeof(w)),
+				      rv_row_describe(r, buf, sizeof(buf)),
+				      record_text(v, rec, sizeof(rec)),
+				      r->aa ? " (an authoritative answer from "
+					      "a resolver)"
+					    : " (a TTL longer than the servers "
+					      "give)",
+				      auth);
 		if (rc < 0)
 			return rc;
 	}
 	return 0;
 }
 
-static int check_high_ttl(const struct rv_view *v, time_t now, struct findings *out)
+static int check_high_ttl(const struct rv_view *v, time_t now,
+			  struct findings *out)
 {
 	(void)now;
 	char rec[300];
 	if (v->auth_ttl_max > RV_HIGH_TTL)
 		return findings_add(out, F_HIGH_TTL,
-			json_pack("{s:I, s:i, s:s}", "ttl", (json_int_t)v->auth_ttl_max,
-				  "threshold", RV_HIGH_TTL, "kind", "positive"),
-			"Lower the TTL (to 300 s or less) well before a change, and raise it back after the change has propagated (dnsdoctor plan prints the steps).",
-			"%s has a TTL of %lld s: an old answer can live that long in resolvers after a change",
-			record_text(v, rec, sizeof(rec)), (long long)v->auth_ttl_max);
+				    json_pack("{s:I, s:i, s:s}", "ttl",
+					      (json_int_t)v->auth_ttl_max,
+					      "threshold", RV_HIGH_TTL, "kind",
+					      "positive"),
+				    "Lower the TTL (to 300 s or less) well "
+				    "before a change, and raise it back after "
+				    "the change has propagated (dnsdoctor plan "
+				    "prints the steps).",
+				    "%s has a TTL of %lld s: an old answer can "
+				    "live that long in resolvers after a "
+				    "change",
+				    record_text(v, rec, sizeof(rec)),
+				    (long long)v->auth_ttl_max);
 	if (!v->auth_has_data && v->auth_neg_max > RV_HIGH_TTL)
 		return findings_add(out, F_HIGH_TTL,
-			json_pack("{s:I, s:i, s:s}", "ttl", (json_int_t)v->auth_neg_max,
-				  "threshold", RV_HIGH_TTL, "kind", "negative"),
-			"Lower the SOA MINIMUM (and the SOA record's TTL) of the zone: a resolver that once saw the name missing keeps saying so that long (RFC 2308).",
-			"a denial of %s is cached for %lld s (min of the SOA TTL and MINIMUM): a look-up before the record exists delays it that long",
-			record_text(v, rec, sizeof(rec)), (long long)v->auth_neg_max);
+				    json_pack("{s:I, s:i, s:s}", "ttl",
+					      (json_int_t)v->auth_neg_max,
+					      "threshold", RV_HIGH_TTL, "kind",
+					      "negative"),
+				    "Lower the SOA MINIMUM (and the SOA "
+				    "record's TTL) of the zone: a resolver "
+				    "that once saw the name missing keeps "
+				    "saying so that long (RFC 2308).",
+				    "a denial of %s is cached for %lld s (min "
+				    "of the SOA TTL and MINIMUM): a look-up "
+				    "before the record exists delays it that "
+				    "long",
+				    record_text(v, rec, sizeof(rec)),
+				    (long long)v->auth_neg_max);
 	return 0;
 }
 
-static int check_complete(const struct rv_view *v, time_t now, struct findings *out)
+static int check_complete(const struct rv_view *v, time_t now,
+			  struct findings *out)
 {
 	char rec[300], buf[512];
 	size_t n_auth = 0, n_res = 0;
@@ -246,16 +330,20 @@ static int check_complete(const struct rv_view *v, time_t now, struct findings *
 		if (v->rows[i].kind == RV_AUTH)
 			n_auth++;
 		else if (v->rows[i].status == RVS_FAILED)
-			return 0; /* a resolver that never answered is not done */
+			return 0; /* a resolver that never answered is not done
+				   */
 		else
 			n_res++;
 	}
-	return findings_add(out, F_PROPAGATION_COMPLETE,
-		json_pack("{s:I, s:I}", "servers", (json_int_t)n_auth, "resolvers", (json_int_t)n_res),
+	return findings_add(
+		out, F_PROPAGATION_COMPLETE,
+		json_pack("{s:I, s:I}", "servers", (json_int_t)n_auth,
+			  "resolvers", (json_int_t)n_res),
 		"Nothing to do.",
 		"%s is %s at all %zu authoritative addresses and %zu resolvers",
 		record_text(v, rec, sizeof(rec)),
-		v->reference ? rv_row_describe(v->reference, buf, sizeof(buf)) : "the same",
+		v->reference ? rv_row_describe(v->reference, buf, sizeof(buf))
+			     : "the same",
 		n_auth, n_res);
 }
 

@@ -14,20 +14,21 @@
 #include "core/view_record.h"
 
 struct seen {
-	bool answered;    /* some exchange with it got a response */
+	bool answered;	  /* some exchange with it got a response */
 	bool alive_asked; /* the root question was asked */
-	bool timed_out;   /* some exchange of ROLE timed out */
-	int status;       /* of its first exchange of ROLE */
+	bool timed_out;	  /* some exchange of ROLE timed out */
+	int status;	  /* of its first exchange of ROLE */
 	const char *name;
 };
 
-static struct seen seen_of(const struct evidence *ev, int role, const char *addr)
+static struct seen seen_of(const struct evidence *ev, int role,
+			   const char *addr)
 {
 	struct seen s = { .status = -1, .name = addr };
 	for (size_t i = 0; i < ev->n_ex; i++) {
 		const struct ev_exchange *x = &ev->ex[i];
-		if ((x->role != role && x->role != EV_RESOLVER_ALIVE) || !x->addr ||
-		    strcmp(x->addr, addr) != 0)
+		if ((x->role != role && x->role != EV_RESOLVER_ALIVE) ||
+		    !x->addr || strcmp(x->addr, addr) != 0)
 			continue;
 		s.answered |= x->status == QS_OK;
 		s.alive_asked |= x->role == EV_RESOLVER_ALIVE;
@@ -44,7 +45,8 @@ static struct seen seen_of(const struct evidence *ev, int role, const char *addr
 
 /* Adds RESOLVER_UNREACHABLE for each resolver of EV (exchanges of ROLE)
  * shown absent. */
-static int unreachable(const struct evidence *ev, int role, struct findings *out)
+static int unreachable(const struct evidence *ev, int role,
+		       struct findings *out)
 {
 	struct strset asked;
 	int rc = 0;
@@ -59,24 +61,28 @@ static int unreachable(const struct evidence *ev, int role, struct findings *out
 			continue;
 		const char *status = qstatus_name(s.status);
 		bool named = strcmp(s.name, addr) != 0;
-		json_t *e = json_pack("{s:s, s:s, s:s}", "resolver", s.name, "address", addr,
-				      "status", status);
+		json_t *e = json_pack("{s:s, s:s, s:s}", "resolver", s.name,
+				      "address", addr, "status", status);
 		rc = findings_add(out, F_RESOLVER_UNREACHABLE, e, NULL,
-				  "The resolver %s%s%s%s gave no answer (%s), not even for the root: what it would say was not checked.",
-				  named ? s.name : addr, named ? " (" : "", named ? addr : "",
-				  named ? ")" : "", status);
+				  "The resolver %s%s%s%s gave no answer (%s), "
+				  "not even for the root: what it would say "
+				  "was not checked.",
+				  named ? s.name : addr, named ? " (" : "",
+				  named ? addr : "", named ? ")" : "", status);
 	}
 	strset_deinit(&asked);
 	return rc;
 }
 
-int check_resolvers_unreachable(const struct view *v, time_t now, struct findings *out)
+int check_resolvers_unreachable(const struct view *v, time_t now,
+				struct findings *out)
 {
 	(void)now;
 	return unreachable(v->ev, EV_RESOLVER, out);
 }
 
-int rv_check_resolvers(const struct rv_view *v, time_t now, struct findings *out)
+int rv_check_resolvers(const struct rv_view *v, time_t now,
+		       struct findings *out)
 {
 	(void)now;
 	return unreachable(v->ev, EV_RECORD_RESOLVER, out);

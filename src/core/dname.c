@@ -17,25 +17,32 @@ int dname_from_user(const char *in, char *out, size_t outlen, char *err,
 		return 0;
 	}
 	if (len > 254 || (len == 254 && in[len - 1] != '.')) {
-		snprintf(err, errlen, "domain name is longer than 253 characters");
+		snprintf(err, errlen,
+			 "domain name is longer than 253 characters");
 		return -1;
 	}
 	for (size_t i = 0; i < len; i++) {
 		unsigned char c = (unsigned char)in[i];
 		if (c == '.') {
 			if (label == 0) {
-				snprintf(err, errlen, "empty label in domain name at offset %zu", i);
+				snprintf(err, errlen,
+					 "empty label in domain name at offset "
+					 "%zu",
+					 i);
 				return -1;
 			}
 			wire += label + 1;
 			label = 0;
 		} else if (isalnum(c) || c == '-' || c == '_') {
 			if (++label > 63) {
-				snprintf(err, errlen, "a label of the domain name is longer than 63 characters");
+				snprintf(err, errlen,
+					 "a label of the domain name is longer "
+					 "than 63 characters");
 				return -1;
 			}
 		} else {
-			snprintf(err, errlen, "invalid character 0x%02x in domain name", c);
+			snprintf(err, errlen,
+				 "invalid character 0x%02x in domain name", c);
 			return -1;
 		}
 		if (o + 2 >= outlen) {
@@ -50,7 +57,8 @@ int dname_from_user(const char *in, char *out, size_t outlen, char *err,
 	}
 	out[o] = '\0';
 	if (wire > 255) {
-		snprintf(err, errlen, "domain name is longer than 255 octets on the wire");
+		snprintf(err, errlen,
+			 "domain name is longer than 255 octets on the wire");
 		return -1;
 	}
 	return 0;

@@ -7,7 +7,8 @@
 ldns_pkt *dmsg_parse(const uint8_t *wire, size_t len)
 {
 	ldns_pkt *pkt = NULL;
-	if (!wire || len < 12 || ldns_wire2pkt(&pkt, wire, len) != LDNS_STATUS_OK)
+	if (!wire || len < 12 ||
+	    ldns_wire2pkt(&pkt, wire, len) != LDNS_STATUS_OK)
 		return NULL;
 	return pkt;
 }
@@ -39,7 +40,8 @@ static bool answer_has(const ldns_pkt *pkt, const char *qname, uint16_t qtype)
 	for (size_t i = 0; i < ldns_rr_list_rr_count(an); i++) {
 		const ldns_rr *rr = ldns_rr_list_rr(an, i);
 		ldns_rr_type t = ldns_rr_get_type(rr);
-		if ((t == qtype || t == LDNS_RR_TYPE_CNAME) && dmsg_owner_is(rr, qname))
+		if ((t == qtype || t == LDNS_RR_TYPE_CNAME) &&
+		    dmsg_owner_is(rr, qname))
 			return true;
 	}
 	return false;

@@ -10,12 +10,12 @@
 #include "core/strset.h"
 
 enum resp_kind {
-	RK_ANSWER,    /* authoritative data for the question (or a CNAME to it) */
-	RK_NODATA,    /* authoritative: the name exists, no data of that type */
-	RK_NXDOMAIN,  /* authoritative: the name does not exist */
-	RK_REFERRAL,  /* NS for a zone at or below the question's ancestors */
-	RK_NOTAUTH,   /* NOERROR without AA and without a referral */
-	RK_RCODE,     /* REFUSED, SERVFAIL, NOTAUTH, FORMERR, ... */
+	RK_ANSWER, /* authoritative data for the question (or a CNAME to it) */
+	RK_NODATA, /* authoritative: the name exists, no data of that type */
+	RK_NXDOMAIN, /* authoritative: the name does not exist */
+	RK_REFERRAL, /* NS for a zone at or below the question's ancestors */
+	RK_NOTAUTH,  /* NOERROR without AA and without a referral */
+	RK_RCODE,    /* REFUSED, SERVFAIL, NOTAUTH, FORMERR, ... */
 };
 
 /* Parses wire bytes. Returns NULL when they are not a DNS message. */
@@ -38,8 +38,8 @@ const char *dmsg_kind_name(enum resp_kind k);
 int dmsg_targets(const ldns_pkt *pkt, ldns_pkt_section section,
 		 const char *owner, ldns_rr_type type, struct strset *out);
 /* Adds the A and AAAA addresses of OWNER in SECTION, as text. */
-int dmsg_addrs(const ldns_pkt *pkt, ldns_pkt_section section,
-	       const char *owner, struct strset *out);
+int dmsg_addrs(const ldns_pkt *pkt, ldns_pkt_section section, const char *owner,
+	       struct strset *out);
 /* Serial of the SOA of OWNER in the answer section; 0 when found. */
 int dmsg_soa_serial(const ldns_pkt *pkt, const char *owner, uint32_t *serial);
 

@@ -10,12 +10,12 @@
 #include <ldns/ldns.h>
 
 enum sig_state {
-	SIG_NONE = 0,     /* no RRSIG covers the RRset */
-	SIG_UNSUPPORTED,  /* only algorithms a validator cannot use */
-	SIG_NO_KEY,       /* no key of the set has the signature's tag */
-	SIG_BOGUS,        /* the signature does not verify */
-	SIG_NOT_YET,      /* verifies, but its inception is in the future */
-	SIG_EXPIRED,      /* verifies, but it has expired */
+	SIG_NONE = 0,	 /* no RRSIG covers the RRset */
+	SIG_UNSUPPORTED, /* only algorithms a validator cannot use */
+	SIG_NO_KEY,	 /* no key of the set has the signature's tag */
+	SIG_BOGUS,	 /* the signature does not verify */
+	SIG_NOT_YET,	 /* verifies, but its inception is in the future */
+	SIG_EXPIRED,	 /* verifies, but it has expired */
 	SIG_VALID,
 };
 
@@ -56,10 +56,10 @@ const char *dnssec_sig_state_name(enum sig_state s);
 void dnssec_time_text(uint32_t t, char *buf, size_t len);
 
 enum denial_state {
-	DENIAL_NA = 0,   /* the name exists, or the answer is not a denial */
-	DENIAL_OK,       /* NSEC/NSEC3 prove it, signatures valid */
-	DENIAL_MISSING,  /* a denial without NSEC or NSEC3 records */
-	DENIAL_BAD,      /* the records do not prove it or do not verify */
+	DENIAL_NA = 0,	/* the name exists, or the answer is not a denial */
+	DENIAL_OK,	/* NSEC/NSEC3 prove it, signatures valid */
+	DENIAL_MISSING, /* a denial without NSEC or NSEC3 records */
+	DENIAL_BAD,	/* the records do not prove it or do not verify */
 };
 
 /* Judges the NXDOMAIN/NODATA answer PKT to (QNAME, QTYPE) with the zone

@@ -122,9 +122,8 @@ static int same_question(const struct ev_exchange *a,
 {
 	return a->role == b->role && a->transport == b->transport &&
 	       a->qtype == b->qtype && a->qflags == b->qflags &&
-	       str_eq(a->zone, b->zone) &&
-	       str_eq(a->server, b->server) && str_eq(a->addr, b->addr) &&
-	       str_eq(a->qname, b->qname);
+	       str_eq(a->zone, b->zone) && str_eq(a->server, b->server) &&
+	       str_eq(a->addr, b->addr) && str_eq(a->qname, b->qname);
 }
 
 static char *dup_or_empty(const char *s)

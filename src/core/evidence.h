@@ -12,47 +12,49 @@
 
 /* Why a query was asked. Stored by name; append only. */
 enum ev_role {
-	EV_WALK = 0, /* the target name, asked of a server of an ancestor zone */
+	EV_WALK = 0, /* the target name, asked of a server of an ancestor zone
+		      */
 	EV_RESOLVE,  /* looking up a name server's address, or a walk for it */
 	EV_AUTH,     /* the zone apex (SOA, NS) asked of a server of the zone */
 	EV_DNSSEC,   /* DS at a parent's server, DNSKEY and a denial proof at a
 		      * zone's server, for every zone on the path */
-	EV_RESOLVER, /* a name asked of a recursive resolver, with and without CD */
+	EV_RESOLVER, /* a name asked of a recursive resolver, with and without
+			CD */
 	EV_AUTH_NOEDNS, /* the apex SOA asked again without EDNS, of an address
 			 * that answered FORMERR or NOTIMP to it with EDNS */
-	EV_VALIDATION,  /* a name a CA's validator asks (CAA on the climb,
+	EV_VALIDATION,	/* a name a CA's validator asks (CAA on the climb,
 			 * _acme-challenge TXT, ACM CNAME and their typos),
 			 * asked of a server of the zone that holds it */
-	EV_RECORD,      /* propagation/wait/plan: the record asked of every
+	EV_RECORD,	/* propagation/wait/plan: the record asked of every
 			 * address of a server of the zone that holds it (and
 			 * of the zone a CNAME leads to), without RD */
 	EV_RECORD_RESOLVER, /* the same record asked of a resolver, with RD */
-	EV_RESOLVER_ALIVE, /* ". SOA" asked of a resolver, with RD: whether it
-			    * answers at all, whatever the zone's own state */
+	EV_RESOLVER_ALIVE,  /* ". SOA" asked of a resolver, with RD: whether it
+			     * answers at all, whatever the zone's own state */
 	EV_ROLE__COUNT
 };
 
 struct ev_exchange {
-	int role;         /* enum ev_role */
-	int transport;    /* enum transport */
-	int status;       /* enum qstatus */
+	int role;      /* enum ev_role */
+	int transport; /* enum transport */
+	int status;    /* enum qstatus */
 	uint16_t qtype;
-	unsigned qflags;  /* EV_QF_* the question was asked with */
+	unsigned qflags; /* EV_QF_* the question was asked with */
 	uint32_t rtt_ms;
-	char *zone;       /* zone the server was asked as a server of ("." root) */
-	char *server;     /* the server's name, absolute, lower case */
-	char *addr;       /* its address, numeric text (no port) */
-	char *qname;      /* absolute, lower case */
-	uint8_t *wire;    /* the response as received; NULL unless QS_OK */
+	char *zone;    /* zone the server was asked as a server of ("." root) */
+	char *server;  /* the server's name, absolute, lower case */
+	char *addr;    /* its address, numeric text (no port) */
+	char *qname;   /* absolute, lower case */
+	uint8_t *wire; /* the response as received; NULL unless QS_OK */
 	size_t wire_len;
 };
 
 /* Query flags that change the answer; the same bits as the engine's
  * ENG_F_RD, ENG_F_EDNS, ENG_F_DO and ENG_F_CD. */
-#define EV_QF_RD 0x01
+#define EV_QF_RD   0x01
 #define EV_QF_EDNS 0x02
-#define EV_QF_DO 0x04
-#define EV_QF_CD 0x08
+#define EV_QF_DO   0x04
+#define EV_QF_CD   0x08
 #define EV_QF_MASK (EV_QF_RD | EV_QF_EDNS | EV_QF_DO | EV_QF_CD)
 
 /* RRSIG_EXPIRING_SOON fires below this much validity left: 3 days, about
@@ -66,15 +68,15 @@ struct ev_strings {
 };
 
 struct evidence {
-	char *domain;        /* absolute, lower case, as diagnosed */
-	int64_t started;     /* unix time the probe began */
-	char **expect_ns;    /* --expect-ns names, absolute, lower case */
+	char *domain;	  /* absolute, lower case, as diagnosed */
+	int64_t started;  /* unix time the probe began */
+	char **expect_ns; /* --expect-ns names, absolute, lower case */
 	size_t n_expect_ns;
 	/* Options that shape findings travel with the evidence, so that
 	 * `analyze` reaches the same findings. */
 	struct ev_strings trust_anchor; /* DS/DNSKEY records, presentation */
-	struct ev_strings what_if_ds;   /* --ds: a DS set not published yet */
-	int64_t rrsig_warn_s;           /* RRSIG_EXPIRING_SOON window */
+	struct ev_strings what_if_ds;	/* --ds: a DS set not published yet */
+	int64_t rrsig_warn_s;		/* RRSIG_EXPIRING_SOON window */
 	/* Labels of the domain's public suffix by the Public Suffix List
 	 * (2 for foo.co.uk.); 0 when no list was read. An NXDOMAIN from a
 	 * zone that deep or shallower means "not registered". */
@@ -98,7 +100,7 @@ struct evidence {
 	 * propagation, wait and plan, the record it is about, so that
 	 * `analyze` runs the same checks (docs/json.md). */
 	char *command;
-	char *record_name;   /* absolute, lower case */
+	char *record_name; /* absolute, lower case */
 	uint16_t record_type;
 	char *record_expect; /* --expect VALUE, or NULL */
 };

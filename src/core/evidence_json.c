@@ -56,12 +56,13 @@ int ev_unhex(const char *s, size_t len, uint8_t **out, size_t *outlen)
 static json_t *exchange_to_json(const struct ev_exchange *x)
 {
 	json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:i, s:s, s:s, s:i}",
-		"role", ev_role_name(x->role), "zone", x->zone,
-		"server", x->server, "addr", x->addr, "qname", x->qname,
-		"qtype", (json_int_t)x->qtype,
-		"transport", x->transport == TR_TCP ? "tcp" : "udp",
-		"status", qstatus_name(x->status),
-		"rtt_ms", (json_int_t)x->rtt_ms);
+			      "role", ev_role_name(x->role), "zone", x->zone,
+			      "server", x->server, "addr", x->addr, "qname",
+			      x->qname, "qtype", (json_int_t)x->qtype,
+			      "transport",
+			      x->transport == TR_TCP ? "tcp" : "udp", "status",
+			      qstatus_name(x->status), "rtt_ms",
+			      (json_int_t)x->rtt_ms);
 	if (o && x->qflags &&
 	    json_object_set_new(o, "qflags", json_integer(x->qflags)) < 0) {
 		json_decref(o);
@@ -97,9 +98,11 @@ static int strings_from(const json_t *j, const char *key, struct ev_strings *l,
 		snprintf(err, errlen, "%s is not a list", key);
 		return -1;
 	}
-	json_array_foreach(a, i, v) {
-		if (!json_is_string(v) || ev_strings_add(l, json_string_value(v)) < 0) {
-			snprintf(err, errlen, "%s[%zu] is not a string", key, i);
+	json_array_foreach (a, i, v) {
+		if (!json_is_string(v) ||
+		    ev_strings_add(l, json_string_value(v)) < 0) {
+			snprintf(err, errlen, "%s[%zu] is not a string", key,
+				 i);
 			return -1;
 		}
 	}
@@ -119,16 +122,20 @@ static int record_to_json(const struct evidence *ev, json_t *o)
 			      (json_int_t)ev->record_type);
 	if (!r)
 		return -1;
-	json_object_set_new(r, "expect", ev->record_expect ?
-			    json_string(ev->record_expect) : json_null());
+	json_object_set_new(r, "expect",
+			    ev->record_expect ? json_string(ev->record_expect)
+					      : json_null());
 	return json_object_set_new(o, "record", r);
 }
 
 static int record_from_json(const json_t *j, struct evidence *ev, char *err,
 			    size_t errlen)
 {
-	json_t *c = json_object_get(j, "command"), *r = json_object_get(j, "record");
-	if (c && !(json_is_string(c) && (ev->command = strdup(json_string_value(c))))) {
+	json_t *c = json_object_get(j, "command"), *r = json_object_get(j, "rec"
+									   "or"
+									   "d");
+	if (c && !(json_is_string(c) &&
+		   (ev->command = strdup(json_string_value(c))))) {
 		snprintf(err, errlen, "command is not a string");
 		return -1;
 	}
@@ -169,15 +176,16 @@ json_t *evidence_to_json(const struct evidence *ev)
 			goto fail;
 	}
 	o = json_pack("{s:i, s:s, s:I, s:o, s:o, s:o, s:I, s:o}",
-		      "dnsdoctor_evidence", EVIDENCE_FORMAT, "domain", ev->domain,
-		      "started", (json_int_t)ev->started, "expect_ns", ns,
-		      "trust_anchor", strings_json(&ev->trust_anchor),
-		      "what_if_ds", strings_json(&ev->what_if_ds),
-		      "rrsig_warn_seconds", (json_int_t)ev->rrsig_warn_s,
-		      "exchanges", xs);
+		      "dnsdoctor_evidence", EVIDENCE_FORMAT, "domain",
+		      ev->domain, "started", (json_int_t)ev->started,
+		      "expect_ns", ns, "trust_anchor",
+		      strings_json(&ev->trust_anchor), "what_if_ds",
+		      strings_json(&ev->what_if_ds), "rrsig_warn_seconds",
+		      (json_int_t)ev->rrsig_warn_s, "exchanges", xs);
 	/* Only when set, so evidence without --acme/--acm stays as it was. */
 	if (o && ev->validation.n &&
-	    json_object_set_new(o, "validation", strings_json(&ev->validation)) < 0) {
+	    json_object_set_new(o, "validation",
+				strings_json(&ev->validation)) < 0) {
 		json_decref(o);
 		return NULL;
 	}
@@ -193,7 +201,8 @@ json_t *evidence_to_json(const struct evidence *ev)
 		return NULL;
 	}
 	if (o && ev->suffix_labels &&
-	    json_object_set_new(o, "public_suffix_labels", json_integer(ev->suffix_labels)) < 0) {
+	    json_object_set_new(o, "public_suffix_labels",
+				json_integer(ev->suffix_labels)) < 0) {
 		json_decref(o);
 		return NULL;
 	}
@@ -213,12 +222,13 @@ static const char *get_str(const json_t *o, const char *key)
 	return json_string_value(json_object_get(o, key));
 }
 
-static int exchange_from_json(const json_t *o, struct ev_exchange *x,
-			      char *err, size_t errlen, size_t idx)
+static int exchange_from_json(const json_t *o, struct ev_exchange *x, char *err,
+			      size_t errlen, size_t idx)
 {
 	const char *role = get_str(o, "role"), *tr = get_str(o, "transport");
 	const char *st = get_str(o, "status");
-	json_t *qt = json_object_get(o, "qtype"), *rtt = json_object_get(o, "rtt_ms");
+	json_t *qt = json_object_get(o, "qtype"),
+	       *rtt = json_object_get(o, "rtt_ms");
 
 	memset(x, 0, sizeof(*x));
 	x->zone = (char *)get_str(o, "zone");
@@ -227,7 +237,8 @@ static int exchange_from_json(const json_t *o, struct ev_exchange *x,
 	x->qname = (char *)get_str(o, "qname");
 	if (!json_is_object(o) || !role || !tr || !st || !json_is_integer(qt) ||
 	    !x->zone || !x->server || !x->addr || !x->qname) {
-		snprintf(err, errlen, "exchange %zu: missing or mistyped field", idx);
+		snprintf(err, errlen, "exchange %zu: missing or mistyped field",
+			 idx);
 		return -1;
 	}
 	x->role = ev_role_from_name(role);
@@ -241,7 +252,8 @@ static int exchange_from_json(const json_t *o, struct ev_exchange *x,
 	}
 	x->qtype = (uint16_t)q;
 	json_t *qf = json_object_get(o, "qflags");
-	if (qf && (!json_is_integer(qf) || json_integer_value(qf) & ~EV_QF_MASK)) {
+	if (qf &&
+	    (!json_is_integer(qf) || json_integer_value(qf) & ~EV_QF_MASK)) {
 		snprintf(err, errlen, "exchange %zu: qflags out of range", idx);
 		return -1;
 	}
@@ -251,9 +263,10 @@ static int exchange_from_json(const json_t *o, struct ev_exchange *x,
 	json_t *w = json_object_get(o, "wire");
 	if (w) {
 		if (!json_is_string(w) ||
-		    ev_unhex(json_string_value(w), json_string_length(w), &x->wire,
-			  &x->wire_len) < 0) {
-			snprintf(err, errlen, "exchange %zu: wire is not hex", idx);
+		    ev_unhex(json_string_value(w), json_string_length(w),
+			     &x->wire, &x->wire_len) < 0) {
+			snprintf(err, errlen, "exchange %zu: wire is not hex",
+				 idx);
 			return -1;
 		}
 	}
@@ -279,7 +292,8 @@ struct evidence *evidence_from_json(const json_t *j, char *err, size_t errlen)
 	}
 	if (!domain || !json_is_integer(started) || !json_is_array(xs) ||
 	    (ns && !json_is_array(ns))) {
-		snprintf(err, errlen, "evidence is missing domain, started or exchanges");
+		snprintf(err, errlen,
+			 "evidence is missing domain, started or exchanges");
 		return NULL;
 	}
 	struct evidence *ev = evidence_new(domain, json_integer_value(started));
@@ -289,14 +303,15 @@ struct evidence *evidence_from_json(const json_t *j, char *err, size_t errlen)
 	}
 	size_t i;
 	json_t *v;
-	json_array_foreach(ns, i, v) {
+	json_array_foreach (ns, i, v) {
 		if (!json_is_string(v) ||
 		    evidence_add_expect_ns(ev, json_string_value(v)) < 0) {
 			snprintf(err, errlen, "expect_ns %zu is not a name", i);
 			goto fail;
 		}
 	}
-	if (strings_from(j, "trust_anchor", &ev->trust_anchor, err, errlen) < 0 ||
+	if (strings_from(j, "trust_anchor", &ev->trust_anchor, err, errlen) <
+		    0 ||
 	    strings_from(j, "what_if_ds", &ev->what_if_ds, err, errlen) < 0 ||
 	    strings_from(j, "validation", &ev->validation, err, errlen) < 0 ||
 	    strings_from(j, "http01", &ev->http01, err, errlen) < 0 ||
@@ -308,7 +323,8 @@ struct evidence *evidence_from_json(const json_t *j, char *err, size_t errlen)
 	if (psl) {
 		if (!json_is_integer(psl) || json_integer_value(psl) < 0 ||
 		    json_integer_value(psl) > 127) {
-			snprintf(err, errlen, "public_suffix_labels is not a label count");
+			snprintf(err, errlen,
+				 "public_suffix_labels is not a label count");
 			goto fail;
 		}
 		ev->suffix_labels = (int)json_integer_value(psl);
@@ -316,12 +332,13 @@ struct evidence *evidence_from_json(const json_t *j, char *err, size_t errlen)
 	json_t *warn = json_object_get(j, "rrsig_warn_seconds");
 	if (warn) {
 		if (!json_is_integer(warn) || json_integer_value(warn) < 0) {
-			snprintf(err, errlen, "rrsig_warn_seconds is not a duration");
+			snprintf(err, errlen,
+				 "rrsig_warn_seconds is not a duration");
 			goto fail;
 		}
 		ev->rrsig_warn_s = json_integer_value(warn);
 	}
-	json_array_foreach(xs, i, v) {
+	json_array_foreach (xs, i, v) {
 		struct ev_exchange x;
 		if (exchange_from_json(v, &x, err, errlen, i) < 0)
 			goto fail;

@@ -48,15 +48,16 @@ static void single_stops(char *s)
 {
 	char *w = s;
 	for (const char *r = s; *r; r++) {
-		if (r[0] == '.' && r[1] == '.' && (r[2] == '\0' || r[2] == ' ' || r[2] == ';'))
+		if (r[0] == '.' && r[1] == '.' &&
+		    (r[2] == '\0' || r[2] == ' ' || r[2] == ';'))
 			continue;
 		*w++ = *r;
 	}
 	*w = '\0';
 }
 
-int findings_add(struct findings *fs, enum finding_code code,
-		 json_t *evidence, const char *fix, const char *fmt, ...)
+int findings_add(struct findings *fs, enum finding_code code, json_t *evidence,
+		 const char *fix, const char *fmt, ...)
 {
 	char *summary = NULL;
 	va_list ap;

@@ -16,11 +16,11 @@ enum severity { SEV_INFO = 0, SEV_WARNING = 1, SEV_ERROR = 2 };
 #include "core/finding_codes.h"
 
 struct finding_def {
-	const char *name;      /* the stable code, e.g. "LAME_DELEGATION" */
+	const char *name; /* the stable code, e.g. "LAME_DELEGATION" */
 	enum severity severity;
-	const char *title;     /* one line, no data */
-	const char *fix;       /* the short fix, when a check gives none */
-	const char *doc;       /* docs/findings/CODE.md, for `explain` */
+	const char *title; /* one line, no data */
+	const char *fix;   /* the short fix, when a check gives none */
+	const char *doc;   /* docs/findings/CODE.md, for `explain` */
 };
 
 extern const struct finding_def finding_defs[F__COUNT];
@@ -28,8 +28,8 @@ extern const struct finding_def finding_defs[F__COUNT];
 struct finding {
 	enum finding_code code;
 	enum severity severity;
-	char *summary;    /* one line naming the servers and values involved */
-	char *fix;        /* what to do */
+	char *summary;	  /* one line naming the servers and values involved */
+	char *fix;	  /* what to do */
 	json_t *evidence; /* owned; an object */
 };
 
@@ -47,8 +47,8 @@ void findings_deinit(struct findings *fs);
 /* Adds a finding; takes ownership of EVIDENCE (may be NULL) even on failure.
  * The summary is FMT's result; FIX is copied (NULL: the catalogue's short
  * fix). 0 or -ENOMEM. */
-int findings_add(struct findings *fs, enum finding_code code,
-		 json_t *evidence, const char *fix, const char *fmt, ...)
+int findings_add(struct findings *fs, enum finding_code code, json_t *evidence,
+		 const char *fix, const char *fmt, ...)
 	__attribute__((format(printf, 5, 6)));
 /* Worst severity present, or -1 when there are no findings. */
 int findings_worst(const struct findings *fs);

@@ -16,7 +16,8 @@ static int add_name(struct strset *out, const char *name, char *err,
 		return -1;
 	}
 	if (out->n >= NSLIST_MAX) {
-		snprintf(err, errlen, "more than %d name servers given", NSLIST_MAX);
+		snprintf(err, errlen, "more than %d name servers given",
+			 NSLIST_MAX);
 		return -1;
 	}
 	if (strset_add(out, norm) < 0) {
@@ -32,7 +33,8 @@ static int parse_json(const char *text, size_t len, struct strset *out,
 	json_error_t je;
 	json_t *j = json_loadb(text, len, JSON_REJECT_DUPLICATES, &je);
 	if (!j) {
-		snprintf(err, errlen, "not valid JSON (line %d: %.80s)", je.line, je.text);
+		snprintf(err, errlen, "not valid JSON (line %d: %.80s)",
+			 je.line, je.text);
 		return -1;
 	}
 	json_t *ds = json_object_get(j, "DelegationSet");
@@ -41,12 +43,14 @@ static int parse_json(const char *text, size_t len, struct strset *out,
 	size_t i;
 	json_t *v;
 	if (!json_is_array(ns) || json_array_size(ns) == 0) {
-		snprintf(err, errlen, "JSON has no DelegationSet.NameServers list");
+		snprintf(err, errlen,
+			 "JSON has no DelegationSet.NameServers list");
 		goto out;
 	}
-	json_array_foreach(ns, i, v) {
+	json_array_foreach (ns, i, v) {
 		if (!json_is_string(v)) {
-			snprintf(err, errlen, "NameServers[%zu] is not a string", i);
+			snprintf(err, errlen,
+				 "NameServers[%zu] is not a string", i);
 			goto out;
 		}
 		if (add_name(out, json_string_value(v), err, errlen) < 0)
@@ -70,9 +74,12 @@ static int parse_list(const char *text, size_t len, struct strset *out,
 			comment = 1;
 		if (c == '\n')
 			comment = 0;
-		if (!comment && c != '#' && c != ',' && !isspace((unsigned char)c)) {
+		if (!comment && c != '#' && c != ',' &&
+		    !isspace((unsigned char)c)) {
 			if (t + 1 >= sizeof(tok)) {
-				snprintf(err, errlen, "a name server name is longer than 255 characters");
+				snprintf(err, errlen,
+					 "a name server name is longer than "
+					 "255 characters");
 				return -1;
 			}
 			tok[t++] = c;

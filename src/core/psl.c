@@ -5,7 +5,8 @@
 #define LABELS_MAX 128
 
 /* Splits NAME into labels, rightmost first, as (start, length) pairs. */
-static int split(const char *name, size_t len, const char *lab[], size_t lablen[])
+static int split(const char *name, size_t len, const char *lab[],
+		 size_t lablen[])
 {
 	int n = 0;
 	size_t end = len;
@@ -33,7 +34,8 @@ static int match(const char *rule, size_t len, const char *const nl[],
 	for (int i = 0; i < k; i++) {
 		if (rlen[i] == 1 && rl[i][0] == '*')
 			continue;
-		if (rlen[i] != nlen[i] || strncasecmp(rl[i], nl[i], rlen[i]) != 0)
+		if (rlen[i] != nlen[i] ||
+		    strncasecmp(rl[i], nl[i], rlen[i]) != 0)
 			return 0;
 	}
 	return k;
@@ -57,7 +59,8 @@ int psl_suffix_labels(const char *text, size_t len, const char *name)
 		at += linelen + 1;
 		/* The rule is the line's first word. */
 		size_t r = 0;
-		while (r < linelen && line[r] != ' ' && line[r] != '\t' && line[r] != '\r')
+		while (r < linelen && line[r] != ' ' && line[r] != '\t' &&
+		       line[r] != '\r')
 			r++;
 		if (r == 0 || (r >= 2 && line[0] == '/' && line[1] == '/'))
 			continue;

@@ -5,14 +5,15 @@
 /* Stored in evidence files by name (see qstatus_name), so values may be
  * appended but never reordered. */
 enum qstatus {
-	QS_OK = 0,        /* a matching response arrived; wire bytes hold it */
-	QS_TIMEOUT,       /* no matching response within the attempts allowed */
-	QS_UNREACHABLE,   /* ICMP port/host unreachable, or TCP connection refused */
-	QS_NETERR,        /* another socket error (no route, address family off) */
-	QS_MALFORMED,     /* something came back, but never a usable response */
+	QS_OK = 0,	/* a matching response arrived; wire bytes hold it */
+	QS_TIMEOUT,	/* no matching response within the attempts allowed */
+	QS_UNREACHABLE, /* ICMP port/host unreachable, or TCP connection refused
+			 */
+	QS_NETERR,    /* another socket error (no route, address family off) */
+	QS_MALFORMED, /* something came back, but never a usable response */
 	QS_TCP_TRUNCATED, /* TC set in a TCP answer: the answer is incomplete */
-	QS_TCP_STALLED,   /* TCP connected, but no whole answer within the budget
-			   * (silence, or a length prefix then a trickle) */
+	QS_TCP_STALLED, /* TCP connected, but no whole answer within the budget
+			 * (silence, or a length prefix then a trickle) */
 	QS__COUNT
 };
 

@@ -47,7 +47,8 @@ void val_opts_read(const struct evidence *ev, struct val_opts *o)
 			if (!eq || (size_t)(eq - val) >= sizeof(a->name) ||
 			    strlen(eq + 1) >= sizeof(a->target))
 				continue;
-			snprintf(a->name, sizeof(a->name), "%.*s", (int)(eq - val), val);
+			snprintf(a->name, sizeof(a->name), "%.*s",
+				 (int)(eq - val), val);
 			snprintf(a->target, sizeof(a->target), "%s", eq + 1);
 			o->n_acm++;
 		}
@@ -98,8 +99,10 @@ static int caa_add(const ldns_rr *rr, struct val_ans *a)
 	if (a->n_caa < VAL_CAA_MAX &&
 	    ldns_rr_rdata2buffer_wire(b, rr) == LDNS_STATUS_OK) {
 		struct caa_rr r;
-		if (caa_parse(ldns_buffer_begin(b), ldns_buffer_position(b), &r) == 0) {
-			struct caa_rr *v = realloc(a->caa, (a->n_caa + 1) * sizeof(*v));
+		if (caa_parse(ldns_buffer_begin(b), ldns_buffer_position(b),
+			      &r) == 0) {
+			struct caa_rr *v =
+				realloc(a->caa, (a->n_caa + 1) * sizeof(*v));
 			if (v) {
 				a->caa = v;
 				v[a->n_caa++] = r;
@@ -119,7 +122,8 @@ int val_ans_read(const struct ev_exchange *x, struct val_ans *a)
 	strset_init(&a->txt);
 	a->rcode = -1;
 	if (x->status != QS_OK) {
-		a->failed = x->status == QS_TIMEOUT || x->status == QS_UNREACHABLE ||
+		a->failed = x->status == QS_TIMEOUT ||
+			    x->status == QS_UNREACHABLE ||
 			    x->status == QS_NETERR;
 		return 0;
 	}
@@ -138,7 +142,9 @@ int val_ans_read(const struct ev_exchange *x, struct val_ans *a)
 			continue;
 		switch (ldns_rr_get_type(rr)) {
 		case LDNS_RR_TYPE_CNAME: {
-			char *t = ldns_rr_rd_count(rr) ? dmsg_name(ldns_rr_rdf(rr, 0)) : NULL;
+			char *t = ldns_rr_rd_count(rr)
+					  ? dmsg_name(ldns_rr_rdf(rr, 0))
+					  : NULL;
 			if (t && strlen(t) < sizeof(a->cname))
 				snprintf(a->cname, sizeof(a->cname), "%s", t);
 			free(t);
@@ -179,7 +185,8 @@ bool val_expected_only(const struct view *v, const struct ev_exchange *x)
 static void append_zone(const char *name, const char *zone, char *out,
 			size_t len)
 {
-	int n = snprintf(out, len, "%.*s.%s", (int)strlen(name) - 1, name, zone);
+	int n = snprintf(out, len, "%.*s.%s", (int)strlen(name) - 1, name,
+			 zone);
 	if (n < 0 || (size_t)n >= len || n >= VIEW_NAME_MAX - 1)
 		out[0] = '\0';
 }
@@ -213,8 +220,7 @@ static bool is_appended(const char *found, const char *want, const char *suffix)
 	       strncmp(found, want, w) == 0 && strcmp(found + w, suffix) == 0;
 }
 
-enum val_typo val_typo_of(const char *found, const char *want,
-			  const char *zone)
+enum val_typo val_typo_of(const char *found, const char *want, const char *zone)
 {
 	if (strcasecmp(found, want) == 0)
 		return TYPO_NONE;
@@ -222,7 +228,8 @@ enum val_typo val_typo_of(const char *found, const char *want,
 	 * ("example.com.example.com."). */
 	if (is_appended(found, want, zone))
 		return TYPO_DOUBLED;
-	for (const char *p = want; p && *p; p = strchr(p, '.'), p = p ? p + 1 : NULL)
+	for (const char *p = want; p && *p;
+	     p = strchr(p, '.'), p = p ? p + 1 : NULL)
 		if (dname_labels(p) >= 2 && is_appended(found, want, p))
 			return TYPO_DOUBLED;
 	if ((want[0] == '_' && strcmp(found, want + 1) == 0) ||
@@ -241,7 +248,8 @@ const char *val_typo_text(enum val_typo t)
 	case TYPO_NONE:
 		return "as expected";
 	case TYPO_DOUBLED:
-		return "the domain pasted twice (a name entered without its final dot gets the zone appended)";
+		return "the domain pasted twice (a name entered without its "
+		       "final dot gets the zone appended)";
 	case TYPO_NO_UNDERSCORE:
 		return "the leading underscore is missing";
 	case TYPO_TRAILING:
@@ -315,7 +323,8 @@ size_t json_safe_decode(const char *s, char *out, size_t len)
 		return 0;
 	for (; s && *s && n + 1 < len; s++) {
 		int hi, lo;
-		if (s[0] == '\\' && s[1] == 'x' && (hi = hex_digit(s[2])) >= 0 &&
+		if (s[0] == '\\' && s[1] == 'x' &&
+		    (hi = hex_digit(s[2])) >= 0 &&
 		    (lo = hex_digit(s[3])) >= 0) {
 			char c = (char)(hi * 16 + lo);
 			out[n++] = c ? c : '?';

@@ -24,13 +24,13 @@ struct val_acm {
 
 struct val_opts {
 	bool acme;
-	bool wildcard;           /* the certificate is for *.DOMAIN */
-	const char *ca;          /* --ca, or NULL */
-	const char *challenge;   /* "dns-01", "http-01", or NULL (dns-01) */
-	const char *txt;         /* --txt, or NULL */
+	bool wildcard;		 /* the certificate is for *.DOMAIN */
+	const char *ca;		 /* --ca, or NULL */
+	const char *challenge;	 /* "dns-01", "http-01", or NULL (dns-01) */
+	const char *txt;	 /* --txt, or NULL */
 	const char *account_uri; /* --account-uri, or NULL */
-	const char *token;       /* --token: the HTTP-01 token, or NULL */
-	const char *key_auth;    /* --key-auth: the body HTTP-01 expects */
+	const char *token;	 /* --token: the HTTP-01 token, or NULL */
+	const char *key_auth;	 /* --key-auth: the body HTTP-01 expects */
 	struct val_acm acm[VAL_ACM_MAX];
 	size_t n_acm;
 };
@@ -59,13 +59,13 @@ const char *const *val_issuers(const struct val_opts *o, const char *own[2],
 /* One exchange read as a validator reads it: the records owned by the
  * question's name. */
 struct val_ans {
-	bool answered;         /* a parseable response arrived */
-	bool failed;           /* timeout, unreachable, SERVFAIL */
+	bool answered; /* a parseable response arrived */
+	bool failed;   /* timeout, unreachable, SERVFAIL */
 	int rcode;
 	enum resp_kind kind;
 	char cname[VIEW_NAME_MAX]; /* "" unless the name is an alias */
-	struct strset txt;     /* TXT values (character strings joined) */
-	struct caa_rr *caa;    /* CAA records */
+	struct strset txt;	   /* TXT values (character strings joined) */
+	struct caa_rr *caa;	   /* CAA records */
 	size_t n_caa;
 };
 
@@ -108,10 +108,10 @@ void val_challenge_names(const struct view *v, char *name, char *doubled,
 			 size_t len);
 
 enum val_typo {
-	TYPO_NONE = 0,     /* the same name */
-	TYPO_DOUBLED,      /* the zone (or domain) pasted once more */
+	TYPO_NONE = 0,	    /* the same name */
+	TYPO_DOUBLED,	    /* the zone (or domain) pasted once more */
 	TYPO_NO_UNDERSCORE, /* the leading underscore lost */
-	TYPO_TRAILING,     /* the right name with stray text after it */
+	TYPO_TRAILING,	    /* the right name with stray text after it */
 	TYPO_CASE_OR_OTHER, /* some other name */
 };
 

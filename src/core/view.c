@@ -41,10 +41,12 @@ static int scan_cut(void *ctx, const struct ev_exchange *x, ldns_pkt *pkt)
 {
 	struct walk_scan *w = ctx;
 	char cut[VIEW_NAME_MAX];
-	if (dmsg_classify(pkt, w->domain, x->qtype, cut, sizeof(cut)) != RK_REFERRAL)
+	if (dmsg_classify(pkt, w->domain, x->qtype, cut, sizeof(cut)) !=
+	    RK_REFERRAL)
 		return 0;
 	/* Only a referral downwards counts; an upward one is a lame answer. */
-	if (dname_labels(cut) <= dname_labels(x->zone) || !dname_in(cut, x->zone))
+	if (dname_labels(cut) <= dname_labels(x->zone) ||
+	    !dname_in(cut, x->zone))
 		return 0;
 	if (dname_labels(cut) > w->cut_labels) {
 		w->cut_labels = dname_labels(cut);
@@ -62,7 +64,8 @@ struct zone_answers {
 
 /* An authoritative NS answer owned by QNAME itself: the server serves both
  * the zone it was asked as and QNAME's own zone. */
-static bool answers_own_ns(const ldns_pkt *pkt, const char *qname, uint16_t qtype)
+static bool answers_own_ns(const ldns_pkt *pkt, const char *qname,
+			   uint16_t qtype)
 {
 	struct strset ns;
 	char cut[VIEW_NAME_MAX];
@@ -107,7 +110,8 @@ static int deleg_section(const struct view *v, const struct ev_exchange *x,
 	char cut[VIEW_NAME_MAX];
 	if (strcmp(x->zone, v->parent) != 0)
 		return -1;
-	enum resp_kind k = dmsg_classify(pkt, v->domain, x->qtype, cut, sizeof(cut));
+	enum resp_kind k =
+		dmsg_classify(pkt, v->domain, x->qtype, cut, sizeof(cut));
 	if (k == RK_REFERRAL && strcmp(cut, v->zone) == 0)
 		return LDNS_SECTION_AUTHORITY;
 	if (v->cohosted && answers_own_ns(pkt, v->zone, x->qtype))
@@ -138,7 +142,8 @@ static int walk_analyse(const struct evidence *ev, struct view *v)
 	if (rc < 0)
 		return rc;
 	const char *asked = w.cut_labels < 0 ? "." : w.cut;
-	struct zone_answers z = { .domain = v->domain, .zone = asked,
+	struct zone_answers z = { .domain = v->domain,
+				  .zone = asked,
 				  .nx_servers = &v->parent_servers_nx };
 	if (w.cut_labels < 0 || strcmp(w.cut, v->domain) != 0) {
 		rc = each_pkt(ev, EV_WALK, v->domain, scan_answers, &z);
@@ -153,7 +158,8 @@ static int walk_analyse(const struct evidence *ev, struct view *v)
 		snprintf(v->parent, sizeof(v->parent), "%s", w.cut);
 		v->cohosted = true;
 	} else if (z.nxdomain && !z.exists &&
-		   dname_labels(asked) <= (ev->suffix_labels > 1 ? ev->suffix_labels : 1)) {
+		   dname_labels(asked) <=
+			   (ev->suffix_labels > 1 ? ev->suffix_labels : 1)) {
 		v->pstate = PS_NXDOMAIN;
 		snprintf(v->zone, sizeof(v->zone), "%s", v->domain);
 		snprintf(v->parent, sizeof(v->parent), "%s", asked);
@@ -223,7 +229,8 @@ static int scan_glue(void *ctx, const struct ev_exchange *x, ldns_pkt *pkt)
 	struct glue_scan *g = ctx;
 	if (deleg_section(g->v, x, pkt) < 0)
 		return 0;
-	return dmsg_addrs(pkt, LDNS_SECTION_ADDITIONAL, g->s->name, &g->s->glue);
+	return dmsg_addrs(pkt, LDNS_SECTION_ADDITIONAL, g->s->name,
+			  &g->s->glue);
 }
 
 struct resolve_scan {
@@ -274,7 +281,8 @@ static int resolve_from(const struct evidence *ev, const char *name, int hops,
 		}
 		rc = RES_FAILED;
 		for (size_t i = 0; i < r.cnames.n && hops > 0; i++) {
-			int t = resolve_from(ev, r.cnames.v[i], hops - 1, addrs, NULL);
+			int t = resolve_from(ev, r.cnames.v[i], hops - 1, addrs,
+					     NULL);
 			if (t < 0 || t == RES_OK || rc == RES_FAILED)
 				rc = t;
 		}
@@ -303,7 +311,8 @@ static void probe_fill(struct view_probe *p, const struct ev_exchange *x,
 	p->asked = true;
 	p->status = x->status;
 	p->rtt_ms = x->rtt_ms;
-	ldns_pkt *pkt = x->status == QS_OK ? dmsg_parse(x->wire, x->wire_len) : NULL;
+	ldns_pkt *pkt = x->status == QS_OK ? dmsg_parse(x->wire, x->wire_len)
+					   : NULL;
 	if (x->status == QS_OK && !pkt) {
 		p->status = QS_MALFORMED;
 		return;
@@ -317,7 +326,8 @@ static void probe_fill(struct view_probe *p, const struct ev_exchange *x,
 	if (p->kind == RK_ANSWER && x->qtype == LDNS_RR_TYPE_SOA)
 		p->has_serial = dmsg_soa_serial(pkt, zone, &p->serial) == 0;
 	if (p->kind == RK_ANSWER && x->qtype == LDNS_RR_TYPE_NS)
-		dmsg_targets(pkt, LDNS_SECTION_ANSWER, zone, LDNS_RR_TYPE_NS, &p->ns);
+		dmsg_targets(pkt, LDNS_SECTION_ANSWER, zone, LDNS_RR_TYPE_NS,
+			     &p->ns);
 	ldns_pkt_free(pkt);
 }
 
@@ -347,16 +357,18 @@ static int server_fill(const struct evidence *ev, struct view *v,
 	for (size_t i = 0; i < ev->n_ex; i++) {
 		const struct ev_exchange *x = &ev->ex[i];
 		bool noedns = x->role == EV_AUTH_NOEDNS;
-		if ((x->role != EV_AUTH && !noedns) || strcmp(x->server, s->name) ||
-		    strcmp(x->qname, v->zone))
+		if ((x->role != EV_AUTH && !noedns) ||
+		    strcmp(x->server, s->name) || strcmp(x->qname, v->zone))
 			continue;
 		struct view_addr *a = addr_get(s, x->addr);
 		if (!a)
 			return -ENOMEM;
 		if (noedns) {
-			if (x->qtype == LDNS_RR_TYPE_SOA && x->transport == TR_UDP)
+			if (x->qtype == LDNS_RR_TYPE_SOA &&
+			    x->transport == TR_UDP)
 				probe_fill(&a->soa_noedns, x, v->zone);
-		} else if (x->qtype == LDNS_RR_TYPE_SOA && x->transport == TR_UDP)
+		} else if (x->qtype == LDNS_RR_TYPE_SOA &&
+			   x->transport == TR_UDP)
 			probe_fill(&a->soa_udp, x, v->zone);
 		else if (x->qtype == LDNS_RR_TYPE_SOA)
 			probe_fill(&a->soa_tcp, x, v->zone);
@@ -377,10 +389,12 @@ static int add_zone_servers(const struct evidence *ev, struct view *v)
 		for (size_t j = 0; j < s->n_addrs; j++) {
 			const struct view_probe *p = &s->addrs[j].ns_udp;
 			for (size_t k = 0; k < p->ns.n; k++) {
-				struct view_server *t = server_get(v, p->ns.v[k]);
+				struct view_server *t =
+					server_get(v, p->ns.v[k]);
 				if (!t)
 					return -ENOMEM;
-				s = &v->srv[i]; /* server_get may move the array */
+				s = &v->srv[i]; /* server_get may move the array
+						 */
 				p = &s->addrs[j].ns_udp;
 				if (t->in_zone)
 					continue;
@@ -484,7 +498,8 @@ const struct view_server *view_server_find(const struct view *v,
 static bool rejects_edns(const struct view_probe *p)
 {
 	return p->asked && p->status == QS_OK && p->kind == RK_RCODE &&
-	       (p->rcode == LDNS_RCODE_FORMERR || p->rcode == LDNS_RCODE_NOTIMPL);
+	       (p->rcode == LDNS_RCODE_FORMERR ||
+		p->rcode == LDNS_RCODE_NOTIMPL);
 }
 
 bool view_addr_edns_intolerant(const struct view_addr *a)

@@ -16,35 +16,35 @@
 
 enum parent_state {
 	PS_UNKNOWN = 0, /* no ancestor's server answered usefully */
-	PS_DELEGATED,   /* a parent refers the zone to name servers */
-	PS_NXDOMAIN,    /* the root or a TLD says the name does not exist */
+	PS_DELEGATED,	/* a parent refers the zone to name servers */
+	PS_NXDOMAIN,	/* the root or a TLD says the name does not exist */
 };
 
 enum resolve_state {
-	RES_NONE = 0,  /* never looked up */
-	RES_OK,        /* authoritative addresses found */
+	RES_NONE = 0, /* never looked up */
+	RES_OK,	      /* authoritative addresses found */
 	RES_NXDOMAIN,
-	RES_NODATA,    /* the name exists without A or AAAA */
-	RES_FAILED,    /* no authoritative answer could be had */
+	RES_NODATA, /* the name exists without A or AAAA */
+	RES_FAILED, /* no authoritative answer could be had */
 };
 
 /* One question (SOA or NS at the apex) at one address. */
 struct view_probe {
 	bool asked;
-	int status;            /* enum qstatus */
+	int status; /* enum qstatus */
 	int rcode;
 	bool aa;
 	enum resp_kind kind;
 	bool has_serial;
 	uint32_t serial;
 	uint32_t rtt_ms;
-	struct strset ns;      /* NS names in an authoritative NS answer */
+	struct strset ns; /* NS names in an authoritative NS answer */
 };
 
 struct view_addr {
 	char *addr;
-	bool glue;             /* given as glue by the parent */
-	bool resolved;         /* an authoritative A/AAAA of the name */
+	bool glue;     /* given as glue by the parent */
+	bool resolved; /* an authoritative A/AAAA of the name */
 	struct view_probe soa_udp, soa_tcp, ns_udp;
 	struct view_probe soa_noedns; /* SOA over UDP without EDNS, asked only
 				       * after FORMERR/NOTIMP to EDNS */
@@ -53,26 +53,26 @@ struct view_addr {
 struct view_server {
 	char *name;
 	bool in_parent, in_zone, expected;
-	bool in_bailiwick;     /* the name lies inside the zone itself */
-	struct strset glue;    /* the parent's glue addresses for the name */
+	bool in_bailiwick;  /* the name lies inside the zone itself */
+	struct strset glue; /* the parent's glue addresses for the name */
 	struct strset auth_addrs;
 	enum resolve_state resolve;
-	char *cname;           /* alias target when the name is a CNAME */
+	char *cname; /* alias target when the name is a CNAME */
 	struct view_addr *addrs;
 	size_t n_addrs;
 };
 
 struct view {
-	const struct evidence *ev;  /* what the view was derived from */
+	const struct evidence *ev; /* what the view was derived from */
 	char domain[VIEW_NAME_MAX];
 	char zone[VIEW_NAME_MAX];
 	char parent[VIEW_NAME_MAX]; /* "" when unknown */
 	enum parent_state pstate;
-	bool domain_inside_zone;    /* the domain is a name inside `zone` */
-	bool domain_nxdomain;       /* ... and `zone`'s servers answer NXDOMAIN
-				     * for it: it has no records */
-	bool cohosted;              /* the parent's servers serve the zone too and
-				     * answer its NS instead of referring */
+	bool domain_inside_zone; /* the domain is a name inside `zone` */
+	bool domain_nxdomain;	 /* ... and `zone`'s servers answer NXDOMAIN
+				  * for it: it has no records */
+	bool cohosted;		 /* the parent's servers serve the zone too and
+				  * answer its NS instead of referring */
 	struct strset parent_ns;
 	struct strset parent_servers_nx; /* servers of the deepest zone asked
 					  * that said NXDOMAIN */

@@ -59,7 +59,8 @@ static const char *failure_of(const struct ev_exchange *x, const ldns_pkt *pkt)
 /* An authoritative NXDOMAIN: the answer a denial proof comes with. */
 static bool nxdomain_aa(const ldns_pkt *pkt)
 {
-	return ldns_pkt_get_rcode(pkt) == LDNS_RCODE_NXDOMAIN && ldns_pkt_aa(pkt);
+	return ldns_pkt_get_rcode(pkt) == LDNS_RCODE_NXDOMAIN &&
+	       ldns_pkt_aa(pkt);
 }
 
 /* Shallowest first. */
@@ -209,7 +210,8 @@ static int judge_target(const struct evidence *ev, struct dnssec_view *d,
 		if ((!auth && !den) || x->status != QS_OK)
 			continue;
 		ldns_pkt *pkt = dmsg_parse(x->wire, x->wire_len);
-		if (!pkt || (failure_of(x, pkt) && !(den && nxdomain_aa(pkt)))) {
+		if (!pkt ||
+		    (failure_of(x, pkt) && !(den && nxdomain_aa(pkt)))) {
 			ldns_pkt_free(pkt);
 			continue;
 		}

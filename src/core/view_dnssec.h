@@ -13,11 +13,11 @@
 
 struct dsv_server {
 	char *name, *addr;
-	bool answered;          /* DNSKEY question answered authoritatively */
-	const char *failure;    /* otherwise, why not ("timeout", "REFUSED") */
-	ldns_rr_list *keys;     /* the DNSKEYs it serves */
+	bool answered;	     /* DNSKEY question answered authoritatively */
+	const char *failure; /* otherwise, why not ("timeout", "REFUSED") */
+	ldns_rr_list *keys;  /* the DNSKEYs it serves */
 	uint32_t keys_ttl;
-	bool key_match;         /* one of them matches the DS set */
+	bool key_match;		   /* one of them matches the DS set */
 	struct sig_result key_sig; /* DNSKEY RRset under the matching keys */
 	/* For the zone diagnosed only: */
 	bool soa_seen, ns_seen;
@@ -29,13 +29,14 @@ struct dsv_server {
 
 struct dsv_zone {
 	char name[VIEW_NAME_MAX];
-	ldns_rr_list *ds;       /* the DS set validators use for this zone */
-	bool ds_anchor;         /* the trust anchor (the root) */
-	bool ds_what_if;        /* --ds, not published */
-	int ds_answers;         /* parent servers that answered the DS question */
+	ldns_rr_list *ds; /* the DS set validators use for this zone */
+	bool ds_anchor;	  /* the trust anchor (the root) */
+	bool ds_what_if;  /* --ds, not published */
+	int ds_answers;	  /* parent servers that answered the DS question */
 	uint32_t ds_ttl;
 	struct sig_result ds_sig; /* the DS RRset under the parent's keys */
-	ldns_rr_list *keys;     /* keys validated through the DS set, else all seen */
+	ldns_rr_list *keys; /* keys validated through the DS set, else all seen
+			     */
 	bool keys_valid;
 	struct dsv_server *srv;
 	size_t n_srv;
@@ -43,8 +44,8 @@ struct dsv_zone {
 
 struct dsv_resolver {
 	char *name, *addr;
-	int status, status_cd;  /* enum qstatus of the two questions */
-	int rcode, rcode_cd;    /* -1 without an answer */
+	int status, status_cd; /* enum qstatus of the two questions */
+	int rcode, rcode_cd;   /* -1 without an answer */
 	bool ad;
 	bool has_ede;
 	uint16_t ede;
@@ -52,9 +53,10 @@ struct dsv_resolver {
 };
 
 struct dnssec_view {
-	struct dsv_zone *z;     /* shallowest first; the last is the zone diagnosed */
+	struct dsv_zone *z; /* shallowest first; the last is the zone diagnosed
+			     */
 	size_t n;
-	bool anchored;          /* a trust anchor was given (or built in) */
+	bool anchored; /* a trust anchor was given (or built in) */
 	struct dsv_resolver *r;
 	size_t n_r;
 	int64_t warn_s;

@@ -26,19 +26,21 @@ static char *rdata_text(const ldns_rr *rr)
 		s = ldns_buffer_export2str(b);
 	ldns_buffer_free(b);
 	ldns_rr_type t = ldns_rr_get_type(rr);
-	for (char *p = s; p && t != LDNS_RR_TYPE_TXT && t != LDNS_RR_TYPE_SPF && *p; p++)
+	for (char *p = s;
+	     p && t != LDNS_RR_TYPE_TXT && t != LDNS_RR_TYPE_SPF && *p; p++)
 		*p = (char)tolower((unsigned char)*p);
 	return s;
 }
 
 /* The CNAME target of NAME in the answer section, into OUT; false if none. */
-static bool cname_of(const ldns_pkt *pkt, const char *name, char *out, size_t len)
+static bool cname_of(const ldns_pkt *pkt, const char *name, char *out,
+		     size_t len)
 {
 	ldns_rr_list *an = ldns_pkt_answer(pkt);
 	for (size_t i = 0; an && i < ldns_rr_list_rr_count(an); i++) {
 		const ldns_rr *rr = ldns_rr_list_rr(an, i);
-		if (ldns_rr_get_type(rr) != LDNS_RR_TYPE_CNAME || !dmsg_owner_is(rr, name) ||
-		    ldns_rr_rd_count(rr) < 1)
+		if (ldns_rr_get_type(rr) != LDNS_RR_TYPE_CNAME ||
+		    !dmsg_owner_is(rr, name) || ldns_rr_rd_count(rr) < 1)
 			continue;
 		char *t = dmsg_name(ldns_rr_rdf(rr, 0));
 		bool ok = t && strlen(t) < len;
@@ -57,7 +59,8 @@ static int64_t negative_ttl(const ldns_pkt *pkt)
 	ldns_rr_list *au = ldns_pkt_authority(pkt);
 	for (size_t i = 0; au && i < ldns_rr_list_rr_count(au); i++) {
 		const ldns_rr *rr = ldns_rr_list_rr(au, i);
-		if (ldns_rr_get_type(rr) != LDNS_RR_TYPE_SOA || ldns_rr_rd_count(rr) < 7)
+		if (ldns_rr_get_type(rr) != LDNS_RR_TYPE_SOA ||
+		    ldns_rr_rd_count(rr) < 7)
 			continue;
 		int64_t ttl = ldns_rr_ttl(rr);
 		int64_t min = ldns_rdf2native_int32(ldns_rr_rdf(rr, 6));
@@ -74,7 +77,8 @@ static int row_from_pkt(struct rv_row *r, const ldns_pkt *pkt, uint16_t type)
 	r->rcode = ldns_pkt_get_rcode(pkt);
 	r->aa = ldns_pkt_aa(pkt);
 	/* Follow the chain inside this one answer, as a stub would. */
-	for (int hop = 0; type != LDNS_RR_TYPE_CNAME && hop < CNAME_HOPS; hop++) {
+	for (int hop = 0; type != LDNS_RR_TYPE_CNAME && hop < CNAME_HOPS;
+	     hop++) {
 		char next[256];
 		if (!cname_of(pkt, name, next, sizeof(next)))
 			break;
@@ -178,7 +182,8 @@ static void derive(struct rv_view *v)
 			v->auth_agree = false;
 		if (r->status == RVS_DATA) {
 			v->auth_has_data = true;
-			if (!v->reference && (!v->expect || row_has_expect(v, r)))
+			if (!v->reference &&
+			    (!v->expect || row_has_expect(v, r)))
 				v->reference = r;
 		}
 		if (v->expect && !row_has_expect(v, r))
@@ -235,7 +240,8 @@ void rv_deinit(struct rv_view *v)
 static void normalise(const char *s, bool keep_case, char *out, size_t len)
 {
 	size_t n = strlen(s);
-	if (n >= 2 && s[0] == '"' && s[n - 1] == '"' && !memchr(s + 1, '"', n - 2)) {
+	if (n >= 2 && s[0] == '"' && s[n - 1] == '"' &&
+	    !memchr(s + 1, '"', n - 2)) {
 		s++;
 		n -= 2;
 	}
@@ -283,7 +289,8 @@ const char *rv_row_describe(const struct rv_row *r, char *buf, size_t len)
 		snprintf(buf, len, "CNAME to %s", r->target);
 		return buf;
 	case RVS_RCODE: {
-		const ldns_lookup_table *t = ldns_lookup_by_id(ldns_rcodes, r->rcode);
+		const ldns_lookup_table *t =
+			ldns_lookup_by_id(ldns_rcodes, r->rcode);
 		snprintf(buf, len, "%s", t ? t->name : "error");
 		return buf;
 	}
@@ -297,9 +304,10 @@ const char *rv_row_describe(const struct rv_row *r, char *buf, size_t len)
 int64_t rv_row_seconds_left(const struct rv_view *v, const struct rv_row *r,
 			    time_t now)
 {
-	int64_t left = r->status == RVS_DATA ? r->ttl :
-		       (r->status == RVS_NXDOMAIN || r->status == RVS_NODATA) ?
-		       r->neg_ttl : -1;
+	int64_t left = r->status == RVS_DATA ? r->ttl
+		       : (r->status == RVS_NXDOMAIN || r->status == RVS_NODATA)
+			       ? r->neg_ttl
+			       : -1;
 	if (left < 0)
 		return -1;
 	/* TTLs were read when the evidence was gathered. */
@@ -321,7 +329,8 @@ bool rv_row_split(const struct rv_view *v, const struct rv_row *r)
 	 * servers hand it out. */
 	if (r->aa)
 		return true;
-	return r->status == RVS_DATA && v->auth_has_data && r->ttl > v->auth_ttl_max;
+	return r->status == RVS_DATA && v->auth_has_data &&
+	       r->ttl > v->auth_ttl_max;
 }
 
 int64_t rv_eta(const struct rv_view *v, time_t now)

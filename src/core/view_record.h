@@ -24,29 +24,29 @@
 enum rv_kind { RV_AUTH = 0, RV_RESOLVER };
 
 enum rv_status {
-	RVS_DATA = 0,  /* the record's data (after any CNAME chain) */
+	RVS_DATA = 0, /* the record's data (after any CNAME chain) */
 	RVS_NXDOMAIN,
 	RVS_NODATA,
-	RVS_ALIAS,     /* an authoritative CNAME to a name outside the zone */
-	RVS_RCODE,     /* REFUSED, SERVFAIL, ... */
-	RVS_NOTAUTH,   /* an authoritative server's answer without AA */
-	RVS_FAILED,    /* no usable response (timeout, unreachable, garbage) */
+	RVS_ALIAS,   /* an authoritative CNAME to a name outside the zone */
+	RVS_RCODE,   /* REFUSED, SERVFAIL, ... */
+	RVS_NOTAUTH, /* an authoritative server's answer without AA */
+	RVS_FAILED,  /* no usable response (timeout, unreachable, garbage) */
 };
 
 struct rv_row {
-	int kind;             /* enum rv_kind */
-	const char *zone;     /* borrowed from the evidence */
+	int kind;	  /* enum rv_kind */
+	const char *zone; /* borrowed from the evidence */
 	const char *server;
 	const char *addr;
 	const char *qname;
-	int status;           /* enum rv_status */
-	int qstatus;          /* enum qstatus */
+	int status;  /* enum rv_status */
+	int qstatus; /* enum qstatus */
 	int rcode;
 	bool aa;
-	bool local;           /* the local resolver */
+	bool local;	      /* the local resolver */
 	struct strset values; /* presentation of each record's data */
 	char target[256];     /* RVS_ALIAS: where the alias leads */
-	int64_t ttl;          /* smallest TTL of the data; -1 without data */
+	int64_t ttl;	      /* smallest TTL of the data; -1 without data */
 	int64_t neg_ttl;      /* min(SOA TTL, SOA MINIMUM) of a negative
 			       * answer (RFC 2308 section 5); -1 without SOA */
 	uint32_t rtt_ms;
@@ -54,23 +54,23 @@ struct rv_row {
 
 struct rv_view {
 	const struct evidence *ev;
-	const char *name;      /* the record's owner */
+	const char *name; /* the record's owner */
 	uint16_t type;
-	const char *expect;    /* NULL: the authoritative consensus */
-	struct rv_row *rows;   /* authoritative rows first, then resolvers */
+	const char *expect;  /* NULL: the authoritative consensus */
+	struct rv_row *rows; /* authoritative rows first, then resolvers */
 	size_t n;
 	/* Derived: what the authoritative servers agree on. */
-	bool auth_agree;       /* every final authoritative row gives the same
-				* answer, and at least one answered */
-	bool auth_has_data;    /* some final authoritative row has data */
-	bool auth_all_expect;  /* with --expect: every final authoritative
-				* row serves it */
+	bool auth_agree;      /* every final authoritative row gives the same
+			       * answer, and at least one answered */
+	bool auth_has_data;   /* some final authoritative row has data */
+	bool auth_all_expect; /* with --expect: every final authoritative
+			       * row serves it */
 	const struct rv_row *reference; /* the answer resolvers should give:
 					 * an authoritative row with data
 					 * (serving --expect when given);
 					 * NULL when there is none */
-	int64_t auth_ttl_max;  /* largest TTL of the data at the servers */
-	int64_t auth_neg_max;  /* largest negative TTL at the servers */
+	int64_t auth_ttl_max; /* largest TTL of the data at the servers */
+	int64_t auth_neg_max; /* largest negative TTL at the servers */
 };
 
 /* Derives the view from EV (EV->record_name, record_type, record_expect).
@@ -109,7 +109,8 @@ int64_t rv_eta(const struct rv_view *v, time_t now);
  * 0 or -ENOMEM. */
 /* RESOLVER_UNREACHABLE for the resolvers of V that never answered
  * (checks_resolvers.c). */
-int rv_check_resolvers(const struct rv_view *v, time_t now, struct findings *out);
+int rv_check_resolvers(const struct rv_view *v, time_t now,
+		       struct findings *out);
 int propagation_checks_run(const struct rv_view *v, time_t now,
 			   struct findings *out);
 

@@ -14,9 +14,10 @@
 #define WIRE_HDR_LEN   12
 #define WIRE_NAME_MAX  255 /* octets of an uncompressed name (RFC 1035) */
 #define WIRE_LABEL_MAX 63
-#define WIRE_EDNS_UDP  1232 /* our advertised UDP payload (DNS flag day 2020) \
-			     */
-#define WIRE_PTR_HOPS 127   /* compression pointers followed per name */
+#define WIRE_EDNS_UDP                                                       \
+	1232		  /* our advertised UDP payload (DNS flag day 2020) \
+			   */
+#define WIRE_PTR_HOPS 127 /* compression pointers followed per name */
 
 /* Header flag bits in the second 16-bit word. */
 #define WIRE_QR 0x8000

@@ -70,7 +70,8 @@ int diag_env_init(struct diag_env *env, const struct diag_request *req,
 	struct eng_config cfg;
 	eng_config_default(&cfg);
 	const struct diag_kind *k = diag_kind_find(req->command);
-	double per_query = k && k->timeout_is_total ? DIAG_QUERY_TIMEOUT_S : req->timeout;
+	double per_query = k && k->timeout_is_total ? DIAG_QUERY_TIMEOUT_S
+						    : req->timeout;
 	uint32_t ms = (uint32_t)(per_query * 1000);
 	cfg.attempt_ms = ms / (uint32_t)cfg.udp_attempts;
 	if (cfg.attempt_ms < 20)
@@ -79,7 +80,8 @@ int diag_env_init(struct diag_env *env, const struct diag_request *req,
 	cfg.family = req->family;
 	int rc = engine_uv_new(&env->eng, &cfg);
 	if (rc < 0) {
-		diag_fail(&d, "cannot start the query engine: %s", strerror(-rc));
+		diag_fail(&d, "cannot start the query engine: %s",
+			  strerror(-rc));
 		goto fail;
 	}
 	return 0;
@@ -106,11 +108,13 @@ static void diag_init(struct diag *d, const struct diag_request *req,
 	findings_init(&d->fs);
 }
 
-int diag_run(struct diag *d, const struct diag_request *req, struct diag_env *env)
+int diag_run(struct diag *d, const struct diag_request *req,
+	     struct diag_env *env)
 {
 	diag_init(d, req, env);
 	if (!(d->kind = diag_kind_find(req->command))) {
-		diag_fail(d, "unknown command '%.40s' (see dnsdoctor --help)", req->command);
+		diag_fail(d, "unknown command '%.40s' (see dnsdoctor --help)",
+			  req->command);
 		return d->exit;
 	}
 	uint64_t t0 = env->eng->ops->now_ms(env->eng->impl);
@@ -152,10 +156,15 @@ int diag_judge_saved(struct diag *d, const struct diag_request *req,
 
 json_t *diag_json(struct diag *d)
 {
-	const char *name = d->req->command ? d->req->command : d->kind ? d->kind->name : "?";
+	const char *name = d->req->command ? d->req->command
+			   : d->kind	   ? d->kind->name
+					   : "?";
 	struct report_envelope e = {
-		.command = name, .started = d->started,
-		.duration_ms = d->duration_ms, .exit = d->exit, .fs = &d->fs,
+		.command = name,
+		.started = d->started,
+		.duration_ms = d->duration_ms,
+		.exit = d->exit,
+		.fs = &d->fs,
 		.error = d->exit == 3 ? d->error : NULL,
 	};
 	json_t *section = d->exit < 3 && d->kind ? d->kind->section(d) : NULL;
@@ -170,8 +179,11 @@ int diag_render(struct diag *d, enum diag_format fmt, FILE *f)
 		json_t *o = diag_json(d);
 		if (!o)
 			return diag_fail(d, "out of memory");
-		/* JSON_ENSURE_ASCII: whatever a server sent, the output stays 7-bit. */
-		int rc = json_dumpf(o, f, JSON_INDENT(2) | JSON_ENSURE_ASCII | JSON_PRESERVE_ORDER);
+		/* JSON_ENSURE_ASCII: whatever a server sent, the output stays
+		 * 7-bit. */
+		int rc = json_dumpf(o, f,
+				    JSON_INDENT(2) | JSON_ENSURE_ASCII |
+					    JSON_PRESERVE_ORDER);
 		json_decref(o);
 		if (rc < 0 || fputc('\n', f) == EOF)
 			return diag_fail(d, "cannot write the report");
@@ -179,7 +191,8 @@ int diag_render(struct diag *d, enum diag_format fmt, FILE *f)
 		d->kind->text(d, f);
 	}
 	if (fflush(f) != 0 || ferror(f))
-		return diag_fail(d, "cannot write the report: %s", strerror(errno));
+		return diag_fail(d, "cannot write the report: %s",
+				 strerror(errno));
 	return 0;
 }
 

@@ -60,15 +60,15 @@ struct diag_kind {
 struct diag {
 	const struct diag_kind *kind;
 	const struct diag_request *req;
-	struct diag_env *env;     /* NULL when judging saved evidence */
-	struct evidence *ev;      /* what was gathered (or loaded) */
+	struct diag_env *env; /* NULL when judging saved evidence */
+	struct evidence *ev;  /* what was gathered (or loaded) */
 	struct findings fs;
-	void *state;              /* the kind's own, freed by its deinit */
-	time_t started;           /* wall clock at the start */
-	uint64_t duration_ms;     /* engine clock */
-	uint64_t queries;         /* sent to the network */
-	int exit;                 /* 0 ok, 1 warnings, 2 errors, 3 could not */
-	char error[512];          /* with exit 3: why, one line */
+	void *state;	      /* the kind's own, freed by its deinit */
+	time_t started;	      /* wall clock at the start */
+	uint64_t duration_ms; /* engine clock */
+	uint64_t queries;     /* sent to the network */
+	int exit;	      /* 0 ok, 1 warnings, 2 errors, 3 could not */
+	char error[512];      /* with exit 3: why, one line */
 };
 
 /* The kind named NAME, or NULL. */

@@ -21,12 +21,13 @@
 
 #define EVIDENCE_MAX_BYTES (256u << 20)
 
-char *diag_read_file(struct diag *d, const char *what, const char *path, size_t max,
-		       size_t *len)
+char *diag_read_file(struct diag *d, const char *what, const char *path,
+		     size_t max, size_t *len)
 {
 	FILE *f = fopen(strcmp(path, "-") == 0 ? "/dev/stdin" : path, "rb");
 	if (!f) {
-		diag_fail(d, "cannot read %s %s: %s", what, path, strerror(errno));
+		diag_fail(d, "cannot read %s %s: %s", what, path,
+			  strerror(errno));
 		return NULL;
 	}
 	size_t cap = 4096, n = 0;
@@ -34,7 +35,8 @@ char *diag_read_file(struct diag *d, const char *what, const char *path, size_t 
 	while (buf) {
 		if (n == cap) {
 			if (cap >= max) {
-				diag_fail(d, "%s %s is larger than %zu bytes", what, path, max);
+				diag_fail(d, "%s %s is larger than %zu bytes",
+					  what, path, max);
 				goto fail;
 			}
 			cap = cap * 2 > max ? max : cap * 2;
@@ -85,18 +87,22 @@ int diag_domain_arg(struct diag *d, const char *arg, char *out, size_t outlen)
 	/* Unicode input (UTF-8) becomes A-labels (IDNA2008, UTS 46
 	 * non-transitional, as browsers and CAs map it). */
 	if (has_8bit(arg)) {
-		rc = idn2_to_ascii_8z(arg, &ace, IDN2_NFC_INPUT | IDN2_NONTRANSITIONAL);
+		rc = idn2_to_ascii_8z(arg, &ace,
+				      IDN2_NFC_INPUT | IDN2_NONTRANSITIONAL);
 		if (rc != IDN2_OK)
-			snprintf(err, sizeof(err), "not a valid internationalised name (%s)",
+			snprintf(err, sizeof(err),
+				 "not a valid internationalised name (%s)",
 				 idn2_strerror(rc));
 		name = ace;
 	}
-	if (rc == IDN2_OK && dname_from_user(name, out, outlen, err, sizeof(err)) < 0)
+	if (rc == IDN2_OK &&
+	    dname_from_user(name, out, outlen, err, sizeof(err)) < 0)
 		rc = -1;
 	idn2_free(ace);
 	if (rc == 0)
 		return 0;
-	snprintf(shown, sizeof(shown), "%.40s%s", arg, strlen(arg) > 40 ? "..." : "");
+	snprintf(shown, sizeof(shown), "%.40s%s", arg,
+		 strlen(arg) > 40 ? "..." : "");
 	for (char *p = shown; *p; p++)
 		if ((unsigned char)*p < 0x20 || (unsigned char)*p >= 0x7f)
 			*p = '?';
@@ -106,7 +112,7 @@ int diag_domain_arg(struct diag *d, const char *arg, char *out, size_t outlen)
 
 /* Debian's publicsuffix package; DNSDOCTOR_PUBLIC_SUFFIX_LIST names
  * another copy. Without one, only TLDs count as registries (view.c). */
-#define PSL_DEFAULT "/usr/share/publicsuffix/public_suffix_list.dat"
+#define PSL_DEFAULT   "/usr/share/publicsuffix/public_suffix_list.dat"
 #define PSL_MAX_BYTES (8u << 20)
 
 int diag_load_public_suffix(struct diag *d, struct evidence *ev)
@@ -118,7 +124,8 @@ int diag_load_public_suffix(struct diag *d, struct evidence *ev)
 		if (access(path, R_OK) != 0)
 			return 0;
 	}
-	char *text = diag_read_file(d, "public suffix list", path, PSL_MAX_BYTES, &len);
+	char *text = diag_read_file(d, "public suffix list", path,
+				    PSL_MAX_BYTES, &len);
 	if (!text)
 		return -1;
 	ev->suffix_labels = psl_suffix_labels(text, len, ev->domain);
@@ -126,11 +133,14 @@ int diag_load_public_suffix(struct diag *d, struct evidence *ev)
 	return 0;
 }
 
-int diag_load_hints(struct diag *d, const struct diag_request *o, struct hints *h)
+int diag_load_hints(struct diag *d, const struct diag_request *o,
+		    struct hints *h)
 {
 	char err[256];
 	if (!o->root_hints)
-		return hints_builtin(h) < 0 ? (diag_fail(d, "out of memory"), -1) : 0;
+		return hints_builtin(h) < 0
+			       ? (diag_fail(d, "out of memory"), -1)
+			       : 0;
 	if (hints_load_file(h, o->root_hints, err, sizeof(err)) < 0) {
 		diag_fail(d, "%s", err);
 		return -1;
@@ -141,14 +151,16 @@ int diag_load_hints(struct diag *d, const struct diag_request *o, struct hints *
 struct evidence *diag_load_evidence(struct diag *d, const char *path)
 {
 	size_t len = 0;
-	char *text = diag_read_file(d, "evidence", path, EVIDENCE_MAX_BYTES, &len);
+	char *text =
+		diag_read_file(d, "evidence", path, EVIDENCE_MAX_BYTES, &len);
 	if (!text)
 		return NULL;
 	json_error_t je;
 	json_t *j = json_loadb(text, len, 0, &je);
 	free(text);
 	if (!j) {
-		diag_fail(d, "%s is not valid JSON (line %d: %s)", path, je.line, je.text);
+		diag_fail(d, "%s is not valid JSON (line %d: %s)", path,
+			  je.line, je.text);
 		return NULL;
 	}
 	char err[200];
@@ -159,7 +171,8 @@ struct evidence *diag_load_evidence(struct diag *d, const char *path)
 	return ev;
 }
 
-int diag_save_evidence(struct diag *d, const struct evidence *ev, const char *path)
+int diag_save_evidence(struct diag *d, const struct evidence *ev,
+		       const char *path)
 {
 	json_t *j = evidence_to_json(ev);
 	if (!j) {
@@ -169,7 +182,8 @@ int diag_save_evidence(struct diag *d, const struct evidence *ev, const char *pa
 	int rc = json_dump_file(j, path, JSON_COMPACT);
 	json_decref(j);
 	if (rc < 0) {
-		diag_fail(d, "cannot write evidence to %s: %s", path, strerror(errno));
+		diag_fail(d, "cannot write evidence to %s: %s", path,
+			  strerror(errno));
 		return -1;
 	}
 	return 0;
@@ -178,7 +192,8 @@ int diag_save_evidence(struct diag *d, const struct evidence *ev, const char *pa
 bool diag_probe_failed(struct diag *d, int rc)
 {
 	if (rc == -EHOSTUNREACH)
-		diag_fail(d, "no root server answered: check the network or --root-hints");
+		diag_fail(d, "no root server answered: check the network or "
+			     "--root-hints");
 	else if (rc < 0)
 		diag_fail(d, "the probe failed: %s", strerror(-rc));
 	return rc < 0;
@@ -196,7 +211,8 @@ static const char *const iana_anchor[] = {
 };
 
 /* Adds the DS/DNSKEY records of TEXT owned by the root to EV; 0 or -1. */
-static int anchor_parse(struct diag *d, const char *path, char *text, struct evidence *ev)
+static int anchor_parse(struct diag *d, const char *path, char *text,
+			struct evidence *ev)
 {
 	int lineno = 0, n = 0;
 	for (char *line = text, *next; line && *line; line = next) {
@@ -211,8 +227,8 @@ static int anchor_parse(struct diag *d, const char *path, char *text, struct evi
 		ldns_rr *rr = NULL;
 		if (ldns_rr_new_frm_str(&rr, line, 0, NULL, NULL) !=
 		    LDNS_STATUS_OK) {
-			diag_fail(d, "%s: line %d is not a DS or DNSKEY record", path,
-			    lineno);
+			diag_fail(d, "%s: line %d is not a DS or DNSKEY record",
+				  path, lineno);
 			return -1;
 		}
 		ldns_rr_type t = ldns_rr_get_type(rr);
@@ -227,9 +243,11 @@ static int anchor_parse(struct diag *d, const char *path, char *text, struct evi
 		free(owner);
 		free(str);
 		if (!ok) {
-			diag_fail(d, "%s: line %d: only DS or DNSKEY records of the "
-			    "root (.) can anchor trust",
-			    path, lineno);
+			diag_fail(d,
+				  "%s: line %d: only DS or DNSKEY records of "
+				  "the "
+				  "root (.) can anchor trust",
+				  path, lineno);
 			return -1;
 		}
 		if (rc < 0) {
@@ -245,7 +263,8 @@ static int anchor_parse(struct diag *d, const char *path, char *text, struct evi
 	return 0;
 }
 
-int diag_load_trust_anchor(struct diag *d, const struct diag_request *o, struct evidence *ev)
+int diag_load_trust_anchor(struct diag *d, const struct diag_request *o,
+			   struct evidence *ev)
 {
 	/* IANA's anchor fits IANA's root only: a hierarchy of one's own
 	 * (--root-hints) without --trust-anchor is not validated. */
@@ -261,18 +280,20 @@ int diag_load_trust_anchor(struct diag *d, const struct diag_request *o, struct 
 	}
 	size_t len;
 	char *text = diag_read_file(d, "trust anchor", o->trust_anchor,
-				      INPUT_MAX_BYTES, &len);
+				    INPUT_MAX_BYTES, &len);
 	if (!text)
 		return -1;
 	int rc = memchr(text, '\0', len)
-			 ? (diag_fail(d, "%s is not a text file", o->trust_anchor), -1)
+			 ? (diag_fail(d, "%s is not a text file",
+				      o->trust_anchor),
+			    -1)
 			 : anchor_parse(d, o->trust_anchor, text, ev);
 	free(text);
 	return rc;
 }
 
-int diag_load_what_if_ds(struct diag *d, const struct diag_request *o, const char *domain,
-		    struct evidence *ev)
+int diag_load_what_if_ds(struct diag *d, const struct diag_request *o,
+			 const char *domain, struct evidence *ev)
 {
 	for (size_t i = 0; i < o->n_ds; i++) {
 		char buf[1024];
@@ -288,9 +309,11 @@ int diag_load_what_if_ds(struct diag *d, const struct diag_request *o, const cha
 			    LDNS_STATUS_OK ||
 		    ldns_rr_get_type(rr) != LDNS_RR_TYPE_DS) {
 			ldns_rr_free(rr);
-			return diag_fail(d, "--ds '%.60s' is not a DS record (KEYTAG "
-				   "ALGORITHM DIGEST-TYPE DIGEST)",
-				   s),
+			return diag_fail(d,
+					 "--ds '%.60s' is not a DS record "
+					 "(KEYTAG "
+					 "ALGORITHM DIGEST-TYPE DIGEST)",
+					 s),
 			       -1;
 		}
 		char *str = ldns_rr2str(rr);
@@ -314,12 +337,14 @@ static int resolver_add(struct diag *d, struct hints *h, char *item)
 		*eq = '\0';
 	if (inet_pton(AF_INET, addr, buf) != 1 &&
 	    inet_pton(AF_INET6, addr, buf) != 1) {
-		diag_fail(d, "--resolvers: '%.60s' is not an IPv4 or IPv6 address",
-		    addr);
+		diag_fail(d,
+			  "--resolvers: '%.60s' is not an IPv4 or IPv6 address",
+			  addr);
 		return -1;
 	}
 	if (h->n >= RESOLVERS_MAX) {
-		diag_fail(d, "--resolvers: more than %d resolvers", RESOLVERS_MAX);
+		diag_fail(d, "--resolvers: more than %d resolvers",
+			  RESOLVERS_MAX);
 		return -1;
 	}
 	if (hints_add(h, eq ? item : addr, addr) < 0)
@@ -327,7 +352,8 @@ static int resolver_add(struct diag *d, struct hints *h, char *item)
 	return 0;
 }
 
-int diag_load_resolvers(struct diag *d, const struct diag_request *o, struct hints *h)
+int diag_load_resolvers(struct diag *d, const struct diag_request *o,
+			struct hints *h)
 {
 	memset(h, 0, sizeof(*h));
 	if (!o->resolvers)
@@ -336,12 +362,13 @@ int diag_load_resolvers(struct diag *d, const struct diag_request *o, struct hin
 	if (o->resolvers[0] == '@') {
 		size_t len;
 		text = diag_read_file(d, "resolver list", o->resolvers + 1,
-					INPUT_MAX_BYTES, &len);
+				      INPUT_MAX_BYTES, &len);
 		if (!text)
 			return -1;
 		if (memchr(text, '\0', len)) {
 			free(text);
-			return diag_fail(d, "%s is not a text file", o->resolvers + 1),
+			return diag_fail(d, "%s is not a text file",
+					 o->resolvers + 1),
 			       -1;
 		}
 	} else if (!(text = strdup(o->resolvers))) {

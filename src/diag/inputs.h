@@ -22,7 +22,8 @@ int diag_domain_arg(struct diag *d, const char *arg, char *out, size_t outlen);
 /* EV->suffix_labels from the Public Suffix List when one is installed. */
 int diag_load_public_suffix(struct diag *d, struct evidence *ev);
 /* --root-hints or the built-in IANA hints. */
-int diag_load_hints(struct diag *d, const struct diag_request *o, struct hints *h);
+int diag_load_hints(struct diag *d, const struct diag_request *o,
+		    struct hints *h);
 /* --trust-anchor (or IANA's with the built-in hints) into EV. */
 int diag_load_trust_anchor(struct diag *d, const struct diag_request *o,
 			   struct evidence *ev);
@@ -36,7 +37,8 @@ int diag_load_resolvers(struct diag *d, const struct diag_request *o,
 /* Saved evidence, or NULL after diag_fail. */
 struct evidence *diag_load_evidence(struct diag *d, const char *path);
 /* EV to PATH; 0 or -1. */
-int diag_save_evidence(struct diag *d, const struct evidence *ev, const char *path);
+int diag_save_evidence(struct diag *d, const struct evidence *ev,
+		       const char *path);
 
 /* True (after diag_fail) when a probe returning RC could not finish. */
 bool diag_probe_failed(struct diag *d, int rc);

@@ -23,12 +23,14 @@ struct cert_state {
 };
 
 /* Splits "HOST[:PORT]" into HOST and *PORT (443 by default). 0 or -1. */
-static int host_port(struct diag *d, const char *arg, char *host, size_t len, uint16_t *port)
+static int host_port(struct diag *d, const char *arg, char *host, size_t len,
+		     uint16_t *port)
 {
 	const char *colon = strrchr(arg, ':');
 	*port = 443;
 	if (strlen(arg) >= len) {
-		diag_fail(d, "cert wants HOST or HOST:PORT, not a name that long");
+		diag_fail(d, "cert wants HOST or HOST:PORT, not a name that "
+			     "long");
 		return -1;
 	}
 	if (!colon) {
@@ -37,8 +39,10 @@ static int host_port(struct diag *d, const char *arg, char *host, size_t len, ui
 	}
 	char *end = NULL;
 	long p = strtol(colon + 1, &end, 10);
-	if (!colon[1] || *end || p < 1 || p > 65535 || (size_t)(colon - arg) >= len) {
-		diag_fail(d, "cert wants HOST or HOST:PORT (a port from 1 to 65535)");
+	if (!colon[1] || *end || p < 1 || p > 65535 ||
+	    (size_t)(colon - arg) >= len) {
+		diag_fail(d, "cert wants HOST or HOST:PORT (a port from 1 to "
+			     "65535)");
 		return -1;
 	}
 	snprintf(host, len, "%.*s", (int)(colon - arg), arg);
@@ -49,9 +53,12 @@ static int host_port(struct diag *d, const char *arg, char *host, size_t len, ui
 /* The roots the evidence names, or the system store. */
 static X509_STORE *load_store(struct diag *d, const struct cert_opts *co)
 {
-	X509_STORE *s = co->ca_pem ? cert_store_from_pem(co->ca_pem) : X509_STORE_new();
+	X509_STORE *s = co->ca_pem ? cert_store_from_pem(co->ca_pem)
+				   : X509_STORE_new();
 	if (!s) {
-		diag_fail(d, co->ca_pem ? "the --ca-file holds no PEM certificate" : "out of memory");
+		diag_fail(d, co->ca_pem ? "the --ca-file holds no PEM "
+					  "certificate"
+					: "out of memory");
 		return NULL;
 	}
 	if (!co->ca_pem && X509_STORE_set_default_paths(s) != 1) {
@@ -73,13 +80,16 @@ static int add_ca_pem(struct diag *d, struct evidence *ev, const char *pem)
 		return diag_fail(d, "out of memory"), -1;
 	memcpy(item, "ca_pem=", 7);
 	memcpy(item + 7, pem, len + 1);
-	int rc = ev_strings_add(&ev->cert, item) < 0 ? (diag_fail(d, "out of memory"), -1) : 0;
+	int rc = ev_strings_add(&ev->cert, item) < 0
+			 ? (diag_fail(d, "out of memory"), -1)
+			 : 0;
 	free(item);
 	return rc;
 }
 
 /* Records what `cert` was asked, so `analyze` judges the same way. */
-static int record_opts(struct diag *d, const struct diag_request *o, struct evidence *ev, uint16_t port)
+static int record_opts(struct diag *d, const struct diag_request *o,
+		       struct evidence *ev, uint16_t port)
 {
 	char line[64];
 	snprintf(line, sizeof(line), "port=%u", port);
@@ -91,7 +101,8 @@ static int record_opts(struct diag *d, const struct diag_request *o, struct evid
 	if (!o->ca_file)
 		return 0;
 	size_t len;
-	char *pem = diag_read_file(d, "--ca-file", o->ca_file, CA_FILE_MAX, &len);
+	char *pem =
+		diag_read_file(d, "--ca-file", o->ca_file, CA_FILE_MAX, &len);
 	if (!pem)
 		return -1;
 	if (strlen(pem) != len) {
@@ -102,7 +113,8 @@ static int record_opts(struct diag *d, const struct diag_request *o, struct evid
 	X509_STORE *st = cert_store_from_pem(pem);
 	if (!st) {
 		free(pem);
-		return diag_fail(d, "the --ca-file holds no PEM certificate"), -1;
+		return diag_fail(d, "the --ca-file holds no PEM certificate"),
+		       -1;
 	}
 	X509_STORE_free(st);
 	int rc = add_ca_pem(d, ev, pem);
@@ -121,7 +133,8 @@ static int cert_gather(struct diag *d, struct diag_env *env)
 
 	strset_init(&addrs);
 	if (o->n_args != 1)
-		return diag_fail(d, "cert wants exactly one HOST[:PORT] (see dnsdoctor --help)");
+		return diag_fail(d, "cert wants exactly one HOST[:PORT] (see "
+				    "dnsdoctor --help)");
 	snprintf(arg, sizeof(arg), "%s", o->args[0]);
 	if (host_port(d, arg, host, sizeof(host), &port) < 0 ||
 	    diag_domain_arg(d, host, domain, sizeof(domain)) < 0 ||
@@ -149,12 +162,15 @@ static int cert_gather(struct diag *d, struct diag_env *env)
 	if (rc == 0)
 		rc = probe_host_addrs(env->eng, &cfg, d->ev, &addrs);
 	snprintf(host, sizeof(host), "%.*s", (int)strlen(domain) - 1, domain);
-	uint32_t ms = o->timeout * 2000 > 5000 ? (uint32_t)(o->timeout * 2000) : 5000;
+	uint32_t ms = o->timeout * 2000 > 5000 ? (uint32_t)(o->timeout * 2000)
+					       : 5000;
 	if (rc == 0)
-		rc = probe_tls(env->eng, d->ev, host, port, &addrs, o->family, ms);
+		rc = probe_tls(env->eng, d->ev, host, port, &addrs, o->family,
+			       ms);
 	if (diag_probe_failed(d, rc))
 		goto out;
-	if (o->save_evidence && diag_save_evidence(d, d->ev, o->save_evidence) < 0)
+	if (o->save_evidence &&
+	    diag_save_evidence(d, d->ev, o->save_evidence) < 0)
 		goto out;
 	ret = 0;
 out:
@@ -174,14 +190,16 @@ static int cert_judge(struct diag *d)
 	int ret = -1;
 
 	d->state = s;
-	if (!s || !obs || !(s->seen = calloc(ev->tls.n ? ev->tls.n : 1, sizeof(*s->seen))) ||
+	if (!s || !obs ||
+	    !(s->seen = calloc(ev->tls.n ? ev->tls.n : 1, sizeof(*s->seen))) ||
 	    !(s->info = calloc(ev->tls.n ? ev->tls.n : 1, sizeof(*s->info)))) {
 		diag_fail(d, "out of memory");
 		goto out;
 	}
 	cert_opts_read(ev, &co);
 	s->port = co.port;
-	snprintf(s->host, sizeof(s->host), "%.*s", (int)strlen(ev->domain) - 1, ev->domain);
+	snprintf(s->host, sizeof(s->host), "%.*s", (int)strlen(ev->domain) - 1,
+		 ev->domain);
 	if (!(store = load_store(d, &co)))
 		goto out;
 	for (size_t i = 0; i < ev->tls.n; i++) {
@@ -191,26 +209,37 @@ static int cert_judge(struct diag *d)
 			goto out;
 		}
 		if (rc < 0) {
-			diag_fail(d, "evidence tls record %zu is not a TLS result", i);
+			diag_fail(d,
+				  "evidence tls record %zu is not a TLS result",
+				  i);
 			goto out;
 		}
 		obs[s->n] = cert_obs_of(&s->seen[s->n]);
-		cert_describe(&obs[s->n], store, (time_t)ev->started, &s->info[s->n]);
+		cert_describe(&obs[s->n], store, (time_t)ev->started,
+			      &s->info[s->n]);
 		ok += s->info[s->n++].parsed;
 	}
 	if (s->n == 0) {
-		diag_fail(d, "%s has no A or AAAA record at its authoritative servers", ev->domain);
+		diag_fail(d,
+			  "%s has no A or AAAA record at its authoritative "
+			  "servers",
+			  ev->domain);
 		goto out;
 	}
 	if (!ok) {
-		/* Nothing was judged: status 3, one line (docs/exit-codes.md). */
+		/* Nothing was judged: status 3, one line (docs/exit-codes.md).
+		 */
 		const struct cert_seen *t = &s->seen[0];
-		diag_fail(d, "no address of %s completed a TLS handshake on port %u: %s %s%s%s%s",
-			  s->host, co.port, t->addr, t->status, t->detail[0] ? " (" : "",
-			  t->detail, t->detail[0] ? ")" : "");
+		diag_fail(d,
+			  "no address of %s completed a TLS handshake on port "
+			  "%u: %s %s%s%s%s",
+			  s->host, co.port, t->addr, t->status,
+			  t->detail[0] ? " (" : "", t->detail,
+			  t->detail[0] ? ")" : "");
 		goto out;
 	}
-	if (cert_check(s->host, obs, s->n, store, (time_t)ev->started, co.warn_days, &d->fs) < 0) {
+	if (cert_check(s->host, obs, s->n, store, (time_t)ev->started,
+		       co.warn_days, &d->fs) < 0) {
 		diag_fail(d, "out of memory");
 		goto out;
 	}

@@ -33,13 +33,15 @@ static int expect_ns(struct diag *d, const char *arg, struct evidence *ev)
 
 	strset_init(&names);
 	if (arg[0] == '@') {
-		text = diag_read_file(d, "--expect-ns file", arg + 1, NSLIST_MAX_BYTES, &len);
+		text = diag_read_file(d, "--expect-ns file", arg + 1,
+				      NSLIST_MAX_BYTES, &len);
 		if (!text)
 			return -1;
 	} else {
 		len = strlen(arg);
 	}
-	if (nslist_parse(text ? text : arg, len, &names, err, sizeof(err)) < 0) {
+	if (nslist_parse(text ? text : arg, len, &names, err, sizeof(err)) <
+	    0) {
 		diag_fail(d, "--expect-ns: %s", err);
 		goto out;
 	}
@@ -56,10 +58,13 @@ out:
 }
 
 /* Adds "KEY=VALUE" to EV's validation options. 0 or -1 (diag_fail). */
-static int val_add(struct diag *d, struct evidence *ev, const char *key, const char *value)
+static int val_add(struct diag *d, struct evidence *ev, const char *key,
+		   const char *value)
 {
 	char *s = NULL;
-	int rc = asprintf(&s, "%s=%s", key, value) < 0 ? -1 : ev_strings_add(&ev->validation, s);
+	int rc = asprintf(&s, "%s=%s", key, value) < 0
+			 ? -1
+			 : ev_strings_add(&ev->validation, s);
 	free(s);
 	if (rc < 0)
 		diag_fail(d, "out of memory");
@@ -79,7 +84,8 @@ static int load_validation(struct diag *d, const struct diag_request *o,
 	if ((o->ca && val_add(d, ev, "ca", o->ca) < 0) ||
 	    (o->challenge && val_add(d, ev, "challenge", o->challenge) < 0) ||
 	    (o->txt && val_add(d, ev, "txt", o->txt) < 0) ||
-	    (o->account_uri && val_add(d, ev, "account_uri", o->account_uri) < 0) ||
+	    (o->account_uri &&
+	     val_add(d, ev, "account_uri", o->account_uri) < 0) ||
 	    (o->token && val_add(d, ev, "token", o->token) < 0) ||
 	    (o->key_auth && val_add(d, ev, "key_auth", o->key_auth) < 0))
 		return -1;
@@ -87,12 +93,16 @@ static int load_validation(struct diag *d, const struct diag_request *o,
 		const char *eq = strchr(o->acm[i], '=');
 		char left[256];
 		if (!eq || (size_t)(eq - o->acm[i]) >= sizeof(left)) {
-			diag_fail(d, "--acm wants NAME=TARGET, as ACM shows them");
+			diag_fail(d, "--acm wants NAME=TARGET, as ACM shows "
+				     "them");
 			return -1;
 		}
-		snprintf(left, sizeof(left), "%.*s", (int)(eq - o->acm[i]), o->acm[i]);
-		if (dname_from_user(left, name, sizeof(name), err, sizeof(err)) < 0 ||
-		    dname_from_user(eq + 1, target, sizeof(target), err, sizeof(err)) < 0) {
+		snprintf(left, sizeof(left), "%.*s", (int)(eq - o->acm[i]),
+			 o->acm[i]);
+		if (dname_from_user(left, name, sizeof(name), err,
+				    sizeof(err)) < 0 ||
+		    dname_from_user(eq + 1, target, sizeof(target), err,
+				    sizeof(err)) < 0) {
 			diag_fail(d, "--acm: %s", err);
 			return -1;
 		}
@@ -109,13 +119,16 @@ static int check_evidence(struct diag *d, char *domain, size_t len)
 {
 	const struct diag_request *o = d->req;
 	if (o->n_args != 1)
-		return diag_fail(d, "check wants exactly one DOMAIN (see dnsdoctor --help)");
+		return diag_fail(d, "check wants exactly one DOMAIN (see "
+				    "dnsdoctor --help)");
 	/* A certificate for *.X is validated at X (RFC 8555 8.4, RFC 8659
 	 * 3), with CAA issuewild: X is diagnosed, the wildcard noted. */
 	bool wildcard = strncmp(o->args[0], "*.", 2) == 0 && o->args[0][2];
 	if (wildcard && !o->acme && !o->n_acm)
-		return diag_fail(d, "a wildcard name is checked with --acme or --acm (see dnsdoctor --help)");
-	if (diag_domain_arg(d, o->args[0] + (wildcard ? 2 : 0), domain, len) < 0)
+		return diag_fail(d, "a wildcard name is checked with --acme or "
+				    "--acm (see dnsdoctor --help)");
+	if (diag_domain_arg(d, o->args[0] + (wildcard ? 2 : 0), domain, len) <
+	    0)
 		return -1;
 	if (!(d->ev = evidence_new(domain, (int64_t)time(NULL))) ||
 	    !(d->ev->command = strdup("check")) ||
@@ -123,7 +136,8 @@ static int check_evidence(struct diag *d, char *domain, size_t len)
 		return diag_fail(d, "out of memory");
 	d->ev->rrsig_warn_s = (int64_t)(o->rrsig_warn_days * 86400);
 	if ((o->expect_ns && expect_ns(d, o->expect_ns, d->ev) < 0) ||
-	    load_validation(d, o, d->ev) < 0 || diag_load_public_suffix(d, d->ev) < 0 ||
+	    load_validation(d, o, d->ev) < 0 ||
+	    diag_load_public_suffix(d, d->ev) < 0 ||
 	    diag_load_trust_anchor(d, o, d->ev) < 0 ||
 	    diag_load_what_if_ds(d, o, domain, d->ev) < 0)
 		return -1;
@@ -141,11 +155,13 @@ static int check_gather(struct diag *d, struct diag_env *env)
 		goto out;
 	if (env->replay)
 		d->ev->started = env->replay->started;
-	struct probe_config cfg = { .roots = &hints, .resolvers = &resolvers,
+	struct probe_config cfg = { .roots = &hints,
+				    .resolvers = &resolvers,
 				    .family = d->req->family };
 	if (diag_probe_failed(d, probe_check(env->eng, &cfg, d->ev)))
 		goto out;
-	if (d->req->save_evidence && diag_save_evidence(d, d->ev, d->req->save_evidence) < 0)
+	if (d->req->save_evidence &&
+	    diag_save_evidence(d, d->ev, d->req->save_evidence) < 0)
 		goto out;
 	ret = 0;
 out:
@@ -163,7 +179,9 @@ static int check_judge(struct diag *d)
 		return diag_fail(d, "out of memory");
 	s->have_view = true;
 	if (s->v.pstate == PS_UNKNOWN)
-		return diag_fail(d, "no server on the way to %s answered; nothing to diagnose",
+		return diag_fail(d,
+				 "no server on the way to %s answered; nothing "
+				 "to diagnose",
 				 d->ev->domain);
 	if (checks_run(&s->v, (time_t)d->ev->started, &d->fs) < 0 ||
 	    verdict_build(&s->v, &d->fs, &s->verdict, &s->fix) < 0)
@@ -177,9 +195,14 @@ static struct report_ctx ctx_of(const struct diag *d)
 	const struct check_state *s = d->state;
 	return (struct report_ctx){
 		.command = d->req->command ? d->req->command : "check",
-		.view = &s->v, .findings = &d->fs, .verdict = s->verdict,
-		.fix = s->fix, .exit_code = d->exit, .started = d->started,
-		.queries = d->queries, .elapsed_ms = d->duration_ms,
+		.view = &s->v,
+		.findings = &d->fs,
+		.verdict = s->verdict,
+		.fix = s->fix,
+		.exit_code = d->exit,
+		.started = d->started,
+		.queries = d->queries,
+		.elapsed_ms = d->duration_ms,
 		.color = d->req->color,
 	};
 }

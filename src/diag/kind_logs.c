@@ -13,10 +13,10 @@
 #include "diag/kinds.h"
 #include "report/logs_report.h"
 
-#define LOG_MAX_BYTES (64u << 20)   /* per input */
+#define LOG_MAX_BYTES	    (64u << 20) /* per input */
 #define COMMANDS_PER_DOMAIN 4
-#define DOMAINS_CHECKED 20          /* per failure group */
-#define CHECKS_RUN_MAX 50           /* diagnoses per invocation */
+#define DOMAINS_CHECKED	    20 /* per failure group */
+#define CHECKS_RUN_MAX	    50 /* diagnoses per invocation */
 
 /* A confirming diagnosis already run, shared by every group naming it. */
 struct ran {
@@ -71,7 +71,8 @@ static void run_confirm(struct diag *d, enum acme_confirm c, const char *domain,
 	case ACK_PROPAGATION_A:
 		sub.command = "propagation";
 		snprintf(name, sizeof(name), "%s%s",
-			 c == ACK_PROPAGATION_TXT ? "_acme-challenge." : "", domain);
+			 c == ACK_PROPAGATION_TXT ? "_acme-challenge." : "",
+			 domain);
 		sub.args[0] = name;
 		sub.args[1] = c == ACK_PROPAGATION_TXT ? "TXT" : "A";
 		sub.n_args = 2;
@@ -82,7 +83,9 @@ static void run_confirm(struct diag *d, enum acme_confirm c, const char *domain,
 	}
 	r->exit_code = diag_run(&sd, &sub, d->env);
 	if (sd.exit == 3)
-		r->error = strdup(sd.error[0] ? sd.error : "the check could not be carried out");
+		r->error = strdup(sd.error[0] ? sd.error
+					      : "the check could not be "
+						"carried out");
 	else if (!(r->result = diag_json(&sd)))
 		r->error = strdup("the check gave no JSON report");
 	diag_deinit(&sd);
@@ -110,13 +113,17 @@ static struct ran *find_or_run(struct diag *d, struct logs_state *s,
 
 /* The confirming diagnoses of group G, for each of its domains. */
 static int group_checks(struct diag *d, struct logs_state *s,
-			const struct acme_group *g, struct logs_group_checks *gc)
+			const struct acme_group *g,
+			struct logs_group_checks *gc)
 {
 	enum acme_confirm c[COMMANDS_PER_DOMAIN];
 	for (size_t k = 0; k < g->ndomains && k < DOMAINS_CHECKED; k++) {
 		const char *dom = g->domains[k];
-		int n = dom && *dom ? acmelog_confirms(g->cause, c, COMMANDS_PER_DOMAIN) : 0;
-		struct logs_check *nv = realloc(gc->c, (gc->n + (size_t)n + 1) * sizeof(*nv));
+		int n = dom && *dom ? acmelog_confirms(g->cause, c,
+						       COMMANDS_PER_DOMAIN)
+				    : 0;
+		struct logs_check *nv =
+			realloc(gc->c, (gc->n + (size_t)n + 1) * sizeof(*nv));
 		if (!nv)
 			return -ENOMEM;
 		gc->c = nv;
@@ -130,9 +137,11 @@ static int group_checks(struct diag *d, struct logs_state *s,
 			lc->available = true;
 			if (!d->req->run_checks)
 				continue;
-			struct ran *r = find_or_run(d, s, c[i], lc->command, dom);
+			struct ran *r =
+				find_or_run(d, s, c[i], lc->command, dom);
 			if (!r) {
-				lc->error = strdup("not run: too many checks for one report");
+				lc->error = strdup("not run: too many checks "
+						   "for one report");
 				continue;
 			}
 			lc->ran = r->result != NULL;
@@ -153,21 +162,27 @@ static int logs_gather(struct diag *d, struct diag_env *env)
 		return diag_fail(d, "out of memory");
 	acmelog_init(&s->log);
 	if (o->n_args == 0)
-		return diag_fail(d, "logs wants at least one FILE ('-' for stdin; see dnsdoctor --help)");
+		return diag_fail(d, "logs wants at least one FILE ('-' for "
+				    "stdin; see dnsdoctor --help)");
 	for (size_t i = 0; i < o->n_args; i++) {
 		size_t len = 0, before = s->log.lines;
-		char *text = diag_read_file(d, "log", o->args[i], LOG_MAX_BYTES, &len);
+		char *text = diag_read_file(d, "log", o->args[i], LOG_MAX_BYTES,
+					    &len);
 		if (!text)
 			return -1;
 		s->inputs[i].name = o->args[i];
-		int rc = acmelog_parse(&s->log, text, len, ACME_FMT_UNKNOWN, &s->inputs[i].format);
+		int rc = acmelog_parse(&s->log, text, len, ACME_FMT_UNKNOWN,
+				       &s->inputs[i].format);
 		free(text);
 		s->inputs[i].lines = s->log.lines - before;
 		s->ninputs = i + 1;
 		if (rc == -EINVAL) {
 			char shown[64];
 			snprintf(shown, sizeof(shown), "%.40s", o->args[i]);
-			return diag_fail(d, "%s: not a log dnsdoctor reads (certbot, lego, acme.sh, cert-manager)",
+			return diag_fail(d,
+					 "%s: not a log dnsdoctor reads "
+					 "(certbot, lego, acme.sh, "
+					 "cert-manager)",
 					 shown);
 		}
 		if (rc < 0)
@@ -175,7 +190,8 @@ static int logs_gather(struct diag *d, struct diag_env *env)
 	}
 	if (acmelog_summarize(&s->log, &s->sum) < 0 ||
 	    !(s->gc = calloc(s->sum.ng + 1, sizeof(*s->gc))) ||
-	    (o->run_checks && !(s->runs = calloc(CHECKS_RUN_MAX, sizeof(*s->runs)))))
+	    (o->run_checks &&
+	     !(s->runs = calloc(CHECKS_RUN_MAX, sizeof(*s->runs)))))
 		return diag_fail(d, "out of memory");
 	for (size_t i = 0; i < s->sum.ng; i++)
 		if (group_checks(d, s, &s->sum.g[i], &s->gc[i]) < 0)
@@ -195,9 +211,14 @@ static struct logs_report report_of(const struct diag *d)
 {
 	const struct logs_state *s = d->state;
 	return (struct logs_report){
-		.inputs = s->inputs, .ninputs = s->ninputs, .log = &s->log,
-		.sum = &s->sum, .checks = s->gc, .run_checks = d->req->run_checks,
-		.color = d->req->color, .exit_code = d->exit,
+		.inputs = s->inputs,
+		.ninputs = s->ninputs,
+		.log = &s->log,
+		.sum = &s->sum,
+		.checks = s->gc,
+		.run_checks = d->req->run_checks,
+		.color = d->req->color,
+		.exit_code = d->exit,
 	};
 }
 

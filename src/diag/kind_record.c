@@ -51,8 +51,10 @@ int record_resolvers(struct diag *d, bool defaults, struct hints *h)
 		return 0;
 	if (system_resolver(h) < 0)
 		return diag_fail(d, "out of memory");
-	for (size_t i = 0; i < sizeof(public_resolvers) / sizeof(public_resolvers[0]); i++)
-		if (hints_add(h, public_resolvers[i][0], public_resolvers[i][1]) < 0)
+	for (size_t i = 0;
+	     i < sizeof(public_resolvers) / sizeof(public_resolvers[0]); i++)
+		if (hints_add(h, public_resolvers[i][0],
+			      public_resolvers[i][1]) < 0)
 			return diag_fail(d, "out of memory");
 	return 0;
 }
@@ -63,7 +65,8 @@ static int record_args(struct diag *d, char *name, size_t len, uint16_t *type)
 	const struct diag_request *o = d->req;
 	const char *cmd = d->kind->name;
 	if (o->n_args != 2)
-		return diag_fail(d, "%s wants NAME TYPE (see dnsdoctor --help)", cmd);
+		return diag_fail(d, "%s wants NAME TYPE (see dnsdoctor --help)",
+				 cmd);
 	if (diag_domain_arg(d, o->args[0], name, len) < 0)
 		return -1;
 	ldns_rr_type t = ldns_get_rr_type_by_name(o->args[1]);
@@ -72,7 +75,8 @@ static int record_args(struct diag *d, char *name, size_t len, uint16_t *type)
 		return diag_fail(d, "unknown record type '%.16s'", o->args[1]);
 	*type = (uint16_t)t;
 	if (o->expect && (strlen(o->expect) > 900 || strchr(o->expect, '\n')))
-		return diag_fail(d, "--expect wants one value of at most 900 bytes");
+		return diag_fail(d, "--expect wants one value of at most 900 "
+				    "bytes");
 	return 0;
 }
 
@@ -99,11 +103,13 @@ int record_gather(struct diag *d, struct diag_env *env, const struct hints *res,
 	d->ev->record_type = type;
 	if (env->replay)
 		d->ev->started = env->replay->started;
-	struct probe_config cfg = { .roots = &hints, .resolvers = res,
+	struct probe_config cfg = { .roots = &hints,
+				    .resolvers = res,
 				    .family = o->family };
 	if (diag_probe_failed(d, probe_record(env->eng, &cfg, d->ev)))
 		goto out;
-	if (save && o->save_evidence && diag_save_evidence(d, d->ev, o->save_evidence) < 0)
+	if (save && o->save_evidence &&
+	    diag_save_evidence(d, d->ev, o->save_evidence) < 0)
 		goto out;
 	ret = 0;
 out:
@@ -119,7 +125,9 @@ int record_judge(struct diag *d, struct rv_view *v)
 	for (size_t i = 0; i < v->n; i++)
 		any_auth |= v->rows[i].kind == RV_AUTH;
 	if (!any_auth)
-		return diag_fail(d, "no authoritative server of the zone holding %s was found",
+		return diag_fail(d,
+				 "no authoritative server of the zone holding "
+				 "%s was found",
 				 d->ev->record_name);
 	if (propagation_checks_run(v, (time_t)d->ev->started, &d->fs) < 0)
 		return diag_fail(d, "out of memory");
@@ -129,7 +137,8 @@ int record_judge(struct diag *d, struct rv_view *v)
 
 /* The record view, and for `plan` the plan made from it. */
 struct record_state {
-	struct rv_view v; /* zeroed until built: rv_deinit takes it either way */
+	struct rv_view v; /* zeroed until built: rv_deinit takes it either way
+			   */
 	struct rv_plan plan;
 };
 
@@ -137,7 +146,8 @@ static int propagation_gather(struct diag *d, struct diag_env *env)
 {
 	struct hints res = { 0 };
 	int rc = record_resolvers(d, !d->req->no_default_resolvers, &res) < 0
-		 ? -1 : record_gather(d, env, &res, true);
+			 ? -1
+			 : record_gather(d, env, &res, true);
 	hints_deinit(&res);
 	return rc;
 }

@@ -27,11 +27,13 @@ static int trace_gather(struct diag *d, struct diag_env *env)
 		return diag_fail(d, "out of memory");
 	s->qtype = LDNS_RR_TYPE_NS;
 	if (o->n_args < 1 || o->n_args > 2)
-		return diag_fail(d, "trace wants DOMAIN [TYPE] (see dnsdoctor --help)");
+		return diag_fail(d, "trace wants DOMAIN [TYPE] (see dnsdoctor "
+				    "--help)");
 	if (o->n_args == 2) {
 		s->qtype = ldns_get_rr_type_by_name(o->args[1]);
 		if (s->qtype == 0)
-			return diag_fail(d, "unknown record type '%.20s'", o->args[1]);
+			return diag_fail(d, "unknown record type '%.20s'",
+					 o->args[1]);
 	}
 	if (diag_domain_arg(d, o->args[0], domain, sizeof(domain)) < 0 ||
 	    diag_load_hints(d, o, &hints) < 0)
@@ -46,7 +48,8 @@ static int trace_gather(struct diag *d, struct diag_env *env)
 	struct probe_config cfg = { .roots = &hints, .family = o->family };
 	if (diag_probe_failed(d, probe_trace(env->eng, &cfg, s->qtype, d->ev)))
 		goto out;
-	if (o->save_evidence && diag_save_evidence(d, d->ev, o->save_evidence) < 0)
+	if (o->save_evidence &&
+	    diag_save_evidence(d, d->ev, o->save_evidence) < 0)
 		goto out;
 	ret = 0;
 out:
@@ -69,13 +72,15 @@ static int trace_judge(struct diag *d)
 static void trace_text(const struct diag *d, FILE *f)
 {
 	const struct trace_state *s = d->state;
-	report_trace_text(d->ev, s->qtype, d->queries, d->duration_ms, d->req->color, f);
+	report_trace_text(d->ev, s->qtype, d->queries, d->duration_ms,
+			  d->req->color, f);
 }
 
 static json_t *trace_section(const struct diag *d)
 {
 	const struct trace_state *s = d->state;
-	return report_trace_section(d->ev, s->qtype, d->queries, d->duration_ms);
+	return report_trace_section(d->ev, s->qtype, d->queries,
+				    d->duration_ms);
 }
 
 static void trace_deinit(struct diag *d)

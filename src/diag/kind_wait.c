@@ -18,13 +18,13 @@
 #define WAIT_DEFAULT_S 300
 
 struct wait_state {
-	struct rv_view v;   /* the last look (after a timeout) */
+	struct rv_view v; /* the last look (after a timeout) */
 	bool timed_out;
 	double limit_s;
-	size_t servers;     /* addresses polled */
-	double seconds;     /* until the last one served the value */
+	size_t servers; /* addresses polled */
+	double seconds; /* until the last one served the value */
 	uint64_t queries;
-	int lines_drawn;    /* the live display on a terminal */
+	int lines_drawn; /* the live display on a terminal */
 };
 
 static void draw(const struct probe_wait *w, void *arg)
@@ -56,7 +56,8 @@ static int wait_gather(struct diag *d, struct diag_env *env)
 		return diag_fail(d, "out of memory");
 	uint64_t q0 = env->eng->ops->sent(env->eng->impl);
 	if (!o->expect)
-		return diag_fail(d, "wait needs --expect VALUE (see dnsdoctor --help)");
+		return diag_fail(d, "wait needs --expect VALUE (see dnsdoctor "
+				    "--help)");
 	s->limit_s = o->timeout_given ? o->timeout : WAIT_DEFAULT_S;
 	/* DNSDOCTOR_RESOLVERS is a default for the other commands; wait asks
 	 * resolvers only when the command line names them. */
@@ -71,12 +72,15 @@ static int wait_gather(struct diag *d, struct diag_env *env)
 		w.progress = draw;
 		w.progress_arg = s;
 	}
-	if (probe_wait(env->eng, d->ev, &first, (uint64_t)(s->limit_s * 1000), &w) < 0) {
+	if (probe_wait(env->eng, d->ev, &first, (uint64_t)(s->limit_s * 1000),
+		       &w) < 0) {
 		diag_fail(d, "out of memory");
 		goto out;
 	}
 	if (w.n == 0) {
-		diag_fail(d, "no authoritative server of the zone holding %s was found",
+		diag_fail(d,
+			  "no authoritative server of the zone holding %s was "
+			  "found",
 			  d->ev->record_name);
 		goto out;
 	}
@@ -85,8 +89,10 @@ static int wait_gather(struct diag *d, struct diag_env *env)
 	s->servers = w.n;
 	s->queries = env->eng->ops->sent(env->eng->impl) - q0;
 	if (w.n_done == w.n) {
-		s->seconds = w.last_done_ms > w.start_ms ?
-			     (double)(w.last_done_ms - w.start_ms) / 1000 : 0;
+		s->seconds =
+			w.last_done_ms > w.start_ms
+				? (double)(w.last_done_ms - w.start_ms) / 1000
+				: 0;
 		ret = 0;
 		goto out;
 	}
@@ -124,12 +130,15 @@ static void wait_text(const struct diag *d, FILE *f)
 {
 	const struct wait_state *s = d->state;
 	if (s->servers && !s->timed_out) {
-		fprintf(f, "served by all %zu addresses after %.1f s (%llu queries)\n",
+		fprintf(f,
+			"served by all %zu addresses after %.1f s (%llu "
+			"queries)\n",
 			s->servers, s->seconds, (unsigned long long)s->queries);
 		return;
 	}
 	if (s->timed_out)
-		fprintf(stderr, "dnsdoctor: wait: timed out after %.0f s\n", s->limit_s);
+		fprintf(stderr, "dnsdoctor: wait: timed out after %.0f s\n",
+			s->limit_s);
 	report_propagation_text(&s->v, &d->fs, d->started, d->req->color, f);
 }
 
@@ -137,13 +146,14 @@ static json_t *wait_section(const struct diag *d)
 {
 	const struct wait_state *s = d->state;
 	if (s->servers && !s->timed_out)
-		return json_pack("{s:b, s:f, s:I, s:I}", "ok", 1, "seconds", s->seconds,
-				 "queries", (json_int_t)s->queries, "servers",
-				 (json_int_t)s->servers);
+		return json_pack("{s:b, s:f, s:I, s:I}", "ok", 1, "seconds",
+				 s->seconds, "queries", (json_int_t)s->queries,
+				 "servers", (json_int_t)s->servers);
 	json_t *o = report_propagation_section(&s->v, d->started);
 	if (o && s->timed_out)
 		json_object_update_new(o, json_pack("{s:b, s:f}", "ok", 0,
-					"timed_out_after_seconds", s->limit_s));
+						    "timed_out_after_seconds",
+						    s->limit_s));
 	return o;
 }
 

@@ -4,12 +4,12 @@
 
 #include "diag/diag.h"
 
-extern const struct diag_kind diag_kind_check;       /* kind_check.c */
-extern const struct diag_kind diag_kind_trace;       /* kind_trace.c */
+extern const struct diag_kind diag_kind_check;	     /* kind_check.c */
+extern const struct diag_kind diag_kind_trace;	     /* kind_trace.c */
 extern const struct diag_kind diag_kind_propagation; /* kind_record.c */
-extern const struct diag_kind diag_kind_plan;        /* kind_record.c */
-extern const struct diag_kind diag_kind_wait;        /* kind_wait.c */
-extern const struct diag_kind diag_kind_cert;        /* kind_cert.c */
-extern const struct diag_kind diag_kind_logs;        /* kind_logs.c */
+extern const struct diag_kind diag_kind_plan;	     /* kind_record.c */
+extern const struct diag_kind diag_kind_wait;	     /* kind_wait.c */
+extern const struct diag_kind diag_kind_cert;	     /* kind_cert.c */
+extern const struct diag_kind diag_kind_logs;	     /* kind_logs.c */
 
 #endif

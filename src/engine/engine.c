@@ -10,8 +10,8 @@
 
 /* wire_build_query takes the engine's flags as they are. */
 _Static_assert(ENG_F_RD == EV_QF_RD && ENG_F_EDNS == EV_QF_EDNS &&
-	       ENG_F_DO == EV_QF_DO &&
-	       ENG_F_CD == EV_QF_CD, "ENG_F_* and EV_QF_* must agree");
+		       ENG_F_DO == EV_QF_DO && ENG_F_CD == EV_QF_CD,
+	       "ENG_F_* and EV_QF_* must agree");
 _Static_assert(ENG_F_RD == WIRE_QF_RD && ENG_F_EDNS == WIRE_QF_EDNS &&
 		       ENG_F_DO == WIRE_QF_DO && ENG_F_CD == WIRE_QF_CD,
 	       "ENG_F_* and WIRE_QF_* must agree");

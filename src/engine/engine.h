@@ -17,30 +17,31 @@ struct evidence;
 struct http_fetch; /* engine/http.h */
 struct tls_fetch;  /* engine/tls.h */
 
-#define ENG_F_RD 0x01    /* recursion desired */
-#define ENG_F_EDNS 0x02  /* add an OPT record (RFC 6891) */
-#define ENG_F_DO 0x04    /* DNSSEC OK; implies ENG_F_EDNS */
-#define ENG_F_CD 0x08    /* checking disabled */
-#define ENG_F_TCP 0x10   /* ask over TCP from the start */
+#define ENG_F_RD    0x01 /* recursion desired */
+#define ENG_F_EDNS  0x02 /* add an OPT record (RFC 6891) */
+#define ENG_F_DO    0x04 /* DNSSEC OK; implies ENG_F_EDNS */
+#define ENG_F_CD    0x08 /* checking disabled */
+#define ENG_F_TCP   0x10 /* ask over TCP from the start */
 #define ENG_F_NOTCP 0x20 /* on TC=1, report the truncated UDP answer */
 
 struct eng_request {
 	struct sockaddr_storage addr; /* server address, port set (53) */
 	socklen_t addrlen;
-	const char *qname;            /* presentation form, absolute */
+	const char *qname; /* presentation form, absolute */
 	uint16_t qtype;
-	uint16_t qclass;              /* 0 means IN */
-	unsigned flags;               /* ENG_F_* */
+	uint16_t qclass; /* 0 means IN */
+	unsigned flags;	 /* ENG_F_* */
 };
 
 struct eng_response {
-	int status;          /* enum qstatus */
-	int transport;       /* enum transport that produced this result */
-	const uint8_t *wire; /* valid only during the callback; NULL unless QS_OK */
+	int status;	     /* enum qstatus */
+	int transport;	     /* enum transport that produced this result */
+	const uint8_t *wire; /* valid only during the callback; NULL unless
+				QS_OK */
 	size_t len;
-	uint32_t rtt_ms;     /* from the first send to the result */
-	int attempts;        /* datagrams or connections used */
-	int sys_errno;       /* for QS_NETERR/QS_UNREACHABLE, the errno seen */
+	uint32_t rtt_ms; /* from the first send to the result */
+	int attempts;	 /* datagrams or connections used */
+	int sys_errno;	 /* for QS_NETERR/QS_UNREACHABLE, the errno seen */
 };
 
 /* Called exactly once per submit, never from inside submit itself. */
@@ -59,7 +60,8 @@ struct eng_ops {
 	size_t (*run_once)(void *impl);
 	/* An HTTP-01 fetch (engine/http.h) and a TLS handshake
 	 * (engine/tls.h) on the same loop. 0, -EINVAL or -ENOMEM. */
-	int (*http)(void *impl, struct http_fetch *f, eng_done_cb cb, void *arg);
+	int (*http)(void *impl, struct http_fetch *f, eng_done_cb cb,
+		    void *arg);
 	int (*tls)(void *impl, struct tls_fetch *f, eng_done_cb cb, void *arg);
 	/* Calls CB(ARG) once MS milliseconds from now have passed on this
 	 * engine's clock (never from inside timer itself); until then it
@@ -82,11 +84,11 @@ struct engine {
 };
 
 struct eng_config {
-	uint32_t attempt_ms;   /* UDP wait per attempt (default 800) */
-	int udp_attempts;      /* UDP datagrams per query (default 3) */
-	uint32_t tcp_ms;       /* whole TCP exchange budget (default 3000) */
-	int per_server_cap;    /* queries in flight per address (default 8) */
-	int family;            /* 0 any, 4 IPv4 only, 6 IPv6 only */
+	uint32_t attempt_ms; /* UDP wait per attempt (default 800) */
+	int udp_attempts;    /* UDP datagrams per query (default 3) */
+	uint32_t tcp_ms;     /* whole TCP exchange budget (default 3000) */
+	int per_server_cap;  /* queries in flight per address (default 8) */
+	int family;	     /* 0 any, 4 IPv4 only, 6 IPv6 only */
 };
 
 void eng_config_default(struct eng_config *cfg);

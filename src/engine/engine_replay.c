@@ -25,7 +25,7 @@
 enum rp_kind { RP_DNS, RP_HTTP, RP_TLS, RP_TIMER };
 
 struct rp_item {
-	int kind;    /* enum rp_kind */
+	int kind; /* enum rp_kind */
 	struct eng_request req;
 	char *qname; /* owned copy; req.qname points here */
 	eng_cb cb;
@@ -210,7 +210,8 @@ static const char *find_record(const struct ev_strings *l, const char *addr,
  * probe recorded (a NUL comes back as '?', as the live fetch stores it). */
 static size_t unescaped(const json_t *o, const char *key, char *out, size_t len)
 {
-	return json_safe_decode(json_string_value(json_object_get(o, key)), out, len);
+	return json_safe_decode(json_string_value(json_object_get(o, key)), out,
+				len);
 }
 
 static void http_from_record(struct http_fetch *f, const char *rec)
@@ -219,10 +220,12 @@ static void http_from_record(struct http_fetch *f, const char *rec)
 	f->location[0] = '\0';
 	if (!o) {
 		f->status = HS_TIMEOUT;
-		snprintf(f->detail, sizeof(f->detail), "no recorded fetch for this address");
+		snprintf(f->detail, sizeof(f->detail),
+			 "no recorded fetch for this address");
 		return;
 	}
-	f->status = http_status_from_name(json_string_value(json_object_get(o, "status")));
+	f->status = http_status_from_name(
+		json_string_value(json_object_get(o, "status")));
 	f->code = (long)json_integer_value(json_object_get(o, "code"));
 	f->body_len = unescaped(o, "body", f->body, sizeof(f->body));
 	f->truncated = json_is_true(json_object_get(o, "truncated"));
@@ -241,12 +244,14 @@ static void tls_from_record(struct tls_fetch *f, const char *rec)
 	f->n = 0;
 	if (!o) {
 		f->status = TS_TIMEOUT;
-		snprintf(f->detail, sizeof(f->detail), "no recorded handshake for this address");
+		snprintf(f->detail, sizeof(f->detail),
+			 "no recorded handshake for this address");
 		return;
 	}
-	f->status = tls_status_from_name(json_string_value(json_object_get(o, "status")));
+	f->status = tls_status_from_name(
+		json_string_value(json_object_get(o, "status")));
 	unescaped(o, "detail", f->detail, sizeof(f->detail));
-	json_array_foreach(chain, i, c) {
+	json_array_foreach (chain, i, c) {
 		if (f->n == TLS_CHAIN_MAX || !json_is_string(c) ||
 		    ev_unhex(json_string_value(c), json_string_length(c),
 			     &f->der[f->n], &f->der_len[f->n]) < 0)
@@ -262,8 +267,9 @@ static int rp_ext(struct replay *r, int kind, void *fetch, const char *rec,
 	int ret;
 	if (r->n == r->cap && (ret = rp_grow(r)) < 0)
 		return ret;
-	r->q[r->n++] = (struct rp_item){ .kind = kind, .fetch = fetch, .rec = rec,
-					 .done = cb, .arg = arg };
+	r->q[r->n++] = (struct rp_item){
+		.kind = kind, .fetch = fetch, .rec = rec, .done = cb, .arg = arg
+	};
 	r->sent++;
 	return 0;
 }
@@ -273,8 +279,9 @@ static int rp_http(void *impl, struct http_fetch *f, eng_done_cb cb, void *arg)
 	struct replay *r = impl;
 	if (!f || !f->addr || !f->host || !f->start || !cb)
 		return -EINVAL;
-	return rp_ext(r, RP_HTTP, f, find_record(&r->ev->http01, f->addr, 0, f->start),
-		      cb, arg);
+	return rp_ext(r, RP_HTTP, f,
+		      find_record(&r->ev->http01, f->addr, 0, f->start), cb,
+		      arg);
 }
 
 static int rp_tls(void *impl, struct tls_fetch *f, eng_done_cb cb, void *arg)
@@ -282,7 +289,9 @@ static int rp_tls(void *impl, struct tls_fetch *f, eng_done_cb cb, void *arg)
 	struct replay *r = impl;
 	if (!f || !f->addr || !f->host || !cb)
 		return -EINVAL;
-	return rp_ext(r, RP_TLS, f, find_record(&r->ev->tls, f->addr, f->port, NULL), cb, arg);
+	return rp_ext(r, RP_TLS, f,
+		      find_record(&r->ev->tls, f->addr, f->port, NULL), cb,
+		      arg);
 }
 
 static int rp_timer(void *impl, uint32_t ms, eng_done_cb cb, void *arg)
@@ -293,7 +302,9 @@ static int rp_timer(void *impl, uint32_t ms, eng_done_cb cb, void *arg)
 		return -EINVAL;
 	if (r->n == r->cap && (ret = rp_grow(r)) < 0)
 		return ret;
-	r->q[r->n++] = (struct rp_item){ .kind = RP_TIMER, .done = cb, .arg = arg,
+	r->q[r->n++] = (struct rp_item){ .kind = RP_TIMER,
+					 .done = cb,
+					 .arg = arg,
 					 .due_ms = r->now_ms + ms };
 	return 0;
 }

@@ -61,7 +61,7 @@ struct uve {
 	struct inflight *ifl;
 	struct uvq *all;
 	struct uvt *timers; /* the caller's timers not yet fired */
-	size_t pending; /* submissions not yet answered, HTTP and TLS too */
+	size_t pending;	    /* submissions not yet answered, HTTP and TLS too */
 	struct httpm *http; /* created with the first HTTP fetch */
 	struct tlsm *tls;   /* created with the first TLS handshake */
 	uint64_t sent;

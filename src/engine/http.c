@@ -92,7 +92,8 @@ static int pin(struct xfer *x)
 	const char *a = x->f->addr;
 	bool v6 = strchr(a, ':') != NULL;
 	char line[300];
-	snprintf(line, sizeof(line), "::%s%s%s:", v6 ? "[" : "", a, v6 ? "]" : "");
+	snprintf(line, sizeof(line), "::%s%s%s:", v6 ? "[" : "", a,
+		 v6 ? "]" : "");
 	x->pin = curl_slist_append(NULL, line);
 	return x->pin ? 0 : -ENOMEM;
 }
@@ -142,18 +143,22 @@ static int redirect_ok(struct xfer *x, const char *loc)
 	if (!u || curl_url_set(u, CURLUPART_URL, loc, 0) != CURLUE_OK ||
 	    curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) != CURLUE_OK ||
 	    curl_url_get(u, CURLUPART_HOST, &host, 0) != CURLUE_OK ||
-	    curl_url_get(u, CURLUPART_PORT, &port, CURLU_DEFAULT_PORT) != CURLUE_OK) {
+	    curl_url_get(u, CURLUPART_PORT, &port, CURLU_DEFAULT_PORT) !=
+		    CURLUE_OK) {
 		f->status = HS_REDIRECT_BAD;
 		snprintf(f->detail, sizeof(f->detail), "unparseable redirect");
-	} else if ((strcasecmp(scheme, "http") && strcasecmp(scheme, "https")) ||
+	} else if ((strcasecmp(scheme, "http") && strcasecmp(scheme, "http"
+								     "s")) ||
 		   (strcmp(port, "80") && strcmp(port, "443"))) {
 		f->status = HS_REDIRECT_BAD;
 		snprintf(f->detail, sizeof(f->detail),
-			 "redirect to %.150s: only http(s) on ports 80 and 443 is followed",
+			 "redirect to %.150s: only http(s) on ports 80 and 443 "
+			 "is followed",
 			 loc);
 	} else if (strcasecmp(host, f->host) != 0) {
 		f->status = HS_REDIRECT_OTHER;
-		snprintf(f->detail, sizeof(f->detail), "redirect to another host: %.200s", loc);
+		snprintf(f->detail, sizeof(f->detail),
+			 "redirect to another host: %.200s", loc);
 		snprintf(f->location, sizeof(f->location), "%s", loc);
 	} else if (f->redirects >= HTTP_REDIRECTS_MAX) {
 		f->status = HS_TOO_MANY_REDIRECTS;
@@ -176,15 +181,17 @@ static int finish(struct xfer *x, CURLcode rc)
 	if (rc == CURLE_WRITE_ERROR && f->truncated)
 		rc = CURLE_OK;
 	if (rc != CURLE_OK) {
-		f->status = rc == CURLE_OPERATION_TIMEDOUT ? HS_TIMEOUT :
-			    rc == CURLE_COULDNT_CONNECT ? HS_CONNECT : HS_ERROR;
+		f->status = rc == CURLE_OPERATION_TIMEDOUT ? HS_TIMEOUT
+			    : rc == CURLE_COULDNT_CONNECT  ? HS_CONNECT
+							   : HS_ERROR;
 		snprintf(f->detail, sizeof(f->detail), "%s",
 			 x->err[0] ? x->err : curl_easy_strerror(rc));
 		return 0;
 	}
 	f->status = HS_OK;
 	if (f->code >= 300 && f->code < 400 &&
-	    curl_easy_getinfo(x->easy, CURLINFO_REDIRECT_URL, &loc) == CURLE_OK &&
+	    curl_easy_getinfo(x->easy, CURLINFO_REDIRECT_URL, &loc) ==
+		    CURLE_OK &&
 	    loc && redirect_ok(x, loc)) {
 		char next[512];
 		snprintf(next, sizeof(next), "%s", loc);
@@ -223,7 +230,8 @@ static void reap(struct httpm *m)
 		CURLcode res = msg->data.result;
 		curl_easy_getinfo(e, CURLINFO_PRIVATE, (char **)&x);
 		curl_multi_remove_handle(m->multi, e);
-		if (finish(x, res) && curl_multi_add_handle(m->multi, e) == CURLM_OK)
+		if (finish(x, res) &&
+		    curl_multi_add_handle(m->multi, e) == CURLM_OK)
 			continue;
 		eng_done_cb cb = x->cb;
 		void *arg = x->arg;
@@ -335,12 +343,14 @@ int httpm_add(struct httpm *m, struct http_fetch *f, eng_done_cb cb, void *arg)
 {
 	struct xfer *x;
 	char url[512];
-	if (!f || !f->host || !f->addr || !f->start || strlen(f->start) >= sizeof(url) ||
-	    m->closing)
+	if (!f || !f->host || !f->addr || !f->start ||
+	    strlen(f->start) >= sizeof(url) || m->closing)
 		return -EINVAL;
 	if (!(x = calloc(1, sizeof(*x))))
 		return -ENOMEM;
-	*x = (struct xfer){ .m = m, .f = f, .cb = cb, .arg = arg, .next = m->live };
+	*x = (struct xfer){
+		.m = m, .f = f, .cb = cb, .arg = arg, .next = m->live
+	};
 	if (m->live)
 		m->live->prev = x;
 	m->live = x;
@@ -372,7 +382,8 @@ void httpm_close(struct httpm *m)
 	while (m->live)
 		x_free(m->live);
 	/* Cleaning up the multi closes its cached connections, each through
-	 * on_socket(CURL_POLL_REMOVE), so M must stay until the timer closes. */
+	 * on_socket(CURL_POLL_REMOVE), so M must stay until the timer closes.
+	 */
 	curl_multi_cleanup(m->multi);
 	uv_close((uv_handle_t *)&m->timer, multi_closed);
 }

@@ -10,35 +10,35 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define HTTP_BODY_MAX 512   /* bytes kept; a key authorisation is ~87 */
-#define HTTP_REDIRECTS_MAX 10 /* what Let's Encrypt follows */
+#define HTTP_BODY_MAX	   512 /* bytes kept; a key authorisation is ~87 */
+#define HTTP_REDIRECTS_MAX 10  /* what Let's Encrypt follows */
 
 enum http_status {
-	HS_OK = 0,          /* an HTTP response arrived (any code) */
-	HS_CONNECT,         /* connection refused or unreachable */
+	HS_OK = 0,  /* an HTTP response arrived (any code) */
+	HS_CONNECT, /* connection refused or unreachable */
 	HS_TIMEOUT,
-	HS_REDIRECT_BAD,    /* redirect to a scheme or port a CA refuses */
-	HS_REDIRECT_OTHER,  /* redirect to another host: not followed here,
-			     * the probe resolves it (see location) */
+	HS_REDIRECT_BAD,   /* redirect to a scheme or port a CA refuses */
+	HS_REDIRECT_OTHER, /* redirect to another host: not followed here,
+			    * the probe resolves it (see location) */
 	HS_TOO_MANY_REDIRECTS,
-	HS_ERROR,           /* any other transfer error */
+	HS_ERROR, /* any other transfer error */
 };
 
 struct http_fetch {
 	/* in */
-	const char *host;   /* the URL's host, no final dot: redirects to
-			     * another host are not followed (see location) */
-	const char *addr;   /* numeric address to connect to */
-	const char *start;  /* the URL fetched first, http: or https: */
+	const char *host;  /* the URL's host, no final dot: redirects to
+			    * another host are not followed (see location) */
+	const char *addr;  /* numeric address to connect to */
+	const char *start; /* the URL fetched first, http: or https: */
 	uint32_t timeout_ms;
 	/* out */
-	int status;         /* enum http_status */
-	long code;          /* the last HTTP status code, 0 if none */
+	int status;		      /* enum http_status */
+	long code;		      /* the last HTTP status code, 0 if none */
 	char body[HTTP_BODY_MAX + 1]; /* NULs written as '?' */
 	size_t body_len;
-	bool truncated;     /* the body was longer than HTTP_BODY_MAX */
+	bool truncated; /* the body was longer than HTTP_BODY_MAX */
 	int redirects;
-	char url[512];      /* the last URL fetched */
+	char url[512];	    /* the last URL fetched */
 	char location[512]; /* HS_REDIRECT_OTHER: where it pointed; the
 			     * caller resolves that host and fetches it */
 	char detail[256];   /* curl's error text, or the refused redirect */

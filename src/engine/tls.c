@@ -137,7 +137,8 @@ static void on_io(uv_poll_t *h, int status, int events);
 static void want(struct tlsx *x, int events)
 {
 	if (uv_poll_start(&x->poll, events, on_io) < 0) {
-		snprintf(x->f->detail, sizeof(x->f->detail), "cannot watch the socket");
+		snprintf(x->f->detail, sizeof(x->f->detail),
+			 "cannot watch the socket");
 		x_finish(x, TS_ERROR);
 	}
 }
@@ -150,7 +151,8 @@ static void step(struct tlsx *x)
 	if (r == 1) {
 		int rc = keep_chain(x->ssl, x->f);
 		if (rc < 0)
-			snprintf(x->f->detail, sizeof(x->f->detail), "out of memory");
+			snprintf(x->f->detail, sizeof(x->f->detail),
+				 "out of memory");
 		x_finish(x, rc < 0 ? TS_ERROR : TS_OK);
 		return;
 	}
@@ -167,7 +169,8 @@ static void step(struct tlsx *x)
 	if (e)
 		ERR_error_string_n(e, x->f->detail, sizeof(x->f->detail));
 	else
-		snprintf(x->f->detail, sizeof(x->f->detail), "connection closed");
+		snprintf(x->f->detail, sizeof(x->f->detail),
+			 "connection closed");
 	ERR_clear_error();
 	x_finish(x, TS_HANDSHAKE);
 }
@@ -190,9 +193,11 @@ static void on_io(uv_poll_t *h, int status, int events)
 			return;
 		}
 		x->connecting = false;
-		if (!(x->ssl = SSL_new(x->m->ctx)) || SSL_set_fd(x->ssl, x->fd) != 1 ||
+		if (!(x->ssl = SSL_new(x->m->ctx)) ||
+		    SSL_set_fd(x->ssl, x->fd) != 1 ||
 		    SSL_set_tlsext_host_name(x->ssl, x->f->host) != 1) {
-			snprintf(x->f->detail, sizeof(x->f->detail), "cannot set up TLS");
+			snprintf(x->f->detail, sizeof(x->f->detail),
+				 "cannot set up TLS");
 			x_finish(x, TS_ERROR);
 			return;
 		}
@@ -230,10 +235,12 @@ static int start_connect(struct tlsx *x)
 		snprintf(f->detail, sizeof(f->detail), "not an address");
 		return -1;
 	}
-	x->fd = socket(req.addr.ss_family, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	x->fd = socket(req.addr.ss_family,
+		       SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
 	if (x->fd < 0) {
 		f->status = TS_ERROR;
-		snprintf(f->detail, sizeof(f->detail), "socket: %s", strerror(errno));
+		snprintf(f->detail, sizeof(f->detail), "socket: %s",
+			 strerror(errno));
 		return -1;
 	}
 	if (connect(x->fd, (struct sockaddr *)&req.addr, req.addrlen) < 0 &&
@@ -244,7 +251,8 @@ static int start_connect(struct tlsx *x)
 	}
 	if (uv_poll_init_socket(x->m->loop, &x->poll, x->fd) < 0) {
 		f->status = TS_ERROR;
-		snprintf(f->detail, sizeof(f->detail), "cannot watch the socket");
+		snprintf(f->detail, sizeof(f->detail),
+			 "cannot watch the socket");
 		return -1;
 	}
 	x->poll.data = x;
@@ -278,8 +286,9 @@ int tlsm_add(struct tlsm *m, struct tls_fetch *f, eng_done_cb cb, void *arg)
 		return -EINVAL;
 	if (!(x = calloc(1, sizeof(*x))))
 		return -ENOMEM;
-	*x = (struct tlsx){ .m = m, .f = f, .cb = cb, .arg = arg, .fd = -1,
-			    .next = m->live };
+	*x = (struct tlsx){
+		.m = m, .f = f, .cb = cb, .arg = arg, .fd = -1, .next = m->live
+	};
 	if (m->live)
 		m->live->prev = x;
 	m->live = x;

@@ -19,12 +19,12 @@ enum tls_status {
 
 struct tls_fetch {
 	/* in */
-	const char *host;  /* SNI, no final dot */
-	const char *addr;  /* numeric address */
+	const char *host; /* SNI, no final dot */
+	const char *addr; /* numeric address */
 	uint16_t port;
 	uint32_t timeout_ms;
 	/* out */
-	int status;        /* enum tls_status */
+	int status; /* enum tls_status */
 	char detail[160];
 	uint8_t *der[TLS_CHAIN_MAX]; /* leaf first; malloc'd */
 	size_t der_len[TLS_CHAIN_MAX];

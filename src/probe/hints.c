@@ -117,8 +117,11 @@ int hints_parse(struct hints *h, const char *text, char *err, size_t errlen)
 		if (blank(line))
 			continue;
 		ldns_rr *rr = NULL;
-		if (ldns_rr_new_frm_str(&rr, line, 0, NULL, NULL) != LDNS_STATUS_OK) {
-			snprintf(err, errlen, "root hints line %d is not a DNS record", lineno);
+		if (ldns_rr_new_frm_str(&rr, line, 0, NULL, NULL) !=
+		    LDNS_STATUS_OK) {
+			snprintf(err, errlen,
+				 "root hints line %d is not a DNS record",
+				 lineno);
 			goto out;
 		}
 		ldns_rr_list_push_rr(rrs, rr); /* the list now owns rr */
@@ -153,7 +156,8 @@ int hints_parse(struct hints *h, const char *text, char *err, size_t errlen)
 		}
 	}
 	if (h->n == 0) {
-		snprintf(err, errlen, "root hints name no root server with an address");
+		snprintf(err, errlen,
+			 "root hints name no root server with an address");
 		goto out;
 	}
 	rc = 0;
@@ -170,7 +174,8 @@ int hints_load_file(struct hints *h, const char *path, char *err, size_t errlen)
 {
 	FILE *f = fopen(path, "r");
 	if (!f) {
-		snprintf(err, errlen, "cannot read root hints %s: %s", path, strerror(errno));
+		snprintf(err, errlen, "cannot read root hints %s: %s", path,
+			 strerror(errno));
 		return -1;
 	}
 	char *buf = malloc(HINTS_MAX_BYTES + 1);
@@ -179,7 +184,9 @@ int hints_load_file(struct hints *h, const char *path, char *err, size_t errlen)
 	fclose(f);
 	if (!buf || rd_err || n > HINTS_MAX_BYTES) {
 		snprintf(err, errlen, "cannot read root hints %s: %s", path,
-			 !buf ? "out of memory" : rd_err ? "read error" : "file larger than 1 MiB");
+			 !buf	  ? "out of memory"
+			 : rd_err ? "read error"
+				  : "file larger than 1 MiB");
 		free(buf);
 		return -1;
 	}

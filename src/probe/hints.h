@@ -6,8 +6,8 @@
 #include <stddef.h>
 
 struct hint {
-	char *name;  /* absolute, lower case */
-	char *addr;  /* numeric text */
+	char *name; /* absolute, lower case */
+	char *addr; /* numeric text */
 };
 
 struct hints {
@@ -18,7 +18,8 @@ struct hints {
 /* Reads a named.root-format file. Returns 0, or -1 with a one-line reason
  * in ERR (unreadable file, a line that is not a record, no root server with
  * an address). */
-int hints_load_file(struct hints *h, const char *path, char *err, size_t errlen);
+int hints_load_file(struct hints *h, const char *path, char *err,
+		    size_t errlen);
 /* Parses named.root-format TEXT; same contract as hints_load_file. */
 int hints_parse(struct hints *h, const char *text, char *err, size_t errlen);
 /* The IANA root servers, compiled in. 0 or -ENOMEM. */

@@ -9,11 +9,11 @@
 #include "probe/probe.h"
 #include "probe/probe_internal.h"
 
-#define MAX_DEPTH 32        /* levels of a walk */
-#define MAX_NESTING 4       /* name server lookups needed by lookups */
+#define MAX_DEPTH	   32 /* levels of a walk */
+#define MAX_NESTING	   4  /* name server lookups needed by lookups */
 #define MAX_RESOLVE_ROUNDS 64 /* shared by the lookups a batch takes on */
-#define MAX_CNAME_HOPS 8
-#define MAX_AUTH_PASSES 3
+#define MAX_CNAME_HOPS	   8
+#define MAX_AUTH_PASSES	   3
 
 /* --- rounds and slots --- */
 
@@ -51,8 +51,10 @@ static void on_result(void *arg, const struct eng_request *req,
 	if (resp->status == QS_OK || resp->status == QS_TCP_TRUNCATED) {
 		p->answers++;
 		strset_add(&p->alive, s->addr);
-	} else if (resp->status == QS_TIMEOUT || resp->status == QS_UNREACHABLE ||
-		   resp->status == QS_MALFORMED || resp->status == QS_TCP_STALLED) {
+	} else if (resp->status == QS_TIMEOUT ||
+		   resp->status == QS_UNREACHABLE ||
+		   resp->status == QS_MALFORMED ||
+		   resp->status == QS_TCP_STALLED) {
 		/* Nothing usable came back: later passes skip the address
 		 * rather than wait out the same failure again. */
 		strset_add(&p->dead, s->addr);
@@ -65,12 +67,19 @@ static void on_result(void *arg, const struct eng_request *req,
 		}
 	}
 	struct ev_exchange x = {
-		.role = s->role, .transport = s->transport,
-		.status = resp->status == QS_TCP_TRUNCATED ? QS_OK : resp->status,
-		.qtype = s->qtype, .qflags = s->flags & EV_QF_MASK,
-		.rtt_ms = resp->rtt_ms, .zone = s->zone,
-		.server = s->server, .addr = s->addr, .qname = s->qname,
-		.wire = s->wire, .wire_len = s->len,
+		.role = s->role,
+		.transport = s->transport,
+		.status = resp->status == QS_TCP_TRUNCATED ? QS_OK
+							   : resp->status,
+		.qtype = s->qtype,
+		.qflags = s->flags & EV_QF_MASK,
+		.rtt_ms = resp->rtt_ms,
+		.zone = s->zone,
+		.server = s->server,
+		.addr = s->addr,
+		.qname = s->qname,
+		.wire = s->wire,
+		.wire_len = s->len,
 	};
 	if (x.status == QS_OK && !s->wire)
 		x.status = QS_MALFORMED;
@@ -88,7 +97,8 @@ struct slot *ask(struct probe *p, struct round *r, int role, const char *zone,
 		 const char *server, const char *addr, const char *qname,
 		 uint16_t qtype, unsigned flags)
 {
-	struct eng_request req = { .qname = qname, .qtype = qtype,
+	struct eng_request req = { .qname = qname,
+				   .qtype = qtype,
 				   .flags = ENG_F_EDNS | flags };
 	int transport = flags & ENG_F_TCP ? TR_TCP : TR_UDP;
 	if (role == EV_AUTH_NOEDNS) /* the one question asked without EDNS */
@@ -100,9 +110,15 @@ struct slot *ask(struct probe *p, struct round *r, int role, const char *zone,
 	if (!v || !s)
 		goto nomem;
 	r->v = v;
-	*s = (struct slot){ .p = p, .r = r, .role = role, .transport = transport,
-			    .qtype = qtype, .flags = req.flags, .zone = strdup(zone),
-			    .server = strdup(server), .addr = strdup(addr),
+	*s = (struct slot){ .p = p,
+			    .r = r,
+			    .role = role,
+			    .transport = transport,
+			    .qtype = qtype,
+			    .flags = req.flags,
+			    .zone = strdup(zone),
+			    .server = strdup(server),
+			    .addr = strdup(addr),
 			    .qname = strdup(qname) };
 	if (!s->zone || !s->server || !s->addr || !s->qname)
 		goto nomem;
@@ -189,7 +205,8 @@ static struct cut *cut_get(struct probe *p, const char *zone)
 
 static int cut_add(struct cut *c, const char *name, const char *addr)
 {
-	return hints_has(&c->srv, name, addr) ? 0 : hints_add(&c->srv, name, addr);
+	return hints_has(&c->srv, name, addr) ? 0
+					      : hints_add(&c->srv, name, addr);
 }
 
 /* Learns the cut CUT from a referral PKT: its NS names and glue. */
@@ -225,7 +242,7 @@ static long deepest_cut(struct probe *p, const char *name)
 	for (size_t i = 0; i < p->n_cuts; i++)
 		if (dname_in(name, p->cuts[i].zone) &&
 		    (best < 0 || dname_labels(p->cuts[i].zone) >
-				     dname_labels(p->cuts[best].zone)))
+					 dname_labels(p->cuts[best].zone)))
 			best = (long)i;
 	return best;
 }
@@ -257,7 +274,8 @@ struct task {
 	long cut; /* index into probe.cuts, -1 until chosen */
 	int tried, hops;
 	bool done;
-	bool cut_only; /* done at the first server that answers without a referral */
+	bool cut_only; /* done at the first server that answers without a
+			  referral */
 	struct slot *s;
 };
 
@@ -303,7 +321,8 @@ static void task_answer(struct probe *p, struct task *t, const ldns_pkt *pkt)
 	strset_init(&addrs);
 	strset_init(&cname);
 	dmsg_addrs(pkt, LDNS_SECTION_ANSWER, t->name, &addrs);
-	dmsg_targets(pkt, LDNS_SECTION_ANSWER, t->name, LDNS_RR_TYPE_CNAME, &cname);
+	dmsg_targets(pkt, LDNS_SECTION_ANSWER, t->name, LDNS_RR_TYPE_CNAME,
+		     &cname);
 	if (addrs.n == 0 && cname.n && t->hops < MAX_CNAME_HOPS &&
 	    strlen(cname.v[0]) < sizeof(t->name)) {
 		/* Follow the alias from the top, as a resolver would. */
@@ -359,7 +378,8 @@ static void task_result(struct probe *p, struct task *t)
 	ldns_pkt_free(pkt);
 }
 
-static int tasks_add(struct task **v, size_t *n, const char *name, uint16_t qtype)
+static int tasks_add(struct task **v, size_t *n, const char *name,
+		     uint16_t qtype)
 {
 	struct task *t = realloc(*v, (*n + 1) * sizeof(*t));
 	if (!t)
@@ -382,8 +402,10 @@ static void batch_add(struct probe *p, const struct strset *names,
 		if (strset_has(&p->looked_up, names->v[i]))
 			continue;
 		if (strset_add(&p->looked_up, names->v[i]) < 0 ||
-		    (p->cfg->family != 6 && tasks_add(tasks, n, names->v[i], LDNS_RR_TYPE_A) < 0) ||
-		    (p->cfg->family != 4 && tasks_add(tasks, n, names->v[i], LDNS_RR_TYPE_AAAA) < 0))
+		    (p->cfg->family != 6 &&
+		     tasks_add(tasks, n, names->v[i], LDNS_RR_TYPE_A) < 0) ||
+		    (p->cfg->family != 4 &&
+		     tasks_add(tasks, n, names->v[i], LDNS_RR_TYPE_AAAA) < 0))
 			p->nomem = 1;
 	}
 }
@@ -437,7 +459,8 @@ static void run_batch(struct probe *p, struct task **batch, size_t *count)
 				if (!gc->glueless_looked_up && gc->glueless.n) {
 					gc->glueless_looked_up = true;
 					batch_add(p, &gc->glueless, &tasks, &n);
-					t = &tasks[i]; /* batch_add moves the tasks */
+					t = &tasks[i]; /* batch_add moves the
+							  tasks */
 				}
 				/* Names an earlier look-up already found. */
 				cut_refresh(p, &p->cuts[t->cut]);
@@ -486,7 +509,8 @@ static bool best_referral(const struct round *r, const char *qname,
 		ldns_pkt *pkt = dmsg_parse(s->wire, s->len);
 		if (!pkt)
 			continue;
-		if (dmsg_classify(pkt, qname, s->qtype, c, sizeof(c)) == RK_REFERRAL &&
+		if (dmsg_classify(pkt, qname, s->qtype, c, sizeof(c)) ==
+			    RK_REFERRAL &&
 		    dname_labels(c) > dname_labels(zone) && dname_in(c, zone) &&
 		    dname_labels(c) > best) {
 			best = dname_labels(c);
@@ -509,7 +533,8 @@ static int learn_round(struct probe *p, const struct round *r,
 		if (!pkt)
 			continue;
 		int rc = 0;
-		if (dmsg_classify(pkt, qname, s->qtype, c, sizeof(c)) == RK_REFERRAL &&
+		if (dmsg_classify(pkt, qname, s->qtype, c, sizeof(c)) ==
+			    RK_REFERRAL &&
 		    strcmp(c, cut) == 0)
 			rc = cut_learn(p, cut, pkt);
 		ldns_pkt_free(pkt);
@@ -526,7 +551,8 @@ static int seed_root(struct probe *p)
 	if (!c)
 		return -ENOMEM;
 	for (size_t i = 0; i < p->cfg->roots->n; i++)
-		if (cut_add(c, p->cfg->roots->v[i].name, p->cfg->roots->v[i].addr) < 0)
+		if (cut_add(c, p->cfg->roots->v[i].name,
+			    p->cfg->roots->v[i].addr) < 0)
 			return -ENOMEM;
 	return 0;
 }
@@ -553,8 +579,8 @@ static int walk(struct probe *p, const char *qname, uint16_t qtype,
 		if (!c || !r)
 			return -ENOMEM;
 		for (size_t i = 0; i < c->srv.n; i++)
-			ask(p, r, EV_WALK, zone, c->srv.v[i].name, c->srv.v[i].addr,
-			    qname, qtype, 0);
+			ask(p, r, EV_WALK, zone, c->srv.v[i].name,
+			    c->srv.v[i].addr, qname, qtype, 0);
 		if (r->n == 0)
 			break;
 		while (r->pending > 0) {
@@ -648,9 +674,12 @@ static int auth_pass(struct probe *p, struct strset *asked, bool check)
 		for (size_t j = 0; j < s->n_addrs; j++) {
 			const char *a = s->addrs[j].addr;
 			/* DO, so that the answers carry their RRSIGs. */
-			ask(p, r, EV_AUTH, v.zone, s->name, a, v.zone, LDNS_RR_TYPE_SOA, ENG_F_DO);
-			ask(p, r, EV_AUTH, v.zone, s->name, a, v.zone, LDNS_RR_TYPE_SOA, ENG_F_DO | ENG_F_TCP);
-			ask(p, r, EV_AUTH, v.zone, s->name, a, v.zone, LDNS_RR_TYPE_NS, ENG_F_DO);
+			ask(p, r, EV_AUTH, v.zone, s->name, a, v.zone,
+			    LDNS_RR_TYPE_SOA, ENG_F_DO);
+			ask(p, r, EV_AUTH, v.zone, s->name, a, v.zone,
+			    LDNS_RR_TYPE_SOA, ENG_F_DO | ENG_F_TCP);
+			ask(p, r, EV_AUTH, v.zone, s->name, a, v.zone,
+			    LDNS_RR_TYPE_NS, ENG_F_DO);
 		}
 	}
 	if (check && (probe_dnssec_ask(p, r, &v) < 0 ||
@@ -669,7 +698,7 @@ out_names:
 /* --- set-up and the two entry points --- */
 
 void probe_init(struct probe *p, struct engine *eng,
-		       const struct probe_config *cfg, struct evidence *ev)
+		const struct probe_config *cfg, struct evidence *ev)
 {
 	memset(p, 0, sizeof(*p));
 	p->eng = eng;

@@ -14,7 +14,7 @@
 struct probe_config {
 	const struct hints *roots;
 	const struct hints *resolvers; /* NULL: no resolver view */
-	int family; /* 0 both, 4 IPv4 only, 6 IPv6 only */
+	int family;		       /* 0 both, 4 IPv4 only, 6 IPv6 only */
 };
 
 /* Gathers what `check` needs into EV: the walk from the roots to the zone
@@ -50,7 +50,7 @@ int probe_record(struct engine *eng, const struct probe_config *cfg,
 struct probe_wait_target {
 	int role; /* EV_RECORD or EV_RECORD_RESOLVER */
 	const char *zone, *server, *addr, *qname;
-	bool done;        /* serves the expected value (or cannot be asked) */
+	bool done; /* serves the expected value (or cannot be asked) */
 	int polls;
 	char answer[200]; /* what it served last, described */
 	uint64_t next_ms, interval_ms;
@@ -61,7 +61,7 @@ struct probe_wait {
 	struct probe_wait_target *t;
 	size_t n, n_done;
 	uint64_t start_ms, last_done_ms; /* engine clock */
-	uint64_t queries;                /* sent while polling */
+	uint64_t queries;		 /* sent while polling */
 	/* Called after each turn of the loop (a progress display); may be
 	 * NULL. */
 	void (*progress)(const struct probe_wait *w, void *arg);
@@ -74,7 +74,8 @@ struct probe_wait {
  * caller, who may set progress; free it with probe_wait_deinit. Returns 0,
  * -EINVAL when EV expects no value, -ENOMEM. */
 int probe_wait(struct engine *eng, const struct evidence *ev,
-	       const struct rv_view *v, uint64_t limit_ms, struct probe_wait *w);
+	       const struct rv_view *v, uint64_t limit_ms,
+	       struct probe_wait *w);
 void probe_wait_deinit(struct probe_wait *w);
 
 #endif

@@ -47,8 +47,8 @@ static int vq_add(struct vqueue *q, const char *name, uint16_t qtype)
 
 /* The first questions may have gone out with the check's SOA and NS. */
 static void ask_validation(struct probe *p, struct round *r, const char *zone,
-			   const char *name, const char *addr, const char *qname,
-			   uint16_t qtype)
+			   const char *name, const char *addr,
+			   const char *qname, uint16_t qtype)
 {
 	ask_once(p, r, EV_VALIDATION, zone, name, addr, qname, qtype, 0);
 }
@@ -57,21 +57,24 @@ static void ask_validation(struct probe *p, struct round *r, const char *zone,
  * diagnosed zone's servers from the view (--expect-ns ones included, so a
  * check can say where the record really is), any other zone's as
  * probe_find_cuts found it. */
-static int ask_everywhere(struct probe *p, struct round *r, const struct view *v,
-			  const char *name, uint16_t qtype)
+static int ask_everywhere(struct probe *p, struct round *r,
+			  const struct view *v, const char *name,
+			  uint16_t qtype)
 {
 	if (dname_in(name, v->zone)) {
 		for (size_t i = 0; i < v->n_srv; i++)
 			for (size_t j = 0; j < v->srv[i].n_addrs; j++)
 				ask_validation(p, r, v->zone, v->srv[i].name,
-					       v->srv[i].addrs[j].addr, name, qtype);
+					       v->srv[i].addrs[j].addr, name,
+					       qtype);
 		return p->nomem ? -ENOMEM : 0;
 	}
 	char zone[VIEW_NAME_MAX] = "";
 	struct hints h = { 0 };
 	int rc = probe_cut_servers(p, name, zone, sizeof(zone), &h);
 	for (size_t i = 0; rc == 0 && zone[0] && i < h.n; i++)
-		ask_validation(p, r, zone, h.v[i].name, h.v[i].addr, name, qtype);
+		ask_validation(p, r, zone, h.v[i].name, h.v[i].addr, name,
+			       qtype);
 	hints_deinit(&h);
 	return rc < 0 ? rc : p->nomem ? -ENOMEM : 0;
 }
@@ -81,7 +84,8 @@ static int ask_everywhere(struct probe *p, struct round *r, const struct view *v
 static int first_questions(const struct view *v, const struct val_opts *o,
 			   struct vqueue *q)
 {
-	char name[VIEW_NAME_MAX], doubled[VIEW_NAME_MAX], nounder[VIEW_NAME_MAX];
+	char name[VIEW_NAME_MAX], doubled[VIEW_NAME_MAX],
+		nounder[VIEW_NAME_MAX];
 	int rc = 0;
 
 	snprintf(name, sizeof(name), "%s", v->domain);
@@ -107,7 +111,8 @@ static int first_questions(const struct view *v, const struct val_opts *o,
 			rc = vq_add(q, v->domain, LDNS_RR_TYPE_AAAA);
 	}
 	for (size_t i = 0; rc == 0 && i < o->n_acm; i++) {
-		val_typo_names(o->acm[i].name, v->zone, doubled, nounder, sizeof(doubled));
+		val_typo_names(o->acm[i].name, v->zone, doubled, nounder,
+			       sizeof(doubled));
 		rc = vq_add(q, o->acm[i].name, LDNS_RR_TYPE_CNAME);
 		if (rc == 0)
 			rc = vq_add(q, doubled, LDNS_RR_TYPE_CNAME);
@@ -184,14 +189,16 @@ static int run_rounds(struct probe *p, const struct view *v, struct vqueue *q)
 {
 	int rc = 0;
 	size_t from = 0;
-	for (int round = 0; round <= FOLLOW_ROUNDS && from < q->n && rc == 0; round++) {
+	for (int round = 0; round <= FOLLOW_ROUNDS && from < q->n && rc == 0;
+	     round++) {
 		struct round *r = round_new(p);
 		size_t to = q->n;
 		if (!r)
 			return -ENOMEM;
 		rc = find_zones(p, v, q, from, to);
 		for (size_t i = from; rc == 0 && i < to; i++)
-			rc = ask_everywhere(p, r, v, q->v[i].qname, q->v[i].qtype);
+			rc = ask_everywhere(p, r, v, q->v[i].qname,
+					    q->v[i].qtype);
 		round_wait(p, r);
 		if (rc == 0)
 			rc = follow_up(p->ev, q, from, to);
@@ -203,7 +210,8 @@ static int run_rounds(struct probe *p, const struct view *v, struct vqueue *q)
 /* Adds to OUT the addresses NAME has at the authoritative servers (the
  * delegated ones for the domain's zone), CNAMEs followed through the
  * answers this pass recorded. 0 or -ENOMEM. */
-static int host_addrs(const struct view *v, const char *name, struct strset *out)
+static int host_addrs(const struct view *v, const char *name,
+		      struct strset *out)
 {
 	const struct evidence *ev = v->ev;
 	struct strset names;
@@ -215,16 +223,20 @@ static int host_addrs(const struct view *v, const char *name, struct strset *out
 		for (size_t i = 0; rc == 0 && i < ev->n_ex; i++) {
 			const struct ev_exchange *x = &ev->ex[i];
 			if (x->role != EV_VALIDATION || x->status != QS_OK ||
-			    (x->qtype != LDNS_RR_TYPE_A && x->qtype != LDNS_RR_TYPE_AAAA) ||
-			    strcmp(x->qname, names.v[k]) != 0 || val_expected_only(v, x))
+			    (x->qtype != LDNS_RR_TYPE_A &&
+			     x->qtype != LDNS_RR_TYPE_AAAA) ||
+			    strcmp(x->qname, names.v[k]) != 0 ||
+			    val_expected_only(v, x))
 				continue;
 			ldns_pkt *pkt = dmsg_parse(x->wire, x->wire_len);
 			if (!pkt)
 				continue;
-			rc = dmsg_addrs(pkt, LDNS_SECTION_ANSWER, x->qname, out);
+			rc = dmsg_addrs(pkt, LDNS_SECTION_ANSWER, x->qname,
+					out);
 			if (rc == 0)
-				rc = dmsg_targets(pkt, LDNS_SECTION_ANSWER, x->qname,
-						  LDNS_RR_TYPE_CNAME, &names);
+				rc = dmsg_targets(pkt, LDNS_SECTION_ANSWER,
+						  x->qname, LDNS_RR_TYPE_CNAME,
+						  &names);
 			ldns_pkt_free(pkt);
 		}
 	}
@@ -236,9 +248,10 @@ static json_t *fetch_json(const struct http_fetch *f)
 {
 	json_t *j = json_pack("{s:s, s:s, s:s, s:s, s:I, s:o, s:b, s:i, s:o}",
 			      "addr", f->addr, "start", f->start, "url", f->url,
-			      "status", http_status_name(f->status), "code", (json_int_t)f->code,
-			      "body", json_safe(f->body), "truncated", f->truncated,
-			      "redirects", f->redirects, "detail", json_safe(f->detail));
+			      "status", http_status_name(f->status), "code",
+			      (json_int_t)f->code, "body", json_safe(f->body),
+			      "truncated", f->truncated, "redirects",
+			      f->redirects, "detail", json_safe(f->detail));
 	if (j && f->location[0] &&
 	    json_object_set_new(j, "location", json_safe(f->location)) < 0) {
 		json_decref(j);
@@ -269,13 +282,16 @@ static int fetch_at(struct probe *p, const struct view *v, const char *name,
 		bool v6 = strchr(addrs.v[i], ':') != NULL;
 		if (p->cfg->family && (p->cfg->family == 6) != v6)
 			continue;
-		f[n++] = (struct http_fetch){ .host = host, .addr = addrs.v[i],
-					      .start = start, .timeout_ms = 5000 };
+		f[n++] = (struct http_fetch){ .host = host,
+					      .addr = addrs.v[i],
+					      .start = start,
+					      .timeout_ms = 5000 };
 	}
 	rc = http_fetch_all(p->eng, f, n);
 	for (size_t i = 0; rc == 0 && i < n; i++) {
 		json_t *j = fetch_json(&f[i]);
-		char *text = j ? json_dumps(j, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+		char *text = j ? json_dumps(j, JSON_COMPACT | JSON_SORT_KEYS)
+			       : NULL;
 		if (!text || ev_strings_add(&p->ev->http01, text) < 0)
 			rc = -ENOMEM;
 		else if (f[i].status == HS_REDIRECT_OTHER)
@@ -316,7 +332,8 @@ static bool url_host(const char *url, char *name, char *host, size_t len)
  * a redirect to another host is followed the way the CA follows it, by
  * resolving that host (at its authoritative servers) and fetching from
  * each of its addresses, at most HTTP_REDIRECTS_MAX hosts deep. */
-static int http_pass(struct probe *p, const struct view *v, const struct val_opts *o)
+static int http_pass(struct probe *p, const struct view *v,
+		     const struct val_opts *o)
 {
 	struct strset next, seen;
 	char host[VIEW_NAME_MAX], start[700];
@@ -324,11 +341,14 @@ static int http_pass(struct probe *p, const struct view *v, const struct val_opt
 
 	strset_init(&next);
 	strset_init(&seen);
-	snprintf(host, sizeof(host), "%.*s", (int)strlen(v->domain) - 1, v->domain);
-	snprintf(start, sizeof(start), "http://%s/.well-known/acme-challenge/%s", host,
+	snprintf(host, sizeof(host), "%.*s", (int)strlen(v->domain) - 1,
+		 v->domain);
+	snprintf(start, sizeof(start),
+		 "http://%s/.well-known/acme-challenge/%s", host,
 		 o->token ? o->token : VAL_PROBE_TOKEN);
 	rc = fetch_at(p, v, v->domain, host, start, &next);
-	for (int hop = 0; rc == 0 && next.n && hop < HTTP_REDIRECTS_MAX; hop++) {
+	for (int hop = 0; rc == 0 && next.n && hop < HTTP_REDIRECTS_MAX;
+	     hop++) {
 		struct strset now = next;
 		struct vqueue q = { 0 };
 		strset_init(&next);
@@ -371,8 +391,10 @@ int probe_validation_ask(struct probe *p, struct round *r, const struct view *v)
 	/* Those whose zone is known: the diagnosed zone's names, and the
 	 * apexes of the zones above it on the CAA climb. */
 	for (size_t i = 0; rc == 0 && i < q.n; i++)
-		if (dname_in(q.v[i].qname, v->zone) || probe_is_cut(p, q.v[i].qname))
-			rc = ask_everywhere(p, r, v, q.v[i].qname, q.v[i].qtype);
+		if (dname_in(q.v[i].qname, v->zone) ||
+		    probe_is_cut(p, q.v[i].qname))
+			rc = ask_everywhere(p, r, v, q.v[i].qname,
+					    q.v[i].qtype);
 	free(q.v);
 	return rc;
 }

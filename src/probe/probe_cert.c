@@ -13,14 +13,15 @@ static json_t *record(const struct tls_fetch *t)
 {
 	json_t *chain = json_array();
 	for (size_t i = 0; chain && i < t->n; i++)
-		if (json_array_append_new(chain, ev_hex_json(t->der[i], t->der_len[i])) < 0) {
+		if (json_array_append_new(
+			    chain, ev_hex_json(t->der[i], t->der_len[i])) < 0) {
 			json_decref(chain);
 			return NULL;
 		}
 	return json_pack("{s:s, s:i, s:s, s:s, s:o, s:o}", "addr", t->addr,
-			 "port", (int)t->port, "host", t->host,
-			 "status", tls_status_name(t->status),
-			 "detail", json_safe(t->detail), "chain", chain);
+			 "port", (int)t->port, "host", t->host, "status",
+			 tls_status_name(t->status), "detail",
+			 json_safe(t->detail), "chain", chain);
 }
 
 int probe_tls(struct engine *eng, struct evidence *ev, const char *host,
@@ -37,13 +38,16 @@ int probe_tls(struct engine *eng, struct evidence *ev, const char *host,
 		bool v6 = strchr(addrs->v[i], ':') != NULL;
 		if (family && (family == 6) != v6)
 			continue;
-		t[n++] = (struct tls_fetch){ .host = host, .addr = addrs->v[i],
-					     .port = port, .timeout_ms = timeout_ms };
+		t[n++] = (struct tls_fetch){ .host = host,
+					     .addr = addrs->v[i],
+					     .port = port,
+					     .timeout_ms = timeout_ms };
 	}
 	rc = tls_fetch_all(eng, t, n);
 	for (size_t i = 0; rc == 0 && i < n; i++) {
 		json_t *j = record(&t[i]);
-		char *text = j ? json_dumps(j, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+		char *text = j ? json_dumps(j, JSON_COMPACT | JSON_SORT_KEYS)
+			       : NULL;
 		if (!text || ev_strings_add(&ev->tls, text) < 0)
 			rc = -ENOMEM;
 		free(text);

@@ -41,7 +41,8 @@ static struct pzone *path_zone(struct path *pa, const char *zone)
 
 static int pzone_add(struct pzone *z, const char *name, const char *addr)
 {
-	return hints_has(&z->srv, name, addr) ? 0 : hints_add(&z->srv, name, addr);
+	return hints_has(&z->srv, name, addr) ? 0
+					      : hints_add(&z->srv, name, addr);
 }
 
 /* The zones above and including V's zone, shallowest first, with the
@@ -101,7 +102,8 @@ int probe_dnssec_ask(struct probe *p, struct round *r, const struct view *v)
 		const struct pzone *z = &pa.z[i];
 		for (size_t j = 0; j < z->srv.n; j++)
 			ask_dnssec(p, r, z->zone, z->srv.v[j].name,
-				   z->srv.v[j].addr, z->zone, LDNS_RR_TYPE_DNSKEY);
+				   z->srv.v[j].addr, z->zone,
+				   LDNS_RR_TYPE_DNSKEY);
 		/* The DS of a zone lives at its parent's servers. */
 		for (size_t j = 0; i > 0 && j < pa.z[i - 1].srv.n; j++)
 			ask_dnssec(p, r, pa.z[i - 1].zone,

@@ -101,7 +101,8 @@ int probe_validation_pass(struct probe *p);
 /* The first of those questions that go to the diagnosed zone's servers in
  * V, asked into R without waiting, so they go out with SOA and NS;
  * probe_validation_pass does not ask them again. 0 or -ENOMEM. */
-int probe_validation_ask(struct probe *p, struct round *r, const struct view *v);
+int probe_validation_ask(struct probe *p, struct round *r,
+			 const struct view *v);
 /* Asks each resolver of RESOLVERS for the zone's SOA with and without CD,
  * into a round of its own put in *OUT (NULL when the domain is not
  * delegated), without waiting. 0 or -ENOMEM. */

@@ -13,7 +13,8 @@
 
 #define MAX_ALIAS_ZONES 4
 
-static int ask_zone(struct probe *p, struct round *r, const char *qname, uint16_t qtype)
+static int ask_zone(struct probe *p, struct round *r, const char *qname,
+		    uint16_t qtype)
 {
 	struct view v;
 	int rc = view_build(p->ev, &v);
@@ -46,7 +47,8 @@ static int follow_aliases(struct probe *p, uint16_t qtype)
 		if ((rc = rv_build(p->ev, &rv)) < 0)
 			break;
 		for (size_t i = 0; i < rv.n; i++)
-			if (rv.rows[i].kind == RV_AUTH && rv.rows[i].status == RVS_ALIAS &&
+			if (rv.rows[i].kind == RV_AUTH &&
+			    rv.rows[i].status == RVS_ALIAS &&
 			    !strset_has(&asked, rv.rows[i].target))
 				strset_add(&targets, rv.rows[i].target);
 		rv_deinit(&rv);
@@ -55,18 +57,20 @@ static int follow_aliases(struct probe *p, uint16_t qtype)
 		uint16_t *types = r ? calloc(targets.n, sizeof(*types)) : NULL;
 		for (size_t i = 0; types && i < targets.n; i++)
 			types[i] = qtype;
-		if (r && (!types || probe_find_cuts(p, (const char *const *)targets.v,
-						   types, targets.n) < 0))
+		if (r && (!types ||
+			  probe_find_cuts(p, (const char *const *)targets.v,
+					  types, targets.n) < 0))
 			rc = -ENOMEM;
 		free(types);
 		for (size_t i = 0; rc == 0 && r && i < targets.n; i++) {
 			struct hints srv = { 0 };
 			char zone[VIEW_NAME_MAX] = "";
 			strset_add(&asked, targets.v[i]);
-			rc = probe_cut_servers(p, targets.v[i], zone, sizeof(zone), &srv);
+			rc = probe_cut_servers(p, targets.v[i], zone,
+					       sizeof(zone), &srv);
 			for (size_t k = 0; rc == 0 && k < srv.n; k++)
-				ask(p, r, EV_RECORD, zone, srv.v[k].name, srv.v[k].addr,
-				    targets.v[i], qtype, 0);
+				ask(p, r, EV_RECORD, zone, srv.v[k].name,
+				    srv.v[k].addr, targets.v[i], qtype, 0);
 			hints_deinit(&srv);
 		}
 		if (r)
@@ -93,8 +97,8 @@ static int ask_resolvers(struct probe *p, const struct hints *res,
 		ask(p, r, EV_RECORD_RESOLVER, i == 0 ? RV_LOCAL_TAG : "",
 		    res->v[i].name, res->v[i].addr, qname, qtype, ENG_F_RD);
 		/* Whether it answers at all (checks_resolvers.c). */
-		ask(p, r, EV_RESOLVER_ALIVE, "", res->v[i].name, res->v[i].addr, ".",
-		    LDNS_RR_TYPE_SOA, ENG_F_RD);
+		ask(p, r, EV_RESOLVER_ALIVE, "", res->v[i].name, res->v[i].addr,
+		    ".", LDNS_RR_TYPE_SOA, ENG_F_RD);
 	}
 	return p->nomem ? -ENOMEM : 0;
 }

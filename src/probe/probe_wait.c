@@ -48,11 +48,16 @@ static void on_poll(void *arg, const struct eng_request *req,
 	ev->record_type = req->qtype;
 	ev->record_expect = strdup(run->first->record_expect);
 	struct ev_exchange x = {
-		.role = t->role, .transport = resp->transport,
-		.status = resp->status == QS_TCP_TRUNCATED ? QS_OK : resp->status,
-		.qtype = req->qtype, .zone = (char *)t->zone,
-		.server = (char *)t->server, .addr = (char *)t->addr,
-		.qname = (char *)t->qname, .wire = (uint8_t *)resp->wire,
+		.role = t->role,
+		.transport = resp->transport,
+		.status = resp->status == QS_TCP_TRUNCATED ? QS_OK
+							   : resp->status,
+		.qtype = req->qtype,
+		.zone = (char *)t->zone,
+		.server = (char *)t->server,
+		.addr = (char *)t->addr,
+		.qname = (char *)t->qname,
+		.wire = (uint8_t *)resp->wire,
 		.wire_len = resp->len,
 	};
 	if (x.status == QS_OK && !x.wire)
@@ -60,11 +65,13 @@ static void on_poll(void *arg, const struct eng_request *req,
 	if (ev->record_name && ev->record_expect && evidence_add(ev, &x) == 0 &&
 	    rv_build(ev, &v) == 0) {
 		if (v.n == 1) {
-			rv_row_describe(&v.rows[0], t->answer, sizeof(t->answer));
+			rv_row_describe(&v.rows[0], t->answer,
+					sizeof(t->answer));
 			if (rv_row_current(&v, &v.rows[0]) && !t->done) {
 				t->done = true;
 				run->w->n_done++;
-				run->w->last_done_ms = run->eng->ops->now_ms(run->eng->impl);
+				run->w->last_done_ms =
+					run->eng->ops->now_ms(run->eng->impl);
 			}
 		}
 		rv_deinit(&v);
@@ -87,13 +94,18 @@ static size_t submit_due(struct wait_run *run, uint64_t now)
 		struct probe_wait_target *t = &w->t[i];
 		if (!t->done && !t->inflight && now >= t->next_ms) {
 			struct eng_request req = {
-				.qname = t->qname, .qtype = run->first->record_type,
+				.qname = t->qname,
+				.qtype = run->first->record_type,
 				.flags = ENG_F_EDNS |
-					 (t->role == EV_RECORD_RESOLVER ? ENG_F_RD : 0) };
+					 (t->role == EV_RECORD_RESOLVER
+						  ? ENG_F_RD
+						  : 0)
+			};
 			struct poll_ctx *c = malloc(sizeof(*c));
 			if (eng_addr_parse(&req, t->addr, 53) < 0) {
 				free(c);
-				t->done = true; /* cannot be asked: judged at the end */
+				t->done = true; /* cannot be asked: judged at
+						   the end */
 				continue;
 			}
 			if (!c)
@@ -108,7 +120,9 @@ static size_t submit_due(struct wait_run *run, uint64_t now)
 			/* Back off, but never past the ceiling that keeps
 			 * the answer within a second of the change. */
 			uint64_t grown = t->interval_ms + t->interval_ms / 4;
-			uint64_t cap = t->interval_ms > POLL_MAX_MS ? t->interval_ms : POLL_MAX_MS;
+			uint64_t cap = t->interval_ms > POLL_MAX_MS
+					       ? t->interval_ms
+					       : POLL_MAX_MS;
 			t->interval_ms = grown > cap ? cap : grown;
 		}
 		inflight += t->inflight;
@@ -167,7 +181,9 @@ int probe_wait(struct engine *eng, const struct evidence *ev,
 				if (!w->t[i].done && w->t[i].next_ms < next)
 					next = w->t[i].next_ms;
 			uint64_t ms = next > now ? next - now : 1;
-			if (eng_timer(eng, (uint32_t)(ms > UINT32_MAX ? UINT32_MAX : ms),
+			if (eng_timer(eng,
+				      (uint32_t)(ms > UINT32_MAX ? UINT32_MAX
+								 : ms),
 				      on_wake, &run) < 0)
 				break;
 			run.sleeping = true;

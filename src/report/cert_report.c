@@ -9,14 +9,17 @@
 #include "report/sanitize.h"
 
 void report_cert_text(const char *host, uint16_t port,
-			const struct cert_seen *t, const struct cert_info *info,
-			size_t n, const struct findings *fs, FILE *f)
+		      const struct cert_seen *t, const struct cert_info *info,
+		      size_t n, const struct findings *fs, FILE *f)
 {
 	fprintf(f, "%s port %u: %s\n\n", host, port, report_verdict_word(fs));
 	for (size_t i = 0; i < n; i++) {
 		fputs("  ", f);
 		fputs_safe(t[i].addr, f);
-		fprintf(f, "%*s", (int)(strlen(t[i].addr) < 16 ? 17 - strlen(t[i].addr) : 1), "");
+		fprintf(f, "%*s",
+			(int)(strlen(t[i].addr) < 16 ? 17 - strlen(t[i].addr)
+						     : 1),
+			"");
 		if (!info[i].parsed) {
 			fputs_safe(t[i].status, f);
 			fputc(' ', f);
@@ -28,14 +31,16 @@ void report_cert_text(const char *host, uint16_t port,
 		fputs_safe(info[i].not_after, f);
 		fputs("  sha256 ", f);
 		fprintf(f, "%.16s  ", info[i].sha256);
-		fputs_safe(info[i].names[0] ? info[i].names : info[i].subject, f);
+		fputs_safe(info[i].names[0] ? info[i].names : info[i].subject,
+			   f);
 		fputs("  chain ", f);
 		fputs_safe(info[i].chain, f);
 		fputc('\n', f);
 	}
 	fprintf(f, "\nFindings (%zu)\n", fs->n);
 	for (size_t i = 0; i < fs->n; i++) {
-		fprintf(f, "  %-7s %s\n          ", severity_name(fs->v[i].severity),
+		fprintf(f, "  %-7s %s\n          ",
+			severity_name(fs->v[i].severity),
 			finding_defs[fs->v[i].code].name);
 		fputs_safe(fs->v[i].summary, f);
 		fputs("\n          ", f);
@@ -45,24 +50,28 @@ void report_cert_text(const char *host, uint16_t port,
 }
 
 json_t *report_cert_section(const char *host, uint16_t port,
-			    const struct cert_seen *t, const struct cert_info *info,
-			    size_t n)
+			    const struct cert_seen *t,
+			    const struct cert_info *info, size_t n)
 {
 	json_t *addrs = json_array();
 	for (size_t i = 0; addrs && i < n; i++) {
 		json_t *a = json_pack("{s:s, s:s, s:s}", "address", t[i].addr,
-				      "status", t[i].status, "detail", t[i].detail);
+				      "status", t[i].status, "detail",
+				      t[i].detail);
 		if (a && info[i].parsed)
-			json_object_update_new(a, json_pack("{s:o, s:o, s:s, s:s, s:o, s:o}",
-				"subject", json_safe(info[i].subject),
-				"issuer", json_safe(info[i].issuer),
-				"not_after", info[i].not_after, "sha256", info[i].sha256,
-				"names", json_safe(info[i].names),
-				"chain", json_safe(info[i].chain)));
+			json_object_update_new(
+				a,
+				json_pack("{s:o, s:o, s:s, s:s, s:o, s:o}",
+					  "subject", json_safe(info[i].subject),
+					  "issuer", json_safe(info[i].issuer),
+					  "not_after", info[i].not_after,
+					  "sha256", info[i].sha256, "names",
+					  json_safe(info[i].names), "chain",
+					  json_safe(info[i].chain)));
 		json_array_append_new(addrs, a);
 	}
 	if (!addrs)
 		return NULL;
-	return json_pack("{s:s, s:i, s:o}", "host", host, "port", (json_int_t)port,
-			 "addresses", addrs);
+	return json_pack("{s:s, s:i, s:o}", "host", host, "port",
+			 (json_int_t)port, "addresses", addrs);
 }

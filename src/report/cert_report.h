@@ -14,7 +14,7 @@ void report_cert_text(const char *host, uint16_t port,
 		      size_t n, const struct findings *fs, FILE *f);
 /* host, port, addresses[]; NULL on ENOMEM. */
 json_t *report_cert_section(const char *host, uint16_t port,
-			    const struct cert_seen *t, const struct cert_info *info,
-			    size_t n);
+			    const struct cert_seen *t,
+			    const struct cert_info *info, size_t n);
 
 #endif

@@ -28,23 +28,31 @@ static json_t *servers_json(const struct view *v)
 	for (size_t i = 0; arr && i < v->n_srv; i++) {
 		const struct view_server *s = &v->srv[i];
 		for (size_t j = 0; j < (s->n_addrs ? s->n_addrs : 1); j++) {
-			const struct view_addr *a = s->n_addrs ? &s->addrs[j] : NULL;
-			json_t *o = json_pack("{s:s, s:b, s:b, s:b, s:b}", "name",
-				s->name, "in_parent", s->in_parent, "in_zone",
-				s->in_zone, "expected", s->expected, "glue",
-				a && a->glue);
+			const struct view_addr *a = s->n_addrs ? &s->addrs[j]
+							       : NULL;
+			json_t *o =
+				json_pack("{s:s, s:b, s:b, s:b, s:b}", "name",
+					  s->name, "in_parent", s->in_parent,
+					  "in_zone", s->in_zone, "expected",
+					  s->expected, "glue", a && a->glue);
 			if (!o)
 				continue;
-			json_object_set_new(o, "address", a ? json_string(a->addr) : json_null());
+			json_object_set_new(o, "address",
+					    a ? json_string(a->addr)
+					      : json_null());
 			if (s->cname)
-				json_object_set_new(o, "cname", json_string(s->cname));
+				json_object_set_new(o, "cname",
+						    json_string(s->cname));
 			if (a && a->soa_udp.asked)
-				json_object_set_new(o, "udp", probe_json(&a->soa_udp));
+				json_object_set_new(o, "udp",
+						    probe_json(&a->soa_udp));
 			if (a && a->soa_tcp.asked)
-				json_object_set_new(o, "tcp", probe_json(&a->soa_tcp));
+				json_object_set_new(o, "tcp",
+						    probe_json(&a->soa_tcp));
 			json_t *ns = json_array();
 			for (size_t k = 0; a && k < a->ns_udp.ns.n; k++)
-				json_array_append_new(ns, json_string(a->ns_udp.ns.v[k]));
+				json_array_append_new(
+					ns, json_string(a->ns_udp.ns.v[k]));
 			json_object_set_new(o, "ns", ns);
 			json_array_append_new(arr, o);
 		}
@@ -55,15 +63,19 @@ static json_t *servers_json(const struct view *v)
 json_t *report_check_section(const struct report_ctx *r)
 {
 	const struct view *v = r->view;
-	json_t *o = json_pack("{s:s, s:s, s:s, s:o, s:o}",
-		"domain", v->domain, "zone", v->zone,
-		"summary", r->verdict, "fix", r->fix ? json_string(r->fix) : json_null(),
-		"servers", servers_json(v));
+	json_t *o = json_pack("{s:s, s:s, s:s, s:o, s:o}", "domain", v->domain,
+			      "zone", v->zone, "summary", r->verdict, "fix",
+			      r->fix ? json_string(r->fix) : json_null(),
+			      "servers", servers_json(v));
 	if (!o)
 		return NULL;
-	json_object_set_new(o, "parent", v->parent[0] ? json_string(v->parent) : json_null());
-	json_object_set_new(o, "stats", json_pack("{s:I, s:I, s:I}", "queries",
-		(json_int_t)r->queries, "elapsed_ms", (json_int_t)r->elapsed_ms,
-		"exchanges", (json_int_t)v->n_exchanges));
+	json_object_set_new(o, "parent",
+			    v->parent[0] ? json_string(v->parent)
+					 : json_null());
+	json_object_set_new(o, "stats",
+			    json_pack("{s:I, s:I, s:I}", "queries",
+				      (json_int_t)r->queries, "elapsed_ms",
+				      (json_int_t)r->elapsed_ms, "exchanges",
+				      (json_int_t)v->n_exchanges));
 	return o;
 }

@@ -8,12 +8,12 @@
 #include "report/report.h"
 #include "report/sanitize.h"
 
-#define RED "\033[31m"
+#define RED    "\033[31m"
 #define YELLOW "\033[33m"
-#define GREEN "\033[32m"
-#define BOLD "\033[1m"
-#define DIM "\033[2m"
-#define RESET "\033[0m"
+#define GREEN  "\033[32m"
+#define BOLD   "\033[1m"
+#define DIM    "\033[2m"
+#define RESET  "\033[0m"
 
 static const char *sev_color(bool color, int sev)
 {
@@ -100,19 +100,22 @@ static void rows_print(FILE *f, struct row *rows, size_t n, bool color)
 {
 	int w[6] = { 6, 7, 6, 7, 7, 6 };
 	for (size_t i = 0; i < n; i++) {
-		const char *cols[6] = { rows[i].name, rows[i].addr, rows[i].listed,
-					rows[i].udp, rows[i].tcp, rows[i].serial };
+		const char *cols[6] = { rows[i].name,	rows[i].addr,
+					rows[i].listed, rows[i].udp,
+					rows[i].tcp,	rows[i].serial };
 		for (int k = 0; k < 6; k++)
 			if ((int)strlen(cols[k]) > w[k])
 				w[k] = (int)strlen(cols[k]);
 	}
 	fprintf(f, "%s  %-*s  %-*s  %-*s  %-*s  %-*s  %-*s  NS RRSET%s\n",
 		c(color, BOLD), w[0], "SERVER", w[1], "ADDRESS", w[2], "LISTED",
-		w[3], "UDP SOA", w[4], "TCP SOA", w[5], "SERIAL", c(color, RESET));
+		w[3], "UDP SOA", w[4], "TCP SOA", w[5], "SERIAL",
+		c(color, RESET));
 	for (size_t i = 0; i < n; i++) {
 		fprintf(f, "  %-*s  %-*s  %-*s  %-*s  %-*s  %-*s  ", w[0],
-			rows[i].name, w[1], rows[i].addr, w[2], rows[i].listed, w[3],
-			rows[i].udp, w[4], rows[i].tcp, w[5], rows[i].serial);
+			rows[i].name, w[1], rows[i].addr, w[2], rows[i].listed,
+			w[3], rows[i].udp, w[4], rows[i].tcp, w[5],
+			rows[i].serial);
 		fputs_safe(rows[i].ns ? rows[i].ns : "-", f);
 		fputc('\n', f);
 	}
@@ -130,14 +133,17 @@ static void servers_print(const struct view *v, FILE *f, bool color)
 		return;
 	for (size_t i = 0; i < v->n_srv; i++) {
 		const struct view_server *s = &v->srv[i];
-		for (size_t j = 0; j < (s->n_addrs ? s->n_addrs : 1); j++, k++) {
+		for (size_t j = 0; j < (s->n_addrs ? s->n_addrs : 1);
+		     j++, k++) {
 			struct row *r = &rows[k];
 			char *safe = str_safe(s->name);
-			snprintf(r->name, sizeof(r->name), "%s", safe ? safe : "?");
+			snprintf(r->name, sizeof(r->name), "%s",
+				 safe ? safe : "?");
 			free(safe);
 			listed(s, r->listed, sizeof(r->listed));
 			if (!s->n_addrs) {
-				snprintf(r->addr, sizeof(r->addr), "(no address)");
+				snprintf(r->addr, sizeof(r->addr),
+					 "(no address)");
 				snprintf(r->udp, sizeof(r->udp), "-");
 				snprintf(r->tcp, sizeof(r->tcp), "-");
 				snprintf(r->serial, sizeof(r->serial), "-");
@@ -147,15 +153,21 @@ static void servers_print(const struct view *v, FILE *f, bool color)
 			snprintf(r->addr, sizeof(r->addr), "%s%s", a->addr,
 				 a->glue ? " (glue)" : "");
 			snprintf(r->udp, sizeof(r->udp), "%s",
-				 a->soa_udp.asked ? view_probe_describe(&a->soa_udp) : "-");
+				 a->soa_udp.asked
+					 ? view_probe_describe(&a->soa_udp)
+					 : "-");
 			snprintf(r->tcp, sizeof(r->tcp), "%s",
-				 a->soa_tcp.asked ? view_probe_describe(&a->soa_tcp) : "-");
+				 a->soa_tcp.asked
+					 ? view_probe_describe(&a->soa_tcp)
+					 : "-");
 			const struct view_probe *p = view_addr_answer(a);
 			if (p && p->has_serial)
-				snprintf(r->serial, sizeof(r->serial), "%u", p->serial);
+				snprintf(r->serial, sizeof(r->serial), "%u",
+					 p->serial);
 			else
 				snprintf(r->serial, sizeof(r->serial), "-");
-			r->ns = a->ns_udp.ns.n ? strset_join(&a->ns_udp.ns, " ") : NULL;
+			r->ns = a->ns_udp.ns.n ? strset_join(&a->ns_udp.ns, " ")
+					       : NULL;
 		}
 	}
 	rows_print(f, rows, n, color);
@@ -169,7 +181,9 @@ void report_check_text(const struct report_ctx *r, FILE *f)
 	const struct view *v = r->view;
 	const struct findings *fs = r->findings;
 	int worst = findings_worst(fs);
-	const char *word = worst == SEV_ERROR ? "ERROR" : worst == SEV_WARNING ? "WARNING" : "OK";
+	const char *word = worst == SEV_ERROR	  ? "ERROR"
+			   : worst == SEV_WARNING ? "WARNING"
+						  : "OK";
 	size_t errors = 0, warnings = 0;
 
 	for (size_t i = 0; i < fs->n; i++) {
@@ -193,12 +207,15 @@ void report_check_text(const struct report_ctx *r, FILE *f)
 	fprintf(f, "\n\n");
 	wrap(f, r->verdict, 2, 78);
 	if (r->fix) {
-		fprintf(f, "\n%s  Fix:%s\n", c(r->color, BOLD), c(r->color, RESET));
+		fprintf(f, "\n%s  Fix:%s\n", c(r->color, BOLD),
+			c(r->color, RESET));
 		wrap(f, r->fix, 4, 78);
 	}
 	if (v->domain_nxdomain) {
 		char *note;
-		if (asprintf(&note, "Note: %s has no records: the servers of %s answer NXDOMAIN for it.",
+		if (asprintf(&note,
+			     "Note: %s has no records: the servers of %s "
+			     "answer NXDOMAIN for it.",
 			     v->domain, v->zone) >= 0) {
 			fputc('\n', f);
 			wrap(f, note, 2, 78);
@@ -208,14 +225,17 @@ void report_check_text(const struct report_ctx *r, FILE *f)
 	if (fs->n) {
 		fprintf(f, "\n%sFindings%s (%zu error%s, %zu warning%s)\n",
 			c(r->color, BOLD), c(r->color, RESET), errors,
-			errors == 1 ? "" : "s", warnings, warnings == 1 ? "" : "s");
+			errors == 1 ? "" : "s", warnings,
+			warnings == 1 ? "" : "s");
 		for (size_t i = 0; i < fs->n; i++) {
 			const struct finding *x = &fs->v[i];
-			fprintf(f, "  %s%-7s%s %s\n", sev_color(r->color, x->severity),
+			fprintf(f, "  %s%-7s%s %s\n",
+				sev_color(r->color, x->severity),
 				severity_name(x->severity), c(r->color, RESET),
 				finding_defs[x->code].name);
 			wrap(f, x->summary, 10, 78);
-			/* Several servers with one fault share one fix: say it once. */
+			/* Several servers with one fault share one fix: say it
+			 * once. */
 			if (i + 1 < fs->n && fs->v[i + 1].code == x->code &&
 			    strcmp(fs->v[i + 1].fix, x->fix) == 0)
 				continue;
@@ -229,7 +249,9 @@ void report_check_text(const struct report_ctx *r, FILE *f)
 			c(r->color, RESET), v->zone);
 		servers_print(v, f, r->color);
 	}
-	fprintf(f, "\n%s%llu queries in %llu ms. Details of a code: dnsdoctor explain CODE%s\n",
+	fprintf(f,
+		"\n%s%llu queries in %llu ms. Details of a code: dnsdoctor "
+		"explain CODE%s\n",
 		c(r->color, DIM), (unsigned long long)r->queries,
 		(unsigned long long)r->elapsed_ms, c(r->color, RESET));
 }
@@ -237,7 +259,9 @@ void report_check_text(const struct report_ctx *r, FILE *f)
 const char *report_verdict_word(const struct findings *fs)
 {
 	int worst = findings_worst(fs);
-	return worst == SEV_ERROR ? "error" : worst == SEV_WARNING ? "warning" : "ok";
+	return worst == SEV_ERROR     ? "error"
+	       : worst == SEV_WARNING ? "warning"
+				      : "ok";
 }
 
 int report_exit_code(const struct findings *fs)

@@ -6,7 +6,8 @@
 const char *report_rfc3339(time_t t, char *buf, size_t len)
 {
 	struct tm tm;
-	if (!gmtime_r(&t, &tm) || !strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm))
+	if (!gmtime_r(&t, &tm) ||
+	    !strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm))
 		snprintf(buf, len, "%s", "1970-01-01T00:00:00Z");
 	return buf;
 }
@@ -16,10 +17,13 @@ json_t *report_findings_json(const struct findings *fs)
 	json_t *arr = json_array();
 	for (size_t i = 0; arr && fs && i < fs->n; i++) {
 		const struct finding *f = &fs->v[i];
-		if (json_array_append_new(arr, json_pack("{s:s, s:s, s:s, s:s, s:O}",
-			"code", finding_defs[f->code].name, "severity",
-			severity_name(f->severity), "summary", f->summary, "fix",
-			f->fix, "evidence", f->evidence)) < 0) {
+		if (json_array_append_new(
+			    arr,
+			    json_pack("{s:s, s:s, s:s, s:s, s:O}", "code",
+				      finding_defs[f->code].name, "severity",
+				      severity_name(f->severity), "summary",
+				      f->summary, "fix", f->fix, "evidence",
+				      f->evidence)) < 0) {
 			json_decref(arr);
 			return NULL;
 		}
@@ -44,20 +48,23 @@ const char *report_verdict_of_exit(int exit)
 json_t *report_envelope(const struct report_envelope *e, json_t *section)
 {
 	char when[32];
-	json_t *o = json_pack("{s:s, s:s, s:s, s:I, s:s, s:i, s:o}",
-		"dnsdoctor", DD_VERSION, "command", e->command,
-		"started", report_rfc3339(e->started, when, sizeof(when)),
-		"duration_ms", (json_int_t)e->duration_ms,
-		"verdict", report_verdict_of_exit(e->exit), "exit", e->exit,
-		"findings", report_findings_json(e->fs));
-	if (!o || (e->error && json_object_set_new(o, "error", json_string(e->error)) < 0)) {
+	json_t *o =
+		json_pack("{s:s, s:s, s:s, s:I, s:s, s:i, s:o}", "dnsdoctor",
+			  DD_VERSION, "command", e->command, "started",
+			  report_rfc3339(e->started, when, sizeof(when)),
+			  "duration_ms", (json_int_t)e->duration_ms, "verdict",
+			  report_verdict_of_exit(e->exit), "exit", e->exit,
+			  "findings", report_findings_json(e->fs));
+	if (!o ||
+	    (e->error &&
+	     json_object_set_new(o, "error", json_string(e->error)) < 0)) {
 		json_decref(o);
 		json_decref(section);
 		return NULL;
 	}
 	const char *k;
 	json_t *v;
-	json_object_foreach(section, k, v)
+	json_object_foreach (section, k, v)
 		if (!json_object_get(o, k))
 			json_object_set(o, k, v);
 	json_decref(section);

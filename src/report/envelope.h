@@ -11,11 +11,11 @@
 
 struct report_envelope {
 	const char *command;
-	time_t started;           /* written as RFC 3339 UTC */
+	time_t started; /* written as RFC 3339 UTC */
 	uint64_t duration_ms;
-	int exit;                 /* 0, 1, 2; 3: could not be carried out */
+	int exit; /* 0, 1, 2; 3: could not be carried out */
 	const struct findings *fs;
-	const char *error;        /* with exit 3: why; else NULL */
+	const char *error; /* with exit 3: why; else NULL */
 };
 
 /* The findings as JSON objects (code, severity, summary, fix, evidence);

@@ -55,24 +55,35 @@ static json_t *jstring(const char *s)
 static json_t *jtime(int64_t t)
 {
 	char buf[32];
-	return t == ACMELOG_NO_TIME ? json_null() : json_string(logs_time(t, buf, sizeof(buf)));
+	return t == ACMELOG_NO_TIME
+		       ? json_null()
+		       : json_string(logs_time(t, buf, sizeof(buf)));
 }
 
 static json_t *findings_of(const struct logs_check *c)
 {
-	const json_t *f = c->result ? json_object_get(c->result, "findings") : NULL;
+	const json_t *f = c->result ? json_object_get(c->result, "findings")
+				    : NULL;
 	json_t *out = json_array(), *e;
 	size_t i;
 	const json_t *v;
 	if (!out || !json_is_array(f))
 		return out;
-	json_array_foreach(f, i, v) {
+	json_array_foreach (f, i, v) {
 		e = json_object();
 		if (!e)
 			break;
-		json_object_set_new(e, "code", jstring(json_string_value(json_object_get(v, "code"))));
-		json_object_set_new(e, "severity", jstring(json_string_value(json_object_get(v, "severity"))));
-		json_object_set_new(e, "summary", jstring(json_string_value(json_object_get(v, "summary"))));
+		json_object_set_new(
+			e, "code",
+			jstring(json_string_value(json_object_get(v, "code"))));
+		json_object_set_new(
+			e, "severity",
+			jstring(json_string_value(json_object_get(v, "severit"
+								     "y"))));
+		json_object_set_new(
+			e, "summary",
+			jstring(json_string_value(json_object_get(v, "summar"
+								     "y"))));
 		json_array_append_new(out, e);
 	}
 	return out;
@@ -104,27 +115,36 @@ static json_t *group_json(const struct logs_report *r, size_t gi)
 		if (r->run_checks) {
 			json_object_set_new(e, "ran", json_boolean(c->ran));
 			if (c->ran) {
-				json_object_set_new(e, "exit_code", json_integer(c->exit_code));
-				json_object_set_new(e, "findings", findings_of(c));
+				json_object_set_new(e, "exit_code",
+						    json_integer(c->exit_code));
+				json_object_set_new(e, "findings",
+						    findings_of(c));
 			}
 			if (c->error)
-				json_object_set_new(e, "error", jstring(c->error));
+				json_object_set_new(e, "error",
+						    jstring(c->error));
 		}
 		json_array_append_new(cmds, e);
 	}
 	json_object_set_new(o, "type", jstring(g->type));
 	json_object_set_new(o, "cause", json_string(acme_cause_name(g->cause)));
-	json_object_set_new(o, "category",
-			    json_string(acme_category_name(acme_cause_category(g->cause))));
-	json_object_set_new(o, "explanation", json_string(acme_cause_text(g->cause)));
-	json_object_set_new(o, "challenge", *g->challenge ? jstring(g->challenge) : json_null());
-	json_object_set_new(o, "secondary_validation", json_boolean(g->secondary));
+	json_object_set_new(
+		o, "category",
+		json_string(acme_category_name(acme_cause_category(g->cause))));
+	json_object_set_new(o, "explanation",
+			    json_string(acme_cause_text(g->cause)));
+	json_object_set_new(o, "challenge",
+			    *g->challenge ? jstring(g->challenge)
+					  : json_null());
+	json_object_set_new(o, "secondary_validation",
+			    json_boolean(g->secondary));
 	json_object_set_new(o, "detail", jstring(g->detail));
 	json_object_set_new(o, "domains", doms);
 	json_object_set_new(o, "count", json_integer((json_int_t)g->count));
 	json_object_set_new(o, "first", jtime(g->first));
 	json_object_set_new(o, "last", jtime(g->last));
-	json_object_set_new(o, "command", primary ? jstring(primary) : json_null());
+	json_object_set_new(o, "command",
+			    primary ? jstring(primary) : json_null());
 	json_object_set_new(o, "commands", cmds);
 	return o;
 }
@@ -139,12 +159,18 @@ static json_t *retry_json(const struct acme_retry *rt)
 		return NULL;
 	}
 	for (size_t i = 0; i < rt->nintervals; i++)
-		json_array_append_new(iv, json_integer((json_int_t)rt->intervals[i]));
-	json_object_set_new(lim, "name", json_string("failed validations per account, hostname and hour"));
-	json_object_set_new(lim, "max", json_integer(LE_FAILED_VALIDATIONS_PER_HOUR));
+		json_array_append_new(
+			iv, json_integer((json_int_t)rt->intervals[i]));
+	json_object_set_new(lim, "name",
+			    json_string("failed validations per account, "
+					"hostname and hour"));
+	json_object_set_new(lim, "max",
+			    json_integer(LE_FAILED_VALIDATIONS_PER_HOUR));
 	json_object_set_new(lim, "seen", json_integer(rt->max_failed_hour));
-	json_object_set_new(lim, "status", json_string(logs_limit_status(rt->max_failed_hour,
-								      LE_FAILED_VALIDATIONS_PER_HOUR)));
+	json_object_set_new(
+		lim, "status",
+		json_string(logs_limit_status(rt->max_failed_hour,
+					      LE_FAILED_VALIDATIONS_PER_HOUR)));
 	json_object_set_new(o, "domain", jstring(rt->domain));
 	json_object_set_new(o, "attempts", json_integer(rt->attempts));
 	json_object_set_new(o, "failures", json_integer(rt->failures));
@@ -165,7 +191,8 @@ static json_t *limit_json(const char *name, uint64_t max, uint64_t seen,
 	json_object_set_new(o, "name", json_string(name));
 	json_object_set_new(o, "max", json_integer((json_int_t)max));
 	json_object_set_new(o, "seen", json_integer((json_int_t)seen));
-	json_object_set_new(o, "status", json_string(logs_limit_status(seen, max)));
+	json_object_set_new(o, "status",
+			    json_string(logs_limit_status(seen, max)));
 	if (domain)
 		json_object_set_new(o, "domain", jstring(domain));
 	return o;
@@ -174,8 +201,10 @@ static json_t *limit_json(const char *name, uint64_t max, uint64_t seen,
 json_t *report_logs_section(const struct logs_report *r)
 {
 	const struct acme_summary *s = r->sum;
-	json_t *root = json_object(), *inputs = json_array(), *fails = json_array();
-	json_t *retries = json_array(), *limits = json_array(), *sum = json_object();
+	json_t *root = json_object(), *inputs = json_array(),
+	       *fails = json_array();
+	json_t *retries = json_array(), *limits = json_array(),
+	       *sum = json_object();
 	json_t *ret = NULL;
 
 	if (!root || !inputs || !fails || !retries || !limits || !sum)
@@ -183,8 +212,12 @@ json_t *report_logs_section(const struct logs_report *r)
 	for (size_t i = 0; i < r->ninputs; i++) {
 		json_t *e = json_object();
 		json_object_set_new(e, "file", jstring(r->inputs[i].name));
-		json_object_set_new(e, "format", json_string(acme_format_name(r->inputs[i].format)));
-		json_object_set_new(e, "lines", json_integer((json_int_t)r->inputs[i].lines));
+		json_object_set_new(
+			e, "format",
+			json_string(acme_format_name(r->inputs[i].format)));
+		json_object_set_new(
+			e, "lines",
+			json_integer((json_int_t)r->inputs[i].lines));
 		json_array_append_new(inputs, e);
 	}
 	for (size_t i = 0; i < s->ng; i++) {
@@ -199,19 +232,29 @@ json_t *report_logs_section(const struct logs_report *r)
 			goto out;
 		json_array_append_new(retries, e);
 	}
-	json_array_append_new(limits, limit_json("new orders per account per 3 hours",
-						 LE_NEW_ORDERS_PER_3H, s->max_orders_3h, NULL));
-	json_array_append_new(limits, limit_json("certificates per registered domain per week",
-						 LE_CERTS_PER_DOMAIN_PER_WEEK, s->max_certs_week,
-						 s->certs_domain));
-	json_object_set_new(sum, "failures", json_integer((json_int_t)s->failures));
+	json_array_append_new(limits, limit_json("new orders per account per 3 "
+						 "hours",
+						 LE_NEW_ORDERS_PER_3H,
+						 s->max_orders_3h, NULL));
+	json_array_append_new(limits,
+			      limit_json("certificates per registered domain "
+					 "per week",
+					 LE_CERTS_PER_DOMAIN_PER_WEEK,
+					 s->max_certs_week, s->certs_domain));
+	json_object_set_new(sum, "failures",
+			    json_integer((json_int_t)s->failures));
 	json_object_set_new(sum, "distinct", json_integer((json_int_t)s->ng));
 	json_object_set_new(sum, "runs", json_integer(r->log->runs));
-	json_object_set_new(sum, "lines", json_integer((json_int_t)r->log->lines));
-	json_object_set_new(sum, "long_lines", json_integer((json_int_t)r->log->long_lines));
-	json_object_set_new(sum, "json_skipped", json_integer((json_int_t)r->log->big_json));
-	json_object_set_new(sum, "dropped", json_integer((json_int_t)r->log->dropped));
-	json_object_set_new(sum, "ungrouped", json_integer((json_int_t)s->ungrouped));
+	json_object_set_new(sum, "lines",
+			    json_integer((json_int_t)r->log->lines));
+	json_object_set_new(sum, "long_lines",
+			    json_integer((json_int_t)r->log->long_lines));
+	json_object_set_new(sum, "json_skipped",
+			    json_integer((json_int_t)r->log->big_json));
+	json_object_set_new(sum, "dropped",
+			    json_integer((json_int_t)r->log->dropped));
+	json_object_set_new(sum, "ungrouped",
+			    json_integer((json_int_t)s->ungrouped));
 
 	json_object_set_new(root, "format", json_string(logs_format_of(r)));
 	json_object_set_new(root, "inputs", inputs);
@@ -219,7 +262,9 @@ json_t *report_logs_section(const struct logs_report *r)
 	json_object_set_new(root, "retries", retries);
 	json_object_set_new(root, "rate_limits", limits);
 	json_object_set_new(root, "summary", sum);
-	json_object_set_new(root, "times", json_string("UTC; certbot and lego write local time without a zone, read as UTC"));
+	json_object_set_new(root, "times",
+			    json_string("UTC; certbot and lego write local "
+					"time without a zone, read as UTC"));
 	json_object_set_new(root, "exit_code", json_integer(r->exit_code));
 	inputs = fails = retries = limits = sum = NULL;
 	ret = root;

@@ -4,9 +4,9 @@
 #include "report/logs_report.h"
 #include "report/sanitize.h"
 
-#define DOMAINS_SHOWN 3
+#define DOMAINS_SHOWN	3
 #define INTERVALS_SHOWN 8
-#define DETAIL_SHOWN 300
+#define DETAIL_SHOWN	300
 
 /* Prints S sanitized, padded or cut to WIDTH columns (0: as is). */
 static void cell(const char *s, size_t width, FILE *f)
@@ -68,14 +68,15 @@ static void header(const struct logs_report *r, FILE *f)
 		fprintf(f, " (%s)", acme_format_name(r->inputs[i].format));
 	}
 	fprintf(f, "\n%llu failure%s, %zu distinct, in %u client run%s",
-		(unsigned long long)r->sum->failures, r->sum->failures == 1 ? "" : "s",
-		r->sum->ng, r->log->runs, r->log->runs == 1 ? "" : "s");
+		(unsigned long long)r->sum->failures,
+		r->sum->failures == 1 ? "" : "s", r->sum->ng, r->log->runs,
+		r->log->runs == 1 ? "" : "s");
 	if (r->log->long_lines)
-		fprintf(f, "; %zu line(s) over %u KiB were cut", r->log->long_lines,
-			ACMELOG_LINE_MAX >> 10);
+		fprintf(f, "; %zu line(s) over %u KiB were cut",
+			r->log->long_lines, ACMELOG_LINE_MAX >> 10);
 	if (r->log->big_json)
-		fprintf(f, "; %zu JSON body(ies) over %u KiB skipped", r->log->big_json,
-			ACMELOG_JSON_MAX >> 10);
+		fprintf(f, "; %zu JSON body(ies) over %u KiB skipped",
+			r->log->big_json, ACMELOG_JSON_MAX >> 10);
 	if (r->log->dropped || r->sum->ungrouped)
 		fprintf(f, "; %zu event(s) over the cap dropped",
 			r->log->dropped + (size_t)r->sum->ungrouped);
@@ -85,17 +86,20 @@ static void header(const struct logs_report *r, FILE *f)
 static void table(const struct logs_report *r, FILE *f)
 {
 	char a[32], b[32];
-	fprintf(f, "%-3s %-18s %-28s %-9s %5s  %-32s %-20s %s\n", "#", "TYPE", "CAUSE",
-		"CHALLENGE", "COUNT", "DOMAINS", "FIRST", "LAST");
+	fprintf(f, "%-3s %-18s %-28s %-9s %5s  %-32s %-20s %s\n", "#", "TYPE",
+		"CAUSE", "CHALLENGE", "COUNT", "DOMAINS", "FIRST", "LAST");
 	for (size_t i = 0; i < r->sum->ng; i++) {
 		const struct acme_group *g = &r->sum->g[i];
 		char doms[160] = "";
 		size_t n = 0;
 		for (size_t k = 0; k < g->ndomains && k < DOMAINS_SHOWN; k++)
-			n += (size_t)snprintf(doms + n, n < sizeof(doms) ? sizeof(doms) - n : 0,
-					      "%s%s", k ? "," : "", g->domains[k]);
+			n += (size_t)snprintf(
+				doms + n,
+				n < sizeof(doms) ? sizeof(doms) - n : 0, "%s%s",
+				k ? "," : "", g->domains[k]);
 		if (g->ndomains > DOMAINS_SHOWN && n < sizeof(doms))
-			snprintf(doms + n, sizeof(doms) - n, " +%zu", g->ndomains - DOMAINS_SHOWN);
+			snprintf(doms + n, sizeof(doms) - n, " +%zu",
+				 g->ndomains - DOMAINS_SHOWN);
 		fprintf(f, "%-3zu ", i + 1);
 		cell(*g->type ? g->type : "-", 18, f);
 		cell(acme_cause_name(g->cause), 28, f);
@@ -110,7 +114,8 @@ static void table(const struct logs_report *r, FILE *f)
 
 static void check_result(const struct logs_check *c, FILE *f)
 {
-	const json_t *fs = c->result ? json_object_get(c->result, "findings") : NULL;
+	const json_t *fs = c->result ? json_object_get(c->result, "findings")
+				     : NULL;
 	size_t i, shown = 0;
 	const json_t *v;
 	if (c->error) {
@@ -121,8 +126,9 @@ static void check_result(const struct logs_check *c, FILE *f)
 	}
 	if (!c->ran)
 		return;
-	json_array_foreach(fs, i, v) {
-		const char *sev = json_string_value(json_object_get(v, "severity"));
+	json_array_foreach (fs, i, v) {
+		const char *sev = json_string_value(json_object_get(v, "severit"
+								       "y"));
 		if (sev && strcmp(sev, "info") == 0)
 			continue;
 		fputs("           -> ", f);
@@ -130,12 +136,15 @@ static void check_result(const struct logs_check *c, FILE *f)
 		fputc(' ', f);
 		cell(json_string_value(json_object_get(v, "code")), 0, f);
 		fputs(": ", f);
-		fputs_safe(json_string_value(json_object_get(v, "summary")) ?: "", f);
+		fputs_safe(json_string_value(json_object_get(v, "summary"))
+				   ?: "",
+			   f);
 		fputc('\n', f);
 		shown++;
 	}
 	if (!shown)
-		fprintf(f, "           -> no DNS fault found (exit %d)\n", c->exit_code);
+		fprintf(f, "           -> no DNS fault found (exit %d)\n",
+			c->exit_code);
 }
 
 static void causes(const struct logs_report *r, FILE *f)
@@ -143,16 +152,20 @@ static void causes(const struct logs_report *r, FILE *f)
 	for (size_t i = 0; i < r->sum->ng; i++) {
 		const struct acme_group *g = &r->sum->g[i];
 		const struct logs_group_checks *gc = &r->checks[i];
-		fprintf(f, "[%zu] %s (%s): %s\n", i + 1, acme_cause_name(g->cause),
+		fprintf(f, "[%zu] %s (%s): %s\n", i + 1,
+			acme_cause_name(g->cause),
 			acme_category_name(acme_cause_category(g->cause)),
 			acme_cause_text(g->cause));
 		fputs("    detail: ", f);
 		detail_line(g->detail, f);
 		fputc('\n', f);
 		if (g->secondary)
-			fputs("    seen by the CA's secondary validation: the primary saw it otherwise\n", f);
+			fputs("    seen by the CA's secondary validation: the "
+			      "primary saw it otherwise\n",
+			      f);
 		if (gc->n == 0) {
-			fputs("    confirm: no DNS check explains this cause\n", f);
+			fputs("    confirm: no DNS check explains this cause\n",
+			      f);
 			continue;
 		}
 		fputs("    confirm:\n", f);
@@ -173,22 +186,29 @@ static void retries(const struct logs_report *r, FILE *f)
 	char a[32], b[32];
 	if (r->sum->nr == 0)
 		return;
-	fprintf(f, "Retries per domain (compared with Let's Encrypt's limit of %d failed "
-		"validations per account, hostname and hour):\n", LE_FAILED_VALIDATIONS_PER_HOUR);
-	fprintf(f, "%-32s %8s %6s %4s  %-20s %-20s %-12s %s\n", "DOMAIN", "ATTEMPTS",
-		"FAILED", "OK", "FIRST", "LAST", "FAILED/HOUR", "INTERVALS");
+	fprintf(f,
+		"Retries per domain (compared with Let's Encrypt's limit of %d "
+		"failed "
+		"validations per account, hostname and hour):\n",
+		LE_FAILED_VALIDATIONS_PER_HOUR);
+	fprintf(f, "%-32s %8s %6s %4s  %-20s %-20s %-12s %s\n", "DOMAIN",
+		"ATTEMPTS", "FAILED", "OK", "FIRST", "LAST", "FAILED/HOUR",
+		"INTERVALS");
 	for (size_t i = 0; i < r->sum->nr; i++) {
 		const struct acme_retry *rt = &r->sum->r[i];
 		char lim[32];
 		cell(rt->domain, 32, f);
-		fprintf(f, "%8u %6u %4u  %-20s %-20s ", rt->attempts, rt->failures,
-			rt->successes, logs_time(rt->first, a, sizeof(a)),
+		fprintf(f, "%8u %6u %4u  %-20s %-20s ", rt->attempts,
+			rt->failures, rt->successes,
+			logs_time(rt->first, a, sizeof(a)),
 			logs_time(rt->last, b, sizeof(b)));
 		snprintf(lim, sizeof(lim), "%u/%d %s", rt->max_failed_hour,
 			 LE_FAILED_VALIDATIONS_PER_HOUR,
-			 logs_limit_status(rt->max_failed_hour, LE_FAILED_VALIDATIONS_PER_HOUR));
+			 logs_limit_status(rt->max_failed_hour,
+					   LE_FAILED_VALIDATIONS_PER_HOUR));
 		fprintf(f, "%-12s ", lim);
-		for (size_t k = 0; k < rt->nintervals && k < INTERVALS_SHOWN; k++) {
+		for (size_t k = 0; k < rt->nintervals && k < INTERVALS_SHOWN;
+		     k++) {
 			fputs(k ? " " : "", f);
 			duration(rt->intervals[k], f);
 		}
@@ -204,17 +224,25 @@ static void retries(const struct logs_report *r, FILE *f)
 static void limits(const struct logs_report *r, FILE *f)
 {
 	const struct acme_summary *s = r->sum;
-	fprintf(f, "Rate limits (Let's Encrypt): new orders: %u in the busiest 3 hours of %d "
-		"allowed per account (%s)", s->max_orders_3h, LE_NEW_ORDERS_PER_3H,
+	fprintf(f,
+		"Rate limits (Let's Encrypt): new orders: %u in the busiest 3 "
+		"hours of %d "
+		"allowed per account (%s)",
+		s->max_orders_3h, LE_NEW_ORDERS_PER_3H,
 		logs_limit_status(s->max_orders_3h, LE_NEW_ORDERS_PER_3H));
 	if (s->certs_domain) {
 		fprintf(f, "; certificates: %u for ", s->max_certs_week);
 		fputs_safe(s->certs_domain, f);
-		fprintf(f, " in the busiest week of %d allowed per registered domain (%s)",
+		fprintf(f,
+			" in the busiest week of %d allowed per registered "
+			"domain (%s)",
 			LE_CERTS_PER_DOMAIN_PER_WEEK,
-			logs_limit_status(s->max_certs_week, LE_CERTS_PER_DOMAIN_PER_WEEK));
+			logs_limit_status(s->max_certs_week,
+					  LE_CERTS_PER_DOMAIN_PER_WEEK));
 	}
-	fputs(".\nTimes are UTC as the logs wrote them (certbot and lego log local time).\n", f);
+	fputs(".\nTimes are UTC as the logs wrote them (certbot and lego log "
+	      "local time).\n",
+	      f);
 }
 
 void report_logs_text(const struct logs_report *r, FILE *f)

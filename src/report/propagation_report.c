@@ -62,8 +62,12 @@ void report_propagation_text(const struct rv_view *v, const struct findings *fs,
 	fputs("\n\n", f);
 	for (size_t i = 0; i < fs->n; i++) {
 		const struct finding *x = &fs->v[i];
-		const char *on = color ? (x->severity == SEV_ERROR ? "\033[31m" :
-			x->severity == SEV_WARNING ? "\033[33m" : "\033[32m") : "";
+		const char *on = color ? (x->severity == SEV_ERROR ? "\033[31m"
+					  : x->severity == SEV_WARNING ? "\033["
+									 "33m"
+								       : "\033["
+									 "32m")
+				       : "";
 		fprintf(f, "%s%-7s %s%s\n  ", on, severity_name(x->severity),
 			finding_defs[x->code].name, color ? "\033[0m" : "");
 		fputs_safe(x->summary, f);
@@ -76,16 +80,23 @@ void report_propagation_text(const struct rv_view *v, const struct findings *fs,
 	for (size_t i = 0; i < v->n; i++) {
 		const struct rv_row *r = &v->rows[i];
 		char ttl[24] = "-", neg[24] = "-";
-		int64_t left = r->kind == RV_RESOLVER ? rv_row_seconds_left(v, r, now) : -1;
+		int64_t left = r->kind == RV_RESOLVER
+				       ? rv_row_seconds_left(v, r, now)
+				       : -1;
 		if (r->status == RVS_DATA)
-			snprintf(ttl, sizeof(ttl), "%lld", (long long)(left >= 0 ? left : r->ttl));
+			snprintf(ttl, sizeof(ttl), "%lld",
+				 (long long)(left >= 0 ? left : r->ttl));
 		if (r->neg_ttl >= 0)
 			snprintf(neg, sizeof(neg), "%lld",
 				 (long long)(left >= 0 ? left : r->neg_ttl));
-		char *srv = str_safe(r->server), *ans = str_safe(rv_row_describe(r, buf, sizeof(buf)));
+		char *srv = str_safe(r->server),
+		     *ans = str_safe(rv_row_describe(r, buf, sizeof(buf)));
 		fprintf(f, "%-9s %-32s %-16s %-15s %7s %7s  %s\n",
-			r->kind == RV_AUTH ? "auth" : r->local ? "local" : "resolver",
-			srv ? srv : "?", r->addr, row_state(v, r), ttl, neg, ans ? ans : "?");
+			r->kind == RV_AUTH ? "auth"
+			: r->local	   ? "local"
+					   : "resolver",
+			srv ? srv : "?", r->addr, row_state(v, r), ttl, neg,
+			ans ? ans : "?");
 		free(srv);
 		free(ans);
 	}
@@ -105,18 +116,29 @@ static json_t *views_json(const struct rv_view *v, time_t now)
 	char buf[512];
 	for (size_t i = 0; arr && i < v->n; i++) {
 		const struct rv_row *r = &v->rows[i];
-		int64_t left = r->kind == RV_RESOLVER ? rv_row_seconds_left(v, r, now) : -1;
-		json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:b, s:o, s:I}",
-			"kind", r->kind == RV_AUTH ? "authoritative" : "resolver",
+		int64_t left = r->kind == RV_RESOLVER
+				       ? rv_row_seconds_left(v, r, now)
+				       : -1;
+		json_t *o = json_pack(
+			"{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:b, s:o, s:I}",
+			"kind",
+			r->kind == RV_AUTH ? "authoritative" : "resolver",
 			"zone", r->zone, "server", r->server, "addr", r->addr,
-			"qname", r->qname, "state", row_state(v, r),
-			"answer", rv_row_describe(r, buf, sizeof(buf)), "local", r->local,
-			"values", json_strset_copy(&r->values), "rtt_ms", (json_int_t)r->rtt_ms);
+			"qname", r->qname, "state", row_state(v, r), "answer",
+			rv_row_describe(r, buf, sizeof(buf)), "local", r->local,
+			"values", json_strset_copy(&r->values), "rtt_ms",
+			(json_int_t)r->rtt_ms);
 		if (!o)
 			continue;
-		json_object_set_new(o, "ttl", r->ttl >= 0 ? json_integer(r->ttl) : json_null());
-		json_object_set_new(o, "negative_ttl", r->neg_ttl >= 0 ? json_integer(r->neg_ttl) : json_null());
-		json_object_set_new(o, "seconds_left", left >= 0 ? json_integer(left) : json_null());
+		json_object_set_new(o, "ttl",
+				    r->ttl >= 0 ? json_integer(r->ttl)
+						: json_null());
+		json_object_set_new(o, "negative_ttl",
+				    r->neg_ttl >= 0 ? json_integer(r->neg_ttl)
+						    : json_null());
+		json_object_set_new(o, "seconds_left",
+				    left >= 0 ? json_integer(left)
+					      : json_null());
 		json_array_append_new(arr, o);
 	}
 	return arr;
@@ -127,10 +149,10 @@ json_t *report_propagation_section(const struct rv_view *v, time_t now)
 	char type[32];
 	int64_t eta = rv_eta(v, now);
 	type_text(v->type, type, sizeof(type));
-	return json_pack("{s:s, s:s, s:s?, s:o, s:o}", "name", v->name,
-		"type", type, "expect", v->expect,
-		"eta_seconds", eta >= 0 ? json_integer(eta) : json_null(),
-		"views", views_json(v, now));
+	return json_pack("{s:s, s:s, s:s?, s:o, s:o}", "name", v->name, "type",
+			 type, "expect", v->expect, "eta_seconds",
+			 eta >= 0 ? json_integer(eta) : json_null(), "views",
+			 views_json(v, now));
 }
 
 void rv_plan_build(const struct rv_view *v, time_t now, int64_t low_ttl,
@@ -142,7 +164,9 @@ void rv_plan_build(const struct rv_view *v, time_t now, int64_t low_ttl,
 	out->resolver_left = -1;
 	for (size_t i = 0; i < v->n; i++) {
 		const struct rv_row *r = &v->rows[i];
-		int64_t left = r->kind == RV_RESOLVER ? rv_row_seconds_left(v, r, now) : -1;
+		int64_t left = r->kind == RV_RESOLVER
+				       ? rv_row_seconds_left(v, r, now)
+				       : -1;
 		if (left > out->resolver_left)
 			out->resolver_left = left;
 	}
@@ -172,27 +196,43 @@ void report_plan_text(const struct rv_view *v, const struct rv_plan *pl,
 	fputs_safe(v->name, f);
 	fprintf(f, " %s (at %s)\n\n", type, t0);
 	if (pl->auth_ttl >= 0)
-		fprintf(f, "TTL at the authoritative servers: %lld s\n", (long long)pl->auth_ttl);
+		fprintf(f, "TTL at the authoritative servers: %lld s\n",
+			(long long)pl->auth_ttl);
 	else
 		fputs("the authoritative servers do not serve the record\n", f);
 	if (pl->neg_ttl >= 0)
-		fprintf(f, "negative-cache TTL (min of SOA TTL and MINIMUM): %lld s\n",
+		fprintf(f,
+			"negative-cache TTL (min of SOA TTL and MINIMUM): %lld "
+			"s\n",
 			(long long)pl->neg_ttl);
 	if (pl->resolver_left >= 0)
-		fprintf(f, "longest a resolver asked still holds its answer: %lld s\n",
+		fprintf(f,
+			"longest a resolver asked still holds its answer: %lld "
+			"s\n",
 			(long long)pl->resolver_left);
-	fprintf(f, "an old answer can survive a change made now for: %lld s\n\n",
+	fprintf(f,
+		"an old answer can survive a change made now for: %lld s\n\n",
 		(long long)pl->worst_now);
 	if (pl->change_after > 0) {
-		fprintf(f, "1. now (%s): lower the TTL to %lld s\n", t0, (long long)pl->low_ttl);
-		fprintf(f, "2. after %lld s (%s): make the change; old answers then live at most %lld s\n",
-			(long long)pl->change_after, t1, (long long)pl->low_ttl);
-		fprintf(f, "3. after %lld s more (%s): check it (dnsdoctor propagation), then raise the TTL back\n",
+		fprintf(f, "1. now (%s): lower the TTL to %lld s\n", t0,
+			(long long)pl->low_ttl);
+		fprintf(f,
+			"2. after %lld s (%s): make the change; old answers "
+			"then live at most %lld s\n",
+			(long long)pl->change_after, t1,
+			(long long)pl->low_ttl);
+		fprintf(f,
+			"3. after %lld s more (%s): check it (dnsdoctor "
+			"propagation), then raise the TTL back\n",
 			(long long)pl->raise_after, t2);
 	} else {
-		fprintf(f, "1. now (%s): the TTL is already %lld s or less: make the change\n",
+		fprintf(f,
+			"1. now (%s): the TTL is already %lld s or less: make "
+			"the change\n",
 			t0, (long long)pl->low_ttl);
-		fprintf(f, "2. after %lld s (%s): every resolver has the new answer; raise the TTL back if you lowered it\n",
+		fprintf(f,
+			"2. after %lld s (%s): every resolver has the new "
+			"answer; raise the TTL back if you lowered it\n",
 			(long long)pl->raise_after, t2);
 	}
 }
@@ -206,19 +246,21 @@ json_t *report_plan_section(const struct rv_view *v, const struct rv_plan *pl,
 	utc(now + (time_t)pl->change_after, t1, sizeof(t1));
 	utc(now + (time_t)(pl->change_after + pl->raise_after), t2, sizeof(t2));
 #define NUM(x) ((x) >= 0 ? json_integer(x) : json_null())
-	json_t *o = json_pack("{s:s, s:s, s:o, s:o, s:o, s:I, s:I, s:I, s:I, s:[{s:s, s:s, s:I}, {s:s, s:s, s:I}, {s:s, s:s, s:I}], s:o}",
-		"name", v->name, "type", type,
-		"ttl", NUM(pl->auth_ttl), "negative_ttl", NUM(pl->neg_ttl),
-		"resolver_seconds_left", NUM(pl->resolver_left),
-		"worst_case_seconds", (json_int_t)pl->worst_now,
-		"low_ttl", (json_int_t)pl->low_ttl,
+	json_t *o = json_pack(
+		"{s:s, s:s, s:o, s:o, s:o, s:I, s:I, s:I, s:I, s:[{s:s, s:s, "
+		"s:I}, {s:s, s:s, s:I}, {s:s, s:s, s:I}], s:o}",
+		"name", v->name, "type", type, "ttl", NUM(pl->auth_ttl),
+		"negative_ttl", NUM(pl->neg_ttl), "resolver_seconds_left",
+		NUM(pl->resolver_left), "worst_case_seconds",
+		(json_int_t)pl->worst_now, "low_ttl", (json_int_t)pl->low_ttl,
 		"change_after_seconds", (json_int_t)pl->change_after,
-		"raise_after_seconds", (json_int_t)pl->raise_after,
-		"steps", "action", "lower-ttl", "at", t0, "ttl", (json_int_t)pl->low_ttl,
-		"action", "change", "at", t1, "seconds_from_now", (json_int_t)pl->change_after,
-		"action", "raise-ttl", "at", t2, "seconds_from_now",
-		(json_int_t)(pl->change_after + pl->raise_after),
-		"views", views_json(v, now));
+		"raise_after_seconds", (json_int_t)pl->raise_after, "steps",
+		"action", "lower-ttl", "at", t0, "ttl", (json_int_t)pl->low_ttl,
+		"action", "change", "at", t1, "seconds_from_now",
+		(json_int_t)pl->change_after, "action", "raise-ttl", "at", t2,
+		"seconds_from_now",
+		(json_int_t)(pl->change_after + pl->raise_after), "views",
+		views_json(v, now));
 #undef NUM
 	return o;
 }

@@ -13,11 +13,11 @@
 #include "core/view.h"
 
 struct report_ctx {
-	const char *command;      /* "check", "analyze" */
+	const char *command; /* "check", "analyze" */
 	const struct view *view;
 	const struct findings *findings;
-	const char *verdict;      /* one sentence */
-	const char *fix;          /* may be NULL */
+	const char *verdict; /* one sentence */
+	const char *fix;     /* may be NULL */
 	int exit_code;
 	time_t started;
 	uint64_t queries;
@@ -31,7 +31,8 @@ json_t *report_check_section(const struct report_ctx *r);
 
 /* `trace`: the walk, level by level, from the evidence. */
 void report_trace_text(const struct evidence *ev, uint16_t qtype,
-		       uint64_t queries, uint64_t elapsed_ms, bool color, FILE *f);
+		       uint64_t queries, uint64_t elapsed_ms, bool color,
+		       FILE *f);
 /* Its section of the JSON envelope: domain, type, levels, stats. */
 json_t *report_trace_section(const struct evidence *ev, uint16_t qtype,
 			     uint64_t queries, uint64_t elapsed_ms);

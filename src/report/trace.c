@@ -26,25 +26,31 @@ static void line_fill(struct line *l, const struct ev_exchange *x)
 	strset_init(&l->data);
 	l->x = x;
 	l->kind = qstatus_name(x->status);
-	ldns_pkt *pkt = x->status == QS_OK ? dmsg_parse(x->wire, x->wire_len) : NULL;
+	ldns_pkt *pkt = x->status == QS_OK ? dmsg_parse(x->wire, x->wire_len)
+					   : NULL;
 	if (!pkt)
 		return;
-	const ldns_lookup_table *rc = ldns_lookup_by_id(ldns_rcodes, ldns_pkt_get_rcode(pkt));
+	const ldns_lookup_table *rc =
+		ldns_lookup_by_id(ldns_rcodes, ldns_pkt_get_rcode(pkt));
 	l->rcode = rc ? rc->name : "?";
 	l->aa = ldns_pkt_aa(pkt);
-	enum resp_kind k = dmsg_classify(pkt, x->qname, x->qtype, l->cut, sizeof(l->cut));
+	enum resp_kind k =
+		dmsg_classify(pkt, x->qname, x->qtype, l->cut, sizeof(l->cut));
 	l->kind = dmsg_kind_name(k);
 	if (k == RK_REFERRAL) {
-		dmsg_targets(pkt, LDNS_SECTION_AUTHORITY, l->cut, LDNS_RR_TYPE_NS, &l->ns);
+		dmsg_targets(pkt, LDNS_SECTION_AUTHORITY, l->cut,
+			     LDNS_RR_TYPE_NS, &l->ns);
 		l->glue = json_object();
 		for (size_t i = 0; l->glue && i < l->ns.n; i++) {
 			struct strset a;
 			strset_init(&a);
-			dmsg_addrs(pkt, LDNS_SECTION_ADDITIONAL, l->ns.v[i], &a);
+			dmsg_addrs(pkt, LDNS_SECTION_ADDITIONAL, l->ns.v[i],
+				   &a);
 			if (a.n) {
 				json_t *arr = json_array();
 				for (size_t j = 0; j < a.n; j++)
-					json_array_append_new(arr, json_string(a.v[j]));
+					json_array_append_new(
+						arr, json_string(a.v[j]));
 				json_object_set_new(l->glue, l->ns.v[i], arr);
 			}
 			strset_deinit(&a);
@@ -56,8 +62,8 @@ static void line_fill(struct line *l, const struct ev_exchange *x)
 			char *s = ldns_rr2str(ldns_rr_list_rr(an, i));
 			if (s) {
 				s[strcspn(s, "\n")] = '\0';
-				/* ldns separates fields with tabs; a line reads better
-				 * with spaces. */
+				/* ldns separates fields with tabs; a line reads
+				 * better with spaces. */
 				for (char *t = s; *t; t++)
 					if (*t == '\t')
 						*t = ' ';
@@ -80,13 +86,16 @@ static void line_clear(struct line *l)
 static int walk_zones(const struct evidence *ev, struct strset *zones)
 {
 	for (size_t i = 0; i < ev->n_ex; i++)
-		if (ev->ex[i].role == EV_WALK && strset_add(zones, ev->ex[i].zone) < 0)
+		if (ev->ex[i].role == EV_WALK &&
+		    strset_add(zones, ev->ex[i].zone) < 0)
 			return -ENOMEM;
-	/* strset sorts by text; reorder by depth (insertion sort, few zones). */
+	/* strset sorts by text; reorder by depth (insertion sort, few zones).
+	 */
 	for (size_t i = 1; i < zones->n; i++) {
 		char *t = zones->v[i];
 		size_t j = i;
-		while (j > 0 && dname_labels(zones->v[j - 1]) > dname_labels(t)) {
+		while (j > 0 &&
+		       dname_labels(zones->v[j - 1]) > dname_labels(t)) {
 			zones->v[j] = zones->v[j - 1];
 			j--;
 		}
@@ -96,7 +105,8 @@ static int walk_zones(const struct evidence *ev, struct strset *zones)
 }
 
 void report_trace_text(const struct evidence *ev, uint16_t qtype,
-		       uint64_t queries, uint64_t elapsed_ms, bool color, FILE *f)
+		       uint64_t queries, uint64_t elapsed_ms, bool color,
+		       FILE *f)
 {
 	struct strset zones;
 	strset_init(&zones);
@@ -119,7 +129,8 @@ void report_trace_text(const struct evidence *ev, uint16_t qtype,
 			fputs_safe(x->server, f);
 			fprintf(f, " (%s) %u ms: ", x->addr, x->rtt_ms);
 			if (l.rcode)
-				fprintf(f, "%s%s, ", l.rcode, l.aa ? " aa" : "");
+				fprintf(f, "%s%s, ", l.rcode,
+					l.aa ? " aa" : "");
 			fprintf(f, "%s", l.kind);
 			if (l.cut[0]) {
 				char *ns = strset_join(&l.ns, " ");
@@ -147,14 +158,16 @@ static json_t *line_json(const struct line *l)
 {
 	const struct ev_exchange *x = l->x;
 	json_t *o = json_pack("{s:s, s:s, s:s, s:i}", "name", x->server,
-		"address", x->addr, "status", qstatus_name(x->status), "rtt_ms",
-		(json_int_t)x->rtt_ms);
+			      "address", x->addr, "status",
+			      qstatus_name(x->status), "rtt_ms",
+			      (json_int_t)x->rtt_ms);
 	if (!o || !l->rcode)
 		return o;
 	json_object_set_new(o, "rcode", json_string(l->rcode));
 	json_object_set_new(o, "aa", json_boolean(l->aa));
 	json_object_set_new(o, "kind", json_string(l->kind));
-	json_object_set_new(o, "referral", l->cut[0] ? json_string(l->cut) : json_null());
+	json_object_set_new(o, "referral",
+			    l->cut[0] ? json_string(l->cut) : json_null());
 	json_t *ns = json_array(), *ans = json_array();
 	for (size_t i = 0; i < l->ns.n; i++)
 		json_array_append_new(ns, json_string(l->ns.v[i]));
@@ -190,12 +203,13 @@ json_t *report_trace_section(const struct evidence *ev, uint16_t qtype,
 			line_clear(&l);
 		}
 		json_array_append_new(levels, json_pack("{s:s, s:o}", "zone",
-			zones.v[z], "servers", servers));
+							zones.v[z], "servers",
+							servers));
 	}
-	json_t *o = json_pack("{s:s, s:s, s:o, s:{s:I, s:I}}",
-		"domain", ev->domain,
-		"type", type ? type : "?", "levels", levels, "stats", "queries",
-		(json_int_t)queries, "elapsed_ms", (json_int_t)elapsed_ms);
+	json_t *o = json_pack("{s:s, s:s, s:o, s:{s:I, s:I}}", "domain",
+			      ev->domain, "type", type ? type : "?", "levels",
+			      levels, "stats", "queries", (json_int_t)queries,
+			      "elapsed_ms", (json_int_t)elapsed_ms);
 	free(type);
 	strset_deinit(&zones);
 	return o;

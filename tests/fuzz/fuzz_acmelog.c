@@ -14,11 +14,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		char *cmds[4];
 
 		acmelog_init(&log);
-		acmelog_parse(&log, (const char *)data, size, (enum acme_format)f, NULL);
+		acmelog_parse(&log, (const char *)data, size,
+			      (enum acme_format)f, NULL);
 		if (acmelog_summarize(&log, &s) == 0) {
 			for (size_t i = 0; i < s.ng; i++) {
-				const char *d = s.g[i].ndomains ? s.g[i].domains[0] : "";
-				int n = acmelog_commands(s.g[i].cause, d, cmds, 4);
+				const char *d = s.g[i].ndomains
+							? s.g[i].domains[0]
+							: "";
+				int n = acmelog_commands(s.g[i].cause, d, cmds,
+							 4);
 				while (n > 0)
 					free(cmds[--n]);
 			}

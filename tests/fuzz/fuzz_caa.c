@@ -11,7 +11,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (caa_parse(data, size, &r) < 0)
 		return 0;
-	struct caa_request q = { .issuers = issuers, .account_uri = "u",
+	struct caa_request q = { .issuers = issuers,
+				 .account_uri = "u",
 				 .method = "dns-01" };
 	caa_decide(&r, 1, &q);
 	q.wildcard = true;

@@ -16,9 +16,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memcpy(in, data, size);
 	in[size] = '\0';
 	if (dname_from_user(in, out, sizeof(out), err, sizeof(err)) == 0) {
-		/* What dname_from_user accepts, the probe must be able to ask. */
+		/* What dname_from_user accepts, the probe must be able to ask.
+		 */
 		if (wire_name_from_text(w, out) < 0 ||
-		    wire_build_query(q, sizeof(q), 1, out, 1, 1, WIRE_QF_EDNS) < 0)
+		    wire_build_query(q, sizeof(q), 1, out, 1, 1, WIRE_QF_EDNS) <
+			    0)
 			abort();
 		dname_labels(out);
 		char parent[256];

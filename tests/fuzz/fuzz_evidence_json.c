@@ -45,7 +45,8 @@ static void judge_certs(const struct evidence *ev)
 		n++;
 	}
 	if (seen && obs)
-		cert_check("www.example", obs, n, store, (time_t)ev->started, co.warn_days, &fs);
+		cert_check("www.example", obs, n, store, (time_t)ev->started,
+			   co.warn_days, &fs);
 	for (size_t i = 0; i < n; i++)
 		cert_seen_deinit(&seen[i]);
 	findings_deinit(&fs);

@@ -18,7 +18,7 @@
 #include "report/report.h"
 #include "fuzz.h"
 
-#define BASE SRCDIR "/tests/fixtures/evidence/healthy.json"
+#define BASE	   SRCDIR "/tests/fixtures/evidence/healthy.json"
 #define MAX_CHUNKS 8
 
 static const struct evidence *base(void)
@@ -54,7 +54,8 @@ static void one_response(const struct ev_exchange *x, const uint8_t *p,
 	dmsg_classify(pkt, x->qname, x->qtype, cut, sizeof(cut));
 	strset_init(&s);
 	dmsg_targets(pkt, LDNS_SECTION_AUTHORITY, x->zone, LDNS_RR_TYPE_NS, &s);
-	dmsg_targets(pkt, LDNS_SECTION_ANSWER, x->qname, LDNS_RR_TYPE_CNAME, &s);
+	dmsg_targets(pkt, LDNS_SECTION_ANSWER, x->qname, LDNS_RR_TYPE_CNAME,
+		     &s);
 	dmsg_addrs(pkt, LDNS_SECTION_ADDITIONAL, x->server, &s);
 	uint32_t serial;
 	dmsg_soa_serial(pkt, x->qname, &serial);
@@ -76,8 +77,11 @@ static void analyse(const struct evidence *ev)
 		return;
 	if (checks_run(&v, (time_t)ev->started, &fs) == 0 &&
 	    verdict_build(&v, &fs, &verdict, &fix) == 0) {
-		struct report_ctx r = { .command = "check", .view = &v,
-			.findings = &fs, .verdict = verdict, .fix = fix };
+		struct report_ctx r = { .command = "check",
+					.view = &v,
+					.findings = &fs,
+					.verdict = verdict,
+					.fix = fix };
 		report_check_text(&r, null);
 		json_decref(report_check_section(&r));
 	}

@@ -73,7 +73,8 @@ static int run_dir(const char *dir)
 		struct stat st;
 
 		snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
-		if (stat(path, &st) == 0 && S_ISREG(st.st_mode) && run_file(path) == 0)
+		if (stat(path, &st) == 0 && S_ISREG(st.st_mode) &&
+		    run_file(path) == 0)
 			count++;
 		free(names[i]);
 	}
@@ -93,7 +94,8 @@ int main(int argc, char **argv)
 			fprintf(stderr, "%s: %s\n", argv[i], strerror(errno));
 			return 1;
 		}
-		n = S_ISDIR(st.st_mode) ? run_dir(argv[i]) : run_file(argv[i]) == 0;
+		n = S_ISDIR(st.st_mode) ? run_dir(argv[i])
+					: run_file(argv[i]) == 0;
 		if (n < 0)
 			return 1;
 		total += n;

@@ -32,13 +32,13 @@
 #include <sys/socket.h>
 #include <ldns/ldns.h>
 
-#define MAX_LISTEN 32
-#define MAX_TCP_CONNS 64
-#define MSG_MAX 65535
-#define TRICKLE_MS 200
+#define MAX_LISTEN	  32
+#define MAX_TCP_CONNS	  64
+#define MSG_MAX		  65535
+#define TRICKLE_MS	  200
 #define TRICKLE_MAX_BYTES 3000 /* ten minutes of trickle at most */
-#define BIG_TXT_RRS 240
-#define BIG_TXT_LEN 250 /* 240 x ~262 octets on the wire: about 62 KB */
+#define BIG_TXT_RRS	  240
+#define BIG_TXT_LEN	  250 /* 240 x ~262 octets on the wire: about 62 KB */
 
 enum behaviour {
 	B_NORMAL,
@@ -58,8 +58,8 @@ enum behaviour {
 	/* Old server software and middleboxes that fail or drop the record
 	 * types they do not know: every other question gets the normal
 	 * answer, so only the CA's CAA look-up fails (RFC 8659 section 3). */
-	B_SERVFAIL_CAA,	  /* SERVFAIL to CAA queries */
-	B_DROP_CAA,	  /* no reply at all to CAA queries, UDP or TCP */
+	B_SERVFAIL_CAA, /* SERVFAIL to CAA queries */
+	B_DROP_CAA,	/* no reply at all to CAA queries, UDP or TCP */
 };
 
 static const char *const behaviours[] = {
@@ -111,7 +111,8 @@ static void logf_(const char *fmt, ...)
 	fflush(g.log);
 }
 
-static void die(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
+static void die(const char *fmt, ...)
+	__attribute__((format(printf, 1, 2), noreturn));
 static void die(const char *fmt, ...)
 {
 	va_list ap;
@@ -133,7 +134,8 @@ static bool name_exists(const ldns_rdf *name)
 	if (ldns_dname_compare(name, g.origin) == 0)
 		return true;
 	for (size_t i = 0; i < ldns_rr_list_rr_count(rrs); i++)
-		if (ldns_dname_compare(ldns_rr_owner(ldns_rr_list_rr(rrs, i)), name) == 0)
+		if (ldns_dname_compare(ldns_rr_owner(ldns_rr_list_rr(rrs, i)),
+				       name) == 0)
 			return true;
 	return false;
 }
@@ -143,13 +145,15 @@ static void add_matching(ldns_pkt *a, const ldns_rdf *name, ldns_rr_type t)
 	const ldns_rr_list *rrs = ldns_zone_rrs(g.zone);
 	ldns_rr *soa = ldns_zone_soa(g.zone);
 
-	if (t == LDNS_RR_TYPE_SOA && soa && ldns_dname_compare(name, g.origin) == 0)
+	if (t == LDNS_RR_TYPE_SOA && soa &&
+	    ldns_dname_compare(name, g.origin) == 0)
 		ldns_pkt_push_rr(a, LDNS_SECTION_ANSWER, ldns_rr_clone(soa));
 	for (size_t i = 0; i < ldns_rr_list_rr_count(rrs); i++) {
 		const ldns_rr *rr = ldns_rr_list_rr(rrs, i);
 		if (ldns_rr_get_type(rr) == t &&
 		    ldns_dname_compare(ldns_rr_owner(rr), name) == 0)
-			ldns_pkt_push_rr(a, LDNS_SECTION_ANSWER, ldns_rr_clone(rr));
+			ldns_pkt_push_rr(a, LDNS_SECTION_ANSWER,
+					 ldns_rr_clone(rr));
 	}
 }
 
@@ -197,8 +201,9 @@ static ldns_pkt *bare_answer(const ldns_pkt *q, ldns_pkt_rcode rcode, bool tc)
 	ldns_pkt_set_aa(a, rcode == LDNS_RCODE_NOERROR);
 	ldns_pkt_set_tc(a, tc);
 	ldns_pkt_set_rcode(a, rcode);
-	ldns_pkt_push_rr(a, LDNS_SECTION_QUESTION,
-			 ldns_rr_clone(ldns_rr_list_rr(ldns_pkt_question(q), 0)));
+	ldns_pkt_push_rr(
+		a, LDNS_SECTION_QUESTION,
+		ldns_rr_clone(ldns_rr_list_rr(ldns_pkt_question(q), 0)));
 	return a;
 }
 
@@ -206,7 +211,8 @@ static ldns_pkt *bare_answer(const ldns_pkt *q, ldns_pkt_rcode rcode, bool tc)
 static ldns_pkt *big_txt(const ldns_pkt *q)
 {
 	ldns_pkt *a = bare_answer(q, LDNS_RCODE_NOERROR, false);
-	const ldns_rdf *name = ldns_rr_owner(ldns_rr_list_rr(ldns_pkt_question(q), 0));
+	const ldns_rdf *name =
+		ldns_rr_owner(ldns_rr_list_rr(ldns_pkt_question(q), 0));
 	uint8_t data[1 + BIG_TXT_LEN];
 
 	for (int i = 0; a && i < BIG_TXT_RRS; i++) {
@@ -215,7 +221,8 @@ static ldns_pkt *big_txt(const ldns_pkt *q)
 		ldns_rr_set_class(rr, LDNS_RR_CLASS_IN);
 		data[0] = BIG_TXT_LEN;
 		memset(data + 1, 'a' + i % 26, BIG_TXT_LEN);
-		snprintf((char *)data + 1, 8, "%05d:", i); /* distinct records */
+		snprintf((char *)data + 1, 8, "%05d:", i); /* distinct records
+							    */
 		data[7] = ':';
 		ldns_rr_set_owner(rr, ldns_rdf_clone(name));
 		ldns_rr_set_ttl(rr, 300);
@@ -310,18 +317,24 @@ static size_t reply(enum behaviour b, bool tcp, const uint8_t *qw, size_t qlen,
 		ldns_pkt_free(q);
 		return 0;
 	}
-	ldns_rr_type t = ldns_rr_get_type(ldns_rr_list_rr(ldns_pkt_question(q), 0));
+	ldns_rr_type t =
+		ldns_rr_get_type(ldns_rr_list_rr(ldns_pkt_question(q), 0));
 	switch (b) {
 	case B_TC_SILENT:
 		n = to_wire(bare_answer(q, LDNS_RCODE_NOERROR, true), out);
 		break;
 	case B_EDNS_FORMERR:
-		n = to_wire(ldns_pkt_edns(q) ? bare_answer(q, LDNS_RCODE_FORMERR, false)
-					     : normal_answer(q), out);
+		n = to_wire(ldns_pkt_edns(q)
+				    ? bare_answer(q, LDNS_RCODE_FORMERR, false)
+				    : normal_answer(q),
+			    out);
 		break;
 	case B_BIG_TXT:
 		if (t == LDNS_RR_TYPE_TXT)
-			n = to_wire(tcp ? big_txt(q) : bare_answer(q, LDNS_RCODE_NOERROR, true), out);
+			n = to_wire(tcp ? big_txt(q)
+					: bare_answer(q, LDNS_RCODE_NOERROR,
+						      true),
+				    out);
 		else
 			n = to_wire(normal_answer(q), out);
 		break;
@@ -333,11 +346,14 @@ static size_t reply(enum behaviour b, bool tcp, const uint8_t *qw, size_t qlen,
 		break;
 	case B_TWO_REPLIES:
 		n = to_wire(second ? bare_answer(q, LDNS_RCODE_REFUSED, false)
-				   : normal_answer(q), out);
+				   : normal_answer(q),
+			    out);
 		break;
 	case B_SERVFAIL_CAA:
-		n = to_wire(t == LDNS_RR_TYPE_CAA ? bare_answer(q, LDNS_RCODE_SERVFAIL, false)
-						  : normal_answer(q), out);
+		n = to_wire(t == LDNS_RR_TYPE_CAA
+				    ? bare_answer(q, LDNS_RCODE_SERVFAIL, false)
+				    : normal_answer(q),
+			    out);
 		break;
 	case B_DROP_CAA:
 		/* Over TCP too: the connection stays open with nothing
@@ -354,12 +370,14 @@ static size_t reply(enum behaviour b, bool tcp, const uint8_t *qw, size_t qlen,
 		put16(out, (unsigned)(out[0] << 8 | out[1]) ^ 0x5a5a);
 	if (b == B_COUNTS_LIE)
 		for (int k = 6; k < 12; k += 2)
-			put16(out + k, (unsigned)(out[k] << 8 | out[k + 1]) + 5);
+			put16(out + k,
+			      (unsigned)(out[k] << 8 | out[k + 1]) + 5);
 	if (b == B_WRONG_QUESTION) {
 		size_t qe = question_end(out, n);
 		if (qe)
-			put16(out + qe - 4, t == LDNS_RR_TYPE_TXT ? LDNS_RR_TYPE_A
-								    : LDNS_RR_TYPE_TXT);
+			put16(out + qe - 4, t == LDNS_RR_TYPE_TXT
+						    ? LDNS_RR_TYPE_A
+						    : LDNS_RR_TYPE_TXT);
 	}
 	return n;
 }
@@ -503,7 +521,8 @@ static void tcp_accept(const struct listener *l)
 
 	if (fd < 0)
 		return;
-	if (atomic_load(&g.tcp_conns) >= MAX_TCP_CONNS || !(c = malloc(sizeof(*c)))) {
+	if (atomic_load(&g.tcp_conns) >= MAX_TCP_CONNS ||
+	    !(c = malloc(sizeof(*c)))) {
 		close(fd);
 		return;
 	}
@@ -555,7 +574,8 @@ static void add_listener(const char *spec)
 	struct listener *l = &g.l[g.n];
 	size_t i;
 
-	if (!colon || (size_t)(colon - spec) >= sizeof(addr) || g.n == MAX_LISTEN)
+	if (!colon || (size_t)(colon - spec) >= sizeof(addr) ||
+	    g.n == MAX_LISTEN)
 		die("--listen wants ADDR:BEHAVIOUR, not %s", spec);
 	memcpy(addr, spec, (size_t)(colon - spec));
 	addr[colon - spec] = '\0';
@@ -603,7 +623,8 @@ static void daemonise(const char *pidfile)
 		die("fork: %s", strerror(errno));
 	if (pid > 0) {
 		FILE *f = fopen(pidfile, "w");
-		if (!f || fprintf(f, "%ld\n", (long)pid) < 0 || fclose(f) != 0) {
+		if (!f || fprintf(f, "%ld\n", (long)pid) < 0 ||
+		    fclose(f) != 0) {
 			kill(pid, SIGTERM);
 			die("cannot write %s", pidfile);
 		}
@@ -648,15 +669,18 @@ int main(int argc, char **argv)
 		}
 	}
 	if (!g.zone || g.n == 0)
-		die("%s", "usage: responder --zone NAME=FILE --listen ADDR:BEHAVIOUR ...");
+		die("%s", "usage: responder --zone NAME=FILE --listen "
+			  "ADDR:BEHAVIOUR ...");
 	if (pidfile)
 		daemonise(pidfile);
 	for (size_t i = 0; i < g.n; i++) {
 		char a[INET_ADDRSTRLEN];
 		inet_ntop(AF_INET, &g.l[i].addr.sin_addr, a, sizeof(a));
 		logf_("listening on %s: %s", a, behaviours[g.l[i].b]);
-		pfd[2 * i] = (struct pollfd){ .fd = g.l[i].udp, .events = POLLIN };
-		pfd[2 * i + 1] = (struct pollfd){ .fd = g.l[i].tcp, .events = POLLIN };
+		pfd[2 * i] =
+			(struct pollfd){ .fd = g.l[i].udp, .events = POLLIN };
+		pfd[2 * i + 1] =
+			(struct pollfd){ .fd = g.l[i].tcp, .events = POLLIN };
 	}
 	for (;;) {
 		if (poll(pfd, 2 * g.n, -1) < 0) {

@@ -35,15 +35,18 @@ static struct made make(const char *san, long from, long to)
 	X509_time_adj_ex(X509_getm_notBefore(m.x), 0, from, &(time_t){ NOW });
 	X509_time_adj_ex(X509_getm_notAfter(m.x), 0, to, &(time_t){ NOW });
 	X509_NAME *nm = X509_get_subject_name(m.x);
-	X509_NAME_add_entry_by_txt(nm, "CN", MBSTRING_ASC, (const unsigned char *)san, -1, -1, 0);
+	X509_NAME_add_entry_by_txt(nm, "CN", MBSTRING_ASC,
+				   (const unsigned char *)san, -1, -1, 0);
 	X509_set_issuer_name(m.x, nm);
 	X509_set_pubkey(m.x, k);
 	char ext[300];
 	snprintf(ext, sizeof(ext), "DNS:%s", san);
-	X509_EXTENSION *e = X509V3_EXT_conf_nid(NULL, NULL, NID_subject_alt_name, ext);
+	X509_EXTENSION *e =
+		X509V3_EXT_conf_nid(NULL, NULL, NID_subject_alt_name, ext);
 	X509_add_ext(m.x, e, -1);
 	X509_EXTENSION_free(e);
-	e = X509V3_EXT_conf_nid(NULL, NULL, NID_basic_constraints, "critical,CA:TRUE");
+	e = X509V3_EXT_conf_nid(NULL, NULL, NID_basic_constraints,
+				"critical,CA:TRUE");
 	X509_add_ext(m.x, e, -1);
 	X509_EXTENSION_free(e);
 	assert_true(X509_sign(m.x, k, EVP_sha256()) > 0);
@@ -75,16 +78,26 @@ static char *codes(const char *host, struct made *a, struct made *b,
 	const uint8_t *da[1] = { a->der }, *db[1] = { b ? b->der : NULL };
 	size_t la[1] = { a->len }, lb[1] = { b ? b->len : 0 };
 	struct cert_obs o[2] = {
-		{ .addr = "192.0.2.1", .ok = true, .der = da, .der_len = la, .n = 1 },
-		{ .addr = "192.0.2.2", .ok = true, .der = db, .der_len = lb, .n = 1 },
+		{ .addr = "192.0.2.1",
+		  .ok = true,
+		  .der = da,
+		  .der_len = la,
+		  .n = 1 },
+		{ .addr = "192.0.2.2",
+		  .ok = true,
+		  .der = db,
+		  .der_len = lb,
+		  .n = 1 },
 	};
 	struct findings fs;
 	findings_init(&fs);
-	assert_int_equal(cert_check(host, o, b ? 2 : 1, store, NOW, warn_days, &fs), 0);
+	assert_int_equal(
+		cert_check(host, o, b ? 2 : 1, store, NOW, warn_days, &fs), 0);
 	char *out = calloc(1, 512);
 	size_t used = 0;
 	for (size_t i = 0; i < fs.n && used < 400; i++)
-		used += (size_t)snprintf(out + used, 512 - used, "%s%s", i ? " " : "",
+		used += (size_t)snprintf(out + used, 512 - used, "%s%s",
+					 i ? " " : "",
 					 finding_defs[fs.v[i].code].name);
 	findings_deinit(&fs);
 	X509_STORE_free(store);
@@ -127,7 +140,8 @@ static void test_cert_name(void **state)
 	struct made a = make("*.example.com", -DAY, 60 * DAY);
 	expect(codes("www.example.com", &a, NULL, &a, 21), "");
 	/* A wildcard covers one label, not two, nor the name itself. */
-	expect(codes("a.b.example.com", &a, NULL, &a, 21), "CERT_NAME_MISMATCH");
+	expect(codes("a.b.example.com", &a, NULL, &a, 21), "CERT_NAME_"
+							   "MISMATCH");
 	expect(codes("example.com", &a, NULL, &a, 21), "CERT_NAME_MISMATCH");
 	unmake(&a);
 }
@@ -135,7 +149,8 @@ static void test_cert_name(void **state)
 static void test_cert_chain(void **state)
 {
 	struct made a = make("www.example", -DAY, 60 * DAY);
-	expect(codes("www.example", &a, NULL, NULL, 21), "CERT_CHAIN_INCOMPLETE");
+	expect(codes("www.example", &a, NULL, NULL, 21), "CERT_CHAIN_"
+							 "INCOMPLETE");
 	unmake(&a);
 }
 
@@ -144,8 +159,9 @@ static void test_cert_differs(void **state)
 	struct made a = make("www.example", -DAY, 60 * DAY);
 	struct made b = make("www.example", -DAY, 60 * DAY);
 	/* Both trusted only through A: B's chain is incomplete as well. */
-	expect(codes("www.example", &a, &b, &a, 21),
-	       "CERT_CHAIN_INCOMPLETE CERT_DIFFERS_ACROSS_ADDRESSES");
+	expect(codes("www.example", &a, &b, &a, 21), "CERT_CHAIN_INCOMPLETE "
+						     "CERT_DIFFERS_ACROSS_"
+						     "ADDRESSES");
 	expect(codes("www.example", &a, &a, &a, 21), "");
 	unmake(&a);
 	unmake(&b);
@@ -157,13 +173,16 @@ static void test_cert_garbage(void **state)
 	static const uint8_t junk[] = { 0x30, 0x82, 0xff, 0xff, 0x01 };
 	const uint8_t *d[1] = { junk };
 	size_t l[1] = { sizeof(junk) };
-	struct cert_obs o = { .addr = "192.0.2.1", .ok = true, .der = d, .der_len = l, .n = 1 };
+	struct cert_obs o = {
+		.addr = "192.0.2.1", .ok = true, .der = d, .der_len = l, .n = 1
+	};
 	struct cert_info info;
 	struct findings fs;
 	findings_init(&fs);
 	cert_describe(&o, NULL, NOW, &info);
 	assert_false(info.parsed);
-	assert_int_equal(cert_check("www.example", &o, 1, NULL, NOW, 21, &fs), 0);
+	assert_int_equal(cert_check("www.example", &o, 1, NULL, NOW, 21, &fs),
+			 0);
 	assert_int_equal(fs.n, 0);
 	findings_deinit(&fs);
 }
@@ -175,9 +194,9 @@ static void test_cert_seen_roundtrip(void **state)
 	(void)state;
 	struct made a = make("www.example", -DAY, 60 * DAY);
 	json_t *hex = ev_hex_json(a.der, a.len);
-	json_t *rec = json_pack("{s:s, s:i, s:s, s:s, s:s, s:[o]}", "addr", "192.0.2.1",
-				"port", 443, "host", "www.example", "status", "ok",
-				"detail", "", "chain", hex);
+	json_t *rec = json_pack("{s:s, s:i, s:s, s:s, s:s, s:[o]}", "addr",
+				"192.0.2.1", "port", 443, "host", "www.example",
+				"status", "ok", "detail", "", "chain", hex);
 	char *text = json_dumps(rec, JSON_COMPACT);
 	struct cert_seen seen;
 	assert_int_equal(cert_seen_read(text, &seen), 0);
@@ -194,10 +213,15 @@ static void test_cert_seen_roundtrip(void **state)
 	cert_seen_deinit(&seen);
 
 	static const char *const bad[] = {
-		"", "[]", "{\"addr\": 1}",
-		"{\"addr\": \"a\", \"status\": \"ok\", \"port\": 0, \"chain\": []}",
-		"{\"addr\": \"a\", \"status\": \"ok\", \"port\": 443, \"chain\": [\"0g\"]}",
-		"{\"addr\": \"a\", \"status\": \"ok\", \"port\": 443, \"chain\": [\"3082\", 7]}",
+		"",
+		"[]",
+		"{\"addr\": 1}",
+		"{\"addr\": \"a\", \"status\": \"ok\", \"port\": 0, \"chain\": "
+		"[]}",
+		"{\"addr\": \"a\", \"status\": \"ok\", \"port\": 443, "
+		"\"chain\": [\"0g\"]}",
+		"{\"addr\": \"a\", \"status\": \"ok\", \"port\": 443, "
+		"\"chain\": [\"3082\", 7]}",
 	};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
 		assert_int_equal(cert_seen_read(bad[i], &seen), -EINVAL);
@@ -219,7 +243,8 @@ static void test_cert_opts_and_store(void **state)
 	memcpy(item + 7, pem, (size_t)len);
 	item[7 + len] = '\0';
 	char *opts[] = { "port=8443", "warn_days=7.5", item, "port=99999" };
-	struct evidence ev = { .domain = "www.example.", .cert = { .v = opts, .n = 4 } };
+	struct evidence ev = { .domain = "www.example.",
+			       .cert = { .v = opts, .n = 4 } };
 	struct cert_opts co;
 	cert_opts_read(&ev, &co);
 	assert_int_equal(co.port, 8443); /* an out-of-range port is ignored */

@@ -20,7 +20,9 @@ static void push(ldns_pkt *pkt, ldns_pkt_section sec, const char *const *rrs)
 {
 	for (int i = 0; i < 4 && rrs[i]; i++) {
 		ldns_rr *rr = NULL;
-		assert_int_equal(ldns_rr_new_frm_str(&rr, rrs[i], 3600, NULL, NULL), LDNS_STATUS_OK);
+		assert_int_equal(ldns_rr_new_frm_str(&rr, rrs[i], 3600, NULL,
+						     NULL),
+				 LDNS_STATUS_OK);
 		ldns_pkt_push_rr(pkt, sec, rr);
 	}
 }
@@ -29,22 +31,30 @@ static void add(struct evidence *ev, int role, const char *zone,
 		const char *server, const char *addr, const char *qname,
 		uint16_t qtype, int tr, const struct answer *a)
 {
-	struct ev_exchange x = { .role = role, .transport = tr, .status = a->status,
-		.qtype = qtype, .zone = (char *)zone, .server = (char *)server,
-		.addr = (char *)addr, .qname = (char *)qname };
+	struct ev_exchange x = { .role = role,
+				 .transport = tr,
+				 .status = a->status,
+				 .qtype = qtype,
+				 .zone = (char *)zone,
+				 .server = (char *)server,
+				 .addr = (char *)addr,
+				 .qname = (char *)qname };
 	uint8_t *wire = NULL;
 	size_t len = 0;
 	if (a->status == QS_OK) {
 		ldns_pkt *pkt = NULL;
 		assert_int_equal(ldns_pkt_query_new_frm_str(&pkt, qname, qtype,
-			LDNS_RR_CLASS_IN, 0), LDNS_STATUS_OK);
+							    LDNS_RR_CLASS_IN,
+							    0),
+				 LDNS_STATUS_OK);
 		ldns_pkt_set_qr(pkt, true);
 		ldns_pkt_set_aa(pkt, a->aa);
 		ldns_pkt_set_rcode(pkt, (uint8_t)a->rcode);
 		push(pkt, LDNS_SECTION_ANSWER, a->an);
 		push(pkt, LDNS_SECTION_AUTHORITY, a->au);
 		push(pkt, LDNS_SECTION_ADDITIONAL, a->ad);
-		assert_int_equal(ldns_pkt2wire(&wire, pkt, &len), LDNS_STATUS_OK);
+		assert_int_equal(ldns_pkt2wire(&wire, pkt, &len),
+				 LDNS_STATUS_OK);
 		ldns_pkt_free(pkt);
 		x.wire = wire;
 		x.wire_len = len;
@@ -53,34 +63,59 @@ static void add(struct evidence *ev, int role, const char *zone,
 	free(wire);
 }
 
-static const struct answer referral = { .status = QS_OK,
+static const struct answer referral = {
+	.status = QS_OK,
 	.au = { "example. NS ns1.example.", "example. NS ns2.example." },
-	.ad = { "ns1.example. A 192.0.2.1", "ns2.example. A 192.0.2.2" } };
-static const struct answer ns1_a = { .status = QS_OK, .aa = true, .an = { "ns1.example. A 192.0.2.1" } };
-static const struct answer ns2_a = { .status = QS_OK, .aa = true, .an = { "ns2.example. A 192.0.2.2" } };
-static const struct answer soa = { .status = QS_OK, .aa = true, .an = { "example. SOA ns1.example. h.example. 7 3600 600 86400 300" } };
-static const struct answer ns = { .status = QS_OK, .aa = true, .an = { "example. NS ns1.example.", "example. NS ns2.example." } };
+	.ad = { "ns1.example. A 192.0.2.1", "ns2.example. A 192.0.2.2" }
+};
+static const struct answer ns1_a = { .status = QS_OK,
+				     .aa = true,
+				     .an = { "ns1.example. A 192.0.2.1" } };
+static const struct answer ns2_a = { .status = QS_OK,
+				     .aa = true,
+				     .an = { "ns2.example. A 192.0.2.2" } };
+static const struct answer soa = { .status = QS_OK,
+				   .aa = true,
+				   .an = { "example. SOA ns1.example. "
+					   "h.example. 7 3600 600 86400 "
+					   "300" } };
+static const struct answer ns = { .status = QS_OK,
+				  .aa = true,
+				  .an = { "example. NS ns1.example.", "example."
+								      " NS "
+								      "ns2."
+								      "example"
+								      "." } };
 static const struct answer timeout = { .status = QS_TIMEOUT };
 static const struct answer neterr = { .status = QS_NETERR };
 
 /* A healthy zone "example." under the root, two in-zone servers with
  * glue; OVERRIDE replaces the answer of ns2's (QTYPE, TR) when non-NULL. */
-static struct evidence *zone(uint16_t qtype, int tr, const struct answer *override)
+static struct evidence *zone(uint16_t qtype, int tr,
+			     const struct answer *override)
 {
 	struct evidence *ev = evidence_new("example.", 1700000000);
 	assert_non_null(ev);
-	add(ev, EV_WALK, ".", "a.root.", "10.0.0.1", "example.", LDNS_RR_TYPE_NS, TR_UDP, &referral);
-	add(ev, EV_RESOLVE, "example.", "ns1.example.", "192.0.2.1", "ns1.example.", LDNS_RR_TYPE_A, TR_UDP, &ns1_a);
-	add(ev, EV_RESOLVE, "example.", "ns1.example.", "192.0.2.1", "ns2.example.", LDNS_RR_TYPE_A, TR_UDP, &ns2_a);
+	add(ev, EV_WALK, ".", "a.root.", "10.0.0.1", "example.",
+	    LDNS_RR_TYPE_NS, TR_UDP, &referral);
+	add(ev, EV_RESOLVE, "example.", "ns1.example.", "192.0.2.1",
+	    "ns1.example.", LDNS_RR_TYPE_A, TR_UDP, &ns1_a);
+	add(ev, EV_RESOLVE, "example.", "ns1.example.", "192.0.2.1",
+	    "ns2.example.", LDNS_RR_TYPE_A, TR_UDP, &ns2_a);
 	const char *names[] = { "ns1.example.", "ns2.example." };
 	const char *addrs[] = { "192.0.2.1", "192.0.2.2" };
 	for (int i = 0; i < 2; i++) {
 		bool o = override && i == 1;
-		add(ev, EV_AUTH, "example.", names[i], addrs[i], "example.", LDNS_RR_TYPE_SOA, TR_UDP,
-		    o && qtype == LDNS_RR_TYPE_SOA && tr == TR_UDP ? override : &soa);
-		add(ev, EV_AUTH, "example.", names[i], addrs[i], "example.", LDNS_RR_TYPE_SOA, TR_TCP,
-		    o && qtype == LDNS_RR_TYPE_SOA && tr == TR_TCP ? override : &soa);
-		add(ev, EV_AUTH, "example.", names[i], addrs[i], "example.", LDNS_RR_TYPE_NS, TR_UDP,
+		add(ev, EV_AUTH, "example.", names[i], addrs[i], "example.",
+		    LDNS_RR_TYPE_SOA, TR_UDP,
+		    o && qtype == LDNS_RR_TYPE_SOA && tr == TR_UDP ? override
+								   : &soa);
+		add(ev, EV_AUTH, "example.", names[i], addrs[i], "example.",
+		    LDNS_RR_TYPE_SOA, TR_TCP,
+		    o && qtype == LDNS_RR_TYPE_SOA && tr == TR_TCP ? override
+								   : &soa);
+		add(ev, EV_AUTH, "example.", names[i], addrs[i], "example.",
+		    LDNS_RR_TYPE_NS, TR_UDP,
 		    o && qtype == LDNS_RR_TYPE_NS ? override : &ns);
 	}
 	return ev;
@@ -135,7 +170,8 @@ static void test_neterr_is_not_held_against_server(void **state)
 
 static void test_servfail_is_lame(void **state)
 {
-	struct answer servfail = { .status = QS_OK, .rcode = LDNS_RCODE_SERVFAIL };
+	struct answer servfail = { .status = QS_OK,
+				   .rcode = LDNS_RCODE_SERVFAIL };
 	expect(zone(LDNS_RR_TYPE_SOA, TR_UDP, &servfail), "LAME_DELEGATION");
 }
 
@@ -148,17 +184,27 @@ static void test_no_aa_is_lame(void **state)
 
 static void test_other_serial(void **state)
 {
-	struct answer older = { .status = QS_OK, .aa = true, .an = { "example. SOA ns1.example. h.example. 6 3600 600 86400 300" } };
+	struct answer older = { .status = QS_OK,
+				.aa = true,
+				.an = { "example. SOA ns1.example. h.example. "
+					"6 3600 600 86400 300" } };
 	/* Over UDP the older copy; over TCP (not compared) the same. */
 	expect(zone(LDNS_RR_TYPE_SOA, TR_UDP, &older), "SOA_SERIAL_MISMATCH");
 }
 
 static void test_ns_rrset_differs(void **state)
 {
-	struct answer other = { .status = QS_OK, .aa = true, .an = { "example. NS ns1.example.", "example. NS ns3.example." } };
+	struct answer other = { .status = QS_OK,
+				.aa = true,
+				.an = { "example. NS ns1.example.", "example. "
+								    "NS "
+								    "ns3."
+								    "example"
+								    "." } };
 	/* ns3 appears in the zone's NS set: it has no address at all. */
-	expect(zone(LDNS_RR_TYPE_NS, TR_UDP, &other),
-	       "DELEGATION_NS_MISMATCH NS_NAME_UNRESOLVABLE NS_RRSET_INCONSISTENT");
+	expect(zone(LDNS_RR_TYPE_NS, TR_UDP, &other), "DELEGATION_NS_MISMATCH "
+						      "NS_NAME_UNRESOLVABLE "
+						      "NS_RRSET_INCONSISTENT");
 }
 
 static void test_expected_ns(void **state)
@@ -180,23 +226,33 @@ static void test_expected_ns_equal(void **state)
 static void test_nxdomain_at_parent(void **state)
 {
 	struct evidence *ev = evidence_new("nope.", 1700000000);
-	struct answer nx = { .status = QS_OK, .rcode = LDNS_RCODE_NXDOMAIN, .aa = true,
-		.au = { ". SOA a.root. h.root. 1 1800 900 604800 86400" } };
-	add(ev, EV_WALK, ".", "a.root.", "10.0.0.1", "nope.", LDNS_RR_TYPE_NS, TR_UDP, &nx);
+	struct answer nx = { .status = QS_OK,
+			     .rcode = LDNS_RCODE_NXDOMAIN,
+			     .aa = true,
+			     .au = { ". SOA a.root. h.root. 1 1800 900 604800 "
+				     "86400" } };
+	add(ev, EV_WALK, ".", "a.root.", "10.0.0.1", "nope.", LDNS_RR_TYPE_NS,
+	    TR_UDP, &nx);
 	expect(ev, "DOMAIN_NOT_DELEGATED");
 }
 
 static const struct answer nx_example = { .status = QS_OK,
-	.rcode = LDNS_RCODE_NXDOMAIN, .aa = true,
-	.au = { "example. SOA ns1.example. h.example. 7 3600 600 86400 300" } };
+					  .rcode = LDNS_RCODE_NXDOMAIN,
+					  .aa = true,
+					  .au = { "example. SOA ns1.example. "
+						  "h.example. 7 3600 600 86400 "
+						  "300" } };
 
 /* A TLD's servers say NXDOMAIN: the registry does not delegate the name. */
 static void test_nxdomain_at_tld(void **state)
 {
 	struct evidence *ev = evidence_new("nothere.example.", 1700000000);
-	add(ev, EV_WALK, ".", "a.root.", "10.0.0.1", "nothere.example.", LDNS_RR_TYPE_NS, TR_UDP, &referral);
-	add(ev, EV_WALK, "example.", "ns1.example.", "192.0.2.1", "nothere.example.", LDNS_RR_TYPE_NS, TR_UDP, &nx_example);
-	add(ev, EV_WALK, "example.", "ns2.example.", "192.0.2.2", "nothere.example.", LDNS_RR_TYPE_NS, TR_UDP, &nx_example);
+	add(ev, EV_WALK, ".", "a.root.", "10.0.0.1", "nothere.example.",
+	    LDNS_RR_TYPE_NS, TR_UDP, &referral);
+	add(ev, EV_WALK, "example.", "ns1.example.", "192.0.2.1",
+	    "nothere.example.", LDNS_RR_TYPE_NS, TR_UDP, &nx_example);
+	add(ev, EV_WALK, "example.", "ns2.example.", "192.0.2.2",
+	    "nothere.example.", LDNS_RR_TYPE_NS, TR_UDP, &nx_example);
 	expect(ev, "DOMAIN_NOT_DELEGATED");
 }
 
@@ -206,34 +262,59 @@ static void test_nxdomain_at_tld(void **state)
  * it. */
 static void test_nxdomain_inside_zone(void **state)
 {
-	static const struct answer to_chal = { .status = QS_OK,
-		.au = { "chal.example. NS ns1.chal.example.", "chal.example. NS ns2.chal.example." },
-		.ad = { "ns1.chal.example. A 192.0.2.11", "ns2.chal.example. A 192.0.2.12" } };
+	static const struct answer to_chal = {
+		.status = QS_OK,
+		.au = { "chal.example. NS ns1.chal.example.", "chal.example. "
+							      "NS "
+							      "ns2.chal."
+							      "example." },
+		.ad = { "ns1.chal.example. A 192.0.2.11", "ns2.chal.example. A "
+							  "192.0.2.12" }
+	};
 	static const struct answer nx = { .status = QS_OK,
-		.rcode = LDNS_RCODE_NXDOMAIN, .aa = true,
-		.au = { "chal.example. SOA ns1.chal.example. h.example. 7 3600 600 86400 300" } };
-	static const struct answer csoa = { .status = QS_OK, .aa = true,
-		.an = { "chal.example. SOA ns1.chal.example. h.example. 7 3600 600 86400 300" } };
-	static const struct answer cns = { .status = QS_OK, .aa = true,
-		.an = { "chal.example. NS ns1.chal.example.", "chal.example. NS ns2.chal.example." } };
+					  .rcode = LDNS_RCODE_NXDOMAIN,
+					  .aa = true,
+					  .au = { "chal.example. SOA "
+						  "ns1.chal.example. "
+						  "h.example. 7 3600 600 86400 "
+						  "300" } };
+	static const struct answer csoa = { .status = QS_OK,
+					    .aa = true,
+					    .an = { "chal.example. SOA "
+						    "ns1.chal.example. "
+						    "h.example. 7 3600 600 "
+						    "86400 300" } };
+	static const struct answer cns = { .status = QS_OK,
+					   .aa = true,
+					   .an = { "chal.example. NS "
+						   "ns1.chal.example.",
+						   "chal.example. NS "
+						   "ns2.chal.example." } };
 	const char *names[] = { "ns1.chal.example.", "ns2.chal.example." };
 	const char *addrs[] = { "192.0.2.11", "192.0.2.12" };
 	const char *d = "api.chal.example.";
 	struct evidence *ev = evidence_new(d, 1700000000);
 	struct view v;
 
-	add(ev, EV_WALK, ".", "a.root.", "10.0.0.1", d, LDNS_RR_TYPE_NS, TR_UDP, &referral);
-	add(ev, EV_WALK, "example.", "ns1.example.", "192.0.2.1", d, LDNS_RR_TYPE_NS, TR_UDP, &to_chal);
+	add(ev, EV_WALK, ".", "a.root.", "10.0.0.1", d, LDNS_RR_TYPE_NS, TR_UDP,
+	    &referral);
+	add(ev, EV_WALK, "example.", "ns1.example.", "192.0.2.1", d,
+	    LDNS_RR_TYPE_NS, TR_UDP, &to_chal);
 	for (int i = 0; i < 2; i++) {
 		struct answer a = { .status = QS_OK, .aa = true };
 		char rr[64];
 		snprintf(rr, sizeof(rr), "%s A %s", names[i], addrs[i]);
 		a.an[0] = rr;
-		add(ev, EV_WALK, "chal.example.", names[i], addrs[i], d, LDNS_RR_TYPE_NS, TR_UDP, &nx);
-		add(ev, EV_RESOLVE, "chal.example.", names[0], addrs[0], names[i], LDNS_RR_TYPE_A, TR_UDP, &a);
-		add(ev, EV_AUTH, "chal.example.", names[i], addrs[i], "chal.example.", LDNS_RR_TYPE_SOA, TR_UDP, &csoa);
-		add(ev, EV_AUTH, "chal.example.", names[i], addrs[i], "chal.example.", LDNS_RR_TYPE_SOA, TR_TCP, &csoa);
-		add(ev, EV_AUTH, "chal.example.", names[i], addrs[i], "chal.example.", LDNS_RR_TYPE_NS, TR_UDP, &cns);
+		add(ev, EV_WALK, "chal.example.", names[i], addrs[i], d,
+		    LDNS_RR_TYPE_NS, TR_UDP, &nx);
+		add(ev, EV_RESOLVE, "chal.example.", names[0], addrs[0],
+		    names[i], LDNS_RR_TYPE_A, TR_UDP, &a);
+		add(ev, EV_AUTH, "chal.example.", names[i], addrs[i],
+		    "chal.example.", LDNS_RR_TYPE_SOA, TR_UDP, &csoa);
+		add(ev, EV_AUTH, "chal.example.", names[i], addrs[i],
+		    "chal.example.", LDNS_RR_TYPE_SOA, TR_TCP, &csoa);
+		add(ev, EV_AUTH, "chal.example.", names[i], addrs[i],
+		    "chal.example.", LDNS_RR_TYPE_NS, TR_UDP, &cns);
 	}
 	assert_int_equal(view_build(ev, &v), 0);
 	assert_int_equal(v.pstate, PS_DELEGATED);

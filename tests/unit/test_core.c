@@ -16,25 +16,41 @@
 static void test_dname_user(void **state)
 {
 	char out[256], err[160], long_label[80], long_name[310];
-	assert_int_equal(dname_from_user("Example.COM", out, sizeof(out), err, sizeof(err)), 0);
+	assert_int_equal(dname_from_user("Example.COM", out, sizeof(out), err,
+					 sizeof(err)),
+			 0);
 	assert_string_equal(out, "example.com.");
-	assert_int_equal(dname_from_user("_acme-challenge.a.b.", out, sizeof(out), err, sizeof(err)), 0);
+	assert_int_equal(dname_from_user("_acme-challenge.a.b.", out,
+					 sizeof(out), err, sizeof(err)),
+			 0);
 	assert_string_equal(out, "_acme-challenge.a.b.");
-	assert_int_equal(dname_from_user(".", out, sizeof(out), err, sizeof(err)), 0);
+	assert_int_equal(
+		dname_from_user(".", out, sizeof(out), err, sizeof(err)), 0);
 	assert_string_equal(out, ".");
-	assert_int_equal(dname_from_user("a..b", out, sizeof(out), err, sizeof(err)), -1);
+	assert_int_equal(dname_from_user("a..b", out, sizeof(out), err,
+					 sizeof(err)),
+			 -1);
 	assert_non_null(strstr(err, "empty label"));
-	assert_int_equal(dname_from_user("", out, sizeof(out), err, sizeof(err)), -1);
-	assert_int_equal(dname_from_user("a b.com", out, sizeof(out), err, sizeof(err)), -1);
-	assert_int_equal(dname_from_user("a\033[31m.com", out, sizeof(out), err, sizeof(err)), -1);
+	assert_int_equal(
+		dname_from_user("", out, sizeof(out), err, sizeof(err)), -1);
+	assert_int_equal(dname_from_user("a b.com", out, sizeof(out), err,
+					 sizeof(err)),
+			 -1);
+	assert_int_equal(dname_from_user("a\033[31m.com", out, sizeof(out), err,
+					 sizeof(err)),
+			 -1);
 	memset(long_label, 'a', 64);
 	long_label[64] = '\0';
-	assert_int_equal(dname_from_user(long_label, out, sizeof(out), err, sizeof(err)), -1);
+	assert_int_equal(dname_from_user(long_label, out, sizeof(out), err,
+					 sizeof(err)),
+			 -1);
 	assert_non_null(strstr(err, "63"));
 	for (int i = 0; i < 300; i++)
 		long_name[i] = (i % 2) ? '.' : 'a';
 	long_name[300] = '\0';
-	assert_int_equal(dname_from_user(long_name, out, sizeof(out), err, sizeof(err)), -1);
+	assert_int_equal(dname_from_user(long_name, out, sizeof(out), err,
+					 sizeof(err)),
+			 -1);
 }
 
 static void test_dname_relations(void **state)
@@ -66,7 +82,8 @@ static void test_strset(void **state)
 	assert_true(strset_equal(&a, &b));
 	assert_true(strset_has(&a, "a."));
 	assert_false(strset_has(&a, "b."));
-	char *j = strset_join(&a, ", "), *h = join_hosts(&a), *n = join_names(&a);
+	char *j = strset_join(&a, ", "), *h = join_hosts(&a),
+	     *n = join_names(&a);
 	assert_string_equal(j, "a., c.");
 	assert_string_equal(h, "a, c");
 	assert_string_equal(n, "a. and c.");
@@ -91,12 +108,15 @@ static void test_nslist(void **state)
 	assert_int_equal(s.n, 2);
 	assert_string_equal(s.v[0], "ns1.a.net.");
 	strset_deinit(&s);
-	assert_int_equal(parse_ns("# provider\nns1.a.net\n  ns2.a.net # second\n", &s), 0);
+	assert_int_equal(
+		parse_ns("# provider\nns1.a.net\n  ns2.a.net # second\n", &s),
+		0);
 	assert_int_equal(s.n, 2);
 	strset_deinit(&s);
 	const char *route53 = "{\"HostedZone\":{\"Id\":\"/hostedzone/Z1\"},"
-		"\"DelegationSet\":{\"NameServers\":[\"ns-2034.awsdns-62.co.uk\","
-		"\"ns-667.awsdns-19.net\"]}}";
+			      "\"DelegationSet\":{\"NameServers\":[\"ns-2034."
+			      "awsdns-62.co.uk\","
+			      "\"ns-667.awsdns-19.net\"]}}";
 	assert_int_equal(parse_ns(route53, &s), 0);
 	assert_int_equal(s.n, 2);
 	assert_true(strset_has(&s, "ns-667.awsdns-19.net."));
@@ -105,7 +125,8 @@ static void test_nslist(void **state)
 	strset_deinit(&s);
 	assert_int_equal(parse_ns("{\"DelegationSet\":{}}", &s), -1);
 	strset_deinit(&s);
-	assert_int_equal(parse_ns("{\"DelegationSet\":{\"NameServers\":[1]}}", &s), -1);
+	assert_int_equal(
+		parse_ns("{\"DelegationSet\":{\"NameServers\":[1]}}", &s), -1);
 	strset_deinit(&s);
 	assert_int_equal(parse_ns("{broken", &s), -1);
 	strset_deinit(&s);
@@ -121,16 +142,25 @@ static void test_hints(void **state)
 {
 	struct hints h;
 	char err[200];
-	assert_int_equal(hints_parse(&h, "; comment\n.  3600000 NS A.ROOT.LAB.\n"
-		"A.ROOT.LAB. 3600000 A 127.53.0.1\nA.ROOT.LAB. 3600000 AAAA ::1\n"
-		"other.lab. 3600000 A 127.0.0.9\n", err, sizeof(err)), 0);
+	assert_int_equal(hints_parse(&h,
+				     "; comment\n.  3600000 NS A.ROOT.LAB.\n"
+				     "A.ROOT.LAB. 3600000 A "
+				     "127.53.0.1\nA.ROOT.LAB. 3600000 AAAA "
+				     "::1\n"
+				     "other.lab. 3600000 A 127.0.0.9\n",
+				     err, sizeof(err)),
+			 0);
 	assert_int_equal(h.n, 2);
 	assert_string_equal(h.v[0].name, "a.root.lab.");
 	hints_deinit(&h);
-	assert_int_equal(hints_parse(&h, "garbage here\n", err, sizeof(err)), -1);
-	assert_int_equal(hints_parse(&h, "; ok\nx. 300 IN A 999.1.1.1\n", err, sizeof(err)), -1);
+	assert_int_equal(hints_parse(&h, "garbage here\n", err, sizeof(err)),
+			 -1);
+	assert_int_equal(hints_parse(&h, "; ok\nx. 300 IN A 999.1.1.1\n", err,
+				     sizeof(err)),
+			 -1);
 	assert_non_null(strstr(err, "line 2"));
-	assert_int_equal(hints_parse(&h, ". NS a.root.lab.\n", err, sizeof(err)), -1);
+	assert_int_equal(
+		hints_parse(&h, ". NS a.root.lab.\n", err, sizeof(err)), -1);
 	assert_int_equal(hints_parse(&h, "", err, sizeof(err)), -1);
 	assert_int_equal(hints_builtin(&h), 0);
 	assert_int_equal(h.n, 26);
@@ -141,11 +171,20 @@ static void test_evidence_roundtrip(void **state)
 {
 	struct evidence *ev = evidence_new("example.", 1700000000);
 	uint8_t wire[] = { 0x12, 0x34, 0x84, 0x00, 0, 0, 0, 0, 0, 0, 0, 0 };
-	struct ev_exchange x = { .role = EV_AUTH, .transport = TR_TCP, .status = QS_OK,
-		.qtype = 6, .rtt_ms = 7, .zone = "example.", .server = "ns1.example.",
-		.addr = "192.0.2.1", .qname = "example.", .wire = wire, .wire_len = sizeof(wire) };
+	struct ev_exchange x = { .role = EV_AUTH,
+				 .transport = TR_TCP,
+				 .status = QS_OK,
+				 .qtype = 6,
+				 .rtt_ms = 7,
+				 .zone = "example.",
+				 .server = "ns1.example.",
+				 .addr = "192.0.2.1",
+				 .qname = "example.",
+				 .wire = wire,
+				 .wire_len = sizeof(wire) };
 	assert_int_equal(evidence_add(ev, &x), 0);
-	assert_int_equal(evidence_add(ev, &x), 0); /* the same question is kept once */
+	assert_int_equal(evidence_add(ev, &x), 0); /* the same question is kept
+						      once */
 	assert_int_equal(ev->n_ex, 1);
 	evidence_add_expect_ns(ev, "ns9.example.");
 	json_t *j = evidence_to_json(ev);
@@ -177,15 +216,26 @@ static void test_evidence_hostile(void **state)
 {
 	expect_bad_evidence("[]", "not a dnsdoctor evidence file");
 	expect_bad_evidence("{\"dnsdoctor_evidence\":9}", "not supported");
-	expect_bad_evidence("{\"dnsdoctor_evidence\":1,\"domain\":\"a.\"}", "missing");
-	expect_bad_evidence("{\"dnsdoctor_evidence\":1,\"domain\":\"a.\",\"started\":1,"
-		"\"exchanges\":[{\"role\":\"walk\"}]}", "exchange 0");
-	expect_bad_evidence("{\"dnsdoctor_evidence\":1,\"domain\":\"a.\",\"started\":1,"
-		"\"exchanges\":[{\"role\":\"walk\",\"zone\":\".\",\"server\":\"a.\",\"addr\":\"1.2.3.4\","
-		"\"qname\":\"a.\",\"qtype\":70000,\"transport\":\"udp\",\"status\":\"ok\"}]}", "range");
-	expect_bad_evidence("{\"dnsdoctor_evidence\":1,\"domain\":\"a.\",\"started\":1,"
-		"\"exchanges\":[{\"role\":\"walk\",\"zone\":\".\",\"server\":\"a.\",\"addr\":\"1.2.3.4\","
-		"\"qname\":\"a.\",\"qtype\":2,\"transport\":\"udp\",\"status\":\"ok\",\"wire\":\"zz\"}]}", "hex");
+	expect_bad_evidence("{\"dnsdoctor_evidence\":1,\"domain\":\"a.\"}",
+			    "missing");
+	expect_bad_evidence("{\"dnsdoctor_evidence\":1,\"domain\":\"a.\","
+			    "\"started\":1,"
+			    "\"exchanges\":[{\"role\":\"walk\"}]}",
+			    "exchange 0");
+	expect_bad_evidence("{\"dnsdoctor_evidence\":1,\"domain\":\"a.\","
+			    "\"started\":1,"
+			    "\"exchanges\":[{\"role\":\"walk\",\"zone\":\".\","
+			    "\"server\":\"a.\",\"addr\":\"1.2.3.4\","
+			    "\"qname\":\"a.\",\"qtype\":70000,\"transport\":"
+			    "\"udp\",\"status\":\"ok\"}]}",
+			    "range");
+	expect_bad_evidence("{\"dnsdoctor_evidence\":1,\"domain\":\"a.\","
+			    "\"started\":1,"
+			    "\"exchanges\":[{\"role\":\"walk\",\"zone\":\".\","
+			    "\"server\":\"a.\",\"addr\":\"1.2.3.4\","
+			    "\"qname\":\"a.\",\"qtype\":2,\"transport\":"
+			    "\"udp\",\"status\":\"ok\",\"wire\":\"zz\"}]}",
+			    "hex");
 }
 
 static void test_sanitize(void **state)

@@ -152,17 +152,23 @@ static void test_replay_free_pending(void **state)
 }
 
 static char *http_recs[] = {
-	"{\"addr\": \"2001:DB8::80\", \"url\": \"http://www.example/x\", \"status\": \"ok\","
-	" \"code\": 200, \"body\": \"tok.\\\\x1b[31m\\\\x5c\", \"truncated\": false,"
+	"{\"addr\": \"2001:DB8::80\", \"url\": \"http://www.example/x\", "
+	"\"status\": \"ok\","
+	" \"code\": 200, \"body\": \"tok.\\\\x1b[31m\\\\x5c\", \"truncated\": "
+	"false,"
 	" \"redirects\": 1, \"detail\": \"\"}",
-	"{\"addr\": \"192.0.2.80\", \"status\": \"redirect-refused\", \"code\": 302,"
-	" \"body\": \"\", \"detail\": \"redirect to http://www.example:8080/\"}",
+	"{\"addr\": \"192.0.2.80\", \"status\": \"redirect-refused\", "
+	"\"code\": 302,"
+	" \"body\": \"\", \"detail\": \"redirect to "
+	"http://www.example:8080/\"}",
 };
 static char *tls_recs[] = {
 	"{\"addr\": \"192.0.2.44\", \"port\": 8443, \"host\": \"www.example\","
-	" \"status\": \"ok\", \"detail\": \"\", \"chain\": [\"3082\", \"00ff\"]}",
+	" \"status\": \"ok\", \"detail\": \"\", \"chain\": [\"3082\", "
+	"\"00ff\"]}",
 	"{\"addr\": \"192.0.2.44\", \"port\": 443, \"host\": \"www.example\","
-	" \"status\": \"handshake-failed\", \"detail\": \"alert\", \"chain\": []}",
+	" \"status\": \"handshake-failed\", \"detail\": \"alert\", \"chain\": "
+	"[]}",
 };
 
 static void count_done(void *arg)
@@ -177,14 +183,21 @@ static void test_replay_http_from_records(void **state)
 			      .http01 = { .v = http_recs, .n = 2 } };
 	struct engine *eng;
 	struct http_fetch f[3] = {
-		{ .host = "www.example", .addr = "2001:db8::80", .start = "http://www.example/x" },
-		{ .host = "www.example", .addr = "192.0.2.80", .start = "http://www.example/x" },
-		{ .host = "www.example", .addr = "192.0.2.81", .start = "http://www.example/x" },
+		{ .host = "www.example",
+		  .addr = "2001:db8::80",
+		  .start = "http://www.example/x" },
+		{ .host = "www.example",
+		  .addr = "192.0.2.80",
+		  .start = "http://www.example/x" },
+		{ .host = "www.example",
+		  .addr = "192.0.2.81",
+		  .start = "http://www.example/x" },
 	};
 	int done = 0;
 	assert_int_equal(engine_replay_new(&eng, &e), 0);
 	for (int i = 0; i < 3; i++)
-		assert_int_equal(eng->ops->http(eng->impl, &f[i], count_done, &done), 0);
+		assert_int_equal(
+			eng->ops->http(eng->impl, &f[i], count_done, &done), 0);
 	assert_int_equal(done, 0); /* never from inside the submit */
 	eng_drain(eng);
 	assert_int_equal(done, 3);
@@ -195,7 +208,8 @@ static void test_replay_http_from_records(void **state)
 	assert_string_equal(f[0].body, "tok.\x1b[31m\\");
 	assert_int_equal(f[0].body_len, 10);
 	assert_int_equal(f[1].status, HS_REDIRECT_BAD);
-	assert_string_equal(f[1].detail, "redirect to http://www.example:8080/");
+	assert_string_equal(f[1].detail, "redirect to "
+					 "http://www.example:8080/");
 	assert_int_equal(f[2].status, HS_TIMEOUT);
 	engine_free(eng);
 }
@@ -203,7 +217,8 @@ static void test_replay_http_from_records(void **state)
 static void test_replay_tls_by_address_and_port(void **state)
 {
 	(void)state;
-	struct evidence e = { .domain = "www.example.", .tls = { .v = tls_recs, .n = 2 } };
+	struct evidence e = { .domain = "www.example.",
+			      .tls = { .v = tls_recs, .n = 2 } };
 	struct engine *eng;
 	struct tls_fetch t[3] = {
 		{ .host = "www.example", .addr = "192.0.2.44", .port = 8443 },
@@ -213,7 +228,8 @@ static void test_replay_tls_by_address_and_port(void **state)
 	int done = 0;
 	assert_int_equal(engine_replay_new(&eng, &e), 0);
 	for (int i = 0; i < 3; i++)
-		assert_int_equal(eng->ops->tls(eng->impl, &t[i], count_done, &done), 0);
+		assert_int_equal(
+			eng->ops->tls(eng->impl, &t[i], count_done, &done), 0);
 	eng_drain(eng);
 	assert_int_equal(done, 3);
 	assert_int_equal(t[0].status, TS_OK);

@@ -9,21 +9,20 @@
 #include <cmocka.h>
 #include "core/psl.h"
 
-static const char list[] =
-	"// ===BEGIN ICANN DOMAINS===\n"
-	"com\n"
-	"uk\r\n"
-	"co.uk\n"
-	"\n"
-	"// ck : https://en.wikipedia.org/wiki/.ck\n"
-	"*.ck\n"
-	"!www.ck\n"
-	"\xe5\x85\xac\xe5\x8f\xb8.cn\n"
-	"kawasaki.jp\n"
-	"*.kawasaki.jp\n"
-	"!city.kawasaki.jp\n"
-	"s3.amazonaws.com   trailing words are ignored\n"
-	"jp"; /* the last line without a newline */
+static const char list[] = "// ===BEGIN ICANN DOMAINS===\n"
+			   "com\n"
+			   "uk\r\n"
+			   "co.uk\n"
+			   "\n"
+			   "// ck : https://en.wikipedia.org/wiki/.ck\n"
+			   "*.ck\n"
+			   "!www.ck\n"
+			   "\xe5\x85\xac\xe5\x8f\xb8.cn\n"
+			   "kawasaki.jp\n"
+			   "*.kawasaki.jp\n"
+			   "!city.kawasaki.jp\n"
+			   "s3.amazonaws.com   trailing words are ignored\n"
+			   "jp"; /* the last line without a newline */
 
 static int labels(const char *name)
 {
@@ -39,14 +38,14 @@ static void test_psl_rules(void **state)
 	assert_int_equal(labels("foo.uk."), 1);
 	assert_int_equal(labels("example.com."), 1);
 	assert_int_equal(labels("bucket.s3.amazonaws.com."), 3);
-	assert_int_equal(labels("a.b.ck."), 2);       /* *.ck */
-	assert_int_equal(labels("www.ck."), 1);       /* !www.ck */
+	assert_int_equal(labels("a.b.ck."), 2); /* *.ck */
+	assert_int_equal(labels("www.ck."), 1); /* !www.ck */
 	assert_int_equal(labels("x.www.ck."), 1);
 	assert_int_equal(labels("a.b.kawasaki.jp."), 3);
 	assert_int_equal(labels("city.kawasaki.jp."), 2);
 	assert_int_equal(labels("foo.jp."), 1);
-	assert_int_equal(labels("chal.val."), 1);     /* no rule: "*" */
-	assert_int_equal(labels("co.uk."), 2);        /* the suffix itself */
+	assert_int_equal(labels("chal.val."), 1); /* no rule: "*" */
+	assert_int_equal(labels("co.uk."), 2);	  /* the suffix itself */
 	assert_int_equal(labels("."), 0);
 	assert_int_equal(psl_suffix_labels("", 0, "foo.co.uk."), 1);
 }

@@ -55,7 +55,8 @@ static void codes_of(const struct evidence *ev, struct strset *codes)
 static void expected_codes(const char *name, struct strset *codes)
 {
 	char path[512], line[1024];
-	snprintf(path, sizeof(path), "%s/lab/scenarios/%s/manifest", SRCDIR, name);
+	snprintf(path, sizeof(path), "%s/lab/scenarios/%s/manifest", SRCDIR,
+		 name);
 	FILE *f = fopen(path, "r");
 	if (!f)
 		fail_msg("no manifest for %s", name);
@@ -100,7 +101,8 @@ static void hints_of(const struct evidence *ev, int role, const char *zone,
 		if (x->role != role || (zone && strcmp(x->zone, zone) != 0))
 			continue;
 		for (size_t k = 0; k < h->n; k++)
-			dup |= !strcmp(h->v[k].addr, x->addr) && !strcmp(h->v[k].name, x->server);
+			dup |= !strcmp(h->v[k].addr, x->addr) &&
+			       !strcmp(h->v[k].name, x->server);
 		if (dup)
 			continue;
 		h->v = realloc(h->v, (h->n + 1) * sizeof(*h->v));
@@ -120,7 +122,8 @@ static void test_scenario(void **state)
 	strset_init(&got);
 	strset_init(&again);
 
-	snprintf(path, sizeof(path), "%s/tests/fixtures/evidence/%s.json", SRCDIR, s->name);
+	snprintf(path, sizeof(path), "%s/tests/fixtures/evidence/%s.json",
+		 SRCDIR, s->name);
 	struct evidence *ev = load(path);
 	expected_codes(s->name, &want);
 	codes_of(ev, &got);
@@ -135,15 +138,24 @@ static void test_scenario(void **state)
 	struct evidence *ev2 = evidence_new(ev->domain, ev->started);
 	assert_non_null(ev2);
 	for (size_t i = 0; i < ev->n_expect_ns; i++)
-		assert_int_equal(evidence_add_expect_ns(ev2, ev->expect_ns[i]), 0);
+		assert_int_equal(evidence_add_expect_ns(ev2, ev->expect_ns[i]),
+				 0);
 	for (size_t i = 0; i < ev->trust_anchor.n; i++)
-		assert_int_equal(ev_strings_add(&ev2->trust_anchor, ev->trust_anchor.v[i]), 0);
+		assert_int_equal(ev_strings_add(&ev2->trust_anchor,
+						ev->trust_anchor.v[i]),
+				 0);
 	for (size_t i = 0; i < ev->what_if_ds.n; i++)
-		assert_int_equal(ev_strings_add(&ev2->what_if_ds, ev->what_if_ds.v[i]), 0);
+		assert_int_equal(ev_strings_add(&ev2->what_if_ds,
+						ev->what_if_ds.v[i]),
+				 0);
 	for (size_t i = 0; i < ev->validation.n; i++)
-		assert_int_equal(ev_strings_add(&ev2->validation, ev->validation.v[i]), 0);
+		assert_int_equal(ev_strings_add(&ev2->validation,
+						ev->validation.v[i]),
+				 0);
 	ev2->rrsig_warn_s = ev->rrsig_warn_s;
-	struct probe_config cfg = { .roots = &h, .resolvers = &resolvers, .family = 0 };
+	struct probe_config cfg = { .roots = &h,
+				    .resolvers = &resolvers,
+				    .family = 0 };
 	assert_int_equal(probe_check(eng, &cfg, ev2), 0);
 	codes_of(ev2, &again);
 	assert_codes("replayed", s->name, &want, &again);
@@ -163,11 +175,15 @@ static void test_scenario(void **state)
 static void test_pinned_time(void **state)
 {
 	char path[512];
-	snprintf(path, sizeof(path), "%s/tests/fixtures/evidence/dnssec-healthy.json", SRCDIR);
+	snprintf(path, sizeof(path),
+		 "%s/tests/fixtures/evidence/dnssec-healthy.json", SRCDIR);
 	struct evidence *ev = load(path);
 	struct strset got;
 	int64_t t0 = ev->started;
-	const struct { int64_t shift; const char *code; } cases[] = {
+	const struct {
+		int64_t shift;
+		const char *code;
+	} cases[] = {
 		{ 0, NULL },
 		{ 400 * 86400, "RRSIG_EXPIRED" },
 		{ -400 * 86400, "RRSIG_NOT_YET_VALID" },
@@ -203,7 +219,8 @@ int main(void)
 		if (len < 6 || strcmp(e->d_name + len - 5, ".json") != 0)
 			continue;
 		sc = realloc(sc, (n + 1) * sizeof(*sc));
-		snprintf(sc[n].name, sizeof(sc[n].name), "%.*s", (int)(len - 5), e->d_name);
+		snprintf(sc[n].name, sizeof(sc[n].name), "%.*s", (int)(len - 5),
+			 e->d_name);
 		n++;
 	}
 	closedir(d);
@@ -215,7 +232,8 @@ int main(void)
 	}
 	tests[n].name = "pinned_time";
 	tests[n].test_func = test_pinned_time;
-	int rc = n ? _cmocka_run_group_tests("scenarios", tests, n + 1, NULL, NULL)
+	int rc = n ? _cmocka_run_group_tests("scenarios", tests, n + 1, NULL,
+					     NULL)
 		   : (fprintf(stderr, "no fixtures in %s\n", dir), 1);
 	free(tests);
 	free(sc);

@@ -15,8 +15,10 @@
 
 static void test_caa_parse(void **state)
 {
-	static const uint8_t ok[] = { 0, 5, 'i', 's', 'S', 'u', 'e', 'l', 'e', '.', 'o', 'r', 'g' };
-	static const uint8_t nul[] = { 128, 5, 'i', 's', 's', 'u', 'e', 'a', 0, 'b' };
+	static const uint8_t ok[] = { 0,   5,	'i', 's', 'S', 'u', 'e',
+				      'l', 'e', '.', 'o', 'r', 'g' };
+	static const uint8_t nul[] = { 128, 5,	 'i', 's', 's',
+				       'u', 'e', 'a', 0,   'b' };
 	static const uint8_t empty_value[] = { 0, 5, 'i', 's', 's', 'u', 'e' };
 	struct caa_rr r;
 	assert_int_equal(caa_parse(ok, sizeof(ok), &r), 0);
@@ -35,13 +37,15 @@ static void test_caa_parse_rejects(void **state)
 	static const uint8_t short1[] = { 0 };
 	static const uint8_t tag_past_end[] = { 0, 9, 'i', 's', 's' };
 	static const uint8_t empty_tag[] = { 0, 0, 'x' };
-	static const uint8_t long_tag[] = { 0, 16, 'a', 'a', 'a', 'a', 'a', 'a', 'a', 'a',
-					    'a', 'a', 'a', 'a', 'a', 'a', 'a', 'a' };
+	static const uint8_t long_tag[] = { 0,	 16,  'a', 'a', 'a', 'a',
+					    'a', 'a', 'a', 'a', 'a', 'a',
+					    'a', 'a', 'a', 'a', 'a', 'a' };
 	static const uint8_t bad_tag[] = { 0, 3, 'i', '-', 's' };
 	struct caa_rr r;
 	assert_int_equal(caa_parse(NULL, 0, &r), -EINVAL);
 	assert_int_equal(caa_parse(short1, sizeof(short1), &r), -EINVAL);
-	assert_int_equal(caa_parse(tag_past_end, sizeof(tag_past_end), &r), -EINVAL);
+	assert_int_equal(caa_parse(tag_past_end, sizeof(tag_past_end), &r),
+			 -EINVAL);
 	assert_int_equal(caa_parse(empty_tag, sizeof(empty_tag), &r), -EINVAL);
 	assert_int_equal(caa_parse(long_tag, sizeof(long_tag), &r), -EINVAL);
 	assert_int_equal(caa_parse(bad_tag, sizeof(bad_tag), &r), -EINVAL);
@@ -76,8 +80,10 @@ static const char *const le[] = { "letsencrypt.org", NULL };
 static enum caa_verdict decide1(struct caa_rr r, bool wild, const char *acct,
 				const char *method)
 {
-	struct caa_request q = { .issuers = le, .wildcard = wild,
-				 .account_uri = acct, .method = method };
+	struct caa_request q = { .issuers = le,
+				 .wildcard = wild,
+				 .account_uri = acct,
+				 .method = method };
 	return caa_decide(&r, 1, &q);
 }
 
@@ -85,22 +91,35 @@ static void test_caa_issue(void **state)
 {
 	struct caa_request q = { .issuers = le };
 	assert_int_equal(caa_decide(NULL, 0, &q), CAA_PERMITS);
-	assert_int_equal(decide1(rr(0, "issue", "letsencrypt.org"), false, NULL, NULL), CAA_PERMITS);
-	assert_int_equal(decide1(rr(0, "issue", " LetsEncrypt.org. ; foo=bar"), false, NULL, NULL), CAA_PERMITS);
-	assert_int_equal(decide1(rr(0, "issue", "digicert.com"), false, NULL, NULL), CAA_FORBIDS_NO_ISSUER);
-	assert_int_equal(decide1(rr(0, "issue", ";"), false, NULL, NULL), CAA_FORBIDS_NO_ISSUER);
-	assert_int_equal(decide1(rr(0, "issue", ""), false, NULL, NULL), CAA_FORBIDS_NO_ISSUER);
+	assert_int_equal(decide1(rr(0, "issue", "letsencrypt.org"), false, NULL,
+				 NULL),
+			 CAA_PERMITS);
+	assert_int_equal(decide1(rr(0, "issue", " LetsEncrypt.org. ; foo=bar"),
+				 false, NULL, NULL),
+			 CAA_PERMITS);
+	assert_int_equal(decide1(rr(0, "issue", "digicert.com"), false, NULL,
+				 NULL),
+			 CAA_FORBIDS_NO_ISSUER);
+	assert_int_equal(decide1(rr(0, "issue", ";"), false, NULL, NULL),
+			 CAA_FORBIDS_NO_ISSUER);
+	assert_int_equal(decide1(rr(0, "issue", ""), false, NULL, NULL),
+			 CAA_FORBIDS_NO_ISSUER);
 	/* Only iodef: no restriction. */
-	assert_int_equal(decide1(rr(0, "iodef", "mailto:a@b"), false, NULL, NULL), CAA_PERMITS);
+	assert_int_equal(decide1(rr(0, "iodef", "mailto:a@b"), false, NULL,
+				 NULL),
+			 CAA_PERMITS);
 	/* Two issue records: either may name the CA. */
-	struct caa_rr two[] = { rr(0, "issue", "digicert.com"), rr(0, "issue", "letsencrypt.org") };
+	struct caa_rr two[] = { rr(0, "issue", "digicert.com"),
+				rr(0, "issue", "letsencrypt.org") };
 	assert_int_equal(caa_decide(two, 2, &q), CAA_PERMITS);
 }
 
 static void test_caa_issuewild(void **state)
 {
-	struct caa_request name = { .issuers = le }, wild = { .issuers = le, .wildcard = true };
-	struct caa_rr set[] = { rr(0, "issue", "letsencrypt.org"), rr(0, "issuewild", ";") };
+	struct caa_request name = { .issuers = le },
+			   wild = { .issuers = le, .wildcard = true };
+	struct caa_rr set[] = { rr(0, "issue", "letsencrypt.org"),
+				rr(0, "issuewild", ";") };
 	assert_int_equal(caa_decide(set, 2, &name), CAA_PERMITS);
 	assert_int_equal(caa_decide(set, 2, &wild), CAA_FORBIDS_NO_ISSUER);
 	/* No issuewild: issue governs wildcards too. */
@@ -114,7 +133,8 @@ static void test_caa_issuewild(void **state)
 static void test_caa_critical(void **state)
 {
 	struct caa_request q = { .issuers = le };
-	struct caa_rr set[] = { rr(0, "issue", "letsencrypt.org"), rr(128, "tbs", "x") };
+	struct caa_rr set[] = { rr(0, "issue", "letsencrypt.org"),
+				rr(128, "tbs", "x") };
 	assert_int_equal(caa_decide(set, 2, &q), CAA_FORBIDS_CRITICAL);
 	set[1] = rr(0, "tbs", "x"); /* not critical: ignored */
 	assert_int_equal(caa_decide(set, 2, &q), CAA_PERMITS);
@@ -124,16 +144,25 @@ static void test_caa_critical(void **state)
 
 static void test_caa_rfc8657(void **state)
 {
-	struct caa_rr a = rr(0, "issue", "letsencrypt.org; accounturi=https://acme/acct/1");
-	assert_int_equal(decide1(a, false, "https://acme/acct/1", NULL), CAA_PERMITS);
-	assert_int_equal(decide1(a, false, "https://acme/acct/2", NULL), CAA_FORBIDS_ACCOUNT);
+	struct caa_rr a = rr(0, "issue",
+			     "letsencrypt.org; accounturi=https://acme/acct/1");
+	assert_int_equal(decide1(a, false, "https://acme/acct/1", NULL),
+			 CAA_PERMITS);
+	assert_int_equal(decide1(a, false, "https://acme/acct/2", NULL),
+			 CAA_FORBIDS_ACCOUNT);
 	assert_int_equal(decide1(a, false, NULL, NULL), CAA_PERMITS);
-	struct caa_rr m = rr(0, "issue", "letsencrypt.org;validationmethods=dns-01,tls-alpn-01");
+	struct caa_rr m = rr(0, "issue",
+			     "letsencrypt.org;validationmethods=dns-01,tls-"
+			     "alpn-01");
 	assert_int_equal(decide1(m, false, NULL, "dns-01"), CAA_PERMITS);
-	assert_int_equal(decide1(m, false, NULL, "http-01"), CAA_FORBIDS_METHOD);
-	struct caa_rr both = rr(0, "issue", "letsencrypt.org; accounturi=u1 ; validationmethods = http-01");
+	assert_int_equal(decide1(m, false, NULL, "http-01"),
+			 CAA_FORBIDS_METHOD);
+	struct caa_rr both = rr(0, "issue",
+				"letsencrypt.org; accounturi=u1 ; "
+				"validationmethods = http-01");
 	assert_int_equal(decide1(both, false, "u1", "http-01"), CAA_PERMITS);
-	assert_int_equal(decide1(both, false, "u1", "dns-01"), CAA_FORBIDS_METHOD);
+	assert_int_equal(decide1(both, false, "u1", "dns-01"),
+			 CAA_FORBIDS_METHOD);
 }
 
 static void test_caa_ca_table(void **state)
@@ -157,15 +186,29 @@ static void test_caa_ca_table(void **state)
 static void test_typos(void **state)
 {
 	const char *z = "example.com.";
-	assert_int_equal(val_typo_of("_a.example.com.", "_a.example.com.", z), TYPO_NONE);
-	assert_int_equal(val_typo_of("_a.example.com.example.com.", "_a.example.com.", z), TYPO_DOUBLED);
-	assert_int_equal(val_typo_of("_t.acm-validations.aws.example.com.", "_t.acm-validations.aws.", z), TYPO_DOUBLED);
+	assert_int_equal(val_typo_of("_a.example.com.", "_a.example.com.", z),
+			 TYPO_NONE);
+	assert_int_equal(val_typo_of("_a.example.com.example.com.",
+				     "_a.example.com.", z),
+			 TYPO_DOUBLED);
+	assert_int_equal(val_typo_of("_t.acm-validations.aws.example.com.",
+				     "_t.acm-validations.aws.", z),
+			 TYPO_DOUBLED);
 	/* The domain (not the zone) doubled. */
-	assert_int_equal(val_typo_of("_a.www.example.com.www.example.com.", "_a.www.example.com.", z), TYPO_DOUBLED);
-	assert_int_equal(val_typo_of("a.example.com.", "_a.example.com.", z), TYPO_NO_UNDERSCORE);
-	assert_int_equal(val_typo_of("_t.acm-validations.awsx.", "_t.acm-validations.aws.", z), TYPO_TRAILING);
-	assert_int_equal(val_typo_of("_t.acm-validations.aws.x.", "_t.acm-validations.aws.", z), TYPO_TRAILING);
-	assert_int_equal(val_typo_of("_other.example.com.", "_a.example.com.", z), TYPO_CASE_OR_OTHER);
+	assert_int_equal(val_typo_of("_a.www.example.com.www.example.com.",
+				     "_a.www.example.com.", z),
+			 TYPO_DOUBLED);
+	assert_int_equal(val_typo_of("a.example.com.", "_a.example.com.", z),
+			 TYPO_NO_UNDERSCORE);
+	assert_int_equal(val_typo_of("_t.acm-validations.awsx.",
+				     "_t.acm-validations.aws.", z),
+			 TYPO_TRAILING);
+	assert_int_equal(val_typo_of("_t.acm-validations.aws.x.",
+				     "_t.acm-validations.aws.", z),
+			 TYPO_TRAILING);
+	assert_int_equal(val_typo_of("_other.example.com.", "_a.example.com.",
+				     z),
+			 TYPO_CASE_OR_OTHER);
 
 	char d[256], u[256];
 	val_typo_names("_a.example.com.", z, d, u, sizeof(d));
@@ -188,7 +231,9 @@ static void push(ldns_pkt *pkt, ldns_pkt_section sec, const char *const *rrs)
 {
 	for (int i = 0; i < 4 && rrs[i]; i++) {
 		ldns_rr *r = NULL;
-		assert_int_equal(ldns_rr_new_frm_str(&r, rrs[i], 3600, NULL, NULL), LDNS_STATUS_OK);
+		assert_int_equal(ldns_rr_new_frm_str(&r, rrs[i], 3600, NULL,
+						     NULL),
+				 LDNS_STATUS_OK);
 		ldns_pkt_push_rr(pkt, sec, r);
 	}
 }
@@ -197,22 +242,31 @@ static void add(struct evidence *ev, int role, const char *zone,
 		const char *server, const char *addr, const char *qname,
 		uint16_t qtype, int tr, const struct answer *a)
 {
-	struct ev_exchange x = { .role = role, .transport = tr, .status = a->status,
-		.qtype = qtype, .zone = (char *)zone, .server = (char *)server,
-		.addr = (char *)addr, .qname = (char *)qname };
+	struct ev_exchange x = { .role = role,
+				 .transport = tr,
+				 .status = a->status,
+				 .qtype = qtype,
+				 .zone = (char *)zone,
+				 .server = (char *)server,
+				 .addr = (char *)addr,
+				 .qname = (char *)qname };
 	uint8_t *wire = NULL;
 	size_t len = 0;
 	if (a->status == QS_OK) {
 		ldns_pkt *pkt = NULL;
 		assert_int_equal(ldns_pkt_query_new_frm_str(&pkt, qname, qtype,
-			LDNS_RR_CLASS_IN, 0), LDNS_STATUS_OK);
+							    LDNS_RR_CLASS_IN,
+							    0),
+				 LDNS_STATUS_OK);
 		ldns_pkt_set_qr(pkt, true);
-		ldns_pkt_set_aa(pkt, role != EV_WALK); /* the walk gets a referral */
+		ldns_pkt_set_aa(pkt, role != EV_WALK); /* the walk gets a
+							  referral */
 		ldns_pkt_set_rcode(pkt, (uint8_t)a->rcode);
 		push(pkt, LDNS_SECTION_ANSWER, a->an);
 		push(pkt, LDNS_SECTION_AUTHORITY, a->au);
 		push(pkt, LDNS_SECTION_ADDITIONAL, a->ad);
-		assert_int_equal(ldns_pkt2wire(&wire, pkt, &len), LDNS_STATUS_OK);
+		assert_int_equal(ldns_pkt2wire(&wire, pkt, &len),
+				 LDNS_STATUS_OK);
 		ldns_pkt_free(pkt);
 		x.wire = wire;
 		x.wire_len = len;
@@ -221,15 +275,32 @@ static void add(struct evidence *ev, int role, const char *zone,
 	free(wire);
 }
 
-static const struct answer referral = { .status = QS_OK,
+static const struct answer referral = {
+	.status = QS_OK,
 	.au = { "example. NS ns1.example.", "example. NS ns2.example." },
-	.ad = { "ns1.example. A 192.0.2.1", "ns2.example. A 192.0.2.2" } };
-static const struct answer soa = { .status = QS_OK, .an = { "example. SOA ns1.example. h.example. 7 3600 600 86400 300" } };
-static const struct answer ns = { .status = QS_OK, .an = { "example. NS ns1.example.", "example. NS ns2.example." } };
-static const struct answer nodata = { .status = QS_OK, .au = { "example. SOA ns1.example. h.example. 7 3600 600 86400 300" } };
-static const struct answer nxdomain = { .status = QS_OK, .rcode = LDNS_RCODE_NXDOMAIN,
-	.au = { "example. SOA ns1.example. h.example. 7 3600 600 86400 300" } };
-static const struct answer servfail = { .status = QS_OK, .rcode = LDNS_RCODE_SERVFAIL };
+	.ad = { "ns1.example. A 192.0.2.1", "ns2.example. A 192.0.2.2" }
+};
+static const struct answer soa = { .status = QS_OK,
+				   .an = { "example. SOA ns1.example. "
+					   "h.example. 7 3600 600 86400 "
+					   "300" } };
+static const struct answer ns = { .status = QS_OK,
+				  .an = { "example. NS ns1.example.", "example."
+								      " NS "
+								      "ns2."
+								      "example"
+								      "." } };
+static const struct answer nodata = { .status = QS_OK,
+				      .au = { "example. SOA ns1.example. "
+					      "h.example. 7 3600 600 86400 "
+					      "300" } };
+static const struct answer nxdomain = { .status = QS_OK,
+					.rcode = LDNS_RCODE_NXDOMAIN,
+					.au = { "example. SOA ns1.example. "
+						"h.example. 7 3600 600 86400 "
+						"300" } };
+static const struct answer servfail = { .status = QS_OK,
+					.rcode = LDNS_RCODE_SERVFAIL };
 static const struct answer timeout = { .status = QS_TIMEOUT };
 
 static const char *const names[] = { "ns1.example.", "ns2.example." };
@@ -241,11 +312,15 @@ static struct evidence *zone(const char *domain, const char *const *opts)
 {
 	struct evidence *ev = evidence_new(domain, 1700000000);
 	assert_non_null(ev);
-	add(ev, EV_WALK, ".", "a.root.", "10.0.0.1", domain, LDNS_RR_TYPE_NS, TR_UDP, &referral);
+	add(ev, EV_WALK, ".", "a.root.", "10.0.0.1", domain, LDNS_RR_TYPE_NS,
+	    TR_UDP, &referral);
 	for (int i = 0; i < 2; i++) {
-		add(ev, EV_AUTH, "example.", names[i], addrs[i], "example.", LDNS_RR_TYPE_SOA, TR_UDP, &soa);
-		add(ev, EV_AUTH, "example.", names[i], addrs[i], "example.", LDNS_RR_TYPE_SOA, TR_TCP, &soa);
-		add(ev, EV_AUTH, "example.", names[i], addrs[i], "example.", LDNS_RR_TYPE_NS, TR_UDP, &ns);
+		add(ev, EV_AUTH, "example.", names[i], addrs[i], "example.",
+		    LDNS_RR_TYPE_SOA, TR_UDP, &soa);
+		add(ev, EV_AUTH, "example.", names[i], addrs[i], "example.",
+		    LDNS_RR_TYPE_SOA, TR_TCP, &soa);
+		add(ev, EV_AUTH, "example.", names[i], addrs[i], "example.",
+		    LDNS_RR_TYPE_NS, TR_UDP, &ns);
 	}
 	for (size_t i = 0; opts && opts[i]; i++)
 		assert_int_equal(ev_strings_add(&ev->validation, opts[i]), 0);
@@ -256,8 +331,10 @@ static struct evidence *zone(const char *domain, const char *const *opts)
 static void both(struct evidence *ev, const char *qname, uint16_t qtype,
 		 const struct answer *a1, const struct answer *a2)
 {
-	add(ev, EV_VALIDATION, "example.", names[0], addrs[0], qname, qtype, TR_UDP, a1);
-	add(ev, EV_VALIDATION, "example.", names[1], addrs[1], qname, qtype, TR_UDP, a2 ? a2 : a1);
+	add(ev, EV_VALIDATION, "example.", names[0], addrs[0], qname, qtype,
+	    TR_UDP, a1);
+	add(ev, EV_VALIDATION, "example.", names[1], addrs[1], qname, qtype,
+	    TR_UDP, a2 ? a2 : a1);
 }
 
 static char *codes(struct evidence *ev, char **summaries)
@@ -296,16 +373,20 @@ static void expect(struct evidence *ev, const char *want)
 
 static const char *const acme_le[] = { "acme", "ca=letsencrypt", NULL };
 static const struct answer txt_ok = { .status = QS_OK,
-	.an = { "_acme-challenge.www.example. TXT \"tok\"" } };
+				      .an = { "_acme-challenge.www.example. "
+					      "TXT \"tok\"" } };
 
 /* CAA at the parent name governs www; a TXT in place. */
 static void test_check_caa_inherited(void **state)
 {
-	struct answer caa = { .status = QS_OK, .an = { "example. CAA 0 issue \"digicert.com\"" } };
+	struct answer caa = { .status = QS_OK,
+			      .an = { "example. CAA 0 issue "
+				      "\"digicert.com\"" } };
 	struct evidence *ev = zone("www.example.", acme_le);
 	both(ev, "www.example.", LDNS_RR_TYPE_CAA, &nodata, NULL);
 	both(ev, "example.", LDNS_RR_TYPE_CAA, &caa, NULL);
-	both(ev, "_acme-challenge.www.example.", LDNS_RR_TYPE_TXT, &txt_ok, NULL);
+	both(ev, "_acme-challenge.www.example.", LDNS_RR_TYPE_TXT, &txt_ok,
+	     NULL);
 	char *sum = NULL, *got = codes(ev, &sum);
 	assert_string_equal(got, "CAA_FORBIDS_ISSUER");
 	assert_non_null(strstr(sum, "which www.example. inherits"));
@@ -316,25 +397,33 @@ static void test_check_caa_inherited(void **state)
 /* A CAA set at www stops the climb: the parent's is not relevant. */
 static void test_check_caa_closest_wins(void **state)
 {
-	struct answer mine = { .status = QS_OK, .an = { "www.example. CAA 0 issue \"letsencrypt.org\"" } };
-	struct answer parent = { .status = QS_OK, .an = { "example. CAA 0 issue \";\"" } };
+	struct answer mine = { .status = QS_OK,
+			       .an = { "www.example. CAA 0 issue "
+				       "\"letsencrypt.org\"" } };
+	struct answer parent = { .status = QS_OK,
+				 .an = { "example. CAA 0 issue \";\"" } };
 	struct evidence *ev = zone("www.example.", acme_le);
 	both(ev, "www.example.", LDNS_RR_TYPE_CAA, &mine, NULL);
 	both(ev, "example.", LDNS_RR_TYPE_CAA, &parent, NULL);
-	both(ev, "_acme-challenge.www.example.", LDNS_RR_TYPE_TXT, &txt_ok, NULL);
+	both(ev, "_acme-challenge.www.example.", LDNS_RR_TYPE_TXT, &txt_ok,
+	     NULL);
 	expect(ev, "");
 }
 
 /* A CNAME at the name: its target's CAA set is the relevant one. */
 static void test_check_caa_cname(void **state)
 {
-	struct answer alias = { .status = QS_OK, .an = { "www.example. CNAME cdn.example." } };
-	struct answer target = { .status = QS_OK, .an = { "cdn.example. CAA 0 issue \"pki.goog\"" } };
+	struct answer alias = { .status = QS_OK,
+				.an = { "www.example. CNAME cdn.example." } };
+	struct answer target = { .status = QS_OK,
+				 .an = { "cdn.example. CAA 0 issue "
+					 "\"pki.goog\"" } };
 	struct evidence *ev = zone("www.example.", acme_le);
 	both(ev, "www.example.", LDNS_RR_TYPE_CAA, &alias, NULL);
 	both(ev, "cdn.example.", LDNS_RR_TYPE_CAA, &target, NULL);
 	both(ev, "example.", LDNS_RR_TYPE_CAA, &nodata, NULL);
-	both(ev, "_acme-challenge.www.example.", LDNS_RR_TYPE_TXT, &txt_ok, NULL);
+	both(ev, "_acme-challenge.www.example.", LDNS_RR_TYPE_TXT, &txt_ok,
+	     NULL);
 	expect(ev, "CAA_FORBIDS_ISSUER");
 }
 
@@ -343,10 +432,12 @@ static void test_check_caa_lookup_failed(void **state)
 {
 	struct evidence *ev = zone("www.example.", acme_le);
 	both(ev, "www.example.", LDNS_RR_TYPE_CAA, &nodata, &servfail);
-	both(ev, "_acme-challenge.www.example.", LDNS_RR_TYPE_TXT, &txt_ok, NULL);
+	both(ev, "_acme-challenge.www.example.", LDNS_RR_TYPE_TXT, &txt_ok,
+	     NULL);
 	char *sum = NULL, *got = codes(ev, &sum);
 	assert_string_equal(got, "CAA_LOOKUP_FAILED");
-	assert_non_null(strstr(sum, "fails at ns2.example. (SERVFAIL); other servers answer"));
+	assert_non_null(strstr(sum, "fails at ns2.example. (SERVFAIL); other "
+				    "servers answer"));
 	free(got);
 	free(sum);
 }
@@ -358,10 +449,14 @@ static void test_check_caa_one_timeout(void **state)
 	struct evidence *ev = zone("www.example.", acme_le);
 	both(ev, "www.example.", LDNS_RR_TYPE_CAA, &nodata, &timeout);
 	both(ev, "example.", LDNS_RR_TYPE_CAA, &nodata, &timeout);
-	both(ev, "_acme-challenge.www.example.", LDNS_RR_TYPE_TXT, &txt_ok, NULL);
+	both(ev, "_acme-challenge.www.example.", LDNS_RR_TYPE_TXT, &txt_ok,
+	     NULL);
 	char *sum = NULL, *got = codes(ev, &sum);
 	assert_string_equal(got, "CAA_LOOKUP_FAILED");
-	assert_non_null(strstr(sum, "The CAA look-up for www.example. fails at ns2.example. (no answer to CAA, though other queries are answered); other servers answer"));
+	assert_non_null(strstr(sum, "The CAA look-up for www.example. fails at "
+				    "ns2.example. (no answer to CAA, though "
+				    "other queries are answered); other "
+				    "servers answer"));
 	free(got);
 	free(sum);
 }
@@ -371,10 +466,12 @@ static void test_check_caa_all_timeout(void **state)
 {
 	struct evidence *ev = zone("www.example.", acme_le);
 	both(ev, "www.example.", LDNS_RR_TYPE_CAA, &timeout, NULL);
-	both(ev, "_acme-challenge.www.example.", LDNS_RR_TYPE_TXT, &txt_ok, NULL);
+	both(ev, "_acme-challenge.www.example.", LDNS_RR_TYPE_TXT, &txt_ok,
+	     NULL);
 	char *sum = NULL, *got = codes(ev, &sum);
 	assert_string_equal(got, "CAA_LOOKUP_FAILED");
-	assert_non_null(strstr(sum, "fails at ns1.example. and ns2.example. (no server answered): a CA must refuse"));
+	assert_non_null(strstr(sum, "fails at ns1.example. and ns2.example. "
+				    "(no server answered): a CA must refuse"));
 	free(got);
 	free(sum);
 }
@@ -385,42 +482,62 @@ static void test_check_caa_dead_server(void **state)
 {
 	struct evidence *ev = evidence_new("www.example.", 1700000000);
 	assert_non_null(ev);
-	add(ev, EV_WALK, ".", "a.root.", "10.0.0.1", "www.example.", LDNS_RR_TYPE_NS, TR_UDP, &referral);
-	add(ev, EV_AUTH, "example.", names[0], addrs[0], "example.", LDNS_RR_TYPE_SOA, TR_UDP, &soa);
-	add(ev, EV_AUTH, "example.", names[0], addrs[0], "example.", LDNS_RR_TYPE_SOA, TR_TCP, &soa);
-	add(ev, EV_AUTH, "example.", names[0], addrs[0], "example.", LDNS_RR_TYPE_NS, TR_UDP, &ns);
-	add(ev, EV_AUTH, "example.", names[1], addrs[1], "example.", LDNS_RR_TYPE_SOA, TR_UDP, &timeout);
-	add(ev, EV_AUTH, "example.", names[1], addrs[1], "example.", LDNS_RR_TYPE_SOA, TR_TCP, &timeout);
-	add(ev, EV_AUTH, "example.", names[1], addrs[1], "example.", LDNS_RR_TYPE_NS, TR_UDP, &timeout);
+	add(ev, EV_WALK, ".", "a.root.", "10.0.0.1", "www.example.",
+	    LDNS_RR_TYPE_NS, TR_UDP, &referral);
+	add(ev, EV_AUTH, "example.", names[0], addrs[0], "example.",
+	    LDNS_RR_TYPE_SOA, TR_UDP, &soa);
+	add(ev, EV_AUTH, "example.", names[0], addrs[0], "example.",
+	    LDNS_RR_TYPE_SOA, TR_TCP, &soa);
+	add(ev, EV_AUTH, "example.", names[0], addrs[0], "example.",
+	    LDNS_RR_TYPE_NS, TR_UDP, &ns);
+	add(ev, EV_AUTH, "example.", names[1], addrs[1], "example.",
+	    LDNS_RR_TYPE_SOA, TR_UDP, &timeout);
+	add(ev, EV_AUTH, "example.", names[1], addrs[1], "example.",
+	    LDNS_RR_TYPE_SOA, TR_TCP, &timeout);
+	add(ev, EV_AUTH, "example.", names[1], addrs[1], "example.",
+	    LDNS_RR_TYPE_NS, TR_UDP, &timeout);
 	for (size_t i = 0; acme_le[i]; i++)
-		assert_int_equal(ev_strings_add(&ev->validation, acme_le[i]), 0);
+		assert_int_equal(ev_strings_add(&ev->validation, acme_le[i]),
+				 0);
 	both(ev, "www.example.", LDNS_RR_TYPE_CAA, &nodata, &timeout);
 	both(ev, "example.", LDNS_RR_TYPE_CAA, &nodata, &timeout);
-	add(ev, EV_VALIDATION, "example.", names[0], addrs[0], "_acme-challenge.www.example.",
-	    LDNS_RR_TYPE_TXT, TR_UDP, &txt_ok);
+	add(ev, EV_VALIDATION, "example.", names[0], addrs[0],
+	    "_acme-challenge.www.example.", LDNS_RR_TYPE_TXT, TR_UDP, &txt_ok);
 	expect(ev, "NS_UNREACHABLE");
 }
 
 static void test_check_caa_account(void **state)
 {
-	static const char *const opts[] = { "acme", "account_uri=https://ca/acct/2", NULL };
-	struct answer caa = { .status = QS_OK, .an = { "example. CAA 0 issue \"letsencrypt.org; accounturi=https://ca/acct/1\"" } };
+	static const char *const opts[] = { "acme",
+					    "account_uri=https://ca/acct/2",
+					    NULL };
+	struct answer caa = { .status = QS_OK,
+			      .an = { "example. CAA 0 issue \"letsencrypt.org; "
+				      "accounturi=https://ca/acct/1\"" } };
 	struct evidence *ev = zone("example.", opts);
 	both(ev, "example.", LDNS_RR_TYPE_CAA, &caa, NULL);
-	both(ev, "_acme-challenge.example.", LDNS_RR_TYPE_TXT, &(struct answer){ .status = QS_OK,
-		.an = { "_acme-challenge.example. TXT \"tok\"" } }, NULL);
+	both(ev, "_acme-challenge.example.", LDNS_RR_TYPE_TXT,
+	     &(struct answer){ .status = QS_OK,
+			       .an = { "_acme-challenge.example. TXT "
+				       "\"tok\"" } },
+	     NULL);
 	expect(ev, "CAA_FORBIDS_ISSUER");
 }
 
 static void test_check_challenge_partial_and_value(void **state)
 {
 	static const char *const opts[] = { "acme", "txt=right", NULL };
-	struct answer wrong = { .status = QS_OK, .an = { "_acme-challenge.www.example. TXT \"old\"" } };
+	struct answer wrong = { .status = QS_OK,
+				.an = { "_acme-challenge.www.example. TXT "
+					"\"old\"" } };
 	struct evidence *ev = zone("www.example.", opts);
-	both(ev, "_acme-challenge.www.example.", LDNS_RR_TYPE_TXT, &wrong, &nxdomain);
+	both(ev, "_acme-challenge.www.example.", LDNS_RR_TYPE_TXT, &wrong,
+	     &nxdomain);
 	char *sum = NULL, *got = codes(ev, &sum);
-	assert_string_equal(got, "ACME_CHALLENGE_MISSING ACME_CHALLENGE_VALUE_MISMATCH");
-	assert_non_null(strstr(sum, "is on ns1.example. but not on ns2.example."));
+	assert_string_equal(got, "ACME_CHALLENGE_MISSING "
+				 "ACME_CHALLENGE_VALUE_MISMATCH");
+	assert_non_null(strstr(sum, "is on ns1.example. but not on "
+				    "ns2.example."));
 	free(got);
 	free(sum);
 }
@@ -428,19 +545,28 @@ static void test_check_challenge_partial_and_value(void **state)
 static void test_check_challenge_doubled(void **state)
 {
 	struct answer dbl = { .status = QS_OK,
-		.an = { "_acme-challenge.www.example.example. TXT \"tok\"" } };
+			      .an = { "_acme-challenge.www.example.example. "
+				      "TXT \"tok\"" } };
 	struct evidence *ev = zone("www.example.", acme_le);
-	both(ev, "_acme-challenge.www.example.", LDNS_RR_TYPE_TXT, &nxdomain, NULL);
-	both(ev, "_acme-challenge.www.example.example.", LDNS_RR_TYPE_TXT, &dbl, NULL);
+	both(ev, "_acme-challenge.www.example.", LDNS_RR_TYPE_TXT, &nxdomain,
+	     NULL);
+	both(ev, "_acme-challenge.www.example.example.", LDNS_RR_TYPE_TXT, &dbl,
+	     NULL);
 	expect(ev, "ACME_CHALLENGE_DOUBLED_LABEL ACME_CHALLENGE_MISSING");
 }
 
 static void test_check_challenge_cname(void **state)
 {
-	struct answer a1 = { .status = QS_OK, .an = { "_acme-challenge.www.example. CNAME x.example." } };
-	struct answer a2 = { .status = QS_OK, .an = { "x.example. CNAME y.example." } };
-	struct answer a3 = { .status = QS_OK, .an = { "y.example. CNAME _acme-challenge.www.example." } };
-	struct answer fine = { .status = QS_OK, .an = { "y.example. TXT \"tok\"" } };
+	struct answer a1 = { .status = QS_OK,
+			     .an = { "_acme-challenge.www.example. CNAME "
+				     "x.example." } };
+	struct answer a2 = { .status = QS_OK,
+			     .an = { "x.example. CNAME y.example." } };
+	struct answer a3 = { .status = QS_OK,
+			     .an = { "y.example. CNAME "
+				     "_acme-challenge.www.example." } };
+	struct answer fine = { .status = QS_OK,
+			       .an = { "y.example. TXT \"tok\"" } };
 	struct evidence *ev = zone("www.example.", acme_le);
 	both(ev, "_acme-challenge.www.example.", LDNS_RR_TYPE_TXT, &a1, NULL);
 	both(ev, "x.example.", LDNS_RR_TYPE_TXT, &a2, NULL);
@@ -463,27 +589,38 @@ static void test_check_challenge_cname(void **state)
 /* The record only on a server that --expect-ns names: the summary says so. */
 static void test_check_acm_only_expected(void **state)
 {
-	static const char *const opts[] = { "acm=_a.example.=_t.acm-validations.aws.", NULL };
-	struct answer right = { .status = QS_OK, .an = { "_a.example. CNAME _t.acm-validations.aws." } };
+	static const char *const opts[] = { "acm=_a.example.=_t.acm-"
+					    "validations.aws.",
+					    NULL };
+	struct answer right = { .status = QS_OK,
+				.an = { "_a.example. CNAME "
+					"_t.acm-validations.aws." } };
 	struct evidence *ev = zone("example.", opts);
 	assert_int_equal(evidence_add_expect_ns(ev, "ns1.example."), 0);
 	assert_int_equal(evidence_add_expect_ns(ev, "ns2.example."), 0);
 	assert_int_equal(evidence_add_expect_ns(ev, "ns3.example."), 0);
 	both(ev, "_a.example.", LDNS_RR_TYPE_CNAME, &nxdomain, NULL);
-	add(ev, EV_VALIDATION, "example.", "ns3.example.", "192.0.2.3", "_a.example.",
-	    LDNS_RR_TYPE_CNAME, TR_UDP, &right);
+	add(ev, EV_VALIDATION, "example.", "ns3.example.", "192.0.2.3",
+	    "_a.example.", LDNS_RR_TYPE_CNAME, TR_UDP, &right);
 	char *sum = NULL, *got = codes(ev, &sum);
 	assert_non_null(strstr(got, "ACM_VALIDATION_CNAME_MISSING"));
-	assert_non_null(strstr(sum, "exists only on ns3.example., which the parent"));
+	assert_non_null(strstr(sum, "exists only on ns3.example., which the "
+				    "parent"));
 	free(got);
 	free(sum);
 }
 
 static void test_check_acm_target_typo(void **state)
 {
-	static const char *const opts[] = { "acm=_a.example.=_t.acm-validations.aws.", NULL };
-	struct answer typo = { .status = QS_OK, .an = { "_a.example. CNAME _t.acm-validations.aws.example." } };
-	struct answer right = { .status = QS_OK, .an = { "_a.example. CNAME _t.acm-validations.aws." } };
+	static const char *const opts[] = { "acm=_a.example.=_t.acm-"
+					    "validations.aws.",
+					    NULL };
+	struct answer typo = { .status = QS_OK,
+			       .an = { "_a.example. CNAME "
+				       "_t.acm-validations.aws.example." } };
+	struct answer right = { .status = QS_OK,
+				.an = { "_a.example. CNAME "
+					"_t.acm-validations.aws." } };
 	struct evidence *ev = zone("example.", opts);
 	both(ev, "_a.example.", LDNS_RR_TYPE_CNAME, &typo, NULL);
 	char *sum = NULL, *got = codes(ev, &sum);
@@ -500,7 +637,8 @@ static void test_check_acm_target_typo(void **state)
 /* Without --acme/--acm the validation checks stay silent. */
 static void test_checks_off_without_options(void **state)
 {
-	struct answer caa = { .status = QS_OK, .an = { "example. CAA 0 issue \";\"" } };
+	struct answer caa = { .status = QS_OK,
+			      .an = { "example. CAA 0 issue \";\"" } };
 	struct evidence *ev = zone("example.", NULL);
 	both(ev, "example.", LDNS_RR_TYPE_CAA, &caa, NULL);
 	expect(ev, "");
@@ -508,11 +646,13 @@ static void test_checks_off_without_options(void **state)
 
 /* HTTP-01 records as the probe writes them. */
 static void fetch(struct evidence *ev, const char *addr, const char *start,
-		  const char *status, int code, const char *body, const char *location)
+		  const char *status, int code, const char *body,
+		  const char *location)
 {
-	json_t *j = json_pack("{s:s, s:s, s:s, s:s, s:i, s:s, s:b, s:i, s:s}", "addr", addr,
-			      "start", start, "url", start, "status", status, "code", code,
-			      "body", body, "truncated", 0, "redirects", 0, "detail", "");
+	json_t *j = json_pack("{s:s, s:s, s:s, s:s, s:i, s:s, s:b, s:i, s:s}",
+			      "addr", addr, "start", start, "url", start,
+			      "status", status, "code", code, "body", body,
+			      "truncated", 0, "redirects", 0, "detail", "");
 	if (location)
 		json_object_set_new(j, "location", json_string(location));
 	char *text = json_dumps(j, JSON_COMPACT);
@@ -523,7 +663,8 @@ static void fetch(struct evidence *ev, const char *addr, const char *start,
 
 #define WWW "http://www.example/.well-known/acme-challenge/tok"
 #define CDN "http://cdn.example/.well-known/acme-challenge/tok"
-static const char *const http01[] = { "acme", "challenge=http-01", "token=tok", NULL };
+static const char *const http01[] = { "acme", "challenge=http-01", "token=tok",
+				      NULL };
 
 /* A redirect to another host is judged by what that host's addresses
  * answer: one 404 among them makes the redirecting address bad. */
@@ -538,7 +679,10 @@ static void test_check_http01_redirect_followed(void **state)
 	char *sum = NULL, *got = codes(ev, &sum);
 	assert_non_null(strstr(got, "HTTP01_BAD_RESPONSE"));
 	assert_null(strstr(got, "HTTP01_UNREACHABLE"));
-	assert_non_null(strstr(sum, "192.0.2.81 redirects to " CDN ", where 198.51.100.2 answers 404"));
+	assert_non_null(strstr(sum, "192.0.2.81 redirects to " CDN ", where "
+				    "198.51.100."
+				    "2 answers "
+				    "404"));
 	assert_non_null(strstr(sum, "192.0.2.80 answers as the CA expects"));
 	free(sum);
 	free(got);
@@ -581,12 +725,17 @@ static void test_check_http01_redirect_dead_ends(void **state)
 static void test_check_http01_trailing_whitespace(void **state)
 {
 	(void)state;
-	static const char *const exact[] = { "acme", "challenge=http-01", "token=tok",
-					     "key_auth=tok.thumb", NULL };
-	static const char *const bodies_ok[] = { "tok.thumb\\x0a", "tok.thumb\\x0d\\x0a",
-						 "tok.thumb \\x09\\x0a", "tok.thumb" };
-	static const char *const bodies_bad[] = { " tok.thumb", "tok.thumb\\x0ax",
-						  "tok.thumb\\x5cx0a", "\\x0atok.thumb" };
+	static const char *const exact[] = { "acme", "challenge=http-01",
+					     "token=tok", "key_auth=tok.thumb",
+					     NULL };
+	static const char *const bodies_ok[] = { "tok.thumb\\x0a",
+						 "tok.thumb\\x0d\\x0a",
+						 "tok.thumb \\x09\\x0a",
+						 "tok.thumb" };
+	static const char *const bodies_bad[] = { " tok.thumb",
+						  "tok.thumb\\x0ax",
+						  "tok.thumb\\x5cx0a",
+						  "\\x0atok.thumb" };
 	for (size_t i = 0; i < sizeof(bodies_ok) / sizeof(*bodies_ok); i++) {
 		struct evidence *ev = zone("www.example.", exact);
 		fetch(ev, "192.0.2.80", WWW, "ok", 200, bodies_ok[i], NULL);
@@ -610,8 +759,11 @@ static void test_json_safe_round_trip(void **state)
 	json_t *j = json_safe(raw);
 	char back[64];
 	assert_non_null(j);
-	assert_string_equal(json_string_value(j), "a\\x5cb\\x0a\\x1b[31m\"\\x7f\\xc3\\xa9");
-	assert_int_equal(json_safe_decode(json_string_value(j), back, sizeof(back)), strlen(raw));
+	assert_string_equal(json_string_value(j), "a\\x5cb\\x0a\\x1b["
+						  "31m\"\\x7f\\xc3\\xa9");
+	assert_int_equal(json_safe_decode(json_string_value(j), back,
+					  sizeof(back)),
+			 strlen(raw));
 	assert_string_equal(back, raw);
 	/* Bounded: OUT is always terminated; a lone or short escape is text. */
 	assert_int_equal(json_safe_decode("abcdef", back, 4), 3);
@@ -628,22 +780,32 @@ static void test_check_challenge_one_right_one_stale(void **state)
 {
 	(void)state;
 	static const char *const opts[] = { "acme", "txt=right", NULL };
-	struct answer right = { .status = QS_OK, .an = { "_acme-challenge.www.example. TXT \"right\"" } };
-	struct answer old = { .status = QS_OK, .an = { "_acme-challenge.www.example. TXT \"old\"" } };
-	struct answer both_vals = { .status = QS_OK, .an = { "_acme-challenge.www.example. TXT \"old\"",
-							  "_acme-challenge.www.example. TXT \"right\"" } };
+	struct answer right = { .status = QS_OK,
+				.an = { "_acme-challenge.www.example. TXT "
+					"\"right\"" } };
+	struct answer old = { .status = QS_OK,
+			      .an = { "_acme-challenge.www.example. TXT "
+				      "\"old\"" } };
+	struct answer both_vals = { .status = QS_OK,
+				    .an = { "_acme-challenge.www.example. TXT "
+					    "\"old\"",
+					    "_acme-challenge.www.example. TXT "
+					    "\"right\"" } };
 	struct evidence *ev = zone("www.example.", opts);
-	both(ev, "_acme-challenge.www.example.", LDNS_RR_TYPE_TXT, &right, &old);
+	both(ev, "_acme-challenge.www.example.", LDNS_RR_TYPE_TXT, &right,
+	     &old);
 	char *sum = NULL, *got = codes(ev, &sum);
 	assert_string_equal(got, "ACME_CHALLENGE_VALUE_MISMATCH");
-	assert_non_null(strstr(sum, "on ns1.example., but ns2.example. serves only \"old\""));
+	assert_non_null(strstr(sum, "on ns1.example., but ns2.example. serves "
+				    "only \"old\""));
 	assert_non_null(strstr(sum, "1 in 2"));
 	free(got);
 	free(sum);
 
 	/* Both values in one RRset: the CA finds its own among them. */
 	ev = zone("www.example.", opts);
-	both(ev, "_acme-challenge.www.example.", LDNS_RR_TYPE_TXT, &right, &both_vals);
+	both(ev, "_acme-challenge.www.example.", LDNS_RR_TYPE_TXT, &right,
+	     &both_vals);
 	expect(ev, "");
 }
 
