@@ -76,6 +76,11 @@ struct evidence {
 	 * `analyze` reaches the same findings. */
 	struct ev_strings trust_anchor; /* DS/DNSKEY records, presentation */
 	struct ev_strings what_if_ds;	/* --ds: a DS set not published yet */
+	/* What the probe started from, "NAME ADDR" each: the root servers
+	 * and the resolvers asked, so that --replay and analyze need no
+	 * flags to reach the same place. */
+	struct ev_strings root_hints;
+	struct ev_strings resolvers;
 	int64_t rrsig_warn_s;		/* RRSIG_EXPIRING_SOON window */
 	/* Labels of the domain's public suffix by the Public Suffix List
 	 * (2 for foo.co.uk.); 0 when no list was read. An NXDOMAIN from a

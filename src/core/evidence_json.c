@@ -189,6 +189,18 @@ json_t *evidence_to_json(const struct evidence *ev)
 		json_decref(o);
 		return NULL;
 	}
+	if (o && ev->root_hints.n &&
+	    json_object_set_new(o, "root_hints",
+				strings_json(&ev->root_hints)) < 0) {
+		json_decref(o);
+		return NULL;
+	}
+	if (o && ev->resolvers.n &&
+	    json_object_set_new(o, "resolvers", strings_json(&ev->resolvers)) <
+		    0) {
+		json_decref(o);
+		return NULL;
+	}
 	if (o && ev->http01.n &&
 	    json_object_set_new(o, "http01", strings_json(&ev->http01)) < 0) {
 		json_decref(o);
@@ -313,6 +325,8 @@ struct evidence *evidence_from_json(const json_t *j, char *err, size_t errlen)
 	if (strings_from(j, "trust_anchor", &ev->trust_anchor, err, errlen) <
 		    0 ||
 	    strings_from(j, "what_if_ds", &ev->what_if_ds, err, errlen) < 0 ||
+	    strings_from(j, "root_hints", &ev->root_hints, err, errlen) < 0 ||
+	    strings_from(j, "resolvers", &ev->resolvers, err, errlen) < 0 ||
 	    strings_from(j, "validation", &ev->validation, err, errlen) < 0 ||
 	    strings_from(j, "http01", &ev->http01, err, errlen) < 0 ||
 	    strings_from(j, "cert", &ev->cert, err, errlen) < 0 ||

@@ -133,10 +133,73 @@ int diag_load_public_suffix(struct diag *d, struct evidence *ev)
 	return 0;
 }
 
+/* The evidence --replay answers from, or NULL. */
+static const struct evidence *replayed(const struct diag *d)
+{
+	return d->env ? d->env->replay : NULL;
+}
+
+/* H from "NAME ADDR" strings recorded in evidence. 0 or -1. */
+static int hints_from_strings(struct diag *d, const struct ev_strings *l,
+			      struct hints *h, const char *what)
+{
+	for (size_t i = 0; i < l->n; i++) {
+		char name[256], addr[64];
+		if (sscanf(l->v[i], "%255s %63s", name, addr) != 2) {
+			hints_deinit(h);
+			return diag_fail(d,
+					 "the replayed evidence's %s entry %zu "
+					 "is not NAME ADDR",
+					 what, i);
+		}
+		if (hints_add(h, name, addr) < 0) {
+			hints_deinit(h);
+			return diag_fail(d, "out of memory");
+		}
+	}
+	return 0;
+}
+
+static int strings_from_hints(struct diag *d, const struct hints *h,
+			      struct ev_strings *l)
+{
+	for (size_t i = 0; h && i < h->n; i++) {
+		char line[512];
+		snprintf(line, sizeof(line), "%s %s", h->v[i].name,
+			 h->v[i].addr);
+		if (ev_strings_add(l, line) < 0)
+			return diag_fail(d, "out of memory");
+	}
+	return 0;
+}
+
+int diag_note_inputs(struct diag *d, const struct hints *roots,
+		     const struct hints *resolvers)
+{
+	if (strings_from_hints(d, roots, &d->ev->root_hints) < 0 ||
+	    strings_from_hints(d, resolvers, &d->ev->resolvers) < 0)
+		return -1;
+	return 0;
+}
+
+int diag_replay_matches(struct diag *d, const char *domain)
+{
+	const struct evidence *r = replayed(d);
+	if (r && strcmp(r->domain, domain) != 0)
+		return diag_fail(d,
+				 "%.200s holds the evidence of %s, not of %s",
+				 d->req->replay, r->domain, domain);
+	return 0;
+}
+
 int diag_load_hints(struct diag *d, const struct diag_request *o,
 		    struct hints *h)
 {
 	char err[256];
+	/* The servers the replayed evidence started from. */
+	if (!o->root_hints && replayed(d) && replayed(d)->root_hints.n)
+		return hints_from_strings(d, &replayed(d)->root_hints, h,
+					  "root_hints");
 	if (!o->root_hints)
 		return hints_builtin(h) < 0
 			       ? (diag_fail(d, "out of memory"), -1)
@@ -266,6 +329,15 @@ static int anchor_parse(struct diag *d, const char *path, char *text,
 int diag_load_trust_anchor(struct diag *d, const struct diag_request *o,
 			   struct evidence *ev)
 {
+	/* Replayed evidence was judged with the anchor it recorded. */
+	const struct evidence *r = replayed(d);
+	if (!o->trust_anchor && r) {
+		for (size_t i = 0; i < r->trust_anchor.n; i++)
+			if (ev_strings_add(&ev->trust_anchor,
+					   r->trust_anchor.v[i]) < 0)
+				return diag_fail(d, "out of memory");
+		return 0;
+	}
 	/* IANA's anchor fits IANA's root only: a hierarchy of one's own
 	 * (--root-hints) without --trust-anchor is not validated. */
 	if (!o->trust_anchor && o->root_hints)
@@ -356,6 +428,9 @@ int diag_load_resolvers(struct diag *d, const struct diag_request *o,
 			struct hints *h)
 {
 	memset(h, 0, sizeof(*h));
+	if (!o->resolvers && replayed(d) && replayed(d)->resolvers.n)
+		return hints_from_strings(d, &replayed(d)->resolvers, h,
+					  "resolvers");
 	if (!o->resolvers)
 		return 0;
 	char *text = NULL;

@@ -34,6 +34,16 @@ int diag_load_what_if_ds(struct diag *d, const struct diag_request *o,
 int diag_load_resolvers(struct diag *d, const struct diag_request *o,
 			struct hints *h);
 
+/* With --replay and no flag naming them, the root hints, trust anchor and
+ * resolvers are the replayed evidence's own (diag_load_hints,
+ * diag_load_trust_anchor, diag_load_resolvers). */
+
+/* Records ROOTS and RESOLVERS (may be NULL) in D->ev. 0 or -1. */
+int diag_note_inputs(struct diag *d, const struct hints *roots,
+		     const struct hints *resolvers);
+/* -1 (diag_fail) when --replay names evidence of another domain. */
+int diag_replay_matches(struct diag *d, const char *domain);
+
 /* Saved evidence, or NULL after diag_fail. */
 struct evidence *diag_load_evidence(struct diag *d, const char *path);
 /* EV to PATH; 0 or -1. */

@@ -138,6 +138,7 @@ static int cert_gather(struct diag *d, struct diag_env *env)
 	snprintf(arg, sizeof(arg), "%s", o->args[0]);
 	if (host_port(d, arg, host, sizeof(host), &port) < 0 ||
 	    diag_domain_arg(d, host, domain, sizeof(domain)) < 0 ||
+	    diag_replay_matches(d, domain) < 0 ||
 	    diag_load_hints(d, o, &hints) < 0)
 		goto out;
 	if (!(d->ev = evidence_new(domain, (int64_t)time(NULL))) ||
@@ -145,6 +146,8 @@ static int cert_gather(struct diag *d, struct diag_env *env)
 		diag_fail(d, "out of memory");
 		goto out;
 	}
+	if (diag_note_inputs(d, &hints, NULL) < 0)
+		goto out;
 	if (env->replay)
 		d->ev->started = env->replay->started;
 	if (record_opts(d, o, d->ev, port) < 0)

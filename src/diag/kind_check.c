@@ -150,8 +150,10 @@ static int check_gather(struct diag *d, struct diag_env *env)
 	struct hints hints = { 0 }, resolvers = { 0 };
 	int ret = -1;
 	if (check_evidence(d, domain, sizeof(domain)) < 0 ||
+	    diag_replay_matches(d, domain) < 0 ||
 	    diag_load_hints(d, d->req, &hints) < 0 ||
-	    diag_load_resolvers(d, d->req, &resolvers) < 0)
+	    diag_load_resolvers(d, d->req, &resolvers) < 0 ||
+	    diag_note_inputs(d, &hints, &resolvers) < 0)
 		goto out;
 	if (env->replay)
 		d->ev->started = env->replay->started;

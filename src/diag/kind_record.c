@@ -45,7 +45,9 @@ static int system_resolver(struct hints *h)
 
 int record_resolvers(struct diag *d, bool defaults, struct hints *h)
 {
-	if (d->req->resolvers)
+	/* The resolvers replayed evidence recorded count as named. */
+	if (d->req->resolvers ||
+	    (d->env && d->env->replay && d->env->replay->resolvers.n))
 		return diag_load_resolvers(d, d->req, h);
 	if (!defaults)
 		return 0;
@@ -90,6 +92,7 @@ int record_gather(struct diag *d, struct diag_env *env, const struct hints *res,
 	int ret = -1;
 
 	if (record_args(d, name, sizeof(name), &type) < 0 ||
+	    diag_replay_matches(d, name) < 0 ||
 	    diag_load_hints(d, o, &hints) < 0)
 		goto out;
 	evidence_free(d->ev);
@@ -101,6 +104,8 @@ int record_gather(struct diag *d, struct diag_env *env, const struct hints *res,
 		goto out;
 	}
 	d->ev->record_type = type;
+	if (diag_note_inputs(d, &hints, res) < 0)
+		goto out;
 	if (env->replay)
 		d->ev->started = env->replay->started;
 	struct probe_config cfg = { .roots = &hints,

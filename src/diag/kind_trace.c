@@ -36,6 +36,7 @@ static int trace_gather(struct diag *d, struct diag_env *env)
 					 o->args[1]);
 	}
 	if (diag_domain_arg(d, o->args[0], domain, sizeof(domain)) < 0 ||
+	    diag_replay_matches(d, domain) < 0 ||
 	    diag_load_hints(d, o, &hints) < 0)
 		goto out;
 	if (!(d->ev = evidence_new(domain, (int64_t)time(NULL))) ||
@@ -43,6 +44,8 @@ static int trace_gather(struct diag *d, struct diag_env *env)
 		diag_fail(d, "out of memory");
 		goto out;
 	}
+	if (diag_note_inputs(d, &hints, NULL) < 0)
+		goto out;
 	if (env->replay)
 		d->ev->started = env->replay->started;
 	struct probe_config cfg = { .roots = &hints, .family = o->family };

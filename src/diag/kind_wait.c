@@ -61,7 +61,9 @@ static int wait_gather(struct diag *d, struct diag_env *env)
 	s->limit_s = o->timeout_given ? o->timeout : WAIT_DEFAULT_S;
 	/* DNSDOCTOR_RESOLVERS is a default for the other commands; wait asks
 	 * resolvers only when the command line names them. */
-	if ((o->resolvers_given && record_resolvers(d, false, &res) < 0) ||
+	bool named = o->resolvers_given ||
+		     (env->replay && env->replay->resolvers.n);
+	if ((named && record_resolvers(d, false, &res) < 0) ||
 	    record_gather(d, env, &res, true) < 0)
 		goto out;
 	if (rv_build(d->ev, &first) < 0) {
