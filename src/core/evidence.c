@@ -98,6 +98,7 @@ void evidence_free(struct evidence *ev)
 	free(ev->command);
 	free(ev->record_name);
 	free(ev->record_expect);
+	free(ev->ex_index);
 	free(ev);
 }
 
@@ -133,11 +134,65 @@ static char *dup_or_empty(const char *s)
 	return strdup(s ? s : "");
 }
 
+static uint64_t hash_str(uint64_t h, const char *s)
+{
+	for (s = s ? s : ""; *s; s++)
+		h = (h ^ (unsigned char)*s) * 0x100000001b3ULL;
+	return (h ^ 0xff) * 0x100000001b3ULL; /* "a" "bc" is not "ab" "c" */
+}
+
+/* FNV-1a over what same_question compares. */
+static uint64_t question_hash(const struct ev_exchange *x)
+{
+	uint64_t h = 0xcbf29ce484222325ULL;
+	uint32_t nums[4] = { (uint32_t)x->role, (uint32_t)x->transport,
+			     x->qtype, (uint32_t)x->qflags };
+	for (size_t i = 0; i < sizeof(nums); i++)
+		h = (h ^ ((const unsigned char *)nums)[i]) * 0x100000001b3ULL;
+	h = hash_str(h, x->zone);
+	h = hash_str(h, x->server);
+	h = hash_str(h, x->addr);
+	return hash_str(h, x->qname);
+}
+
+/* The slot of X's question in the index: where it is, or the empty one
+ * where it would go. */
+static size_t *index_slot(const struct evidence *ev,
+			  const struct ev_exchange *x)
+{
+	size_t mask = ev->ex_index_cap - 1, i = (size_t)question_hash(x) & mask;
+	while (ev->ex_index[i] &&
+	       !same_question(&ev->ex[ev->ex_index[i] - 1], x))
+		i = (i + 1) & mask;
+	return &ev->ex_index[i];
+}
+
+/* Keeps the index at most half full. 0 or -ENOMEM. */
+static int index_reserve(struct evidence *ev, size_t n)
+{
+	if (2 * n <= ev->ex_index_cap)
+		return 0;
+	size_t cap = ev->ex_index_cap ? ev->ex_index_cap : 128;
+	while (2 * n > cap)
+		cap *= 2;
+	size_t *idx = calloc(cap, sizeof(*idx));
+	if (!idx)
+		return -ENOMEM;
+	free(ev->ex_index);
+	ev->ex_index = idx;
+	ev->ex_index_cap = cap;
+	for (size_t i = 0; i < ev->n_ex; i++)
+		*index_slot(ev, &ev->ex[i]) = i + 1;
+	return 0;
+}
+
 int evidence_add(struct evidence *ev, const struct ev_exchange *x)
 {
-	for (size_t i = 0; i < ev->n_ex; i++)
-		if (same_question(&ev->ex[i], x))
-			return 0;
+	if (index_reserve(ev, ev->n_ex + 1) < 0)
+		return -ENOMEM;
+	size_t *slot = index_slot(ev, x);
+	if (*slot)
+		return 0;
 	if (ev->n_ex == ev->cap_ex) {
 		size_t cap = ev->cap_ex ? ev->cap_ex * 2 : 64;
 		struct ev_exchange *v = realloc(ev->ex, cap * sizeof(*v));
@@ -163,6 +218,6 @@ int evidence_add(struct evidence *ev, const struct ev_exchange *x)
 		exchange_clear(y);
 		return -ENOMEM;
 	}
-	ev->n_ex++;
+	*slot = ++ev->n_ex;
 	return 0;
 }

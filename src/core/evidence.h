@@ -81,7 +81,7 @@ struct evidence {
 	 * flags to reach the same place. */
 	struct ev_strings root_hints;
 	struct ev_strings resolvers;
-	int64_t rrsig_warn_s;		/* RRSIG_EXPIRING_SOON window */
+	int64_t rrsig_warn_s; /* RRSIG_EXPIRING_SOON window */
 	/* Labels of the domain's public suffix by the Public Suffix List
 	 * (2 for foo.co.uk.); 0 when no list was read. An NXDOMAIN from a
 	 * zone that deep or shallower means "not registered". */
@@ -101,6 +101,9 @@ struct evidence {
 	struct ev_strings tls;
 	struct ev_exchange *ex;
 	size_t n_ex, cap_ex;
+	/* Open-addressing index of EX by question (evidence_add): slot
+	 * holds index + 1, 0 is empty; a power of two, at most half full. */
+	size_t *ex_index, ex_index_cap;
 	/* Which command gathered the evidence ("check" when NULL) and, for
 	 * propagation, wait and plan, the record it is about, so that
 	 * `analyze` runs the same checks (docs/json.md). */

@@ -167,6 +167,41 @@ static void test_hints(void **state)
 	hints_deinit(&h);
 }
 
+/* evidence_add keeps one exchange per question, through the index's
+ * growth: 3000 questions asked twice each are 3000 exchanges, in order. */
+static void test_evidence_add_dedup(void **state)
+{
+	(void)state;
+	struct evidence *ev = evidence_new("example.", 0);
+	char name[64];
+	assert_non_null(ev);
+	for (int round = 0; round < 2; round++)
+		for (int i = 0; i < 3000; i++) {
+			snprintf(name, sizeof(name), "n%d.example.", i / 3);
+			struct ev_exchange x = { .role = EV_AUTH,
+						 .qtype = (uint16_t)(1 + i % 3),
+						 .zone = "example.",
+						 .server = "ns.example.",
+						 .addr = "192.0.2.1",
+						 .qname = name };
+			assert_int_equal(evidence_add(ev, &x), 0);
+		}
+	assert_int_equal(ev->n_ex, 3000);
+	assert_string_equal(ev->ex[2999].qname, "n999.example.");
+	assert_int_equal(ev->ex[2999].qtype, 3);
+	/* Any field of the question makes another exchange. */
+	struct ev_exchange y = ev->ex[0];
+	y.transport = TR_TCP;
+	assert_int_equal(evidence_add(ev, &y), 0);
+	y.server = NULL; /* NULL and "" are the same question */
+	assert_int_equal(evidence_add(ev, &y), 0);
+	assert_int_equal(ev->n_ex, 3002);
+	y.server = "";
+	assert_int_equal(evidence_add(ev, &y), 0);
+	assert_int_equal(ev->n_ex, 3002);
+	evidence_free(ev);
+}
+
 static void test_evidence_roundtrip(void **state)
 {
 	struct evidence *ev = evidence_new("example.", 1700000000);
@@ -256,6 +291,7 @@ int main(void)
 		cmocka_unit_test(test_nslist),
 		cmocka_unit_test(test_hints),
 		cmocka_unit_test(test_evidence_roundtrip),
+		cmocka_unit_test(test_evidence_add_dedup),
 		cmocka_unit_test(test_evidence_hostile),
 		cmocka_unit_test(test_sanitize),
 	};
