@@ -8,6 +8,7 @@
 #include "diag/diag.h"
 #include "diag/inputs.h"
 #include "diag/kinds.h"
+#include "diag/psl.h"
 #include "engine/engine.h"
 #include "report/envelope.h"
 
@@ -93,6 +94,7 @@ fail:
 
 void diag_env_deinit(struct diag_env *env)
 {
+	psl_free(env->psl);
 	engine_free(env->eng);
 	evidence_free(env->replay);
 	memset(env, 0, sizeof(*env));

@@ -28,6 +28,8 @@ struct diag;
 struct diag_env {
 	struct engine *eng;
 	struct evidence *replay;
+	struct psl_ctx_st *psl; /* the Public Suffix List, loaded once */
+	bool psl_loaded;
 };
 
 /* Makes the engine REQ asks for (libuv, or the replay of --replay). 0, or

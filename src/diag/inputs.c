@@ -16,8 +16,8 @@
 #include "core/dname.h"
 #include "core/dnsmsg.h"
 #include "core/evidence_json.h"
-#include "core/psl.h"
 #include "diag/inputs.h"
+#include "diag/psl.h"
 
 #define EVIDENCE_MAX_BYTES (256u << 20)
 
@@ -110,26 +110,27 @@ int diag_domain_arg(struct diag *d, const char *arg, char *out, size_t outlen)
 	return -1;
 }
 
-/* Debian's publicsuffix package; DNSDOCTOR_PUBLIC_SUFFIX_LIST names
- * another copy. Without one, only TLDs count as registries (view.c). */
-#define PSL_DEFAULT   "/usr/share/publicsuffix/public_suffix_list.dat"
-#define PSL_MAX_BYTES (8u << 20)
-
+/* The list is loaded once per environment: fleet and exporter run many
+ * diagnoses on one. */
 int diag_load_public_suffix(struct diag *d, struct evidence *ev)
 {
-	const char *path = getenv("DNSDOCTOR_PUBLIC_SUFFIX_LIST");
-	size_t len;
-	if (!path) {
-		path = PSL_DEFAULT;
-		if (access(path, R_OK) != 0)
-			return 0;
+	char err[300];
+	psl_ctx_t *own = NULL;
+	const psl_ctx_t *psl;
+	if (d->env) {
+		if (!d->env->psl_loaded &&
+		    diag_psl_load(NULL, &d->env->psl, err, sizeof(err)) < 0)
+			return diag_fail(d, "%s", err);
+		d->env->psl_loaded = true;
+		psl = d->env->psl;
+	} else {
+		if (diag_psl_load(NULL, &own, err, sizeof(err)) < 0)
+			return diag_fail(d, "%s", err);
+		psl = own;
 	}
-	char *text = diag_read_file(d, "public suffix list", path,
-				    PSL_MAX_BYTES, &len);
-	if (!text)
-		return -1;
-	ev->suffix_labels = psl_suffix_labels(text, len, ev->domain);
-	free(text);
+	if (psl)
+		ev->suffix_labels = diag_psl_suffix_labels(psl, ev->domain);
+	psl_free(own);
 	return 0;
 }
 
