@@ -24,22 +24,25 @@ static const char *const public_resolvers[][2] = {
 	{ "opendns.", "208.67.222.222" },
 };
 
-/* The first "nameserver" of /etc/resolv.conf, the system resolver. */
+/* The first name server of /etc/resolv.conf, the system resolver, as ldns
+ * reads the file (the resolver library's rules: comments, "nameserver",
+ * IPv6 scopes). 0 (also when there is none) or -ENOMEM. */
 static int system_resolver(struct hints *h)
 {
-	FILE *f = fopen("/etc/resolv.conf", "r");
-	char line[512], addr[64];
+	ldns_resolver *res = NULL;
 	int rc = 0;
-	if (!f)
+	if (ldns_resolver_new_frm_file(&res, NULL) != LDNS_STATUS_OK)
 		return 0;
-	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, " nameserver %63s", addr) == 1) {
-			struct eng_request req;
-			if (eng_addr_parse(&req, addr, 53) == 0)
-				rc = hints_add(h, "system.", addr);
-			break;
-		}
-	fclose(f);
+	if (ldns_resolver_nameserver_count(res) > 0) {
+		char *addr = ldns_rdf2str(ldns_resolver_nameservers(res)[0]);
+		struct eng_request req;
+		if (!addr)
+			rc = -ENOMEM;
+		else if (eng_addr_parse(&req, addr, 53) == 0)
+			rc = hints_add(h, "system.", addr);
+		free(addr);
+	}
+	ldns_resolver_deep_free(res);
 	return rc;
 }
 
