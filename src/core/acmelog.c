@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <jansson.h>
 #include "core/acmelog.h"
 
@@ -144,14 +145,15 @@ static void domain_from_text(char out[DOMAIN_MAX + 1], const char *d)
 
 int64_t acmelog_civil_time(int y, int mon, int d, int h, int mi, int s)
 {
-	/* Howard Hinnant's days_from_civil: no tables, no time zone. */
-	int64_t yy = y - (mon <= 2);
-	int64_t era = (yy >= 0 ? yy : yy - 399) / 400;
-	int64_t yoe = yy - era * 400;
-	int64_t doy = (153 * (mon + (mon > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	int64_t days = era * 146097 + doe - 719468;
-	return days * 86400 + h * 3600 + mi * 60 + s;
+	/* The logs' clocks are read as UTC (docs/logs.md): timegm, not
+	 * mktime, whatever TZ says. */
+	struct tm tm = { .tm_year = y - 1900,
+			 .tm_mon = mon - 1,
+			 .tm_mday = d,
+			 .tm_hour = h,
+			 .tm_min = mi,
+			 .tm_sec = s };
+	return (int64_t)timegm(&tm);
 }
 
 static int digits(const char *s, int n)
@@ -173,18 +175,29 @@ static bool valid_civil(int y, int mo, int d, int h, int mi, int s)
 }
 
 /* "YYYY?MM?DD?HH:MM:SS" with the given separators; ACMELOG_NO_TIME if S
- * does not start with one. */
+ * does not start with one. The width is checked here (strptime would take
+ * "2024-6-1"); strptime reads the fields. */
 static int64_t parse_ymd(const char *s, char dsep, char tsep)
 {
-	int y, mo, d, h, mi, se;
+	char fmt[32], buf[20];
+	struct tm tm = { 0 };
 	if (strnlen(s, 19) < 19 || s[4] != dsep || s[7] != dsep ||
-	    s[10] != tsep || s[13] != ':' || s[16] != ':')
+	    s[10] != tsep || s[13] != ':' || s[16] != ':' || digits(s, 4) < 0 ||
+	    digits(s + 5, 2) < 0 || digits(s + 8, 2) < 0 ||
+	    digits(s + 11, 2) < 0 || digits(s + 14, 2) < 0 ||
+	    digits(s + 17, 2) < 0)
 		return ACMELOG_NO_TIME;
-	y = digits(s, 4), mo = digits(s + 5, 2), d = digits(s + 8, 2);
-	h = digits(s + 11, 2), mi = digits(s + 14, 2), se = digits(s + 17, 2);
-	if (!valid_civil(y, mo, d, h, mi, se))
+	memcpy(buf, s, 19);
+	buf[19] = '\0';
+	snprintf(fmt, sizeof(fmt), "%%Y%c%%m%c%%d%c%%H:%%M:%%S", dsep, dsep,
+		 tsep);
+	const char *end = strptime(buf, fmt, &tm);
+	if (!end || *end ||
+	    !valid_civil(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
+			 tm.tm_hour, tm.tm_min, tm.tm_sec))
 		return ACMELOG_NO_TIME;
-	return acmelog_civil_time(y, mo, d, h, mi, se);
+	return acmelog_civil_time(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
+				  tm.tm_hour, tm.tm_min, tm.tm_sec);
 }
 
 /* certbot: "2024-06-01 12:00:00,123:DEBUG:module:message". */
