@@ -9,6 +9,7 @@
 #include <openssl/x509v3.h>
 #include <jansson.h>
 #include "core/cert.h"
+#include "core/fetch_status.h"
 #include "core/evidence_json.h"
 
 void cert_seen_deinit(struct cert_seen *s)
@@ -102,7 +103,8 @@ X509_STORE *cert_store_from_pem(const char *pem)
 struct cert_obs cert_obs_of(const struct cert_seen *s)
 {
 	return (struct cert_obs){ .addr = s->addr,
-				  .ok = strcmp(s->status, "ok") == 0,
+				  .ok = tls_status_from_name(s->status) ==
+					TS_OK,
 				  .der = (const uint8_t *const *)s->der,
 				  .der_len = s->der_len,
 				  .n = s->n };

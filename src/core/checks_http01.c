@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "core/checks.h"
+#include "core/fetch_status.h"
 #include "core/validation.h"
 
 /* Redirects to other hosts followed, as the probe bounds them. */
@@ -75,7 +76,7 @@ struct judge_ctx {
 static enum outcome judge(const struct judge_ctx *c, const struct fetch *f,
 			  int depth, FILE *w)
 {
-	if (strcmp(f->status, "redirect-other-host") == 0) {
+	if (http_status_from_name(f->status) == HS_REDIRECT_OTHER) {
 		enum outcome worst = GOOD;
 		char *sub = NULL;
 		size_t slen = 0, n = 0;
@@ -122,7 +123,7 @@ static enum outcome judge(const struct judge_ctx *c, const struct fetch *f,
 		free(sub);
 		return worst;
 	}
-	if (strcmp(f->status, "ok") != 0) {
+	if (http_status_from_name(f->status) != HS_OK) {
 		fprintf(w, "%s (%s%s%s)", f->addr, f->status,
 			f->detail[0] ? ": " : "", f->detail);
 		return DEAD;

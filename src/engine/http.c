@@ -39,35 +39,6 @@ struct sock {
 	struct httpm *m;
 };
 
-const char *http_status_name(int status)
-{
-	switch (status) {
-	case HS_OK:
-		return "ok";
-	case HS_CONNECT:
-		return "connect-failed";
-	case HS_TIMEOUT:
-		return "timeout";
-	case HS_REDIRECT_BAD:
-		return "redirect-refused";
-	case HS_REDIRECT_OTHER:
-		return "redirect-other-host";
-	case HS_TOO_MANY_REDIRECTS:
-		return "too-many-redirects";
-	default:
-		return "error";
-	}
-}
-
-/* The status a record names; an unknown word reads as an error. */
-int http_status_from_name(const char *word)
-{
-	for (int st = 0; word && st <= HS_ERROR; st++)
-		if (strcmp(http_status_name(st), word) == 0)
-			return st;
-	return HS_ERROR;
-}
-
 static size_t on_body(char *data, size_t size, size_t nmemb, void *arg)
 {
 	struct http_fetch *f = arg;

@@ -13,16 +13,7 @@
 #define HTTP_BODY_MAX	   512 /* bytes kept; a key authorisation is ~87 */
 #define HTTP_REDIRECTS_MAX 10  /* what Let's Encrypt follows */
 
-enum http_status {
-	HS_OK = 0,  /* an HTTP response arrived (any code) */
-	HS_CONNECT, /* connection refused or unreachable */
-	HS_TIMEOUT,
-	HS_REDIRECT_BAD,   /* redirect to a scheme or port a CA refuses */
-	HS_REDIRECT_OTHER, /* redirect to another host: not followed here,
-			    * the probe resolves it (see location) */
-	HS_TOO_MANY_REDIRECTS,
-	HS_ERROR, /* any other transfer error */
-};
+#include "core/fetch_status.h" /* enum http_status and its names */
 
 struct http_fetch {
 	/* in */
@@ -52,8 +43,5 @@ struct engine;
  * HTTP_REDIRECTS_MAX; HTTPS certificates are not checked (CAs do not
  * either for HTTP-01). 0 or -ENOMEM. */
 int http_fetch_all(struct engine *eng, struct http_fetch *f, size_t n);
-
-const char *http_status_name(int status);
-int http_status_from_name(const char *word);
 
 #endif

@@ -12,31 +12,6 @@
 #include "engine/tls.h"
 #include "engine/uv_ext.h"
 
-const char *tls_status_name(int status)
-{
-	switch (status) {
-	case TS_OK:
-		return "ok";
-	case TS_CONNECT:
-		return "connect-failed";
-	case TS_TIMEOUT:
-		return "timeout";
-	case TS_HANDSHAKE:
-		return "handshake-failed";
-	default:
-		return "error";
-	}
-}
-
-/* The status a record names; an unknown word reads as an error. */
-int tls_status_from_name(const char *word)
-{
-	for (int st = 0; word && st <= TS_ERROR; st++)
-		if (strcmp(tls_status_name(st), word) == 0)
-			return st;
-	return TS_ERROR;
-}
-
 void tls_fetch_deinit(struct tls_fetch *f)
 {
 	for (size_t i = 0; i < f->n; i++)

@@ -9,13 +9,7 @@
 
 #define TLS_CHAIN_MAX 10 /* certificates kept per server */
 
-enum tls_status {
-	TS_OK = 0,
-	TS_CONNECT,   /* TCP connection refused or unreachable */
-	TS_TIMEOUT,   /* no TCP connection or no handshake in time */
-	TS_HANDSHAKE, /* TLS failed (alert, not TLS at all) */
-	TS_ERROR,
-};
+#include "core/fetch_status.h" /* enum tls_status and its names */
 
 struct tls_fetch {
 	/* in */
@@ -38,7 +32,5 @@ struct engine;
 int tls_fetch_all(struct engine *eng, struct tls_fetch *f, size_t n);
 /* Frees the certificates of F (not F itself). */
 void tls_fetch_deinit(struct tls_fetch *f);
-const char *tls_status_name(int status);
-int tls_status_from_name(const char *word);
 
 #endif
