@@ -7,6 +7,7 @@
 #include "core/view.h"
 #include "core/wire.h"
 #include "probe/probe.h"
+#include "core/array.h"
 #include "probe/probe_internal.h"
 
 #define MAX_DEPTH	   32 /* levels of a walk */
@@ -19,10 +20,8 @@
 
 struct round *round_new(struct probe *p)
 {
-	struct round **v = realloc(p->rounds, (p->n_rounds + 1) * sizeof(*v));
-	if (!v)
+	if (ARRAY_RESERVE(p->rounds, p->cap_rounds, p->n_rounds + 1) < 0)
 		return NULL;
-	p->rounds = v;
 	struct round *r = calloc(1, sizeof(*r));
 	if (r)
 		p->rounds[p->n_rounds++] = r;
@@ -105,11 +104,10 @@ struct slot *ask(struct probe *p, struct round *r, int role, const char *zone,
 		req.flags &= ~(unsigned)(ENG_F_EDNS | ENG_F_DO);
 	if (!family_ok(p, addr) || eng_addr_parse(&req, addr, 53) < 0)
 		return NULL;
-	struct slot **v = realloc(r->v, (r->n + 1) * sizeof(*v));
-	struct slot *s = calloc(1, sizeof(*s));
-	if (!v || !s)
+	struct slot *s = NULL;
+	if (ARRAY_RESERVE(r->v, r->cap, r->n + 1) < 0 ||
+	    !(s = calloc(1, sizeof(*s))))
 		goto nomem;
-	r->v = v;
 	*s = (struct slot){ .p = p,
 			    .r = r,
 			    .role = role,
@@ -171,11 +169,9 @@ static struct host *host_get(struct probe *p, const char *name, bool create)
 			return &p->hosts[i];
 	if (!create)
 		return NULL;
-	struct host *v = realloc(p->hosts, (p->n_hosts + 1) * sizeof(*v));
-	if (!v)
+	if (ARRAY_RESERVE(p->hosts, p->cap_hosts, p->n_hosts + 1) < 0)
 		return NULL;
-	p->hosts = v;
-	struct host *h = &v[p->n_hosts];
+	struct host *h = &p->hosts[p->n_hosts];
 	strset_init(&h->addrs);
 	h->name = strdup(name);
 	if (!h->name)
@@ -189,11 +185,9 @@ static struct cut *cut_get(struct probe *p, const char *zone)
 	for (size_t i = 0; i < p->n_cuts; i++)
 		if (strcmp(p->cuts[i].zone, zone) == 0)
 			return &p->cuts[i];
-	struct cut *v = realloc(p->cuts, (p->n_cuts + 1) * sizeof(*v));
-	if (!v)
+	if (ARRAY_RESERVE(p->cuts, p->cap_cuts, p->n_cuts + 1) < 0)
 		return NULL;
-	p->cuts = v;
-	struct cut *c = &v[p->n_cuts];
+	struct cut *c = &p->cuts[p->n_cuts];
 	memset(c, 0, sizeof(*c));
 	strset_init(&c->glueless);
 	c->zone = strdup(zone);

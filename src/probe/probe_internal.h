@@ -30,7 +30,7 @@ struct slot {
 
 struct round {
 	struct slot **v;
-	size_t n, pending;
+	size_t n, cap, pending;
 };
 
 /* A zone cut learnt from a referral: its servers' (name, address) pairs and
@@ -52,13 +52,13 @@ struct probe {
 	struct evidence *ev;
 	const struct probe_config *cfg;
 	struct cut *cuts;
-	size_t n_cuts;
+	size_t n_cuts, cap_cuts;
 	struct host *hosts;
-	size_t n_hosts;
+	size_t n_hosts, cap_hosts;
 	struct strset alive, dead, looked_up;
 	struct strset asked_once; /* "ROLE ADDR QNAME QTYPE" of ask_once */
 	struct round **rounds;
-	size_t n_rounds;
+	size_t n_rounds, cap_rounds;
 	int nesting;
 	int nomem;
 	int answers; /* responses of any kind */
