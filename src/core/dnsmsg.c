@@ -13,6 +13,19 @@ ldns_pkt *dmsg_parse(const uint8_t *wire, size_t len)
 	return pkt;
 }
 
+char *dmsg_rdf_str(const ldns_rdf *rdf)
+{
+	/* ldns_rdf2str would allocate a 64 KiB buffer for every field (a
+	 * whole packet's worth); a name or an address fits in 1 KiB, and the
+	 * buffer grows if ever needed. */
+	ldns_buffer *b = rdf ? ldns_buffer_new(1024) : NULL;
+	char *s = b && ldns_rdf2buffer_str(b, rdf) == LDNS_STATUS_OK
+			  ? ldns_buffer_export2str(b)
+			  : NULL;
+	ldns_buffer_free(b);
+	return s;
+}
+
 char *dmsg_name(const ldns_rdf *rdf)
 {
 	if (!rdf || ldns_rdf_get_type(rdf) != LDNS_RDF_TYPE_DNAME)
@@ -21,7 +34,7 @@ char *dmsg_name(const ldns_rdf *rdf)
 	if (!copy)
 		return NULL;
 	ldns_dname2canonical(copy);
-	char *s = ldns_rdf2str(copy);
+	char *s = dmsg_rdf_str(copy);
 	ldns_rdf_deep_free(copy);
 	return s;
 }
@@ -146,7 +159,7 @@ int dmsg_addrs(const ldns_pkt *pkt, ldns_pkt_section sec, const char *owner,
 		if ((t != LDNS_RR_TYPE_A && t != LDNS_RR_TYPE_AAAA) ||
 		    ldns_rr_rd_count(rr) < 1 || !dmsg_owner_is(rr, owner))
 			continue;
-		char *a = ldns_rdf2str(ldns_rr_rdf(rr, 0));
+		char *a = dmsg_rdf_str(ldns_rr_rdf(rr, 0));
 		int rc = a ? strset_add(out, a) : 0;
 		free(a);
 		if (rc < 0)

@@ -21,6 +21,8 @@ enum resp_kind {
 /* Parses wire bytes. Returns NULL when they are not a DNS message. */
 ldns_pkt *dmsg_parse(const uint8_t *wire, size_t len);
 
+/* RDF in presentation format, a new string; NULL on ENOMEM. */
+char *dmsg_rdf_str(const ldns_rdf *rdf);
 /* Canonical presentation of a name rdf ("example.com."); NULL on ENOMEM. */
 char *dmsg_name(const ldns_rdf *rdf);
 

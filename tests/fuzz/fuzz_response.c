@@ -35,6 +35,16 @@ static const struct evidence *base(void)
 		abort();
 	}
 	json_decref(j);
+	/* Without the trust anchor the chain's signatures are not verified:
+	 * ECDSA over the root and com. keys on every input cost 8 ms of the
+	 * 8.5 ms an input took (118 inputs/s). The signature code has inputs
+	 * of its own in the evidence_json corpus; here the parsers and the
+	 * checks over hostile bytes get the time. */
+	for (size_t i = 0; i < ev->trust_anchor.n; i++)
+		free(ev->trust_anchor.v[i]);
+	free(ev->trust_anchor.v);
+	ev->trust_anchor.v = NULL;
+	ev->trust_anchor.n = 0;
 	return ev;
 }
 
