@@ -144,6 +144,18 @@ static int check_resolver_caches(const struct rv_view *v, time_t now,
 		json_object_set_new(e, "authoritative",
 				    json_string(rv_row_describe(
 					    v->reference, cur, sizeof(cur))));
+		/* A time that is up is not "for another": -1 s was seen. */
+		char when[96];
+		if (left > 0)
+			snprintf(when, sizeof(when), "for another %lld s",
+				 (long long)left);
+		else if (left == 0)
+			snprintf(when, sizeof(when),
+				 "for a moment more: its copy expires now");
+		else
+			snprintf(when, sizeof(when),
+				 "for as long as it keeps it (its answer gave "
+				 "no TTL to tell)");
 		int rc;
 		if (neg)
 			rc = findings_add(out, F_RESOLVER_NEGATIVE_CACHED, e,
@@ -157,12 +169,11 @@ static int check_resolver_caches(const struct rv_view *v, time_t now,
 					  "authoritative servers (dnsdoctor "
 					  "wait).",
 					  "resolver %s still answers %s for %s "
-					  "(the servers now serve %s) for "
-					  "another %lld s",
+					  "(the servers now serve %s) %s",
 					  who(r, w, sizeof(w)),
 					  rv_row_describe(r, buf, sizeof(buf)),
 					  record_text(v, rec, sizeof(rec)), cur,
-					  (long long)left);
+					  when);
 		else
 			rc = findings_add(out, F_RESOLVER_STALE, e,
 					  "Wait for the old answer's TTL to "
@@ -171,12 +182,11 @@ static int check_resolver_caches(const struct rv_view *v, time_t now,
 					  "next change, lower the TTL first "
 					  "(dnsdoctor plan).",
 					  "resolver %s still answers %s for %s "
-					  "(the servers now serve %s) for "
-					  "another %lld s",
+					  "(the servers now serve %s) %s",
 					  who(r, w, sizeof(w)),
 					  rv_row_describe(r, buf, sizeof(buf)),
 					  record_text(v, rec, sizeof(rec)), cur,
-					  (long long)left);
+					  when);
 		if (rc < 0)
 			return rc;
 	}

@@ -1,0 +1,118 @@
+/* The propagation checks (core/checks_propagation.c) on record evidence
+ * built by hand: what a resolver's cache has left, said in words that
+ * hold when the time is up or unknown. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+#include <ldns/ldns.h>
+#include "core/view_record.h"
+
+#define STARTED 1000000
+
+/* Adds an exchange answering www.example. A with RR (NULL: NXDOMAIN
+ * without SOA), as ROLE from ADDR. */
+static void add(struct evidence *ev, int role, char *addr, const char *rr,
+		bool aa)
+{
+	ldns_pkt *pkt = ldns_pkt_new();
+	ldns_rr *q = NULL, *a = NULL;
+	assert_int_equal(ldns_rr_new_question_frm_str(&q, "www.example. IN A",
+						      NULL, NULL),
+			 LDNS_STATUS_OK);
+	ldns_pkt_push_rr(pkt, LDNS_SECTION_QUESTION, q);
+	if (rr) {
+		assert_int_equal(ldns_rr_new_frm_str(&a, rr, 0, NULL, NULL),
+				 LDNS_STATUS_OK);
+		ldns_pkt_push_rr(pkt, LDNS_SECTION_ANSWER, a);
+	} else {
+		ldns_pkt_set_rcode(pkt, LDNS_RCODE_NXDOMAIN);
+	}
+	ldns_pkt_set_qr(pkt, true);
+	ldns_pkt_set_aa(pkt, aa);
+	uint8_t *wire = NULL;
+	size_t len = 0;
+	assert_int_equal(ldns_pkt2wire(&wire, pkt, &len), LDNS_STATUS_OK);
+	struct ev_exchange x = { .role = role,
+				 .status = QS_OK,
+				 .qtype = LDNS_RR_TYPE_A,
+				 .zone = role == EV_RECORD ? "example." : "",
+				 .server = role == EV_RECORD ? "ns1.example."
+							     : addr,
+				 .addr = addr,
+				 .qname = "www.example.",
+				 .wire = wire,
+				 .wire_len = len };
+	assert_int_equal(evidence_add(ev, &x), 0);
+	free(wire);
+	ldns_pkt_free(pkt);
+}
+
+static char *summaries(const char *resolver_rr, time_t now)
+{
+	struct evidence *ev = evidence_new("www.example.", STARTED);
+	struct rv_view v;
+	struct findings fs;
+	assert_non_null(ev);
+	ev->record_name = strdup("www.example.");
+	ev->record_type = LDNS_RR_TYPE_A;
+	ev->record_expect = strdup("192.0.2.2");
+	add(ev, EV_RECORD, "192.0.2.53", "www.example. 300 IN A 192.0.2.2",
+	    true);
+	add(ev, EV_RECORD_RESOLVER, "192.0.2.100", resolver_rr, false);
+	findings_init(&fs);
+	assert_int_equal(rv_build(ev, &v), 0);
+	assert_int_equal(propagation_checks_run(&v, now, &fs), 0);
+	char *all = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&all, &len);
+	for (size_t i = 0; i < fs.n; i++)
+		fprintf(f, "%s: %s\n", finding_defs[fs.v[i].code].name,
+			fs.v[i].summary);
+	fclose(f);
+	findings_deinit(&fs);
+	rv_deinit(&v);
+	evidence_free(ev);
+	return all;
+}
+
+static void test_stale_time_left(void **state)
+{
+	(void)state;
+	char *s = summaries("www.example. 52 IN A 192.0.2.1", STARTED);
+	assert_non_null(strstr(s, "RESOLVER_STALE"));
+	assert_non_null(strstr(s, "for another 52 s"));
+	free(s);
+	/* Analysed 60 s after it was taken: the 52 s are up. */
+	s = summaries("www.example. 52 IN A 192.0.2.1", STARTED + 60);
+	assert_non_null(strstr(s, "its copy expires now"));
+	assert_null(strstr(s, "another -"));
+	assert_null(strstr(s, "another 0 s"));
+	free(s);
+	s = summaries("www.example. 0 IN A 192.0.2.1", STARTED);
+	assert_non_null(strstr(s, "its copy expires now"));
+	free(s);
+}
+
+static void test_negative_without_soa(void **state)
+{
+	(void)state;
+	/* NXDOMAIN without a SOA: how long it is kept is unknown. */
+	char *s = summaries(NULL, STARTED);
+	assert_non_null(strstr(s, "RESOLVER_NEGATIVE_CACHED"));
+	assert_non_null(strstr(s, "gave no TTL"));
+	assert_null(strstr(s, "another -1"));
+	free(s);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_stale_time_left),
+		cmocka_unit_test(test_negative_without_soa),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
