@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include "diag/diag.h"
 #include "diag/inputs.h"
 #include "diag/kinds.h"
@@ -119,6 +120,14 @@ int diag_run(struct diag *d, const struct diag_request *req,
 			  req->command);
 		return d->exit;
 	}
+	if (req->save_evidence && strcmp(req->save_evidence, "-") == 0) {
+		d->save = stdout;
+	} else if (req->save_evidence &&
+		   !(d->save = fopen(req->save_evidence, "w"))) {
+		diag_fail(d, "cannot write evidence to %s: %s",
+			  req->save_evidence, strerror(errno));
+		return d->exit;
+	}
 	uint64_t t0 = env->eng->ops->now_ms(env->eng->impl);
 	uint64_t q0 = env->eng->ops->sent(env->eng->impl);
 	int rc = d->kind->gather(d, env);
@@ -177,6 +186,9 @@ json_t *diag_json(struct diag *d)
 
 int diag_render(struct diag *d, enum diag_format fmt, FILE *f)
 {
+	/* --save-evidence -: the evidence was the output. */
+	if (d->save == stdout && f == stdout && d->save_written)
+		return 0;
 	if (fmt == DIAG_JSON) {
 		json_t *o = diag_json(d);
 		if (!o)
@@ -200,6 +212,13 @@ int diag_render(struct diag *d, enum diag_format fmt, FILE *f)
 
 void diag_deinit(struct diag *d)
 {
+	if (d->save && d->save != stdout) {
+		fclose(d->save);
+		/* No half-made file where nothing was gathered. */
+		if (!d->save_written)
+			unlink(d->req->save_evidence);
+	}
+	d->save = NULL;
 	if (d->kind && d->kind->deinit)
 		d->kind->deinit(d);
 	findings_deinit(&d->fs);

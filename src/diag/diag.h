@@ -70,7 +70,11 @@ struct diag {
 	uint64_t duration_ms; /* engine clock */
 	uint64_t queries;     /* sent to the network */
 	int exit;	      /* 0 ok, 1 warnings, 2 errors, 3 could not */
-	char error[512];      /* with exit 3: why, one line */
+	/* --save-evidence, opened before the first question: stdout for
+	 * "-" (the evidence is then the output, not the report). */
+	FILE *save;
+	bool save_written;
+	char error[512]; /* with exit 3: why, one line */
 };
 
 /* The kind named NAME, or NULL. */

@@ -243,13 +243,23 @@ int diag_save_evidence(struct diag *d, const struct evidence *ev,
 		diag_fail(d, "out of memory");
 		return -1;
 	}
-	int rc = json_dump_file(j, path, JSON_COMPACT);
+	/* The file was opened before anything was asked (diag_run), so a
+	 * path that cannot be written fails at once; a wait writes twice. */
+	FILE *f = d->save;
+	int rc = -1;
+	if (f &&
+	    (f == stdout || (fflush(f) == 0 && ftruncate(fileno(f), 0) == 0 &&
+			     fseek(f, 0, SEEK_SET) == 0)))
+		rc = json_dumpf(j, f, JSON_COMPACT);
+	if (rc == 0 && f == stdout && fputc('\n', f) == EOF)
+		rc = -1;
 	json_decref(j);
-	if (rc < 0) {
+	if (rc < 0 || fflush(f) != 0 || ferror(f)) {
 		diag_fail(d, "cannot write evidence to %s: %s", path,
-			  strerror(errno));
+			  strerror(errno ? errno : EIO));
 		return -1;
 	}
+	d->save_written = true;
 	return 0;
 }
 

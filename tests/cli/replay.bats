@@ -40,3 +40,32 @@ setup() {
 		[[ $stderr == "dnsdoctor: cannot write"* ]]
 	done
 }
+
+@test "--save-evidence to a path that cannot be written fails at once, before any query" {
+	# A root that never answers: had it asked, the error would be about
+	# the root; it never asks.
+	printf '. 3600000 NS a.root.test.\na.root.test. 3600000 A 127.53.254.254\n' >"$BATS_TEST_TMPDIR/dead.hints"
+	ddr check example.com --root-hints "$BATS_TEST_TMPDIR/dead.hints" --timeout 5 \
+		--save-evidence /nonexistent/dir/ev.json
+	[ "$status" -eq 3 ]
+	[ "$stderr" = "dnsdoctor: cannot write evidence to /nonexistent/dir/ev.json: No such file or directory" ]
+	[ -z "$output" ]
+	# and a file is not left behind when the diagnosis could not be made
+	ddr check example.com --root-hints "$BATS_TEST_TMPDIR/dead.hints" --timeout 0.2 \
+		--save-evidence "$BATS_TEST_TMPDIR/none.json"
+	[ "$status" -eq 3 ]
+	[ ! -e "$BATS_TEST_TMPDIR/none.json" ]
+}
+
+@test "'-' is standard output for --save-evidence and standard input for analyze and --expect-ns @-" {
+	run bash -c '"$1" check healthy.com --replay "$2" --root-hints "$3" --save-evidence - |
+		"$1" analyze - --json' _ "$DNSDOCTOR" "$EV" "$LAB_HINTS"
+	[ "$status" -eq 0 ]
+	jq -e '.command == "analyze" and .domain == "healthy.com." and .exit == 0' <<<"$output"
+	run bash -c '"$1" check healthy.com --replay "$2" --root-hints "$3" --save-evidence -' _ \
+		"$DNSDOCTOR" "$EV" "$LAB_HINTS"
+	jq -e '.dnsdoctor_evidence and (.exchanges | length > 10)' <<<"$output"
+	run bash -c 'echo ns9.example.net | "$1" check healthy.com --replay "$2" --root-hints "$3" --expect-ns @- --json' _ \
+		"$DNSDOCTOR" "$EV" "$LAB_HINTS"
+	jq -e '.findings | map(.code) | index("EXPECTED_NS_MISMATCH")' <<<"$output"
+}
