@@ -412,9 +412,26 @@ int diag_load_what_if_ds(struct diag *d, const struct diag_request *o,
 	return 0;
 }
 
+/* `--resolvers public`: large public resolvers, asked only when named
+ * (asking one for a record that does not exist yet plants a denial in a
+ * cache the CA may use). Never in tests: the lab names its own. */
+static const char *const public_resolvers[][2] = {
+	{ "cloudflare.", "1.1.1.1" },
+	{ "google.", "8.8.8.8" },
+	{ "quad9.", "9.9.9.9" },
+	{ "opendns.", "208.67.222.222" },
+};
+
 static int resolver_add(struct diag *d, struct hints *h, char *item)
 {
 	char *eq = strchr(item, '='), *addr = eq ? eq + 1 : item;
+	if (strcmp(item, "public") == 0) {
+		for (size_t i = 0; i < sizeof(public_resolvers) / sizeof(public_resolvers[0]); i++)
+			if (!hints_has(h, public_resolvers[i][0], public_resolvers[i][1]) &&
+			    hints_add(h, public_resolvers[i][0], public_resolvers[i][1]) < 0)
+				return diag_fail(d, "out of memory"), -1;
+		return 0;
+	}
 	unsigned char buf[16];
 	if (eq)
 		*eq = '\0';

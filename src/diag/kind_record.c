@@ -15,15 +15,6 @@
 #include "probe/probe.h"
 #include "report/propagation_report.h"
 
-/* Large public resolvers, asked after the system resolver when no
- * --resolvers is given. Never in tests: the lab passes its own. */
-static const char *const public_resolvers[][2] = {
-	{ "cloudflare.", "1.1.1.1" },
-	{ "google.", "8.8.8.8" },
-	{ "quad9.", "9.9.9.9" },
-	{ "opendns.", "208.67.222.222" },
-};
-
 /* The first name server of /etc/resolv.conf, the system resolver, as ldns
  * reads the file (the resolver library's rules: comments, "nameserver",
  * IPv6 scopes). 0 (also when there is none) or -ENOMEM. */
@@ -54,13 +45,10 @@ int record_resolvers(struct diag *d, bool defaults, struct hints *h)
 		return diag_load_resolvers(d, d->req, h);
 	if (!defaults)
 		return 0;
+	/* The system resolver only: public ones are asked when named
+	 * (--resolvers public). */
 	if (system_resolver(h) < 0)
 		return diag_fail(d, "out of memory");
-	for (size_t i = 0;
-	     i < sizeof(public_resolvers) / sizeof(public_resolvers[0]); i++)
-		if (hints_add(h, public_resolvers[i][0],
-			      public_resolvers[i][1]) < 0)
-			return diag_fail(d, "out of memory");
 	return 0;
 }
 

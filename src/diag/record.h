@@ -10,8 +10,9 @@
 #include "diag/diag.h"
 #include "probe/hints.h"
 
-/* --resolvers into H; without it, with DEFAULTS, the system resolver then
- * the built-in public ones. 0 or -1 (diag_fail). */
+/* --resolvers into H ("public" names the built-in public set); without
+ * it, with DEFAULTS, the system resolver of /etc/resolv.conf only. 0 or -1
+ * (diag_fail). */
 int record_resolvers(struct diag *d, bool defaults, struct hints *h);
 /* Runs probe_record for D's NAME TYPE into a new D->ev (saved with
  * --save-evidence when SAVE). 0 or -1 (diag_fail). */
