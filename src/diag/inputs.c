@@ -426,22 +426,58 @@ static int resolver_add(struct diag *d, struct hints *h, char *item)
 {
 	char *eq = strchr(item, '='), *addr = eq ? eq + 1 : item;
 	if (strcmp(item, "public") == 0) {
-		for (size_t i = 0; i < sizeof(public_resolvers) / sizeof(public_resolvers[0]); i++)
-			if (!hints_has(h, public_resolvers[i][0], public_resolvers[i][1]) &&
-			    hints_add(h, public_resolvers[i][0], public_resolvers[i][1]) < 0)
+		for (size_t i = 0;
+		     i < sizeof(public_resolvers) / sizeof(public_resolvers[0]);
+		     i++)
+			if (!hints_has(h, public_resolvers[i][0],
+				       public_resolvers[i][1]) &&
+			    hints_add(h, public_resolvers[i][0],
+				      public_resolvers[i][1]) < 0)
 				return diag_fail(d, "out of memory"), -1;
 		return 0;
 	}
 	unsigned char buf[16];
+	char text[INET6_ADDRSTRLEN + 8], host[INET6_ADDRSTRLEN + 1];
+	long port = 53;
 	if (eq)
 		*eq = '\0';
-	if (inet_pton(AF_INET, addr, buf) != 1 &&
-	    inet_pton(AF_INET6, addr, buf) != 1) {
+	/* ADDR, ADDR#PORT (dig's form), [V6] or [V6]:PORT. */
+	const char *close = addr[0] == '[' ? strchr(addr, ']') : NULL;
+	const char *hash = close ? NULL : strchr(addr, '#');
+	const char *ptext = close  ? (close[1] == ':' ? close + 2 : NULL)
+			    : hash ? hash + 1
+				   : NULL;
+	size_t hlen = close  ? (size_t)(close - addr - 1)
+		      : hash ? (size_t)(hash - addr)
+			     : strlen(addr);
+	const char *hstart = close ? addr + 1 : addr;
+	char *end = NULL;
+	bool bad =
+		(addr[0] == '[' && (!close || (close[1] && close[1] != ':'))) ||
+		hlen >= sizeof(host);
+	if (!bad && ptext) {
+		port = strtol(ptext, &end, 10);
+		bad = !*ptext || *end || port < 1 || port > 65535;
+	}
+	if (!bad) {
+		memcpy(host, hstart, hlen);
+		host[hlen] = '\0';
+		bad = inet_pton(AF_INET, host, buf) != 1 &&
+		      (inet_pton(AF_INET6, host, buf) != 1 ||
+		       (!close && ptext && !hash));
+	}
+	if (bad) {
 		diag_fail(d,
-			  "--resolvers: '%.60s' is not an IPv4 or IPv6 address",
+			  "--resolvers: '%.60s' is not an IPv4 or IPv6 address "
+			  "(ADDR, ADDR#PORT or [V6]:PORT)",
 			  addr);
 		return -1;
 	}
+	if (port == 53)
+		snprintf(text, sizeof(text), "%s", host);
+	else
+		snprintf(text, sizeof(text), "%s#%ld", host, port);
+	addr = text;
 	if (h->n >= RESOLVERS_MAX) {
 		diag_fail(d, "--resolvers: more than %d resolvers",
 			  RESOLVERS_MAX);
@@ -481,9 +517,11 @@ int diag_load_resolvers(struct diag *d, const struct diag_request *o,
 	char *p = text, *tok = NULL;
 	for (;; p++) {
 		char c = *p;
-		if (c == '#')
+		/* A comment starts a line or follows a blank: ADDR#PORT is one
+		 * token. */
+		if (c == '#' && !tok)
 			comment = 1;
-		bool sep = c == '\0' || c == ',' || c == '#' ||
+		bool sep = c == '\0' || c == ',' || (c == '#' && !tok) ||
 			   isspace((unsigned char)c);
 		if (!sep && !comment && !tok)
 			tok = p;

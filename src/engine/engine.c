@@ -1,6 +1,7 @@
 /* What every engine implementation shares: configuration, freeing, draining
  * and address text. */
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -54,9 +55,24 @@ int eng_addr_parse(struct eng_request *req, const char *addr, uint16_t port)
 {
 	struct sockaddr_in *s4;
 	struct sockaddr_in6 *s6;
+	char host[INET6_ADDRSTRLEN + 1];
+	const char *hash;
 
 	if (!req || !addr)
 		return -EINVAL;
+	/* "ADDR#PORT" (dig's notation, how resolvers are written here)
+	 * overrides PORT. */
+	if ((hash = strchr(addr, '#'))) {
+		char *end = NULL;
+		long p = strtol(hash + 1, &end, 10);
+		if ((size_t)(hash - addr) >= sizeof(host) || !hash[1] || *end ||
+		    p < 1 || p > 65535)
+			return -EINVAL;
+		memcpy(host, addr, (size_t)(hash - addr));
+		host[hash - addr] = '\0';
+		addr = host;
+		port = (uint16_t)p;
+	}
 	s4 = (struct sockaddr_in *)&req->addr;
 	s6 = (struct sockaddr_in6 *)&req->addr;
 	memset(&req->addr, 0, sizeof(req->addr));

@@ -127,7 +127,8 @@ void eng_drain(struct engine *e);
 void eng_count_down(void *arg);
 void eng_run_until_zero(struct engine *e, const size_t *left);
 
-/* Fills REQ's address from numeric text ADDR and PORT. 0 or -EINVAL. */
+/* Fills REQ's address from numeric text ADDR and PORT; "ADDR#PORT" names
+ * its own port. 0 or -EINVAL. */
 int eng_addr_parse(struct eng_request *req, const char *addr, uint16_t port);
 /* Writes the numeric address of SA (no port) into BUF. 0 or -EINVAL. */
 int eng_addr_text(const struct sockaddr_storage *sa, char *buf, size_t len);

@@ -49,24 +49,29 @@ struct replay {
 };
 
 /* Compares the request's address with the recorded numeric text, as
- * binary, so "2001:db8::1" and "2001:DB8:0::1" are the same server. */
+ * binary, so "2001:db8::1" and "2001:DB8:0::1" are the same server; a
+ * text with its own port ("127.0.0.1#5353") must match that port too. */
 static bool addr_eq(const struct sockaddr_storage *sa, const char *text)
 {
-	uint8_t buf[16];
+	struct eng_request r;
 
-	if (!text)
+	if (!text || eng_addr_parse(&r, text, 0) < 0 ||
+	    r.addr.ss_family != sa->ss_family)
 		return false;
+	bool own_port = strchr(text, '#') != NULL;
 	if (sa->ss_family == AF_INET) {
-		const struct sockaddr_in *s4 = (const struct sockaddr_in *)sa;
-
-		return inet_pton(AF_INET, text, buf) == 1 &&
-		       memcmp(buf, &s4->sin_addr, 4) == 0;
+		const struct sockaddr_in *a = (const struct sockaddr_in *)sa,
+					 *b = (const struct sockaddr_in *)&r
+						      .addr;
+		return memcmp(&a->sin_addr, &b->sin_addr, 4) == 0 &&
+		       (!own_port || a->sin_port == b->sin_port);
 	}
 	if (sa->ss_family == AF_INET6) {
-		const struct sockaddr_in6 *s6 = (const struct sockaddr_in6 *)sa;
-
-		return inet_pton(AF_INET6, text, buf) == 1 &&
-		       memcmp(buf, &s6->sin6_addr, 16) == 0;
+		const struct sockaddr_in6 *a = (const struct sockaddr_in6 *)sa,
+					  *b = (const struct sockaddr_in6 *)&r
+						       .addr;
+		return memcmp(&a->sin6_addr, &b->sin6_addr, 16) == 0 &&
+		       (!own_port || a->sin6_port == b->sin6_port);
 	}
 	return false;
 }

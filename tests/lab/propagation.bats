@@ -246,3 +246,14 @@ acme_check() {
 	# all answered but one: not "complete"
 	jq -e '[.findings[] | select(.code == "PROPAGATION_COMPLETE")] | length == 0' <<<"$output"
 }
+
+@test "resolvers with a port: ADDR#PORT is asked on that port (the lab resolver answers on 53, nothing on 5353)" {
+	run --separate-stderr "$DD" check healthy.com --resolvers "$LAB_RESOLVER#53,$LAB_RESOLVER#5353" --timeout 0.5 --json
+	[ "$status" -eq 1 ]
+	[ "$(jq -r '[.findings[] | select(.code == "RESOLVER_UNREACHABLE") | .evidence.address] | join(" ")' <<<"$output")" = "$LAB_RESOLVER#5353" ]
+	zone_set main "port1 300 IN A 127.53.200.31"
+	zone_set old "port1 300 IN A 127.53.200.31"
+	run --separate-stderr "$DD" propagation port1.$ZONE A --resolvers "[::1]:5353 $LAB_RESOLVER" --timeout 0.5 --json
+	jq -e '[.views[] | select(.kind == "resolver" or .kind == "local") | .addr] == ["::1#5353", "127.53.53.53"]' <<<"$output"
+	jq -e '.views[] | select(.addr == "127.53.53.53") | .state == "current"' <<<"$output"
+}
