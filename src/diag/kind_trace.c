@@ -5,6 +5,8 @@
 #include <string.h>
 #include <time.h>
 #include <ldns/ldns.h>
+#include "core/checks.h"
+#include "core/view.h"
 #include "diag/inputs.h"
 #include "diag/kinds.h"
 #include "engine/engine.h"
@@ -60,7 +62,10 @@ out:
 	return ret;
 }
 
-/* A trace draws no conclusions: it shows the walk. */
+/* A trace shows the walk; its exit status says where the walk ended, in
+ * the convention of the other commands: 3 when no server on the way
+ * answered, 2 with DOMAIN_NOT_DELEGATED when the parent says the name
+ * does not exist, 0 when the zone was reached. */
 static int trace_judge(struct diag *d)
 {
 	/* Saved trace evidence keeps the walk, not the type asked last. */
@@ -68,8 +73,21 @@ static int trace_judge(struct diag *d)
 		return diag_fail(d, "out of memory");
 	if (!((struct trace_state *)d->state)->qtype)
 		((struct trace_state *)d->state)->qtype = LDNS_RR_TYPE_NS;
-	d->exit = 0;
-	return 0;
+	struct view v;
+	if (view_build(d->ev, &v) < 0)
+		return diag_fail(d, "out of memory");
+	int rc = 0;
+	if (v.pstate == PS_UNKNOWN)
+		rc = diag_fail(d,
+			       "no server on the way to %s answered; nothing "
+			       "to trace",
+			       d->ev->domain);
+	else if (check_not_delegated(&v, (time_t)d->ev->started, &d->fs) < 0)
+		rc = diag_fail(d, "out of memory");
+	else
+		d->exit = diag_exit_of(&d->fs);
+	view_deinit(&v);
+	return rc;
 }
 
 static void trace_text(const struct diag *d, FILE *f)
