@@ -6,6 +6,8 @@
 #include <time.h>
 #include <openssl/x509.h>
 #include "core/cert.h"
+#include "core/dnsmsg.h"
+#include "core/view.h"
 #include "diag/inputs.h"
 #include "diag/kinds.h"
 #include "engine/engine.h"
@@ -182,6 +184,58 @@ out:
 	return ret;
 }
 
+/* Why no address was tried: "no such record" is only said when the
+ * authoritative servers were asked and answered. */
+static void no_address(struct diag *d, const struct evidence *ev)
+{
+	struct view v;
+	bool answered = false, asked = false;
+	if (view_build(ev, &v) < 0) {
+		diag_fail(d, "out of memory");
+		return;
+	}
+	for (size_t i = 0; i < ev->n_ex; i++) {
+		const struct ev_exchange *x = &ev->ex[i];
+		if (x->role != EV_VALIDATION ||
+		    strcmp(x->qname, ev->domain) != 0 ||
+		    (x->qtype != LDNS_RR_TYPE_A &&
+		     x->qtype != LDNS_RR_TYPE_AAAA))
+			continue;
+		asked = true;
+		/* An answer counts when a server answers for the zone: AA,
+		 * NOERROR or NXDOMAIN (REFUSED or SERVFAIL says nothing). */
+		ldns_pkt *pkt = x->status == QS_OK
+					? dmsg_parse(x->wire, x->wire_len)
+					: NULL;
+		if (pkt && ldns_pkt_aa(pkt) &&
+		    (ldns_pkt_get_rcode(pkt) == LDNS_RCODE_NOERROR ||
+		     ldns_pkt_get_rcode(pkt) == LDNS_RCODE_NXDOMAIN))
+			answered = true;
+		ldns_pkt_free(pkt);
+	}
+	if (v.pstate == PS_NXDOMAIN)
+		diag_fail(d, "%s does not exist: the parent zone %s denies it",
+			  ev->domain, v.parent);
+	else if (v.pstate != PS_DELEGATED)
+		diag_fail(d,
+			  "no server on the way to %s answered: its addresses "
+			  "could not be asked",
+			  ev->domain);
+	else if (answered)
+		diag_fail(d,
+			  "%s has no A or AAAA record at its authoritative "
+			  "servers",
+			  ev->domain);
+	else
+		diag_fail(d,
+			  "the addresses of %s are unknown: no authoritative "
+			  "server of %s answered for them%s (dnsdoctor check "
+			  "%s says why)",
+			  ev->domain, v.zone,
+			  asked ? "" : ", none was reachable", v.zone);
+	view_deinit(&v);
+}
+
 static int cert_judge(struct diag *d)
 {
 	const struct evidence *ev = d->ev;
@@ -223,10 +277,7 @@ static int cert_judge(struct diag *d)
 		ok += s->info[s->n++].parsed;
 	}
 	if (s->n == 0) {
-		diag_fail(d,
-			  "%s has no A or AAAA record at its authoritative "
-			  "servers",
-			  ev->domain);
+		no_address(d, ev);
 		goto out;
 	}
 	if (!ok) {
