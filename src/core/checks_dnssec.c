@@ -518,6 +518,41 @@ static int check_resolvers(const struct view *v, const struct dnssec_view *d,
 	return rc;
 }
 
+/* DNSSEC_NOT_VALIDATED: so that "ok" never means more than was checked. */
+static int not_validated(const struct view *v, const struct dnssec_view *d,
+			 const char *stopped, struct findings *out)
+{
+	if (v->pstate != PS_DELEGATED || d->n == 0)
+		return 0;
+	if (!d->anchored)
+		return findings_add(out, F_DNSSEC_NOT_VALIDATED,
+				    json_pack("{s:s, s:s}", "zone", v->zone,
+					      "reason", "no-trust-anchor"),
+				    NULL,
+				    "The DNSSEC chain to %s was not validated: "
+				    "no trust anchor was "
+				    "given for this root (a hierarchy of its "
+				    "own, --root-hints, is "
+				    "not validated without --trust-anchor).",
+				    v->zone);
+	if (stopped)
+		return findings_add(out, F_DNSSEC_NOT_VALIDATED,
+				    json_pack("{s:s, s:s, s:s}", "zone",
+					      v->zone, "reason", "chain-broken",
+					      "stopped_at", stopped),
+				    "Fix the fault at the zone named (the "
+				    "finding above); the zones below "
+				    "it are judged once the chain reaches "
+				    "them.",
+				    "The DNSSEC chain to %s was not validated "
+				    "below %s, where it "
+				    "breaks (see the finding there): any fault "
+				    "further down is not "
+				    "reported.",
+				    v->zone, stopped);
+	return 0;
+}
+
 int check_dnssec(const struct view *v, time_t now, struct findings *out)
 {
 	const struct evidence *ev = v->ev;
@@ -528,9 +563,11 @@ int check_dnssec(const struct view *v, time_t now, struct findings *out)
 	if (rc < 0)
 		return rc;
 	issues_init(&zi);
+	const char *stopped = NULL; /* the zone whose fault ended the chain */
 	for (size_t i = 0; d.anchored && i < d.n; i++) {
 		struct zone_ctx c = { v, &d, &d.z[i], i ? d.z[i - 1].name : "",
 				      now };
+		size_t before = out->n;
 		bool target = i == d.n - 1 && strcmp(d.z[i].name, v->zone) == 0;
 		int secure = judge_zone(&c, &zi, target);
 		for (int code = 0; secure >= 0 && code < F__COUNT; code++)
@@ -541,9 +578,16 @@ int check_dnssec(const struct view *v, time_t now, struct findings *out)
 			rc = -ENOMEM;
 			goto out;
 		}
-		if (!secure)
+		if (!secure) {
+			/* A fault, not an unsigned delegation: nothing below
+			 * it was validated. */
+			if (out->n > before && i + 1 < d.n)
+				stopped = d.z[i].name;
 			break;
+		}
 	}
+	if ((rc = not_validated(v, &d, stopped, out)) < 0)
+		goto out;
 	rc = check_resolvers(v, &d, out, first);
 out:
 	issues_clear(&zi);
