@@ -216,6 +216,9 @@ enum caa_verdict caa_decide(const struct caa_rr *set, size_t n,
 		}
 		return CAA_PERMITS;
 	}
+	if (any_issue && v == CAA_FORBIDS_NO_ISSUER &&
+	    strcmp(want, "issuewild") == 0)
+		v = CAA_FORBIDS_NO_WILD_ISSUER; /* issue may well name it */
 	return any_issue ? v : CAA_PERMITS;
 }
 
@@ -232,6 +235,9 @@ const char *caa_verdict_text(enum caa_verdict v)
 		return "accounturi names another ACME account";
 	case CAA_FORBIDS_METHOD:
 		return "validationmethods does not list the challenge type";
+	case CAA_FORBIDS_NO_WILD_ISSUER:
+		return "for a wildcard the issuewild records rule, and none "
+		       "names the CA";
 	}
 	return "?";
 }

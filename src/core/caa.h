@@ -50,6 +50,8 @@ enum caa_verdict {
 	CAA_FORBIDS_CRITICAL,  /* an unknown tag with the critical flag */
 	CAA_FORBIDS_ACCOUNT,   /* accounturi names another account */
 	CAA_FORBIDS_METHOD,    /* validationmethods leaves out the method */
+	CAA_FORBIDS_NO_WILD_ISSUER, /* for a wildcard: issuewild records
+				     * exist and none names the CA */
 };
 
 /* Decides on the relevant RRset SET of N records (RFC 8659 4.2-4.3 and

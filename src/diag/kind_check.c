@@ -8,6 +8,7 @@
 #include "core/checks.h"
 #include "core/dname.h"
 #include "core/nslist.h"
+#include "core/validation.h"
 #include "core/view.h"
 #include "diag/inputs.h"
 #include "diag/kinds.h"
@@ -21,6 +22,7 @@ struct check_state {
 	struct view v;
 	bool have_view;
 	char *verdict, *fix;
+	char asked[VIEW_NAME_MAX + 2]; /* "*." kept for a wildcard */
 };
 
 /* --expect-ns NAMES or @FILE into EV. 0 or -1 (diag_fail). */
@@ -185,6 +187,10 @@ static int check_judge(struct diag *d)
 				 "no server on the way to %s answered; nothing "
 				 "to diagnose",
 				 d->ev->domain);
+	struct val_opts vo;
+	val_opts_read(d->ev, &vo);
+	snprintf(s->asked, sizeof(s->asked), "%s%s", vo.wildcard ? "*." : "",
+		 d->ev->domain);
 	if (checks_run(&s->v, (time_t)d->ev->started, &d->fs) < 0 ||
 	    verdict_build(&s->v, &d->fs, &s->verdict, &s->fix) < 0)
 		return diag_fail(d, "out of memory");
@@ -198,6 +204,7 @@ static struct report_ctx ctx_of(const struct diag *d)
 	return (struct report_ctx){
 		.command = d->req->command ? d->req->command : "check",
 		.view = &s->v,
+		.asked = s->asked,
 		.findings = &d->fs,
 		.verdict = s->verdict,
 		.fix = s->fix,

@@ -63,8 +63,9 @@ static json_t *servers_json(const struct view *v)
 json_t *report_check_section(const struct report_ctx *r)
 {
 	const struct view *v = r->view;
-	json_t *o = json_pack("{s:s, s:s, s:s, s:o, s:o}", "domain", v->domain,
-			      "zone", v->zone, "summary", r->verdict, "fix",
+	json_t *o = json_pack("{s:s, s:s, s:s, s:o, s:o}", "domain",
+			      r->asked ? r->asked : v->domain, "zone", v->zone,
+			      "summary", r->verdict, "fix",
 			      r->fix ? json_string(r->fix) : json_null(),
 			      "servers", servers_json(v));
 	if (!o)

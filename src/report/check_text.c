@@ -191,6 +191,9 @@ void report_check_text(const struct report_ctx *r, FILE *f)
 		warnings += fs->v[i].severity == SEV_WARNING;
 	}
 	fprintf(f, "%s", c(r->color, BOLD));
+	if (r->asked && strncmp(r->asked, "*.", 2) == 0)
+		fputs("*.", f); /* the certificate's name, checked at its base
+				 */
 	unicode_name(v->domain, f);
 	fprintf(f, "%s  ", c(r->color, RESET));
 	fprintf(f, "%s%s%s", sev_color(r->color, worst < 0 ? SEV_INFO : worst),

@@ -15,6 +15,8 @@
 struct report_ctx {
 	const char *command; /* "check", "analyze" */
 	const struct view *view;
+	const char *asked; /* the name as asked ("*.x." for a wildcard
+			    * certificate); NULL: the view's domain */
 	const struct findings *findings;
 	const char *verdict; /* one sentence */
 	const char *fix;     /* may be NULL */

@@ -272,8 +272,16 @@ open("'"$BATS_TEST_TMPDIR"'/ready","w").close(); time.sleep(600)' &
 	check '*.acme-healthy.org' --acme --ca letsencrypt --txt healthy-token-0123456789abcdefghijklmnopqrst
 	[ "$status" -eq 2 ]
 	[ "$(codes)" = CAA_FORBIDS_ISSUER ]
-	jq -e '.domain == "acme-healthy.org."' <<<"$output"
+	# the name asked about, wildcard kept
+	jq -e '.domain == "*.acme-healthy.org." and .zone == "acme-healthy.org."' <<<"$output"
 	jq -e '.findings[0].summary | test("issuewild")' <<<"$output"
+	# the cause is the issuewild record, not a missing issue record (one
+	# that names Let's Encrypt exists)
+	jq -e '.findings[0].evidence.reason | test("issuewild records rule")' <<<"$output"
+	jq -e '.findings[0].summary | test("no issue record names") | not' <<<"$output"
+	jq -e '.findings[0].fix | test("CAA 0 issuewild \"letsencrypt.org\"") and (test("CAA 0 issue \"") | not)' <<<"$output"
+	run --separate-stderr "$DNSDOCTOR" check '*.acme-healthy.org' --acme --ca letsencrypt --root-hints "$DNSDOCTOR_ROOT_HINTS"
+	[[ "${lines[0]}" == "*.acme-healthy.org."* ]]
 	# The same name without the wildcard: issue allows Let's Encrypt.
 	check acme-healthy.org --acme --ca letsencrypt --txt healthy-token-0123456789abcdefghijklmnopqrst
 	[ "$status" -eq 0 ]

@@ -121,13 +121,17 @@ static void test_caa_issuewild(void **state)
 	struct caa_rr set[] = { rr(0, "issue", "letsencrypt.org"),
 				rr(0, "issuewild", ";") };
 	assert_int_equal(caa_decide(set, 2, &name), CAA_PERMITS);
-	assert_int_equal(caa_decide(set, 2, &wild), CAA_FORBIDS_NO_ISSUER);
+	/* The cause is issuewild, not a missing issue record. */
+	assert_int_equal(caa_decide(set, 2, &wild), CAA_FORBIDS_NO_WILD_ISSUER);
 	/* No issuewild: issue governs wildcards too. */
 	assert_int_equal(caa_decide(set, 1, &wild), CAA_PERMITS);
 	/* issuewild alone does not restrict a plain name. */
 	struct caa_rr w = rr(0, "issuewild", "digicert.com");
 	assert_int_equal(caa_decide(&w, 1, &name), CAA_PERMITS);
-	assert_int_equal(caa_decide(&w, 1, &wild), CAA_FORBIDS_NO_ISSUER);
+	assert_int_equal(caa_decide(&w, 1, &wild), CAA_FORBIDS_NO_WILD_ISSUER);
+	/* issue names another CA and there is no issuewild: issue decides. */
+	struct caa_rr other = rr(0, "issue", "digicert.com");
+	assert_int_equal(caa_decide(&other, 1, &wild), CAA_FORBIDS_NO_ISSUER);
 }
 
 static void test_caa_critical(void **state)
