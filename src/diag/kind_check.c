@@ -23,6 +23,8 @@ struct check_state {
 	bool have_view;
 	char *verdict, *fix;
 	char asked[VIEW_NAME_MAX + 2]; /* "*." kept for a wildcard */
+	struct dnssec_view dv;	       /* its resolvers, for the report */
+	bool have_dv;
 };
 
 /* --expect-ns NAMES or @FILE into EV. 0 or -1 (diag_fail). */
@@ -191,6 +193,9 @@ static int check_judge(struct diag *d)
 	val_opts_read(d->ev, &vo);
 	snprintf(s->asked, sizeof(s->asked), "%s%s", vo.wildcard ? "*." : "",
 		 d->ev->domain);
+	if (dnssec_view_build(d->ev, &s->v, (time_t)d->ev->started, &s->dv) < 0)
+		return diag_fail(d, "out of memory");
+	s->have_dv = true;
 	if (checks_run(&s->v, (time_t)d->ev->started, &d->fs) < 0 ||
 	    verdict_build(&s->v, &d->fs, &s->verdict, &s->fix) < 0)
 		return diag_fail(d, "out of memory");
@@ -205,6 +210,8 @@ static struct report_ctx ctx_of(const struct diag *d)
 		.command = d->req->command ? d->req->command : "check",
 		.view = &s->v,
 		.asked = s->asked,
+		.resolvers = s->dv.r,
+		.n_resolvers = s->dv.n_r,
 		.findings = &d->fs,
 		.verdict = s->verdict,
 		.fix = s->fix,
@@ -233,6 +240,8 @@ static void check_deinit(struct diag *d)
 	struct check_state *s = d->state;
 	if (!s)
 		return;
+	if (s->have_dv)
+		dnssec_view_deinit(&s->dv);
 	if (s->have_view)
 		view_deinit(&s->v);
 	free(s->verdict);

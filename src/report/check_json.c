@@ -60,6 +60,32 @@ static json_t *servers_json(const struct view *v)
 	return arr;
 }
 
+static json_t *resolvers_json(const struct report_ctx *r)
+{
+	json_t *arr = json_array();
+	for (size_t i = 0; arr && i < r->n_resolvers; i++) {
+		const struct dsv_resolver *x = &r->resolvers[i];
+		const ldns_lookup_table *t = ldns_lookup_by_id(ldns_rcodes,
+							       x->rcode),
+					*tc = ldns_lookup_by_id(ldns_rcodes,
+								x->rcode_cd);
+		json_t *o = json_pack(
+			"{s:s, s:s, s:s, s:o, s:b, s:s, s:o}", "name", x->name,
+			"address", x->addr, "status", qstatus_name(x->status),
+			"rcode",
+			x->status == QS_OK && t ? json_string(t->name)
+						: json_null(),
+			"ad", x->ad, "status_cd", qstatus_name(x->status_cd),
+			"rcode_cd",
+			x->status_cd == QS_OK && tc ? json_string(tc->name)
+						    : json_null());
+		if (o && x->has_ede)
+			json_object_set_new(o, "ede", json_integer(x->ede));
+		json_array_append_new(arr, o);
+	}
+	return arr;
+}
+
 json_t *report_check_section(const struct report_ctx *r)
 {
 	const struct view *v = r->view;
@@ -73,6 +99,7 @@ json_t *report_check_section(const struct report_ctx *r)
 	json_object_set_new(o, "parent",
 			    v->parent[0] ? json_string(v->parent)
 					 : json_null());
+	json_object_set_new(o, "resolvers", resolvers_json(r));
 	json_object_set_new(o, "stats",
 			    json_pack("{s:I, s:I, s:I}", "queries",
 				      (json_int_t)r->queries, "elapsed_ms",

@@ -176,6 +176,37 @@ static void servers_print(const struct view *v, FILE *f, bool color)
 	free(rows);
 }
 
+/* "NOERROR ad", "SERVFAIL", "timeout": one answer of a resolver. */
+static const char *resolver_answer(int status, int rcode, bool ad, char *buf,
+				   size_t len)
+{
+	const ldns_lookup_table *t = ldns_lookup_by_id(ldns_rcodes, rcode);
+	if (status != QS_OK)
+		snprintf(buf, len, "%s", qstatus_name(status));
+	else
+		snprintf(buf, len, "%s%s", t ? t->name : "?", ad ? " ad" : "");
+	return buf;
+}
+
+static void resolvers_print(const struct report_ctx *r, FILE *f)
+{
+	char a[64], b[64];
+	fprintf(f, "  %-24s %-40s %-16s %s\n", "RESOLVER", "ADDRESS", "ANSWER",
+		"WITH CD");
+	for (size_t i = 0; i < r->n_resolvers; i++) {
+		const struct dsv_resolver *x = &r->resolvers[i];
+		char *name = str_safe(x->name), *addr = str_safe(x->addr);
+		fprintf(f, "  %-24s %-40s %-16s %s\n", name ? name : "?",
+			addr ? addr : "?",
+			resolver_answer(x->status, x->rcode, x->ad, a,
+					sizeof(a)),
+			resolver_answer(x->status_cd, x->rcode_cd, false, b,
+					sizeof(b)));
+		free(name);
+		free(addr);
+	}
+}
+
 void report_check_text(const struct report_ctx *r, FILE *f)
 {
 	const struct view *v = r->view;
@@ -251,6 +282,11 @@ void report_check_text(const struct report_ctx *r, FILE *f)
 		fprintf(f, "\n%sServers%s of %s\n", c(r->color, BOLD),
 			c(r->color, RESET), v->zone);
 		servers_print(v, f, r->color);
+	}
+	if (r->n_resolvers) {
+		fprintf(f, "\n%sResolvers%s asked for %s SOA\n",
+			c(r->color, BOLD), c(r->color, RESET), v->zone);
+		resolvers_print(r, f);
 	}
 	fprintf(f,
 		"\n%s%llu queries in %llu ms. Details of a code: dnsdoctor "

@@ -11,10 +11,14 @@
 #include "core/evidence.h"
 #include "core/finding.h"
 #include "core/view.h"
+#include "core/view_dnssec.h"
 
 struct report_ctx {
 	const char *command; /* "check", "analyze" */
 	const struct view *view;
+	/* The resolvers asked (--resolvers), answered or not. */
+	const struct dsv_resolver *resolvers;
+	size_t n_resolvers;
 	const char *asked; /* the name as asked ("*.x." for a wildcard
 			    * certificate); NULL: the view's domain */
 	const struct findings *findings;

@@ -238,6 +238,12 @@ acme_check() {
 	[ "$status" -eq 1 ]
 	[ "$(jq -r '[.findings[] | select(.code == "RESOLVER_UNREACHABLE") | .evidence.address] | sort | join(" ")' <<<"$output")" = "127.0.0.9 127.53.254.1" ]
 	jq -e '.findings[] | select(.evidence.address == "127.53.254.1") | .severity == "warning" and (.summary | test("dead \\(127.53.254.1\\)"))' <<<"$output"
+	# every resolver asked has its line, healthy or not
+	jq -e '[.resolvers[] | .address + " " + .status] == ["127.53.53.53 ok", "127.0.0.9 unreachable", "127.53.254.1 unreachable"]' <<<"$output"
+	run --separate-stderr "$DD" check healthy.com --resolvers "$LAB_RESOLVER,127.0.0.9" --timeout 0.5
+	[[ "$output" == *"Resolvers asked for healthy.com. SOA"* ]]
+	[[ "$output" == *"127.0.0.9"*"unreachable"*"unreachable"* ]]
+	[[ "$output" == *"127.53.53.53"*"NOERROR"* ]]
 	zone_set main "unreach1 300 IN A 127.53.200.21"
 	zone_set old "unreach1 300 IN A 127.53.200.21"
 	run --separate-stderr "$DD" propagation unreach1.$ZONE A --resolvers "$LAB_RESOLVER,127.0.0.9" --timeout 0.5 --json
