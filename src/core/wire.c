@@ -1,4 +1,13 @@
-/* DNS wire format: bounded reading, query building, response matching. */
+/* DNS wire format: bounded reading, query building, response matching.
+ *
+ * Written here rather than with ldns, which does everything else with
+ * DNS messages in dnsdoctor (parsing answers, names, DNSSEC): these are
+ * the engine's hot path, run for every query and every datagram that
+ * arrives (fleet sends tens of thousands a second), and must not
+ * allocate. ldns builds a query as an ldns_pkt of allocated RRs and
+ * renders it through an allocated buffer, and parses a whole packet to
+ * read its ID and question. The bounded cursor (wire_ctx, Knot's
+ * wire_ctx with a sticky error) also reads CAA's tag and value. */
 #include <errno.h>
 #include <string.h>
 #include "core/wire.h"
