@@ -45,6 +45,11 @@ int check_malformed(const struct view *v, time_t now, struct findings *out);
 int check_edns(const struct view *v, time_t now, struct findings *out);
 int check_tcp_stalled(const struct view *v, time_t now, struct findings *out);
 
+/* checks_network.c: NETWORK_DNS_INTERCEPTED when every root address that
+ * answered did so without authority or referral. 1 when added, 0 when
+ * not, -ENOMEM. Runs on the evidence alone: such a walk has no view. */
+int check_intercepted(const struct evidence *ev, struct findings *out);
+
 /* checks_resolvers.c: --resolvers that never answered. */
 int check_resolvers_unreachable(const struct view *v, time_t now,
 				struct findings *out);

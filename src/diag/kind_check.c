@@ -184,15 +184,27 @@ static int check_judge(struct diag *d)
 	if (view_build(d->ev, &s->v) < 0)
 		return diag_fail(d, "out of memory");
 	s->have_view = true;
+	struct val_opts vo;
+	val_opts_read(d->ev, &vo);
+	snprintf(s->asked, sizeof(s->asked), "%s%s", vo.wildcard ? "*." : "",
+		 d->ev->domain);
+	/* A network that answers for the roots: the domain cannot be seen
+	 * from here, and that is the one thing to say. */
+	int rc = check_intercepted(d->ev, &d->fs);
+	if (rc < 0)
+		return diag_fail(d, "out of memory");
+	if (rc > 0) {
+		if (!(s->verdict = strdup(d->fs.v[0].summary)) ||
+		    !(s->fix = strdup(d->fs.v[0].fix)))
+			return diag_fail(d, "out of memory");
+		d->exit = diag_exit_of(&d->fs);
+		return 0;
+	}
 	if (s->v.pstate == PS_UNKNOWN)
 		return diag_fail(d,
 				 "no server on the way to %s answered; nothing "
 				 "to diagnose",
 				 d->ev->domain);
-	struct val_opts vo;
-	val_opts_read(d->ev, &vo);
-	snprintf(s->asked, sizeof(s->asked), "%s%s", vo.wildcard ? "*." : "",
-		 d->ev->domain);
 	if (dnssec_view_build(d->ev, &s->v, (time_t)d->ev->started, &s->dv) < 0)
 		return diag_fail(d, "out of memory");
 	s->have_dv = true;

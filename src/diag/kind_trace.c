@@ -76,7 +76,14 @@ static int trace_judge(struct diag *d)
 	struct view v;
 	if (view_build(d->ev, &v) < 0)
 		return diag_fail(d, "out of memory");
-	int rc = 0;
+	int rc = check_intercepted(d->ev, &d->fs);
+	if (rc != 0) {
+		view_deinit(&v);
+		if (rc < 0)
+			return diag_fail(d, "out of memory");
+		d->exit = diag_exit_of(&d->fs);
+		return 0;
+	}
 	if (v.pstate == PS_UNKNOWN)
 		rc = diag_fail(d,
 			       "no server on the way to %s answered; nothing "

@@ -60,6 +60,10 @@ enum behaviour {
 	 * answer, so only the CA's CAA look-up fails (RFC 8659 section 3). */
 	B_SERVFAIL_CAA, /* SERVFAIL to CAA queries */
 	B_DROP_CAA,	/* no reply at all to CAA queries, UDP or TCP */
+	/* A network that answers port 53 itself (hotel, captive portal,
+	 * some home routers): NXDOMAIN without AA, recursion available, to
+	 * every question, whatever the address asked. */
+	B_INTERCEPT,
 };
 
 static const char *const behaviours[] = {
@@ -79,6 +83,7 @@ static const char *const behaviours[] = {
 	[B_TWO_REPLIES] = "two-replies",
 	[B_SERVFAIL_CAA] = "servfail-caa",
 	[B_DROP_CAA] = "drop-caa",
+	[B_INTERCEPT] = "intercept",
 };
 
 struct listener {
@@ -355,6 +360,15 @@ static size_t reply(enum behaviour b, bool tcp, const uint8_t *qw, size_t qlen,
 				    : normal_answer(q),
 			    out);
 		break;
+	case B_INTERCEPT: {
+		ldns_pkt *a = bare_answer(q, LDNS_RCODE_NXDOMAIN, false);
+		if (a) {
+			ldns_pkt_set_ra(a, true);
+			ldns_pkt_set_rd(a, ldns_pkt_rd(q));
+		}
+		n = to_wire(a, out);
+		break;
+	}
 	case B_DROP_CAA:
 		/* Over TCP too: the connection stays open with nothing
 		 * sent for this query, until the client gives up on it. */
