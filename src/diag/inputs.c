@@ -265,9 +265,12 @@ int diag_save_evidence(struct diag *d, const struct evidence *ev,
 
 bool diag_probe_failed(struct diag *d, int rc)
 {
+	/* Not the domain's fault: say so, not "the domain is broken". */
 	if (rc == -EHOSTUNREACH)
-		diag_fail(d, "no root server answered: check the network or "
-			     "--root-hints");
+		diag_fail(d, "no root server answered: this machine has no DNS "
+			     "path to "
+			     "the Internet (or --root-hints names servers that "
+			     "are not there)");
 	else if (rc < 0)
 		diag_fail(d, "the probe failed: %s", strerror(-rc));
 	return rc < 0;

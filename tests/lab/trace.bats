@@ -32,5 +32,5 @@ teardown_file() { lab_stop; }
 	run --separate-stderr "$DD" trace example.com --root-hints "$BATS_TEST_TMPDIR/dead.hints" --timeout 0.3
 	[ "$status" -eq 3 ]
 	[ -z "$output" ]
-	[ "$stderr" = "dnsdoctor: no root server answered: check the network or --root-hints" ]
+	[ "$stderr" = "dnsdoctor: no root server answered: this machine has no DNS path to the Internet (or --root-hints names servers that are not there)" ]
 }
