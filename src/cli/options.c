@@ -35,7 +35,9 @@ void usage(FILE *f)
 	      "  logs FILE...          classify the failures in certbot, lego, "
 	      "acme.sh or\n"
 	      "                        cert-manager output ('-' for stdin; "
-	      "--run-checks)\n"
+	      "--run-checks;\n"
+	      "                        --log-tz +HH:MM|ZONE: the zone of their "
+	      "local times)\n"
 	      "  propagation NAME TYPE [--expect VALUE]\n"
 	      "                        the record at every authoritative "
 	      "server and resolver,\n"
@@ -132,6 +134,7 @@ static const struct option longopts[] = {
 	{ "warn-days", required_argument, NULL, 0x109 },
 	{ "expect", required_argument, NULL, 0x200 },
 	{ "list", no_argument, NULL, 0x201 },
+	{ "log-tz", required_argument, NULL, 0x202 },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -217,6 +220,9 @@ int opts_parse(struct diag_request *o, int argc, char **argv)
 			break;
 		case 0x201:
 			o->list = true;
+			break;
+		case 0x202:
+			o->log_tz = optarg;
 			break;
 		case 'T':
 			o->trust_anchor = optarg;

@@ -652,10 +652,20 @@ static void certbot_message(struct pstate *ps, const char *m)
 	}
 }
 
+/* A time the log wrote in its machine's local time: to UTC with the
+ * offset given, else marked as local. */
+static void local_time(struct pstate *ps)
+{
+	ps->time -= ps->log->tz_offset;
+	ps->log->local_times = true;
+}
+
 static void line_certbot_log(struct pstate *ps, const char *line,
 			     const char *raw, const char *raw_end)
 {
 	const char *m = certbot_stamp(line, &ps->time);
+	if (m)
+		local_time(ps);
 	if (m) {
 		ps->jstart = NULL; /* a body never spans a timestamped line */
 		/* "LEVEL:module:message" */
@@ -708,6 +718,8 @@ static void line_lego(struct pstate *ps, const char *line)
 {
 	const char *m = lego_stamp(line, &ps->time), *p, *close;
 	char dom[DOMAIN_MAX + 1] = "";
+	if (m)
+		local_time(ps);
 
 	if (!m)
 		m = skip_ws(line);
@@ -766,6 +778,9 @@ static void line_acmesh(struct pstate *ps, const char *line)
 {
 	const char *m = acmesh_stamp(line, &ps->time), *p, *q;
 	char dom[DOMAIN_MAX + 1];
+	/* date(1) names its zone: only UTC and GMT are taken as such. */
+	if (m && !strstr(line, " UTC ") && !strstr(line, " GMT "))
+		local_time(ps);
 
 	if (!m)
 		m = skip_ws(line);

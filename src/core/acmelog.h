@@ -124,6 +124,13 @@ struct acme_log {
 	size_t long_lines; /* lines cut at ACMELOG_LINE_MAX */
 	size_t big_json;   /* JSON blocks skipped for size */
 	size_t dropped;	   /* failures or attempts over ACMELOG_EVENTS_MAX */
+	/* Times written without a zone (certbot, lego: the machine's local
+	 * time; acme.sh with a zone name other than UTC) are read as UTC
+	 * minus TZ_OFFSET, the offset the caller knows (--log-tz); without
+	 * one, LOCAL_TIMES says such times were seen and are not UTC. */
+	int64_t tz_offset; /* seconds east of UTC */
+	bool tz_given;
+	bool local_times;
 };
 
 void acmelog_init(struct acme_log *log);

@@ -7,6 +7,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <ctype.h>
 #include <jansson.h>
 #include "core/acmelog.h"
 #include "diag/inputs.h"
@@ -154,6 +157,56 @@ static int group_checks(struct diag *d, struct logs_state *s,
 	return 0;
 }
 
+/* --log-tz: "UTC", "Z", +HH:MM, +HHMM, +HH (east of UTC), or a zone name
+ * of the system's time zone database (taken at its offset now: give
+ * +HH:MM for logs from the other side of a daylight-saving change). 0, or
+ * -1 when it is none of these. */
+static int tz_offset(const char *s, int64_t *out)
+{
+	if (strcmp(s, "UTC") == 0 || strcmp(s, "Z") == 0 ||
+	    strcmp(s, "GMT") == 0) {
+		*out = 0;
+		return 0;
+	}
+	if (s[0] == '+' || s[0] == '-') {
+		int h, m = 0, n = 0;
+		size_t len = strlen(s);
+		if ((len == 3 && sscanf(s + 1, "%2d%n", &h, &n) == 1 &&
+		     n == 2) ||
+		    (len == 5 && sscanf(s + 1, "%2d%2d%n", &h, &m, &n) == 2 &&
+		     n == 4) ||
+		    (len == 6 && s[3] == ':' &&
+		     sscanf(s + 1, "%2d:%2d%n", &h, &m, &n) == 2 && n == 5)) {
+			if (h > 14 || m > 59 || !isdigit((unsigned char)s[1]))
+				return -1;
+			*out = (s[0] == '-' ? -1 : 1) *
+			       (int64_t)(h * 3600 + m * 60);
+			return 0;
+		}
+		return -1;
+	}
+	char path[300];
+	if (!*s || strstr(s, "..") || strlen(s) > 200 || s[0] == '/')
+		return -1;
+	snprintf(path, sizeof(path), "/usr/share/zoneinfo/%s", s);
+	if (access(path, R_OK) != 0)
+		return -1;
+	char *old = getenv("TZ") ? strdup(getenv("TZ")) : NULL;
+	setenv("TZ", s, 1);
+	tzset();
+	time_t now = time(NULL);
+	struct tm tm;
+	int rc = localtime_r(&now, &tm) ? 0 : -1;
+	*out = tm.tm_gmtoff;
+	if (old)
+		setenv("TZ", old, 1);
+	else
+		unsetenv("TZ");
+	tzset();
+	free(old);
+	return rc;
+}
+
 static int logs_gather(struct diag *d, struct diag_env *env)
 {
 	const struct diag_request *o = d->req;
@@ -161,6 +214,15 @@ static int logs_gather(struct diag *d, struct diag_env *env)
 	if (!(d->state = s))
 		return diag_fail(d, "out of memory");
 	acmelog_init(&s->log);
+	if (o->log_tz) {
+		if (tz_offset(o->log_tz, &s->log.tz_offset) < 0)
+			return diag_fail(d,
+					 "--log-tz wants UTC, +HH:MM or a zone "
+					 "name such as Europe/Paris, not "
+					 "'%.40s'",
+					 o->log_tz);
+		s->log.tz_given = true;
+	}
 	if (o->n_args == 0)
 		return diag_fail(d, "logs wants at least one FILE ('-' for "
 				    "stdin; see dnsdoctor --help)");

@@ -30,8 +30,10 @@ struct diag_request {
 	double timeout; /* seconds per query, all retries */
 	int family;
 	bool json;
-	bool run_checks; /* logs: run the recommended checks */
-	bool list;	 /* explain --list */
+	bool run_checks;    /* logs: run the recommended checks */
+	bool list;	    /* explain --list */
+	const char *log_tz; /* logs --log-tz: the zone of the logs' local times
+			     */
 	bool color;
 	const char *expect;	   /* propagation, wait: --expect VALUE */
 	bool timeout_given;	   /* wait: --timeout is the whole wait */

@@ -17,12 +17,30 @@ const char *logs_format_of(const struct logs_report *r)
 	return acme_format_name(r->inputs[0].format);
 }
 
-const char *logs_time(int64_t t, char *buf, size_t len)
+const char *logs_tz_text(int64_t off, char *buf, size_t len)
+{
+	int64_t a = off < 0 ? -off : off;
+	snprintf(buf, len, "%c%02lld:%02lld", off < 0 ? '-' : '+',
+		 (long long)(a / 3600), (long long)(a % 3600 / 60));
+	return buf;
+}
+
+bool logs_local_times(const struct logs_report *r)
+{
+	return r->log->local_times && !r->log->tz_given;
+}
+
+const char *logs_time(const struct logs_report *r, int64_t t, char *buf,
+		      size_t len)
 {
 	struct tm tm;
 	time_t tt = (time_t)t;
+	/* A local time of unknown zone carries no "Z": it is not UTC. */
 	if (t == ACMELOG_NO_TIME || !gmtime_r(&tt, &tm) ||
-	    strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
+	    strftime(buf, len,
+		     logs_local_times(r) ? "%Y-%m-%dT%H:%M:%S"
+					 : "%Y-%m-%dT%H:%M:%SZ",
+		     &tm) == 0)
 		return "-";
 	return buf;
 }
@@ -52,12 +70,12 @@ static json_t *jstring(const char *s)
 	return j;
 }
 
-static json_t *jtime(int64_t t)
+static json_t *jtime(const struct logs_report *r, int64_t t)
 {
 	char buf[32];
 	return t == ACMELOG_NO_TIME
 		       ? json_null()
-		       : json_string(logs_time(t, buf, sizeof(buf)));
+		       : json_string(logs_time(r, t, buf, sizeof(buf)));
 }
 
 static json_t *findings_of(const struct logs_check *c)
@@ -141,15 +159,16 @@ static json_t *group_json(const struct logs_report *r, size_t gi)
 	json_object_set_new(o, "detail", jstring(g->detail));
 	json_object_set_new(o, "domains", doms);
 	json_object_set_new(o, "count", json_integer((json_int_t)g->count));
-	json_object_set_new(o, "first", jtime(g->first));
-	json_object_set_new(o, "last", jtime(g->last));
+	json_object_set_new(o, "first", jtime(r, g->first));
+	json_object_set_new(o, "last", jtime(r, g->last));
 	json_object_set_new(o, "command",
 			    primary ? jstring(primary) : json_null());
 	json_object_set_new(o, "commands", cmds);
 	return o;
 }
 
-static json_t *retry_json(const struct acme_retry *rt)
+static json_t *retry_json(const struct logs_report *r,
+			  const struct acme_retry *rt)
 {
 	json_t *o = json_object(), *iv = json_array(), *lim = json_object();
 	if (!o || !iv || !lim) {
@@ -175,8 +194,8 @@ static json_t *retry_json(const struct acme_retry *rt)
 	json_object_set_new(o, "attempts", json_integer(rt->attempts));
 	json_object_set_new(o, "failures", json_integer(rt->failures));
 	json_object_set_new(o, "successes", json_integer(rt->successes));
-	json_object_set_new(o, "first", jtime(rt->first));
-	json_object_set_new(o, "last", jtime(rt->last));
+	json_object_set_new(o, "first", jtime(r, rt->first));
+	json_object_set_new(o, "last", jtime(r, rt->last));
 	json_object_set_new(o, "intervals", iv);
 	json_object_set_new(o, "rate_limit", lim);
 	return o;
@@ -227,7 +246,7 @@ json_t *report_logs_section(const struct logs_report *r)
 		json_array_append_new(fails, g);
 	}
 	for (size_t i = 0; i < s->nr; i++) {
-		json_t *e = retry_json(&s->r[i]);
+		json_t *e = retry_json(r, &s->r[i]);
 		if (!e)
 			goto out;
 		json_array_append_new(retries, e);
@@ -262,9 +281,26 @@ json_t *report_logs_section(const struct logs_report *r)
 	json_object_set_new(root, "retries", retries);
 	json_object_set_new(root, "rate_limits", limits);
 	json_object_set_new(root, "summary", sum);
+	char tz[96], off[16];
+	if (r->log->tz_given)
+		snprintf(tz, sizeof(tz),
+			 "UTC (local times converted from UTC%s, --log-tz)",
+			 logs_tz_text(r->log->tz_offset, off, sizeof(off)));
 	json_object_set_new(root, "times",
-			    json_string("UTC; certbot and lego write local "
-					"time without a zone, read as UTC"));
+			    json_string(logs_local_times(r) ? "local: certbot "
+							      "and lego write "
+							      "the machine's "
+							      "local time "
+							      "without a zone; "
+							      "times without Z "
+							      "are "
+							      "that local time "
+							      "(--log-tz "
+							      "converts them)"
+					: r->log->tz_given  ? tz
+							    : "UTC"));
+	json_object_set_new(root, "times_utc",
+			    json_boolean(!logs_local_times(r)));
 	json_object_set_new(root, "exit_code", json_integer(r->exit_code));
 	inputs = fails = retries = limits = sum = NULL;
 	ret = root;

@@ -48,7 +48,12 @@ json_t *report_logs_section(const struct logs_report *r);
 /* Shared by both renderers. */
 const char *logs_format_of(const struct logs_report *r);
 /* "2024-06-01T12:00:00Z" into BUF, or "-" when T is ACMELOG_NO_TIME. */
-const char *logs_time(int64_t t, char *buf, size_t len);
+const char *logs_time(const struct logs_report *r, int64_t t, char *buf,
+		      size_t len);
+/* "+09:00" for an offset of OFF seconds east of UTC. */
+const char *logs_tz_text(int64_t off, char *buf, size_t len);
+/* True when the times are the log's own local time, zone unknown (no Z). */
+bool logs_local_times(const struct logs_report *r);
 /* "ok", "close", "at-limit", "over-limit" for N against LIMIT. */
 const char *logs_limit_status(uint64_t n, uint64_t limit);
 

@@ -106,8 +106,8 @@ static void table(const struct logs_report *r, FILE *f)
 		cell(*g->challenge ? g->challenge : "-", 9, f);
 		fprintf(f, "%5llu  ", (unsigned long long)g->count);
 		cell(g->ndomains ? doms : "-", 32, f);
-		fprintf(f, "%-20s %s\n", logs_time(g->first, a, sizeof(a)),
-			logs_time(g->last, b, sizeof(b)));
+		fprintf(f, "%-20s %s\n", logs_time(r, g->first, a, sizeof(a)),
+			logs_time(r, g->last, b, sizeof(b)));
 	}
 	fputc('\n', f);
 }
@@ -200,8 +200,8 @@ static void retries(const struct logs_report *r, FILE *f)
 		cell(rt->domain, 32, f);
 		fprintf(f, "%8u %6u %4u  %-20s %-20s ", rt->attempts,
 			rt->failures, rt->successes,
-			logs_time(rt->first, a, sizeof(a)),
-			logs_time(rt->last, b, sizeof(b)));
+			logs_time(r, rt->first, a, sizeof(a)),
+			logs_time(r, rt->last, b, sizeof(b)));
 		snprintf(lim, sizeof(lim), "%u/%d %s", rt->max_failed_hour,
 			 LE_FAILED_VALIDATIONS_PER_HOUR,
 			 logs_limit_status(rt->max_failed_hour,
@@ -240,9 +240,20 @@ static void limits(const struct logs_report *r, FILE *f)
 			logs_limit_status(s->max_certs_week,
 					  LE_CERTS_PER_DOMAIN_PER_WEEK));
 	}
-	fputs(".\nTimes are UTC as the logs wrote them (certbot and lego log "
-	      "local time).\n",
-	      f);
+	if (logs_local_times(r))
+		fputs(".\nTimes are the logs' own local time (certbot and lego "
+		      "write "
+		      "no zone); --log-tz +HH:MM (or a zone name) converts "
+		      "them to UTC.\n",
+		      f);
+	else if (r->log->tz_given) {
+		char off[16];
+		fprintf(f,
+			".\nTimes are UTC (local times converted from UTC%s, "
+			"--log-tz).\n",
+			logs_tz_text(r->log->tz_offset, off, sizeof(off)));
+	} else
+		fputs(".\nTimes are UTC.\n", f);
 }
 
 void report_logs_text(const struct logs_report *r, FILE *f)

@@ -179,3 +179,35 @@ corpus() {
 	jq -e '[.failures[].commands[] | select(.error | not)] | length == 0' <<<"$output"
 	jq -e '[.failures[].commands[] | .command] | any(test("^dnsdoctor propagation "))' <<<"$output"
 }
+
+@test "times: certbot's local time is not labelled UTC; --log-tz converts it" {
+	run "$DNSDOCTOR" logs "$CORPUS/certbot-lame.log" --json
+	[ "$(jq -r .times_utc <<<"$output")" = false ]
+	first=$(jq -r '.failures[0].first' <<<"$output")
+	[[ $first =~ ^[0-9-]{10}T[0-9:]{8}$ ]] # no Z
+	run "$DNSDOCTOR" logs "$CORPUS/certbot-lame.log" --json --log-tz +09:00
+	[ "$(jq -r .times_utc <<<"$output")" = true ]
+	utc=$(jq -r '.failures[0].first' <<<"$output")
+	[ "$utc" = "$(date -u -d "${first} 9 hours ago" +%Y-%m-%dT%H:%M:%SZ)" ]
+	# the forms of an offset, and a zone name of the system's database
+	for tz in +0900 +09 Asia/Seoul; do
+		run "$DNSDOCTOR" logs "$CORPUS/certbot-lame.log" --json --log-tz "$tz"
+		[ "$(jq -r '.failures[0].first' <<<"$output")" = "$utc" ]
+	done
+	run "$DNSDOCTOR" logs "$CORPUS/certbot-lame.log"
+	[[ $output == *"Times are the logs' own local time"* ]]
+	# cert-manager writes UTC itself
+	run "$DNSDOCTOR" logs "$CORPUS/cert-manager-challenges.json" --json
+	[ "$(jq -r .times_utc <<<"$output")" = true ]
+	[[ "$(jq -r '.failures[0].first' <<<"$output")" == *Z ]]
+}
+
+@test "times: a --log-tz that is no zone is one line, exit 3" {
+	run --separate-stderr "$DNSDOCTOR" logs "$CORPUS/certbot-lame.log" --log-tz Mars/Olympus
+	[ "$status" -eq 3 ]
+	[ "$stderr" = "dnsdoctor: --log-tz wants UTC, +HH:MM or a zone name such as Europe/Paris, not 'Mars/Olympus'" ]
+	run --separate-stderr "$DNSDOCTOR" logs "$CORPUS/certbot-lame.log" --log-tz +25:00
+	[ "$status" -eq 3 ]
+	run --separate-stderr "$DNSDOCTOR" logs "$CORPUS/certbot-lame.log" --log-tz ../../etc/passwd
+	[ "$status" -eq 3 ]
+}
