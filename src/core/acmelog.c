@@ -771,6 +771,14 @@ static void line_lego(struct pstate *ps, const char *line)
 	if ((m = strstr(p, "acme: error: ")) && dom[0]) {
 		m += strlen("acme: error: ");
 		add_failure(ps, "", m, strlen(m), dom, "dns-01", 1);
+		return;
+	}
+	/* lego 4's: "[d] time limit exceeded: last error: NS ns2.example.
+	 * returned NXDOMAIN for _acme-challenge.d." (or "did not return
+	 * the expected TXT record", "returned SERVFAIL", "i/o timeout"),
+	 * in the summary after "one or more domains had a problem". */
+	if (dom[0] && (m = strstr(p, "time limit exceeded"))) {
+		add_failure(ps, "", m, strlen(m), dom, "dns-01", 1);
 	}
 }
 

@@ -166,6 +166,14 @@ const char *acme_cause_text(enum acme_cause c);
 enum acme_category acme_cause_category(enum acme_cause c);
 const char *acme_category_name(enum acme_category c);
 
+/* What a client's own propagation check last saw, read from its message
+ * ("NS ns2.example. returned NXDOMAIN for ...", "NS x did not return the
+ * expected TXT record", "... i/o timeout"): the server (absolute, or "")
+ * and its answer ("NXDOMAIN", "SERVFAIL", "other TXT", "timeout", ...).
+ * False when DETAIL says neither. */
+bool acmelog_precheck(const char *detail, char *server, size_t slen,
+		      char *answer, size_t alen);
+
 /* The diagnoses that confirm a cause, by name, not by command line: the
  * diagnosis layer runs them in-process (logs --run-checks). */
 enum acme_confirm {

@@ -653,3 +653,29 @@ int acmelog_commands(enum acme_cause cause, const char *domain, char **out,
 		}
 	return n;
 }
+
+bool acmelog_precheck(const char *detail, char *server, size_t slen,
+		      char *answer, size_t alen)
+{
+	const char *ns = detail ? strstr(detail, "NS ") : NULL, *p;
+	server[0] = answer[0] = '\0';
+	if (!detail)
+		return false;
+	if (ns) {
+		ns += 3;
+		size_t n = strcspn(ns, " ");
+		snprintf(server, slen, "%.*s", (int)n, ns);
+		p = ns + n;
+		if (strncmp(p, " returned ", 10) == 0) {
+			p += strlen(" returned ");
+			snprintf(answer, alen, "%.*s", (int)strcspn(p, " "), p);
+		} else if (strstr(p, "did not return the expected TXT "
+				     "record")) {
+			snprintf(answer, alen, "%s", "other TXT");
+		}
+	}
+	if (!answer[0] &&
+	    (strstr(detail, "i/o timeout") || strstr(detail, "timed out")))
+		snprintf(answer, alen, "%s", "timeout");
+	return server[0] || answer[0];
+}

@@ -157,6 +157,16 @@ static json_t *group_json(const struct logs_report *r, size_t gi)
 	json_object_set_new(o, "secondary_validation",
 			    json_boolean(g->secondary));
 	json_object_set_new(o, "detail", jstring(g->detail));
+	char server[256], answer[32];
+	if (g->cause == AC_TXT_NOT_PROPAGATED &&
+	    acmelog_precheck(g->detail, server, sizeof(server), answer,
+			     sizeof(answer)))
+		json_object_set_new(
+			o, "precheck",
+			json_pack("{s:o, s:o}", "server",
+				  server[0] ? jstring(server) : json_null(),
+				  "answer",
+				  answer[0] ? jstring(answer) : json_null()));
 	json_object_set_new(o, "domains", doms);
 	json_object_set_new(o, "count", json_integer((json_int_t)g->count));
 	json_object_set_new(o, "first", jtime(r, g->first));

@@ -159,6 +159,19 @@ static void causes(const struct logs_report *r, FILE *f)
 		fputs("    detail: ", f);
 		detail_line(g->detail, f);
 		fputc('\n', f);
+		char server[256], answer[32];
+		if (g->cause == AC_TXT_NOT_PROPAGATED &&
+		    acmelog_precheck(g->detail, server, sizeof(server), answer,
+				     sizeof(answer))) {
+			/* The CA may well pick that very server: it is the one
+			 * to look at (dnsdoctor propagation lists every one).
+			 */
+			fputs("    the client gave up on: ", f);
+			fputs_safe(server[0] ? server : "a server", f);
+			fputs(" answering ", f);
+			fputs_safe(answer[0] ? answer : "something else", f);
+			fputc('\n', f);
+		}
 		if (g->secondary)
 			fputs("    seen by the CA's secondary validation: the "
 			      "primary saw it otherwise\n",

@@ -62,6 +62,16 @@ corpus() {
 @test "corpus lego-http-refused.log: connection refused" { corpus lego-http-refused.log; }
 @test "corpus lego-http-404.log: 404" { corpus lego-http-404.log; }
 @test "corpus lego-retries.log: 6 runs, 6 failures" { corpus lego-retries.log; }
+@test "corpus lego-propagation-timeout.log: lego's own check gives up on a server without the record" {
+	corpus lego-propagation-timeout.log
+	run "$DNSDOCTOR" logs "$CORPUS/lego-propagation-timeout.log" --json
+	jq -e '.failures[0] | .cause == "txt-not-propagated" and .precheck.server == "b.propagation-lag.beta-dns.org." and .precheck.answer == "NXDOMAIN"' <<<"$output"
+	jq -e '.failures[0].command == "dnsdoctor propagation _acme-challenge.w1.propagation-lag.net TXT"' <<<"$output"
+	# one attempt, failed
+	jq -e '.retries[0] | .attempts == 1 and .failures == 1' <<<"$output"
+	run "$DNSDOCTOR" logs "$CORPUS/lego-propagation-timeout.log"
+	[[ $output == *"the client gave up on: b.propagation-lag.beta-dns.org. answering NXDOMAIN"* ]]
+}
 @test "corpus acme.sh.log: no TXT, incorrect TXT, rateLimited, success" { corpus acme.sh.log; }
 @test "corpus cert-manager-describe-challenge.txt: mismatch x3, not propagated" { corpus cert-manager-describe-challenge.txt; }
 @test "corpus cert-manager-describe-order.txt: duplicate-certificate rate limit" { corpus cert-manager-describe-order.txt; }

@@ -491,9 +491,51 @@ static void hostile(void **state)
 	free(deep);
 }
 
+/* lego's own propagation check, in the words lego 4 gives up with. */
+static void test_precheck(void **state)
+{
+	(void)state;
+	char srv[256], ans[32];
+	static const struct {
+		const char *detail, *server, *answer;
+	} cases[] = {
+		{ "time limit exceeded: last error: NS ns2.example.net. "
+		  "returned NXDOMAIN for "
+		  "_acme-challenge.example.com.",
+		  "ns2.example.net.", "NXDOMAIN" },
+		{ "time limit exceeded: last error: NS ns1.example.net. "
+		  "returned SERVFAIL for "
+		  "_acme-challenge.example.com.",
+		  "ns1.example.net.", "SERVFAIL" },
+		{ "time limit exceeded: last error: NS ns1.example.net. did "
+		  "not return the "
+		  "expected TXT record [fqdn: _acme-challenge.example.com., "
+		  "value: abc]: old",
+		  "ns1.example.net.", "other TXT" },
+		{ "time limit exceeded: last error: read udp "
+		  "10.0.0.1:5353->192.0.2.53:53: i/o "
+		  "timeout",
+		  "", "timeout" },
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		assert_true(acmelog_precheck(cases[i].detail, srv, sizeof(srv),
+					     ans, sizeof(ans)));
+		assert_string_equal(srv, cases[i].server);
+		assert_string_equal(ans, cases[i].answer);
+		/* and the cause */
+		assert_int_equal(acmelog_classify("", cases[i].detail, NULL),
+				 AC_TXT_NOT_PROPAGATED);
+	}
+	assert_false(acmelog_precheck("connection refused", srv, sizeof(srv),
+				      ans, sizeof(ans)));
+	assert_false(
+		acmelog_precheck(NULL, srv, sizeof(srv), ans, sizeof(ans)));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_precheck),
 		cmocka_unit_test(classify_wordings),
 		cmocka_unit_test(types_and_names),
 		cmocka_unit_test(commands),

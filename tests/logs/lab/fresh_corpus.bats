@@ -39,8 +39,8 @@ fresh() {
 	done
 }
 
-@test "fresh lego: success, missing, wrong, lame, refused, 404, retries" {
-	for c in success txt-missing txt-wrong lame http-refused http-404 retries; do
+@test "fresh lego: success, missing, wrong, lame, refused, 404, retries, its own propagation check giving up" {
+	for c in success txt-missing txt-wrong lame http-refused http-404 retries propagation-timeout; do
 		fresh "lego-$c.log"
 	done
 }
