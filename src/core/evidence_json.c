@@ -22,7 +22,7 @@ json_t *ev_hex_json(const uint8_t *p, size_t n)
 	return j;
 }
 
-static int hexval(char c)
+int ev_hex_digit(char c)
 {
 	if (c >= '0' && c <= '9')
 		return c - '0';
@@ -41,7 +41,8 @@ int ev_unhex(const char *s, size_t len, uint8_t **out, size_t *outlen)
 	if (!p)
 		return -1;
 	for (size_t i = 0; i < len / 2; i++) {
-		int hi = hexval(s[2 * i]), lo = hexval(s[2 * i + 1]);
+		int hi = ev_hex_digit(s[2 * i]),
+		    lo = ev_hex_digit(s[2 * i + 1]);
 		if (hi < 0 || lo < 0) {
 			free(p);
 			return -1;

@@ -20,5 +20,7 @@ json_t *ev_hex_json(const uint8_t *p, size_t n);
 /* Hex text S of LEN digits (at most 2 * 65535) into a malloc'd buffer.
  * 0, or -1 on bad hex or no memory. */
 int ev_unhex(const char *s, size_t len, uint8_t **out, size_t *outlen);
+/* The value of hex digit C (either case), or -1. */
+int ev_hex_digit(char c);
 
 #endif

@@ -6,6 +6,7 @@
 #include <ldns/ldns.h>
 #include "core/dname.h"
 #include "core/dnsmsg.h"
+#include "core/evidence_json.h"
 #include "core/validation.h"
 
 #define VAL_CAA_MAX 64 /* records read per answer; more is not a real zone */
@@ -305,17 +306,6 @@ json_t *json_safe(const char *s)
 	return j;
 }
 
-static int hex_digit(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 size_t json_safe_decode(const char *s, char *out, size_t len)
 {
 	size_t n = 0;
@@ -324,8 +314,8 @@ size_t json_safe_decode(const char *s, char *out, size_t len)
 	for (; s && *s && n + 1 < len; s++) {
 		int hi, lo;
 		if (s[0] == '\\' && s[1] == 'x' &&
-		    (hi = hex_digit(s[2])) >= 0 &&
-		    (lo = hex_digit(s[3])) >= 0) {
+		    (hi = ev_hex_digit(s[2])) >= 0 &&
+		    (lo = ev_hex_digit(s[3])) >= 0) {
 			char c = (char)(hi * 16 + lo);
 			out[n++] = c ? c : '?';
 			s += 3;

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include <idn2.h>
 #include <jansson.h>
@@ -180,6 +181,21 @@ int diag_note_inputs(struct diag *d, const struct hints *roots,
 	if (strings_from_hints(d, roots, &d->ev->root_hints) < 0 ||
 	    strings_from_hints(d, resolvers, &d->ev->resolvers) < 0)
 		return -1;
+	return 0;
+}
+
+int diag_evidence_start(struct diag *d, const char *domain,
+			const struct hints *roots,
+			const struct hints *resolvers)
+{
+	if (!(d->ev = evidence_new(domain, (int64_t)time(NULL))) ||
+	    !(d->ev->command = strdup(d->kind->name)))
+		return diag_fail(d, "out of memory");
+	if (diag_note_inputs(d, roots, resolvers) < 0)
+		return -1;
+	/* A replay answers with the time it was taken. */
+	if (d->env && d->env->replay)
+		d->ev->started = d->env->replay->started;
 	return 0;
 }
 

@@ -41,6 +41,11 @@ int diag_load_resolvers(struct diag *d, const struct diag_request *o,
 /* Records ROOTS and RESOLVERS (may be NULL) in D->ev. 0 or -1. */
 int diag_note_inputs(struct diag *d, const struct hints *roots,
 		     const struct hints *resolvers);
+/* A new D->ev for DOMAIN, its command D's kind, ROOTS and RESOLVERS (may
+ * be NULL) recorded, the time a replay's. 0 or -1 (diag_fail). */
+int diag_evidence_start(struct diag *d, const char *domain,
+			const struct hints *roots,
+			const struct hints *resolvers);
 /* -1 (diag_fail) when --replay names evidence of another domain. */
 int diag_replay_matches(struct diag *d, const char *domain);
 

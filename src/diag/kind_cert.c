@@ -143,15 +143,8 @@ static int cert_gather(struct diag *d, struct diag_env *env)
 	    diag_replay_matches(d, domain) < 0 ||
 	    diag_load_hints(d, o, &hints) < 0)
 		goto out;
-	if (!(d->ev = evidence_new(domain, (int64_t)time(NULL))) ||
-	    !(d->ev->command = strdup("cert"))) {
-		diag_fail(d, "out of memory");
+	if (diag_evidence_start(d, domain, &hints, NULL) < 0)
 		goto out;
-	}
-	if (diag_note_inputs(d, &hints, NULL) < 0)
-		goto out;
-	if (env->replay)
-		d->ev->started = env->replay->started;
 	if (record_opts(d, o, d->ev, port) < 0)
 		goto out;
 	/* A replay judges against the roots it was recorded with, unless

@@ -86,19 +86,17 @@ int record_gather(struct diag *d, struct diag_env *env, const struct hints *res,
 	    diag_replay_matches(d, name) < 0 ||
 	    diag_load_hints(d, o, &hints) < 0)
 		goto out;
+	/* A wait looks again after its timeout: a fresh evidence. */
 	evidence_free(d->ev);
-	d->ev = evidence_new(name, (int64_t)time(NULL));
-	if (!d->ev || !(d->ev->command = strdup(d->kind->name)) ||
-	    !(d->ev->record_name = strdup(name)) ||
+	d->ev = NULL;
+	if (diag_evidence_start(d, name, &hints, res) < 0)
+		goto out;
+	if (!(d->ev->record_name = strdup(name)) ||
 	    (o->expect && !(d->ev->record_expect = strdup(o->expect)))) {
 		diag_fail(d, "out of memory");
 		goto out;
 	}
 	d->ev->record_type = type;
-	if (diag_note_inputs(d, &hints, res) < 0)
-		goto out;
-	if (env->replay)
-		d->ev->started = env->replay->started;
 	struct probe_config cfg = { .roots = &hints,
 				    .resolvers = res,
 				    .family = o->family };

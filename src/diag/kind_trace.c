@@ -41,15 +41,8 @@ static int trace_gather(struct diag *d, struct diag_env *env)
 	    diag_replay_matches(d, domain) < 0 ||
 	    diag_load_hints(d, o, &hints) < 0)
 		goto out;
-	if (!(d->ev = evidence_new(domain, (int64_t)time(NULL))) ||
-	    !(d->ev->command = strdup("trace"))) {
-		diag_fail(d, "out of memory");
+	if (diag_evidence_start(d, domain, &hints, NULL) < 0)
 		goto out;
-	}
-	if (diag_note_inputs(d, &hints, NULL) < 0)
-		goto out;
-	if (env->replay)
-		d->ev->started = env->replay->started;
 	struct probe_config cfg = { .roots = &hints, .family = o->family };
 	if (diag_probe_failed(d, probe_trace(env->eng, &cfg, s->qtype, d->ev)))
 		goto out;
