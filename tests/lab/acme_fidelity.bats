@@ -4,7 +4,8 @@
 # decision of a real CA (Pebble) that validates through each server of
 # the zone in turn (lab/acme/fidelity). Healthy, missing, wrong value, a
 # stale secondary, a lagging secondary: dnsdoctor says error exactly when
-# the CA refuses on some server.
+# the CA refuses on some server. HTTP-01 through certbot --manual: a key
+# authorisation file ending in a newline, a 404, a refused connection.
 # Run as: DNSDOCTOR=/abs/path/build/dnsdoctor lab/netns bats tests/lab
 
 load lab_helper
@@ -12,7 +13,7 @@ load lab_helper
 setup_file() {
 	LAB_SKIP=
 	local t
-	for t in lego pebble unbound knotc openssl; do
+	for t in lego certbot pebble unbound knotc openssl python3; do
 		command -v "$t" >/dev/null 2>&1 || PATH=$PATH:/usr/sbin:/sbin
 		command -v "$t" >/dev/null 2>&1 || LAB_SKIP="$t is not installed (scripts/install-deps)"
 	done
@@ -30,9 +31,14 @@ setup() {
 	run "$LAB_SRC/acme/fidelity"
 	echo "$output"
 	[ "$status" -eq 0 ]
-	[[ $output == *"fidelity: 5 agree, 0 disagree"* ]]
+	[[ $output == *"fidelity: 8 agree, 0 disagree"* ]]
 	# the racy cases really are racy: the CA accepts through A, refuses through B
 	[[ $output == *"stale-secondary: dnsdoctor 2/2, CA via A ok, via B refused: agree"* ]]
 	[[ $output == *"lagging-secondary: dnsdoctor 2/2, CA via A ok, via B refused: agree"* ]]
 	[[ $output == *"healthy: dnsdoctor 0/0, CA via A ok, via B ok: agree"* ]]
+	# HTTP-01 with certbot: a file ending in a newline validates at the CA
+	# and at dnsdoctor; a 404 and a refused connection fail both
+	[[ $output == *"http-newline: dnsdoctor 0, CA ok: agree"* ]]
+	[[ $output == *"http-missing: dnsdoctor 2, CA refused: agree"* ]]
+	[[ $output == *"http-refused: dnsdoctor 2, CA refused: agree"* ]]
 }
