@@ -675,7 +675,27 @@ bool acmelog_precheck(const char *detail, char *server, size_t slen,
 		}
 	}
 	if (!answer[0] &&
-	    (strstr(detail, "i/o timeout") || strstr(detail, "timed out")))
+	    (strstr(detail, "i/o timeout") || strstr(detail, "timed out"))) {
 		snprintf(answer, alen, "%s", "timeout");
+		/* Go's "read udp 10.0.0.1:5353->192.0.2.53:53: i/o timeout":
+		 * the server is the address after the arrow, port dropped. */
+		const char *arrow = server[0] ? NULL : strstr(detail, "->");
+		const char *end = arrow ? strstr(arrow, ": i/o timeout") : NULL;
+		if (end) {
+			arrow += 2;
+			const char *colon = end;
+			while (colon > arrow && colon[-1] != ':')
+				colon--;
+			if (colon > arrow + 1)
+				snprintf(server, slen, "%.*s",
+					 (int)(colon - 1 - arrow), arrow);
+			size_t sl = strlen(server);
+			if (sl > 2 && server[0] == '[' &&
+			    server[sl - 1] == ']') {
+				memmove(server, server + 1, sl - 2);
+				server[sl - 2] = '\0';
+			}
+		}
+	}
 	return server[0] || answer[0];
 }

@@ -62,6 +62,17 @@ corpus() {
 @test "corpus lego-http-refused.log: connection refused" { corpus lego-http-refused.log; }
 @test "corpus lego-http-404.log: 404" { corpus lego-http-404.log; }
 @test "corpus lego-retries.log: 6 runs, 6 failures" { corpus lego-retries.log; }
+@test "corpus lego-propagation-servfail.log: lego's own check gives up on a server answering SERVFAIL" {
+	corpus lego-propagation-servfail.log
+	run "$DNSDOCTOR" logs "$CORPUS/lego-propagation-servfail.log" --json
+	jq -e '.failures[0] | .cause == "txt-not-propagated" and .precheck.server == "b.acme-precheck-servfail.beta-dns.org." and .precheck.answer == "SERVFAIL"' <<<"$output"
+}
+@test "corpus lego-propagation-silent.log: lego's own check gives up on a server that never answers" {
+	corpus lego-propagation-silent.log
+	run "$DNSDOCTOR" logs "$CORPUS/lego-propagation-silent.log" --json
+	jq -e '.failures[0] | .cause == "txt-not-propagated" and .precheck.server == "127.53.99.12" and .precheck.answer == "timeout"' <<<"$output"
+	jq -e '.retries[0] | .attempts == 1 and .failures == 1' <<<"$output"
+}
 @test "corpus lego-propagation-timeout.log: lego's own check gives up on a server without the record" {
 	corpus lego-propagation-timeout.log
 	run "$DNSDOCTOR" logs "$CORPUS/lego-propagation-timeout.log" --json

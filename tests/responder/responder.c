@@ -60,6 +60,8 @@ enum behaviour {
 	 * answer, so only the CA's CAA look-up fails (RFC 8659 section 3). */
 	B_SERVFAIL_CAA, /* SERVFAIL to CAA queries */
 	B_DROP_CAA,	/* no reply at all to CAA queries, UDP or TCP */
+	B_SERVFAIL_TXT, /* SERVFAIL to TXT queries (a broken secondary
+			 * seen by an ACME client's own propagation check) */
 	/* A network that answers port 53 itself (hotel, captive portal,
 	 * some home routers): NXDOMAIN without AA, recursion available, to
 	 * every question, whatever the address asked. */
@@ -83,6 +85,7 @@ static const char *const behaviours[] = {
 	[B_TWO_REPLIES] = "two-replies",
 	[B_SERVFAIL_CAA] = "servfail-caa",
 	[B_DROP_CAA] = "drop-caa",
+	[B_SERVFAIL_TXT] = "servfail-txt",
 	[B_INTERCEPT] = "intercept",
 };
 
@@ -369,6 +372,12 @@ static size_t reply(enum behaviour b, bool tcp, const uint8_t *qw, size_t qlen,
 		n = to_wire(a, out);
 		break;
 	}
+	case B_SERVFAIL_TXT:
+		n = to_wire(t == LDNS_RR_TYPE_TXT
+				    ? bare_answer(q, LDNS_RCODE_SERVFAIL, false)
+				    : normal_answer(q),
+			    out);
+		break;
 	case B_DROP_CAA:
 		/* Over TCP too: the connection stays open with nothing
 		 * sent for this query, until the client gives up on it. */

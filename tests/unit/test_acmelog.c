@@ -515,7 +515,11 @@ static void test_precheck(void **state)
 		{ "time limit exceeded: last error: read udp "
 		  "10.0.0.1:5353->192.0.2.53:53: i/o "
 		  "timeout",
-		  "", "timeout" },
+		  "192.0.2.53", "timeout" },
+		{ "time limit exceeded: last error: read udp "
+		  "[::1]:5353->[2001:db8::53]:53: "
+		  "i/o timeout",
+		  "2001:db8::53", "timeout" },
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		assert_true(acmelog_precheck(cases[i].detail, srv, sizeof(srv),

@@ -40,7 +40,8 @@ fresh() {
 }
 
 @test "fresh lego: success, missing, wrong, lame, refused, 404, retries, its own propagation check giving up" {
-	for c in success txt-missing txt-wrong lame http-refused http-404 retries propagation-timeout; do
+	for c in success txt-missing txt-wrong lame http-refused http-404 retries \
+		propagation-timeout propagation-servfail propagation-silent; do
 		fresh "lego-$c.log"
 	done
 }
