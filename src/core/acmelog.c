@@ -35,6 +35,11 @@ struct pstate {
 		char chal[16];
 	} solver[16];
 	size_t nsolver;
+	/* acme.sh's own DNS check ("Checking D for _acme-challenge.D", then
+	 * "Not valid yet"): the domain it is waiting on and how many times
+	 * it was not valid yet; a run that ends waiting is a failure. */
+	char dnswait[DOMAIN_MAX + 1];
+	unsigned dnswait_n;
 	int err; /* sticky -ENOMEM */
 };
 
@@ -782,6 +787,22 @@ static void line_lego(struct pstate *ps, const char *line)
 	}
 }
 
+/* A run of acme.sh that ended while its own DNS check still waited. */
+static void acmesh_gave_up(struct pstate *ps)
+{
+	char d[DETAIL_MAX + 1];
+	if (!ps->dnswait_n || !ps->dnswait[0])
+		return;
+	snprintf(d, sizeof(d),
+		 "acme.sh dns_check: _acme-challenge.%s not yet propagated "
+		 "after %u checks "
+		 "(Not valid yet); the run ended waiting",
+		 ps->dnswait, ps->dnswait_n);
+	add_failure(ps, "", d, strlen(d), ps->dnswait, "dns-01", 1);
+	ps->dnswait[0] = '\0';
+	ps->dnswait_n = 0;
+}
+
 static void line_acmesh(struct pstate *ps, const char *line)
 {
 	const char *m = acmesh_stamp(line, &ps->time), *p, *q;
@@ -792,8 +813,24 @@ static void line_acmesh(struct pstate *ps, const char *line)
 
 	if (!m)
 		m = skip_ws(line);
+	/* its own DNS check, through public DNS-over-HTTPS resolvers */
+	if (starts(m, "Checking ") && (p = strstr(m, " for "
+						     "_acme-challenge."))) {
+		domain_copy(ps->dnswait, m + 9, (size_t)(p - (m + 9)));
+		return;
+	}
+	if (starts(m, "Not valid yet")) {
+		ps->dnswait_n++;
+		return;
+	}
+	if (strstr(m, "All success, let's return") || starts(m, "Verifying:"
+								" ")) {
+		ps->dnswait[0] = '\0';
+		ps->dnswait_n = 0;
+	}
 	if ((p = strstr(m, "Single domain='")) || (p = strstr(m, "Multi "
 								 "domain='"))) {
+		acmesh_gave_up(ps);
 		new_run(ps);
 		p = strchr(p, '\'') + 1;
 		while (*p && *p != '\'') {
@@ -1156,6 +1193,8 @@ int acmelog_parse(struct acme_log *log, const char *text, size_t len,
 			break;
 		}
 	}
+	if (fmt == ACME_FMT_ACMESH)
+		acmesh_gave_up(&ps);
 	free(line);
 	return ps.err;
 }

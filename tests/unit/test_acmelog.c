@@ -491,6 +491,49 @@ static void hostile(void **state)
 	free(deep);
 }
 
+/* acme.sh's own DNS check: a run that ends while it still says "Not valid
+ * yet" failed on propagation; one that ends in "All success" did not. */
+static void test_acmesh_dns_check(void **state)
+{
+	(void)state;
+	static const char waiting[] =
+		"[Sat Dec  6 20:49:01 UTC 2025] Single domain='a.example'\n"
+		"[Sat Dec  6 20:49:09 UTC 2025] Let's check each DNS record "
+		"now. Sleeping for 20 seconds first.\n"
+		"[Sat Dec  6 20:49:30 UTC 2025] Checking a.example for "
+		"_acme-challenge.a.example\n"
+		"[Sat Dec  6 20:49:31 UTC 2025] Not valid yet, let's wait for "
+		"10 seconds then check the next one.\n"
+		"[Sat Dec  6 20:49:42 UTC 2025] Let's wait for 10 seconds and "
+		"check again.\n"
+		"[Sat Dec  6 20:49:53 UTC 2025] Checking a.example for "
+		"_acme-challenge.a.example\n"
+		"[Sat Dec  6 20:49:53 UTC 2025] Not valid yet, let's wait for "
+		"10 seconds then check the next one.\n"
+		"[Sat Dec  6 20:50:20 UTC 2025] Single domain='b.example'\n"
+		"[Sat Dec  6 20:50:21 UTC 2025] Checking b.example for "
+		"_acme-challenge.b.example\n"
+		"[Sat Dec  6 20:50:22 UTC 2025] Not valid yet, let's wait for "
+		"10 seconds then check the next one.\n"
+		"[Sat Dec  6 20:50:33 UTC 2025] Checking b.example for "
+		"_acme-challenge.b.example\n"
+		"[Sat Dec  6 20:50:33 UTC 2025] Success for domain b.example "
+		"'_acme-challenge.b.example'.\n"
+		"[Sat Dec  6 20:50:33 UTC 2025] All success, let's return\n";
+	struct acme_log log;
+	enum acme_format f;
+	acmelog_init(&log);
+	assert_int_equal(acmelog_parse(&log, waiting, sizeof(waiting) - 1,
+				       ACME_FMT_UNKNOWN, &f),
+			 0);
+	assert_int_equal(f, ACME_FMT_ACMESH);
+	assert_int_equal(log.nf, 1);
+	assert_string_equal(log.f[0].domain, "a.example");
+	assert_int_equal(log.f[0].cause, AC_TXT_NOT_PROPAGATED);
+	assert_non_null(strstr(log.f[0].detail, "after 2 checks"));
+	acmelog_deinit(&log);
+}
+
 /* lego's own propagation check, in the words lego 4 gives up with. */
 static void test_precheck(void **state)
 {
@@ -540,6 +583,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_precheck),
+		cmocka_unit_test(test_acmesh_dns_check),
 		cmocka_unit_test(classify_wordings),
 		cmocka_unit_test(types_and_names),
 		cmocka_unit_test(commands),
