@@ -75,6 +75,7 @@ scenario() {
 @test "scenario propagation-lag: two copies, identical at start" { scenario propagation-lag; }
 @test "scenario acme-lag: RFC 2136 primary and a lagging copy, identical at start" { scenario acme-lag; }
 @test "scenario acme-stale-secondary: challenge TXT right on one server, stale on the other" { scenario acme-stale-secondary; }
+@test "scenario acme-moved: the delegation still points at the old provider" { scenario acme-moved; }
 @test "scenario acme-precheck-servfail: B answers SERVFAIL to TXT only; the check asks none: nothing to report" { scenario acme-precheck-servfail; }
 @test "scenario acme-precheck-silent: B never answers" { scenario acme-precheck-silent; }
 @test "scenario glue-mismatch: glue differs from the zone's A record" { scenario glue-mismatch; }
