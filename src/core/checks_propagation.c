@@ -156,37 +156,28 @@ static int check_resolver_caches(const struct rv_view *v, time_t now,
 			snprintf(when, sizeof(when),
 				 "for as long as it keeps it (its answer gave "
 				 "no TTL to tell)");
-		int rc;
-		if (neg)
-			rc = findings_add(out, F_RESOLVER_NEGATIVE_CACHED, e,
-					  "Wait for the cached denial to "
-					  "expire, or flush the name on that "
-					  "resolver if you run it "
-					  "(unbound-control flush, rndc "
-					  "flushname). Next time, do not look "
-					  "a record up through a shared "
-					  "resolver before it exists: ask the "
-					  "authoritative servers (dnsdoctor "
-					  "wait).",
-					  "resolver %s still answers %s for %s "
-					  "(the servers now serve %s) %s",
-					  who(r, w, sizeof(w)),
-					  rv_row_describe(r, buf, sizeof(buf)),
-					  record_text(v, rec, sizeof(rec)), cur,
-					  when);
-		else
-			rc = findings_add(out, F_RESOLVER_STALE, e,
-					  "Wait for the old answer's TTL to "
-					  "run out, or flush the name on that "
-					  "resolver if you run it. Before the "
-					  "next change, lower the TTL first "
-					  "(dnsdoctor plan).",
-					  "resolver %s still answers %s for %s "
-					  "(the servers now serve %s) %s",
-					  who(r, w, sizeof(w)),
-					  rv_row_describe(r, buf, sizeof(buf)),
-					  record_text(v, rec, sizeof(rec)), cur,
-					  when);
+		int rc = findings_add(
+			out,
+			neg ? F_RESOLVER_NEGATIVE_CACHED : F_RESOLVER_STALE, e,
+			neg ? "Wait for the cached denial to expire, or flush "
+			      "the name on "
+			      "that resolver if you run it (unbound-control "
+			      "flush, rndc "
+			      "flushname). Next time, do not look a record up "
+			      "through a "
+			      "shared resolver before it exists: ask the "
+			      "authoritative "
+			      "servers (dnsdoctor wait)."
+			    : "Wait for the old answer's TTL to run out, or "
+			      "flush the name "
+			      "on that resolver if you run it. Before the next "
+			      "change, "
+			      "lower the TTL first (dnsdoctor plan).",
+			"resolver %s still answers %s for %s (the servers now "
+			"serve %s) %s",
+			who(r, w, sizeof(w)),
+			rv_row_describe(r, buf, sizeof(buf)),
+			record_text(v, rec, sizeof(rec)), cur, when);
 		if (rc < 0)
 			return rc;
 	}

@@ -263,6 +263,33 @@ static struct dsv_resolver *resolver_get(struct dnssec_view *d,
 	return r;
 }
 
+/* The place of resolver ADDR in the list the user gave (the evidence's
+ * "NAME ADDR" lines); past the end when not there. */
+static size_t resolver_rank(const struct evidence *ev, const char *addr)
+{
+	for (size_t i = 0; i < ev->resolvers.n; i++) {
+		const char *sp = strrchr(ev->resolvers.v[i], ' ');
+		if (sp && strcmp(sp + 1, addr) == 0)
+			return i;
+	}
+	return ev->resolvers.n;
+}
+
+/* Answers arrive in any order: the resolvers are kept in the order they
+ * were named. Insertion sort: a handful of resolvers. */
+static void order_resolvers(const struct evidence *ev, struct dnssec_view *d)
+{
+	for (size_t i = 1; i < d->n_r; i++) {
+		struct dsv_resolver t = d->r[i];
+		size_t j = i, rank = resolver_rank(ev, t.addr);
+		while (j > 0 && resolver_rank(ev, d->r[j - 1].addr) > rank) {
+			d->r[j] = d->r[j - 1];
+			j--;
+		}
+		d->r[j] = t;
+	}
+}
+
 static int resolvers_from(const struct evidence *ev, const struct view *v,
 			  struct dnssec_view *d)
 {
@@ -351,10 +378,23 @@ int dnssec_view_build(const struct evidence *ev, const struct view *v,
 		goto fail;
 	if (resolvers_from(ev, v, d) < 0)
 		goto fail;
+	order_resolvers(ev, d);
 	return 0;
 fail:
 	dnssec_view_deinit(d);
 	return rc;
+}
+
+int dnssec_view_resolvers(const struct evidence *ev, const struct view *v,
+			  struct dnssec_view *d)
+{
+	memset(d, 0, sizeof(*d));
+	if (resolvers_from(ev, v, d) < 0) {
+		dnssec_view_deinit(d);
+		return -ENOMEM;
+	}
+	order_resolvers(ev, d);
+	return 0;
 }
 
 void dnssec_view_deinit(struct dnssec_view *d)

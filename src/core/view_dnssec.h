@@ -66,6 +66,10 @@ struct dnssec_view {
 /* 0, or -ENOMEM (D is then deinitialised). */
 int dnssec_view_build(const struct evidence *ev, const struct view *v,
 		      time_t now, struct dnssec_view *d);
+/* Only D's resolvers (D->r, D->n_r), in the order they were named: what a
+ * report lists, without verifying the chain again. 0 or -ENOMEM. */
+int dnssec_view_resolvers(const struct evidence *ev, const struct view *v,
+			  struct dnssec_view *d);
 void dnssec_view_deinit(struct dnssec_view *d);
 
 #endif

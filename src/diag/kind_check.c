@@ -176,33 +176,6 @@ out:
 	return ret;
 }
 
-/* The place of resolver ADDR in the list the user gave (the evidence's
- * "NAME ADDR" lines); past the end when not there. */
-static size_t resolver_rank(const struct evidence *ev, const char *addr)
-{
-	for (size_t i = 0; i < ev->resolvers.n; i++) {
-		const char *sp = strrchr(ev->resolvers.v[i], ' ');
-		if (sp && strcmp(sp + 1, addr) == 0)
-			return i;
-	}
-	return ev->resolvers.n;
-}
-
-/* Answers arrive in any order: the report lists the resolvers in the
- * order they were named. Insertion sort: a handful of resolvers. */
-static void order_resolvers(struct dnssec_view *dv, const struct evidence *ev)
-{
-	for (size_t i = 1; i < dv->n_r; i++) {
-		struct dsv_resolver t = dv->r[i];
-		size_t j = i, rank = resolver_rank(ev, t.addr);
-		while (j > 0 && resolver_rank(ev, dv->r[j - 1].addr) > rank) {
-			dv->r[j] = dv->r[j - 1];
-			j--;
-		}
-		dv->r[j] = t;
-	}
-}
-
 static int check_judge(struct diag *d)
 {
 	struct check_state *s = calloc(1, sizeof(*s));
@@ -232,10 +205,9 @@ static int check_judge(struct diag *d)
 				 "no server on the way to %s answered; nothing "
 				 "to diagnose",
 				 d->ev->domain);
-	if (dnssec_view_build(d->ev, &s->v, (time_t)d->ev->started, &s->dv) < 0)
+	if (dnssec_view_resolvers(d->ev, &s->v, &s->dv) < 0)
 		return diag_fail(d, "out of memory");
 	s->have_dv = true;
-	order_resolvers(&s->dv, d->ev);
 	if (checks_run(&s->v, (time_t)d->ev->started, &d->fs) < 0 ||
 	    verdict_build(&s->v, &d->fs, &s->verdict, &s->fix) < 0)
 		return diag_fail(d, "out of memory");

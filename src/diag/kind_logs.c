@@ -137,7 +137,6 @@ static int group_checks(struct diag *d, struct logs_state *s,
 			lc->domain = strdup(dom);
 			if (!lc->command || !lc->domain)
 				return -ENOMEM;
-			lc->available = true;
 			if (!d->req->run_checks)
 				continue;
 			struct ran *r =

@@ -11,9 +11,8 @@
 /* One recommended command for one domain, and what running it gave. */
 struct logs_check {
 	char *domain;
-	char *command;	/* "dnsdoctor check example.com" */
-	bool available; /* this build has the command */
-	bool ran;	/* --run-checks ran it */
+	char *command; /* "dnsdoctor check example.com" */
+	bool ran;      /* --run-checks ran it */
 	int exit_code;
 	const json_t *result; /* its JSON output, borrowed; NULL if none */
 	char *error;	      /* why it gave nothing, or NULL */

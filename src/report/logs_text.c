@@ -185,8 +185,6 @@ static void causes(const struct logs_report *r, FILE *f)
 		for (size_t k = 0; k < gc->n; k++) {
 			fputs("      ", f);
 			fputs_safe(gc->c[k].command, f);
-			if (!gc->c[k].available)
-				fputs("   (not available in this build)", f);
 			fputc('\n', f);
 			check_result(&gc->c[k], f);
 		}

@@ -10,11 +10,9 @@ load lab_helper
 
 # Why the ACME tools cannot run here, or nothing.
 acme_unavailable() {
-	local t py
-	for t in certbot pebble nsupdate knotc openssl; do
-		command -v "$t" >/dev/null 2>&1 || PATH=$PATH:/usr/sbin:/sbin
-		command -v "$t" >/dev/null 2>&1 || { echo "$t is not installed (scripts/install-deps: certbot pebble bind9-dnsutils knot)"; return; }
-	done
+	local py missing
+	missing=$(lab_missing_tool certbot pebble nsupdate knotc openssl)
+	[ -z "$missing" ] || { echo "$missing"; return; }
 	py=$(sed -n '1s/^#!//p' "$(command -v certbot)")
 	$py -c 'import certbot_dns_rfc2136' 2>/dev/null ||
 		echo "certbot's RFC 2136 plugin is not installed (scripts/install-deps: python3-certbot-dns-rfc2136)"

@@ -11,12 +11,7 @@
 load lab_helper
 
 setup_file() {
-	LAB_SKIP=
-	local t
-	for t in lego certbot pebble unbound knotc openssl python3; do
-		command -v "$t" >/dev/null 2>&1 || PATH=$PATH:/usr/sbin:/sbin
-		command -v "$t" >/dev/null 2>&1 || LAB_SKIP="$t is not installed (scripts/install-deps)"
-	done
+	LAB_SKIP=$(lab_missing_tool lego certbot pebble unbound knotc openssl python3)
 	export LAB_SKIP
 	lab_start
 }

@@ -32,6 +32,15 @@ lab_start() {
 	. "$LAB_TMP/env"
 }
 
+# lab_missing_tool TOOL...: why the first missing TOOL stops a test file
+# (looked up in sbin too), or nothing.
+lab_missing_tool() {
+	local t PATH="$PATH:/usr/sbin:/sbin"
+	for t; do
+		command -v "$t" >/dev/null 2>&1 || { echo "$t is not installed (scripts/install-deps)"; return; }
+	done
+}
+
 # setup: skip every test when the lab could not be brought up.
 lab_skip_if_unavailable() {
 	if [ -n "${LAB_SKIP:-}" ]; then skip "$LAB_SKIP"; fi
