@@ -77,12 +77,10 @@ static int report_forbids(struct caa_ctx *c, const char *at, const char *owner,
 	} else if (why == CAA_FORBIDS_NO_WILD_ISSUER) {
 		if (asprintf(&fix,
 			     "Add a record %s CAA 0 issuewild \"%s\" "
-			     "(issuewild "
-			     "records, where there are any, decide for "
-			     "wildcard "
-			     "names: an issuewild \";\" forbids every CA), or "
-			     "remove the issuewild records to let the issue "
-			     "records decide.",
+			     "(issuewild records, where there are any, decide "
+			     "for wildcard names: an issuewild \";\" forbids "
+			     "every CA), or remove the issuewild records "
+			     "to let the issue records decide.",
 			     at, first) < 0)
 			fix = NULL;
 	} else if (why == CAA_FORBIDS_CRITICAL) {

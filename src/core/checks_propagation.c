@@ -119,6 +119,16 @@ static int check_inconsistent(const struct rv_view *v, time_t now,
 	return rc;
 }
 
+#define FIX_NEGATIVE_CACHED                                                \
+	"Wait for the cached denial to expire, or flush the name on that " \
+	"resolver if you run it (unbound-control flush, rndc flushname). " \
+	"Next time, do not look a record up through a shared resolver "    \
+	"before it exists: ask the authoritative servers (dnsdoctor wait)."
+#define FIX_STALE                                                             \
+	"Wait for the old answer's TTL to run out, or flush the name on "     \
+	"that resolver if you run it. Before the next change, lower the TTL " \
+	"first (dnsdoctor plan)."
+
 /* One finding per resolver: stale data, or a cached denial. */
 static int check_resolver_caches(const struct rv_view *v, time_t now,
 				 struct findings *out)
@@ -159,20 +169,7 @@ static int check_resolver_caches(const struct rv_view *v, time_t now,
 		int rc = findings_add(
 			out,
 			neg ? F_RESOLVER_NEGATIVE_CACHED : F_RESOLVER_STALE, e,
-			neg ? "Wait for the cached denial to expire, or flush "
-			      "the name on "
-			      "that resolver if you run it (unbound-control "
-			      "flush, rndc "
-			      "flushname). Next time, do not look a record up "
-			      "through a "
-			      "shared resolver before it exists: ask the "
-			      "authoritative "
-			      "servers (dnsdoctor wait)."
-			    : "Wait for the old answer's TTL to run out, or "
-			      "flush the name "
-			      "on that resolver if you run it. Before the next "
-			      "change, "
-			      "lower the TTL first (dnsdoctor plan).",
+			neg ? FIX_NEGATIVE_CACHED : FIX_STALE,
 			"resolver %s still answers %s for %s (the servers now "
 			"serve %s) %s",
 			who(r, w, sizeof(w)),

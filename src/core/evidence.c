@@ -2,6 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "core/evidence.h"
+#include "core/names.h"
 
 static const char *const role_names[EV_ROLE__COUNT] = {
 	[EV_WALK] = "walk",
@@ -18,17 +19,12 @@ static const char *const role_names[EV_ROLE__COUNT] = {
 
 const char *ev_role_name(int role)
 {
-	if (role < 0 || role >= EV_ROLE__COUNT)
-		return "unknown";
-	return role_names[role];
+	return names_word(role_names, EV_ROLE__COUNT, role, "unknown");
 }
 
 int ev_role_from_name(const char *name)
 {
-	for (int i = 0; i < EV_ROLE__COUNT; i++)
-		if (strcmp(role_names[i], name) == 0)
-			return i;
-	return -1;
+	return names_value(role_names, EV_ROLE__COUNT, name, -1);
 }
 
 struct evidence *evidence_new(const char *domain, int64_t started)

@@ -1,5 +1,5 @@
-#include <string.h>
 #include "core/fetch_status.h"
+#include "core/names.h"
 
 static const char *const http_names[] = {
 	[HS_OK] = "ok",
@@ -17,32 +17,24 @@ static const char *const tls_names[] = {
 	[TS_ERROR] = "error",
 };
 
-#define COUNT(a) ((int)(sizeof(a) / sizeof((a)[0])))
-
 const char *http_status_name(int status)
 {
-	return status >= 0 && status < COUNT(http_names) ? http_names[status]
-							 : http_names[HS_ERROR];
+	return names_word(http_names, NAMES_COUNT(http_names), status,
+			  http_names[HS_ERROR]);
 }
 
 int http_status_from_name(const char *word)
 {
-	for (int st = 0; word && st < COUNT(http_names); st++)
-		if (strcmp(http_names[st], word) == 0)
-			return st;
-	return HS_ERROR;
+	return names_value(http_names, NAMES_COUNT(http_names), word, HS_ERROR);
 }
 
 const char *tls_status_name(int status)
 {
-	return status >= 0 && status < COUNT(tls_names) ? tls_names[status]
-							: tls_names[TS_ERROR];
+	return names_word(tls_names, NAMES_COUNT(tls_names), status,
+			  tls_names[TS_ERROR]);
 }
 
 int tls_status_from_name(const char *word)
 {
-	for (int st = 0; word && st < COUNT(tls_names); st++)
-		if (strcmp(tls_names[st], word) == 0)
-			return st;
-	return TS_ERROR;
+	return names_value(tls_names, NAMES_COUNT(tls_names), word, TS_ERROR);
 }

@@ -1,4 +1,4 @@
-#include <string.h>
+#include "core/names.h"
 #include "core/qstatus.h"
 
 static const char *const names[QS__COUNT] = {
@@ -13,15 +13,10 @@ static const char *const names[QS__COUNT] = {
 
 const char *qstatus_name(int status)
 {
-	if (status < 0 || status >= QS__COUNT)
-		return "unknown";
-	return names[status];
+	return names_word(names, QS__COUNT, status, "unknown");
 }
 
 int qstatus_from_name(const char *name)
 {
-	for (int i = 0; i < QS__COUNT; i++)
-		if (strcmp(names[i], name) == 0)
-			return i;
-	return -1;
+	return names_value(names, QS__COUNT, name, -1);
 }

@@ -8,60 +8,7 @@
 #include <cmocka.h>
 #include <ldns/ldns.h>
 #include "core/checks.h"
-
-struct answer {
-	int status;
-	int rcode;
-	bool aa;
-	const char *an[4], *au[4], *ad[4];
-};
-
-static void push(ldns_pkt *pkt, ldns_pkt_section sec, const char *const *rrs)
-{
-	for (int i = 0; i < 4 && rrs[i]; i++) {
-		ldns_rr *rr = NULL;
-		assert_int_equal(ldns_rr_new_frm_str(&rr, rrs[i], 3600, NULL,
-						     NULL),
-				 LDNS_STATUS_OK);
-		ldns_pkt_push_rr(pkt, sec, rr);
-	}
-}
-
-static void add(struct evidence *ev, int role, const char *zone,
-		const char *server, const char *addr, const char *qname,
-		uint16_t qtype, int tr, const struct answer *a)
-{
-	struct ev_exchange x = { .role = role,
-				 .transport = tr,
-				 .status = a->status,
-				 .qtype = qtype,
-				 .zone = (char *)zone,
-				 .server = (char *)server,
-				 .addr = (char *)addr,
-				 .qname = (char *)qname };
-	uint8_t *wire = NULL;
-	size_t len = 0;
-	if (a->status == QS_OK) {
-		ldns_pkt *pkt = NULL;
-		assert_int_equal(ldns_pkt_query_new_frm_str(&pkt, qname, qtype,
-							    LDNS_RR_CLASS_IN,
-							    0),
-				 LDNS_STATUS_OK);
-		ldns_pkt_set_qr(pkt, true);
-		ldns_pkt_set_aa(pkt, a->aa);
-		ldns_pkt_set_rcode(pkt, (uint8_t)a->rcode);
-		push(pkt, LDNS_SECTION_ANSWER, a->an);
-		push(pkt, LDNS_SECTION_AUTHORITY, a->au);
-		push(pkt, LDNS_SECTION_ADDITIONAL, a->ad);
-		assert_int_equal(ldns_pkt2wire(&wire, pkt, &len),
-				 LDNS_STATUS_OK);
-		ldns_pkt_free(pkt);
-		x.wire = wire;
-		x.wire_len = len;
-	}
-	assert_int_equal(evidence_add(ev, &x), 0);
-	free(wire);
-}
+#include "fake_answer.h"
 
 static const struct answer referral = {
 	.status = QS_OK,
@@ -96,27 +43,29 @@ static struct evidence *zone(uint16_t qtype, int tr,
 {
 	struct evidence *ev = evidence_new("example.", 1700000000);
 	assert_non_null(ev);
-	add(ev, EV_WALK, ".", "a.root.", "10.0.0.1", "example.",
-	    LDNS_RR_TYPE_NS, TR_UDP, &referral);
-	add(ev, EV_RESOLVE, "example.", "ns1.example.", "192.0.2.1",
-	    "ns1.example.", LDNS_RR_TYPE_A, TR_UDP, &ns1_a);
-	add(ev, EV_RESOLVE, "example.", "ns1.example.", "192.0.2.1",
-	    "ns2.example.", LDNS_RR_TYPE_A, TR_UDP, &ns2_a);
+	fake_add(ev, EV_WALK, ".", "a.root.", "10.0.0.1", "example.",
+		 LDNS_RR_TYPE_NS, TR_UDP, &referral);
+	fake_add(ev, EV_RESOLVE, "example.", "ns1.example.", "192.0.2.1",
+		 "ns1.example.", LDNS_RR_TYPE_A, TR_UDP, &ns1_a);
+	fake_add(ev, EV_RESOLVE, "example.", "ns1.example.", "192.0.2.1",
+		 "ns2.example.", LDNS_RR_TYPE_A, TR_UDP, &ns2_a);
 	const char *names[] = { "ns1.example.", "ns2.example." };
 	const char *addrs[] = { "192.0.2.1", "192.0.2.2" };
 	for (int i = 0; i < 2; i++) {
 		bool o = override && i == 1;
-		add(ev, EV_AUTH, "example.", names[i], addrs[i], "example.",
-		    LDNS_RR_TYPE_SOA, TR_UDP,
-		    o && qtype == LDNS_RR_TYPE_SOA && tr == TR_UDP ? override
-								   : &soa);
-		add(ev, EV_AUTH, "example.", names[i], addrs[i], "example.",
-		    LDNS_RR_TYPE_SOA, TR_TCP,
-		    o && qtype == LDNS_RR_TYPE_SOA && tr == TR_TCP ? override
-								   : &soa);
-		add(ev, EV_AUTH, "example.", names[i], addrs[i], "example.",
-		    LDNS_RR_TYPE_NS, TR_UDP,
-		    o && qtype == LDNS_RR_TYPE_NS ? override : &ns);
+		fake_add(ev, EV_AUTH, "example.", names[i], addrs[i],
+			 "example.", LDNS_RR_TYPE_SOA, TR_UDP,
+			 o && qtype == LDNS_RR_TYPE_SOA && tr == TR_UDP
+				 ? override
+				 : &soa);
+		fake_add(ev, EV_AUTH, "example.", names[i], addrs[i],
+			 "example.", LDNS_RR_TYPE_SOA, TR_TCP,
+			 o && qtype == LDNS_RR_TYPE_SOA && tr == TR_TCP
+				 ? override
+				 : &soa);
+		fake_add(ev, EV_AUTH, "example.", names[i], addrs[i],
+			 "example.", LDNS_RR_TYPE_NS, TR_UDP,
+			 o && qtype == LDNS_RR_TYPE_NS ? override : &ns);
 	}
 	return ev;
 }
@@ -231,8 +180,8 @@ static void test_nxdomain_at_parent(void **state)
 			     .aa = true,
 			     .au = { ". SOA a.root. h.root. 1 1800 900 604800 "
 				     "86400" } };
-	add(ev, EV_WALK, ".", "a.root.", "10.0.0.1", "nope.", LDNS_RR_TYPE_NS,
-	    TR_UDP, &nx);
+	fake_add(ev, EV_WALK, ".", "a.root.", "10.0.0.1", "nope.",
+		 LDNS_RR_TYPE_NS, TR_UDP, &nx);
 	expect(ev, "DOMAIN_NOT_DELEGATED");
 }
 
@@ -247,12 +196,12 @@ static const struct answer nx_example = { .status = QS_OK,
 static void test_nxdomain_at_tld(void **state)
 {
 	struct evidence *ev = evidence_new("nothere.example.", 1700000000);
-	add(ev, EV_WALK, ".", "a.root.", "10.0.0.1", "nothere.example.",
-	    LDNS_RR_TYPE_NS, TR_UDP, &referral);
-	add(ev, EV_WALK, "example.", "ns1.example.", "192.0.2.1",
-	    "nothere.example.", LDNS_RR_TYPE_NS, TR_UDP, &nx_example);
-	add(ev, EV_WALK, "example.", "ns2.example.", "192.0.2.2",
-	    "nothere.example.", LDNS_RR_TYPE_NS, TR_UDP, &nx_example);
+	fake_add(ev, EV_WALK, ".", "a.root.", "10.0.0.1", "nothere.example.",
+		 LDNS_RR_TYPE_NS, TR_UDP, &referral);
+	fake_add(ev, EV_WALK, "example.", "ns1.example.", "192.0.2.1",
+		 "nothere.example.", LDNS_RR_TYPE_NS, TR_UDP, &nx_example);
+	fake_add(ev, EV_WALK, "example.", "ns2.example.", "192.0.2.2",
+		 "nothere.example.", LDNS_RR_TYPE_NS, TR_UDP, &nx_example);
 	expect(ev, "DOMAIN_NOT_DELEGATED");
 }
 
@@ -296,25 +245,25 @@ static void test_nxdomain_inside_zone(void **state)
 	struct evidence *ev = evidence_new(d, 1700000000);
 	struct view v;
 
-	add(ev, EV_WALK, ".", "a.root.", "10.0.0.1", d, LDNS_RR_TYPE_NS, TR_UDP,
-	    &referral);
-	add(ev, EV_WALK, "example.", "ns1.example.", "192.0.2.1", d,
-	    LDNS_RR_TYPE_NS, TR_UDP, &to_chal);
+	fake_add(ev, EV_WALK, ".", "a.root.", "10.0.0.1", d, LDNS_RR_TYPE_NS,
+		 TR_UDP, &referral);
+	fake_add(ev, EV_WALK, "example.", "ns1.example.", "192.0.2.1", d,
+		 LDNS_RR_TYPE_NS, TR_UDP, &to_chal);
 	for (int i = 0; i < 2; i++) {
 		struct answer a = { .status = QS_OK, .aa = true };
 		char rr[64];
 		snprintf(rr, sizeof(rr), "%s A %s", names[i], addrs[i]);
 		a.an[0] = rr;
-		add(ev, EV_WALK, "chal.example.", names[i], addrs[i], d,
-		    LDNS_RR_TYPE_NS, TR_UDP, &nx);
-		add(ev, EV_RESOLVE, "chal.example.", names[0], addrs[0],
-		    names[i], LDNS_RR_TYPE_A, TR_UDP, &a);
-		add(ev, EV_AUTH, "chal.example.", names[i], addrs[i],
-		    "chal.example.", LDNS_RR_TYPE_SOA, TR_UDP, &csoa);
-		add(ev, EV_AUTH, "chal.example.", names[i], addrs[i],
-		    "chal.example.", LDNS_RR_TYPE_SOA, TR_TCP, &csoa);
-		add(ev, EV_AUTH, "chal.example.", names[i], addrs[i],
-		    "chal.example.", LDNS_RR_TYPE_NS, TR_UDP, &cns);
+		fake_add(ev, EV_WALK, "chal.example.", names[i], addrs[i], d,
+			 LDNS_RR_TYPE_NS, TR_UDP, &nx);
+		fake_add(ev, EV_RESOLVE, "chal.example.", names[0], addrs[0],
+			 names[i], LDNS_RR_TYPE_A, TR_UDP, &a);
+		fake_add(ev, EV_AUTH, "chal.example.", names[i], addrs[i],
+			 "chal.example.", LDNS_RR_TYPE_SOA, TR_UDP, &csoa);
+		fake_add(ev, EV_AUTH, "chal.example.", names[i], addrs[i],
+			 "chal.example.", LDNS_RR_TYPE_SOA, TR_TCP, &csoa);
+		fake_add(ev, EV_AUTH, "chal.example.", names[i], addrs[i],
+			 "chal.example.", LDNS_RR_TYPE_NS, TR_UDP, &cns);
 	}
 	assert_int_equal(view_build(ev, &v), 0);
 	assert_int_equal(v.pstate, PS_DELEGATED);
