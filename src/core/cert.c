@@ -12,73 +12,14 @@
 #include "core/fetch_status.h"
 #include "core/evidence_json.h"
 
-void cert_seen_deinit(struct cert_seen *s)
-{
-	for (size_t i = 0; i < s->n; i++)
-		free(s->der[i]);
-	s->n = 0;
-}
-
-static void copy_str(json_t *o, const char *key, char *out, size_t len)
-{
-	const char *v = json_string_value(json_object_get(o, key));
-	snprintf(out, len, "%s", v ? v : "");
-}
-
-int cert_seen_read(const char *text, struct cert_seen *out)
-{
-	json_t *o = json_loads(text, 0, NULL);
-	json_t *chain = json_object_get(o, "chain"),
-	       *port = json_object_get(o, "port"), *c;
-	size_t i;
-	int rc = 0;
-
-	memset(out, 0, sizeof(*out));
-	if (!json_is_object(o) || !json_is_string(json_object_get(o, "addr")) ||
-	    !json_is_string(json_object_get(o, "status")) ||
-	    !json_is_array(chain) || !json_is_integer(port) ||
-	    json_integer_value(port) < 1 || json_integer_value(port) > 65535) {
-		json_decref(o);
-		return -EINVAL;
-	}
-	copy_str(o, "addr", out->addr, sizeof(out->addr));
-	copy_str(o, "status", out->status, sizeof(out->status));
-	copy_str(o, "detail", out->detail, sizeof(out->detail));
-	out->port = (uint16_t)json_integer_value(port);
-	json_array_foreach (chain, i, c) {
-		if (out->n == CERT_CHAIN_MAX)
-			break;
-		if (!json_is_string(c) ||
-		    ev_unhex(json_string_value(c), json_string_length(c),
-			     &out->der[out->n], &out->der_len[out->n]) < 0) {
-			rc = -EINVAL;
-			break;
-		}
-		out->n++;
-	}
-	json_decref(o);
-	if (rc < 0)
-		cert_seen_deinit(out);
-	return rc;
-}
-
 void cert_opts_read(const struct evidence *ev, struct cert_opts *out)
 {
 	*out = (struct cert_opts){ .port = 443, .warn_days = 21 };
-	for (size_t i = 0; i < ev->cert.n; i++) {
-		const char *s = ev->cert.v[i];
-		if (strncmp(s, "port=", 5) == 0) {
-			long p = strtol(s + 5, NULL, 10);
-			if (p >= 1 && p <= 65535)
-				out->port = (uint16_t)p;
-		} else if (strncmp(s, "warn_days=", 10) == 0) {
-			double d = strtod(s + 10, NULL);
-			if (d >= 0 && d <= 36500)
-				out->warn_days = d;
-		} else if (strncmp(s, "ca_pem=", 7) == 0) {
-			out->ca_pem = s + 7;
-		}
-	}
+	if (!ev->cert.set)
+		return;
+	out->port = ev->cert.port;
+	out->warn_days = ev->cert.warn_days;
+	out->ca_pem = ev->cert.ca_pem;
 }
 
 X509_STORE *cert_store_from_pem(const char *pem)
@@ -100,14 +41,13 @@ X509_STORE *cert_store_from_pem(const char *pem)
 	return st;
 }
 
-struct cert_obs cert_obs_of(const struct cert_seen *s)
+struct cert_obs cert_obs_of(const struct ev_tls *t)
 {
-	return (struct cert_obs){ .addr = s->addr,
-				  .ok = tls_status_from_name(s->status) ==
-					TS_OK,
-				  .der = (const uint8_t *const *)s->der,
-				  .der_len = s->der_len,
-				  .n = s->n };
+	return (struct cert_obs){ .addr = t->addr,
+				  .ok = t->status == TS_OK,
+				  .der = (const uint8_t *const *)t->der,
+				  .der_len = t->der_len,
+				  .n = t->n };
 }
 
 static X509 *leaf_of(const struct cert_obs *o)
@@ -274,22 +214,22 @@ static void group_free(struct group *g)
 	json_decref(g->items);
 }
 
-int cert_check(const char *host, const struct cert_obs *o, size_t n,
-	       X509_STORE *store, time_t now, double warn_days,
-	       struct findings *out)
+int cert_checks_run(const struct cert_view *v, time_t now, struct findings *out)
 {
+	const char *host = v->host;
+	const struct cert_obs *o = v->obs;
 	struct group expired = { 0 }, soon = { 0 }, name = { 0 }, chain = { 0 },
 		     differs = { 0 };
 	int rc = 0, distinct = 0;
 	char first[65] = "";
-	time_t warn_at = now + (time_t)(warn_days * 86400);
+	time_t warn_at = now + (time_t)(v->warn_days * 86400);
 
-	for (size_t i = 0; rc == 0 && i < n; i++) {
+	for (size_t i = 0; rc == 0 && i < v->n; i++) {
 		struct cert_info info;
 		X509 *x = leaf_of(&o[i]);
 		if (!x)
 			continue;
-		cert_describe(&o[i], store, now, &info);
+		cert_describe(&o[i], v->store, now, &info);
 		const ASN1_TIME *na = X509_get0_notAfter(x);
 		const ASN1_TIME *nb = X509_get0_notBefore(x);
 		if (X509_cmp_time(na, &now) < 0 || X509_cmp_time(nb, &now) > 0)

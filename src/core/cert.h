@@ -12,24 +12,6 @@
 #include "core/evidence.h"
 #include "core/finding.h"
 
-#define CERT_CHAIN_MAX 10 /* certificates kept per address */
-
-/* One address's handshake as the evidence records it (evidence.tls). */
-struct cert_seen {
-	char addr[64];
-	char status[24];  /* the engine's word: "ok", "timeout", ... */
-	char detail[160]; /* escaped as recorded */
-	uint16_t port;
-	uint8_t *der[CERT_CHAIN_MAX]; /* leaf first */
-	size_t der_len[CERT_CHAIN_MAX];
-	size_t n;
-};
-
-/* Reads one evidence.tls record. 0, -EINVAL when TEXT is not one (nothing
- * to free then), or -ENOMEM. */
-int cert_seen_read(const char *text, struct cert_seen *out);
-void cert_seen_deinit(struct cert_seen *s);
-
 /* What `cert` was asked, from evidence.cert. CA_PEM points into EV. */
 struct cert_opts {
 	uint16_t port;
@@ -61,19 +43,29 @@ struct cert_info {
 	bool parsed;
 };
 
-/* An observation that points into S. */
-struct cert_obs cert_obs_of(const struct cert_seen *s);
+/* What the handshake T recorded (pointers into T). */
+struct cert_obs cert_obs_of(const struct ev_tls *t);
 
 /* Reads O's leaf into INFO and judges it, the chain against STORE at NOW. */
 void cert_describe(const struct cert_obs *o, X509_STORE *store, time_t now,
 		   struct cert_info *info);
 
+/* What `cert` judges: the handshakes with every address of HOST, the
+ * roots trusted and the warning window. The checks' view, as struct view
+ * is check's and struct rv_view is propagation's. */
+struct cert_view {
+	const char *host; /* no final dot */
+	const struct cert_obs *obs;
+	size_t n;
+	X509_STORE *store; /* NULL: no chain is complete */
+	double warn_days;
+};
+
 /* Adds CERT_EXPIRED, CERT_EXPIRING_SOON (within WARN_DAYS),
  * CERT_NAME_MISMATCH (HOST not covered), CERT_CHAIN_INCOMPLETE (no path to
- * a root of STORE) and CERT_DIFFERS_ACROSS_ADDRESSES for the N
- * observations. 0 or -ENOMEM. */
-int cert_check(const char *host, const struct cert_obs *o, size_t n,
-	       X509_STORE *store, time_t now, double warn_days,
-	       struct findings *out);
+ * a root of STORE) and CERT_DIFFERS_ACROSS_ADDRESSES, at NOW, with the
+ * shape of checks_run and propagation_checks_run. 0 or -ENOMEM. */
+int cert_checks_run(const struct cert_view *v, time_t now,
+		    struct findings *out);
 
 #endif

@@ -1,70 +1,47 @@
 /* HTTP-01 as the CA fetches it: from every address of the name, the same
  * answer expected everywhere, since the CA (and its remote perspectives)
  * may pick any address. Reads the fetch results the probe recorded in
- * evidence.http01. Pure. */
+ * evidence.http01 (typed, the body as raw bytes). Pure. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "core/checks.h"
+#include "core/evidence_json.h"
 #include "core/fetch_status.h"
 #include "core/validation.h"
 
 /* Redirects to other hosts followed, as the probe bounds them. */
 #define HTTP01_HOSTS_MAX 10
 
-struct fetch {
-	const char *addr, *status, *body, *url, *detail, *start, *location;
-	json_int_t code;
-	bool truncated;
-	json_t *j;
-};
-
-static bool read_fetch(json_t *j, struct fetch *f)
-{
-	memset(f, 0, sizeof(*f));
-	int b = 0;
-	if (!json_is_object(j) ||
-	    json_unpack(j, "{s:s, s:s, s:I, s?s, s?s, s?s, s?b, s?s, s?s}",
-			"addr", &f->addr, "status", &f->status, "code",
-			&f->code, "body", &f->body, "url", &f->url, "detail",
-			&f->detail, "truncated", &b, "start", &f->start,
-			"location", &f->location) < 0)
-		return false;
-	f->j = j;
-	f->truncated = b;
-	if (!f->body)
-		f->body = "";
-	if (!f->url)
-		f->url = "";
-	if (!f->detail)
-		f->detail = "";
-	return true;
-}
-
-/* BODY (as json_safe wrote it) against WANT, on the raw bytes the server
- * sent, with trailing whitespace ignored as RFC 8555 8.3 lets the CA do
- * (Boulder and Pebble trim it: `echo "$KEYAUTH" > file` validates). With
- * PREFIX, WANT ("TOKEN.") must begin a longer body. */
-static bool body_is(const char *body, const char *want, size_t wlen,
+/* BODY (the raw bytes the server sent) against WANT, with trailing
+ * whitespace ignored as RFC 8555 8.3 lets the CA do (Boulder and Pebble
+ * trim it: `echo "$KEYAUTH" > file` validates). With PREFIX, WANT
+ * ("TOKEN.") must begin a longer body. */
+static bool body_is(const char *body, size_t n, const char *want, size_t wlen,
 		    bool prefix)
 {
-	char *raw = malloc(strlen(body) + 1);
-	if (!raw)
-		return false;
-	size_t n = json_safe_decode(body, raw, strlen(body) + 1);
-	while (n && raw[n - 1] && strchr(" \t\n\r\v\f", raw[n - 1]))
+	while (n && strchr(" \t\n\r\v\f", body[n - 1]) && body[n - 1])
 		n--;
-	bool ok = prefix ? n > wlen && memcmp(raw, want, wlen) == 0
-			 : n == wlen && memcmp(raw, want, wlen) == 0;
-	free(raw);
-	return ok;
+	return prefix ? n > wlen && memcmp(body, want, wlen) == 0
+		      : n == wlen && memcmp(body, want, wlen) == 0;
+}
+
+/* S as the evidence shows it, network bytes escaped, cut at MAX
+ * characters; "..." follows when it was cut or MORE. */
+static void put_shown(FILE *w, const char *s, int max, bool more)
+{
+	json_t *j = json_safe(s ? s : "");
+	const char *t = j ? json_string_value(j) : "";
+	fprintf(w, "%.*s%s", max, t,
+		more || strlen(t) > (size_t)max ? "..." : "");
+	json_decref(j);
 }
 
 enum outcome { GOOD, BAD, DEAD };
 
 struct judge_ctx {
-	const struct fetch *all;
+	const struct ev_http01 *all;
 	size_t n;
 	const struct val_opts *o;
 	const char *prefix; /* "TOKEN." when only the token is known */
@@ -73,10 +50,10 @@ struct judge_ctx {
 /* How F ends for the CA, and when not well, why, written to W. A redirect
  * to another host ends as the worst of the fetches the probe made of its
  * target from every address of that host (any of which the CA may pick). */
-static enum outcome judge(const struct judge_ctx *c, const struct fetch *f,
+static enum outcome judge(const struct judge_ctx *c, const struct ev_http01 *f,
 			  int depth, FILE *w)
 {
-	if (http_status_from_name(f->status) == HS_REDIRECT_OTHER) {
+	if (f->status == HS_REDIRECT_OTHER) {
 		enum outcome worst = GOOD;
 		char *sub = NULL;
 		size_t slen = 0, n = 0;
@@ -110,33 +87,39 @@ static enum outcome judge(const struct judge_ctx *c, const struct fetch *f,
 		}
 		fclose(fs);
 		if (n == 0) {
-			fprintf(w,
-				"%s (redirect to %.200s, whose host has no "
-				"address at its authoritative servers or is "
-				"not a name)",
-				f->addr, f->location);
+			fprintf(w, "%s (redirect to ", f->addr);
+			put_shown(w, f->location, 200, false);
+			fputs(", whose host has no address at its "
+			      "authoritative servers or is not a name)",
+			      w);
 			worst = DEAD;
 		} else if (worst != GOOD) {
-			fprintf(w, "%s redirects to %.200s, where %s", f->addr,
-				f->location, sub ? sub : "");
+			fprintf(w, "%s redirects to ", f->addr);
+			put_shown(w, f->location, 200, false);
+			fprintf(w, ", where %s", sub ? sub : "");
 		}
 		free(sub);
 		return worst;
 	}
-	if (http_status_from_name(f->status) != HS_OK) {
-		fprintf(w, "%s (%s%s%s)", f->addr, f->status,
-			f->detail[0] ? ": " : "", f->detail);
+	if (f->status != HS_OK) {
+		fprintf(w, "%s (%s", f->addr, http_status_name(f->status));
+		if (f->detail && f->detail[0]) {
+			fputs(": ", w);
+			put_shown(w, f->detail, 255, false);
+		}
+		fputc(')', w);
 		return DEAD;
 	}
 	const struct val_opts *o = c->o;
-	if (o->token && (f->code != 200 ||
-			 !(o->key_auth ? body_is(f->body, o->key_auth,
-						 strlen(o->key_auth), false)
-				       : body_is(f->body, c->prefix,
-						 strlen(c->prefix), true)))) {
-		fprintf(w, "%s answers %lld with \"%.60s%s\"", f->addr,
-			(long long)f->code, f->body,
-			strlen(f->body) > 60 || f->truncated ? "..." : "");
+	if (o->token &&
+	    (f->code != 200 ||
+	     !(o->key_auth ? body_is(f->body, f->body_len, o->key_auth,
+				     strlen(o->key_auth), false)
+			   : body_is(f->body, f->body_len, c->prefix,
+				     strlen(c->prefix), true)))) {
+		fprintf(w, "%s answers %ld with \"", f->addr, f->code);
+		put_shown(w, f->body, 60, f->truncated);
+		fputc('"', w);
 		return BAD;
 	}
 	return GOOD;
@@ -153,13 +136,12 @@ static int report(struct findings *out, enum finding_code code, json_t *items,
 int check_http01(const struct view *v, time_t now, struct findings *out)
 {
 	struct val_opts o;
-	struct fetch *fetches = NULL;
 	char *bad = NULL, *dead = NULL, *good = NULL, url[700];
 	size_t blen = 0, dlen = 0, glen = 0;
 	int rc = 0, n_bad = 0, n_dead = 0, n_good = 0;
 
 	val_opts_read(v->ev, &o);
-	if (!val_http01(&o) || v->ev->http01.n == 0)
+	if (!val_http01(&o) || v->ev->n_http01 == 0)
 		return 0;
 	const char *token = o.token ? o.token : VAL_PROBE_TOKEN;
 	char prefix[300];
@@ -174,24 +156,12 @@ int check_http01(const struct view *v, time_t now, struct findings *out)
 	}
 	snprintf(url, sizeof(url), "http://%.*s/.well-known/acme-challenge/%s",
 		 (int)strlen(v->domain) - 1, v->domain, token);
-	size_t n = 0;
-	fetches = calloc(v->ev->http01.n, sizeof(*fetches));
-	if (!fetches) {
-		rc = -ENOMEM;
-		goto out;
-	}
-	for (size_t i = 0; i < v->ev->http01.n; i++) {
-		json_t *j = json_loads(v->ev->http01.v[i], 0, NULL);
-		if (j && read_fetch(j, &fetches[n]))
-			n++;
-		else
-			json_decref(j);
-	}
-	struct judge_ctx c = {
-		.all = fetches, .n = n, .o = &o, .prefix = prefix
-	};
-	for (size_t i = 0; i < n; i++) {
-		const struct fetch *f = &fetches[i];
+	const struct judge_ctx c = { .all = v->ev->http01,
+				     .n = v->ev->n_http01,
+				     .o = &o,
+				     .prefix = prefix };
+	for (size_t i = 0; i < c.n; i++) {
+		const struct ev_http01 *f = &c.all[i];
 		/* The fetches of the name itself; those of redirect targets
 		 * are reached through them. */
 		if (f->start && strcmp(f->start, url) != 0)
@@ -207,10 +177,10 @@ int check_http01(const struct view *v, time_t now, struct findings *out)
 		fclose(w);
 		if (e == DEAD) {
 			fprintf(fd, "%s%s", n_dead++ ? ", " : "", why);
-			json_array_append(jdead, f->j);
+			json_array_append_new(jdead, ev_http01_json(f));
 		} else if (e == BAD) {
 			fprintf(fb, "%s%s", n_bad++ ? ", " : "", why);
-			json_array_append(jbad, f->j);
+			json_array_append_new(jbad, ev_http01_json(f));
 		} else {
 			fprintf(fg, "%s%s", n_good++ ? ", " : "", f->addr);
 		}
@@ -252,9 +222,6 @@ out:
 		fclose(fd);
 	if (fg)
 		fclose(fg);
-	for (size_t i = 0; fetches && i < v->ev->http01.n && fetches[i].j; i++)
-		json_decref(fetches[i].j);
-	free(fetches);
 	json_decref(jbad);
 	json_decref(jdead);
 	free(bad);

@@ -72,6 +72,156 @@ static void exchange_clear(struct ev_exchange *x)
 	free(x->wire);
 }
 
+static void validation_clear(struct ev_validation *v)
+{
+	free(v->ca);
+	free(v->challenge);
+	free(v->txt);
+	free(v->account_uri);
+	free(v->token);
+	free(v->key_auth);
+	for (size_t i = 0; i < v->n_acm; i++) {
+		free(v->acm[i].name);
+		free(v->acm[i].target);
+	}
+	free(v->acm);
+}
+
+static void http01_clear(struct ev_http01 *h)
+{
+	free(h->addr);
+	free(h->start);
+	free(h->url);
+	free(h->location);
+	free(h->detail);
+	free(h->body);
+}
+
+static void tls_clear(struct ev_tls *t)
+{
+	free(t->addr);
+	free(t->host);
+	free(t->detail);
+	for (size_t i = 0; i < t->n; i++)
+		free(t->der[i]);
+	free(t->der);
+	free(t->der_len);
+}
+
+/* A copy of S, or NULL for NULL; *BAD set when the copy failed. */
+static char *dup_or_null(const char *s, bool *bad)
+{
+	char *c = s ? strdup(s) : NULL;
+	if (s && !c)
+		*bad = true;
+	return c;
+}
+
+int ev_set_string(char **field, const char *s)
+{
+	char *c = strdup(s);
+	if (!c)
+		return -ENOMEM;
+	free(*field);
+	*field = c;
+	return 0;
+}
+
+int evidence_add_acm(struct evidence *ev, const char *name, const char *target)
+{
+	struct ev_validation *v = &ev->validation;
+	struct ev_acm *a = realloc(v->acm, (v->n_acm + 1) * sizeof(*a));
+	if (!a)
+		return -ENOMEM;
+	v->acm = a;
+	a[v->n_acm] = (struct ev_acm){ strdup(name), strdup(target) };
+	if (!a[v->n_acm].name || !a[v->n_acm].target) {
+		free(a[v->n_acm].name);
+		free(a[v->n_acm].target);
+		return -ENOMEM;
+	}
+	v->n_acm++;
+	return 0;
+}
+
+int ev_validation_copy(struct evidence *dst, const struct ev_validation *src)
+{
+	struct ev_validation *v = &dst->validation;
+	const char *from[] = { src->ca,		 src->challenge, src->txt,
+			       src->account_uri, src->token,	 src->key_auth };
+	char **to[] = { &v->ca,		 &v->challenge, &v->txt,
+			&v->account_uri, &v->token,	&v->key_auth };
+	v->acme = src->acme;
+	v->wildcard = src->wildcard;
+	for (size_t i = 0; i < sizeof(to) / sizeof(to[0]); i++)
+		if (from[i] && ev_set_string(to[i], from[i]) < 0)
+			return -ENOMEM;
+	for (size_t i = 0; i < src->n_acm; i++)
+		if (evidence_add_acm(dst, src->acm[i].name,
+				     src->acm[i].target) < 0)
+			return -ENOMEM;
+	return 0;
+}
+
+int evidence_add_http01(struct evidence *ev, const struct ev_http01 *h)
+{
+	struct ev_http01 *v =
+		realloc(ev->http01, (ev->n_http01 + 1) * sizeof(*v));
+	if (!v)
+		return -ENOMEM;
+	ev->http01 = v;
+	bool bad = false;
+	struct ev_http01 c = *h;
+	c.addr = dup_or_null(h->addr, &bad);
+	c.start = dup_or_null(h->start, &bad);
+	c.url = dup_or_null(h->url, &bad);
+	c.location = dup_or_null(h->location, &bad);
+	c.detail = dup_or_null(h->detail, &bad);
+	c.body = malloc(h->body_len + 1);
+	if (c.body) {
+		if (h->body_len)
+			memcpy(c.body, h->body, h->body_len);
+		c.body[h->body_len] = '\0';
+	}
+	if (bad || !c.body) {
+		http01_clear(&c);
+		return -ENOMEM;
+	}
+	v[ev->n_http01++] = c;
+	return 0;
+}
+
+int evidence_add_tls(struct evidence *ev, const struct ev_tls *t)
+{
+	struct ev_tls *v = realloc(ev->tls, (ev->n_tls + 1) * sizeof(*v));
+	if (!v)
+		return -ENOMEM;
+	ev->tls = v;
+	bool bad = false;
+	struct ev_tls c = { .port = t->port, .status = t->status };
+	c.addr = dup_or_null(t->addr, &bad);
+	c.host = dup_or_null(t->host, &bad);
+	c.detail = dup_or_null(t->detail, &bad);
+	c.der = calloc(t->n ? t->n : 1, sizeof(*c.der));
+	c.der_len = calloc(t->n ? t->n : 1, sizeof(*c.der_len));
+	bad |= !c.der || !c.der_len;
+	for (size_t i = 0; !bad && i < t->n; i++, c.n++) {
+		if (!(c.der[i] = malloc(t->der_len[i] ? t->der_len[i] : 1))) {
+			bad = true;
+			break;
+		}
+		if (t->der_len[i])
+			memcpy(c.der[i], t->der[i], t->der_len[i]);
+		c.der_len[i] = t->der_len[i];
+	}
+	if (bad) {
+		tls_clear(&c);
+		return -ENOMEM;
+	}
+	v[ev->n_tls++] = c;
+	return 0;
+}
+
 void evidence_free(struct evidence *ev)
 {
 	if (!ev)
@@ -85,10 +235,14 @@ void evidence_free(struct evidence *ev)
 	ev_strings_clear(&ev->what_if_ds);
 	ev_strings_clear(&ev->root_hints);
 	ev_strings_clear(&ev->resolvers);
-	ev_strings_clear(&ev->validation);
-	ev_strings_clear(&ev->http01);
-	ev_strings_clear(&ev->cert);
-	ev_strings_clear(&ev->tls);
+	validation_clear(&ev->validation);
+	for (size_t i = 0; i < ev->n_http01; i++)
+		http01_clear(&ev->http01[i]);
+	free(ev->http01);
+	free(ev->cert.ca_pem);
+	for (size_t i = 0; i < ev->n_tls; i++)
+		tls_clear(&ev->tls[i]);
+	free(ev->tls);
 	free(ev->ex);
 	free(ev->domain);
 	free(ev->command);

@@ -6,6 +6,7 @@
 #ifndef DD_CORE_EVIDENCE_H
 #define DD_CORE_EVIDENCE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include "core/qstatus.h"
@@ -67,6 +68,58 @@ struct ev_strings {
 	size_t n;
 };
 
+/* What `check --acme/--acm` was asked: the options that shape the
+ * validation findings, so `analyze` reaches the same ones. Strings are
+ * owned; NULL when not given. */
+struct ev_acm {
+	char *name;   /* absolute, lower case */
+	char *target; /* absolute, lower case */
+};
+struct ev_validation {
+	bool acme;
+	bool wildcard; /* the certificate is for *.DOMAIN */
+	char *ca, *challenge, *txt, *account_uri, *token, *key_auth;
+	struct ev_acm *acm;
+	size_t n_acm;
+};
+
+/* One HTTP-01 fetch from one address, as the engine reported it. The body
+ * is the bytes the server sent (NULs as '?', at most the engine's limit),
+ * NUL-terminated: checks compare raw bytes, reports escape them. */
+struct ev_http01 {
+	char *addr;	/* numeric address connected to */
+	char *start;	/* the URL fetched first */
+	char *url;	/* the last URL fetched */
+	char *location; /* a redirect to another host: where; or NULL */
+	char *detail;	/* curl's error text, or the refused redirect */
+	char *body;
+	size_t body_len;
+	int status; /* enum http_status (core/fetch_status.h) */
+	long code;  /* the last HTTP status code, 0 if none */
+	bool truncated;
+	int redirects;
+};
+
+/* What `cert` was asked: SET once recorded; CA_PEM the --ca-file roots
+ * (NULL: the system store), so `analyze` judges against the same roots. */
+struct ev_cert_opts {
+	bool set;
+	uint16_t port;
+	double warn_days;
+	char *ca_pem;
+};
+
+/* One TLS handshake with one address: the chain it served. */
+#define EV_TLS_CHAIN_MAX 10 /* certificates kept, as the engine keeps */
+struct ev_tls {
+	char *addr, *host, *detail; /* host: the SNI sent */
+	uint16_t port;
+	int status;    /* enum tls_status (core/fetch_status.h) */
+	uint8_t **der; /* leaf first */
+	size_t *der_len;
+	size_t n;
+};
+
 struct evidence {
 	char *domain;	  /* absolute, lower case, as diagnosed */
 	int64_t started;  /* unix time the probe began */
@@ -86,19 +139,12 @@ struct evidence {
 	 * (2 for foo.co.uk.); 0 when no list was read. An NXDOMAIN from a
 	 * zone that deep or shallower means "not registered". */
 	int suffix_labels;
-	/* --acme/--acm, as "acme", "ca=X", "challenge=dns-01", "txt=V",
-	 * "account_uri=U", "acm=NAME=TARGET" (core/validation.h reads them). */
-	struct ev_strings validation;
-	/* HTTP-01 fetches, one JSON object text per address: addr, url,
-	 * status, code, body (escaped), truncated, redirects, detail. */
-	struct ev_strings http01;
-	/* cert: its options, as "port=N", "warn_days=D" and "ca_pem=TEXT"
-	 * (the --ca-file roots), so `analyze` judges against the same roots. */
-	struct ev_strings cert;
-	/* TLS handshakes, one JSON object text per address: addr, port,
-	 * host, status, detail, chain (the DER certificates served, hex,
-	 * leaf first). */
-	struct ev_strings tls;
+	struct ev_validation validation; /* --acme/--acm and friends */
+	struct ev_http01 *http01;	 /* HTTP-01 fetches, one per address */
+	size_t n_http01;
+	struct ev_cert_opts cert; /* what `cert` was asked */
+	struct ev_tls *tls;	  /* TLS handshakes, one per address */
+	size_t n_tls;
 	struct ev_exchange *ex;
 	size_t n_ex, cap_ex;
 	/* Open-addressing index of EX by question (evidence_add): slot
@@ -124,6 +170,17 @@ int evidence_add_expect_ns(struct evidence *ev, const char *name);
  * role, zone, server, addr, qname, qtype and transport to one already held is
  * not added again. Returns 0, or -ENOMEM. */
 int evidence_add(struct evidence *ev, const struct ev_exchange *x);
+
+/* Append deep copies of the typed records (strings and bytes copied).
+ * 0 or -ENOMEM. */
+int evidence_add_http01(struct evidence *ev, const struct ev_http01 *h);
+int evidence_add_tls(struct evidence *ev, const struct ev_tls *t);
+int evidence_add_acm(struct evidence *ev, const char *name, const char *target);
+/* Copies SRC's options into DST's validation (DST's own are kept). 0 or
+ * -ENOMEM. */
+int ev_validation_copy(struct evidence *dst, const struct ev_validation *src);
+/* *FIELD = a copy of S (any earlier value freed). 0 or -ENOMEM. */
+int ev_set_string(char **field, const char *s);
 
 /* Appends a copy of S to L. 0 or -ENOMEM. */
 int ev_strings_add(struct ev_strings *l, const char *s);

@@ -2,6 +2,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include "core/evidence_json.h"
+#include "core/fetch_status.h"
+#include "core/validation.h"
 
 /* Wire bytes are at most 64 KiB, so a hex string is at most 128 Ki digits. */
 #define MAX_WIRE_HEX (2 * 65535)
@@ -110,6 +112,123 @@ static int strings_from(const json_t *j, const char *key, struct ev_strings *l,
 	return 0;
 }
 
+/* A string of raw bytes from the network, escaped as json_safe does. */
+static json_t *safe_or_empty(const char *s)
+{
+	return json_safe(s ? s : "");
+}
+
+json_t *ev_http01_json(const struct ev_http01 *h)
+{
+	/* Keys in sorted order: the finding evidence shows them so. */
+	json_t *j = json_pack(
+		"{s:s, s:o, s:I, s:o, s:i, s:s, s:s, s:b, s:o}", "addr",
+		h->addr ? h->addr : "", "body", safe_or_empty(h->body), "code",
+		(json_int_t)h->code, "detail", safe_or_empty(h->detail),
+		"redirects", h->redirects, "start", h->start ? h->start : "",
+		"status", http_status_name(h->status), "truncated",
+		h->truncated, "url", safe_or_empty(h->url));
+	if (j && h->location &&
+	    json_object_set_new(j, "location", json_safe(h->location)) < 0) {
+		json_decref(j);
+		return NULL;
+	}
+	return j;
+}
+
+static json_t *tls_json(const struct ev_tls *t)
+{
+	json_t *chain = json_array();
+	for (size_t i = 0; chain && i < t->n; i++)
+		if (json_array_append_new(
+			    chain, ev_hex_json(t->der[i], t->der_len[i])) < 0) {
+			json_decref(chain);
+			return NULL;
+		}
+	return json_pack("{s:s, s:o, s:o, s:s, s:i, s:s}", "addr",
+			 t->addr ? t->addr : "", "chain", chain, "detail",
+			 safe_or_empty(t->detail), "host",
+			 t->host ? t->host : "", "port", (int)t->port, "status",
+			 tls_status_name(t->status));
+}
+
+static json_t *validation_json(const struct ev_validation *v)
+{
+	json_t *o = json_object(), *acm = json_array();
+	const struct {
+		const char *key, *val;
+	} opt[] = {
+		{ "ca", v->ca },       { "challenge", v->challenge },
+		{ "txt", v->txt },     { "account_uri", v->account_uri },
+		{ "token", v->token }, { "key_auth", v->key_auth },
+	};
+	bool bad = !o || !acm ||
+		   json_object_set_new(o, "acme", json_boolean(v->acme)) < 0 ||
+		   json_object_set_new(o, "wildcard",
+				       json_boolean(v->wildcard)) < 0;
+	for (size_t i = 0; !bad && i < sizeof(opt) / sizeof(opt[0]); i++)
+		bad = opt[i].val &&
+		      json_object_set_new(o, opt[i].key,
+					  json_safe(opt[i].val)) < 0;
+	for (size_t i = 0; !bad && i < v->n_acm; i++)
+		bad = json_array_append_new(acm,
+					    json_pack("{s:s, s:s}", "name",
+						      v->acm[i].name, "target",
+						      v->acm[i].target)) < 0;
+	if (!bad && v->n_acm) {
+		bad = json_object_set_new(o, "acm", acm) < 0;
+		acm = NULL;
+	}
+	json_decref(acm);
+	if (bad) {
+		json_decref(o);
+		return NULL;
+	}
+	return o;
+}
+
+static bool validation_set(const struct ev_validation *v)
+{
+	return v->acme || v->wildcard || v->ca || v->challenge || v->txt ||
+	       v->account_uri || v->token || v->key_auth || v->n_acm;
+}
+
+static json_t *cert_opts_json(const struct ev_cert_opts *c)
+{
+	json_t *o = json_pack("{s:i, s:f}", "port", (int)c->port, "warn_days",
+			      c->warn_days);
+	if (o && c->ca_pem &&
+	    json_object_set_new(o, "ca_pem", json_string(c->ca_pem)) < 0) {
+		json_decref(o);
+		return NULL;
+	}
+	return o;
+}
+
+/* The typed records as arrays of objects; NULL on ENOMEM. */
+static json_t *http01s_json(const struct evidence *ev)
+{
+	json_t *a = json_array();
+	for (size_t i = 0; a && i < ev->n_http01; i++)
+		if (json_array_append_new(a, ev_http01_json(&ev->http01[i])) <
+		    0) {
+			json_decref(a);
+			return NULL;
+		}
+	return a;
+}
+
+static json_t *tlss_json(const struct evidence *ev)
+{
+	json_t *a = json_array();
+	for (size_t i = 0; a && i < ev->n_tls; i++)
+		if (json_array_append_new(a, tls_json(&ev->tls[i])) < 0) {
+			json_decref(a);
+			return NULL;
+		}
+	return a;
+}
+
 /* "command" and "record" (propagation, wait, plan): only when set, so
  * evidence from `check` stays as it was. 0 or -1. */
 static int record_to_json(const struct evidence *ev, json_t *o)
@@ -184,9 +303,9 @@ json_t *evidence_to_json(const struct evidence *ev)
 		      strings_json(&ev->what_if_ds), "rrsig_warn_seconds",
 		      (json_int_t)ev->rrsig_warn_s, "exchanges", xs);
 	/* Only when set, so evidence without --acme/--acm stays as it was. */
-	if (o && ev->validation.n &&
+	if (o && validation_set(&ev->validation) &&
 	    json_object_set_new(o, "validation",
-				strings_json(&ev->validation)) < 0) {
+				validation_json(&ev->validation)) < 0) {
 		json_decref(o);
 		return NULL;
 	}
@@ -202,14 +321,14 @@ json_t *evidence_to_json(const struct evidence *ev)
 		json_decref(o);
 		return NULL;
 	}
-	if (o && ev->http01.n &&
-	    json_object_set_new(o, "http01", strings_json(&ev->http01)) < 0) {
+	if (o && ev->n_http01 &&
+	    json_object_set_new(o, "http01", http01s_json(ev)) < 0) {
 		json_decref(o);
 		return NULL;
 	}
-	if (o && ev->cert.n &&
-	    (json_object_set_new(o, "cert", strings_json(&ev->cert)) < 0 ||
-	     json_object_set_new(o, "tls", strings_json(&ev->tls)) < 0)) {
+	if (o && ev->cert.set &&
+	    (json_object_set_new(o, "cert", cert_opts_json(&ev->cert)) < 0 ||
+	     json_object_set_new(o, "tls", tlss_json(ev)) < 0)) {
 		json_decref(o);
 		return NULL;
 	}
@@ -286,6 +405,292 @@ static int exchange_from_json(const json_t *o, struct ev_exchange *x, char *err,
 	return 0;
 }
 
+/* *OUT = a copy of the string at KEY of O with json_safe's escapes
+ * undone; an absent or null key leaves *OUT NULL. 0, -1 when KEY is not a
+ * string (or no memory). */
+static int decoded(const json_t *o, const char *key, char **out)
+{
+	json_t *v = json_object_get(o, key);
+	*out = NULL;
+	if (!v || json_is_null(v))
+		return 0;
+	if (!json_is_string(v) || !(*out = malloc(json_string_length(v) + 1)))
+		return -1;
+	json_safe_decode(json_string_value(v), *out, json_string_length(v) + 1);
+	return 0;
+}
+
+/* A copy of the string at KEY of O, as it is; absent leaves *OUT NULL. */
+static int plain(const json_t *o, const char *key, char **out)
+{
+	json_t *v = json_object_get(o, key);
+	*out = NULL;
+	if (!v || json_is_null(v))
+		return 0;
+	return json_is_string(v) && (*out = strdup(json_string_value(v))) ? 0
+									  : -1;
+}
+
+/* Format 1 kept each HTTP-01 and TLS record as the text of a JSON object;
+ * format 2 keeps the object. Either way the object, new reference. */
+static json_t *record_object(json_t *v)
+{
+	if (json_is_string(v))
+		return json_loads(json_string_value(v), 0, NULL);
+	return json_incref(v);
+}
+
+static int http01_from(json_t *v, struct evidence *ev)
+{
+	json_t *o = record_object(v);
+	json_t *code = json_object_get(o, "code"),
+	       *red = json_object_get(o, "redirects");
+	struct ev_http01 h = { 0 };
+	int rc = -1;
+	if (!json_is_object(o) ||
+	    !json_is_string(json_object_get(o, "status")) ||
+	    !json_is_integer(code) || (red && !json_is_integer(red)) ||
+	    plain(o, "addr", &h.addr) < 0 || !h.addr ||
+	    plain(o, "start", &h.start) < 0 || decoded(o, "url", &h.url) < 0 ||
+	    decoded(o, "location", &h.location) < 0 ||
+	    decoded(o, "detail", &h.detail) < 0 ||
+	    decoded(o, "body", &h.body) < 0)
+		goto out;
+	h.status = http_status_from_name(
+		json_string_value(json_object_get(o, "status")));
+	h.code = (long)json_integer_value(code);
+	h.redirects = (int)json_integer_value(red);
+	h.truncated = json_is_true(json_object_get(o, "truncated"));
+	h.body_len = h.body ? strlen(h.body) : 0;
+	rc = evidence_add_http01(ev, &h);
+out:
+	free(h.addr);
+	free(h.start);
+	free(h.url);
+	free(h.location);
+	free(h.detail);
+	free(h.body);
+	json_decref(o);
+	return rc;
+}
+
+static int tls_from(json_t *v, struct evidence *ev)
+{
+	json_t *o = record_object(v);
+	json_t *chain = json_object_get(o, "chain"),
+	       *port = json_object_get(o, "port"), *c;
+	struct ev_tls t = { 0 };
+	uint8_t *der[EV_TLS_CHAIN_MAX];
+	size_t der_len[EV_TLS_CHAIN_MAX], i;
+	int rc = -1;
+	if (!json_is_object(o) ||
+	    !json_is_string(json_object_get(o, "status")) ||
+	    !json_is_array(chain) || !json_is_integer(port) ||
+	    json_integer_value(port) < 1 || json_integer_value(port) > 65535 ||
+	    plain(o, "addr", &t.addr) < 0 || !t.addr ||
+	    plain(o, "host", &t.host) < 0 ||
+	    decoded(o, "detail", &t.detail) < 0)
+		goto out;
+	t.port = (uint16_t)json_integer_value(port);
+	t.status = tls_status_from_name(
+		json_string_value(json_object_get(o, "status")));
+	t.der = der;
+	t.der_len = der_len;
+	json_array_foreach (chain, i, c) {
+		if (t.n == EV_TLS_CHAIN_MAX)
+			break;
+		if (!json_is_string(c) ||
+		    ev_unhex(json_string_value(c), json_string_length(c),
+			     &der[t.n], &der_len[t.n]) < 0)
+			goto out;
+		t.n++;
+	}
+	rc = evidence_add_tls(ev, &t);
+out:
+	for (i = 0; i < t.n; i++)
+		free(der[i]);
+	free(t.addr);
+	free(t.host);
+	free(t.detail);
+	json_decref(o);
+	return rc;
+}
+
+/* The string option of V named by the KEYLEN bytes of KEY, or NULL. */
+static char **option_field(struct ev_validation *v, const char *key,
+			   size_t keylen)
+{
+	const struct {
+		const char *key;
+		char **field;
+	} t[] = {
+		{ "ca", &v->ca },	{ "challenge", &v->challenge },
+		{ "txt", &v->txt },	{ "account_uri", &v->account_uri },
+		{ "token", &v->token }, { "key_auth", &v->key_auth },
+	};
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++)
+		if (strlen(t[i].key) == keylen &&
+		    strncmp(t[i].key, key, keylen) == 0)
+			return t[i].field;
+	return NULL;
+}
+
+/* Format 1's "KEY=VALUE" strings: "acme", "wildcard", "ca=X", ...,
+ * "acm=NAME=TARGET". Unknown ones are skipped, as that reader did. 0 or
+ * -ENOMEM. */
+static int validation_word(const char *s, struct evidence *ev)
+{
+	struct ev_validation *v = &ev->validation;
+	const char *eq = strchr(s, '=');
+	if (strcmp(s, "acme") == 0 || strcmp(s, "wildcard") == 0) {
+		*(s[0] == 'a' ? &v->acme : &v->wildcard) = true;
+		return 0;
+	}
+	if (!eq)
+		return 0;
+	char **field = option_field(v, s, (size_t)(eq - s));
+	if (field)
+		return ev_set_string(field, eq + 1);
+	const char *mid = strchr(eq + 1, '=');
+	if ((size_t)(eq - s) != 3 || strncmp(s, "acm", 3) != 0 || !mid)
+		return 0;
+	char *name = strndup(eq + 1, (size_t)(mid - eq - 1));
+	int rc = name ? evidence_add_acm(ev, name, mid + 1) : -ENOMEM;
+	free(name);
+	return rc;
+}
+
+static int validation_from(const json_t *j, struct evidence *ev, char *err,
+			   size_t errlen)
+{
+	json_t *v = json_object_get(j, "validation"), *x;
+	struct ev_validation *val = &ev->validation;
+	const char *key;
+	size_t i;
+	if (!v)
+		return 0;
+	if (json_is_array(v)) {
+		json_array_foreach (v, i, x)
+			if (!json_is_string(x) ||
+			    validation_word(json_string_value(x), ev) < 0) {
+				snprintf(err, errlen,
+					 "validation[%zu] is not a string", i);
+				return -1;
+			}
+		return 0;
+	}
+	json_t *acm = json_object_get(v, "acm");
+	if (!json_is_object(v) || (acm && !json_is_array(acm))) {
+		snprintf(err, errlen, "validation is not an object");
+		return -1;
+	}
+	val->acme = json_is_true(json_object_get(v, "acme"));
+	val->wildcard = json_is_true(json_object_get(v, "wildcard"));
+	json_object_foreach (v, key, x) {
+		char **field = option_field(val, key, strlen(key));
+		if (field && decoded(v, key, field) < 0) {
+			snprintf(err, errlen, "validation.%s is not a string",
+				 key);
+			return -1;
+		}
+	}
+	json_array_foreach (acm, i, x) {
+		const char *n = json_string_value(json_object_get(x, "name")),
+			   *t = json_string_value(json_object_get(x, "target"));
+		if (!n || !t) {
+			snprintf(err, errlen,
+				 "validation.acm[%zu] is not {name, target}",
+				 i);
+			return -1;
+		}
+		if (evidence_add_acm(ev, n, t) < 0) {
+			snprintf(err, errlen, "out of memory");
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* Format 1: ["port=443", "warn_days=21", "ca_pem=..."]; format 2: the
+ * object. */
+static int cert_from(const json_t *j, struct evidence *ev, char *err,
+		     size_t errlen)
+{
+	json_t *c = json_object_get(j, "cert"), *x;
+	struct ev_cert_opts *co = &ev->cert;
+	size_t i;
+	if (!c)
+		return 0;
+	*co = (struct ev_cert_opts){ .set = true,
+				     .port = 443,
+				     .warn_days = 21 };
+	if (json_is_array(c)) {
+		json_array_foreach (c, i, x) {
+			const char *s = json_string_value(x);
+			if (!s) {
+				snprintf(err, errlen,
+					 "cert[%zu] is not a string", i);
+				return -1;
+			}
+			if (strncmp(s, "port=", 5) == 0) {
+				long p = strtol(s + 5, NULL, 10);
+				if (p >= 1 && p <= 65535)
+					co->port = (uint16_t)p;
+			} else if (strncmp(s, "warn_days=", 10) == 0) {
+				double d = strtod(s + 10, NULL);
+				if (d >= 0 && d <= 36500)
+					co->warn_days = d;
+			} else if (strncmp(s, "ca_pem=", 7) == 0 &&
+				   ev_set_string(&co->ca_pem, s + 7) < 0) {
+				snprintf(err, errlen, "out of memory");
+				return -1;
+			}
+		}
+		return 0;
+	}
+	json_t *port = json_object_get(c, "port"),
+	       *warn = json_object_get(c, "warn_days");
+	if (!json_is_object(c) || !json_is_integer(port) ||
+	    json_integer_value(port) < 1 || json_integer_value(port) > 65535 ||
+	    !json_is_number(warn) || json_number_value(warn) < 0 ||
+	    json_number_value(warn) > 36500) {
+		snprintf(err, errlen, "cert is not {port, warn_days, ca_pem}");
+		return -1;
+	}
+	co->port = (uint16_t)json_integer_value(port);
+	co->warn_days = json_number_value(warn);
+	if (plain(c, "ca_pem", &co->ca_pem) < 0) {
+		snprintf(err, errlen, "cert.ca_pem is not a string");
+		return -1;
+	}
+	return 0;
+}
+
+/* The list KEY of J read record by record with FROM; absent is fine. */
+static int records_from(const json_t *j, const char *key,
+			int (*from)(json_t *, struct evidence *),
+			const char *what, struct evidence *ev, char *err,
+			size_t errlen)
+{
+	json_t *a = json_object_get(j, key), *v;
+	size_t i;
+	if (!a)
+		return 0;
+	if (!json_is_array(a)) {
+		snprintf(err, errlen, "%s is not a list", key);
+		return -1;
+	}
+	json_array_foreach (a, i, v) {
+		if (from(v, ev) < 0) {
+			snprintf(err, errlen,
+				 "evidence %s record %zu is not %s", key, i,
+				 what);
+			return -1;
+		}
+	}
+	return 0;
+}
+
 struct evidence *evidence_from_json(const json_t *j, char *err, size_t errlen)
 {
 	json_t *fmt = json_object_get(j, "dnsdoctor_evidence");
@@ -298,7 +703,8 @@ struct evidence *evidence_from_json(const json_t *j, char *err, size_t errlen)
 		snprintf(err, errlen, "not a dnsdoctor evidence file");
 		return NULL;
 	}
-	if (json_integer_value(fmt) != EVIDENCE_FORMAT) {
+	if (json_integer_value(fmt) != EVIDENCE_FORMAT &&
+	    json_integer_value(fmt) != EVIDENCE_FORMAT_OLDEST) {
 		snprintf(err, errlen, "evidence format %lld is not supported",
 			 (long long)json_integer_value(fmt));
 		return NULL;
@@ -328,10 +734,12 @@ struct evidence *evidence_from_json(const json_t *j, char *err, size_t errlen)
 	    strings_from(j, "what_if_ds", &ev->what_if_ds, err, errlen) < 0 ||
 	    strings_from(j, "root_hints", &ev->root_hints, err, errlen) < 0 ||
 	    strings_from(j, "resolvers", &ev->resolvers, err, errlen) < 0 ||
-	    strings_from(j, "validation", &ev->validation, err, errlen) < 0 ||
-	    strings_from(j, "http01", &ev->http01, err, errlen) < 0 ||
-	    strings_from(j, "cert", &ev->cert, err, errlen) < 0 ||
-	    strings_from(j, "tls", &ev->tls, err, errlen) < 0 ||
+	    validation_from(j, ev, err, errlen) < 0 ||
+	    records_from(j, "http01", http01_from, "an HTTP-01 fetch", ev, err,
+			 errlen) < 0 ||
+	    cert_from(j, ev, err, errlen) < 0 ||
+	    records_from(j, "tls", tls_from, "a TLS result", ev, err, errlen) <
+		    0 ||
 	    record_from_json(j, ev, err, errlen) < 0)
 		goto fail;
 	json_t *psl = json_object_get(j, "public_suffix_labels");

@@ -6,7 +6,10 @@
 #include <jansson.h>
 #include "core/evidence.h"
 
-#define EVIDENCE_FORMAT 1
+/* 2: validation, cert, http01 and tls as objects (1 kept them as strings
+ * and JSON texts); both are read. */
+#define EVIDENCE_FORMAT	       2
+#define EVIDENCE_FORMAT_OLDEST 1
 
 /* Returns a new JSON object, or NULL when out of memory. */
 json_t *evidence_to_json(const struct evidence *ev);
@@ -14,6 +17,10 @@ json_t *evidence_to_json(const struct evidence *ev);
 /* Builds evidence from J. On failure returns NULL and writes a one-line
  * reason (no trailing newline) into ERR. Never trusts J's shape. */
 struct evidence *evidence_from_json(const json_t *j, char *err, size_t errlen);
+
+/* One HTTP-01 fetch as the evidence file and the findings show it:
+ * network strings escaped (json_safe). NULL on ENOMEM. */
+json_t *ev_http01_json(const struct ev_http01 *h);
 
 /* Bytes as a JSON string of lower-case hex; NULL when out of memory. */
 json_t *ev_hex_json(const uint8_t *p, size_t n);

@@ -11,48 +11,25 @@
 
 #define VAL_CAA_MAX 64 /* records read per answer; more is not a real zone */
 
-/* Copies "KEY=..." of S into *OUT when S starts with KEY=. */
-static bool opt_is(const char *s, const char *key, const char **out)
-{
-	size_t n = strlen(key);
-	if (strncmp(s, key, n) != 0 || s[n] != '=')
-		return false;
-	*out = s + n + 1;
-	return true;
-}
-
 void val_opts_read(const struct evidence *ev, struct val_opts *o)
 {
-	memset(o, 0, sizeof(*o));
-	for (size_t i = 0; i < ev->validation.n; i++) {
-		const char *s = ev->validation.v[i], *val;
-		if (strcmp(s, "acme") == 0) {
-			o->acme = true;
-		} else if (strcmp(s, "wildcard") == 0) {
-			o->wildcard = true;
-		} else if (opt_is(s, "ca", &val)) {
-			o->ca = val;
-		} else if (opt_is(s, "challenge", &val)) {
-			o->challenge = val;
-		} else if (opt_is(s, "txt", &val)) {
-			o->txt = val;
-		} else if (opt_is(s, "account_uri", &val)) {
-			o->account_uri = val;
-		} else if (opt_is(s, "token", &val)) {
-			o->token = val;
-		} else if (opt_is(s, "key_auth", &val)) {
-			o->key_auth = val;
-		} else if (opt_is(s, "acm", &val) && o->n_acm < VAL_ACM_MAX) {
-			const char *eq = strchr(val, '=');
-			struct val_acm *a = &o->acm[o->n_acm];
-			if (!eq || (size_t)(eq - val) >= sizeof(a->name) ||
-			    strlen(eq + 1) >= sizeof(a->target))
-				continue;
-			snprintf(a->name, sizeof(a->name), "%.*s",
-				 (int)(eq - val), val);
-			snprintf(a->target, sizeof(a->target), "%s", eq + 1);
-			o->n_acm++;
-		}
+	const struct ev_validation *v = &ev->validation;
+	*o = (struct val_opts){ .acme = v->acme,
+				.wildcard = v->wildcard,
+				.ca = v->ca,
+				.challenge = v->challenge,
+				.txt = v->txt,
+				.account_uri = v->account_uri,
+				.token = v->token,
+				.key_auth = v->key_auth };
+	for (size_t i = 0; i < v->n_acm && o->n_acm < VAL_ACM_MAX; i++) {
+		struct val_acm *a = &o->acm[o->n_acm];
+		if (strlen(v->acm[i].name) >= sizeof(a->name) ||
+		    strlen(v->acm[i].target) >= sizeof(a->target))
+			continue;
+		snprintf(a->name, sizeof(a->name), "%s", v->acm[i].name);
+		snprintf(a->target, sizeof(a->target), "%s", v->acm[i].target);
+		o->n_acm++;
 	}
 }
 

@@ -35,8 +35,8 @@ struct val_opts {
 	size_t n_acm;
 };
 
-/* Reads EV's validation strings (pointers into EV). Unknown strings are
- * ignored, so newer evidence still loads. */
+/* EV's validation options (pointers into EV), ACM records at most
+ * VAL_ACM_MAX. */
 void val_opts_read(const struct evidence *ev, struct val_opts *o);
 
 /* True when O asks for the HTTP-01 check. */

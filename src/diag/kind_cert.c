@@ -6,6 +6,7 @@
 #include <time.h>
 #include <openssl/x509.h>
 #include "core/cert.h"
+#include "core/fetch_status.h"
 #include "core/dnsmsg.h"
 #include "core/view.h"
 #include "diag/inputs.h"
@@ -19,7 +20,7 @@
 struct cert_state {
 	char host[256];
 	uint16_t port;
-	struct cert_seen *seen;
+	const struct ev_tls *seen; /* into the evidence */
 	struct cert_info *info;
 	size_t n;
 };
@@ -74,32 +75,13 @@ static X509_STORE *load_store(struct diag *d, const struct cert_opts *co)
 /* A bundle of every public root is about 200 KiB. */
 #define CA_FILE_MAX (4u << 20)
 
-static int add_ca_pem(struct diag *d, struct evidence *ev, const char *pem)
-{
-	size_t len = strlen(pem);
-	char *item = malloc(len + 8);
-	if (!item)
-		return diag_fail(d, "out of memory"), -1;
-	memcpy(item, "ca_pem=", 7);
-	memcpy(item + 7, pem, len + 1);
-	int rc = ev_strings_add(&ev->cert, item) < 0
-			 ? (diag_fail(d, "out of memory"), -1)
-			 : 0;
-	free(item);
-	return rc;
-}
-
 /* Records what `cert` was asked, so `analyze` judges the same way. */
 static int record_opts(struct diag *d, const struct diag_request *o,
 		       struct evidence *ev, uint16_t port)
 {
-	char line[64];
-	snprintf(line, sizeof(line), "port=%u", port);
-	if (ev_strings_add(&ev->cert, line) < 0)
-		return diag_fail(d, "out of memory"), -1;
-	snprintf(line, sizeof(line), "warn_days=%g", o->warn_days);
-	if (ev_strings_add(&ev->cert, line) < 0)
-		return diag_fail(d, "out of memory"), -1;
+	ev->cert = (struct ev_cert_opts){ .set = true,
+					  .port = port,
+					  .warn_days = o->warn_days };
 	if (!o->ca_file)
 		return 0;
 	size_t len;
@@ -119,9 +101,8 @@ static int record_opts(struct diag *d, const struct diag_request *o,
 		       -1;
 	}
 	X509_STORE_free(st);
-	int rc = add_ca_pem(d, ev, pem);
-	free(pem);
-	return rc;
+	ev->cert.ca_pem = pem;
+	return 0;
 }
 
 static int cert_gather(struct diag *d, struct diag_env *env)
@@ -152,8 +133,11 @@ static int cert_gather(struct diag *d, struct diag_env *env)
 	struct cert_opts was;
 	if (env->replay && !o->ca_file) {
 		cert_opts_read(env->replay, &was);
-		if (was.ca_pem && (add_ca_pem(d, d->ev, was.ca_pem) < 0))
+		if (was.ca_pem &&
+		    ev_set_string(&d->ev->cert.ca_pem, was.ca_pem) < 0) {
+			diag_fail(d, "out of memory");
 			goto out;
+		}
 	}
 	struct probe_config cfg = { .roots = &hints, .family = o->family };
 	int rc = probe_check(env->eng, &cfg, d->ev);
@@ -233,7 +217,7 @@ static int cert_judge(struct diag *d)
 {
 	const struct evidence *ev = d->ev;
 	struct cert_opts co;
-	struct cert_obs *obs = calloc(ev->tls.n ? ev->tls.n : 1, sizeof(*obs));
+	struct cert_obs *obs = calloc(ev->n_tls ? ev->n_tls : 1, sizeof(*obs));
 	struct cert_state *s = calloc(1, sizeof(*s));
 	X509_STORE *store = NULL;
 	size_t ok = 0;
@@ -241,8 +225,7 @@ static int cert_judge(struct diag *d)
 
 	d->state = s;
 	if (!s || !obs ||
-	    !(s->seen = calloc(ev->tls.n ? ev->tls.n : 1, sizeof(*s->seen))) ||
-	    !(s->info = calloc(ev->tls.n ? ev->tls.n : 1, sizeof(*s->info)))) {
+	    !(s->info = calloc(ev->n_tls ? ev->n_tls : 1, sizeof(*s->info)))) {
 		diag_fail(d, "out of memory");
 		goto out;
 	}
@@ -252,18 +235,8 @@ static int cert_judge(struct diag *d)
 		 ev->domain);
 	if (!(store = load_store(d, &co)))
 		goto out;
-	for (size_t i = 0; i < ev->tls.n; i++) {
-		int rc = cert_seen_read(ev->tls.v[i], &s->seen[s->n]);
-		if (rc == -ENOMEM) {
-			diag_fail(d, "out of memory");
-			goto out;
-		}
-		if (rc < 0) {
-			diag_fail(d,
-				  "evidence tls record %zu is not a TLS result",
-				  i);
-			goto out;
-		}
+	s->seen = ev->tls;
+	for (size_t i = 0; i < ev->n_tls; i++) {
 		obs[s->n] = cert_obs_of(&s->seen[s->n]);
 		cert_describe(&obs[s->n], store, (time_t)ev->started,
 			      &s->info[s->n]);
@@ -276,17 +249,21 @@ static int cert_judge(struct diag *d)
 	if (!ok) {
 		/* Nothing was judged: status 3, one line (docs/exit-codes.md).
 		 */
-		const struct cert_seen *t = &s->seen[0];
+		const struct ev_tls *t = &s->seen[0];
+		const char *detail = t->detail ? t->detail : "";
 		diag_fail(d,
 			  "no address of %s completed a TLS handshake on port "
 			  "%u: %s %s%s%s%s",
-			  s->host, co.port, t->addr, t->status,
-			  t->detail[0] ? " (" : "", t->detail,
-			  t->detail[0] ? ")" : "");
+			  s->host, co.port, t->addr, tls_status_name(t->status),
+			  detail[0] ? " (" : "", detail, detail[0] ? ")" : "");
 		goto out;
 	}
-	if (cert_check(s->host, obs, s->n, store, (time_t)ev->started,
-		       co.warn_days, &d->fs) < 0) {
+	const struct cert_view cv = { .host = s->host,
+				      .obs = obs,
+				      .n = s->n,
+				      .store = store,
+				      .warn_days = co.warn_days };
+	if (cert_checks_run(&cv, (time_t)ev->started, &d->fs) < 0) {
 		diag_fail(d, "out of memory");
 		goto out;
 	}
@@ -315,9 +292,6 @@ static void cert_deinit(struct diag *d)
 	struct cert_state *s = d->state;
 	if (!s)
 		return;
-	for (size_t i = 0; s->seen && i < s->n; i++)
-		cert_seen_deinit(&s->seen[i]);
-	free(s->seen);
 	free(s->info);
 	free(s);
 	d->state = NULL;

@@ -61,59 +61,41 @@ out:
 	return rc;
 }
 
-/* Adds "KEY=VALUE" to EV's validation options. 0 or -1 (diag_fail). */
-static int val_add(struct diag *d, struct evidence *ev, const char *key,
-		   const char *value)
-{
-	char *s = NULL;
-	int rc = asprintf(&s, "%s=%s", key, value) < 0
-			 ? -1
-			 : ev_strings_add(&ev->validation, s);
-	free(s);
-	if (rc < 0)
-		diag_fail(d, "out of memory");
-	return rc < 0 ? -1 : 0;
-}
-
 /* --acme, --ca, --challenge, --txt, --account-uri and --acm into EV, so
  * `analyze` reaches the same findings. 0 or -1 (diag_fail). */
 static int load_validation(struct diag *d, const struct diag_request *o,
 			   struct evidence *ev)
 {
+	struct ev_validation *v = &ev->validation;
 	char err[160], name[256], target[256];
-	if (o->acme && ev_strings_add(&ev->validation, "acme") < 0) {
-		diag_fail(d, "out of memory");
-		return -1;
-	}
-	if ((o->ca && val_add(d, ev, "ca", o->ca) < 0) ||
-	    (o->challenge && val_add(d, ev, "challenge", o->challenge) < 0) ||
-	    (o->txt && val_add(d, ev, "txt", o->txt) < 0) ||
-	    (o->account_uri &&
-	     val_add(d, ev, "account_uri", o->account_uri) < 0) ||
-	    (o->token && val_add(d, ev, "token", o->token) < 0) ||
-	    (o->key_auth && val_add(d, ev, "key_auth", o->key_auth) < 0))
-		return -1;
+	const struct {
+		const char *given;
+		char **field;
+	} opt[] = {
+		{ o->ca, &v->ca },	 { o->challenge, &v->challenge },
+		{ o->txt, &v->txt },	 { o->account_uri, &v->account_uri },
+		{ o->token, &v->token }, { o->key_auth, &v->key_auth },
+	};
+	v->acme = o->acme;
+	for (size_t i = 0; i < sizeof(opt) / sizeof(opt[0]); i++)
+		if (opt[i].given &&
+		    ev_set_string(opt[i].field, opt[i].given) < 0)
+			return diag_fail(d, "out of memory");
 	for (size_t i = 0; i < o->n_acm; i++) {
 		const char *eq = strchr(o->acm[i], '=');
 		char left[256];
-		if (!eq || (size_t)(eq - o->acm[i]) >= sizeof(left)) {
-			diag_fail(d, "--acm wants NAME=TARGET, as ACM shows "
-				     "them");
-			return -1;
-		}
+		if (!eq || (size_t)(eq - o->acm[i]) >= sizeof(left))
+			return diag_fail(d, "--acm wants NAME=TARGET, as ACM "
+					    "shows them");
 		snprintf(left, sizeof(left), "%.*s", (int)(eq - o->acm[i]),
 			 o->acm[i]);
 		if (dname_from_user(left, name, sizeof(name), err,
 				    sizeof(err)) < 0 ||
 		    dname_from_user(eq + 1, target, sizeof(target), err,
-				    sizeof(err)) < 0) {
-			diag_fail(d, "--acm: %s", err);
-			return -1;
-		}
-		char both[520];
-		snprintf(both, sizeof(both), "%s=%s", name, target);
-		if (val_add(d, ev, "acm", both) < 0)
-			return -1;
+				    sizeof(err)) < 0)
+			return diag_fail(d, "--acm: %s", err);
+		if (evidence_add_acm(ev, name, target) < 0)
+			return diag_fail(d, "out of memory");
 	}
 	return 0;
 }
@@ -135,9 +117,9 @@ static int check_evidence(struct diag *d, char *domain, size_t len)
 	    0)
 		return -1;
 	if (!(d->ev = evidence_new(domain, (int64_t)time(NULL))) ||
-	    !(d->ev->command = strdup("check")) ||
-	    (wildcard && ev_strings_add(&d->ev->validation, "wildcard") < 0))
+	    !(d->ev->command = strdup("check")))
 		return diag_fail(d, "out of memory");
+	d->ev->validation.wildcard = wildcard;
 	d->ev->rrsig_warn_s = (int64_t)(o->rrsig_warn_days * 86400);
 	if ((o->expect_ns && expect_ns(d, o->expect_ns, d->ev) < 0) ||
 	    load_validation(d, o, d->ev) < 0 ||

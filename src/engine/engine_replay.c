@@ -11,10 +11,7 @@
 #include <netinet/in.h>
 #include <ctype.h>
 #include <stdio.h>
-#include <jansson.h>
 #include "core/evidence.h"
-#include "core/evidence_json.h"
-#include "core/validation.h"
 #include "core/wire.h"
 #include "engine/engine.h"
 #include "engine/http.h"
@@ -34,7 +31,7 @@ struct rp_item {
 	/* RP_HTTP, RP_TLS: the caller's struct and the record for it. */
 	void *fetch;
 	eng_done_cb done;
-	const char *rec; /* NULL: no recording, a timeout */
+	const void *rec; /* the ev_http01 or ev_tls; NULL: none, a timeout */
 	uint64_t due_ms; /* RP_TIMER: when it fires on the virtual clock */
 };
 
@@ -190,83 +187,79 @@ static bool addr_text_eq(const char *a, const char *b)
 	       eng_addr_parse(&rb, b, 0) == 0 && addr_eq(&ra.addr, b);
 }
 
-/* The recorded text of L whose "addr" is ADDR (and, when PORT is not 0,
- * whose "port" is PORT; when START is not NULL, whose "start" URL is START
- * if it has one), or NULL. */
-static const char *find_record(const struct ev_strings *l, const char *addr,
-			       uint16_t port, const char *start)
+/* The recorded fetch from ADDR whose first URL is START (when recorded),
+ * or NULL. */
+static const struct ev_http01 *find_http01(const struct evidence *ev,
+					   const char *addr, const char *start)
 {
-	for (size_t i = 0; i < l->n; i++) {
-		json_t *j = json_loads(l->v[i], 0, NULL);
-		const char *a = json_string_value(json_object_get(j, "addr"));
-		const char *st = json_string_value(json_object_get(j, "start"));
-		json_t *p = json_object_get(j, "port");
-		bool hit = addr_text_eq(addr, a) &&
-			   (!port || json_integer_value(p) == port) &&
-			   (!start || !st || strcmp(st, start) == 0);
-		json_decref(j);
-		if (hit)
-			return l->v[i];
+	for (size_t i = 0; i < ev->n_http01; i++) {
+		const struct ev_http01 *h = &ev->http01[i];
+		if (addr_text_eq(addr, h->addr) &&
+		    (!h->start || !h->start[0] || strcmp(h->start, start) == 0))
+			return h;
 	}
 	return NULL;
 }
 
-/* Copies the string at KEY of O into OUT, undoing the \xHH escapes the
- * probe recorded (a NUL comes back as '?', as the live fetch stores it). */
-static size_t unescaped(const json_t *o, const char *key, char *out, size_t len)
+/* The recorded handshake with ADDR on PORT, or NULL. */
+static const struct ev_tls *find_tls(const struct evidence *ev,
+				     const char *addr, uint16_t port)
 {
-	return json_safe_decode(json_string_value(json_object_get(o, key)), out,
-				len);
+	for (size_t i = 0; i < ev->n_tls; i++)
+		if (addr_text_eq(addr, ev->tls[i].addr) &&
+		    ev->tls[i].port == port)
+			return &ev->tls[i];
+	return NULL;
 }
 
-static void http_from_record(struct http_fetch *f, const char *rec)
+/* Copies S (NULL as "") into OUT of LEN bytes. */
+static void copy_text(char *out, size_t len, const char *s)
 {
-	json_t *o = rec ? json_loads(rec, 0, NULL) : NULL;
+	snprintf(out, len, "%s", s ? s : "");
+}
+
+static void http_from_record(struct http_fetch *f, const struct ev_http01 *h)
+{
 	f->location[0] = '\0';
-	if (!o) {
+	if (!h) {
 		f->status = HS_TIMEOUT;
 		snprintf(f->detail, sizeof(f->detail),
 			 "no recorded fetch for this address");
 		return;
 	}
-	f->status = http_status_from_name(
-		json_string_value(json_object_get(o, "status")));
-	f->code = (long)json_integer_value(json_object_get(o, "code"));
-	f->body_len = unescaped(o, "body", f->body, sizeof(f->body));
-	f->truncated = json_is_true(json_object_get(o, "truncated"));
-	f->redirects = (int)json_integer_value(json_object_get(o, "redirects"));
-	unescaped(o, "url", f->url, sizeof(f->url));
-	unescaped(o, "location", f->location, sizeof(f->location));
-	unescaped(o, "detail", f->detail, sizeof(f->detail));
-	json_decref(o);
+	f->status = h->status;
+	f->code = h->code;
+	f->body_len = h->body_len < HTTP_BODY_MAX ? h->body_len : HTTP_BODY_MAX;
+	memcpy(f->body, h->body, f->body_len);
+	f->body[f->body_len] = '\0';
+	f->truncated = h->truncated;
+	f->redirects = h->redirects;
+	copy_text(f->url, sizeof(f->url), h->url);
+	copy_text(f->location, sizeof(f->location), h->location);
+	copy_text(f->detail, sizeof(f->detail), h->detail);
 }
 
-static void tls_from_record(struct tls_fetch *f, const char *rec)
+static void tls_from_record(struct tls_fetch *f, const struct ev_tls *t)
 {
-	json_t *o = rec ? json_loads(rec, 0, NULL) : NULL;
-	json_t *chain = json_object_get(o, "chain"), *c;
-	size_t i;
 	f->n = 0;
-	if (!o) {
+	if (!t) {
 		f->status = TS_TIMEOUT;
 		snprintf(f->detail, sizeof(f->detail),
 			 "no recorded handshake for this address");
 		return;
 	}
-	f->status = tls_status_from_name(
-		json_string_value(json_object_get(o, "status")));
-	unescaped(o, "detail", f->detail, sizeof(f->detail));
-	json_array_foreach (chain, i, c) {
-		if (f->n == TLS_CHAIN_MAX || !json_is_string(c) ||
-		    ev_unhex(json_string_value(c), json_string_length(c),
-			     &f->der[f->n], &f->der_len[f->n]) < 0)
+	f->status = t->status;
+	copy_text(f->detail, sizeof(f->detail), t->detail);
+	for (size_t i = 0; i < t->n && f->n < TLS_CHAIN_MAX; i++) {
+		if (!(f->der[f->n] = malloc(t->der_len[i] ? t->der_len[i] : 1)))
 			break;
-		f->n++;
+		if (t->der_len[i])
+			memcpy(f->der[f->n], t->der[i], t->der_len[i]);
+		f->der_len[f->n++] = t->der_len[i];
 	}
-	json_decref(o);
 }
 
-static int rp_ext(struct replay *r, int kind, void *fetch, const char *rec,
+static int rp_ext(struct replay *r, int kind, void *fetch, const void *rec,
 		  eng_done_cb cb, void *arg)
 {
 	int ret;
@@ -284,8 +277,7 @@ static int rp_http(void *impl, struct http_fetch *f, eng_done_cb cb, void *arg)
 	struct replay *r = impl;
 	if (!f || !f->addr || !f->host || !f->start || !cb)
 		return -EINVAL;
-	return rp_ext(r, RP_HTTP, f,
-		      find_record(&r->ev->http01, f->addr, 0, f->start), cb,
+	return rp_ext(r, RP_HTTP, f, find_http01(r->ev, f->addr, f->start), cb,
 		      arg);
 }
 
@@ -294,9 +286,7 @@ static int rp_tls(void *impl, struct tls_fetch *f, eng_done_cb cb, void *arg)
 	struct replay *r = impl;
 	if (!f || !f->addr || !f->host || !cb)
 		return -EINVAL;
-	return rp_ext(r, RP_TLS, f,
-		      find_record(&r->ev->tls, f->addr, f->port, NULL), cb,
-		      arg);
+	return rp_ext(r, RP_TLS, f, find_tls(r->ev, f->addr, f->port), cb, arg);
 }
 
 static int rp_timer(void *impl, uint32_t ms, eng_done_cb cb, void *arg)

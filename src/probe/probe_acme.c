@@ -244,20 +244,23 @@ static int host_addrs(const struct view *v, const char *name,
 	return rc;
 }
 
-static json_t *fetch_json(const struct http_fetch *f)
+/* F as the evidence keeps it. */
+static int record_fetch(struct evidence *ev, const struct http_fetch *f)
 {
-	json_t *j = json_pack("{s:s, s:s, s:s, s:s, s:I, s:o, s:b, s:i, s:o}",
-			      "addr", f->addr, "start", f->start, "url", f->url,
-			      "status", http_status_name(f->status), "code",
-			      (json_int_t)f->code, "body", json_safe(f->body),
-			      "truncated", f->truncated, "redirects",
-			      f->redirects, "detail", json_safe(f->detail));
-	if (j && f->location[0] &&
-	    json_object_set_new(j, "location", json_safe(f->location)) < 0) {
-		json_decref(j);
-		return NULL;
-	}
-	return j;
+	const struct ev_http01 h = {
+		.addr = (char *)f->addr,
+		.start = (char *)f->start,
+		.url = (char *)f->url,
+		.location = f->location[0] ? (char *)f->location : NULL,
+		.detail = (char *)f->detail,
+		.body = (char *)f->body,
+		.body_len = f->body_len,
+		.status = f->status,
+		.code = f->code,
+		.truncated = f->truncated,
+		.redirects = f->redirects,
+	};
+	return evidence_add_http01(ev, &h);
 }
 
 /* Fetches START from every address of NAME (HOST is NAME without its
@@ -289,15 +292,9 @@ static int fetch_at(struct probe *p, const struct view *v, const char *name,
 	}
 	rc = http_fetch_all(p->eng, f, n);
 	for (size_t i = 0; rc == 0 && i < n; i++) {
-		json_t *j = fetch_json(&f[i]);
-		char *text = j ? json_dumps(j, JSON_COMPACT | JSON_SORT_KEYS)
-			       : NULL;
-		if (!text || ev_strings_add(&p->ev->http01, text) < 0)
-			rc = -ENOMEM;
-		else if (f[i].status == HS_REDIRECT_OTHER)
+		rc = record_fetch(p->ev, &f[i]);
+		if (rc == 0 && f[i].status == HS_REDIRECT_OTHER)
 			rc = strset_add(next, f[i].location);
-		free(text);
-		json_decref(j);
 	}
 out:
 	free(f);

@@ -3,25 +3,23 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <jansson.h>
-#include "core/evidence_json.h"
-#include "core/validation.h"
 #include "engine/tls.h"
 #include "probe/probe_cert.h"
 
-static json_t *record(const struct tls_fetch *t)
+/* T as the evidence keeps it. */
+static int record(struct evidence *ev, struct tls_fetch *t)
 {
-	json_t *chain = json_array();
-	for (size_t i = 0; chain && i < t->n; i++)
-		if (json_array_append_new(
-			    chain, ev_hex_json(t->der[i], t->der_len[i])) < 0) {
-			json_decref(chain);
-			return NULL;
-		}
-	return json_pack("{s:s, s:i, s:s, s:s, s:o, s:o}", "addr", t->addr,
-			 "port", (int)t->port, "host", t->host, "status",
-			 tls_status_name(t->status), "detail",
-			 json_safe(t->detail), "chain", chain);
+	const struct ev_tls r = {
+		.addr = (char *)t->addr,
+		.host = (char *)t->host,
+		.detail = t->detail,
+		.port = t->port,
+		.status = t->status,
+		.der = t->der,
+		.der_len = t->der_len,
+		.n = t->n,
+	};
+	return evidence_add_tls(ev, &r);
 }
 
 int probe_tls(struct engine *eng, struct evidence *ev, const char *host,
@@ -44,15 +42,8 @@ int probe_tls(struct engine *eng, struct evidence *ev, const char *host,
 					     .timeout_ms = timeout_ms };
 	}
 	rc = tls_fetch_all(eng, t, n);
-	for (size_t i = 0; rc == 0 && i < n; i++) {
-		json_t *j = record(&t[i]);
-		char *text = j ? json_dumps(j, JSON_COMPACT | JSON_SORT_KEYS)
-			       : NULL;
-		if (!text || ev_strings_add(&ev->tls, text) < 0)
-			rc = -ENOMEM;
-		free(text);
-		json_decref(j);
-	}
+	for (size_t i = 0; rc == 0 && i < n; i++)
+		rc = record(ev, &t[i]);
 	for (size_t i = 0; i < n; i++)
 		tls_fetch_deinit(&t[i]);
 	free(t);

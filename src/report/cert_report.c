@@ -3,14 +3,15 @@
  * made safe first. */
 #include <errno.h>
 #include <string.h>
+#include "core/fetch_status.h"
 #include "core/validation.h"
 #include "report/cert_report.h"
 #include "report/report.h"
 #include "report/sanitize.h"
 
-void report_cert_text(const char *host, uint16_t port,
-		      const struct cert_seen *t, const struct cert_info *info,
-		      size_t n, const struct findings *fs, FILE *f)
+void report_cert_text(const char *host, uint16_t port, const struct ev_tls *t,
+		      const struct cert_info *info, size_t n,
+		      const struct findings *fs, FILE *f)
 {
 	fprintf(f, "%s port %u: %s\n\n", host, port, report_verdict_word(fs));
 	for (size_t i = 0; i < n; i++) {
@@ -21,9 +22,9 @@ void report_cert_text(const char *host, uint16_t port,
 						     : 1),
 			"");
 		if (!info[i].parsed) {
-			fputs_safe(t[i].status, f);
+			fputs(tls_status_name(t[i].status), f);
 			fputc(' ', f);
-			fputs_safe(t[i].detail, f);
+			fputs_safe(t[i].detail ? t[i].detail : "", f);
 			fputc('\n', f);
 			continue;
 		}
@@ -50,14 +51,15 @@ void report_cert_text(const char *host, uint16_t port,
 }
 
 json_t *report_cert_section(const char *host, uint16_t port,
-			    const struct cert_seen *t,
+			    const struct ev_tls *t,
 			    const struct cert_info *info, size_t n)
 {
 	json_t *addrs = json_array();
 	for (size_t i = 0; addrs && i < n; i++) {
-		json_t *a = json_pack("{s:s, s:s, s:s}", "address", t[i].addr,
-				      "status", t[i].status, "detail",
-				      t[i].detail);
+		json_t *a = json_pack(
+			"{s:s, s:s, s:o}", "address", t[i].addr, "status",
+			tls_status_name(t[i].status), "detail",
+			json_safe(t[i].detail ? t[i].detail : ""));
 		if (a && info[i].parsed)
 			json_object_update_new(
 				a,

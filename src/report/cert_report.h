@@ -9,12 +9,12 @@
 #include "core/finding.h"
 
 /* The verdict, one line per address, then the findings. */
-void report_cert_text(const char *host, uint16_t port,
-		      const struct cert_seen *t, const struct cert_info *info,
-		      size_t n, const struct findings *fs, FILE *f);
+void report_cert_text(const char *host, uint16_t port, const struct ev_tls *t,
+		      const struct cert_info *info, size_t n,
+		      const struct findings *fs, FILE *f);
 /* host, port, addresses[]; NULL on ENOMEM. */
 json_t *report_cert_section(const char *host, uint16_t port,
-			    const struct cert_seen *t,
+			    const struct ev_tls *t,
 			    const struct cert_info *info, size_t n);
 
 #endif

@@ -24,34 +24,29 @@ static void analyse(struct evidence *ev)
 	diag_deinit(&d);
 }
 
-/* `cert` evidence: every TLS record read and judged as analyze does. */
+/* `cert` evidence: every TLS record judged as analyze does. */
 static void judge_certs(const struct evidence *ev)
 {
-	struct cert_seen *seen = calloc(ev->tls.n + 1, sizeof(*seen));
-	struct cert_obs *obs = calloc(ev->tls.n + 1, sizeof(*obs));
+	struct cert_obs *obs = calloc(ev->n_tls + 1, sizeof(*obs));
 	struct cert_opts co;
 	struct findings fs;
-	size_t n = 0;
 
 	cert_opts_read(ev, &co);
 	X509_STORE *store = co.ca_pem ? cert_store_from_pem(co.ca_pem) : NULL;
 	findings_init(&fs);
-	for (size_t i = 0; seen && obs && i < ev->tls.n; i++) {
+	for (size_t i = 0; obs && i < ev->n_tls; i++) {
 		struct cert_info info;
-		if (cert_seen_read(ev->tls.v[i], &seen[n]) < 0)
-			continue;
-		obs[n] = cert_obs_of(&seen[n]);
-		cert_describe(&obs[n], store, (time_t)ev->started, &info);
-		n++;
+		obs[i] = cert_obs_of(&ev->tls[i]);
+		cert_describe(&obs[i], store, (time_t)ev->started, &info);
 	}
-	if (seen && obs)
-		cert_check("www.example", obs, n, store, (time_t)ev->started,
-			   co.warn_days, &fs);
-	for (size_t i = 0; i < n; i++)
-		cert_seen_deinit(&seen[i]);
+	const struct cert_view v = { .host = "www.example",
+				     .obs = obs,
+				     .n = obs ? ev->n_tls : 0,
+				     .store = store,
+				     .warn_days = co.warn_days };
+	cert_checks_run(&v, (time_t)ev->started, &fs);
 	findings_deinit(&fs);
 	X509_STORE_free(store);
-	free(seen);
 	free(obs);
 }
 

@@ -91,8 +91,12 @@ static char *codes(const char *host, struct made *a, struct made *b,
 	};
 	struct findings fs;
 	findings_init(&fs);
-	assert_int_equal(
-		cert_check(host, o, b ? 2 : 1, store, NOW, warn_days, &fs), 0);
+	const struct cert_view v = { .host = host,
+				     .obs = o,
+				     .n = b ? 2 : 1,
+				     .store = store,
+				     .warn_days = warn_days };
+	assert_int_equal(cert_checks_run(&v, NOW, &fs), 0);
 	char *out = calloc(1, 512);
 	size_t used = 0;
 	for (size_t i = 0; i < fs.n && used < 400; i++)
@@ -181,15 +185,30 @@ static void test_cert_garbage(void **state)
 	findings_init(&fs);
 	cert_describe(&o, NULL, NOW, &info);
 	assert_false(info.parsed);
-	assert_int_equal(cert_check("www.example", &o, 1, NULL, NOW, 21, &fs),
-			 0);
+	const struct cert_view v = {
+		.host = "www.example", .obs = &o, .n = 1, .warn_days = 21
+	};
+	assert_int_equal(cert_checks_run(&v, NOW, &fs), 0);
 	assert_int_equal(fs.n, 0);
 	findings_deinit(&fs);
 }
 
+/* Evidence holding the one "tls" record REC (format 2, an object), or
+ * NULL with the loader's reason in ERR. */
+static struct evidence *with_tls(json_t *rec, char *err, size_t len)
+{
+	json_t *j = json_pack("{s:i, s:s, s:i, s:[], s:{s:i, s:f}, s:[O]}",
+			      "dnsdoctor_evidence", 2, "domain", "www.example.",
+			      "started", 0, "exchanges", "cert", "port", 443,
+			      "warn_days", 21.0, "tls", rec);
+	struct evidence *ev = evidence_from_json(j, err, len);
+	json_decref(j);
+	return ev;
+}
+
 /* A record as the probe writes it, read back into an observation that
  * judges like the original; broken records are refused, never half-read. */
-static void test_cert_seen_roundtrip(void **state)
+static void test_cert_tls_record_roundtrip(void **state)
 {
 	(void)state;
 	struct made a = make("www.example", -DAY, 60 * DAY);
@@ -197,23 +216,29 @@ static void test_cert_seen_roundtrip(void **state)
 	json_t *rec = json_pack("{s:s, s:i, s:s, s:s, s:s, s:[o]}", "addr",
 				"192.0.2.1", "port", 443, "host", "www.example",
 				"status", "ok", "detail", "", "chain", hex);
-	char *text = json_dumps(rec, JSON_COMPACT);
-	struct cert_seen seen;
-	assert_int_equal(cert_seen_read(text, &seen), 0);
-	assert_string_equal(seen.addr, "192.0.2.1");
-	assert_int_equal(seen.port, 443);
-	assert_int_equal(seen.n, 1);
-	assert_memory_equal(seen.der[0], a.der, a.len);
-	struct cert_obs o = cert_obs_of(&seen);
+	char err[160];
+	struct evidence *ev = with_tls(rec, err, sizeof(err));
+	assert_non_null(ev);
+	assert_int_equal(ev->n_tls, 1);
+	assert_string_equal(ev->tls[0].addr, "192.0.2.1");
+	assert_int_equal(ev->tls[0].port, 443);
+	assert_int_equal(ev->tls[0].n, 1);
+	assert_memory_equal(ev->tls[0].der[0], a.der, a.len);
+	struct cert_obs o = cert_obs_of(&ev->tls[0]);
 	assert_true(o.ok);
 	struct cert_info info;
 	cert_describe(&o, NULL, NOW, &info);
 	assert_true(info.parsed);
 	assert_string_equal(info.names, "www.example");
-	cert_seen_deinit(&seen);
+	/* Written back, the record is the same object. */
+	json_t *back = evidence_to_json(ev);
+	assert_true(json_equal(json_array_get(json_object_get(back, "tls"), 0),
+			       rec));
+	json_decref(back);
+	evidence_free(ev);
 
 	static const char *const bad[] = {
-		"",
+		"\"\"",
 		"[]",
 		"{\"addr\": 1}",
 		"{\"addr\": \"a\", \"status\": \"ok\", \"port\": 0, \"chain\": "
@@ -222,10 +247,16 @@ static void test_cert_seen_roundtrip(void **state)
 		"\"chain\": [\"0g\"]}",
 		"{\"addr\": \"a\", \"status\": \"ok\", \"port\": 443, "
 		"\"chain\": [\"3082\", 7]}",
+		/* format 1: the object as text */
+		"\"{\\\"addr\\\": 1}\"",
 	};
-	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
-		assert_int_equal(cert_seen_read(bad[i], &seen), -EINVAL);
-	free(text);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		json_t *b = json_loads(bad[i], JSON_DECODE_ANY, NULL);
+		assert_non_null(b);
+		assert_null(with_tls(b, err, sizeof(err)));
+		assert_non_null(strstr(err, "not a TLS result"));
+		json_decref(b);
+	}
 	json_decref(rec);
 	unmake(&a);
 }
@@ -242,11 +273,17 @@ static void test_cert_opts_and_store(void **state)
 	memcpy(item, "ca_pem=", 7);
 	memcpy(item + 7, pem, (size_t)len);
 	item[7 + len] = '\0';
-	char *opts[] = { "port=8443", "warn_days=7.5", item, "port=99999" };
-	struct evidence ev = { .domain = "www.example.",
-			       .cert = { .v = opts, .n = 4 } };
+	/* Format 1 kept the options as words. */
+	json_t *j = json_pack("{s:i, s:s, s:i, s:[], s:[s, s, s, s]}",
+			      "dnsdoctor_evidence", 1, "domain", "www.example.",
+			      "started", 0, "exchanges", "cert", "port=8443",
+			      "warn_days=7.5", item, "port=99999");
+	char err[160];
+	struct evidence *ev = evidence_from_json(j, err, sizeof(err));
+	json_decref(j);
+	assert_non_null(ev);
 	struct cert_opts co;
-	cert_opts_read(&ev, &co);
+	cert_opts_read(ev, &co);
 	assert_int_equal(co.port, 8443); /* an out-of-range port is ignored */
 	assert_true(co.warn_days == 7.5);
 	assert_non_null(co.ca_pem);
@@ -254,10 +291,11 @@ static void test_cert_opts_and_store(void **state)
 	assert_non_null(st);
 	X509_STORE_free(st);
 	assert_null(cert_store_from_pem("not a certificate"));
-	ev.cert.n = 0;
-	cert_opts_read(&ev, &co);
+	ev->cert.set = false;
+	cert_opts_read(ev, &co);
 	assert_int_equal(co.port, 443);
 	assert_null(co.ca_pem);
+	evidence_free(ev);
 	free(item);
 	BIO_free(b);
 	unmake(&root);
@@ -273,7 +311,7 @@ int main(void)
 		cmocka_unit_test(test_cert_chain),
 		cmocka_unit_test(test_cert_differs),
 		cmocka_unit_test(test_cert_garbage),
-		cmocka_unit_test(test_cert_seen_roundtrip),
+		cmocka_unit_test(test_cert_tls_record_roundtrip),
 		cmocka_unit_test(test_cert_opts_and_store),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

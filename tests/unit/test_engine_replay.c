@@ -7,6 +7,7 @@
 #include <string.h>
 #include <cmocka.h>
 #include "core/evidence.h"
+#include "core/evidence_json.h"
 #include "engine/engine.h"
 #include "engine/http.h"
 #include "engine/tls.h"
@@ -171,6 +172,23 @@ static char *tls_recs[] = {
 	"[]}",
 };
 
+/* Evidence of format 1 holding RECS (JSON texts) as its list KEY: the
+ * loader turns them into typed records. */
+static struct evidence *with_records(const char *key, char **recs, size_t n)
+{
+	json_t *a = json_array();
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(a, json_string(recs[i]));
+	json_t *j = json_pack("{s:i, s:s, s:i, s:[], s:o}",
+			      "dnsdoctor_evidence", 1, "domain", "www.example.",
+			      "started", 0, "exchanges", key, a);
+	char err[160];
+	struct evidence *got = evidence_from_json(j, err, sizeof(err));
+	json_decref(j);
+	assert_non_null(got);
+	return got;
+}
+
 static void count_done(void *arg)
 {
 	(*(int *)arg)++;
@@ -179,8 +197,7 @@ static void count_done(void *arg)
 static void test_replay_http_from_records(void **state)
 {
 	(void)state;
-	struct evidence e = { .domain = "www.example.",
-			      .http01 = { .v = http_recs, .n = 2 } };
+	struct evidence *e = with_records("http01", http_recs, 2);
 	struct engine *eng;
 	struct http_fetch f[3] = {
 		{ .host = "www.example",
@@ -194,7 +211,7 @@ static void test_replay_http_from_records(void **state)
 		  .start = "http://www.example/x" },
 	};
 	int done = 0;
-	assert_int_equal(engine_replay_new(&eng, &e), 0);
+	assert_int_equal(engine_replay_new(&eng, e), 0);
 	for (int i = 0; i < 3; i++)
 		assert_int_equal(
 			eng->ops->http(eng->impl, &f[i], count_done, &done), 0);
@@ -212,13 +229,13 @@ static void test_replay_http_from_records(void **state)
 					 "http://www.example:8080/");
 	assert_int_equal(f[2].status, HS_TIMEOUT);
 	engine_free(eng);
+	evidence_free(e);
 }
 
 static void test_replay_tls_by_address_and_port(void **state)
 {
 	(void)state;
-	struct evidence e = { .domain = "www.example.",
-			      .tls = { .v = tls_recs, .n = 2 } };
+	struct evidence *e = with_records("tls", tls_recs, 2);
 	struct engine *eng;
 	struct tls_fetch t[3] = {
 		{ .host = "www.example", .addr = "192.0.2.44", .port = 8443 },
@@ -226,7 +243,7 @@ static void test_replay_tls_by_address_and_port(void **state)
 		{ .host = "www.example", .addr = "192.0.2.45", .port = 443 },
 	};
 	int done = 0;
-	assert_int_equal(engine_replay_new(&eng, &e), 0);
+	assert_int_equal(engine_replay_new(&eng, e), 0);
 	for (int i = 0; i < 3; i++)
 		assert_int_equal(
 			eng->ops->tls(eng->impl, &t[i], count_done, &done), 0);
@@ -244,6 +261,7 @@ static void test_replay_tls_by_address_and_port(void **state)
 	for (int i = 0; i < 3; i++)
 		tls_fetch_deinit(&t[i]);
 	engine_free(eng);
+	evidence_free(e);
 }
 
 static void count_fired(void *arg)

@@ -148,10 +148,7 @@ static void test_scenario(void **state)
 		assert_int_equal(ev_strings_add(&ev2->what_if_ds,
 						ev->what_if_ds.v[i]),
 				 0);
-	for (size_t i = 0; i < ev->validation.n; i++)
-		assert_int_equal(ev_strings_add(&ev2->validation,
-						ev->validation.v[i]),
-				 0);
+	assert_int_equal(ev_validation_copy(ev2, &ev->validation), 0);
 	ev2->rrsig_warn_s = ev->rrsig_warn_s;
 	struct probe_config cfg = { .roots = &h,
 				    .resolvers = &resolvers,

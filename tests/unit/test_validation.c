@@ -9,6 +9,8 @@
 #include <ldns/ldns.h>
 #include "core/caa.h"
 #include "core/checks.h"
+#include "core/evidence_json.h"
+#include "core/fetch_status.h"
 #include "core/validation.h"
 #include "fake_answer.h"
 
@@ -267,6 +269,25 @@ static const struct answer timeout = { .status = QS_TIMEOUT };
 static const char *const names[] = { "ns1.example.", "ns2.example." };
 static const char *const addrs[] = { "192.0.2.1", "192.0.2.2" };
 
+/* The options OPTS (NULL-terminated), written as evidence format 1 kept
+ * them ("acme", "ca=X", "acm=NAME=TARGET"), read by the evidence loader
+ * into EV's typed options. */
+static void set_opts(struct evidence *ev, const char *const *opts)
+{
+	json_t *words = json_array();
+	for (size_t i = 0; opts && opts[i]; i++)
+		json_array_append_new(words, json_string(opts[i]));
+	json_t *j = json_pack("{s:i, s:s, s:i, s:[], s:o}",
+			      "dnsdoctor_evidence", 1, "domain", ev->domain,
+			      "started", 0, "exchanges", "validation", words);
+	char err[160];
+	struct evidence *read = evidence_from_json(j, err, sizeof(err));
+	assert_non_null(read);
+	assert_int_equal(ev_validation_copy(ev, &read->validation), 0);
+	evidence_free(read);
+	json_decref(j);
+}
+
 /* A healthy zone "example." holding DOMAIN, two in-zone servers, and the
  * validation options OPTS (NULL-terminated). */
 static struct evidence *zone(const char *domain, const char *const *opts)
@@ -283,8 +304,7 @@ static struct evidence *zone(const char *domain, const char *const *opts)
 		add(ev, EV_AUTH, "example.", names[i], addrs[i], "example.",
 		    LDNS_RR_TYPE_NS, TR_UDP, &ns);
 	}
-	for (size_t i = 0; opts && opts[i]; i++)
-		assert_int_equal(ev_strings_add(&ev->validation, opts[i]), 0);
+	set_opts(ev, opts);
 	return ev;
 }
 
@@ -457,9 +477,7 @@ static void test_check_caa_dead_server(void **state)
 	    LDNS_RR_TYPE_SOA, TR_TCP, &timeout);
 	add(ev, EV_AUTH, "example.", names[1], addrs[1], "example.",
 	    LDNS_RR_TYPE_NS, TR_UDP, &timeout);
-	for (size_t i = 0; acme_le[i]; i++)
-		assert_int_equal(ev_strings_add(&ev->validation, acme_le[i]),
-				 0);
+	set_opts(ev, acme_le);
 	both(ev, "www.example.", LDNS_RR_TYPE_CAA, &nodata, &timeout);
 	both(ev, "example.", LDNS_RR_TYPE_CAA, &nodata, &timeout);
 	add(ev, EV_VALIDATION, "example.", names[0], addrs[0],
@@ -605,21 +623,23 @@ static void test_checks_off_without_options(void **state)
 	expect(ev, "");
 }
 
-/* HTTP-01 records as the probe writes them. */
+/* HTTP-01 records as the probe keeps them; BODY written with the escapes
+ * the evidence file shows ("\\x0a"), turned back into the raw bytes. */
 static void fetch(struct evidence *ev, const char *addr, const char *start,
 		  const char *status, int code, const char *body,
 		  const char *location)
 {
-	json_t *j = json_pack("{s:s, s:s, s:s, s:s, s:i, s:s, s:b, s:i, s:s}",
-			      "addr", addr, "start", start, "url", start,
-			      "status", status, "code", code, "body", body,
-			      "truncated", 0, "redirects", 0, "detail", "");
-	if (location)
-		json_object_set_new(j, "location", json_string(location));
-	char *text = json_dumps(j, JSON_COMPACT);
-	assert_int_equal(ev_strings_add(&ev->http01, text), 0);
-	free(text);
-	json_decref(j);
+	char raw[600];
+	struct ev_http01 h = { .addr = (char *)addr,
+			       .start = (char *)start,
+			       .url = (char *)start,
+			       .location = (char *)location,
+			       .detail = "",
+			       .body = raw,
+			       .status = http_status_from_name(status),
+			       .code = code };
+	h.body_len = json_safe_decode(body, raw, sizeof(raw));
+	assert_int_equal(evidence_add_http01(ev, &h), 0);
 }
 
 #define WWW "http://www.example/.well-known/acme-challenge/tok"
