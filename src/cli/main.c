@@ -5,6 +5,7 @@
 #include <time.h>
 #include "cli/options.h"
 #include "diag/diag.h"
+#include "diag/fleet.h"
 #include "diag/inputs.h"
 
 int cmd_explain(const struct diag_request *o); /* cmd_explain.c */
@@ -64,6 +65,13 @@ int main(int argc, char **argv)
 		return cmd_explain(&o);
 	if (strcmp(o.command, "analyze") == 0)
 		return analyze(&o);
+	if (strcmp(o.command, "fleet") == 0) {
+		const struct fleet_config fc = { .run = &o,
+						 .parse_line = opts_parse_line,
+						 .out = stdout,
+						 .log = stderr };
+		return diag_fleet(&fc);
+	}
 	if (!diag_kind_find(o.command))
 		return die("unknown command '%.40s' (see dnsdoctor --help)",
 			   o.command);

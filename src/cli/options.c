@@ -6,11 +6,21 @@
 #include <unistd.h>
 #include "cli/options.h"
 
+/* While a fleet line is parsed, its errors go here instead of stderr:
+ * they become that line's row. */
+static char *line_error;
+static size_t line_error_len;
+
 int die(const char *fmt, ...)
 {
 	va_list ap;
-	fputs("dnsdoctor: ", stderr);
 	va_start(ap, fmt);
+	if (line_error) {
+		vsnprintf(line_error, line_error_len, fmt, ap);
+		va_end(ap);
+		return EXIT_UNKNOWN;
+	}
+	fputs("dnsdoctor: ", stderr);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
 	fputc('\n', stderr);
@@ -50,6 +60,10 @@ void usage(FILE *f)
 	      "VALUE (docs/wait.md)\n"
 	      "  plan NAME TYPE        TTLs now, the worst case of a change, "
 	      "and when to change\n"
+	      "  fleet FILE|-          check every domain of a list, one per "
+	      "line (options may\n"
+	      "                        follow a domain); --json: one row per "
+	      "line (docs/fleet.md)\n"
 	      "\n"
 	      "options:\n"
 	      "  --expect-ns NAMES|@FILE  name servers your DNS provider "
@@ -98,6 +112,16 @@ void usage(FILE *f)
 	      "expires sooner (21)\n"
 	      "  --json                   machine-readable output "
 	      "(docs/json.md)\n"
+	      "  --concurrency N          fleet: domains checked at once "
+	      "(64)\n"
+	      "  --shard K/N|auto         fleet: only the lines whose hash "
+	      "falls in share K\n"
+	      "                           of N (0-based; auto: from Slurm or "
+	      "Kubernetes)\n"
+	      "  --resume OUT             fleet --json: append to OUT, "
+	      "skipping the lines it\n"
+	      "                           has a row for (a cut-off last row "
+	      "is redone)\n"
 	      "  --timeout SECONDS        wait for one server's answer, "
 	      "retries included (2.4)\n"
 	      "  -4, -6                   IPv4 or IPv6 only\n"
@@ -135,6 +159,9 @@ static const struct option longopts[] = {
 	{ "expect", required_argument, NULL, 0x200 },
 	{ "list", no_argument, NULL, 0x201 },
 	{ "log-tz", required_argument, NULL, 0x202 },
+	{ "concurrency", required_argument, NULL, 0x300 },
+	{ "shard", required_argument, NULL, 0x301 },
+	{ "resume", required_argument, NULL, 0x302 },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -173,22 +200,41 @@ static int parse_timeout(struct diag_request *o, const char *s)
 	return 0;
 }
 
-int opts_parse(struct diag_request *o, int argc, char **argv)
+static int parse_concurrency(struct diag_request *o, const char *s)
 {
-	const char *env;
-	memset(o, 0, sizeof(*o));
-	o->timeout = 2.4;
-	o->color = isatty(STDOUT_FILENO) &&
-		   !((env = getenv("NO_COLOR")) && *env);
-	o->root_hints = env_or_null("DNSDOCTOR_ROOT_HINTS");
-	o->trust_anchor = env_or_null("DNSDOCTOR_TRUST_ANCHOR");
-	o->resolvers = env_or_null("DNSDOCTOR_RESOLVERS");
-	o->rrsig_warn_days = 3;
-	o->warn_days = 21;
+	char *end = NULL;
+	long n = strtol(s, &end, 10);
+	if (!end || *end || end == s || n < 1 || n > 10000) {
+		die("--concurrency wants a count between 1 and 10000, not "
+		    "'%.40s'",
+		    s);
+		return -1;
+	}
+	o->concurrency = (unsigned)n;
+	return 0;
+}
+
+/* Options that belong to the whole run, not to one line of a fleet. */
+static bool run_only(int c)
+{
+	return c == 'h' || c == 'V' || c == 'R' || c == 's' || c == 'j' ||
+	       c == 'K' || c == 0x201 || c == 0x300 || c == 0x301 || c == 0x302;
+}
+
+/* Applies the options of ARGV to O. LINE: the options of one fleet
+ * line, where whole-run options are refused. */
+static int opts_apply(struct diag_request *o, int argc, char **argv, bool line)
+{
 	opterr = 0;
-	optind = 1;
+	optind = 0; /* glibc: start afresh, whatever was parsed before */
 	int c;
 	while ((c = getopt_long(argc, argv, ":46h", longopts, NULL)) != -1) {
+		if (line && run_only(c)) {
+			die("'%.60s' is an option of the whole run, not of one "
+			    "line",
+			    argv[optind - 1]);
+			return -1;
+		}
 		switch (c) {
 		case '4':
 		case '6':
@@ -315,6 +361,16 @@ int opts_parse(struct diag_request *o, int argc, char **argv)
 			o->warn_days = d;
 			break;
 		}
+		case 0x300:
+			if (parse_concurrency(o, optarg) < 0)
+				return -1;
+			break;
+		case 0x301:
+			o->shard = optarg;
+			break;
+		case 0x302:
+			o->resume = optarg;
+			break;
 		case 'h':
 			usage(stdout);
 			return 1;
@@ -336,6 +392,15 @@ int opts_parse(struct diag_request *o, int argc, char **argv)
 			return -1;
 		}
 	}
+	if (line) {
+		if (optind < argc) {
+			die("'%.60s' is not an option: one domain per line, "
+			    "then its options",
+			    argv[optind]);
+			return -1;
+		}
+		return 0;
+	}
 	if (optind >= argc) {
 		die("no command given (see dnsdoctor --help)");
 		return -1;
@@ -349,4 +414,30 @@ int opts_parse(struct diag_request *o, int argc, char **argv)
 		o->args[o->n_args++] = argv[optind];
 	}
 	return 0;
+}
+
+int opts_parse(struct diag_request *o, int argc, char **argv)
+{
+	const char *env;
+	memset(o, 0, sizeof(*o));
+	o->timeout = 2.4;
+	o->color = isatty(STDOUT_FILENO) &&
+		   !((env = getenv("NO_COLOR")) && *env);
+	o->root_hints = env_or_null("DNSDOCTOR_ROOT_HINTS");
+	o->trust_anchor = env_or_null("DNSDOCTOR_TRUST_ANCHOR");
+	o->resolvers = env_or_null("DNSDOCTOR_RESOLVERS");
+	o->rrsig_warn_days = 3;
+	o->warn_days = 21;
+	return opts_apply(o, argc, argv, false);
+}
+
+int opts_parse_line(struct diag_request *o, int argc, char **argv, char *err,
+		    size_t errlen)
+{
+	line_error = err;
+	line_error_len = errlen;
+	err[0] = '\0';
+	int rc = opts_apply(o, argc, argv, true);
+	line_error = NULL;
+	return rc < 0 ? -1 : 0;
 }

@@ -36,7 +36,7 @@ void engine_free(struct engine *eng)
 void eng_drain(struct engine *e)
 {
 	while (e->ops->pending(e->impl) > 0)
-		e->ops->run_once(e->impl);
+		eng_step(e);
 }
 
 void eng_count_down(void *arg)
@@ -48,7 +48,7 @@ void eng_count_down(void *arg)
 void eng_run_until_zero(struct engine *e, const size_t *left)
 {
 	while (*left > 0)
-		e->ops->run_once(e->impl);
+		eng_step(e);
 }
 
 int eng_addr_parse(struct eng_request *req, const char *addr, uint16_t port)

@@ -81,6 +81,12 @@ struct eng_ops {
 struct engine {
 	const struct eng_ops *ops;
 	void *impl;
+	/* Set by a scheduler of many diagnoses on this engine (diag/fiber.h):
+	 * eng_step yields to it instead of running the loop, and ASKED, when
+	 * set, counts the questions of the diagnosis now running. */
+	void (*yield)(void *arg);
+	void *yield_arg;
+	uint64_t *asked;
 };
 
 struct eng_config {
@@ -109,7 +115,19 @@ void engine_free(struct engine *eng);
 static inline int eng_submit(struct engine *e, const struct eng_request *r,
 			     eng_cb cb, void *arg)
 {
+	if (e->asked)
+		++*e->asked;
 	return e->ops->submit(e->impl, r, cb, arg);
+}
+
+/* What a caller does while it waits for its own results: runs the loop
+ * once, or, under a scheduler, lets it run the loop for everyone. */
+static inline void eng_step(struct engine *e)
+{
+	if (e->yield)
+		e->yield(e->yield_arg);
+	else
+		e->ops->run_once(e->impl);
 }
 
 static inline int eng_timer(struct engine *e, uint32_t ms, eng_done_cb cb,
@@ -118,7 +136,7 @@ static inline int eng_timer(struct engine *e, uint32_t ms, eng_done_cb cb,
 	return e->ops->timer(e->impl, ms, cb, arg);
 }
 
-/* Runs until no query is in flight. */
+/* Steps until no query is in flight on the whole engine. */
 void eng_drain(struct engine *e);
 
 /* An eng_done_cb counting down the size_t ARG points to, and the loop

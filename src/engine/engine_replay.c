@@ -344,17 +344,41 @@ static void rp_deliver(struct replay *r, struct rp_item *it)
 
 /* Delivers the results due when called; those submitted by the callbacks
  * wait for the next call. */
+/* Delivers every answer and fetch queued, in the order asked; when only
+ * timers are left, the one due first (the clock jumps to it). Timers then
+ * fire in the order of their deadlines, as they would live, whoever set
+ * them (several diagnoses share an engine under fleet). */
 static size_t rp_run_once(void *impl)
 {
 	struct replay *r = impl;
-	size_t end = r->n;
+	size_t end = r->n, w = r->head;
+	bool answers = false;
 
+	for (size_t i = r->head; i < end && !answers; i++)
+		answers = r->q[i].kind != RP_TIMER;
 	r->delivering = true;
-	while (r->head < end) {
-		/* Copy out: a callback's submit may move the array. */
-		struct rp_item it = r->q[r->head++];
-
+	if (!answers && r->head < end) {
+		size_t first = r->head;
+		for (size_t i = r->head + 1; i < end; i++)
+			if (r->q[i].due_ms < r->q[first].due_ms)
+				first = i;
+		struct rp_item it = r->q[first];
+		memmove(&r->q[first], &r->q[first + 1],
+			(r->n - first - 1) * sizeof(*r->q));
+		r->n--;
 		rp_deliver(r, &it);
+	} else {
+		for (size_t i = r->head; i < end; i++) {
+			/* Copy out: a callback's submit may move the array. */
+			struct rp_item it = r->q[i];
+			if (it.kind == RP_TIMER)
+				r->q[w++] = it;
+			else
+				rp_deliver(r, &it);
+		}
+		/* What the callbacks queued follows the timers kept. */
+		memmove(&r->q[w], &r->q[end], (r->n - end) * sizeof(*r->q));
+		r->n = w + (r->n - end);
 	}
 	r->delivering = false;
 	if (r->head == r->n)

@@ -364,6 +364,8 @@ int http_fetch_all(struct engine *eng, struct http_fetch *f, size_t n)
 	size_t left = 0;
 	int rc = 0;
 	for (size_t i = 0; rc == 0 && i < n; i++) {
+		if (eng->asked)
+			++*eng->asked;
 		rc = eng->ops->http(eng->impl, &f[i], eng_count_down, &left);
 		left += rc == 0;
 	}

@@ -47,6 +47,7 @@ static void on_result(void *arg, const struct eng_request *req,
 	s->done = true;
 	s->status = resp->status;
 	s->r->pending--;
+	p->in_flight--;
 	if (resp->status == QS_OK || resp->status == QS_TCP_TRUNCATED) {
 		p->answers++;
 		strset_add(&p->alive, s->addr);
@@ -124,6 +125,7 @@ struct slot *ask(struct probe *p, struct round *r, int role, const char *zone,
 		goto nomem;
 	r->v[r->n++] = s;
 	r->pending++;
+	p->in_flight++;
 	return s;
 nomem:
 	if (s)
@@ -135,7 +137,7 @@ nomem:
 void round_wait(struct probe *p, struct round *r)
 {
 	while (r->pending > 0)
-		p->eng->ops->run_once(p->eng->impl);
+		eng_step(p->eng);
 }
 
 bool probe_dead(const struct probe *p, const char *addr)
@@ -581,7 +583,7 @@ static int walk(struct probe *p, const char *qname, uint16_t qtype,
 			if (!wait_all && best_referral(r, qname, zone, cut) &&
 			    strcmp(cut, qname) != 0)
 				break;
-			p->eng->ops->run_once(p->eng->impl);
+			eng_step(p->eng);
 		}
 		if (!best_referral(r, qname, zone, cut))
 			break;
@@ -707,7 +709,8 @@ void probe_init(struct probe *p, struct engine *eng,
 void probe_deinit(struct probe *p)
 {
 	/* Late answers still point into the rounds: let them land first. */
-	eng_drain(p->eng);
+	while (p->in_flight > 0)
+		eng_step(p->eng);
 	for (size_t i = 0; i < p->n_rounds; i++) {
 		for (size_t j = 0; j < p->rounds[i]->n; j++)
 			slot_free(p->rounds[i]->v[j]);

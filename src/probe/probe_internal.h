@@ -61,7 +61,8 @@ struct probe {
 	size_t n_rounds, cap_rounds;
 	int nesting;
 	int nomem;
-	int answers; /* responses of any kind */
+	int answers;	  /* responses of any kind */
+	size_t in_flight; /* asked, result not yet in: probe_deinit waits */
 };
 
 struct round *round_new(struct probe *p);

@@ -188,7 +188,7 @@ int probe_wait(struct engine *eng, const struct evidence *ev,
 				break;
 			run.sleeping = true;
 		}
-		eng->ops->run_once(eng->impl);
+		eng_step(eng);
 		if (w->progress)
 			w->progress(w, w->progress_arg);
 	}
