@@ -85,6 +85,7 @@ void evidence_free(struct evidence *ev)
 	ev_strings_clear(&ev->what_if_ds);
 	ev_strings_clear(&ev->root_hints);
 	ev_strings_clear(&ev->resolvers);
+	ev_strings_clear(&ev->cached_cuts);
 	ev_strings_clear(&ev->validation);
 	ev_strings_clear(&ev->http01);
 	ev_strings_clear(&ev->cert);
