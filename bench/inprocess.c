@@ -9,7 +9,9 @@
  *   bench/inprocess DOMAIN COUNT   (DNSDOCTOR_ROOT_HINTS, _TRUST_ANCHOR and
  *                                   _RESOLVERS as the CLI reads them;
  *                                   INPROCESS_SAVE=PREFIX saves the
- *                                   evidence of run N to PREFIX-N.json)
+ *                                   evidence of run N to PREFIX-N.json;
+ *                                   INPROCESS_NO_CUTS=1 runs without the
+ *                                   zone-cut cache, for comparison)
  *
  * Written here rather than as a dnsdoctor command: it measures the layer
  * itself, and fleet will be the user-facing way to do this. */
@@ -20,6 +22,7 @@
 #include <time.h>
 #include <unistd.h>
 #include "diag/diag.h"
+#include "probe/cutcache.h"
 
 static long rss_kb(void)
 {
@@ -84,6 +87,10 @@ int main(int argc, char **argv)
 	if (diag_env_init(&de, &req, err, sizeof(err)) < 0) {
 		fprintf(stderr, "inprocess: %s\n", err);
 		return 3;
+	}
+	if (env("INPROCESS_NO_CUTS")) {
+		cutcache_free(de.cuts);
+		de.cuts = NULL;
 	}
 	FILE *null = fopen("/dev/null", "w");
 	long next = 1, findings = 0, differ = 0;

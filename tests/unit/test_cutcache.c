@@ -1,6 +1,8 @@
 /* The zone-cut cache fleet and exporter share: what it learns from the
  * root's referrals, the deepest live cut it finds, expiry by TTL on a
- * clock the test pins, and that freeing it frees all (ASan, valgrind). */
+ * clock the test pins, and that freeing it frees all (ASan, valgrind);
+ * and that a check that needs the root's own answers stays quiet when the
+ * walk started at a cached cut. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -8,6 +10,7 @@
 #include <string.h>
 #include <cmocka.h>
 #include <ldns/ldns.h>
+#include "core/checks.h"
 #include "core/evidence.h"
 #include "probe/cutcache.h"
 #include "fake_answer.h"
@@ -132,11 +135,45 @@ static void test_learn_from_root_referrals(void **state)
 	cutcache_free(c);
 }
 
+/* A walk from the cached com. cut asks the root nothing: whether the
+ * network answers in the root's place cannot be told, and is not said. A
+ * root that answers without authority or referral still is. */
+static void test_intercepted_needs_the_root(void **state)
+{
+	(void)state;
+	struct evidence *ev = evidence_new("example.com.", 0);
+	struct findings fs;
+	assert_non_null(ev);
+	findings_init(&fs);
+	assert_int_equal(ev_strings_add(&ev->cached_cuts, "com. "
+							  "a.gtld-servers.net. "
+							  "192.0.2.1"),
+			 0);
+	const struct answer deeper = {
+		.status = QS_OK,
+		.au = { "example.com. 3600 IN NS ns1.example.com." },
+		.ad = { "ns1.example.com. 3600 IN A 192.0.2.9" },
+	};
+	fake_add(ev, EV_WALK, "com.", "a.gtld-servers.net.", "192.0.2.1",
+		 "example.com.", LDNS_RR_TYPE_NS, TR_UDP, &deeper);
+	assert_int_equal(check_intercepted(ev, &fs), 0);
+	assert_int_equal(fs.n, 0);
+	const struct answer fake = { .status = QS_OK,
+				     .rcode = LDNS_RCODE_REFUSED };
+	fake_add(ev, EV_WALK, ".", "a.root-servers.net.", "198.41.0.4",
+		 "example.com.", LDNS_RR_TYPE_NS, TR_UDP, &fake);
+	assert_int_equal(check_intercepted(ev, &fs), 1);
+	assert_int_equal(fs.v[0].code, F_NETWORK_DNS_INTERCEPTED);
+	findings_deinit(&fs);
+	evidence_free(ev);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_lookup_deepest_and_expiry),
 		cmocka_unit_test(test_learn_from_root_referrals),
+		cmocka_unit_test(test_intercepted_needs_the_root),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
