@@ -2,10 +2,16 @@
  * one engine, as fleet and exporter will run it. Runs `check DOMAIN` COUNT
  * times back to back and prints, after 1, 10, 100, 1000 ... runs, the
  * resident set size, the heap in use (mallinfo2) and the time per run: if
- * a run leaks, RSS grows with the count.
+ * a run leaks, RSS grows with the count. Also the queries per run: the
+ * first run walks from the root, the following ones from the TLD cuts the
+ * engine's zone-cut cache learnt, and their findings must be the first's.
  *
  *   bench/inprocess DOMAIN COUNT   (DNSDOCTOR_ROOT_HINTS, _TRUST_ANCHOR and
- *                                   _RESOLVERS as the CLI reads them)
+ *                                   _RESOLVERS as the CLI reads them;
+ *                                   INPROCESS_SAVE=PREFIX saves the
+ *                                   evidence of run N to PREFIX-N.json;
+ *                                   INPROCESS_NO_CUTS=1 runs without the
+ *                                   zone-cut cache, for comparison)
  *
  * Written here rather than as a dnsdoctor command: it measures the layer
  * itself, and fleet will be the user-facing way to do this. */
@@ -16,6 +22,7 @@
 #include <time.h>
 #include <unistd.h>
 #include "diag/diag.h"
+#include "probe/cutcache.h"
 
 static long rss_kb(void)
 {
@@ -34,6 +41,21 @@ static double now_s(void)
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* D's findings as one text: codes and summaries, in order. */
+static char *findings_text(const struct diag *d)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	if (!f)
+		return NULL;
+	for (size_t i = 0; i < d->fs.n; i++)
+		fprintf(f, "%s %s\n", finding_defs[d->fs.v[i].code].name,
+			d->fs.v[i].summary);
+	fclose(f);
+	return buf;
 }
 
 static const char *env(const char *name)
@@ -66,14 +88,26 @@ int main(int argc, char **argv)
 		fprintf(stderr, "inprocess: %s\n", err);
 		return 3;
 	}
+	if (env("INPROCESS_NO_CUTS")) {
+		cutcache_free(de.cuts);
+		de.cuts = NULL;
+	}
 	FILE *null = fopen("/dev/null", "w");
-	long next = 1, findings = 0;
+	long next = 1, findings = 0, differ = 0;
+	uint64_t queries = 0;
 	int worst = 0;
+	char *first = NULL;
 	double t0 = now_s(), tl = t0;
-	printf("%10s %10s %14s %12s %10s\n", "runs", "rss_kb", "heap_in_use_kb",
-	       "ms_per_run", "findings");
+	printf("%10s %10s %14s %12s %16s %10s\n", "runs", "rss_kb",
+	       "heap_in_use_kb", "ms_per_run", "queries_per_run", "findings");
 	for (long i = 1; i <= count; i++) {
 		struct diag d;
+		char save[4096];
+		if (env("INPROCESS_SAVE")) {
+			snprintf(save, sizeof(save), "%s-%ld.json",
+				 env("INPROCESS_SAVE"), i);
+			req.save_evidence = save;
+		}
 		int code = diag_run(&d, &req, &de);
 		if (code == 3) {
 			fprintf(stderr, "inprocess: run %ld: %s\n", i, d.error);
@@ -84,24 +118,35 @@ int main(int argc, char **argv)
 		/* Render it too, as a run does, to /dev/null. */
 		diag_render(&d, DIAG_JSON, null);
 		findings += (long)d.fs.n;
+		queries += d.queries;
 		worst = code > worst ? code : worst;
+		char *text = findings_text(&d);
+		if (!first)
+			first = text;
+		else if (!text || strcmp(text, first) != 0)
+			differ++;
+		if (text != first)
+			free(text);
 		diag_deinit(&d);
 		if (i == next || i == count) {
 			double t = now_s();
 			struct mallinfo2 mi = mallinfo2();
-			printf("%10ld %10ld %14zu %12.2f %10ld\n", i, rss_kb(),
-			       mi.uordblks / 1024,
-			       (t - tl) * 1000 /
-				       (double)(i -
-						(next / 10 ? next / 10 : 0)),
-			       findings);
+			long runs = i - (next / 10 ? next / 10 : 0);
+			printf("%10ld %10ld %14zu %12.2f %16.1f %10ld\n", i,
+			       rss_kb(), mi.uordblks / 1024,
+			       (t - tl) * 1000 / (double)runs,
+			       (double)queries / (double)runs, findings);
 			tl = t;
+			queries = 0;
 			next *= 10;
 		}
 	}
 	printf("total: %ld runs in %.2f s, exit of the worst run %d\n", count,
 	       now_s() - t0, worst);
+	printf("runs whose findings differ from the first run's: %ld\n",
+	       differ);
+	free(first);
 	fclose(null);
 	diag_env_deinit(&de);
-	return worst == 3 ? 3 : 0;
+	return worst == 3 || differ ? 3 : 0;
 }

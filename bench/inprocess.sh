@@ -2,8 +2,10 @@
 # bench/inprocess.sh: memory and time of the diagnosis layer run back to
 # back in one process on one engine (bench/inprocess.c): `check
 # healthy.com` COUNT times (default 1000) against the lab, printing RSS and
-# heap in use after 1, 10, 100, 1000 runs. A flat RSS means a diagnosis
-# frees everything it made. Also: one `dnsdoctor check` under
+# heap in use after 1, 10, 100, 1000 runs, and the queries per run: the
+# first walks from the root, the next from the zone-cut cache; then the
+# same without the cache. A flat RSS means a diagnosis frees everything it
+# made. Also: one `dnsdoctor check` under
 # /usr/bin/time -v (peak RSS) and valgrind (heap allocations), the per-run
 # cost that fleet multiplies. Root only; brings the lab up and down.
 #
@@ -31,6 +33,9 @@ unset DNSDOCTOR_RESOLVERS # the check alone: resolvers add their recursion
 
 echo "== $COUNT x check $DOMAIN in one process"
 "$INPROCESS" "$DOMAIN" "$COUNT"
+
+echo "== the same without the zone-cut cache (every run walks from the root)"
+INPROCESS_NO_CUTS=1 "$INPROCESS" "$DOMAIN" "$COUNT"
 
 echo "== one dnsdoctor check $DOMAIN: peak RSS"
 /usr/bin/time -v "$DNSDOCTOR" check "$DOMAIN" --json 2>"$WORK/time" >/dev/null || true

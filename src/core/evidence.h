@@ -134,6 +134,10 @@ struct evidence {
 	 * flags to reach the same place. */
 	struct ev_strings root_hints;
 	struct ev_strings resolvers;
+	/* "ZONE NAME ADDR" each: the TLD cuts the walks and look-ups could
+	 * start from instead of the root, learnt by earlier diagnoses on the
+	 * same engine (fleet, logs --run-checks); empty for a lone one. */
+	struct ev_strings cached_cuts;
 	int64_t rrsig_warn_s; /* RRSIG_EXPIRING_SOON window */
 	/* Labels of the domain's public suffix by the Public Suffix List
 	 * (2 for foo.co.uk.); 0 when no list was read. An NXDOMAIN from a

@@ -315,6 +315,12 @@ json_t *evidence_to_json(const struct evidence *ev)
 		json_decref(o);
 		return NULL;
 	}
+	if (o && ev->cached_cuts.n &&
+	    json_object_set_new(o, "cached_cuts",
+				strings_json(&ev->cached_cuts)) < 0) {
+		json_decref(o);
+		return NULL;
+	}
 	if (o && ev->resolvers.n &&
 	    json_object_set_new(o, "resolvers", strings_json(&ev->resolvers)) <
 		    0) {
@@ -734,6 +740,7 @@ struct evidence *evidence_from_json(const json_t *j, char *err, size_t errlen)
 	    strings_from(j, "what_if_ds", &ev->what_if_ds, err, errlen) < 0 ||
 	    strings_from(j, "root_hints", &ev->root_hints, err, errlen) < 0 ||
 	    strings_from(j, "resolvers", &ev->resolvers, err, errlen) < 0 ||
+	    strings_from(j, "cached_cuts", &ev->cached_cuts, err, errlen) < 0 ||
 	    validation_from(j, ev, err, errlen) < 0 ||
 	    records_from(j, "http01", http01_from, "an HTTP-01 fetch", ev, err,
 			 errlen) < 0 ||

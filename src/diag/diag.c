@@ -11,6 +11,7 @@
 #include "diag/kinds.h"
 #include "diag/psl.h"
 #include "engine/engine.h"
+#include "probe/cutcache.h"
 #include "report/envelope.h"
 
 /* One query's budget, retries included, where --timeout means more. */
@@ -86,6 +87,10 @@ int diag_env_init(struct diag_env *env, const struct diag_request *req,
 			  strerror(-rc));
 		goto fail;
 	}
+	if (!(env->cuts = cutcache_new())) {
+		diag_fail(&d, "out of memory");
+		goto fail;
+	}
 	return 0;
 fail:
 	snprintf(err, errlen, "%s", d.error);
@@ -96,6 +101,7 @@ fail:
 void diag_env_deinit(struct diag_env *env)
 {
 	psl_free(env->psl);
+	cutcache_free(env->cuts);
 	engine_free(env->eng);
 	evidence_free(env->replay);
 	memset(env, 0, sizeof(*env));
@@ -133,6 +139,10 @@ int diag_run(struct diag *d, const struct diag_request *req,
 	int rc = d->kind->gather(d, env);
 	d->duration_ms = env->eng->ops->now_ms(env->eng->impl) - t0;
 	d->queries = env->eng->ops->sent(env->eng->impl) - q0;
+	/* The root's referrals of this run serve the next ones; their TTLs
+	 * count from before the first question, never from later. */
+	if (env->cuts && d->ev && cutcache_learn(env->cuts, d->ev, t0) < 0)
+		rc = diag_fail(d, "out of memory");
 	if (d->ev)
 		d->started = (time_t)d->ev->started;
 	if (rc == 0 && d->kind->judge(d) == 0 && d->exit < 3)

@@ -28,6 +28,10 @@ struct diag;
 struct diag_env {
 	struct engine *eng;
 	struct evidence *replay;
+	/* The TLD cuts the diagnoses learnt (probe/cutcache.h), so the next
+	 * ones start below the root; NULL under --replay, which starts where
+	 * the evidence says. */
+	struct cutcache *cuts;
 	struct psl_ctx_st *psl; /* the Public Suffix List, loaded once */
 	bool psl_loaded;
 };

@@ -19,6 +19,8 @@
 #include "core/evidence_json.h"
 #include "diag/inputs.h"
 #include "diag/psl.h"
+#include "engine/engine.h"
+#include "probe/cutcache.h"
 
 #define EVIDENCE_MAX_BYTES (256u << 20)
 
@@ -175,11 +177,31 @@ static int strings_from_hints(struct diag *d, const struct hints *h,
 	return 0;
 }
 
+/* The TLD cuts this diagnosis may start from: those earlier diagnoses on
+ * the engine learnt, or under --replay those the evidence started from.
+ * Not for trace, whose walk shows the root's answers. */
+static int note_cuts(struct diag *d)
+{
+	const struct evidence *r = replayed(d);
+	struct ev_strings *out = &d->ev->cached_cuts;
+	if (!d->env || (d->kind && strcmp(d->kind->name, "trace") == 0))
+		return 0;
+	for (size_t i = 0; r && i < r->cached_cuts.n; i++)
+		if (ev_strings_add(out, r->cached_cuts.v[i]) < 0)
+			return diag_fail(d, "out of memory");
+	if (!r && d->env->cuts &&
+	    cutcache_note(d->env->cuts,
+			  d->env->eng->ops->now_ms(d->env->eng->impl), out) < 0)
+		return diag_fail(d, "out of memory");
+	return 0;
+}
+
 int diag_note_inputs(struct diag *d, const struct hints *roots,
 		     const struct hints *resolvers)
 {
 	if (strings_from_hints(d, roots, &d->ev->root_hints) < 0 ||
-	    strings_from_hints(d, resolvers, &d->ev->resolvers) < 0)
+	    strings_from_hints(d, resolvers, &d->ev->resolvers) < 0 ||
+	    note_cuts(d) < 0)
 		return -1;
 	return 0;
 }

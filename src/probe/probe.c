@@ -540,7 +540,17 @@ static int learn_round(struct probe *p, const struct round *r,
 	return 0;
 }
 
-/* The root's cut, from the configured hints. 0 or -ENOMEM. */
+/* A "ZONE NAME ADDR" line of the evidence's cached_cuts into its parts;
+ * false for anything but a TLD's (a file may say anything). */
+static bool cached_cut(const char *line, char *zone, char *name, char *addr)
+{
+	return sscanf(line, "%255s %255s %63s", zone, name, addr) == 3 &&
+	       zone[strlen(zone) - 1] == '.' && dname_labels(zone) == 1;
+}
+
+/* The root's cut, from the configured hints, and the TLD cuts earlier
+ * diagnoses on the engine learnt (the evidence's cached_cuts). 0 or
+ * -ENOMEM. */
 static int seed_root(struct probe *p)
 {
 	struct cut *c = cut_get(p, ".");
@@ -550,14 +560,39 @@ static int seed_root(struct probe *p)
 		if (cut_add(c, p->cfg->roots->v[i].name,
 			    p->cfg->roots->v[i].addr) < 0)
 			return -ENOMEM;
+	for (size_t i = 0; i < p->ev->cached_cuts.n; i++) {
+		char zone[256], name[256], addr[64];
+		if (!cached_cut(p->ev->cached_cuts.v[i], zone, name, addr))
+			continue;
+		if (!(c = cut_get(p, zone)) || cut_add(c, name, addr) < 0)
+			return -ENOMEM;
+	}
 	return 0;
+}
+
+/* Where a walk for QNAME starts: a cached TLD cut strictly above it, whose
+ * servers are then asked about QNAME as they would be after the root's
+ * referral; "." without one. */
+static void walk_start(const struct probe *p, const char *qname, char *zone)
+{
+	snprintf(zone, VIEW_NAME_MAX, ".");
+	for (size_t i = 0; i < p->ev->cached_cuts.n; i++) {
+		char z[256], name[256], addr[64];
+		if (cached_cut(p->ev->cached_cuts.v[i], z, name, addr) &&
+		    dname_in(qname, z) && strcmp(qname, z) != 0)
+			snprintf(zone, VIEW_NAME_MAX, "%s", z);
+	}
 }
 
 /* Walks from the roots towards QNAME. With WAIT_ALL every server of every
  * level is waited for (trace); otherwise the walk moves on at the first
  * referral, but waits for every server of the parent of QNAME, whose
  * answers are the delegation under test. With DESCEND the servers of the
- * last zone are asked too. */
+ * last zone are asked too. Without WAIT_ALL the walk starts at a cached
+ * TLD cut above QNAME when the evidence holds one; when its servers give
+ * no referral down (a name the TLD does not delegate, servers that do not
+ * answer), it walks again from the root, so that the evidence holds what
+ * a walk from the root would have found. */
 static int walk(struct probe *p, const char *qname, uint16_t qtype,
 		bool wait_all, bool descend)
 {
@@ -565,6 +600,9 @@ static int walk(struct probe *p, const char *qname, uint16_t qtype,
 	if (seed_root(p) < 0)
 		return -ENOMEM;
 	char zone[VIEW_NAME_MAX] = ".", cut[VIEW_NAME_MAX];
+	if (!wait_all)
+		walk_start(p, qname, zone);
+	bool from_cache = strcmp(zone, ".") != 0;
 	for (int depth = 0; depth < MAX_DEPTH && !p->nomem; depth++) {
 		c = cut_get(p, zone);
 		if (!c)
@@ -577,16 +615,20 @@ static int walk(struct probe *p, const char *qname, uint16_t qtype,
 		for (size_t i = 0; i < c->srv.n; i++)
 			ask(p, r, EV_WALK, zone, c->srv.v[i].name,
 			    c->srv.v[i].addr, qname, qtype, 0);
-		if (r->n == 0)
-			break;
 		while (r->pending > 0) {
 			if (!wait_all && best_referral(r, qname, zone, cut) &&
 			    strcmp(cut, qname) != 0)
 				break;
 			eng_step(p->eng);
 		}
-		if (!best_referral(r, qname, zone, cut))
-			break;
+		if (r->n == 0 || !best_referral(r, qname, zone, cut)) {
+			if (!from_cache)
+				break;
+			from_cache = false;
+			snprintf(zone, sizeof(zone), ".");
+			continue;
+		}
+		from_cache = false;
 		if (learn_round(p, r, qname, cut) < 0)
 			return -ENOMEM;
 		bool last = strcmp(cut, qname) == 0;

@@ -46,16 +46,25 @@ static int pzone_add(struct pzone *z, const char *name, const char *addr)
 }
 
 /* The zones above and including V's zone, shallowest first, with the
- * servers the walk asked for each and the zone's own servers. */
+ * servers the walk asked for each and the zone's own servers. A walk that
+ * started at a cached TLD cut did not ask the root: its servers are
+ * ROOTS, as for a walk from the root. */
 static int path_build(const struct evidence *ev, const struct view *v,
-		      struct path *pa)
+		      const struct hints *roots, struct path *pa)
 {
+	bool root = false;
 	for (size_t i = 0; i < ev->n_ex; i++) {
 		const struct ev_exchange *x = &ev->ex[i];
 		if (x->role != EV_WALK || !dname_in(v->zone, x->zone))
 			continue;
 		struct pzone *z = path_zone(pa, x->zone);
 		if (!z || pzone_add(z, x->server, x->addr) < 0)
+			return -ENOMEM;
+		root |= strcmp(x->zone, ".") == 0;
+	}
+	for (size_t i = 0; !root && ev->cached_cuts.n && i < roots->n; i++) {
+		struct pzone *z = path_zone(pa, ".");
+		if (!z || pzone_add(z, roots->v[i].name, roots->v[i].addr) < 0)
 			return -ENOMEM;
 	}
 	struct pzone *t = path_zone(pa, v->zone);
@@ -94,7 +103,7 @@ int probe_dnssec_ask(struct probe *p, struct round *r, const struct view *v)
 	struct path pa = { 0 };
 	if (v->pstate != PS_DELEGATED)
 		return 0;
-	if (path_build(p->ev, v, &pa) < 0) {
+	if (path_build(p->ev, v, p->cfg->roots, &pa) < 0) {
 		path_free(&pa);
 		return -ENOMEM;
 	}

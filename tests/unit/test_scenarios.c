@@ -1,7 +1,9 @@
 /* Every lab scenario, offline: the recorded evidence of each scenario
  * (tests/fixtures/evidence, made by tests/fixtures/record) must give exactly
  * the codes its manifest names, both when the checks read the recording and
- * when the probe runs again against the replay engine serving it. */
+ * when the probe runs again against the replay engine serving it: from the
+ * root, and from the TLD cuts the recording's root referrals put in a
+ * zone-cut cache, as the second diagnosis on an engine starts. */
 #include <dirent.h>
 #include <stdbool.h>
 #include <setjmp.h>
@@ -14,6 +16,7 @@
 #include "core/checks.h"
 #include "core/evidence_json.h"
 #include "engine/engine.h"
+#include "probe/cutcache.h"
 #include "probe/probe.h"
 
 #ifndef SRCDIR
@@ -113,28 +116,9 @@ static void hints_of(const struct evidence *ev, int role, const char *zone,
 	}
 }
 
-static void test_scenario(void **state)
+/* A new evidence with EV's inputs, for the probe to run again. */
+static struct evidence *inputs_of(const struct evidence *ev)
 {
-	const struct scenario *s = *state;
-	char path[512];
-	struct strset want, got, again;
-	strset_init(&want);
-	strset_init(&got);
-	strset_init(&again);
-
-	snprintf(path, sizeof(path), "%s/tests/fixtures/evidence/%s.json",
-		 SRCDIR, s->name);
-	struct evidence *ev = load(path);
-	expected_codes(s->name, &want);
-	codes_of(ev, &got);
-	assert_codes("recorded", s->name, &want, &got);
-
-	struct hints h, resolvers;
-	struct engine *eng = NULL;
-	hints_of(ev, EV_WALK, ".", &h);
-	hints_of(ev, EV_RESOLVER, NULL, &resolvers);
-	assert_true(h.n > 0);
-	assert_int_equal(engine_replay_new(&eng, ev), 0);
 	struct evidence *ev2 = evidence_new(ev->domain, ev->started);
 	assert_non_null(ev2);
 	for (size_t i = 0; i < ev->n_expect_ns; i++)
@@ -150,14 +134,70 @@ static void test_scenario(void **state)
 				 0);
 	assert_int_equal(ev_validation_copy(ev2, &ev->validation), 0);
 	ev2->rrsig_warn_s = ev->rrsig_warn_s;
-	struct probe_config cfg = { .roots = &h,
-				    .resolvers = &resolvers,
+	return ev2;
+}
+
+/* The probe run again on EV2 against the replay of EV. */
+static void reprobe(const struct evidence *ev, const struct hints *h,
+		    const struct hints *resolvers, struct evidence *ev2)
+{
+	struct engine *eng = NULL;
+	struct probe_config cfg = { .roots = h,
+				    .resolvers = resolvers,
 				    .family = 0 };
+	assert_int_equal(engine_replay_new(&eng, ev), 0);
 	assert_int_equal(probe_check(eng, &cfg, ev2), 0);
+	engine_free(eng);
+}
+
+static size_t root_walks(const struct evidence *ev)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < ev->n_ex; i++)
+		n += ev->ex[i].role == EV_WALK && !strcmp(ev->ex[i].zone, ".");
+	return n;
+}
+
+static void test_scenario(void **state)
+{
+	const struct scenario *s = *state;
+	char path[512];
+	struct strset want, got, again, cached;
+	strset_init(&want);
+	strset_init(&got);
+	strset_init(&again);
+	strset_init(&cached);
+
+	snprintf(path, sizeof(path), "%s/tests/fixtures/evidence/%s.json",
+		 SRCDIR, s->name);
+	struct evidence *ev = load(path);
+	expected_codes(s->name, &want);
+	codes_of(ev, &got);
+	assert_codes("recorded", s->name, &want, &got);
+
+	struct hints h, resolvers;
+	hints_of(ev, EV_WALK, ".", &h);
+	hints_of(ev, EV_RESOLVER, NULL, &resolvers);
+	assert_true(h.n > 0);
+	struct evidence *ev2 = inputs_of(ev);
+	reprobe(ev, &h, &resolvers, ev2);
 	codes_of(ev2, &again);
 	assert_codes("replayed", s->name, &want, &again);
 
-	engine_free(eng);
+	struct cutcache *cc = cutcache_new();
+	struct evidence *ev3 = inputs_of(ev);
+	assert_non_null(cc);
+	assert_int_equal(cutcache_learn(cc, ev, 0), 0);
+	assert_int_equal(cutcache_note(cc, 0, &ev3->cached_cuts), 0);
+	assert_true(ev3->cached_cuts.n > 0);
+	reprobe(ev, &h, &resolvers, ev3);
+	codes_of(ev3, &cached);
+	assert_codes("from the cached cuts", s->name, &want, &cached);
+	/* The root is walked again only when the TLD gave no referral. */
+	assert_true(root_walks(ev3) == 0 || root_walks(ev3) == root_walks(ev));
+
+	cutcache_free(cc);
+	evidence_free(ev3);
 	evidence_free(ev2);
 	evidence_free(ev);
 	hints_deinit(&h);
@@ -165,6 +205,7 @@ static void test_scenario(void **state)
 	strset_deinit(&want);
 	strset_deinit(&got);
 	strset_deinit(&again);
+	strset_deinit(&cached);
 }
 
 /* Time is an input: the healthy signed zone, analysed a year later, has
