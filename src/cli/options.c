@@ -112,6 +112,9 @@ void usage(FILE *f)
 	      "expires sooner (21)\n"
 	      "  --json                   machine-readable output "
 	      "(docs/json.md)\n"
+	      "  --checks AREA,...        check, fleet: only these of "
+	      "delegation, dnssec, acme,\n"
+	      "                           caa (default: all)\n"
 	      "  --concurrency N          fleet: domains checked at once "
 	      "(64)\n"
 	      "  --shard K/N|auto         fleet: only the lines whose hash "
@@ -162,6 +165,7 @@ static const struct option longopts[] = {
 	{ "concurrency", required_argument, NULL, 0x300 },
 	{ "shard", required_argument, NULL, 0x301 },
 	{ "resume", required_argument, NULL, 0x302 },
+	{ "checks", required_argument, NULL, 0x303 },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -370,6 +374,9 @@ static int opts_apply(struct diag_request *o, int argc, char **argv, bool line)
 			break;
 		case 0x302:
 			o->resume = optarg;
+			break;
+		case 0x303:
+			o->checks = optarg;
 			break;
 		case 'h':
 			usage(stdout);

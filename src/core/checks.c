@@ -5,31 +5,34 @@
 #include "core/checks.h"
 
 const struct check_def check_table[] = {
-	{ "not-delegated", check_not_delegated },
-	{ "expected-ns", check_expected_ns },
-	{ "zone-unreachable", check_zone_unreachable },
-	{ "lame", check_lame },
-	{ "reachability", check_reachability },
-	{ "glue", check_glue },
-	{ "ns-names", check_ns_names },
-	{ "too-few-ns", check_too_few_ns },
-	{ "ns-rrsets", check_ns_rrsets },
-	{ "soa-serials", check_soa_serials },
-	{ "dnssec", check_dnssec },
-	{ "malformed", check_malformed },
-	{ "edns", check_edns },
-	{ "tcp-stalled", check_tcp_stalled },
-	{ "resolvers-unreachable", check_resolvers_unreachable },
-	{ "caa", check_caa },
-	{ "acme-challenge", check_acme_challenge },
-	{ "acm", check_acm },
-	{ "http01", check_http01 },
+	{ "not-delegated", check_not_delegated, EV_AREA_DELEGATION },
+	{ "expected-ns", check_expected_ns, EV_AREA_DELEGATION },
+	{ "zone-unreachable", check_zone_unreachable, EV_AREA_DELEGATION },
+	{ "lame", check_lame, EV_AREA_DELEGATION },
+	{ "reachability", check_reachability, EV_AREA_DELEGATION },
+	{ "glue", check_glue, EV_AREA_DELEGATION },
+	{ "ns-names", check_ns_names, EV_AREA_DELEGATION },
+	{ "too-few-ns", check_too_few_ns, EV_AREA_DELEGATION },
+	{ "ns-rrsets", check_ns_rrsets, EV_AREA_DELEGATION },
+	{ "soa-serials", check_soa_serials, EV_AREA_DELEGATION },
+	{ "dnssec", check_dnssec, EV_AREA_DNSSEC },
+	{ "malformed", check_malformed, EV_AREA_DELEGATION },
+	{ "edns", check_edns, EV_AREA_DELEGATION },
+	{ "tcp-stalled", check_tcp_stalled, EV_AREA_DELEGATION },
+	{ "resolvers-unreachable", check_resolvers_unreachable,
+	  EV_AREA_DELEGATION },
+	{ "caa", check_caa, EV_AREA_CAA },
+	{ "acme-challenge", check_acme_challenge, EV_AREA_ACME },
+	{ "acm", check_acm, EV_AREA_ACME },
+	{ "http01", check_http01, EV_AREA_ACME },
 };
 const size_t check_table_len = sizeof(check_table) / sizeof(check_table[0]);
 
 int checks_run(const struct view *v, time_t now, struct findings *out)
 {
 	for (size_t i = 0; i < check_table_len; i++) {
+		if (!ev_area_on(v->ev, check_table[i].area))
+			continue;
 		int rc = check_table[i].fn(v, now, out);
 		if (rc < 0)
 			return rc;

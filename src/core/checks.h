@@ -13,12 +13,14 @@ typedef int (*check_fn)(const struct view *v, time_t now, struct findings *out);
 struct check_def {
 	const char *name;
 	check_fn fn;
+	unsigned area; /* EV_AREA_*: --checks runs it when it names it */
 };
 
 extern const struct check_def check_table[];
 extern const size_t check_table_len;
 
-/* Runs every check on V and sorts the findings. 0 or -ENOMEM. */
+/* Runs every check of the areas V's evidence asks for (--checks; all by
+ * default) and sorts the findings. 0 or -ENOMEM. */
 int checks_run(const struct view *v, time_t now, struct findings *out);
 
 /* The headline of a report: what is wrong in one sentence and the one fix

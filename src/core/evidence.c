@@ -1,4 +1,5 @@
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "core/evidence.h"
@@ -25,6 +26,42 @@ const char *ev_role_name(int role)
 int ev_role_from_name(const char *name)
 {
 	return names_value(role_names, EV_ROLE__COUNT, name, -1);
+}
+
+static const char *const area_names[] = { "delegation", "dnssec", "acme",
+					  "caa" };
+
+const char *ev_area_name(unsigned area)
+{
+	for (size_t i = 0; i < sizeof(area_names) / sizeof(area_names[0]); i++)
+		if (area == 1u << i)
+			return area_names[i];
+	return NULL;
+}
+
+int ev_areas_parse(const char *list, unsigned *areas, char *bad, size_t badlen)
+{
+	*areas = 0;
+	while (*list) {
+		size_t n = strcspn(list, ",");
+		size_t i = 0;
+		while (i < sizeof(area_names) / sizeof(area_names[0]) &&
+		       (strlen(area_names[i]) != n ||
+			strncmp(area_names[i], list, n) != 0))
+			i++;
+		if (i == sizeof(area_names) / sizeof(area_names[0])) {
+			snprintf(bad, badlen, "%.*s", (int)(n < 40 ? n : 40),
+				 list);
+			return -1;
+		}
+		*areas |= 1u << i;
+		list += n + (list[n] == ',');
+	}
+	if (!*areas) {
+		snprintf(bad, badlen, "%s", "");
+		return -1;
+	}
+	return 0;
 }
 
 struct evidence *evidence_new(const char *domain, int64_t started)

@@ -62,6 +62,16 @@ struct ev_exchange {
  * what a signer's refresh margin leaves when re-signing has stalled. */
 #define EV_RRSIG_WARN_DEFAULT (3 * 86400)
 
+/* The areas `--checks` chooses: what is asked and judged. An evidence's
+ * AREAS of 0 means all (and is what files written before it say). */
+enum ev_area {
+	EV_AREA_DELEGATION = 1, /* delegation, servers, consistency */
+	EV_AREA_DNSSEC = 2,
+	EV_AREA_ACME = 4, /* _acme-challenge, ACM CNAMEs, HTTP-01 */
+	EV_AREA_CAA = 8,
+	EV_AREA_ALL = 15,
+};
+
 /* A list of owned strings. */
 struct ev_strings {
 	char **v;
@@ -139,6 +149,7 @@ struct evidence {
 	 * same engine (fleet, logs --run-checks); empty for a lone one. */
 	struct ev_strings cached_cuts;
 	int64_t rrsig_warn_s; /* RRSIG_EXPIRING_SOON window */
+	unsigned areas;	      /* EV_AREA_* asked and judged; 0: all */
 	/* Labels of the domain's public suffix by the Public Suffix List
 	 * (2 for foo.co.uk.); 0 when no list was read. An NXDOMAIN from a
 	 * zone that deep or shallower means "not registered". */
@@ -188,6 +199,17 @@ int ev_set_string(char **field, const char *s);
 
 /* Appends a copy of S to L. 0 or -ENOMEM. */
 int ev_strings_add(struct ev_strings *l, const char *s);
+
+/* Whether EV's --checks include AREA. */
+static inline bool ev_area_on(const struct evidence *ev, unsigned area)
+{
+	return ev->areas == 0 || (ev->areas & area) != 0;
+}
+/* "delegation,dnssec" (comma separated: delegation, dnssec, acme, caa)
+ * into *AREAS. 0, or -1 naming the bad word in BAD (of BADLEN bytes). */
+int ev_areas_parse(const char *list, unsigned *areas, char *bad, size_t badlen);
+/* The name of the one area AREA, or NULL. */
+const char *ev_area_name(unsigned area);
 
 const char *ev_role_name(int role);
 int ev_role_from_name(const char *name);

@@ -229,6 +229,45 @@ static json_t *tlss_json(const struct evidence *ev)
 	return a;
 }
 
+/* --checks as its words, ["delegation", "dnssec"]. */
+static json_t *areas_json(unsigned areas)
+{
+	json_t *a = json_array();
+	for (unsigned bit = 1; a && bit <= EV_AREA_ALL; bit <<= 1)
+		if ((areas & bit) &&
+		    json_array_append_new(a, json_string(ev_area_name(bit))) <
+			    0) {
+			json_decref(a);
+			return NULL;
+		}
+	return a;
+}
+
+static int areas_from(const json_t *j, struct evidence *ev, char *err,
+		      size_t errlen)
+{
+	json_t *a = json_object_get(j, "checks"), *v;
+	size_t i;
+	char bad[48];
+	if (!a)
+		return 0;
+	if (!json_is_array(a)) {
+		snprintf(err, errlen, "checks is not a list");
+		return -1;
+	}
+	json_array_foreach (a, i, v) {
+		unsigned one;
+		if (!json_is_string(v) ||
+		    ev_areas_parse(json_string_value(v), &one, bad,
+				   sizeof(bad)) < 0) {
+			snprintf(err, errlen, "checks[%zu] is not an area", i);
+			return -1;
+		}
+		ev->areas |= one;
+	}
+	return 0;
+}
+
 /* "command" and "record" (propagation, wait, plan): only when set, so
  * evidence from `check` stays as it was. 0 or -1. */
 static int record_to_json(const struct evidence *ev, json_t *o)
@@ -335,6 +374,11 @@ json_t *evidence_to_json(const struct evidence *ev)
 	if (o && ev->cert.set &&
 	    (json_object_set_new(o, "cert", cert_opts_json(&ev->cert)) < 0 ||
 	     json_object_set_new(o, "tls", tlss_json(ev)) < 0)) {
+		json_decref(o);
+		return NULL;
+	}
+	if (o && ev->areas && ev->areas != EV_AREA_ALL &&
+	    json_object_set_new(o, "checks", areas_json(ev->areas)) < 0) {
 		json_decref(o);
 		return NULL;
 	}
@@ -759,6 +803,8 @@ struct evidence *evidence_from_json(const json_t *j, char *err, size_t errlen)
 		}
 		ev->suffix_labels = (int)json_integer_value(psl);
 	}
+	if (areas_from(j, ev, err, errlen) < 0)
+		goto fail;
 	json_t *warn = json_object_get(j, "rrsig_warn_seconds");
 	if (warn) {
 		if (!json_is_integer(warn) || json_integer_value(warn) < 0) {

@@ -361,6 +361,16 @@ int diag_fleet(const struct fleet_config *c)
 	}
 	if (shard_setup(o->shard, &k, &n, err, sizeof(err)) < 0)
 		goto fail;
+	unsigned areas;
+	char bad[48];
+	if (o->checks &&
+	    ev_areas_parse(o->checks, &areas, bad, sizeof(bad)) < 0) {
+		snprintf(err, sizeof(err),
+			 "--checks wants areas among delegation, dnssec, "
+			 "acme, caa, not '%s'",
+			 bad);
+		goto fail;
+	}
 	if (o->resume && !o->json) {
 		snprintf(err, sizeof(err), "--resume continues a --json run");
 		goto fail;

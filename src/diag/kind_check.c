@@ -121,6 +121,13 @@ static int check_evidence(struct diag *d, char *domain, size_t len)
 		return diag_fail(d, "out of memory");
 	d->ev->validation.wildcard = wildcard;
 	d->ev->rrsig_warn_s = (int64_t)(o->rrsig_warn_days * 86400);
+	char bad[48];
+	if (o->checks &&
+	    ev_areas_parse(o->checks, &d->ev->areas, bad, sizeof(bad)) < 0)
+		return diag_fail(d,
+				 "--checks wants areas among delegation, "
+				 "dnssec, acme, caa, not '%s'",
+				 bad);
 	if ((o->expect_ns && expect_ns(d, o->expect_ns, d->ev) < 0) ||
 	    load_validation(d, o, d->ev) < 0 ||
 	    diag_load_public_suffix(d, d->ev) < 0 ||

@@ -53,6 +53,7 @@ struct diag_request {
 	const char *ca_file;	 /* cert --ca-file: trusted roots (PEM) */
 	double warn_days;	 /* cert --warn-days (21) */
 	size_t n_acm;
+	const char *checks; /* check, fleet: --checks AREA,... (all) */
 	/* fleet: the run's own options (docs/fleet.md) */
 	unsigned concurrency; /* diagnoses in flight; 0: the default */
 	const char *shard;    /* "K/N", "auto" or "auto/N" */

@@ -720,8 +720,11 @@ static int auth_pass(struct probe *p, struct strset *asked, bool check)
 			    LDNS_RR_TYPE_NS, ENG_F_DO);
 		}
 	}
-	if (check && (probe_dnssec_ask(p, r, &v) < 0 ||
-		      probe_validation_ask(p, r, &v) < 0))
+	/* Only what --checks will judge is asked. */
+	if (check && ((ev_area_on(p->ev, EV_AREA_DNSSEC) &&
+		       probe_dnssec_ask(p, r, &v) < 0) ||
+		      (ev_area_on(p->ev, EV_AREA_ACME | EV_AREA_CAA) &&
+		       probe_validation_ask(p, r, &v) < 0)))
 		p->nomem = 1;
 	round_wait(p, r);
 	edns_fallback(p, r);
@@ -801,9 +804,9 @@ int probe_check(struct engine *eng, const struct probe_config *cfg,
 			break;
 		}
 	}
-	if (rc == 0)
+	if (rc == 0 && ev_area_on(ev, EV_AREA_DNSSEC))
 		rc = probe_dnssec_pass(&p);
-	if (rc == 0)
+	if (rc == 0 && ev_area_on(ev, EV_AREA_ACME | EV_AREA_CAA))
 		rc = probe_validation_pass(&p);
 	if (rc == 0 && resolvers)
 		round_wait(&p, resolvers);

@@ -100,6 +100,13 @@ json_t *report_check_section(const struct report_ctx *r)
 			    v->parent[0] ? json_string(v->parent)
 					 : json_null());
 	json_object_set_new(o, "resolvers", resolvers_json(r));
+	/* The areas judged: every one, unless --checks named some. */
+	json_t *areas = json_array();
+	for (unsigned bit = 1; areas && bit <= EV_AREA_ALL; bit <<= 1)
+		if (!v->ev->areas || (v->ev->areas & bit))
+			json_array_append_new(areas,
+					      json_string(ev_area_name(bit)));
+	json_object_set_new(o, "checks", areas);
 	json_object_set_new(o, "stats",
 			    json_pack("{s:I, s:I, s:I}", "queries",
 				      (json_int_t)r->queries, "elapsed_ms",

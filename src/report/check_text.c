@@ -288,6 +288,13 @@ void report_check_text(const struct report_ctx *r, FILE *f)
 			c(r->color, BOLD), c(r->color, RESET), v->zone);
 		resolvers_print(r, f);
 	}
+	if (v->ev->areas && v->ev->areas != EV_AREA_ALL) {
+		fprintf(f, "\n%sChecked only:", c(r->color, DIM));
+		for (unsigned bit = 1; bit <= EV_AREA_ALL; bit <<= 1)
+			if (v->ev->areas & bit)
+				fprintf(f, " %s", ev_area_name(bit));
+		fprintf(f, " (--checks).%s\n", c(r->color, RESET));
+	}
 	fprintf(f,
 		"\n%s%llu queries in %llu ms. Details of a code: dnsdoctor "
 		"explain CODE%s\n",

@@ -162,3 +162,29 @@ own_stderr() {
 	[ "$status" -eq 3 ]
 	[[ "$(own_stderr "$stderr")" == *"cannot write the output: Broken pipe"* ]]
 }
+
+@test "--checks: only the areas named are asked about and judged, in check and fleet alike" {
+	run --separate-stderr "$DD" check dnssec-expired.org --json --resolvers "$LAB_VALIDATING_RESOLVER"
+	[ "$status" -eq 2 ]
+	local all_q
+	all_q=$(jq .stats.queries <<<"$output")
+	[[ "$(codes <<<"$output")" == *RRSIG_EXPIRED* ]]
+	run --separate-stderr "$DD" check dnssec-expired.org --json --checks delegation --resolvers "$LAB_VALIDATING_RESOLVER" --save-evidence "$BATS_TEST_TMPDIR/ev.json"
+	echo "# exit $status; $(jq -c '{checks, q: .stats.queries, f: [.findings[].code]}' <<<"$output")"
+	[ "$status" -eq 0 ]
+	[ "$(codes <<<"$output")" = "" ]
+	jq -e '.checks == ["delegation"]' <<<"$output"
+	# No DNSKEY or DS was asked.
+	jq -e '[.exchanges[] | select(.qtype == 48 or .qtype == 43)] | length == 0' "$BATS_TEST_TMPDIR/ev.json"
+	[ "$(jq .stats.queries <<<"$output")" -lt "$all_q" ]
+	run --separate-stderr "$DD" analyze "$BATS_TEST_TMPDIR/ev.json" --json
+	[ "$status" -eq 0 ]
+	jq -e '.checks == ["delegation"]' <<<"$output"
+	printf 'dnssec-expired.org\ndnssec-expired.org --checks dnssec\n' >"$BATS_TEST_TMPDIR/in"
+	run --separate-stderr "$DD" fleet "$BATS_TEST_TMPDIR/in" --json --checks delegation
+	jq -se 'map(select(.line == 1))[0].findings == []' <<<"$output"
+	jq -se 'map(select(.line == 2))[0] | [.findings[].code] | index("RRSIG_EXPIRED")' <<<"$output"
+	run --separate-stderr "$DD" check dnssec-expired.org --checks dnssec,bogus
+	[ "$status" -eq 3 ]
+	[[ "$stderr" == *"--checks wants areas among delegation, dnssec, acme, caa, not 'bogus'"* ]]
+}
