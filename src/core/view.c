@@ -6,23 +6,76 @@
 
 #define CNAME_HOPS 8
 
+/* The table of V's parsed responses, one slot per exchange: the scans
+ * below ask many questions of the same answers (the walk's for every
+ * server, the resolution of every name), and parsing with ldns costs a few
+ * hundred allocations per answer. */
+struct view_pkts {
+	struct pkt_slot {
+		ldns_pkt *pkt;
+		bool parsed; /* PKT is the answer, or NULL if it has none */
+	} * slot;
+	size_t n;
+};
+
+static void pkts_free(struct view_pkts *t)
+{
+	if (!t)
+		return;
+	for (size_t i = 0; i < t->n; i++)
+		ldns_pkt_free(t->slot[i].pkt);
+	free(t->slot);
+	free(t);
+}
+
+/* Room for N exchanges: the evidence may have grown since the view was
+ * built (the probe keeps asking). 0 or -ENOMEM. */
+static int pkts_reserve(struct view_pkts *t, size_t n)
+{
+	if (n <= t->n)
+		return 0;
+	struct pkt_slot *s = realloc(t->slot, n * sizeof(*s));
+	if (!s)
+		return -ENOMEM;
+	memset(&s[t->n], 0, (n - t->n) * sizeof(*s));
+	t->slot = s;
+	t->n = n;
+	return 0;
+}
+
+const ldns_pkt *view_pkt(const struct view *v, size_t i)
+{
+	const struct ev_exchange *x = &v->ev->ex[i];
+	struct view_pkts *t = v->pkts;
+	/* Without room the answer is parsed as if it did not parse: what
+	 * dmsg_parse does when ldns runs out of memory. */
+	if (x->status != QS_OK || !t || pkts_reserve(t, v->ev->n_ex) < 0)
+		return NULL;
+	if (!t->slot[i].parsed) {
+		t->slot[i].pkt = dmsg_parse(x->wire, x->wire_len);
+		t->slot[i].parsed = true;
+	}
+	return t->slot[i].pkt;
+}
+
 /* Calls FN for every exchange of ROLE about QNAME that got a parseable
  * response. FN returns negative to stop with that error. */
-typedef int (*pkt_fn)(void *ctx, const struct ev_exchange *x, ldns_pkt *pkt);
+typedef int (*pkt_fn)(void *ctx, const struct ev_exchange *x,
+		      const ldns_pkt *pkt);
 
-static int each_pkt(const struct evidence *ev, int role, const char *qname,
+static int each_pkt(const struct view *v, int role, const char *qname,
 		    pkt_fn fn, void *ctx)
 {
+	const struct evidence *ev = v->ev;
 	for (size_t i = 0; i < ev->n_ex; i++) {
 		const struct ev_exchange *x = &ev->ex[i];
 		if (x->role != role || x->status != QS_OK ||
 		    strcmp(x->qname, qname) != 0)
 			continue;
-		ldns_pkt *pkt = dmsg_parse(x->wire, x->wire_len);
+		const ldns_pkt *pkt = view_pkt(v, i);
 		if (!pkt)
 			continue;
 		int rc = fn(ctx, x, pkt);
-		ldns_pkt_free(pkt);
 		if (rc < 0)
 			return rc;
 	}
@@ -37,7 +90,7 @@ struct walk_scan {
 	int cut_labels;
 };
 
-static int scan_cut(void *ctx, const struct ev_exchange *x, ldns_pkt *pkt)
+static int scan_cut(void *ctx, const struct ev_exchange *x, const ldns_pkt *pkt)
 {
 	struct walk_scan *w = ctx;
 	char cut[VIEW_NAME_MAX];
@@ -79,7 +132,8 @@ static bool answers_own_ns(const ldns_pkt *pkt, const char *qname,
 	return yes;
 }
 
-static int scan_answers(void *ctx, const struct ev_exchange *x, ldns_pkt *pkt)
+static int scan_answers(void *ctx, const struct ev_exchange *x,
+			const ldns_pkt *pkt)
 {
 	struct zone_answers *z = ctx;
 	char cut[VIEW_NAME_MAX];
@@ -119,7 +173,8 @@ static int deleg_section(const struct view *v, const struct ev_exchange *x,
 	return -1;
 }
 
-static int scan_referral(void *ctx, const struct ev_exchange *x, ldns_pkt *pkt)
+static int scan_referral(void *ctx, const struct ev_exchange *x,
+			 const ldns_pkt *pkt)
 {
 	struct view *v = ctx;
 	int sec = deleg_section(v, x, pkt);
@@ -138,7 +193,7 @@ static int scan_referral(void *ctx, const struct ev_exchange *x, ldns_pkt *pkt)
 static int walk_analyse(const struct evidence *ev, struct view *v)
 {
 	struct walk_scan w = { .domain = v->domain, .cut_labels = -1 };
-	int rc = each_pkt(ev, EV_WALK, v->domain, scan_cut, &w);
+	int rc = each_pkt(v, EV_WALK, v->domain, scan_cut, &w);
 	if (rc < 0)
 		return rc;
 	const char *asked = w.cut_labels < 0 ? "." : w.cut;
@@ -146,7 +201,7 @@ static int walk_analyse(const struct evidence *ev, struct view *v)
 				  .zone = asked,
 				  .nx_servers = &v->parent_servers_nx };
 	if (w.cut_labels < 0 || strcmp(w.cut, v->domain) != 0) {
-		rc = each_pkt(ev, EV_WALK, v->domain, scan_answers, &z);
+		rc = each_pkt(v, EV_WALK, v->domain, scan_answers, &z);
 		if (rc < 0)
 			return rc;
 	}
@@ -175,7 +230,7 @@ static int walk_analyse(const struct evidence *ev, struct view *v)
 		return 0;
 	}
 	v->pstate = PS_DELEGATED;
-	return each_pkt(ev, EV_WALK, v->domain, scan_referral, v);
+	return each_pkt(v, EV_WALK, v->domain, scan_referral, v);
 }
 
 /* --- servers --- */
@@ -224,7 +279,8 @@ struct glue_scan {
 	struct view_server *s;
 };
 
-static int scan_glue(void *ctx, const struct ev_exchange *x, ldns_pkt *pkt)
+static int scan_glue(void *ctx, const struct ev_exchange *x,
+		     const ldns_pkt *pkt)
 {
 	struct glue_scan *g = ctx;
 	if (deleg_section(g->v, x, pkt) < 0)
@@ -240,7 +296,8 @@ struct resolve_scan {
 	int answers, nxdomain, nodata;
 };
 
-static int scan_resolve(void *ctx, const struct ev_exchange *x, ldns_pkt *pkt)
+static int scan_resolve(void *ctx, const struct ev_exchange *x,
+			const ldns_pkt *pkt)
 {
 	struct resolve_scan *r = ctx;
 	char cut[VIEW_NAME_MAX];
@@ -266,12 +323,12 @@ static int scan_resolve(void *ctx, const struct ev_exchange *x, ldns_pkt *pkt)
 
 /* Resolves NAME from the evidence, following CNAMEs. Returns the state; the
  * first alias target goes to *CNAME when CNAME is not NULL. */
-static int resolve_from(const struct evidence *ev, const char *name, int hops,
+static int resolve_from(const struct view *v, const char *name, int hops,
 			struct strset *addrs, char **cname)
 {
 	struct resolve_scan r = { .name = name, .addrs = addrs };
 	strset_init(&r.cnames);
-	int rc = each_pkt(ev, EV_RESOLVE, name, scan_resolve, &r);
+	int rc = each_pkt(v, EV_RESOLVE, name, scan_resolve, &r);
 	if (rc < 0)
 		goto out;
 	if (r.cnames.n) {
@@ -281,7 +338,7 @@ static int resolve_from(const struct evidence *ev, const char *name, int hops,
 		}
 		rc = RES_FAILED;
 		for (size_t i = 0; i < r.cnames.n && hops > 0; i++) {
-			int t = resolve_from(ev, r.cnames.v[i], hops - 1, addrs,
+			int t = resolve_from(v, r.cnames.v[i], hops - 1, addrs,
 					     NULL);
 			if (t < 0 || t == RES_OK || rc == RES_FAILED)
 				rc = t;
@@ -305,14 +362,14 @@ out:
 	return rc;
 }
 
-static void probe_fill(struct view_probe *p, const struct ev_exchange *x,
-		       const char *zone)
+static void probe_fill(struct view_probe *p, const struct view *v, size_t i)
 {
+	const struct ev_exchange *x = &v->ev->ex[i];
+	const char *zone = v->zone;
 	p->asked = true;
 	p->status = x->status;
 	p->rtt_ms = x->rtt_ms;
-	ldns_pkt *pkt = x->status == QS_OK ? dmsg_parse(x->wire, x->wire_len)
-					   : NULL;
+	const ldns_pkt *pkt = view_pkt(v, i);
 	if (x->status == QS_OK && !pkt) {
 		p->status = QS_MALFORMED;
 		return;
@@ -328,17 +385,16 @@ static void probe_fill(struct view_probe *p, const struct ev_exchange *x,
 	if (p->kind == RK_ANSWER && x->qtype == LDNS_RR_TYPE_NS)
 		dmsg_targets(pkt, LDNS_SECTION_ANSWER, zone, LDNS_RR_TYPE_NS,
 			     &p->ns);
-	ldns_pkt_free(pkt);
 }
 
 static int server_fill(const struct evidence *ev, struct view *v,
 		       struct view_server *s)
 {
 	struct glue_scan g = { v, s };
-	int rc = each_pkt(ev, EV_WALK, v->domain, scan_glue, &g);
+	int rc = each_pkt(v, EV_WALK, v->domain, scan_glue, &g);
 	if (rc < 0)
 		return rc;
-	rc = resolve_from(ev, s->name, CNAME_HOPS, &s->auth_addrs, &s->cname);
+	rc = resolve_from(v, s->name, CNAME_HOPS, &s->auth_addrs, &s->cname);
 	if (rc < 0)
 		return rc;
 	s->resolve = rc;
@@ -366,14 +422,14 @@ static int server_fill(const struct evidence *ev, struct view *v,
 		if (noedns) {
 			if (x->qtype == LDNS_RR_TYPE_SOA &&
 			    x->transport == TR_UDP)
-				probe_fill(&a->soa_noedns, x, v->zone);
+				probe_fill(&a->soa_noedns, v, i);
 		} else if (x->qtype == LDNS_RR_TYPE_SOA &&
 			   x->transport == TR_UDP)
-			probe_fill(&a->soa_udp, x, v->zone);
+			probe_fill(&a->soa_udp, v, i);
 		else if (x->qtype == LDNS_RR_TYPE_SOA)
-			probe_fill(&a->soa_tcp, x, v->zone);
+			probe_fill(&a->soa_tcp, v, i);
 		else if (x->qtype == LDNS_RR_TYPE_NS && x->transport == TR_UDP)
-			probe_fill(&a->ns_udp, x, v->zone);
+			probe_fill(&a->ns_udp, v, i);
 	}
 	return 0;
 }
@@ -421,6 +477,11 @@ int view_build(const struct evidence *ev, struct view *v)
 	v->ev = ev;
 	snprintf(v->domain, sizeof(v->domain), "%s", ev->domain);
 	v->n_exchanges = ev->n_ex;
+	v->pkts = calloc(1, sizeof(*v->pkts));
+	if (!v->pkts || pkts_reserve(v->pkts, ev->n_ex) < 0) {
+		rc = -ENOMEM;
+		goto fail;
+	}
 	for (size_t i = 0; i < ev->n_expect_ns; i++)
 		if ((rc = strset_add(&v->expect_ns, ev->expect_ns[i])) < 0)
 			goto fail;
@@ -478,6 +539,7 @@ void view_deinit(struct view *v)
 		strset_deinit(&s->auth_addrs);
 	}
 	free(v->srv);
+	pkts_free(v->pkts);
 	strset_deinit(&v->parent_ns);
 	strset_deinit(&v->parent_servers_nx);
 	strset_deinit(&v->expect_ns);
