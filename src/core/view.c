@@ -2,6 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "core/dname.h"
+#include "core/region.h"
 #include "core/view.h"
 
 #define CNAME_HOPS 8
@@ -9,35 +10,34 @@
 /* The table of V's parsed responses, one slot per exchange: the scans
  * below ask many questions of the same answers (the walk's for every
  * server, the resolution of every name), and parsing with ldns costs a few
- * hundred allocations per answer. */
+ * hundred allocations per answer. The packets belong to the view's region
+ * (a cleanup hook each). */
+struct pkt_slot {
+	const ldns_pkt *pkt;
+	bool parsed; /* PKT is the answer, or NULL if it has none */
+};
+
 struct view_pkts {
-	struct pkt_slot {
-		ldns_pkt *pkt;
-		bool parsed; /* PKT is the answer, or NULL if it has none */
-	} * slot;
+	struct pkt_slot *slot;
 	size_t n;
 };
 
-static void pkts_free(struct view_pkts *t)
+static void pkt_free_hook(void *pkt)
 {
-	if (!t)
-		return;
-	for (size_t i = 0; i < t->n; i++)
-		ldns_pkt_free(t->slot[i].pkt);
-	free(t->slot);
-	free(t);
+	ldns_pkt_free(pkt);
 }
 
 /* Room for N exchanges: the evidence may have grown since the view was
  * built (the probe keeps asking). 0 or -ENOMEM. */
-static int pkts_reserve(struct view_pkts *t, size_t n)
+static int pkts_reserve(struct region *r, struct view_pkts *t, size_t n)
 {
 	if (n <= t->n)
 		return 0;
-	struct pkt_slot *s = realloc(t->slot, n * sizeof(*s));
+	struct pkt_slot *s = region_zalloc(r, n * sizeof(*s));
 	if (!s)
 		return -ENOMEM;
-	memset(&s[t->n], 0, (n - t->n) * sizeof(*s));
+	if (t->n)
+		memcpy(s, t->slot, t->n * sizeof(*s));
 	t->slot = s;
 	t->n = n;
 	return 0;
@@ -47,12 +47,18 @@ const ldns_pkt *view_pkt(const struct view *v, size_t i)
 {
 	const struct ev_exchange *x = &v->ev->ex[i];
 	struct view_pkts *t = v->pkts;
-	/* Without room the answer is parsed as if it did not parse: what
-	 * dmsg_parse does when ldns runs out of memory. */
-	if (x->status != QS_OK || !t || pkts_reserve(t, v->ev->n_ex) < 0)
+	/* Without memory the answer is taken as one that does not parse:
+	 * what dmsg_parse says when ldns runs out of memory. */
+	if (x->status != QS_OK || !t ||
+	    pkts_reserve(v->region, t, v->ev->n_ex) < 0)
 		return NULL;
 	if (!t->slot[i].parsed) {
-		t->slot[i].pkt = dmsg_parse(x->wire, x->wire_len);
+		ldns_pkt *pkt = dmsg_parse(x->wire, x->wire_len);
+		if (pkt && region_add_cleanup(v->region, pkt_free_hook, pkt)) {
+			ldns_pkt_free(pkt);
+			return NULL;
+		}
+		t->slot[i].pkt = pkt;
 		t->slot[i].parsed = true;
 	}
 	return t->slot[i].pkt;
@@ -240,36 +246,43 @@ static struct view_server *server_get(struct view *v, const char *name)
 	for (size_t i = 0; i < v->n_srv; i++)
 		if (strcmp(v->srv[i].name, name) == 0)
 			return &v->srv[i];
-	struct view_server *n = realloc(v->srv, (v->n_srv + 1) * sizeof(*n));
+	struct view_server *n =
+		region_grow_array(v->region, v->srv, v->n_srv, sizeof(*n));
 	if (!n)
 		return NULL;
 	v->srv = n;
 	struct view_server *s = &v->srv[v->n_srv];
 	memset(s, 0, sizeof(*s));
-	s->name = strdup(name);
+	s->name = region_strdup(v->region, name);
 	if (!s->name)
 		return NULL;
-	strset_init(&s->glue);
-	strset_init(&s->auth_addrs);
+	strset_init_in(&s->glue, v->region);
+	strset_init_in(&s->auth_addrs, v->region);
 	s->in_bailiwick = dname_in(name, v->zone);
 	v->n_srv++;
 	return s;
 }
 
-static struct view_addr *addr_get(struct view_server *s, const char *addr)
+static struct view_addr *addr_get(struct region *r, struct view_server *s,
+				  const char *addr)
 {
 	for (size_t i = 0; i < s->n_addrs; i++)
 		if (strcmp(s->addrs[i].addr, addr) == 0)
 			return &s->addrs[i];
-	struct view_addr *n = realloc(s->addrs, (s->n_addrs + 1) * sizeof(*n));
+	struct view_addr *n =
+		region_grow_array(r, s->addrs, s->n_addrs, sizeof(*n));
 	if (!n)
 		return NULL;
 	s->addrs = n;
 	struct view_addr *a = &s->addrs[s->n_addrs];
 	memset(a, 0, sizeof(*a));
-	a->addr = strdup(addr);
+	a->addr = region_strdup(r, addr);
 	if (!a->addr)
 		return NULL;
+	strset_init_in(&a->soa_udp.ns, r);
+	strset_init_in(&a->soa_tcp.ns, r);
+	strset_init_in(&a->ns_udp.ns, r);
+	strset_init_in(&a->soa_noedns.ns, r);
 	s->n_addrs++;
 	return a;
 }
@@ -332,7 +345,8 @@ static int resolve_from(const struct view *v, const char *name, int hops,
 	if (rc < 0)
 		goto out;
 	if (r.cnames.n) {
-		if (cname && !*cname && !(*cname = strdup(r.cnames.v[0]))) {
+		if (cname && !*cname &&
+		    !(*cname = region_strdup(v->region, r.cnames.v[0]))) {
 			rc = -ENOMEM;
 			goto out;
 		}
@@ -399,13 +413,14 @@ static int server_fill(const struct evidence *ev, struct view *v,
 		return rc;
 	s->resolve = rc;
 	for (size_t i = 0; i < s->glue.n; i++) {
-		struct view_addr *a = addr_get(s, s->glue.v[i]);
+		struct view_addr *a = addr_get(v->region, s, s->glue.v[i]);
 		if (!a)
 			return -ENOMEM;
 		a->glue = true;
 	}
 	for (size_t i = 0; i < s->auth_addrs.n; i++) {
-		struct view_addr *a = addr_get(s, s->auth_addrs.v[i]);
+		struct view_addr *a =
+			addr_get(v->region, s, s->auth_addrs.v[i]);
 		if (!a)
 			return -ENOMEM;
 		a->resolved = true;
@@ -416,7 +431,7 @@ static int server_fill(const struct evidence *ev, struct view *v,
 		if ((x->role != EV_AUTH && !noedns) ||
 		    strcmp(x->server, s->name) || strcmp(x->qname, v->zone))
 			continue;
-		struct view_addr *a = addr_get(s, x->addr);
+		struct view_addr *a = addr_get(v->region, s, x->addr);
 		if (!a)
 			return -ENOMEM;
 		if (noedns) {
@@ -471,14 +486,17 @@ int view_build(const struct evidence *ev, struct view *v)
 {
 	int rc;
 	memset(v, 0, sizeof(*v));
-	strset_init(&v->parent_ns);
-	strset_init(&v->parent_servers_nx);
-	strset_init(&v->expect_ns);
+	v->region = region_new();
+	if (!v->region)
+		return -ENOMEM;
+	strset_init_in(&v->parent_ns, v->region);
+	strset_init_in(&v->parent_servers_nx, v->region);
+	strset_init_in(&v->expect_ns, v->region);
 	v->ev = ev;
 	snprintf(v->domain, sizeof(v->domain), "%s", ev->domain);
 	v->n_exchanges = ev->n_ex;
-	v->pkts = calloc(1, sizeof(*v->pkts));
-	if (!v->pkts || pkts_reserve(v->pkts, ev->n_ex) < 0) {
+	v->pkts = region_zalloc(v->region, sizeof(*v->pkts));
+	if (!v->pkts || pkts_reserve(v->region, v->pkts, ev->n_ex) < 0) {
 		rc = -ENOMEM;
 		goto fail;
 	}
@@ -516,33 +534,9 @@ fail:
 	return rc;
 }
 
-static void probe_clear(struct view_probe *p)
-{
-	strset_deinit(&p->ns);
-}
-
 void view_deinit(struct view *v)
 {
-	for (size_t i = 0; i < v->n_srv; i++) {
-		struct view_server *s = &v->srv[i];
-		for (size_t j = 0; j < s->n_addrs; j++) {
-			free(s->addrs[j].addr);
-			probe_clear(&s->addrs[j].soa_udp);
-			probe_clear(&s->addrs[j].soa_tcp);
-			probe_clear(&s->addrs[j].ns_udp);
-			probe_clear(&s->addrs[j].soa_noedns);
-		}
-		free(s->addrs);
-		free(s->name);
-		free(s->cname);
-		strset_deinit(&s->glue);
-		strset_deinit(&s->auth_addrs);
-	}
-	free(v->srv);
-	pkts_free(v->pkts);
-	strset_deinit(&v->parent_ns);
-	strset_deinit(&v->parent_servers_nx);
-	strset_deinit(&v->expect_ns);
+	region_free(v->region);
 	memset(v, 0, sizeof(*v));
 }
 

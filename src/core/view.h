@@ -81,6 +81,7 @@ struct view {
 	size_t n_srv;
 	size_t n_exchanges;
 	struct view_pkts *pkts; /* each exchange's answer, parsed once */
+	struct region *region;	/* all the view's memory: one free */
 };
 
 /* Derives the view from EV. 0, or -ENOMEM (V is then deinitialised). */
