@@ -10,10 +10,10 @@
 /* The table of V's parsed responses, one slot per exchange: the scans
  * below ask many questions of the same answers (the walk's for every
  * server, the resolution of every name), and parsing with ldns costs a few
- * hundred allocations per answer. The packets belong to the view's region
- * (a cleanup hook each). */
+ * hundred allocations per answer. The table and its packets belong to the
+ * view's region (one cleanup hook frees the packets). */
 struct pkt_slot {
-	const ldns_pkt *pkt;
+	ldns_pkt *pkt;
 	bool parsed; /* PKT is the answer, or NULL if it has none */
 };
 
@@ -22,9 +22,12 @@ struct view_pkts {
 	size_t n;
 };
 
-static void pkt_free_hook(void *pkt)
+/* The region's cleanup hook: the packets, in the order of the exchanges. */
+static void pkts_free(void *table)
 {
-	ldns_pkt_free(pkt);
+	struct view_pkts *t = table;
+	for (size_t i = 0; i < t->n; i++)
+		ldns_pkt_free(t->slot[i].pkt);
 }
 
 /* Room for N exchanges: the evidence may have grown since the view was
@@ -53,12 +56,7 @@ const ldns_pkt *view_pkt(const struct view *v, size_t i)
 	    pkts_reserve(v->region, t, v->ev->n_ex) < 0)
 		return NULL;
 	if (!t->slot[i].parsed) {
-		ldns_pkt *pkt = dmsg_parse(x->wire, x->wire_len);
-		if (pkt && region_add_cleanup(v->region, pkt_free_hook, pkt)) {
-			ldns_pkt_free(pkt);
-			return NULL;
-		}
-		t->slot[i].pkt = pkt;
+		t->slot[i].pkt = dmsg_parse(x->wire, x->wire_len);
 		t->slot[i].parsed = true;
 	}
 	return t->slot[i].pkt;
@@ -496,7 +494,8 @@ int view_build(const struct evidence *ev, struct view *v)
 	snprintf(v->domain, sizeof(v->domain), "%s", ev->domain);
 	v->n_exchanges = ev->n_ex;
 	v->pkts = region_zalloc(v->region, sizeof(*v->pkts));
-	if (!v->pkts || pkts_reserve(v->region, v->pkts, ev->n_ex) < 0) {
+	if (!v->pkts || pkts_reserve(v->region, v->pkts, ev->n_ex) < 0 ||
+	    region_add_cleanup(v->region, pkts_free, v->pkts) < 0) {
 		rc = -ENOMEM;
 		goto fail;
 	}
