@@ -1,3 +1,4 @@
+#include <ctype.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,8 +27,37 @@ char *dmsg_rdf_str(const ldns_rdf *rdf)
 	return s;
 }
 
+int dmsg_name_to(const ldns_rdf *rdf, char *buf, size_t len)
+{
+	if (!rdf || ldns_rdf_get_type(rdf) != LDNS_RDF_TYPE_DNAME)
+		return -1;
+	/* A fixed buffer over BUF, big enough for any text of the name (a
+	 * byte prints as \DDD at most, and the root as "."): ldns asserts
+	 * that a fixed buffer is never grown, so it must not run out. */
+	if (len < 4 * ldns_rdf_size(rdf) + 2)
+		return -1;
+	ldns_buffer b = { ._limit = len,
+			  ._capacity = len,
+			  ._data = (uint8_t *)buf,
+			  ._fixed = 1,
+			  ._status = LDNS_STATUS_OK };
+	if (ldns_rdf2buffer_str(&b, rdf) != LDNS_STATUS_OK ||
+	    !ldns_buffer_status_ok(&b) || ldns_buffer_position(&b) >= len)
+		return -1;
+	buf[ldns_buffer_position(&b)] = '\0';
+	/* Lower case after printing, as ldns_dname2canonical before it: only
+	 * the letters A-Z change (C locale), printed as themselves; an escape
+	 * (\. or \DDD) holds none. */
+	for (char *p = buf; *p; p++)
+		*p = (char)tolower((unsigned char)*p);
+	return 0;
+}
+
 char *dmsg_name(const ldns_rdf *rdf)
 {
+	char buf[DMSG_NAME_MAX];
+	if (dmsg_name_to(rdf, buf, sizeof(buf)) == 0)
+		return strdup(buf);
 	if (!rdf || ldns_rdf_get_type(rdf) != LDNS_RDF_TYPE_DNAME)
 		return NULL;
 	ldns_rdf *copy = ldns_rdf_clone(rdf);
@@ -41,6 +71,9 @@ char *dmsg_name(const ldns_rdf *rdf)
 
 bool dmsg_owner_is(const ldns_rr *rr, const char *name)
 {
+	char buf[DMSG_NAME_MAX];
+	if (dmsg_name_to(ldns_rr_owner(rr), buf, sizeof(buf)) == 0)
+		return strcmp(buf, name) == 0;
 	char *o = dmsg_name(ldns_rr_owner(rr));
 	bool eq = o && strcmp(o, name) == 0;
 	free(o);
@@ -71,13 +104,17 @@ static bool referral_cut(const ldns_pkt *pkt, const char *qname, char *cut,
 		const ldns_rr *rr = ldns_rr_list_rr(au, i);
 		if (ldns_rr_get_type(rr) != LDNS_RR_TYPE_NS)
 			continue;
-		char *o = dmsg_name(ldns_rr_owner(rr));
+		char buf[DMSG_NAME_MAX];
+		char *o = dmsg_name_to(ldns_rr_owner(rr), buf, sizeof(buf)) == 0
+				  ? buf
+				  : dmsg_name(ldns_rr_owner(rr));
 		if (o && dname_in(qname, o) && dname_labels(o) > best &&
 		    strlen(o) < cutlen) {
 			best = dname_labels(o);
 			snprintf(cut, cutlen, "%s", o);
 		}
-		free(o);
+		if (o != buf)
+			free(o);
 	}
 	return best >= 0;
 }

@@ -25,6 +25,11 @@ ldns_pkt *dmsg_parse(const uint8_t *wire, size_t len);
 char *dmsg_rdf_str(const ldns_rdf *rdf);
 /* Canonical presentation of a name rdf ("example.com."); NULL on ENOMEM. */
 char *dmsg_name(const ldns_rdf *rdf);
+/* The same into BUF, without allocating: 0, or -1 when RDF is not a name
+ * or LEN is less than 4 bytes per byte of the name, plus 2 (its longest
+ * text). DMSG_NAME_MAX holds any name (255 bytes on the wire). */
+#define DMSG_NAME_MAX 1024
+int dmsg_name_to(const ldns_rdf *rdf, char *buf, size_t len);
 
 /* True when RR is owned by NAME (absolute, lower case). */
 bool dmsg_owner_is(const ldns_rr *rr, const char *name);

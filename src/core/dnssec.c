@@ -18,6 +18,9 @@ static const ldns_rr_list *section_of(const ldns_pkt *pkt, ldns_pkt_section s)
 
 static bool owned_by(const ldns_rr *rr, const char *owner)
 {
+	char buf[DMSG_NAME_MAX];
+	if (dmsg_name_to(ldns_rr_owner(rr), buf, sizeof(buf)) == 0)
+		return !owner || strcmp(buf, owner) == 0;
 	char *o = dmsg_name(ldns_rr_owner(rr));
 	bool eq = o && (!owner || strcmp(o, owner) == 0);
 	free(o);

@@ -1,6 +1,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include "core/region.h"
 #include "core/strset.h"
 
 void strset_init(struct strset *s)
@@ -8,12 +9,35 @@ void strset_init(struct strset *s)
 	memset(s, 0, sizeof(*s));
 }
 
+void strset_init_in(struct strset *s, struct region *r)
+{
+	memset(s, 0, sizeof(*s));
+	s->region = r;
+}
+
 void strset_deinit(struct strset *s)
 {
-	for (size_t i = 0; i < s->n; i++)
+	for (size_t i = 0; !s->region && i < s->n; i++)
 		free(s->v[i]);
-	free(s->v);
+	if (!s->region)
+		free(s->v);
 	memset(s, 0, sizeof(*s));
+}
+
+/* Room for CAP strings; 0 or -ENOMEM. */
+static int grow(struct strset *s, size_t cap)
+{
+	char **v;
+	if (!s->region) {
+		v = realloc(s->v, cap * sizeof(*v));
+	} else if ((v = region_alloc(s->region, cap * sizeof(*v))) && s->n) {
+		memcpy(v, s->v, s->n * sizeof(*v));
+	}
+	if (!v)
+		return -ENOMEM;
+	s->v = v;
+	s->cap = cap;
+	return 0;
 }
 
 /* Index of the first element >= STR. */
@@ -41,15 +65,9 @@ int strset_add(struct strset *s, const char *str)
 	size_t i = lower_bound(s, str);
 	if (i < s->n && strcmp(s->v[i], str) == 0)
 		return 0;
-	if (s->n == s->cap) {
-		size_t cap = s->cap ? s->cap * 2 : 4;
-		char **v = realloc(s->v, cap * sizeof(*v));
-		if (!v)
-			return -ENOMEM;
-		s->v = v;
-		s->cap = cap;
-	}
-	char *copy = strdup(str);
+	if (s->n == s->cap && grow(s, s->cap ? s->cap * 2 : 4) < 0)
+		return -ENOMEM;
+	char *copy = s->region ? region_strdup(s->region, str) : strdup(str);
 	if (!copy)
 		return -ENOMEM;
 	memmove(&s->v[i + 1], &s->v[i], (s->n - i) * sizeof(*s->v));

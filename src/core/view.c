@@ -2,27 +2,84 @@
 #include <stdlib.h>
 #include <string.h>
 #include "core/dname.h"
+#include "core/region.h"
 #include "core/view.h"
 
 #define CNAME_HOPS 8
 
+/* The table of V's parsed responses, one slot per exchange: the scans
+ * below ask many questions of the same answers (the walk's for every
+ * server, the resolution of every name), and parsing with ldns costs a few
+ * hundred allocations per answer. The table and its packets belong to the
+ * view's region (one cleanup hook frees the packets). */
+struct pkt_slot {
+	ldns_pkt *pkt;
+	bool parsed; /* PKT is the answer, or NULL if it has none */
+};
+
+struct view_pkts {
+	struct pkt_slot *slot;
+	size_t n;
+};
+
+/* The region's cleanup hook: the packets, in the order of the exchanges. */
+static void pkts_free(void *table)
+{
+	struct view_pkts *t = table;
+	for (size_t i = 0; i < t->n; i++)
+		ldns_pkt_free(t->slot[i].pkt);
+}
+
+/* Room for N exchanges: the evidence may have grown since the view was
+ * built (the probe keeps asking). 0 or -ENOMEM. */
+static int pkts_reserve(struct region *r, struct view_pkts *t, size_t n)
+{
+	if (n <= t->n)
+		return 0;
+	struct pkt_slot *s = region_zalloc(r, n * sizeof(*s));
+	if (!s)
+		return -ENOMEM;
+	if (t->n)
+		memcpy(s, t->slot, t->n * sizeof(*s));
+	t->slot = s;
+	t->n = n;
+	return 0;
+}
+
+const ldns_pkt *view_pkt(const struct view *v, size_t i)
+{
+	const struct ev_exchange *x = &v->ev->ex[i];
+	struct view_pkts *t = v->pkts;
+	/* Without memory the answer is taken as one that does not parse:
+	 * what dmsg_parse says when ldns runs out of memory. */
+	if (x->status != QS_OK || !t ||
+	    pkts_reserve(v->region, t, v->ev->n_ex) < 0)
+		return NULL;
+	if (!t->slot[i].parsed) {
+		t->slot[i].pkt = dmsg_parse(x->wire, x->wire_len);
+		t->slot[i].parsed = true;
+	}
+	return t->slot[i].pkt;
+}
+
 /* Calls FN for every exchange of ROLE about QNAME that got a parseable
  * response. FN returns negative to stop with that error. */
-typedef int (*pkt_fn)(void *ctx, const struct ev_exchange *x, ldns_pkt *pkt);
+typedef int (*pkt_fn)(void *ctx, const struct ev_exchange *x,
+		      const ldns_pkt *pkt);
 
-static int each_pkt(const struct evidence *ev, int role, const char *qname,
+static int each_pkt(const struct view *v, int role, const char *qname,
 		    pkt_fn fn, void *ctx)
 {
+	const struct evidence *ev = v->ev;
 	for (size_t i = 0; i < ev->n_ex; i++) {
 		const struct ev_exchange *x = &ev->ex[i];
 		if (x->role != role || x->status != QS_OK ||
 		    strcmp(x->qname, qname) != 0)
 			continue;
-		ldns_pkt *pkt = dmsg_parse(x->wire, x->wire_len);
+		const ldns_pkt *pkt = view_pkt(v, i);
 		if (!pkt)
 			continue;
 		int rc = fn(ctx, x, pkt);
-		ldns_pkt_free(pkt);
 		if (rc < 0)
 			return rc;
 	}
@@ -37,7 +94,7 @@ struct walk_scan {
 	int cut_labels;
 };
 
-static int scan_cut(void *ctx, const struct ev_exchange *x, ldns_pkt *pkt)
+static int scan_cut(void *ctx, const struct ev_exchange *x, const ldns_pkt *pkt)
 {
 	struct walk_scan *w = ctx;
 	char cut[VIEW_NAME_MAX];
@@ -79,7 +136,8 @@ static bool answers_own_ns(const ldns_pkt *pkt, const char *qname,
 	return yes;
 }
 
-static int scan_answers(void *ctx, const struct ev_exchange *x, ldns_pkt *pkt)
+static int scan_answers(void *ctx, const struct ev_exchange *x,
+			const ldns_pkt *pkt)
 {
 	struct zone_answers *z = ctx;
 	char cut[VIEW_NAME_MAX];
@@ -119,7 +177,8 @@ static int deleg_section(const struct view *v, const struct ev_exchange *x,
 	return -1;
 }
 
-static int scan_referral(void *ctx, const struct ev_exchange *x, ldns_pkt *pkt)
+static int scan_referral(void *ctx, const struct ev_exchange *x,
+			 const ldns_pkt *pkt)
 {
 	struct view *v = ctx;
 	int sec = deleg_section(v, x, pkt);
@@ -138,7 +197,7 @@ static int scan_referral(void *ctx, const struct ev_exchange *x, ldns_pkt *pkt)
 static int walk_analyse(const struct evidence *ev, struct view *v)
 {
 	struct walk_scan w = { .domain = v->domain, .cut_labels = -1 };
-	int rc = each_pkt(ev, EV_WALK, v->domain, scan_cut, &w);
+	int rc = each_pkt(v, EV_WALK, v->domain, scan_cut, &w);
 	if (rc < 0)
 		return rc;
 	const char *asked = w.cut_labels < 0 ? "." : w.cut;
@@ -146,7 +205,7 @@ static int walk_analyse(const struct evidence *ev, struct view *v)
 				  .zone = asked,
 				  .nx_servers = &v->parent_servers_nx };
 	if (w.cut_labels < 0 || strcmp(w.cut, v->domain) != 0) {
-		rc = each_pkt(ev, EV_WALK, v->domain, scan_answers, &z);
+		rc = each_pkt(v, EV_WALK, v->domain, scan_answers, &z);
 		if (rc < 0)
 			return rc;
 	}
@@ -175,7 +234,7 @@ static int walk_analyse(const struct evidence *ev, struct view *v)
 		return 0;
 	}
 	v->pstate = PS_DELEGATED;
-	return each_pkt(ev, EV_WALK, v->domain, scan_referral, v);
+	return each_pkt(v, EV_WALK, v->domain, scan_referral, v);
 }
 
 /* --- servers --- */
@@ -185,36 +244,43 @@ static struct view_server *server_get(struct view *v, const char *name)
 	for (size_t i = 0; i < v->n_srv; i++)
 		if (strcmp(v->srv[i].name, name) == 0)
 			return &v->srv[i];
-	struct view_server *n = realloc(v->srv, (v->n_srv + 1) * sizeof(*n));
+	struct view_server *n =
+		region_grow_array(v->region, v->srv, v->n_srv, sizeof(*n));
 	if (!n)
 		return NULL;
 	v->srv = n;
 	struct view_server *s = &v->srv[v->n_srv];
 	memset(s, 0, sizeof(*s));
-	s->name = strdup(name);
+	s->name = region_strdup(v->region, name);
 	if (!s->name)
 		return NULL;
-	strset_init(&s->glue);
-	strset_init(&s->auth_addrs);
+	strset_init_in(&s->glue, v->region);
+	strset_init_in(&s->auth_addrs, v->region);
 	s->in_bailiwick = dname_in(name, v->zone);
 	v->n_srv++;
 	return s;
 }
 
-static struct view_addr *addr_get(struct view_server *s, const char *addr)
+static struct view_addr *addr_get(struct region *r, struct view_server *s,
+				  const char *addr)
 {
 	for (size_t i = 0; i < s->n_addrs; i++)
 		if (strcmp(s->addrs[i].addr, addr) == 0)
 			return &s->addrs[i];
-	struct view_addr *n = realloc(s->addrs, (s->n_addrs + 1) * sizeof(*n));
+	struct view_addr *n =
+		region_grow_array(r, s->addrs, s->n_addrs, sizeof(*n));
 	if (!n)
 		return NULL;
 	s->addrs = n;
 	struct view_addr *a = &s->addrs[s->n_addrs];
 	memset(a, 0, sizeof(*a));
-	a->addr = strdup(addr);
+	a->addr = region_strdup(r, addr);
 	if (!a->addr)
 		return NULL;
+	strset_init_in(&a->soa_udp.ns, r);
+	strset_init_in(&a->soa_tcp.ns, r);
+	strset_init_in(&a->ns_udp.ns, r);
+	strset_init_in(&a->soa_noedns.ns, r);
 	s->n_addrs++;
 	return a;
 }
@@ -224,7 +290,8 @@ struct glue_scan {
 	struct view_server *s;
 };
 
-static int scan_glue(void *ctx, const struct ev_exchange *x, ldns_pkt *pkt)
+static int scan_glue(void *ctx, const struct ev_exchange *x,
+		     const ldns_pkt *pkt)
 {
 	struct glue_scan *g = ctx;
 	if (deleg_section(g->v, x, pkt) < 0)
@@ -240,7 +307,8 @@ struct resolve_scan {
 	int answers, nxdomain, nodata;
 };
 
-static int scan_resolve(void *ctx, const struct ev_exchange *x, ldns_pkt *pkt)
+static int scan_resolve(void *ctx, const struct ev_exchange *x,
+			const ldns_pkt *pkt)
 {
 	struct resolve_scan *r = ctx;
 	char cut[VIEW_NAME_MAX];
@@ -266,22 +334,23 @@ static int scan_resolve(void *ctx, const struct ev_exchange *x, ldns_pkt *pkt)
 
 /* Resolves NAME from the evidence, following CNAMEs. Returns the state; the
  * first alias target goes to *CNAME when CNAME is not NULL. */
-static int resolve_from(const struct evidence *ev, const char *name, int hops,
+static int resolve_from(const struct view *v, const char *name, int hops,
 			struct strset *addrs, char **cname)
 {
 	struct resolve_scan r = { .name = name, .addrs = addrs };
 	strset_init(&r.cnames);
-	int rc = each_pkt(ev, EV_RESOLVE, name, scan_resolve, &r);
+	int rc = each_pkt(v, EV_RESOLVE, name, scan_resolve, &r);
 	if (rc < 0)
 		goto out;
 	if (r.cnames.n) {
-		if (cname && !*cname && !(*cname = strdup(r.cnames.v[0]))) {
+		if (cname && !*cname &&
+		    !(*cname = region_strdup(v->region, r.cnames.v[0]))) {
 			rc = -ENOMEM;
 			goto out;
 		}
 		rc = RES_FAILED;
 		for (size_t i = 0; i < r.cnames.n && hops > 0; i++) {
-			int t = resolve_from(ev, r.cnames.v[i], hops - 1, addrs,
+			int t = resolve_from(v, r.cnames.v[i], hops - 1, addrs,
 					     NULL);
 			if (t < 0 || t == RES_OK || rc == RES_FAILED)
 				rc = t;
@@ -305,14 +374,14 @@ out:
 	return rc;
 }
 
-static void probe_fill(struct view_probe *p, const struct ev_exchange *x,
-		       const char *zone)
+static void probe_fill(struct view_probe *p, const struct view *v, size_t i)
 {
+	const struct ev_exchange *x = &v->ev->ex[i];
+	const char *zone = v->zone;
 	p->asked = true;
 	p->status = x->status;
 	p->rtt_ms = x->rtt_ms;
-	ldns_pkt *pkt = x->status == QS_OK ? dmsg_parse(x->wire, x->wire_len)
-					   : NULL;
+	const ldns_pkt *pkt = view_pkt(v, i);
 	if (x->status == QS_OK && !pkt) {
 		p->status = QS_MALFORMED;
 		return;
@@ -328,28 +397,28 @@ static void probe_fill(struct view_probe *p, const struct ev_exchange *x,
 	if (p->kind == RK_ANSWER && x->qtype == LDNS_RR_TYPE_NS)
 		dmsg_targets(pkt, LDNS_SECTION_ANSWER, zone, LDNS_RR_TYPE_NS,
 			     &p->ns);
-	ldns_pkt_free(pkt);
 }
 
 static int server_fill(const struct evidence *ev, struct view *v,
 		       struct view_server *s)
 {
 	struct glue_scan g = { v, s };
-	int rc = each_pkt(ev, EV_WALK, v->domain, scan_glue, &g);
+	int rc = each_pkt(v, EV_WALK, v->domain, scan_glue, &g);
 	if (rc < 0)
 		return rc;
-	rc = resolve_from(ev, s->name, CNAME_HOPS, &s->auth_addrs, &s->cname);
+	rc = resolve_from(v, s->name, CNAME_HOPS, &s->auth_addrs, &s->cname);
 	if (rc < 0)
 		return rc;
 	s->resolve = rc;
 	for (size_t i = 0; i < s->glue.n; i++) {
-		struct view_addr *a = addr_get(s, s->glue.v[i]);
+		struct view_addr *a = addr_get(v->region, s, s->glue.v[i]);
 		if (!a)
 			return -ENOMEM;
 		a->glue = true;
 	}
 	for (size_t i = 0; i < s->auth_addrs.n; i++) {
-		struct view_addr *a = addr_get(s, s->auth_addrs.v[i]);
+		struct view_addr *a =
+			addr_get(v->region, s, s->auth_addrs.v[i]);
 		if (!a)
 			return -ENOMEM;
 		a->resolved = true;
@@ -360,20 +429,20 @@ static int server_fill(const struct evidence *ev, struct view *v,
 		if ((x->role != EV_AUTH && !noedns) ||
 		    strcmp(x->server, s->name) || strcmp(x->qname, v->zone))
 			continue;
-		struct view_addr *a = addr_get(s, x->addr);
+		struct view_addr *a = addr_get(v->region, s, x->addr);
 		if (!a)
 			return -ENOMEM;
 		if (noedns) {
 			if (x->qtype == LDNS_RR_TYPE_SOA &&
 			    x->transport == TR_UDP)
-				probe_fill(&a->soa_noedns, x, v->zone);
+				probe_fill(&a->soa_noedns, v, i);
 		} else if (x->qtype == LDNS_RR_TYPE_SOA &&
 			   x->transport == TR_UDP)
-			probe_fill(&a->soa_udp, x, v->zone);
+			probe_fill(&a->soa_udp, v, i);
 		else if (x->qtype == LDNS_RR_TYPE_SOA)
-			probe_fill(&a->soa_tcp, x, v->zone);
+			probe_fill(&a->soa_tcp, v, i);
 		else if (x->qtype == LDNS_RR_TYPE_NS && x->transport == TR_UDP)
-			probe_fill(&a->ns_udp, x, v->zone);
+			probe_fill(&a->ns_udp, v, i);
 	}
 	return 0;
 }
@@ -415,12 +484,21 @@ int view_build(const struct evidence *ev, struct view *v)
 {
 	int rc;
 	memset(v, 0, sizeof(*v));
-	strset_init(&v->parent_ns);
-	strset_init(&v->parent_servers_nx);
-	strset_init(&v->expect_ns);
+	v->region = region_new();
+	if (!v->region)
+		return -ENOMEM;
+	strset_init_in(&v->parent_ns, v->region);
+	strset_init_in(&v->parent_servers_nx, v->region);
+	strset_init_in(&v->expect_ns, v->region);
 	v->ev = ev;
 	snprintf(v->domain, sizeof(v->domain), "%s", ev->domain);
 	v->n_exchanges = ev->n_ex;
+	v->pkts = region_zalloc(v->region, sizeof(*v->pkts));
+	if (!v->pkts || pkts_reserve(v->region, v->pkts, ev->n_ex) < 0 ||
+	    region_add_cleanup(v->region, pkts_free, v->pkts) < 0) {
+		rc = -ENOMEM;
+		goto fail;
+	}
 	for (size_t i = 0; i < ev->n_expect_ns; i++)
 		if ((rc = strset_add(&v->expect_ns, ev->expect_ns[i])) < 0)
 			goto fail;
@@ -455,32 +533,9 @@ fail:
 	return rc;
 }
 
-static void probe_clear(struct view_probe *p)
-{
-	strset_deinit(&p->ns);
-}
-
 void view_deinit(struct view *v)
 {
-	for (size_t i = 0; i < v->n_srv; i++) {
-		struct view_server *s = &v->srv[i];
-		for (size_t j = 0; j < s->n_addrs; j++) {
-			free(s->addrs[j].addr);
-			probe_clear(&s->addrs[j].soa_udp);
-			probe_clear(&s->addrs[j].soa_tcp);
-			probe_clear(&s->addrs[j].ns_udp);
-			probe_clear(&s->addrs[j].soa_noedns);
-		}
-		free(s->addrs);
-		free(s->name);
-		free(s->cname);
-		strset_deinit(&s->glue);
-		strset_deinit(&s->auth_addrs);
-	}
-	free(v->srv);
-	strset_deinit(&v->parent_ns);
-	strset_deinit(&v->parent_servers_nx);
-	strset_deinit(&v->expect_ns);
+	region_free(v->region);
 	memset(v, 0, sizeof(*v));
 }
 

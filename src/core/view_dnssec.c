@@ -79,10 +79,8 @@ static void zones_sort(struct dnssec_view *d)
 }
 
 static int keys_from(struct dsv_server *s, const struct ev_exchange *x,
-		     const char *zone)
+		     const ldns_pkt *pkt, const char *zone)
 {
-	ldns_pkt *pkt = x->status == QS_OK ? dmsg_parse(x->wire, x->wire_len)
-					   : NULL;
 	s->failure = failure_of(x, pkt);
 	s->answered = s->failure == NULL;
 	if (pkt && s->answered) {
@@ -93,19 +91,14 @@ static int keys_from(struct dsv_server *s, const struct ev_exchange *x,
 		/* Stash the signatures in key_sig's place until the DS set is
 		 * known: verify below, once. */
 	}
-	ldns_pkt_free(pkt);
 	return s->answered && !s->keys ? -ENOMEM : 0;
 }
 
 static int ds_from(struct dsv_zone *z, const struct ev_exchange *x,
-		   ldns_rr_list **sigs)
+		   const ldns_pkt *pkt, ldns_rr_list **sigs)
 {
-	ldns_pkt *pkt = x->status == QS_OK ? dmsg_parse(x->wire, x->wire_len)
-					   : NULL;
-	if (!pkt || failure_of(x, pkt)) {
-		ldns_pkt_free(pkt);
+	if (!pkt || failure_of(x, pkt))
 		return 0;
-	}
 	z->ds_answers++;
 	ldns_rr_list *ds = dnssec_rrset(pkt, LDNS_SECTION_ANSWER, z->name,
 					LDNS_RR_TYPE_DS);
@@ -122,7 +115,6 @@ static int ds_from(struct dsv_zone *z, const struct ev_exchange *x,
 		z->ds_ttl = dnssec_ttl(ds);
 	}
 	ldns_rr_list_deep_free(ds);
-	ldns_pkt_free(pkt);
 	return 0;
 }
 
@@ -140,9 +132,9 @@ static ldns_rr_list *parse_records(const struct ev_strings *l)
 
 /* The DNSKEY RRset signatures of each server, verified with the keys the DS
  * set points at; then the zone's keys for everything else. */
-static void judge_keys(const struct evidence *ev, struct dsv_zone *z,
-		       time_t now)
+static void judge_keys(const struct view *v, struct dsv_zone *z, time_t now)
 {
+	const struct evidence *ev = v->ev;
 	for (size_t i = 0; i < z->n_srv; i++) {
 		struct dsv_server *s = &z->srv[i];
 		if (!s->answered || !s->keys || !ldns_rr_list_rr_count(s->keys))
@@ -157,7 +149,7 @@ static void judge_keys(const struct evidence *ev, struct dsv_zone *z,
 			    strcmp(x->server, s->name) ||
 			    strcmp(x->addr, s->addr) || x->status != QS_OK)
 				continue;
-			ldns_pkt *pkt = dmsg_parse(x->wire, x->wire_len);
+			const ldns_pkt *pkt = view_pkt(v, k);
 			ldns_rr_list *sigs =
 				pkt ? dnssec_sigs(pkt, LDNS_SECTION_ANSWER,
 						  z->name, LDNS_RR_TYPE_DNSKEY)
@@ -166,7 +158,6 @@ static void judge_keys(const struct evidence *ev, struct dsv_zone *z,
 				s->keys, sigs, s->key_match ? match : s->keys,
 				now);
 			ldns_rr_list_deep_free(sigs);
-			ldns_pkt_free(pkt);
 			break;
 		}
 		if (s->key_match && s->key_sig.state == SIG_VALID &&
@@ -195,9 +186,10 @@ static struct sig_result sig_of(const ldns_pkt *pkt, const char *owner,
 
 /* SOA and NS signatures and the denial proof at each server of the zone
  * diagnosed. */
-static int judge_target(const struct evidence *ev, struct dnssec_view *d,
+static int judge_target(const struct view *v, struct dnssec_view *d,
 			struct dsv_zone *z, time_t now)
 {
+	const struct evidence *ev = v->ev;
 	for (size_t i = 0; i < ev->n_ex; i++) {
 		const struct ev_exchange *x = &ev->ex[i];
 		bool auth = x->role == EV_AUTH && x->transport == TR_UDP &&
@@ -209,17 +201,12 @@ static int judge_target(const struct evidence *ev, struct dnssec_view *d,
 			   !strcmp(x->qname, d->denial_name);
 		if ((!auth && !den) || x->status != QS_OK)
 			continue;
-		ldns_pkt *pkt = dmsg_parse(x->wire, x->wire_len);
-		if (!pkt ||
-		    (failure_of(x, pkt) && !(den && nxdomain_aa(pkt)))) {
-			ldns_pkt_free(pkt);
+		const ldns_pkt *pkt = view_pkt(v, i);
+		if (!pkt || (failure_of(x, pkt) && !(den && nxdomain_aa(pkt))))
 			continue;
-		}
 		struct dsv_server *s = server_get(z, x->server, x->addr);
-		if (!s) {
-			ldns_pkt_free(pkt);
+		if (!s)
 			return -ENOMEM;
-		}
 		if (den) {
 			s->denial = dnssec_denial(pkt, x->qname, x->qtype,
 						  z->keys, now, &s->denial_sig);
@@ -233,7 +220,6 @@ static int judge_target(const struct evidence *ev, struct dnssec_view *d,
 					   z->keys, now);
 			s->ns_seen = true;
 		}
-		ldns_pkt_free(pkt);
 	}
 	return 0;
 }
@@ -301,9 +287,7 @@ static int resolvers_from(const struct evidence *ev, const struct view *v,
 		if (!r)
 			return -ENOMEM;
 		bool cd = x->qflags & EV_QF_CD;
-		ldns_pkt *pkt = x->status == QS_OK
-					? dmsg_parse(x->wire, x->wire_len)
-					: NULL;
+		const ldns_pkt *pkt = view_pkt(v, i);
 		int status = x->status == QS_OK && !pkt ? QS_MALFORMED
 							: x->status;
 		int rcode = pkt ? (int)ldns_pkt_get_rcode(pkt) : -1;
@@ -318,7 +302,6 @@ static int resolvers_from(const struct evidence *ev, const struct view *v,
 				     dnssec_ede(pkt, &r->ede, r->ede_text,
 						sizeof(r->ede_text)) == 0;
 		}
-		ldns_pkt_free(pkt);
 	}
 	return 0;
 }
@@ -342,7 +325,7 @@ int dnssec_view_build(const struct evidence *ev, const struct view *v,
 		struct dsv_zone *z = zone_get(d, x->qname);
 		struct dsv_server *s = z ? server_get(z, x->server, x->addr)
 					 : NULL;
-		if (!s || keys_from(s, x, z->name) < 0)
+		if (!s || keys_from(s, x, view_pkt(v, i), z->name) < 0)
 			goto fail;
 	}
 	zones_sort(d);
@@ -363,18 +346,18 @@ int dnssec_view_build(const struct evidence *ev, const struct view *v,
 				if (x->role == EV_DNSSEC &&
 				    x->qtype == LDNS_RR_TYPE_DS &&
 				    !strcmp(x->qname, z->name))
-					ds_from(z, x, &sigs);
+					ds_from(z, x, view_pkt(v, k), &sigs);
 			}
 			if (z->ds)
 				z->ds_sig = dnssec_verify(z->ds, sigs,
 							  parent_keys, now);
 		}
 		ldns_rr_list_deep_free(sigs);
-		judge_keys(ev, z, now);
+		judge_keys(v, z, now);
 		parent_keys = z->keys;
 	}
 	if (d->n && strcmp(d->z[d->n - 1].name, v->zone) == 0 &&
-	    judge_target(ev, d, &d->z[d->n - 1], now) < 0)
+	    judge_target(v, d, &d->z[d->n - 1], now) < 0)
 		goto fail;
 	if (resolvers_from(ev, v, d) < 0)
 		goto fail;

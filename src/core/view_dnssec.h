@@ -63,7 +63,8 @@ struct dnssec_view {
 	char denial_name[VIEW_NAME_MAX + 20];
 };
 
-/* 0, or -ENOMEM (D is then deinitialised). */
+/* EV is the evidence V was built from: its answers are read from V's
+ * table (view_pkt). 0, or -ENOMEM (D is then deinitialised). */
 int dnssec_view_build(const struct evidence *ev, const struct view *v,
 		      time_t now, struct dnssec_view *d);
 /* Only D's resolvers (D->r, D->n_r), in the order they were named: what a

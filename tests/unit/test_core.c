@@ -8,6 +8,7 @@
 #include <cmocka.h>
 #include "core/checks.h"
 #include "core/dname.h"
+#include "core/dnsmsg.h"
 #include "core/evidence_json.h"
 #include "core/nslist.h"
 #include "probe/hints.h"
@@ -273,6 +274,30 @@ static void test_evidence_hostile(void **state)
 			    "hex");
 }
 
+/* dmsg_name_to prints into the caller's buffer what dmsg_name returns:
+ * lower case, escapes kept, and refuses a buffer too small. */
+static void test_dmsg_name_to(void **state)
+{
+	const char *names[] = { "Example.COM.", ".", "a\\.b.C.", "x\\255Y.z.",
+				"_acme-challenge.WWW.example.org." };
+	for (size_t i = 0; i < sizeof(names) / sizeof(*names); i++) {
+		ldns_rdf *rdf = ldns_dname_new_frm_str(names[i]);
+		assert_non_null(rdf);
+		char buf[DMSG_NAME_MAX], small[4];
+		char *s = dmsg_name(rdf);
+		assert_non_null(s);
+		assert_int_equal(dmsg_name_to(rdf, buf, sizeof(buf)), 0);
+		assert_string_equal(buf, s);
+		if (strlen(s) >= sizeof(small))
+			assert_int_equal(
+				dmsg_name_to(rdf, small, sizeof(small)), -1);
+		free(s);
+		ldns_rdf_deep_free(rdf);
+	}
+	char buf[8];
+	assert_int_equal(dmsg_name_to(NULL, buf, sizeof(buf)), -1);
+}
+
 static void test_sanitize(void **state)
 {
 	char *s = str_safe("ok \033[31mred\007\x01\xff\\x");
@@ -294,6 +319,7 @@ int main(void)
 		cmocka_unit_test(test_evidence_add_dedup),
 		cmocka_unit_test(test_evidence_hostile),
 		cmocka_unit_test(test_sanitize),
+		cmocka_unit_test(test_dmsg_name_to),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
