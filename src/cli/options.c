@@ -125,6 +125,14 @@ void usage(FILE *f)
 	      "skipping the lines it\n"
 	      "                           has a row for (a cut-off last row "
 	      "is redone)\n"
+	      "  --rate QPS               queries a second in all, retries "
+	      "included (0: no\n"
+	      "                           limit; fleet 500, other commands "
+	      "none)\n"
+	      "  --per-server-rate QPS    queries a second to each server "
+	      "address (0: no\n"
+	      "                           limit; fleet 20, other commands "
+	      "none)\n"
 	      "  --timeout SECONDS        wait for one server's answer, "
 	      "retries included (2.4)\n"
 	      "  -4, -6                   IPv4 or IPv6 only\n"
@@ -165,7 +173,9 @@ static const struct option longopts[] = {
 	{ "concurrency", required_argument, NULL, 0x300 },
 	{ "shard", required_argument, NULL, 0x301 },
 	{ "resume", required_argument, NULL, 0x302 },
-	{ "checks", required_argument, NULL, 0x303 },
+	{ "rate", required_argument, NULL, 0x303 },
+	{ "per-server-rate", required_argument, NULL, 0x304 },
+	{ "checks", required_argument, NULL, 0x305 },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -218,11 +228,29 @@ static int parse_concurrency(struct diag_request *o, const char *s)
 	return 0;
 }
 
+/* --rate and --per-server-rate: 0 (no limit), or from a thousandth of a
+ * query a second (the bucket's unit, engine/pace.h) to a million. */
+static int parse_rate(double *out, const char *opt, const char *s)
+{
+	char *end = NULL;
+	double r = strtod(s, &end);
+	if (!end || *end || end == s ||
+	    !(r == 0 || (r >= 0.001 && r <= 1000000))) {
+		die("%s wants queries per second between 0.001 and 1000000, "
+		    "or 0 for no limit, not '%.40s'",
+		    opt, s);
+		return -1;
+	}
+	*out = r;
+	return 0;
+}
+
 /* Options that belong to the whole run, not to one line of a fleet. */
 static bool run_only(int c)
 {
 	return c == 'h' || c == 'V' || c == 'R' || c == 's' || c == 'j' ||
-	       c == 'K' || c == 0x201 || c == 0x300 || c == 0x301 || c == 0x302;
+	       c == 'K' || c == 0x201 || c == 0x300 || c == 0x301 ||
+	       c == 0x302 || c == 0x303 || c == 0x304;
 }
 
 /* Applies the options of ARGV to O. LINE: the options of one fleet
@@ -376,6 +404,15 @@ static int opts_apply(struct diag_request *o, int argc, char **argv, bool line)
 			o->resume = optarg;
 			break;
 		case 0x303:
+			if (parse_rate(&o->rate, "--rate", optarg) < 0)
+				return -1;
+			break;
+		case 0x304:
+			if (parse_rate(&o->per_server_rate, "--per-server-rate",
+				       optarg) < 0)
+				return -1;
+			break;
+		case 0x305:
 			o->checks = optarg;
 			break;
 		case 'h':
@@ -435,6 +472,8 @@ int opts_parse(struct diag_request *o, int argc, char **argv)
 	o->resolvers = env_or_null("DNSDOCTOR_RESOLVERS");
 	o->rrsig_warn_days = 3;
 	o->warn_days = 21;
+	o->rate = -1;
+	o->per_server_rate = -1;
 	return opts_apply(o, argc, argv, false);
 }
 

@@ -81,6 +81,12 @@ int diag_env_init(struct diag_env *env, const struct diag_request *req,
 		cfg.attempt_ms = 20;
 	cfg.tcp_ms = ms;
 	cfg.family = req->family;
+	/* The options were checked: 0, or at least a thousandth. */
+	cfg.rate_mqps = req->rate > 0 ? (uint32_t)(req->rate * 1000 + 0.5) : 0;
+	cfg.per_server_mqps =
+		req->per_server_rate > 0
+			? (uint32_t)(req->per_server_rate * 1000 + 0.5)
+			: 0;
 	int rc = engine_uv_new(&env->eng, &cfg);
 	if (rc < 0) {
 		diag_fail(&d, "cannot start the query engine: %s",

@@ -13,6 +13,17 @@
 
 /* In flight when --concurrency is not given. */
 #define FLEET_CONCURRENCY 64
+/* Pacing when --rate and --per-server-rate are not given (docs/fleet.md).
+ * A TLD or registry server sees the questions of every domain of the list:
+ * 20 a second is a small share of what one busy resolver sends it, and
+ * steady, so it neither notices the run nor has its rate limiting start
+ * dropping the answers; a domain's own servers, asked a dozen questions by
+ * its check, still answer within a second. Every query opens a socket of
+ * its own, a connection-tracking entry in a NAT that lives about 30 s:
+ * 500 a second in all keeps that near 15,000, which a home router or a
+ * cloud NAT gateway takes in its stride. */
+#define FLEET_RATE	      500
+#define FLEET_PER_SERVER_RATE 20
 /* A check's deepest stack (ldns parsing under the views) is well under
  * this; ASan's red zones make frames several times larger. */
 #if defined(__SANITIZE_ADDRESS__)
@@ -395,6 +406,10 @@ int diag_fleet(const struct fleet_config *c)
 	f.check.command = "check";
 	f.check.n_args = 0;
 	f.check.json = false;
+	if (f.check.rate < 0)
+		f.check.rate = FLEET_RATE;
+	if (f.check.per_server_rate < 0)
+		f.check.per_server_rate = FLEET_PER_SERVER_RATE;
 	if (diag_env_init(&f.env, &f.check, err, sizeof(err)) < 0)
 		goto fail;
 	if (!(f.sched = fiber_sched_new(f.env.eng))) {

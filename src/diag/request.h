@@ -58,6 +58,11 @@ struct diag_request {
 	unsigned concurrency; /* diagnoses in flight; 0: the default */
 	const char *shard;    /* "K/N", "auto" or "auto/N" */
 	const char *resume;   /* OUT: rows already there are not redone */
+	/* --rate, --per-server-rate: queries a second for the whole run and
+	 * for each server address; 0 is no limit, below 0 the command's
+	 * default (none, but for fleet). */
+	double rate;
+	double per_server_rate;
 };
 
 #endif

@@ -24,6 +24,8 @@ void eng_config_default(struct eng_config *cfg)
 	cfg->tcp_ms = 3000;
 	cfg->per_server_cap = 8;
 	cfg->family = 0;
+	cfg->rate_mqps = 0;
+	cfg->per_server_mqps = 0;
 }
 
 void engine_free(struct engine *eng)

@@ -95,6 +95,12 @@ struct eng_config {
 	uint32_t tcp_ms;     /* whole TCP exchange budget (default 3000) */
 	int per_server_cap;  /* queries in flight per address (default 8) */
 	int family;	     /* 0 any, 4 IPv4 only, 6 IPv6 only */
+	/* Pacing (engine/pace.h), in 1/1000 query per second; 0: no limit.
+	 * Every datagram and connection, retries included, takes a token of
+	 * the whole engine's bucket and one of its server's; a query with
+	 * none waits. */
+	uint32_t rate_mqps;
+	uint32_t per_server_mqps;
 };
 
 void eng_config_default(struct eng_config *cfg);

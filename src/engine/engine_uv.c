@@ -4,7 +4,14 @@
  * a struct uvq with its handles embedded: a timer, a UDP socket connected to
  * the server (so the kernel drops datagrams from any other address, and an
  * ICMP port unreachable comes back as ECONNREFUSED), and a TCP socket when
- * needed. A uvq is freed only in the close callback of its last handle. */
+ * needed. A uvq is freed only in the close callback of its last handle.
+ *
+ * With pacing (eng_config's rates), every datagram and connection first
+ * takes a token of the engine's bucket and one of its server's (pace.h). A
+ * uvq that finds none waits, in the order it came, on the engine's wait
+ * list; one timer wakes the list when the next token is due. A retry waits
+ * like a first send, so a server that does not answer gets at most its
+ * rate, however many questions are queued for it. */
 #include <errno.h>
 #include <stdbool.h>
 #include <stdlib.h>
@@ -16,6 +23,7 @@
 #include "engine/clock.h"
 #include "engine/engine.h"
 #include "engine/inflight.h"
+#include "engine/pace.h"
 #include "engine/uv_ext.h"
 
 #define UVE_MAX_QUERIES 65536 /* distinct queries accepted at once */
@@ -27,6 +35,13 @@
 #define CLASS_IN	1
 
 struct uve;
+
+/* What a uvq waiting for a token does once it has one. */
+enum q_step {
+	STEP_UDP,	/* open the UDP socket and send the first datagram */
+	STEP_UDP_RETRY, /* send the next datagram */
+	STEP_TCP,	/* connect over TCP */
+};
 
 struct uvq {
 	struct uve *eng;
@@ -52,6 +67,9 @@ struct uvq {
 	uint8_t *rbuf; /* TCP answer, TCP_BUF_MAX, lazily */
 	size_t rlen;
 	int fail_status, fail_errno; /* for the deferred failure */
+	bool waiting;		     /* on the engine's wait list */
+	enum q_step step;	     /* what to do when a token comes */
+	struct uvq *wprev, *wnext;
 };
 
 struct uve {
@@ -65,6 +83,12 @@ struct uve {
 	struct httpm *http; /* created with the first HTTP fetch */
 	struct tlsm *tls;   /* created with the first TLS handshake */
 	uint64_t sent;
+	/* Pacing: NULL buckets are no limit; paced when either is set. */
+	bool paced;
+	struct pace global;
+	struct pace_table *servers;
+	struct uvq *whead, *wtail; /* waiting for a token, oldest first */
+	uv_timer_t pace_timer;	   /* initialised only when paced */
 	uint16_t idpool[ID_POOL];
 	size_t idleft;
 	uint8_t udpbuf[UDP_BUF_MAX]; /* shared: a read completes at once */
@@ -72,6 +96,7 @@ struct uve {
 
 struct uvt;
 static void q_start(struct uvq *q);
+static void q_unwait(struct uvq *q);
 
 /* ---- small helpers ---- */
 
@@ -222,6 +247,7 @@ static void q_finish(struct uvq *q, int status, const uint8_t *wire, size_t len,
 
 	if (q->done || !ent)
 		return;
+	q_unwait(q);
 	if (q->t0_ns)
 		r.rtt_ms = clk_ms_u32(
 			clk_ns_to_ms(clk_elapsed(q->t0_ns, uv_hrtime())));
@@ -271,6 +297,7 @@ static void udp_alloc(uv_handle_t *h, size_t hint, uv_buf_t *buf)
 }
 
 static void udp_timeout(uv_timer_t *t);
+static void q_paced(struct uvq *q, enum q_step step);
 
 static int udp_send(struct uvq *q)
 {
@@ -306,6 +333,10 @@ static void udp_timeout(uv_timer_t *t)
 	int ret;
 
 	if (q->attempts < q->eng->cfg.udp_attempts) {
+		if (q->eng->paced) {
+			q_paced(q, STEP_UDP_RETRY);
+			return;
+		}
 		ret = udp_send(q);
 		if (ret < 0)
 			q_finish(q, status_for(ret), NULL, 0, -ret);
@@ -349,7 +380,7 @@ static void udp_recv(uv_udp_t *h, ssize_t nread, const uv_buf_t *buf,
 	}
 	if (wire_tc(msg, (size_t)nread) && !(q->ent->key.flags & ENG_F_NOTCP)) {
 		close_udp(q);
-		tcp_start(q);
+		q_paced(q, STEP_TCP);
 		return;
 	}
 	q_finish(q, QS_OK, msg, (size_t)nread, 0);
@@ -536,20 +567,124 @@ static bool family_allowed(const struct uve *e, int af)
 
 static void q_start(struct uvq *q)
 {
-	int ret;
-
 	q->transport = q->ent->key.flags & ENG_F_TCP ? TR_TCP : TR_UDP;
 	if (!family_allowed(q->eng, q->addr.ss_family)) {
 		q_fail_later(q, QS_NETERR, EAFNOSUPPORT);
 		return;
 	}
-	if (q->transport == TR_TCP) {
+	q_paced(q, q->transport == TR_TCP ? STEP_TCP : STEP_UDP);
+}
+
+/* Q has its tokens: its next send goes out. Failures are deferred, since
+ * the caller may be inside submit. */
+static void q_step(struct uvq *q)
+{
+	int ret = 0;
+
+	switch (q->step) {
+	case STEP_UDP:
+		ret = udp_start(q);
+		break;
+	case STEP_UDP_RETRY:
+		ret = udp_send(q);
+		break;
+	case STEP_TCP:
 		tcp_start(q);
 		return;
 	}
-	ret = udp_start(q);
 	if (ret < 0)
 		q_fail_later(q, status_for(ret), ret);
+}
+
+static void q_unwait(struct uvq *q)
+{
+	struct uve *e = q->eng;
+
+	if (!q->waiting)
+		return;
+	if (q->wprev)
+		q->wprev->wnext = q->wnext;
+	else
+		e->whead = q->wnext;
+	if (q->wnext)
+		q->wnext->wprev = q->wprev;
+	else
+		e->wtail = q->wprev;
+	q->wprev = q->wnext = NULL;
+	q->waiting = false;
+}
+
+static void on_pace(uv_timer_t *t);
+
+/* Sends what the buckets allow from the wait list, oldest first, and sets
+ * the timer for the next token due. A query whose server has no token is
+ * passed over, so it holds up no other server; when the engine's bucket is
+ * empty nothing more can go. */
+static void pace_release(struct uve *e)
+{
+	uint64_t now = clk_ns_to_ms(uv_hrtime()), soonest = UINT64_MAX;
+	struct uvq *q = e->whead, *next;
+
+	for (; q; q = next) {
+		const struct ifl_key *k = &q->ent->key;
+		struct pace *s = NULL;
+		uint64_t wait = pace_wait_ms(&e->global, now);
+
+		next = q->wnext;
+		if (wait) {
+			soonest = wait < soonest ? wait : soonest;
+			break;
+		}
+		if (e->servers) {
+			s = pace_table_get(e->servers, k->addr, k->addr_len,
+					   k->port, now);
+			/* Out of memory: this one goes unpaced. */
+			wait = s ? pace_wait_ms(s, now) : 0;
+		}
+		if (wait) {
+			soonest = wait < soonest ? wait : soonest;
+			continue;
+		}
+		pace_take(&e->global, now);
+		if (s)
+			pace_take(s, now);
+		q_unwait(q);
+		q_step(q);
+	}
+	uv_timer_stop(&e->pace_timer);
+	if (e->whead)
+		uv_timer_start(&e->pace_timer, on_pace,
+			       soonest == UINT64_MAX ? 1 : soonest, 0);
+}
+
+static void on_pace(uv_timer_t *t)
+{
+	pace_release(t->data);
+}
+
+/* Q's next send, now or when its tokens are there. Unpaced, it is sent at
+ * once, as before pacing existed. */
+static void q_paced(struct uvq *q, enum q_step step)
+{
+	struct uve *e = q->eng;
+
+	q->step = step;
+	if (!e->paced) {
+		q_step(q);
+		return;
+	}
+	/* The attempt timer of a UDP query that turned to TCP must not fire
+	 * a retry while it waits. */
+	uv_timer_stop(&q->timer);
+	q->waiting = true;
+	q->wnext = NULL;
+	q->wprev = e->wtail;
+	if (e->wtail)
+		e->wtail->wnext = q;
+	else
+		e->whead = q;
+	e->wtail = q;
+	pace_release(e);
 }
 
 /* Undoes a submission whose uvq could not be made. */
@@ -735,9 +870,13 @@ static void uve_free(void *impl)
 	}
 	httpm_close(e->http);
 	tlsm_close(e->tls);
+	e->whead = e->wtail = NULL;
+	if (e->paced)
+		uv_close((uv_handle_t *)&e->pace_timer, NULL);
 	uv_run(&e->loop, UV_RUN_DEFAULT);
 	uv_loop_close(&e->loop);
 	inflight_free(e->ifl);
+	pace_table_free(e->servers);
 	free(e);
 }
 
@@ -772,6 +911,20 @@ int engine_uv_new(struct engine **out, const struct eng_config *cfg)
 	ret = uv_loop_init(&e->loop);
 	if (ret < 0)
 		goto fail_loop;
+	e->paced = cfg->rate_mqps || cfg->per_server_mqps;
+	if (e->paced) {
+		uint64_t now = clk_ns_to_ms(uv_hrtime());
+
+		pace_init(&e->global, cfg->rate_mqps, 0, now);
+		if (cfg->per_server_mqps &&
+		    !(e->servers = pace_table_new(cfg->per_server_mqps))) {
+			uv_loop_close(&e->loop);
+			ret = -ENOMEM;
+			goto fail_loop;
+		}
+		uv_timer_init(&e->loop, &e->pace_timer);
+		e->pace_timer.data = e;
+	}
 	e->pub.ops = &uve_ops;
 	e->pub.impl = e;
 	*out = &e->pub;

@@ -2,7 +2,8 @@
  *
  * The responder runs in a thread with plain blocking sockets, on a random
  * port (UDP and TCP share the number). Tests assert outcomes and counts,
- * never durations. */
+ * never durations; the paced ones bound their counts by the bucket over
+ * the time the run itself measured. */
 #include <errno.h>
 #include <poll.h>
 #include <pthread.h>
@@ -294,7 +295,10 @@ static void on_result(void *arg, const struct eng_request *req,
 	snprintf(r->qname, sizeof(r->qname), "%s", req->qname);
 }
 
-static struct engine *new_engine(int cap, int attempts, int family)
+/* An engine paced at RATE queries a second in all and PER_SERVER for each
+ * server (0: no limit). */
+static struct engine *new_paced(int cap, int attempts, int family,
+				uint32_t rate, uint32_t per_server)
 {
 	struct eng_config cfg;
 	struct engine *e = NULL;
@@ -304,8 +308,15 @@ static struct engine *new_engine(int cap, int attempts, int family)
 	cfg.udp_attempts = attempts;
 	cfg.per_server_cap = cap;
 	cfg.family = family;
+	cfg.rate_mqps = rate * 1000;
+	cfg.per_server_mqps = per_server * 1000;
 	assert_int_equal(engine_uv_new(&e, &cfg), 0);
 	return e;
+}
+
+static struct engine *new_engine(int cap, int attempts, int family)
+{
+	return new_paced(cap, attempts, family, 0, 0);
 }
 
 static void req_init(struct eng_request *q, uint16_t port, const char *name,
@@ -645,6 +656,127 @@ static void test_free_with_pending(void **state)
 	assert_int_equal(r1.called + r2.called, 0);
 }
 
+/* At 10 queries a second per server (a burst of one), five questions to
+ * one server: one goes at once, the others wait for their tokens, in the
+ * order they came, and all are answered. A closed port is another server:
+ * its question does not wait behind them. */
+static void test_paced_per_server(void **state)
+{
+	static const char *const names[] = { "a.", "b.", "c.", "d.", "e." };
+	struct engine *e = new_paced(8, 3, 0, 0, 10);
+	struct eng_request q[6];
+	struct result res[6] = { 0 };
+	struct responder r;
+
+	resp_start(&r, M_ANSWER);
+	uint64_t t0 = e->ops->now_ms(e->impl);
+	for (int i = 0; i < 5; i++) {
+		req_init(&q[i], r.port, names[i], 0);
+		assert_int_equal(eng_submit(e, &q[i], on_result, &res[i]), 0);
+	}
+	assert_int_equal(sent(e), 1);
+	req_init(&q[5], closed_port(), "f.", 0);
+	assert_int_equal(eng_submit(e, &q[5], on_result, &res[5]), 0);
+	assert_int_equal(sent(e), 2);
+	eng_drain(e);
+	uint64_t elapsed = e->ops->now_ms(e->impl) - t0;
+	for (int i = 0; i < 5; i++) {
+		assert_int_equal(res[i].called, 1);
+		assert_int_equal(res[i].status, QS_OK);
+	}
+	assert_int_equal(res[5].status, QS_UNREACHABLE);
+	assert_int_equal(sent(e), 6);
+	engine_free(e);
+	resp_stop(&r);
+	assert_int_equal(r.udp_queries, 5);
+	/* The burst (1) and 10 a second over the run's own time. */
+	assert_true(r.udp_queries <= 1 + 10 * (int)elapsed / 1000);
+	for (int i = 0; i < 5; i++)
+		assert_string_equal(r.names[i], names[i]); /* FIFO */
+}
+
+/* A server that never answers: every retry waits for a token too, so it
+ * gets no more than its rate however many questions wait for it. */
+static void test_paced_retries(void **state)
+{
+	static const char *const names[] = { "a.", "b.", "c." };
+	struct engine *e = new_paced(8, 3, 0, 0, 20);
+	struct eng_request q[3];
+	struct result res[3] = { 0 };
+	struct responder r;
+
+	resp_start(&r, M_SILENT);
+	uint64_t t0 = e->ops->now_ms(e->impl);
+	for (int i = 0; i < 3; i++) {
+		req_init(&q[i], r.port, names[i], 0);
+		assert_int_equal(eng_submit(e, &q[i], on_result, &res[i]), 0);
+	}
+	eng_drain(e);
+	uint64_t elapsed = e->ops->now_ms(e->impl) - t0;
+	for (int i = 0; i < 3; i++) {
+		assert_int_equal(res[i].status, QS_TIMEOUT);
+		assert_int_equal(res[i].attempts, 3);
+	}
+	/* The burst (1) and 20 a second over the run's own time. */
+	assert_true(sent(e) <= 1 + 20 * elapsed / 1000);
+	engine_free(e);
+	resp_stop(&r);
+	assert_int_equal(r.udp_queries, 9);
+}
+
+/* The engine's own rate holds over every server: two servers at 10 a
+ * second in all. A TC answer's TCP connection takes a token as well. */
+static void test_paced_global(void **state)
+{
+	struct engine *e = new_paced(8, 3, 0, 10, 0);
+	struct eng_request q[4];
+	struct result res[4] = { 0 };
+	struct responder r;
+
+	resp_start(&r, M_TC);
+	uint64_t t0 = e->ops->now_ms(e->impl);
+	req_init(&q[0], r.port, "a.", 0);
+	req_init(&q[1], r.port, "b.", 0);
+	req_init(&q[2], closed_port(), "c.", 0);
+	req_init(&q[3], r.port, "d.", ENG_F_TCP);
+	for (int i = 0; i < 4; i++)
+		assert_int_equal(eng_submit(e, &q[i], on_result, &res[i]), 0);
+	assert_int_equal(sent(e), 1);
+	eng_drain(e);
+	uint64_t elapsed = e->ops->now_ms(e->impl) - t0;
+	assert_int_equal(res[0].status, QS_OK);
+	assert_int_equal(res[0].transport, TR_TCP);
+	assert_int_equal(res[1].status, QS_OK);
+	assert_int_equal(res[2].status, QS_UNREACHABLE);
+	assert_int_equal(res[3].status, QS_OK);
+	/* Two datagrams and two connections to the responder, one to the
+	 * closed port: six tokens. */
+	assert_int_equal(sent(e), 6);
+	assert_true(sent(e) <= 1 + 10 * elapsed / 1000);
+	engine_free(e);
+	resp_stop(&r);
+}
+
+/* Freeing with queries waiting for tokens drops them too. */
+static void test_paced_free_waiting(void **state)
+{
+	struct engine *e = new_paced(8, 3, 0, 1, 1);
+	struct eng_request q1, q2;
+	struct result r1 = { 0 }, r2 = { 0 };
+	struct responder r;
+
+	resp_start(&r, M_SILENT);
+	req_init(&q1, r.port, "a.", 0);
+	req_init(&q2, r.port, "b.", ENG_F_TCP);
+	assert_int_equal(eng_submit(e, &q1, on_result, &r1), 0);
+	assert_int_equal(eng_submit(e, &q2, on_result, &r2), 0);
+	assert_int_equal(sent(e), 1);
+	assert_int_equal(e->ops->pending(e->impl), 2);
+	engine_free(e);
+	resp_stop(&r);
+	assert_int_equal(r1.called + r2.called, 0);
+}
+
 static void test_addr_text(void **state)
 {
 	struct eng_request q;
@@ -678,6 +810,10 @@ int main(void)
 		cmocka_unit_test(test_family_rejected),
 		cmocka_unit_test(test_bad_requests),
 		cmocka_unit_test(test_free_with_pending),
+		cmocka_unit_test(test_paced_per_server),
+		cmocka_unit_test(test_paced_retries),
+		cmocka_unit_test(test_paced_global),
+		cmocka_unit_test(test_paced_free_waiting),
 		cmocka_unit_test(test_addr_text),
 	};
 
