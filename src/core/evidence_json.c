@@ -56,6 +56,18 @@ int ev_unhex(const char *s, size_t len, uint8_t **out, size_t *outlen)
 	return 0;
 }
 
+/* Sets KEY of *O to V (taken). When V is NULL (out of memory) or cannot be
+ * set, *O is freed and becomes NULL; when *O is already NULL, V is freed. */
+static void put(json_t **o, const char *key, json_t *v)
+{
+	if (!*o) {
+		json_decref(v);
+	} else if (!v || json_object_set_new(*o, key, v) < 0) {
+		json_decref(*o);
+		*o = NULL;
+	}
+}
+
 static json_t *exchange_to_json(const struct ev_exchange *x)
 {
 	json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:i, s:s, s:s, s:i}",
@@ -66,18 +78,10 @@ static json_t *exchange_to_json(const struct ev_exchange *x)
 			      x->transport == TR_TCP ? "tcp" : "udp", "status",
 			      qstatus_name(x->status), "rtt_ms",
 			      (json_int_t)x->rtt_ms);
-	if (o && x->qflags &&
-	    json_object_set_new(o, "qflags", json_integer(x->qflags)) < 0) {
-		json_decref(o);
-		return NULL;
-	}
-	if (o && x->wire) {
-		json_t *h = ev_hex_json(x->wire, x->wire_len);
-		if (!h || json_object_set_new(o, "wire", h) < 0) {
-			json_decref(o);
-			return NULL;
-		}
-	}
+	if (x->qflags)
+		put(&o, "qflags", json_integer(x->qflags));
+	if (x->wire)
+		put(&o, "wire", ev_hex_json(x->wire, x->wire_len));
 	return o;
 }
 
@@ -128,11 +132,8 @@ json_t *ev_http01_json(const struct ev_http01 *h)
 		"redirects", h->redirects, "start", h->start ? h->start : "",
 		"status", http_status_name(h->status), "truncated",
 		h->truncated, "url", safe_or_empty(h->url));
-	if (j && h->location &&
-	    json_object_set_new(j, "location", json_safe(h->location)) < 0) {
-		json_decref(j);
-		return NULL;
-	}
+	if (h->location)
+		put(&j, "location", json_safe(h->location));
 	return j;
 }
 
@@ -197,11 +198,8 @@ static json_t *cert_opts_json(const struct ev_cert_opts *c)
 {
 	json_t *o = json_pack("{s:i, s:f}", "port", (int)c->port, "warn_days",
 			      c->warn_days);
-	if (o && c->ca_pem &&
-	    json_object_set_new(o, "ca_pem", json_string(c->ca_pem)) < 0) {
-		json_decref(o);
-		return NULL;
-	}
+	if (c->ca_pem)
+		put(&o, "ca_pem", json_string(c->ca_pem));
 	return o;
 }
 
@@ -341,53 +339,26 @@ json_t *evidence_to_json(const struct evidence *ev)
 		      strings_json(&ev->trust_anchor), "what_if_ds",
 		      strings_json(&ev->what_if_ds), "rrsig_warn_seconds",
 		      (json_int_t)ev->rrsig_warn_s, "exchanges", xs);
-	/* Only when set, so evidence without --acme/--acm stays as it was. */
-	if (o && validation_set(&ev->validation) &&
-	    json_object_set_new(o, "validation",
-				validation_json(&ev->validation)) < 0) {
-		json_decref(o);
-		return NULL;
+	/* Each only when set, so evidence without it stays as it was. */
+	if (validation_set(&ev->validation))
+		put(&o, "validation", validation_json(&ev->validation));
+	if (ev->root_hints.n)
+		put(&o, "root_hints", strings_json(&ev->root_hints));
+	if (ev->cached_cuts.n)
+		put(&o, "cached_cuts", strings_json(&ev->cached_cuts));
+	if (ev->resolvers.n)
+		put(&o, "resolvers", strings_json(&ev->resolvers));
+	if (ev->n_http01)
+		put(&o, "http01", http01s_json(ev));
+	if (ev->cert.set) {
+		put(&o, "cert", cert_opts_json(&ev->cert));
+		put(&o, "tls", tlss_json(ev));
 	}
-	if (o && ev->root_hints.n &&
-	    json_object_set_new(o, "root_hints",
-				strings_json(&ev->root_hints)) < 0) {
-		json_decref(o);
-		return NULL;
-	}
-	if (o && ev->cached_cuts.n &&
-	    json_object_set_new(o, "cached_cuts",
-				strings_json(&ev->cached_cuts)) < 0) {
-		json_decref(o);
-		return NULL;
-	}
-	if (o && ev->resolvers.n &&
-	    json_object_set_new(o, "resolvers", strings_json(&ev->resolvers)) <
-		    0) {
-		json_decref(o);
-		return NULL;
-	}
-	if (o && ev->n_http01 &&
-	    json_object_set_new(o, "http01", http01s_json(ev)) < 0) {
-		json_decref(o);
-		return NULL;
-	}
-	if (o && ev->cert.set &&
-	    (json_object_set_new(o, "cert", cert_opts_json(&ev->cert)) < 0 ||
-	     json_object_set_new(o, "tls", tlss_json(ev)) < 0)) {
-		json_decref(o);
-		return NULL;
-	}
-	if (o && ev->areas && ev->areas != EV_AREA_ALL &&
-	    json_object_set_new(o, "checks", areas_json(ev->areas)) < 0) {
-		json_decref(o);
-		return NULL;
-	}
-	if (o && ev->suffix_labels &&
-	    json_object_set_new(o, "public_suffix_labels",
-				json_integer(ev->suffix_labels)) < 0) {
-		json_decref(o);
-		return NULL;
-	}
+	if (ev->areas && ev->areas != EV_AREA_ALL)
+		put(&o, "checks", areas_json(ev->areas));
+	if (ev->suffix_labels)
+		put(&o, "public_suffix_labels",
+		    json_integer(ev->suffix_labels));
 	if (o && record_to_json(ev, o) < 0) {
 		json_decref(o);
 		return NULL;
