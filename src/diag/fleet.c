@@ -49,6 +49,7 @@ struct item {
 	struct fleet *f;
 	unsigned long line;
 	char *words; /* the line's words: the domain, the options' values */
+	char *text;  /* the line as written, for a row if it is no domain */
 	const char *domain;
 	struct diag_request req;
 	struct diag d;
@@ -75,6 +76,7 @@ static void item_free(struct item *it)
 {
 	diag_deinit(&it->d);
 	free(it->words);
+	free(it->text);
 	free(it);
 }
 
@@ -155,7 +157,7 @@ static void item_done(void *arg)
 	struct fleet_row r = {
 		.line = it->line,
 		.domain = domain ? it->domain : NULL,
-		.input = it->domain,
+		.input = it->text,
 		.exit = it->d.exit,
 		.fs = &it->d.fs,
 		.error = it->d.exit == 3 ? it->d.error : NULL,
@@ -187,9 +189,12 @@ static void start(struct fleet *f, const struct fleet_line *l)
 	if (l->too_many)
 		return refuse(f, l, "the line has more than 64 words");
 	if (l->tok[0][0] == '-')
-		return refuse(f, l, "a line starts with a domain name");
+		return refuse(f, l, "a line must start with a domain name");
 	struct item *it = calloc(1, sizeof(*it));
-	if (!it || !(it->words = malloc(l->len + 1))) {
+	if (!it || !(it->words = malloc(l->len + 1)) ||
+	    !(it->text = strdup(l->text))) {
+		if (it)
+			free(it->words);
 		free(it);
 		f->stop = true;
 		return refuse(f, l, "out of memory");

@@ -23,13 +23,16 @@ own_stderr() {
 }
 
 @test "fleet: lines that are not domains each get a row, none is skipped" {
-	printf 'bad..name\n# comment\n-x\n\nfoo --json\nfoo --no-such-option\nfoo --timeout nope\n' >"$BATS_TEST_TMPDIR/in"
+	printf 'bad..name --acme  # why\n# comment\n-x\n\nfoo --json\nfoo --no-such-option\nfoo --timeout nope\n' >"$BATS_TEST_TMPDIR/in"
 	ddr fleet "$BATS_TEST_TMPDIR/in" --json
 	[ "$status" -eq 3 ]
 	[ "$(jq -s length <<<"$output")" -eq 5 ]
 	jq -se '[.[].line] | sort == [1, 3, 5, 6, 7]' <<<"$output"
 	jq -se 'all(.exit == 3 and has("input") and (.error | length > 0) and (has("domain") | not))' <<<"$output"
 	jq -se 'map(select(.line == 5))[0].error | test("whole run")' <<<"$output"
+	# The row holds the line as written, its options too, not its comment.
+	jq -se 'map(select(.line == 1))[0].input == "bad..name --acme"' <<<"$output"
+	jq -se 'map(select(.line == 3))[0].error | test("must start with a domain")' <<<"$output"
 	jq -se 'map(select(.line == 7))[0].error | test("--timeout wants seconds")' <<<"$output"
 	[[ "$(own_stderr)" == "fleet: 5 lines, 0 domains"* ]]
 }
