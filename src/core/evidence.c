@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "core/array.h"
 #include "core/evidence.h"
 #include "core/names.h"
 
@@ -167,10 +168,9 @@ int ev_set_string(char **field, const char *s)
 int evidence_add_acm(struct evidence *ev, const char *name, const char *target)
 {
 	struct ev_validation *v = &ev->validation;
-	struct ev_acm *a = realloc(v->acm, (v->n_acm + 1) * sizeof(*a));
-	if (!a)
+	if (ARRAY_RESERVE(v->acm, v->cap_acm, v->n_acm + 1) < 0)
 		return -ENOMEM;
-	v->acm = a;
+	struct ev_acm *a = v->acm;
 	a[v->n_acm] = (struct ev_acm){ strdup(name), strdup(target) };
 	if (!a[v->n_acm].name || !a[v->n_acm].target) {
 		free(a[v->n_acm].name);
@@ -202,11 +202,8 @@ int ev_validation_copy(struct evidence *dst, const struct ev_validation *src)
 
 int evidence_add_http01(struct evidence *ev, const struct ev_http01 *h)
 {
-	struct ev_http01 *v =
-		realloc(ev->http01, (ev->n_http01 + 1) * sizeof(*v));
-	if (!v)
+	if (ARRAY_RESERVE(ev->http01, ev->cap_http01, ev->n_http01 + 1) < 0)
 		return -ENOMEM;
-	ev->http01 = v;
 	bool bad = false;
 	struct ev_http01 c = *h;
 	c.addr = dup_or_null(h->addr, &bad);
@@ -224,16 +221,14 @@ int evidence_add_http01(struct evidence *ev, const struct ev_http01 *h)
 		http01_clear(&c);
 		return -ENOMEM;
 	}
-	v[ev->n_http01++] = c;
+	ev->http01[ev->n_http01++] = c;
 	return 0;
 }
 
 int evidence_add_tls(struct evidence *ev, const struct ev_tls *t)
 {
-	struct ev_tls *v = realloc(ev->tls, (ev->n_tls + 1) * sizeof(*v));
-	if (!v)
+	if (ARRAY_RESERVE(ev->tls, ev->cap_tls, ev->n_tls + 1) < 0)
 		return -ENOMEM;
-	ev->tls = v;
 	bool bad = false;
 	struct ev_tls c = { .port = t->port, .status = t->status };
 	c.addr = dup_or_null(t->addr, &bad);
@@ -255,7 +250,7 @@ int evidence_add_tls(struct evidence *ev, const struct ev_tls *t)
 		tls_clear(&c);
 		return -ENOMEM;
 	}
-	v[ev->n_tls++] = c;
+	ev->tls[ev->n_tls++] = c;
 	return 0;
 }
 

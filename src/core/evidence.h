@@ -90,7 +90,7 @@ struct ev_validation {
 	bool wildcard; /* the certificate is for *.DOMAIN */
 	char *ca, *challenge, *txt, *account_uri, *token, *key_auth;
 	struct ev_acm *acm;
-	size_t n_acm;
+	size_t n_acm, cap_acm;
 };
 
 /* One HTTP-01 fetch from one address, as the engine reported it. The body
@@ -156,10 +156,10 @@ struct evidence {
 	int suffix_labels;
 	struct ev_validation validation; /* --acme/--acm and friends */
 	struct ev_http01 *http01;	 /* HTTP-01 fetches, one per address */
-	size_t n_http01;
+	size_t n_http01, cap_http01;
 	struct ev_cert_opts cert; /* what `cert` was asked */
 	struct ev_tls *tls;	  /* TLS handshakes, one per address */
-	size_t n_tls;
+	size_t n_tls, cap_tls;
 	struct ev_exchange *ex;
 	size_t n_ex, cap_ex;
 	/* Open-addressing index of EX by question (evidence_add): slot

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include "core/array.h"
 #include "core/shard.h"
 #include "diag/diag.h"
 #include "diag/fiber.h"
@@ -118,15 +119,8 @@ static void group(struct fleet *f, const struct diag *d, const char *domain)
 		return;
 	struct fleet_group *g = &f->groups[d->fs.v[0].code];
 	g->code = d->fs.v[0].code;
-	if (g->n == g->cap) {
-		size_t cap = g->cap ? 2 * g->cap : 16;
-		char **v = realloc(g->domains, cap * sizeof(*v));
-		if (!v)
-			return;
-		g->domains = v;
-		g->cap = cap;
-	}
-	if ((g->domains[g->n] = strdup(domain)))
+	if (ARRAY_RESERVE(g->domains, g->cap, g->n + 1) == 0 &&
+	    (g->domains[g->n] = strdup(domain)))
 		g->n++;
 }
 
