@@ -94,7 +94,8 @@ run_fleet() {
 	local tag=$1 list=$2
 	shift 2
 	DNSDOCTOR_NO_PROGRESS=1 /usr/bin/time -v -o "$WORK/$tag.time" \
-		"$DNSDOCTOR" fleet "$list" --json --root-hints "$HINTS" "$@" \
+		"$DNSDOCTOR" fleet "$list" --json --root-hints "$HINTS" \
+		--rate 0 --per-server-rate 0 "$@" \
 		> "$WORK/$tag.rows" 2> "$WORK/$tag.err" || true
 	read -r wall dps qps < <(sed -n 's/^fleet: .* in \([0-9.]*\) s (\([0-9.]*\) domains\/s, \([0-9.]*\) queries\/s).*/\1 \2 \3/p' "$WORK/$tag.err")
 	[ -n "${wall:-}" ] || { cat "$WORK/$tag.err" >&2; die "no summary from fleet ($tag)"; }
@@ -107,7 +108,7 @@ run_fleet() {
 
 # ------------------------------------------------------------- fleet runs
 echo
-echo "== fleet $WORK/domains.txt --json --root-hints HINTS (default concurrency)"
+echo "== fleet $WORK/domains.txt --json --root-hints HINTS --rate 0 --per-server-rate 0 (default concurrency)"
 "$DNSDOCTOR" check z000000.flt --root-hints "$HINTS" >/dev/null 2>&1 || true # warm the page cache
 rcv0=$(udp_counter RcvbufErrors)
 run_fleet main "$WORK/domains.txt"
