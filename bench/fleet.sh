@@ -15,7 +15,8 @@
 # --concurrency values to try, "" to skip), SAMPLE (500: shell-loop sample),
 # DNSPERF_S (10: seconds of dnsperf), BENCH_MILLION=1 (also 1,000,000 lines:
 # the list repeated, for peak RSS; long; MILLION_LINES sets another count),
-# KEEP=1 (keep the temp dir).
+# KEEP=1 (keep the temp dir), PROFILE=FILE (the main fleet run under
+# `perf record -g`, into FILE: its CPU figures then include perf's cost).
 set -euo pipefail
 
 BENCH_NAME=fleet
@@ -93,8 +94,11 @@ udp_counter() { awk '/^Udp:/ { if (!h) { for (i = 2; i <= NF; i++) c[$i] = i; h 
 run_fleet() {
 	local tag=$1 list=$2
 	shift 2
+	local wrap=()
+	[ -z "${PROFILE:-}" ] || [ "$tag" != main ] ||
+		wrap=(perf record -q -F 1999 -g -o "$PROFILE" --)
 	DNSDOCTOR_NO_PROGRESS=1 /usr/bin/time -v -o "$WORK/$tag.time" \
-		"$DNSDOCTOR" fleet "$list" --json --root-hints "$HINTS" \
+		"${wrap[@]}" "$DNSDOCTOR" fleet "$list" --json --root-hints "$HINTS" \
 		--rate 0 --per-server-rate 0 "$@" \
 		> "$WORK/$tag.rows" 2> "$WORK/$tag.err" || true
 	read -r wall dps qps < <(sed -n 's/^fleet: .* in \([0-9.]*\) s (\([0-9.]*\) domains\/s, \([0-9.]*\) queries\/s).*/\1 \2 \3/p' "$WORK/$tag.err")

@@ -42,6 +42,9 @@ struct ev_exchange {
 	uint16_t qtype;
 	unsigned qflags; /* EV_QF_* the question was asked with */
 	uint32_t rtt_ms;
+	/* The answer an earlier diagnosis on the same engine got to the same
+	 * question, kept for its TTL (engine/anscache.h), not asked again. */
+	bool cached;
 	char *zone;    /* zone the server was asked as a server of ("." root) */
 	char *server;  /* the server's name, absolute, lower case */
 	char *addr;    /* its address, numeric text (no port) */

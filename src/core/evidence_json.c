@@ -80,6 +80,8 @@ static json_t *exchange_to_json(const struct ev_exchange *x)
 			      (json_int_t)x->rtt_ms);
 	if (x->qflags)
 		put(&o, "qflags", json_integer(x->qflags));
+	if (x->cached)
+		put(&o, "cached", json_true());
 	if (x->wire)
 		put(&o, "wire", ev_hex_json(x->wire, x->wire_len));
 	return o;
@@ -411,6 +413,13 @@ static int exchange_from_json(const json_t *o, struct ev_exchange *x, char *err,
 		return -1;
 	}
 	x->qflags = qf ? (unsigned)json_integer_value(qf) : 0;
+	json_t *cached = json_object_get(o, "cached");
+	if (cached && !json_is_boolean(cached)) {
+		snprintf(err, errlen, "exchange %zu: cached is not true or false",
+			 idx);
+		return -1;
+	}
+	x->cached = json_is_true(cached);
 	x->rtt_ms = (uint32_t)r;
 	x->transport = strcmp(tr, "tcp") == 0 ? TR_TCP : TR_UDP;
 	json_t *w = json_object_get(o, "wire");

@@ -10,9 +10,16 @@
 #include "diag/inputs.h"
 #include "diag/kinds.h"
 #include "diag/psl.h"
+#include "engine/anscache.h"
 #include "engine/engine.h"
 #include "probe/cutcache.h"
 #include "report/envelope.h"
+
+/* Answers about the zones above the diagnosed ones kept at once. A run
+ * over every TLD asks about 1,500 TLDs' keys at their few servers and
+ * their DS at 13 root servers: this keeps the common ones (a DNSKEY answer
+ * with its signatures is 1-2 kB: at most ~16 MB) and asks the rest again. */
+#define DIAG_SHARED_ANSWERS 8192
 
 /* One query's budget, retries included, where --timeout means more. */
 #define DIAG_QUERY_TIMEOUT_S 2.4
@@ -93,7 +100,8 @@ int diag_env_init(struct diag_env *env, const struct diag_request *req,
 			  strerror(-rc));
 		goto fail;
 	}
-	if (!(env->cuts = cutcache_new())) {
+	if (!(env->cuts = cutcache_new()) ||
+	    anscache_attach(env->eng, DIAG_SHARED_ANSWERS) < 0) {
 		diag_fail(&d, "out of memory");
 		goto fail;
 	}

@@ -7,6 +7,7 @@
 #include <netinet/in.h>
 #include "core/evidence.h"
 #include "core/wire.h"
+#include "engine/anscache.h"
 #include "engine/engine.h"
 
 /* wire_build_query takes the engine's flags as they are. */
@@ -32,7 +33,21 @@ void engine_free(struct engine *eng)
 {
 	if (!eng)
 		return;
+	/* The implementation holds the engine: read the cache first, free it
+	 * after, once no callback can reach it. */
+	struct anscache *answers = eng->answers;
 	eng->ops->free(eng->impl);
+	anscache_free(answers);
+}
+
+int eng_submit_shared(struct engine *e, const struct eng_request *r, eng_cb cb,
+		      void *arg)
+{
+	if (e->answers)
+		return anscache_submit(e, r, cb, arg);
+	struct eng_request plain = *r;
+	plain.flags &= ~(unsigned)ENG_F_SHARED;
+	return e->ops->submit(e->impl, &plain, cb, arg);
 }
 
 void eng_drain(struct engine *e)

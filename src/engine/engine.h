@@ -8,11 +8,13 @@
 #ifndef DD_ENGINE_ENGINE_H
 #define DD_ENGINE_ENGINE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/socket.h>
 #include "core/qstatus.h"
 
+struct anscache; /* engine/anscache.h */
 struct evidence;
 struct http_fetch; /* engine/http.h */
 struct tls_fetch;  /* engine/tls.h */
@@ -23,6 +25,9 @@ struct tls_fetch;  /* engine/tls.h */
 #define ENG_F_CD    0x08 /* checking disabled */
 #define ENG_F_TCP   0x10 /* ask over TCP from the start */
 #define ENG_F_NOTCP 0x20 /* on TC=1, report the truncated UDP answer */
+/* May be answered from an earlier identical question's answer while its TTL
+ * lasts, on an engine with a shared-answer cache (engine/anscache.h). */
+#define ENG_F_SHARED 0x40
 
 struct eng_request {
 	struct sockaddr_storage addr; /* server address, port set (53) */
@@ -42,6 +47,7 @@ struct eng_response {
 	uint32_t rtt_ms; /* from the first send to the result */
 	int attempts;	 /* datagrams or connections used */
 	int sys_errno;	 /* for QS_NETERR/QS_UNREACHABLE, the errno seen */
+	bool from_cache; /* an earlier identical question's answer, kept */
 };
 
 /* Called exactly once per submit, never from inside submit itself. */
@@ -87,6 +93,7 @@ struct engine {
 	void (*yield)(void *arg);
 	void *yield_arg;
 	uint64_t *asked;
+	struct anscache *answers; /* NULL: every question is asked */
 };
 
 struct eng_config {
@@ -118,11 +125,18 @@ int engine_replay_new(struct engine **out, const struct evidence *ev);
 /* Accepts NULL. Results still pending are dropped without callbacks. */
 void engine_free(struct engine *eng);
 
+/* eng_submit of a question marked ENG_F_SHARED: from the engine's cache
+ * when it has one, else asked without the mark. */
+int eng_submit_shared(struct engine *e, const struct eng_request *r, eng_cb cb,
+		      void *arg);
+
 static inline int eng_submit(struct engine *e, const struct eng_request *r,
 			     eng_cb cb, void *arg)
 {
 	if (e->asked)
 		++*e->asked;
+	if (r->flags & ENG_F_SHARED)
+		return eng_submit_shared(e, r, cb, arg);
 	return e->ops->submit(e->impl, r, cb, arg);
 }
 

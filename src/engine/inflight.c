@@ -43,7 +43,7 @@ static uint64_t server_hash(const uint8_t *addr, uint8_t alen, uint16_t port)
 	return fnv(h, &port, sizeof(port));
 }
 
-static uint64_t key_hash(const struct ifl_key *k)
+uint64_t ifl_key_hash(const struct ifl_key *k)
 {
 	uint64_t h = server_hash(k->addr, k->addr_len, k->port);
 
@@ -54,7 +54,7 @@ static uint64_t key_hash(const struct ifl_key *k)
 }
 
 /* Field by field: the struct has padding that memcmp would read. */
-static bool key_eq(const struct ifl_key *a, const struct ifl_key *b)
+bool ifl_key_eq(const struct ifl_key *a, const struct ifl_key *b)
 {
 	return a->addr_len == b->addr_len && a->port == b->port &&
 	       memcmp(a->addr, b->addr, a->addr_len) == 0 &&
@@ -215,10 +215,10 @@ static void server_put(struct inflight *t, struct ifl_server *s)
 static struct ifl_entry *entry_find(const struct inflight *t,
 				    const struct ifl_key *k)
 {
-	struct ifl_entry *e = t->ebucket[key_hash(k) & (t->nbucket - 1)];
+	struct ifl_entry *e = t->ebucket[ifl_key_hash(k) & (t->nbucket - 1)];
 
 	for (; e; e = e->hnext)
-		if (key_eq(&e->key, k))
+		if (ifl_key_eq(&e->key, k))
 			return e;
 	return NULL;
 }
@@ -267,7 +267,7 @@ static int entry_link(struct inflight *t, struct ifl_entry *e,
 		      struct ifl_server *s)
 {
 	struct ifl_entry **b =
-		&t->ebucket[key_hash(&e->key) & (t->nbucket - 1)];
+		&t->ebucket[ifl_key_hash(&e->key) & (t->nbucket - 1)];
 
 	e->hnext = *b;
 	*b = e;
@@ -320,7 +320,7 @@ int inflight_add(struct inflight *t, const struct ifl_key *key,
 static void hash_unlink(struct inflight *t, struct ifl_entry *e)
 {
 	struct ifl_entry **pp =
-		&t->ebucket[key_hash(&e->key) & (t->nbucket - 1)];
+		&t->ebucket[ifl_key_hash(&e->key) & (t->nbucket - 1)];
 
 	for (; *pp; pp = &(*pp)->hnext) {
 		if (*pp == e) {

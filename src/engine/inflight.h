@@ -77,6 +77,9 @@ void inflight_free(struct inflight *t);
 int ifl_key_init(struct ifl_key *k, const struct sockaddr *sa, socklen_t salen,
 		 const char *qname, uint16_t qtype, uint16_t qclass,
 		 unsigned flags);
+/* A key's hash and equality, for the tables that hold keys. */
+uint64_t ifl_key_hash(const struct ifl_key *k);
+bool ifl_key_eq(const struct ifl_key *a, const struct ifl_key *b);
 
 /* Adds a waiter (CB, ARG, a copy of REQ and its name) under KEY. Sets *OUT to
  * its entry. Returns an enum ifl_added, -ENOSPC when the table or the

@@ -90,12 +90,16 @@ static int path_build(const struct evidence *ev, const struct view *v,
 	return 0;
 }
 
-/* The DNSSEC questions ask for the signatures too. */
+/* The DNSSEC questions ask for the signatures too. Those about a zone
+ * above the diagnosed one (SHARED: the root's and the TLD's keys, the
+ * TLD's DS) are the same for every domain under it: on an engine that
+ * keeps answers, fleet asks them once per TTL, not once per domain. */
 static void ask_dnssec(struct probe *p, struct round *r, const char *zone,
 		       const char *name, const char *addr, const char *qname,
-		       uint16_t qtype)
+		       uint16_t qtype, bool shared)
 {
-	ask_once(p, r, EV_DNSSEC, zone, name, addr, qname, qtype, ENG_F_DO);
+	ask_once(p, r, EV_DNSSEC, zone, name, addr, qname, qtype,
+		 ENG_F_DO | (shared ? ENG_F_SHARED : 0));
 }
 
 int probe_dnssec_ask(struct probe *p, struct round *r, const struct view *v)
@@ -109,16 +113,17 @@ int probe_dnssec_ask(struct probe *p, struct round *r, const struct view *v)
 	}
 	for (size_t i = 0; i < pa.n; i++) {
 		const struct pzone *z = &pa.z[i];
+		bool above = i + 1 < pa.n;
 		for (size_t j = 0; j < z->srv.n; j++)
 			ask_dnssec(p, r, z->zone, z->srv.v[j].name,
 				   z->srv.v[j].addr, z->zone,
-				   LDNS_RR_TYPE_DNSKEY);
+				   LDNS_RR_TYPE_DNSKEY, above);
 		/* The DS of a zone lives at its parent's servers. */
 		for (size_t j = 0; i > 0 && j < pa.z[i - 1].srv.n; j++)
 			ask_dnssec(p, r, pa.z[i - 1].zone,
 				   pa.z[i - 1].srv.v[j].name,
 				   pa.z[i - 1].srv.v[j].addr, z->zone,
-				   LDNS_RR_TYPE_DS);
+				   LDNS_RR_TYPE_DS, above);
 	}
 	/* The CA's first question for DNS-01, usually for a name that does
 	 * not exist yet: its denial must verify. */
@@ -128,7 +133,7 @@ int probe_dnssec_ask(struct probe *p, struct round *r, const struct view *v)
 	for (size_t j = 0; t && strlen(denial) < VIEW_NAME_MAX && j < t->srv.n;
 	     j++)
 		ask_dnssec(p, r, t->zone, t->srv.v[j].name, t->srv.v[j].addr,
-			   denial, LDNS_RR_TYPE_TXT);
+			   denial, LDNS_RR_TYPE_TXT, false);
 	path_free(&pa);
 	return p->nomem ? -ENOMEM : 0;
 }

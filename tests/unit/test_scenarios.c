@@ -14,7 +14,9 @@
 #include <string.h>
 #include <cmocka.h>
 #include "core/checks.h"
+#include "core/dname.h"
 #include "core/evidence_json.h"
+#include "engine/anscache.h"
 #include "engine/engine.h"
 #include "probe/cutcache.h"
 #include "probe/probe.h"
@@ -150,6 +152,70 @@ static void reprobe(const struct evidence *ev, const struct hints *h,
 	engine_free(eng);
 }
 
+/* The probe run twice on one engine that keeps shared answers, as fleet
+ * runs it; EV2 gets the second run. Returns how many of its exchanges
+ * were answered from the first. */
+static size_t reprobe_shared(const struct evidence *ev, const struct hints *h,
+			     const struct hints *resolvers,
+			     struct evidence *ev2)
+{
+	struct engine *eng = NULL;
+	struct probe_config cfg = { .roots = h,
+				    .resolvers = resolvers,
+				    .family = 0 };
+	struct evidence *first = inputs_of(ev);
+	size_t n = 0;
+	assert_int_equal(engine_replay_new(&eng, ev), 0);
+	assert_int_equal(anscache_attach(eng, 64), 0);
+	assert_int_equal(probe_check(eng, &cfg, first), 0);
+	assert_int_equal(probe_check(eng, &cfg, ev2), 0);
+	engine_free(eng);
+	for (size_t i = 0; i < first->n_ex; i++)
+		assert_false(first->ex[i].cached);
+	for (size_t i = 0; i < ev2->n_ex; i++)
+		n += ev2->ex[i].cached;
+	evidence_free(first);
+	return n;
+}
+
+/* The zone the authoritative view asked about, or NULL. */
+static const char *auth_zone(const struct evidence *ev)
+{
+	for (size_t i = 0; i < ev->n_ex; i++)
+		if (ev->ex[i].role == EV_AUTH)
+			return ev->ex[i].zone;
+	return NULL;
+}
+
+/* Only keys and DS of the zones above the diagnosed one are shared, and
+ * the root's keys are whenever they were answered. */
+static void assert_shared_above(const char *name, const struct evidence *ev,
+				const struct evidence *ev4, size_t n_cached)
+{
+	const char *zone = auth_zone(ev4);
+	bool root_keys = false;
+	for (size_t i = 0; i < ev->n_ex; i++) {
+		const struct ev_exchange *x = &ev->ex[i];
+		root_keys |= x->role == EV_DNSSEC && x->status == QS_OK &&
+			     x->qtype == 48 && !strcmp(x->qname, ".") &&
+			     anscache_answer_ttl(x->wire, x->wire_len) > 0;
+	}
+	if (root_keys && n_cached == 0)
+		fail_msg("%s: the root's DNSKEY was asked again", name);
+	for (size_t i = 0; i < ev4->n_ex; i++) {
+		const struct ev_exchange *x = &ev4->ex[i];
+		if (!x->cached)
+			continue;
+		assert_int_equal(x->role, EV_DNSSEC);
+		assert_true(x->qtype == 48 || x->qtype == 43);
+		assert_non_null(zone);
+		if (dname_labels(x->qname) >= dname_labels(zone))
+			fail_msg("%s: %s (type %u) of the zone %s itself "
+				 "shared",
+				 name, x->qname, x->qtype, zone);
+	}
+}
+
 static size_t root_walks(const struct evidence *ev)
 {
 	size_t n = 0;
@@ -162,8 +228,9 @@ static void test_scenario(void **state)
 {
 	const struct scenario *s = *state;
 	char path[512];
-	struct strset want, got, again, cached;
+	struct strset want, got, again, cached, shared;
 	strset_init(&want);
+	strset_init(&shared);
 	strset_init(&got);
 	strset_init(&again);
 	strset_init(&cached);
@@ -196,6 +263,13 @@ static void test_scenario(void **state)
 	/* The root is walked again only when the TLD gave no referral. */
 	assert_true(root_walks(ev3) == 0 || root_walks(ev3) == root_walks(ev));
 
+	struct evidence *ev4 = inputs_of(ev);
+	size_t n_cached = reprobe_shared(ev, &h, &resolvers, ev4);
+	codes_of(ev4, &shared);
+	assert_codes("with shared answers", s->name, &want, &shared);
+	assert_shared_above(s->name, ev, ev4, n_cached);
+
+	evidence_free(ev4);
 	cutcache_free(cc);
 	evidence_free(ev3);
 	evidence_free(ev2);
@@ -206,6 +280,7 @@ static void test_scenario(void **state)
 	strset_deinit(&got);
 	strset_deinit(&again);
 	strset_deinit(&cached);
+	strset_deinit(&shared);
 }
 
 /* Time is an input: the healthy signed zone, analysed a year later, has
