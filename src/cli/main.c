@@ -3,6 +3,7 @@
  * result into an exit code. */
 #include <string.h>
 #include <time.h>
+#include "cli/commands.h"
 #include "cli/options.h"
 #include "diag/diag.h"
 #include "diag/fleet.h"
@@ -58,7 +59,15 @@ int main(int argc, char **argv)
 	if (rc != 0)
 		return rc > 0 ? EXIT_OK : EXIT_UNKNOWN;
 	if (strcmp(o.command, "help") == 0) {
-		usage(stdout);
+		const struct cli_cmd *c = o.n_args ? cli_cmd_find(o.args[0])
+						   : NULL;
+		if (o.n_args > 1 || (o.n_args && !c))
+			return die("help wants one COMMAND at most, among "
+				   "those dnsdoctor --help lists");
+		if (c)
+			cli_cmd_help(stdout, c);
+		else
+			usage(stdout);
 		return EXIT_OK;
 	}
 	if (strcmp(o.command, "explain") == 0)

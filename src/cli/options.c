@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include "cli/commands.h"
 #include "cli/options.h"
 
 /* While a fleet line is parsed, its errors go here instead of stderr:
@@ -29,157 +30,8 @@ int die(const char *fmt, ...)
 
 void usage(FILE *f)
 {
-	fputs("usage: dnsdoctor COMMAND [ARGS] [OPTIONS]\n"
-	      "\n"
-	      "commands:\n"
-	      "  check DOMAIN          diagnose the delegation and name "
-	      "servers of DOMAIN\n"
-	      "  trace DOMAIN [TYPE]   show the delegation path from the "
-	      "roots, every server\n"
-	      "  analyze FILE          re-run the checks on evidence saved "
-	      "with --save-evidence\n"
-	      "  explain CODE          explain a finding code (--list: every "
-	      "code)\n"
-	      "  cert HOST[:PORT]      the TLS certificate on every address of "
-	      "HOST (443)\n"
-	      "  logs FILE...          classify the failures in certbot, lego, "
-	      "acme.sh or\n"
-	      "                        cert-manager output ('-' for stdin; "
-	      "--run-checks;\n"
-	      "                        --log-tz +HH:MM|ZONE: the zone of their "
-	      "local times)\n"
-	      "  propagation NAME TYPE [--expect VALUE]\n"
-	      "                        the record at every authoritative "
-	      "server and resolver,\n"
-	      "                        stale and negative caches, and when it "
-	      "is visible everywhere\n"
-	      "  wait NAME TYPE --expect VALUE [--timeout S]\n"
-	      "                        block until every authoritative server "
-	      "(and, with\n"
-	      "                        --resolvers, every resolver) serves "
-	      "VALUE (docs/wait.md)\n"
-	      "  plan NAME TYPE        TTLs now, the worst case of a change, "
-	      "and when to change\n"
-	      "  fleet FILE|-          check every domain of a list, one per "
-	      "line (options may\n"
-	      "                        follow a domain); --json: one row per "
-	      "line (docs/fleet.md)\n"
-	      "\n"
-	      "options:\n"
-	      "  --expect-ns NAMES|@FILE  name servers your DNS provider "
-	      "assigned (comma list,\n"
-	      "                           a file of names, or aws route53 "
-	      "get-hosted-zone JSON)\n"
-	      "  --root-hints FILE        root servers to start from "
-	      "(named.root format)\n"
-	      "  --save-evidence FILE     write every query and answer to "
-	      "FILE\n"
-	      "  --replay FILE            answer every query (and HTTP/TLS "
-	      "exchange) from\n"
-	      "                           evidence saved before: nothing is "
-	      "sent\n"
-	      "  --trust-anchor FILE      DNSSEC trust anchor: DS or DNSKEY "
-	      "records of the root\n"
-	      "                           (default: the IANA root anchors, "
-	      "built in)\n"
-	      "  --resolvers LIST|@FILE   resolvers to ask with and without "
-	      "CD: ADDR or NAME=ADDR,\n"
-	      "                           comma separated, or a file of them\n"
-	      "  --ds RECORD              check a DS not published yet against "
-	      "the zone's keys\n"
-	      "  --rrsig-warn-days DAYS   warn when signatures expire sooner "
-	      "(3)\n"
-	      "  --acme                   check what an ACME CA checks: CAA, "
-	      "_acme-challenge\n"
-	      "  --ca NAME|DOMAIN         the CA for CAA (letsencrypt, amazon, "
-	      "google, sectigo,\n"
-	      "                           zerossl, digicert, or an issuer "
-	      "domain)\n"
-	      "  --challenge TYPE         dns-01 (default) or http-01\n"
-	      "  --txt VALUE              the TXT value the CA expects at "
-	      "_acme-challenge\n"
-	      "  --account-uri URI        the ACME account, for CAA accounturi "
-	      "(RFC 8657)\n"
-	      "  --token TOKEN            HTTP-01: the token to fetch from "
-	      "every address\n"
-	      "  --key-auth VALUE         HTTP-01: the body expected (default: "
-	      "TOKEN.*)\n"
-	      "  --acm NAME=TARGET        an ACM validation CNAME to check "
-	      "(repeatable)\n"
-	      "  --ca-file FILE           cert: trusted roots, PEM (default: "
-	      "the system store)\n"
-	      "  --warn-days DAYS         cert: warn when a certificate "
-	      "expires sooner (21)\n"
-	      "  --json                   machine-readable output "
-	      "(docs/json.md)\n"
-	      "  --checks AREA,...        check, fleet: only these of "
-	      "delegation, dnssec, acme,\n"
-	      "                           caa (default: all)\n"
-	      "  --concurrency N          fleet: domains checked at once "
-	      "(64)\n"
-	      "  --shard K/N|auto         fleet: only the lines whose hash "
-	      "falls in share K\n"
-	      "                           of N (0-based; auto: from Slurm or "
-	      "Kubernetes)\n"
-	      "  --resume OUT             fleet --json: append to OUT, "
-	      "skipping the lines it\n"
-	      "                           has a row for (a cut-off last row "
-	      "is redone)\n"
-	      "  --rate QPS               queries a second in all, retries "
-	      "included (0: no\n"
-	      "                           limit; fleet 500, other commands "
-	      "none)\n"
-	      "  --per-server-rate QPS    queries a second to each server "
-	      "address (0: no\n"
-	      "                           limit; fleet 20, other commands "
-	      "none)\n"
-	      "  --timeout SECONDS        wait for one server's answer, "
-	      "retries included (2.4)\n"
-	      "  -4, -6                   IPv4 or IPv6 only\n"
-	      "  --no-color               no colour (also NO_COLOR)\n"
-	      "  -h, --help, --version\n"
-	      "\n"
-	      "exit status: 0 no problem, 1 warnings, 2 errors, 3 could not "
-	      "check\n",
-	      f);
+	cli_usage(f);
 }
-
-static const struct option longopts[] = {
-	{ "expect-ns", required_argument, NULL, 'e' },
-	{ "root-hints", required_argument, NULL, 'r' },
-	{ "save-evidence", required_argument, NULL, 's' },
-	{ "replay", required_argument, NULL, 'R' },
-	{ "trust-anchor", required_argument, NULL, 'T' },
-	{ "resolvers", required_argument, NULL, 'E' },
-	{ "ds", required_argument, NULL, 'D' },
-	{ "rrsig-warn-days", required_argument, NULL, 'W' },
-	{ "timeout", required_argument, NULL, 't' },
-	{ "json", no_argument, NULL, 'j' },
-	{ "run-checks", no_argument, NULL, 'K' },
-	{ "no-color", no_argument, NULL, 'C' },
-	{ "acme", no_argument, NULL, 0x100 },
-	{ "ca", required_argument, NULL, 0x101 },
-	{ "challenge", required_argument, NULL, 0x102 },
-	{ "txt", required_argument, NULL, 0x103 },
-	{ "account-uri", required_argument, NULL, 0x104 },
-	{ "acm", required_argument, NULL, 0x105 },
-	{ "token", required_argument, NULL, 0x106 },
-	{ "key-auth", required_argument, NULL, 0x107 },
-	{ "ca-file", required_argument, NULL, 0x108 },
-	{ "warn-days", required_argument, NULL, 0x109 },
-	{ "expect", required_argument, NULL, 0x200 },
-	{ "list", no_argument, NULL, 0x201 },
-	{ "log-tz", required_argument, NULL, 0x202 },
-	{ "concurrency", required_argument, NULL, 0x300 },
-	{ "shard", required_argument, NULL, 0x301 },
-	{ "resume", required_argument, NULL, 0x302 },
-	{ "rate", required_argument, NULL, 0x303 },
-	{ "per-server-rate", required_argument, NULL, 0x304 },
-	{ "checks", required_argument, NULL, 0x305 },
-	{ "help", no_argument, NULL, 'h' },
-	{ "version", no_argument, NULL, 'V' },
-	{ NULL, 0, NULL, 0 },
-};
 
 static const char *env_or_null(const char *name)
 {
@@ -248,183 +100,231 @@ static int parse_rate(double *out, const char *opt, const char *s)
 /* Options that belong to the whole run, not to one line of a fleet. */
 static bool run_only(int c)
 {
-	return c == 'h' || c == 'V' || c == 'R' || c == 's' || c == 'j' ||
-	       c == 'K' || c == 0x201 || c == 0x300 || c == 0x301 ||
-	       c == 0x302 || c == 0x303 || c == 0x304;
+	return c == OPT_HELP || c == OPT_VERSION || c == OPT_REPLAY ||
+	       c == OPT_SAVE_EVIDENCE || c == OPT_JSON ||
+	       c == OPT_CONCURRENCY || c == OPT_SHARD || c == OPT_RESUME ||
+	       c == OPT_RATE || c == OPT_PER_SERVER_RATE;
+}
+
+/* getopt's table, from the one in commands.c. */
+static void longopts_fill(struct option *lo)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < cli_n_opts; i++)
+		if (cli_opts[i].name)
+			lo[n++] = (struct option){ cli_opts[i].name,
+						   cli_opts[i].has_arg
+							   ? required_argument
+							   : no_argument,
+						   NULL, cli_opts[i].val };
+	lo[n] = (struct option){ NULL, 0, NULL, 0 };
+}
+
+/* Option VAL given to COMMAND, which does not take it: one line. An
+ * unknown command is main's to say. 0 or -1. */
+static int refuse_foreign(const char *command, int val)
+{
+	const struct cli_cmd *c = cli_cmd_find(command);
+	char name[48];
+	if (!c || cli_cmd_takes(c, val))
+		return 0;
+	die("%s does not take %s (see dnsdoctor %s --help)", command,
+	    cli_opt_spelling(cli_opt_find(val), name), command);
+	return -1;
+}
+
+/* An option as given: getopt's value and its value. */
+struct given {
+	int c;
+	char *arg;
+};
+
+/* Applies option C (getopt's value) with its value ARG to O. 0, or -1
+ * after one line on why. */
+static int apply_one(struct diag_request *o, int c, char *arg)
+{
+	switch (c) {
+	case '4':
+	case '6':
+		if (o->family && o->family != c - '0') {
+			die("-4 and -6 exclude each other");
+			return -1;
+		}
+		o->family = c - '0';
+		break;
+	case OPT_EXPECT_NS:
+		o->expect_ns = arg;
+		break;
+	case OPT_ROOT_HINTS:
+		o->root_hints = arg;
+		break;
+	case OPT_SAVE_EVIDENCE:
+		o->save_evidence = arg;
+		break;
+	case OPT_REPLAY:
+		o->replay = arg;
+		break;
+	case OPT_TIMEOUT:
+		if (parse_timeout(o, arg) < 0)
+			return -1;
+		o->timeout_given = true;
+		break;
+	case OPT_EXPECT:
+		o->expect = arg;
+		break;
+	case OPT_LIST:
+		o->list = true;
+		break;
+	case OPT_LOG_TZ:
+		o->log_tz = arg;
+		break;
+	case OPT_TRUST_ANCHOR:
+		o->trust_anchor = arg;
+		break;
+	case OPT_RESOLVERS:
+		o->resolvers = arg;
+		o->resolvers_given = true;
+		break;
+	case OPT_DS:
+		if (o->n_ds == sizeof(o->ds) / sizeof(o->ds[0])) {
+			die("at most %zu --ds records", o->n_ds);
+			return -1;
+		}
+		o->ds[o->n_ds++] = arg;
+		break;
+	case OPT_RRSIG_WARN_DAYS:
+		if (parse_days(o, arg) < 0)
+			return -1;
+		break;
+	case OPT_RUN_CHECKS:
+		o->run_checks = true;
+		break;
+	case OPT_JSON:
+		o->json = true;
+		break;
+	case OPT_NO_COLOR:
+		o->color = false;
+		break;
+	case OPT_ACME:
+		o->acme = true;
+		break;
+	case OPT_CA:
+		o->ca = arg;
+		break;
+	case OPT_CHALLENGE:
+		if (strcmp(arg, "dns-01") && strcmp(arg, "http-"
+							 "01")) {
+			die("--challenge wants dns-01 or http-01, not "
+			    "'%.40s'",
+			    arg);
+			return -1;
+		}
+		o->challenge = arg;
+		o->acme = true;
+		break;
+	case OPT_TXT:
+		o->txt = arg;
+		o->acme = true;
+		break;
+	case OPT_ACCOUNT_URI:
+		o->account_uri = arg;
+		break;
+	case OPT_ACM:
+		if (o->n_acm == sizeof(o->acm) / sizeof(o->acm[0])) {
+			die("at most %zu --acm records", o->n_acm);
+			return -1;
+		}
+		o->acm[o->n_acm++] = arg;
+		break;
+	case OPT_TOKEN:
+		/* RFC 8555 8.1: base64url only; anything else would
+		 * change the URL fetched. */
+		if (!*arg ||
+		    strspn(arg,
+			   "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghi"
+			   "jklmnopqrstuvwxyz0123456789-_") != strlen(arg) ||
+		    strlen(arg) > 256) {
+			die("--token wants a base64url ACME token (A-Z "
+			    "a-z 0-9 - _)");
+			return -1;
+		}
+		o->token = arg;
+		break;
+	case OPT_KEY_AUTH:
+		o->key_auth = arg;
+		break;
+	case OPT_CA_FILE:
+		o->ca_file = arg;
+		break;
+	case OPT_WARN_DAYS: {
+		char *end = NULL;
+		double d = strtod(arg, &end);
+		if (!end || *end || end == arg || !(d >= 0 && d <= 3650)) {
+			die("--warn-days wants days between 0 and "
+			    "3650, not '%.40s'",
+			    arg);
+			return -1;
+		}
+		o->warn_days = d;
+		break;
+	}
+	case OPT_CONCURRENCY:
+		if (parse_concurrency(o, arg) < 0)
+			return -1;
+		break;
+	case OPT_SHARD:
+		o->shard = arg;
+		break;
+	case OPT_RESUME:
+		o->resume = arg;
+		break;
+	case OPT_RATE:
+		if (parse_rate(&o->rate, "--rate", arg) < 0)
+			return -1;
+		break;
+	case OPT_PER_SERVER_RATE:
+		if (parse_rate(&o->per_server_rate, "--per-server-rate", arg) <
+		    0)
+			return -1;
+		break;
+	case OPT_CHECKS:
+		o->checks = arg;
+		break;
+	default:
+		break;
+	}
+	return 0;
 }
 
 /* Applies the options of ARGV to O. LINE: the options of one fleet
- * line, where whole-run options are refused. */
+ * line, where whole-run options are refused. The command (found after
+ * every option, as getopt moves it) is known before any value is read: an
+ * option it does not take is refused first. */
+static int apply_given(struct diag_request *o, const struct given *g, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (apply_one(o, g[i].c, g[i].arg) < 0)
+			return -1;
+	return 0;
+}
+
 static int opts_apply(struct diag_request *o, int argc, char **argv, bool line)
 {
+	struct option longopts[CLI_MAX_OPTS + 1];
+	struct given given[128];
+	size_t n = 0;
+	bool help = false;
+	char name[48];
+	longopts_fill(longopts);
 	opterr = 0;
 	optind = 0; /* glibc: start afresh, whatever was parsed before */
 	int c;
 	while ((c = getopt_long(argc, argv, ":46h", longopts, NULL)) != -1) {
-		if (line && run_only(c)) {
-			die("'%.60s' is an option of the whole run, not of one "
-			    "line",
-			    argv[optind - 1]);
-			return -1;
-		}
-		switch (c) {
-		case '4':
-		case '6':
-			if (o->family && o->family != c - '0') {
-				die("-4 and -6 exclude each other");
-				return -1;
-			}
-			o->family = c - '0';
-			break;
-		case 'e':
-			o->expect_ns = optarg;
-			break;
-		case 'r':
-			o->root_hints = optarg;
-			break;
-		case 's':
-			o->save_evidence = optarg;
-			break;
-		case 'R':
-			o->replay = optarg;
-			break;
-		case 't':
-			if (parse_timeout(o, optarg) < 0)
-				return -1;
-			o->timeout_given = true;
-			break;
-		case 0x200:
-			o->expect = optarg;
-			break;
-		case 0x201:
-			o->list = true;
-			break;
-		case 0x202:
-			o->log_tz = optarg;
-			break;
-		case 'T':
-			o->trust_anchor = optarg;
-			break;
-		case 'E':
-			o->resolvers = optarg;
-			o->resolvers_given = true;
-			break;
-		case 'D':
-			if (o->n_ds == sizeof(o->ds) / sizeof(o->ds[0])) {
-				die("at most %zu --ds records", o->n_ds);
-				return -1;
-			}
-			o->ds[o->n_ds++] = optarg;
-			break;
-		case 'W':
-			if (parse_days(o, optarg) < 0)
-				return -1;
-			break;
-		case 'K':
-			o->run_checks = true;
-			break;
-		case 'j':
-			o->json = true;
-			break;
-		case 'C':
-			o->color = false;
-			break;
-		case 0x100:
-			o->acme = true;
-			break;
-		case 0x101:
-			o->ca = optarg;
-			break;
-		case 0x102:
-			if (strcmp(optarg, "dns-01") && strcmp(optarg, "http-"
-								       "01")) {
-				die("--challenge wants dns-01 or http-01, not "
-				    "'%.40s'",
-				    optarg);
-				return -1;
-			}
-			o->challenge = optarg;
-			o->acme = true;
-			break;
-		case 0x103:
-			o->txt = optarg;
-			o->acme = true;
-			break;
-		case 0x104:
-			o->account_uri = optarg;
-			break;
-		case 0x105:
-			if (o->n_acm == sizeof(o->acm) / sizeof(o->acm[0])) {
-				die("at most %zu --acm records", o->n_acm);
-				return -1;
-			}
-			o->acm[o->n_acm++] = optarg;
-			break;
-		case 0x106:
-			/* RFC 8555 8.1: base64url only; anything else would
-			 * change the URL fetched. */
-			if (!*optarg ||
-			    strspn(optarg, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghi"
-					   "jklmnopqrstuvwxyz0123456789-_") !=
-				    strlen(optarg) ||
-			    strlen(optarg) > 256) {
-				die("--token wants a base64url ACME token (A-Z "
-				    "a-z 0-9 - _)");
-				return -1;
-			}
-			o->token = optarg;
-			break;
-		case 0x107:
-			o->key_auth = optarg;
-			break;
-		case 0x108:
-			o->ca_file = optarg;
-			break;
-		case 0x109: {
-			char *end = NULL;
-			double d = strtod(optarg, &end);
-			if (!end || *end || end == optarg ||
-			    !(d >= 0 && d <= 3650)) {
-				die("--warn-days wants days between 0 and "
-				    "3650, not '%.40s'",
-				    optarg);
-				return -1;
-			}
-			o->warn_days = d;
-			break;
-		}
-		case 0x300:
-			if (parse_concurrency(o, optarg) < 0)
-				return -1;
-			break;
-		case 0x301:
-			o->shard = optarg;
-			break;
-		case 0x302:
-			o->resume = optarg;
-			break;
-		case 0x303:
-			if (parse_rate(&o->rate, "--rate", optarg) < 0)
-				return -1;
-			break;
-		case 0x304:
-			if (parse_rate(&o->per_server_rate, "--per-server-rate",
-				       optarg) < 0)
-				return -1;
-			break;
-		case 0x305:
-			o->checks = optarg;
-			break;
-		case 'h':
-			usage(stdout);
-			return 1;
-		case 'V':
-			printf("dnsdoctor %s\n", DD_VERSION);
-			return 1;
-		case ':':
+		if (c == ':') {
 			die("option '%.60s' needs a value", argv[optind - 1]);
 			return -1;
-		default:
+		}
+		if (c == '?' || !cli_opt_find(c)) {
 			if (optopt)
 				die("unknown option '-%c' (see dnsdoctor "
 				    "--help)",
@@ -435,21 +335,58 @@ static int opts_apply(struct diag_request *o, int argc, char **argv, bool line)
 				    argv[optind - 1]);
 			return -1;
 		}
+		cli_opt_spelling(cli_opt_find(c), name);
+		if (line && run_only(c)) {
+			die("'%s' is an option of the whole run, not of one "
+			    "line",
+			    name);
+			return -1;
+		}
+		if (line && !cli_cmd_takes(cli_cmd_find("check"), c)) {
+			die("'%s' is not an option of check", name);
+			return -1;
+		}
+		if (c == OPT_VERSION) {
+			printf("dnsdoctor %s\n", DD_VERSION);
+			return 1;
+		}
+		help |= c == OPT_HELP;
+		if (n == sizeof(given) / sizeof(given[0])) {
+			die("too many options (at most %zu)", n);
+			return -1;
+		}
+		given[n++] = (struct given){ c, optarg };
 	}
-	if (line) {
-		if (optind < argc) {
-			die("'%.60s' is not an option: one domain per line, "
-			    "then its options",
+	if (line && optind < argc) {
+		die("'%.60s' is not an option: one domain per line, then its "
+		    "options",
+		    argv[optind]);
+		return -1;
+	}
+	if (line)
+		return apply_given(o, given, n);
+	if (help) {
+		const struct cli_cmd *cmd =
+			optind < argc ? cli_cmd_find(argv[optind]) : NULL;
+		if (optind < argc && !cmd) {
+			die("unknown command '%.40s' (see dnsdoctor --help)",
 			    argv[optind]);
 			return -1;
 		}
-		return 0;
+		if (cmd)
+			cli_cmd_help(stdout, cmd);
+		else
+			usage(stdout);
+		return 1;
 	}
 	if (optind >= argc) {
 		die("no command given (see dnsdoctor --help)");
 		return -1;
 	}
 	o->command = argv[optind++];
+	for (size_t i = 0; i < n; i++)
+		if (refuse_foreign(o->command, given[i].c) < 0)
+			return -1;
 	for (; optind < argc; optind++) {
 		if (o->n_args == sizeof(o->args) / sizeof(o->args[0])) {
 			die("too many arguments (see dnsdoctor --help)");
@@ -457,7 +394,7 @@ static int opts_apply(struct diag_request *o, int argc, char **argv, bool line)
 		}
 		o->args[o->n_args++] = argv[optind];
 	}
-	return 0;
+	return apply_given(o, given, n);
 }
 
 int opts_parse(struct diag_request *o, int argc, char **argv)

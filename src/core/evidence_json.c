@@ -415,8 +415,8 @@ static int exchange_from_json(const json_t *o, struct ev_exchange *x, char *err,
 	x->qflags = qf ? (unsigned)json_integer_value(qf) : 0;
 	json_t *cached = json_object_get(o, "cached");
 	if (cached && !json_is_boolean(cached)) {
-		snprintf(err, errlen, "exchange %zu: cached is not true or false",
-			 idx);
+		snprintf(err, errlen,
+			 "exchange %zu: cached is not true or false", idx);
 		return -1;
 	}
 	x->cached = json_is_true(cached);

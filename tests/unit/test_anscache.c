@@ -33,7 +33,9 @@ static void on_result(void *arg, const struct eng_request *req,
 static struct result ask(struct engine *e, const char *addr, const char *name,
 			 uint16_t qtype, unsigned flags)
 {
-	struct eng_request q = { .qname = name, .qtype = qtype, .flags = flags };
+	struct eng_request q = { .qname = name,
+				 .qtype = qtype,
+				 .flags = flags };
 	struct result r = { 0 };
 	assert_int_equal(eng_addr_parse(&q, addr, 53), 0);
 	assert_int_equal(eng_submit(e, &q, on_result, &r), 0);
@@ -61,8 +63,11 @@ static struct evidence *lab(void)
 	assert_non_null(ev);
 	struct answer keys = { .status = QS_OK,
 			       .aa = true,
-			       .an = { "example. 300 IN A 192.0.2.7",
-				       "example. 60 IN A 192.0.2.8" } };
+			       .an = { "example. 300 IN A 192.0.2.7", "example."
+								      " 60 IN "
+								      "A "
+								      "192.0.2."
+								      "8" } };
 	struct answer nodata = { .status = QS_OK,
 				 .aa = true,
 				 .au = { "example. 300 IN SOA ns. h. 1 2 3 4 "
@@ -87,8 +92,8 @@ static void test_kept_for_least_ttl(void **state)
 	assert_int_equal(anscache_attach(e, 16), 0);
 	assert_int_equal(anscache_attach(e, 16), -EINVAL);
 
-	struct result r = ask(e, "192.0.2.1", "example.", 1,
-			      ENG_F_SHARED | ENG_F_DO);
+	struct result r =
+		ask(e, "192.0.2.1", "example.", 1, ENG_F_SHARED | ENG_F_DO);
 	assert_int_equal(r.status, QS_OK);
 	assert_false(r.cached);
 	assert_int_equal(e->ops->sent(e->impl), 1);
@@ -197,12 +202,10 @@ static void test_answer_ttl(void **state)
 {
 	/* Header (NOERROR, 1 question, 2 answers), "a." A IN, then two A
 	 * records for "a." by pointer: TTLs 7 and 2^31 + 5. */
-	uint8_t m[] = { 0,    1,    0x84, 0, 0, 1, 0, 2, 0, 0, 0, 0,
-			1,    'a',  0,	  0, 1, 0, 1,
-			0xc0, 12,   0,	  1, 0, 1, 0, 0, 0, 7, 0, 4,
-			192,  0,    2,	  1,
-			0xc0, 12,   0,	  1, 0, 1, 0x80, 0, 0, 5, 0, 4,
-			192,  0,    2,	  2 };
+	uint8_t m[] = { 0,   1, 0x84, 0, 0, 1,	 0,    2,  0,	0,    0,  0, 1,
+			'a', 0, 0,    1, 0, 1,	 0xc0, 12, 0,	1,    0,  1, 0,
+			0,   0, 7,    0, 4, 192, 0,    2,  1,	0xc0, 12, 0, 1,
+			0,   1, 0x80, 0, 0, 5,	 0,    4,  192, 0,    2,  2 };
 	/* The top bit set counts as 0 (RFC 2181). */
 	assert_int_equal(anscache_answer_ttl(m, sizeof(m)), 0);
 	m[41] = 0; /* the second TTL: 5 */

@@ -1,0 +1,94 @@
+#!/usr/bin/env bats
+# Each command's own help, options a command does not take refused, and
+# explain's list and documents as JSON. No network: all of it is decided
+# before a query could be sent.
+
+load helpers
+
+COMMANDS="check trace propagation wait plan cert logs fleet analyze explain help"
+
+# The options (as written, with a value when they take one) the help of
+# COMMAND lists.
+options_of() {
+	"$DNSDOCTOR" help "$1" | sed -n '/^options:/,/^$/p' |
+		grep -oE '^  (--[a-z-]+|-[46])( [A-Z]\S*)?' | sed 's/^  //'
+}
+
+@test "each command's --help is its own, the same as help COMMAND" {
+	local c global
+	global=$("$DNSDOCTOR" --help)
+	for c in $COMMANDS; do
+		ddr "$c" --help
+		[ "$status" -eq 0 ]
+		[ -z "$stderr" ]
+		[ "${lines[0]%% *}" = "usage:" ]
+		[[ ${lines[0]} == "usage: dnsdoctor $c "* ]]
+		[[ $output == *"example:"* && $output == *"exit status:"* ]]
+		[ "$output" != "$global" ]
+		[ "$output" = "$("$DNSDOCTOR" help "$c")" ]
+		# before the command too, as getopt allows
+		[ "$output" = "$("$DNSDOCTOR" --help "$c")" ]
+	done
+	# what each lists is what it is known by
+	[[ $(options_of check) == *--expect-ns* && $(options_of check) != *--ca-file* ]]
+	[[ $(options_of cert) == *--ca-file* && $(options_of cert) != *--expect-ns* ]]
+	[[ $(options_of fleet) == *--shard* && $(options_of check) != *--shard* ]]
+	[ -z "$(options_of help)" ]
+}
+
+@test "an option a command does not take: exit 3, one line naming the command" {
+	local all c opt n=0
+	all=$("$DNSDOCTOR" --help | grep -oE '^  (--[a-z-]+|-[46])' | sed 's/^  //' | sort -u)
+	all+=$'\n'$(for c in $COMMANDS; do options_of "$c"; done | awk '{ print $1 }' | sort -u)
+	for c in $COMMANDS; do
+		local takes
+		takes=$(options_of "$c" | awk '{ print $1 }')
+		for opt in $(sort -u <<<"$all"); do
+			case $opt in --help | --version) continue ;; esac
+			grep -qxF -- "$opt" <<<"$takes" && continue
+			# a value for every option that takes one: the refusal
+			# comes before any value is looked at
+			bad_input "$c" x "$opt" 1
+			[ "$stderr" = "dnsdoctor: $c does not take $opt (see dnsdoctor $c --help)" ]
+			n=$((n + 1))
+		done
+	done
+	# the cases the issue names, among them
+	bad_input check x --ca-file /nonexistent
+	[[ $stderr == *"check does not take --ca-file"* ]]
+	bad_input trace x --acme --expect-ns a.example,b.example
+	[[ $stderr == *"trace does not take --acme"* ]]
+	[ "$n" -gt 100 ]
+}
+
+@test "help: an unknown command, or more than one, is exit 3" {
+	bad_input help bogus
+	bad_input help check trace
+	bad_input bogus --help
+	[[ $stderr == *"unknown command 'bogus'"* ]]
+}
+
+@test "fleet lines take check's options only" {
+	printf 'a.example --ca-file /x\nb.example --warn-days 3\n' >"$BATS_TEST_TMPDIR/list"
+	ddr fleet "$BATS_TEST_TMPDIR/list" --json --rate 0 --per-server-rate 0 --timeout 0.2
+	[ "$status" -eq 3 ]
+	[ "$(jq -r '.error' <<<"${lines[0]}")" = "'--ca-file' is not an option of check" ]
+	[ "$(jq -r '.error' <<<"${lines[1]}")" = "'--warn-days' is not an option of check" ]
+}
+
+@test "explain --list --json: every code once, with severity and title; explain CODE --json: its document" {
+	ddr explain --list --json
+	[ "$status" -eq 0 ]
+	[ -z "$stderr" ]
+	local n
+	n=$(find "$BATS_TEST_DIRNAME"/../../docs/findings -name '*.md' | wc -l)
+	[ "$(jq length <<<"$output")" -eq "$n" ]
+	[ "$(jq -r '.[].code' <<<"$output" | sort -u | wc -l)" -eq "$n" ]
+	[ "$(jq -r '[.[] | select(.severity != "error" and .severity != "warning" and .severity != "info")] | length' <<<"$output")" -eq 0 ]
+	[ "$(jq -r '.[] | select(.code == "LAME_DELEGATION") | .title' <<<"$output")" = "a delegated server does not answer authoritatively" ]
+	ddr explain lame_delegation --json
+	[ "$status" -eq 0 ]
+	[ "$(jq -r .code <<<"$output")" = LAME_DELEGATION ]
+	[ "$(jq -r .doc <<<"$output")" = "$("$DNSDOCTOR" explain LAME_DELEGATION)" ]
+	bad_input explain NO_SUCH_CODE --json
+}
