@@ -67,9 +67,12 @@ const struct cli_opt cli_opts[] = {
 	{ "per-server-rate", OPT_PER_SERVER_RATE, true, "QPS",
 	  "queries a second to each server address (0: no\n"
 	  "limit; fleet 20, other commands none)" },
-	{ "timeout", OPT_TIMEOUT, true, "SECONDS",
+	{ "server-timeout", OPT_SERVER_TIMEOUT, true, "SECONDS",
 	  "wait for one server's answer, retries included\n"
 	  "(2.4)" },
+	{ "timeout", OPT_TIMEOUT, true, "SECONDS",
+	  "the same as --server-timeout (which wins when\n"
+	  "both are given); for wait, the whole wait" },
 	{ NULL, OPT_FAMILY4, false, NULL, "IPv4 only" },
 	{ NULL, OPT_FAMILY6, false, NULL, "IPv6 only" },
 	{ "save-evidence", OPT_SAVE_EVIDENCE, true, "FILE",
@@ -91,9 +94,10 @@ _Static_assert(sizeof(cli_opts) / sizeof(cli_opts[0]) <= CLI_MAX_OPTS, "CLI_"
 								       "small");
 
 /* What every command that asks the network takes. */
-#define NET_OPTS                                                         \
-	OPT_ROOT_HINTS, OPT_TIMEOUT, OPT_FAMILY4, OPT_FAMILY6, OPT_RATE, \
-		OPT_PER_SERVER_RATE, OPT_SAVE_EVIDENCE, OPT_REPLAY
+#define NET_OPTS                                                               \
+	OPT_ROOT_HINTS, OPT_SERVER_TIMEOUT, OPT_TIMEOUT, OPT_FAMILY4,          \
+		OPT_FAMILY6, OPT_RATE, OPT_PER_SERVER_RATE, OPT_SAVE_EVIDENCE, \
+		OPT_REPLAY
 #define OUT_OPTS OPT_JSON, OPT_NO_COLOR, OPT_HELP
 #define CHECK_OPTS                                                             \
 	OPT_EXPECT_NS, OPT_TRUST_ANCHOR, OPT_RESOLVERS, OPT_DS,                \
@@ -102,22 +106,38 @@ _Static_assert(sizeof(cli_opts) / sizeof(cli_opts[0]) <= CLI_MAX_OPTS, "CLI_"
 
 static const int check_opts[] = { CHECK_OPTS, NET_OPTS, OUT_OPTS, 0 };
 /* fleet writes no evidence: each domain's is check's to save. */
-static const int fleet_opts[] = {
-	CHECK_OPTS,	OPT_CONCURRENCY,     OPT_SHARD,	  OPT_RESUME,
-	OPT_ROOT_HINTS, OPT_TIMEOUT,	     OPT_FAMILY4, OPT_FAMILY6,
-	OPT_RATE,	OPT_PER_SERVER_RATE, OUT_OPTS,	  0
-};
+static const int fleet_opts[] = { CHECK_OPTS,
+				  OPT_CONCURRENCY,
+				  OPT_SHARD,
+				  OPT_RESUME,
+				  OPT_ROOT_HINTS,
+				  OPT_SERVER_TIMEOUT,
+				  OPT_TIMEOUT,
+				  OPT_FAMILY4,
+				  OPT_FAMILY6,
+				  OPT_RATE,
+				  OPT_PER_SERVER_RATE,
+				  OUT_OPTS,
+				  0 };
 static const int trace_opts[] = { NET_OPTS, OUT_OPTS, 0 };
 static const int record_opts[] = { OPT_EXPECT, OPT_RESOLVERS, NET_OPTS,
 				   OUT_OPTS, 0 };
 static const int cert_opts[] = { OPT_CA_FILE, OPT_WARN_DAYS, NET_OPTS, OUT_OPTS,
 				 0 };
 /* With --run-checks, logs runs checks: it takes what they ask with. */
-static const int logs_opts[] = {
-	OPT_LOG_TZ,	OPT_RUN_CHECKS,	     OPT_RESOLVERS, OPT_TRUST_ANCHOR,
-	OPT_ROOT_HINTS, OPT_TIMEOUT,	     OPT_FAMILY4,   OPT_FAMILY6,
-	OPT_RATE,	OPT_PER_SERVER_RATE, OUT_OPTS,	    0
-};
+static const int logs_opts[] = { OPT_LOG_TZ,
+				 OPT_RUN_CHECKS,
+				 OPT_RESOLVERS,
+				 OPT_TRUST_ANCHOR,
+				 OPT_ROOT_HINTS,
+				 OPT_SERVER_TIMEOUT,
+				 OPT_TIMEOUT,
+				 OPT_FAMILY4,
+				 OPT_FAMILY6,
+				 OPT_RATE,
+				 OPT_PER_SERVER_RATE,
+				 OUT_OPTS,
+				 0 };
 static const int analyze_opts[] = { OUT_OPTS, 0 };
 static const int explain_opts[] = { OPT_LIST, OUT_OPTS, 0 };
 static const int help_opts[] = { OPT_HELP, 0 };

@@ -46,6 +46,7 @@ enum cli_opt_val {
 	OPT_RATE,
 	OPT_PER_SERVER_RATE,
 	OPT_CHECKS,
+	OPT_SERVER_TIMEOUT,
 };
 
 struct cli_opt {

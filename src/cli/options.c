@@ -7,6 +7,9 @@
 #include "cli/commands.h"
 #include "cli/options.h"
 
+#define SERVER_TIMEOUT_MAX_S 300
+#define WAIT_TIMEOUT_MAX_S   86400
+
 /* While a fleet line is parsed, its errors go here instead of stderr:
  * they become that line's row. */
 static char *line_error;
@@ -53,16 +56,18 @@ static int parse_days(struct diag_request *o, const char *s)
 	return 0;
 }
 
-static int parse_timeout(struct diag_request *o, const char *s)
+/* Seconds between 0.05 and MAX for OPT, into *OUT. */
+static int parse_seconds(double *out, const char *opt, double max,
+			 const char *s)
 {
 	char *end = NULL;
 	double t = strtod(s, &end);
-	if (!end || *end || end == s || !(t >= 0.05 && t <= 300)) {
-		die("--timeout wants seconds between 0.05 and 300, not '%.40s'",
-		    s);
+	if (!end || *end || end == s || !(t >= 0.05 && t <= max)) {
+		die("%s wants seconds between 0.05 and %.0f, not '%.40s'", opt,
+		    max, s);
 		return -1;
 	}
-	o->timeout = t;
+	*out = t;
 	return 0;
 }
 
@@ -103,7 +108,9 @@ static bool run_only(int c)
 	return c == OPT_HELP || c == OPT_VERSION || c == OPT_REPLAY ||
 	       c == OPT_SAVE_EVIDENCE || c == OPT_JSON ||
 	       c == OPT_CONCURRENCY || c == OPT_SHARD || c == OPT_RESUME ||
-	       c == OPT_RATE || c == OPT_PER_SERVER_RATE;
+	       c == OPT_RATE || c == OPT_PER_SERVER_RATE ||
+	       /* the engine's, which every line shares */
+	       c == OPT_TIMEOUT || c == OPT_SERVER_TIMEOUT;
 }
 
 /* getopt's table, from the one in commands.c. */
@@ -165,9 +172,20 @@ static int apply_one(struct diag_request *o, int c, char *arg)
 		o->replay = arg;
 		break;
 	case OPT_TIMEOUT:
-		if (parse_timeout(o, arg) < 0)
+		/* wait's is the whole wait: lego's users give slow DNS
+		 * providers 10 minutes and more. */
+		if (parse_seconds(&o->timeout, "--timeout",
+				  o->command && !strcmp(o->command, "wait")
+					  ? WAIT_TIMEOUT_MAX_S
+					  : SERVER_TIMEOUT_MAX_S,
+				  arg) < 0)
 			return -1;
 		o->timeout_given = true;
+		break;
+	case OPT_SERVER_TIMEOUT:
+		if (parse_seconds(&o->server_timeout, "--server-timeout",
+				  SERVER_TIMEOUT_MAX_S, arg) < 0)
+			return -1;
 		break;
 	case OPT_EXPECT:
 		o->expect = arg;

@@ -80,8 +80,9 @@ int diag_env_init(struct diag_env *env, const struct diag_request *req,
 	struct eng_config cfg;
 	eng_config_default(&cfg);
 	const struct diag_kind *k = diag_kind_find(req->command);
-	double per_query = k && k->timeout_is_total ? DIAG_QUERY_TIMEOUT_S
-						    : req->timeout;
+	double per_query = req->server_timeout > 0    ? req->server_timeout
+			   : k && k->timeout_is_total ? DIAG_QUERY_TIMEOUT_S
+						      : req->timeout;
 	uint32_t ms = (uint32_t)(per_query * 1000);
 	cfg.attempt_ms = ms / (uint32_t)cfg.udp_attempts;
 	if (cfg.attempt_ms < 20)

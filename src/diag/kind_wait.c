@@ -16,6 +16,10 @@
 #include "report/sanitize.h"
 
 #define WAIT_DEFAULT_S 300
+/* Off a terminal (a CI log, a hook's output), a line this often says who
+ * is still waited for; on one, the display is redrawn as answers come. */
+#define WAIT_LOG_EVERY_MS 15000
+#define WAIT_LOG_NAMES	  5 /* addresses named in one line */
 
 struct wait_state {
 	struct rv_view v; /* the last look (after a timeout) */
@@ -25,6 +29,8 @@ struct wait_state {
 	double seconds; /* until the last one served the value */
 	uint64_t queries;
 	int lines_drawn; /* the live display on a terminal */
+	struct engine *eng;
+	uint64_t next_log_ms; /* engine clock: the next line off a terminal */
 };
 
 static void draw(const struct probe_wait *w, void *arg)
@@ -41,6 +47,36 @@ static void draw(const struct probe_wait *w, void *arg)
 		fprintf(stderr, " [%d queries]\n", t->polls);
 	}
 	s->lines_drawn = (int)w->n;
+}
+
+static void log_line(const struct probe_wait *w, void *arg)
+{
+	struct wait_state *s = arg;
+	uint64_t now = s->eng->ops->now_ms(s->eng->impl);
+	if (!s->next_log_ms)
+		s->next_log_ms = w->start_ms + WAIT_LOG_EVERY_MS;
+	if (now < s->next_log_ms || w->n_done == w->n)
+		return;
+	s->next_log_ms = now + WAIT_LOG_EVERY_MS;
+	fprintf(stderr,
+		"dnsdoctor: wait: after %llu s, %zu of %zu addresses serve "
+		"the value; waiting for",
+		(unsigned long long)((now - w->start_ms) / 1000), w->n_done,
+		w->n);
+	size_t named = 0;
+	for (size_t i = 0; i < w->n; i++) {
+		const struct probe_wait_target *t = &w->t[i];
+		if (t->done || named++ == WAIT_LOG_NAMES)
+			continue;
+		fprintf(stderr, "%s ", named > 1 ? ";" : "");
+		fputs_safe(t->server, stderr);
+		fprintf(stderr, " (%s): ", t->addr);
+		fputs_safe(t->answer[0] ? t->answer : "no answer yet", stderr);
+	}
+	if (named > WAIT_LOG_NAMES)
+		fprintf(stderr, "; and %zu more", named - WAIT_LOG_NAMES);
+	fputc('\n', stderr);
+	fflush(stderr);
 }
 
 static int wait_gather(struct diag *d, struct diag_env *env)
@@ -70,10 +106,9 @@ static int wait_gather(struct diag *d, struct diag_env *env)
 		diag_fail(d, "out of memory");
 		goto out;
 	}
-	if (isatty(STDERR_FILENO) && !o->json) {
-		w.progress = draw;
-		w.progress_arg = s;
-	}
+	s->eng = env->eng;
+	w.progress = isatty(STDERR_FILENO) && !o->json ? draw : log_line;
+	w.progress_arg = s;
 	if (probe_wait(env->eng, d->ev, &first, (uint64_t)(s->limit_s * 1000),
 		       &w) < 0) {
 		diag_fail(d, "out of memory");
@@ -86,7 +121,7 @@ static int wait_gather(struct diag *d, struct diag_env *env)
 			  d->ev->record_name);
 		goto out;
 	}
-	if (w.progress)
+	if (w.progress == draw)
 		draw(&w, s);
 	s->servers = w.n;
 	s->queries = env->eng->ops->sent(env->eng->impl) - q0;

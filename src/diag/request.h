@@ -27,7 +27,9 @@ struct diag_request {
 	const char *ds[8]; /* --ds, a DS not published yet */
 	size_t n_ds;
 	double rrsig_warn_days;
-	double timeout; /* seconds per query, all retries */
+	double timeout; /* seconds per query, all retries; wait: the whole wait
+			 */
+	double server_timeout; /* --server-timeout: per query; 0 not given */
 	int family;
 	bool json;
 	bool run_checks;    /* logs: run the recommended checks */

@@ -92,3 +92,20 @@ options_of() {
 	[ "$(jq -r .doc <<<"$output")" = "$("$DNSDOCTOR" explain LAME_DELEGATION)" ]
 	bad_input explain NO_SUCH_CODE --json
 }
+
+@test "time options: --server-timeout for one answer, --timeout of wait up to a day" {
+	bad_input check x --timeout 301
+	[ "$stderr" = "dnsdoctor: --timeout wants seconds between 0.05 and 300, not '301'" ]
+	bad_input check x --server-timeout 0.01
+	[ "$stderr" = "dnsdoctor: --server-timeout wants seconds between 0.05 and 300, not '0.01'" ]
+	bad_input wait x TXT --expect v --timeout 86401
+	[ "$stderr" = "dnsdoctor: --timeout wants seconds between 0.05 and 86400, not '86401'" ]
+	bad_input wait x TXT --expect v --server-timeout 600
+	# accepted: they fail later, at the names, not at the options
+	ddr wait bad..name TXT --expect v --timeout 86400 --server-timeout 5
+	[ "$status" -eq 3 ]
+	[[ $stderr != *timeout* ]]
+	ddr check bad..name --server-timeout 10 --timeout 1
+	[ "$status" -eq 3 ]
+	[[ $stderr != *timeout* ]]
+}

@@ -69,3 +69,12 @@ setup() {
 		"$DNSDOCTOR" "$EV" "$LAB_HINTS"
 	jq -e '.findings | map(.code) | index("EXPECTED_NS_MISMATCH")' <<<"$output"
 }
+
+@test "wait off a terminal: every 15 s of its clock, one line naming who still lacks the value" {
+	ddr wait healthy.com NS --expect foo --replay "$EV" --root-hints "$LAB_HINTS" --timeout 40 --server-timeout 0.5
+	[ "$status" -eq 2 ]
+	[ "$(grep -c '^dnsdoctor: wait: after' <<<"$stderr")" -eq 2 ]
+	grep -q '^dnsdoctor: wait: after 15 s, 0 of 3 addresses serve the value; waiting for a.healthy.alpha-dns.net. (127.53.32.1): no answer yet; b.healthy' <<<"$stderr"
+	grep -q '^dnsdoctor: wait: after 30 s' <<<"$stderr"
+	[[ $stderr == *"wait: timed out after 40 s"* ]]
+}
