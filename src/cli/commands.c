@@ -44,6 +44,13 @@ const struct cli_opt cli_opts[] = {
 	  "(default: all)" },
 	{ "expect", OPT_EXPECT, true, "VALUE",
 	  "the value the record should have" },
+	{ "certbot", OPT_CERTBOT, false, NULL,
+	  "as certbot's --manual-auth-hook: the TXT record\n"
+	  "_acme-challenge.$CERTBOT_DOMAIN, the value\n"
+	  "$CERTBOT_VALIDATION (no NAME TYPE)" },
+	{ "lego", OPT_LEGO, false, NULL,
+	  "as lego's exec provider: the arguments are lego's\n"
+	  "(present FQDN VALUE; cleanup exits 0)" },
 	{ "ca-file", OPT_CA_FILE, true, "FILE",
 	  "trusted roots, PEM (default: the system store)" },
 	{ "warn-days", OPT_WARN_DAYS, true, "DAYS",
@@ -122,6 +129,9 @@ static const int fleet_opts[] = { CHECK_OPTS,
 static const int trace_opts[] = { NET_OPTS, OUT_OPTS, 0 };
 static const int record_opts[] = { OPT_EXPECT, OPT_RESOLVERS, NET_OPTS,
 				   OUT_OPTS, 0 };
+static const int wait_opts[] = {
+	OPT_EXPECT, OPT_CERTBOT, OPT_LEGO, OPT_RESOLVERS, NET_OPTS, OUT_OPTS, 0
+};
 static const int cert_opts[] = { OPT_CA_FILE, OPT_WARN_DAYS, NET_OPTS, OUT_OPTS,
 				 0 };
 /* With --run-checks, logs runs checks: it takes what they ask with. */
@@ -182,8 +192,10 @@ const struct cli_cmd cli_cmds[] = {
 	  "resolver) until each serves VALUE, then exits 0; exits 2 when\n"
 	  "--timeout (the whole wait here: 300 s by default) runs out.",
 	  "dnsdoctor wait _acme-challenge.example.com TXT --expect abc123 "
-	  "--timeout 300",
-	  record_opts },
+	  "--timeout 300\n"
+	  "certbot ... --manual-auth-hook 'publish-txt && dnsdoctor wait "
+	  "--certbot'",
+	  wait_opts },
 	{ "plan", "NAME TYPE",
 	  "TTLs now, the worst case of a change, and when to\n"
 	  "change",

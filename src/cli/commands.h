@@ -47,6 +47,8 @@ enum cli_opt_val {
 	OPT_PER_SERVER_RATE,
 	OPT_CHECKS,
 	OPT_SERVER_TIMEOUT,
+	OPT_CERTBOT,
+	OPT_LEGO,
 };
 
 struct cli_opt {

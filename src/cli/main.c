@@ -4,6 +4,7 @@
 #include <string.h>
 #include <time.h>
 #include "cli/commands.h"
+#include "cli/hooks.h"
 #include "cli/options.h"
 #include "diag/diag.h"
 #include "diag/fleet.h"
@@ -81,6 +82,9 @@ int main(int argc, char **argv)
 						 .log = stderr };
 		return diag_fleet(&fc);
 	}
+	char hook_name[300];
+	if ((rc = hooks_apply(&o, hook_name, sizeof(hook_name))) != 0)
+		return rc == HOOK_DONE ? EXIT_OK : EXIT_UNKNOWN;
 	if (!diag_kind_find(o.command))
 		return die("unknown command '%.40s' (see dnsdoctor --help)",
 			   o.command);

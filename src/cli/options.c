@@ -190,6 +190,12 @@ static int apply_one(struct diag_request *o, int c, char *arg)
 	case OPT_EXPECT:
 		o->expect = arg;
 		break;
+	case OPT_CERTBOT:
+		o->certbot = true;
+		break;
+	case OPT_LEGO:
+		o->lego = true;
+		break;
 	case OPT_LIST:
 		o->list = true;
 		break;

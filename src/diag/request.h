@@ -37,10 +37,11 @@ struct diag_request {
 	const char *log_tz; /* logs --log-tz: the zone of the logs' local times
 			     */
 	bool color;
-	const char *expect;	   /* propagation, wait: --expect VALUE */
-	bool timeout_given;	   /* wait: --timeout is the whole wait */
-	bool resolvers_given;	   /* wait: --resolvers on the command line, not
-				    * DNSDOCTOR_RESOLVERS */
+	const char *expect;   /* propagation, wait: --expect VALUE */
+	bool certbot, lego;   /* wait: from certbot's hook or lego's exec */
+	bool timeout_given;   /* wait: --timeout is the whole wait */
+	bool resolvers_given; /* wait: --resolvers on the command line, not
+			       * DNSDOCTOR_RESOLVERS */
 	bool no_default_resolvers; /* propagation: only --resolvers, never the
 				    * built-in ones (logs --run-checks) */
 	/* check --acme / --acm (issue 5) */

@@ -109,3 +109,21 @@ options_of() {
 	[ "$status" -eq 3 ]
 	[[ $stderr != *timeout* ]]
 }
+
+@test "wait --certbot and --lego: what the hook is handed, checked before anything is asked" {
+	# lego's cleanup: nothing to wait for
+	ddr wait --lego cleanup _acme-challenge.x.example. tok
+	[ "$status" -eq 0 ]
+	[ -z "$output$stderr" ]
+	bad_input wait --lego remove _acme-challenge.x.example. tok
+	[[ $stderr == *"lego's action is present or cleanup, not 'remove'"* ]]
+	bad_input wait --lego present _acme-challenge.x.example.
+	bad_input wait --lego present _acme-challenge.x.example. tok --expect tok
+	unset CERTBOT_DOMAIN CERTBOT_VALIDATION
+	bad_input wait --certbot
+	[[ $stderr == *"CERTBOT_DOMAIN and CERTBOT_VALIDATION are not set"* ]]
+	CERTBOT_DOMAIN=x.example CERTBOT_VALIDATION=tok bad_input wait --certbot x.example TXT
+	CERTBOT_DOMAIN=x.example CERTBOT_VALIDATION=tok bad_input wait --certbot --lego
+	bad_input check x.example --lego
+	[[ $stderr == *"check does not take --lego"* ]]
+}

@@ -45,11 +45,29 @@ setup() {
 	run "$LAB_SRC/acme/e2e" wait
 	echo "$output"
 	[ "$status" -eq 0 ]
-	[[ "$output" == *"dnsdoctor wait exit 0"* ]]
+	[[ "$output" == *"dnsdoctor wait exit 0"* ]] # wait --certbot
 	[[ "$output" == *"served by all 2 addresses"* ]]
 	cert=$(sed -n 's/^certificate: //p' <<<"$output")
 	[ -s "$cert" ]
 	# A real certificate for the name, issued by Pebble.
+	name=$(sed -n 's/.*(name \([^,]*\),.*/\1/p' <<<"$output")
+	openssl x509 -in "$cert" -noout -ext subjectAltName | grep -q "DNS:$name"
+	openssl x509 -in "$cert" -noout -issuer | grep -qi pebble
+}
+
+@test "acme e2e: lego's exec provider with nsupdate + dnsdoctor wait --lego gets a certificate" {
+	[ -x "$DNSDOCTOR" ] || skip "DNSDOCTOR=$DNSDOCTOR is not an executable"
+	command -v lego >/dev/null || skip "lego is not installed"
+	run "$LAB_SRC/acme/e2e" lego
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"e2e: lego: lego exit 0"* ]]
+	# wait took lego's arguments: it waited on present, not on cleanup
+	[[ "$output" == *"dnsdoctor wait --lego present exit 0"* ]]
+	[[ "$output" == *"served by all 2 addresses"* ]]
+	[[ "$output" == *"dnsdoctor wait --lego cleanup exit 0"* ]]
+	cert=$(sed -n 's/^certificate: //p' <<<"$output")
+	[ -s "$cert" ]
 	name=$(sed -n 's/.*(name \([^,]*\),.*/\1/p' <<<"$output")
 	openssl x509 -in "$cert" -noout -ext subjectAltName | grep -q "DNS:$name"
 	openssl x509 -in "$cert" -noout -issuer | grep -qi pebble
