@@ -89,6 +89,58 @@ static const struct finding *find_code(const struct findings *fs,
 	return NULL;
 }
 
+/* The first root fault (nothing here explains it) with CODE, or NULL. */
+static const struct finding *find_root(const struct findings *fs,
+				       enum finding_code code)
+{
+	for (size_t i = 0; i < fs->n; i++)
+		if (fs->v[i].code == code && fs->v[i].cause < 0)
+			return &fs->v[i];
+	return NULL;
+}
+
+/* "SUMMARY Because of this: TITLE (CODE, N findings); ..." for the
+ * findings F explains, one item per code, SKIP's left out (already said).
+ * Takes SUMMARY; NULL when out of memory. */
+static char *with_consequences(char *summary, const struct findings *fs,
+			       const struct finding *f, enum finding_code skip)
+{
+	long at = f - fs->v;
+	char *out = summary;
+	bool any = false;
+	for (size_t i = 0; out && i < fs->n; i++) {
+		const struct finding *x = &fs->v[i];
+		bool first = true;
+		for (size_t j = 0; j < i; j++)
+			first &= !(fs->v[j].cause == at &&
+				   fs->v[j].code == x->code);
+		if (x->cause != at || x->code == skip || !first)
+			continue;
+		size_t n = 0;
+		for (size_t j = i; j < fs->n; j++)
+			n += fs->v[j].cause == at && fs->v[j].code == x->code;
+		char *next = NULL, count[32] = "";
+		if (n > 1)
+			snprintf(count, sizeof(count), ", %zu findings", n);
+		if (asprintf(&next, "%s%s%s (%s%s)", out,
+			     any ? "; " : " Because of this: ",
+			     finding_defs[x->code].title,
+			     finding_defs[x->code].name, count) < 0)
+			next = NULL;
+		free(out);
+		out = next;
+		any = true;
+	}
+	if (out && any) {
+		char *next = NULL;
+		if (asprintf(&next, "%s.", out) < 0)
+			next = NULL;
+		free(out);
+		out = next;
+	}
+	return out;
+}
+
 int verdict_build(const struct view *v, const struct findings *fs,
 		  char **summary, char **fix)
 {
@@ -100,22 +152,28 @@ int verdict_build(const struct view *v, const struct findings *fs,
 	const struct finding *f = NULL;
 	*summary = *fix = NULL;
 
+	/* The headline is a root fault's: what explains the rest. */
 	for (size_t i = 0; !f && i < sizeof(order) / sizeof(order[0]); i++)
-		f = find_code(fs, order[i]);
-	if (!f && fs->n && fs->v[0].severity > SEV_INFO)
-		f = &fs->v[0]; /* sorted worst first */
+		f = find_root(fs, order[i]);
+	if (!f && fs->n && findings_worst(fs) > SEV_INFO)
+		f = &fs->v[0]; /* sorted worst group first, its root leading */
 	if (f) {
 		/* When the parent delegates to servers that do not serve the
 		 * zone and the provider's do, the two findings together are
 		 * the verdict: say both in one sentence. */
 		const struct finding *u = find_code(fs, F_ZONE_UNREACHABLE);
-		if (f->code == F_EXPECTED_NS_MISMATCH && u) {
+		bool both = f->code == F_EXPECTED_NS_MISMATCH && u;
+		if (both) {
 			if (asprintf(summary, "%s %s", u->summary, f->summary) <
 			    0)
 				*summary = NULL;
 		} else {
 			*summary = strdup(f->summary);
 		}
+		if (*summary)
+			*summary = with_consequences(
+				*summary, fs, f,
+				both ? F_ZONE_UNREACHABLE : F__COUNT);
 		*fix = strdup(f->fix);
 		if (!*summary || !*fix)
 			goto nomem;

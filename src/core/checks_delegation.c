@@ -71,8 +71,8 @@ int check_expected_ns(const struct view *v, time_t now, struct findings *out)
 			  "parent zone %s publishes; after the change, "
 			  "resolvers pick it up within the parent's NS TTL).",
 			  v->zone, serv, v->parent) >= 0);
-	json_t *e = json_pack("{s:s, s:o, s:o, s:o, s:o, s:o}", "parent",
-			      v->parent, "delegated",
+	json_t *e = json_pack("{s:s, s:s, s:o, s:o, s:o, s:o, s:o}", "zone",
+			      v->zone, "parent", v->parent, "delegated",
 			      json_strset(&v->parent_ns), "expected",
 			      json_strset(&v->expect_ns), "missing_from_parent",
 			      json_strset(&missing), "not_expected",

@@ -1,9 +1,11 @@
 #include <errno.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include "core/causes.h"
 #include "core/finding.h"
 
 const char *severity_name(enum severity s)
@@ -81,6 +83,7 @@ int findings_add(struct findings *fs, enum finding_code code, json_t *evidence,
 	f->summary = summary;
 	f->fix = strdup(fix ? fix : finding_defs[code].fix);
 	f->evidence = evidence ? evidence : json_object();
+	f->cause = -1;
 	if (f->fix)
 		single_stops(f->fix);
 	single_stops(summary);
@@ -107,19 +110,93 @@ int findings_worst(const struct findings *fs)
 	return worst;
 }
 
-void findings_sort(struct findings *fs)
+/* Whether A goes after B: by RANK (worst first), then code name. */
+static bool after(const struct finding *a, int rank_a, const struct finding *b,
+		  int rank_b)
 {
-	/* Insertion sort: stable, and finding lists are short. */
+	return rank_b > rank_a ||
+	       (rank_b == rank_a &&
+		strcmp(finding_defs[b->code].name, finding_defs[a->code].name) <
+			0);
+}
+
+/* Insertion sort by KEY (stable; finding lists are short). KEY[i] is the
+ * rank of FS->v[i] and moves with it. */
+static void sort_by(struct findings *fs, int *key)
+{
 	for (size_t i = 1; i < fs->n; i++) {
 		struct finding t = fs->v[i];
+		int k = key[i];
 		size_t j = i;
-		while (j > 0 && (fs->v[j - 1].severity < t.severity ||
-				 (fs->v[j - 1].severity == t.severity &&
-				  strcmp(finding_defs[fs->v[j - 1].code].name,
-					 finding_defs[t.code].name) > 0))) {
+		while (j > 0 && after(&fs->v[j - 1], key[j - 1], &t, k)) {
 			fs->v[j] = fs->v[j - 1];
+			key[j] = key[j - 1];
 			j--;
 		}
 		fs->v[j] = t;
+		key[j] = k;
 	}
+}
+
+void findings_sort(struct findings *fs)
+{
+	if (fs->n == 0)
+		return;
+	int *key = calloc(fs->n, sizeof(*key));
+	long *group = calloc(fs->n, sizeof(*group));
+	struct finding *out = calloc(fs->n, sizeof(*out));
+	if (!key || !group || !out) {
+		/* No memory to group: worst first still holds. */
+		for (size_t i = 0; key && i < fs->n; i++)
+			key[i] = fs->v[i].severity;
+		if (key)
+			sort_by(fs, key);
+		for (size_t i = 0; i < fs->n; i++)
+			fs->v[i].cause = -1;
+		goto out;
+	}
+	for (size_t i = 0; i < fs->n; i++)
+		key[i] = fs->v[i].severity;
+	sort_by(fs, key);
+	findings_link(fs);
+	/* A root's group ranks by its worst member (a warning that explains
+	 * an error leads), then by how much it explains. */
+	for (size_t i = 0; i < fs->n; i++)
+		key[i] = (int)fs->v[i].severity * 1024;
+	for (size_t i = 0; i < fs->n; i++) {
+		long r = fs->v[i].cause;
+		if (r < 0)
+			continue;
+		if ((int)fs->v[i].severity * 1024 > (key[r] & ~1023))
+			key[r] = (int)fs->v[i].severity * 1024 | (key[r] & 1023);
+		if ((key[r] & 1023) < 1023)
+			key[r]++;
+	}
+	size_t n = 0;
+	for (size_t pass = 0; pass < fs->n; pass++) {
+		/* The next root by its group's rank. */
+		long best = -1;
+		for (size_t i = 0; i < fs->n; i++)
+			if (fs->v[i].cause == -1 && !group[i] &&
+			    (best < 0 ||
+			     after(&fs->v[best], key[best], &fs->v[i], key[i])))
+				best = (long)i;
+		if (best < 0)
+			break;
+		group[best] = 1;
+		size_t at = n;
+		out[n++] = fs->v[best];
+		out[at].cause = -1;
+		for (size_t i = 0; i < fs->n; i++)
+			if (fs->v[i].cause == best) {
+				out[n] = fs->v[i];
+				out[n++].cause = (long)at;
+			}
+	}
+	if (n == fs->n) /* every finding is a root or under one */
+		memcpy(fs->v, out, n * sizeof(*out));
+out:
+	free(key);
+	free(group);
+	free(out);
 }

@@ -31,6 +31,9 @@ struct finding {
 	char *summary;	  /* one line naming the servers and values involved */
 	char *fix;	  /* what to do */
 	json_t *evidence; /* owned; an object */
+	/* The index in its set of the root fault that explains this one, or
+	 * -1 (core/causes.h); findings_sort sets it. */
+	long cause;
 };
 
 struct findings {
@@ -52,7 +55,9 @@ int findings_add(struct findings *fs, enum finding_code code, json_t *evidence,
 	__attribute__((format(printf, 5, 6)));
 /* Worst severity present, or -1 when there are no findings. */
 int findings_worst(const struct findings *fs);
-/* Sorts by severity (worst first), then code name, stably. */
+/* Root cause first: each root fault (worst first, then by code name),
+ * followed by the findings it explains (in the same order); sets every
+ * finding's cause. Stable, and the same whatever order FS was in. */
 void findings_sort(struct findings *fs);
 
 #endif

@@ -263,18 +263,25 @@ void report_check_text(const struct report_ctx *r, FILE *f)
 			warnings == 1 ? "" : "s");
 		for (size_t i = 0; i < fs->n; i++) {
 			const struct finding *x = &fs->v[i];
-			fprintf(f, "  %s%-7s%s %s\n",
+			/* What a root fault explains comes under it. */
+			int in = x->cause >= 0 ? 4 : 0;
+			if (in && (i == 0 || fs->v[i - 1].cause < 0))
+				fprintf(f, "%*s%sbecause of %s:%s\n", 10, "",
+					c(r->color, DIM),
+					finding_defs[fs->v[x->cause].code].name,
+					c(r->color, RESET));
+			fprintf(f, "%*s  %s%-7s%s %s\n", in, "",
 				sev_color(r->color, x->severity),
 				severity_name(x->severity), c(r->color, RESET),
 				finding_defs[x->code].name);
-			wrap(f, x->summary, 10, 78);
+			wrap(f, x->summary, 10 + in, 78);
 			/* Several servers with one fault share one fix: say it
 			 * once. */
 			if (i + 1 < fs->n && fs->v[i + 1].code == x->code &&
 			    strcmp(fs->v[i + 1].fix, x->fix) == 0)
 				continue;
 			fprintf(f, "%s", c(r->color, DIM));
-			wrap(f, x->fix, 10, 78);
+			wrap(f, x->fix, 10 + in, 78);
 			fprintf(f, "%s", c(r->color, RESET));
 		}
 	}

@@ -1,6 +1,7 @@
 /* The result envelope every command's --json shares. Fields may be added,
  * never renamed or removed (docs/json.md). */
 #include <string.h>
+#include "core/causes.h"
 #include "report/envelope.h"
 
 const char *report_rfc3339(time_t t, char *buf, size_t len)
@@ -12,22 +13,36 @@ const char *report_rfc3339(time_t t, char *buf, size_t len)
 	return buf;
 }
 
-json_t *report_findings_json(const struct findings *fs)
+static json_t *finding_json(const struct findings *fs, const struct finding *f)
 {
-	json_t *arr = json_array();
-	for (size_t i = 0; arr && fs && i < fs->n; i++) {
-		const struct finding *f = &fs->v[i];
-		if (json_array_append_new(
-			    arr,
-			    json_pack("{s:s, s:s, s:s, s:s, s:O}", "code",
-				      finding_defs[f->code].name, "severity",
-				      severity_name(f->severity), "summary",
-				      f->summary, "fix", f->fix, "evidence",
-				      f->evidence)) < 0) {
-			json_decref(arr);
+	json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:O}", "code",
+			      finding_defs[f->code].name, "severity",
+			      severity_name(f->severity), "summary", f->summary,
+			      "fix", f->fix, "evidence", f->evidence);
+	if (o && f->cause >= 0 && (size_t)f->cause < fs->n) {
+		const struct finding *c = &fs->v[f->cause];
+		char subject[512];
+		json_t *by = json_pack("{s:s, s:s}", "code",
+				       finding_defs[c->code].name, "subject",
+				       finding_subject(c, subject,
+						       sizeof(subject)));
+		if (!by || json_object_set_new(o, "caused_by", by) < 0) {
+			json_decref(o);
 			return NULL;
 		}
 	}
+	return o;
+}
+
+json_t *report_findings_json(const struct findings *fs)
+{
+	json_t *arr = json_array();
+	for (size_t i = 0; arr && fs && i < fs->n; i++)
+		if (json_array_append_new(arr, finding_json(fs, &fs->v[i])) <
+		    0) {
+			json_decref(arr);
+			return NULL;
+		}
 	return arr;
 }
 
