@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
-# lab/demo.sh: the seed incident (seeds/000) replayed on the lab, then
-# diagnosed by dnsdoctor. Run as root: lab/netns lab/demo.sh (make demo).
+# lab/demo.sh: the two seed incidents replayed on the lab, then diagnosed
+# by dnsdoctor: the registrar's stale name servers (seeds/000), then a DS
+# left at the registrar, a TXT change that has not reached every server
+# and cache (propagation, then wait), and the certbot log of such a
+# failure (logs). Run as root: lab/netns lab/demo.sh (make demo).
 # DNSDOCTOR may name the binary (default: build/dnsdoctor in the repo).
 set -uo pipefail
 
@@ -43,5 +46,49 @@ show "$DNSDOCTOR" check seed-stale.com --root-hints "$DNSDOCTOR_ROOT_HINTS"
 
 step "... with --expect-ns the fault is named"
 show "$DNSDOCTOR" check seed-stale.com --expect-ns "$NEW_NS" --root-hints "$DNSDOCTOR_ROOT_HINTS"
+
+step "Incident 2: a DS left at the registrar for a zone that is no longer signed"
+printf '$ dig @%s dnssec-ds-unsigned.com SOA\n' "$LAB_VALIDATING_RESOLVER"
+dig +time=2 +tries=1 "@$LAB_VALIDATING_RESOLVER" dnssec-ds-unsigned.com SOA |
+	sed -n 's/.*\(status: [A-Z]*\).*/\1/p'
+show "$DNSDOCTOR" check dnssec-ds-unsigned.com --root-hints "$DNSDOCTOR_ROOT_HINTS" \
+	--resolvers "$LAB_VALIDATING_RESOLVER"
+
+# The zone of propagation-lag.net on its two servers (A: knot-main, B:
+# knot-old), rewritten with RECORDS and reloaded: how a provider's change
+# reaches one server before the other.
+ZONE=propagation-lag.net
+serial=100
+zone_set() { # main|old RECORDS...
+	local group=$1 file="$LAB_DIR/zones/propagation-lag/$ZONE.zone"
+	shift
+	[ "$group" = old ] && file="$LAB_DIR/zones/propagation-lag/$ZONE.lag.zone"
+	serial=$((serial + 1))
+	{
+		echo "\$ORIGIN $ZONE."
+		echo "\$TTL 300"
+		echo "@ 300 IN SOA a.propagation-lag.alpha-dns.net. hostmaster.$ZONE. $serial 7200 900 1209600 600"
+		echo "@ IN NS a.propagation-lag.alpha-dns.net."
+		echo "@ IN NS b.propagation-lag.beta-dns.org."
+		printf '%s\n' "$@"
+	} > "$file"
+	knotc -s "$LAB_DIR/srv/knot-$group/knot.sock" -b zone-reload "$ZONE." >/dev/null
+}
+TXT="_acme-challenge.$ZONE"
+TOKEN=tok-demo-9f2c
+step "The DNS-01 record is written at the provider; one server has it, the other not yet"
+printf '$ dig @%s %s TXT   # what the CA'"'"'s resolver sees first: NXDOMAIN, now cached\n' "$LAB_RESOLVER" "$TXT"
+dig +time=2 +tries=1 "@$LAB_RESOLVER" "$TXT" TXT | sed -n 's/.*\(status: [A-Z]*\).*/\1/p'
+zone_set main "_acme-challenge 60 IN TXT \"$TOKEN\""
+show "$DNSDOCTOR" propagation "$TXT" TXT --expect "$TOKEN" --root-hints "$DNSDOCTOR_ROOT_HINTS" \
+	--resolvers "$LAB_RESOLVER"
+
+step "dnsdoctor wait: returns the moment every server serves it (B gets it 3 s from now)"
+(sleep 3; zone_set old "_acme-challenge 60 IN TXT \"$TOKEN\"") &
+show "$DNSDOCTOR" wait "$TXT" TXT --expect "$TOKEN" --root-hints "$DNSDOCTOR_ROOT_HINTS" --timeout 30
+wait
+
+step "The certbot log of such a failure, classified, with the check that confirms it"
+show "$DNSDOCTOR" logs "$ROOT/tests/logs/corpus/certbot-txt-missing.console"
 
 step "Taking the lab down"
