@@ -89,7 +89,10 @@ const struct cli_opt cli_opts[] = {
 	  "evidence saved before: nothing is sent" },
 	{ "json", OPT_JSON, false, NULL,
 	  "machine-readable output (docs/json.md)" },
-	{ "no-color", OPT_NO_COLOR, false, NULL, "no colour (also NO_COLOR)" },
+	{ "color", OPT_COLOR, true, "WHEN",
+	  "auto (default: on a terminal, not with NO_COLOR\n"
+	  "or TERM=dumb), always (for less -R), never" },
+	{ "no-color", OPT_NO_COLOR, false, NULL, "as --color=never" },
 	{ "help", OPT_HELP, false, NULL, "this help" },
 	{ "version", OPT_VERSION, false, NULL, "the version" },
 };
@@ -105,7 +108,7 @@ _Static_assert(sizeof(cli_opts) / sizeof(cli_opts[0]) <= CLI_MAX_OPTS, "CLI_"
 	OPT_ROOT_HINTS, OPT_SERVER_TIMEOUT, OPT_TIMEOUT, OPT_FAMILY4,          \
 		OPT_FAMILY6, OPT_RATE, OPT_PER_SERVER_RATE, OPT_SAVE_EVIDENCE, \
 		OPT_REPLAY
-#define OUT_OPTS OPT_JSON, OPT_NO_COLOR, OPT_HELP
+#define OUT_OPTS OPT_JSON, OPT_COLOR, OPT_NO_COLOR, OPT_HELP
 #define CHECK_OPTS                                                             \
 	OPT_EXPECT_NS, OPT_TRUST_ANCHOR, OPT_RESOLVERS, OPT_DS,                \
 		OPT_RRSIG_WARN_DAYS, OPT_ACME, OPT_CA, OPT_CHALLENGE, OPT_TXT, \

@@ -49,6 +49,7 @@ enum cli_opt_val {
 	OPT_SERVER_TIMEOUT,
 	OPT_CERTBOT,
 	OPT_LEGO,
+	OPT_COLOR,
 };
 
 struct cli_opt {

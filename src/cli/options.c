@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/ioctl.h>
 #include "cli/commands.h"
 #include "cli/options.h"
 
@@ -34,6 +35,31 @@ int die(const char *fmt, ...)
 void usage(FILE *f)
 {
 	cli_usage(f);
+}
+
+/* Colour by default on a terminal that can show it, unless NO_COLOR
+ * (no-color.org) says otherwise. */
+static bool color_auto(void)
+{
+	const char *no = getenv("NO_COLOR"), *term = getenv("TERM");
+	return isatty(STDOUT_FILENO) && !(no && *no) &&
+	       !(term && strcmp(term, "dumb") == 0);
+}
+
+/* The width to wrap the text report at: COLUMNS when set (as ls and less
+ * read it), else the terminal's; 0 (the default, 80) off a terminal. */
+static int columns(void)
+{
+	const char *env = getenv("COLUMNS");
+	char *end = NULL;
+	long n = env && *env ? strtol(env, &end, 10) : 0;
+	if (env && *env && end && !*end && n >= 40 && n <= 1000)
+		return (int)n;
+	struct winsize ws;
+	if (isatty(STDOUT_FILENO) &&
+	    ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col >= 40)
+		return ws.ws_col;
+	return 0;
 }
 
 static const char *env_or_null(const char *name)
@@ -225,6 +251,17 @@ static int apply_one(struct diag_request *o, int c, char *arg)
 		break;
 	case OPT_JSON:
 		o->json = true;
+		break;
+	case OPT_COLOR:
+		if (strcmp(arg, "always") && strcmp(arg, "never") &&
+		    strcmp(arg, "auto")) {
+			die("--color wants auto, always or never, not '%.40s'",
+			    arg);
+			return -1;
+		}
+		/* A flag on the command line wins over NO_COLOR. */
+		o->color = strcmp(arg, "auto") ? strcmp(arg, "always") == 0
+					       : color_auto();
 		break;
 	case OPT_NO_COLOR:
 		o->color = false;
@@ -423,11 +460,10 @@ static int opts_apply(struct diag_request *o, int argc, char **argv, bool line)
 
 int opts_parse(struct diag_request *o, int argc, char **argv)
 {
-	const char *env;
 	memset(o, 0, sizeof(*o));
 	o->timeout = 2.4;
-	o->color = isatty(STDOUT_FILENO) &&
-		   !((env = getenv("NO_COLOR")) && *env);
+	o->color = color_auto();
+	o->width = columns();
 	o->root_hints = env_or_null("DNSDOCTOR_ROOT_HINTS");
 	o->trust_anchor = env_or_null("DNSDOCTOR_TRUST_ANCHOR");
 	o->resolvers = env_or_null("DNSDOCTOR_RESOLVERS");

@@ -221,6 +221,7 @@ static struct report_ctx ctx_of(const struct diag *d)
 		.queries = d->queries,
 		.elapsed_ms = d->duration_ms,
 		.color = d->req->color,
+		.width = d->req->width,
 	};
 }
 

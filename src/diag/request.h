@@ -37,6 +37,8 @@ struct diag_request {
 	const char *log_tz; /* logs --log-tz: the zone of the logs' local times
 			     */
 	bool color;
+	int width; /* columns the text report may use: the terminal's, or
+		      COLUMNS; 0: the default (80) */
 	const char *expect;   /* propagation, wait: --expect VALUE */
 	bool certbot, lego;   /* wait: from certbot's hook or lego's exec */
 	bool timeout_given;   /* wait: --timeout is the whole wait */

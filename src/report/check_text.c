@@ -209,6 +209,8 @@ static void resolvers_print(const struct report_ctx *r, FILE *f)
 
 void report_check_text(const struct report_ctx *r, FILE *f)
 {
+	/* Two columns spare, as 78 of 80 always were. */
+	int cols = (r->width >= 40 ? r->width : 80) - 2;
 	const struct view *v = r->view;
 	const struct findings *fs = r->findings;
 	int worst = findings_worst(fs);
@@ -239,11 +241,11 @@ void report_check_text(const struct report_ctx *r, FILE *f)
 		fputs_safe(v->parent, f);
 	}
 	fprintf(f, "\n\n");
-	wrap(f, r->verdict, 2, 78);
+	wrap(f, r->verdict, 2, cols);
 	if (r->fix) {
 		fprintf(f, "\n%s  Fix:%s\n", c(r->color, BOLD),
 			c(r->color, RESET));
-		wrap(f, r->fix, 4, 78);
+		wrap(f, r->fix, 4, cols);
 	}
 	if (v->domain_nxdomain) {
 		char *note;
@@ -252,7 +254,7 @@ void report_check_text(const struct report_ctx *r, FILE *f)
 			     "answer NXDOMAIN for it.",
 			     v->domain, v->zone) >= 0) {
 			fputc('\n', f);
-			wrap(f, note, 2, 78);
+			wrap(f, note, 2, cols);
 			free(note);
 		}
 	}
@@ -274,14 +276,14 @@ void report_check_text(const struct report_ctx *r, FILE *f)
 				sev_color(r->color, x->severity),
 				severity_name(x->severity), c(r->color, RESET),
 				finding_defs[x->code].name);
-			wrap(f, x->summary, 10 + in, 78);
+			wrap(f, x->summary, 10 + in, cols);
 			/* Several servers with one fault share one fix: say it
 			 * once. */
 			if (i + 1 < fs->n && fs->v[i + 1].code == x->code &&
 			    strcmp(fs->v[i + 1].fix, x->fix) == 0)
 				continue;
 			fprintf(f, "%s", c(r->color, DIM));
-			wrap(f, x->fix, 10 + in, 78);
+			wrap(f, x->fix, 10 + in, cols);
 			fprintf(f, "%s", c(r->color, RESET));
 		}
 	}

@@ -29,6 +29,7 @@ struct report_ctx {
 	uint64_t queries;
 	uint64_t elapsed_ms;
 	bool color;
+	int width; /* columns; 0: 80 */
 };
 
 void report_check_text(const struct report_ctx *r, FILE *f);

@@ -127,3 +127,34 @@ options_of() {
 	bad_input check x.example --lego
 	[[ $stderr == *"check does not take --lego"* ]]
 }
+
+@test "colour: --color=always|never|auto, NO_COLOR and TERM=dumb; width from COLUMNS" {
+	local ev=$BATS_TEST_DIRNAME/../fixtures/evidence/dnssec-ds-unsigned.json esc=$'\e['
+	ddr analyze "$ev" --color=always
+	[ "$status" -eq 2 ]
+	[[ $output == *"$esc"* ]] # off a terminal, because asked
+	NO_COLOR=1 ddr analyze "$ev" --color=always
+	[[ $output == *"$esc"* ]] # the flag wins over the variable
+	ddr analyze "$ev" --color=never
+	[[ $output != *"$esc"* ]]
+	ddr analyze "$ev"
+	[[ $output != *"$esc"* ]] # auto, off a terminal
+	bad_input analyze "$ev" --color=sometimes
+	if command -v script >/dev/null; then
+		# on a terminal (a pty from script): colour, unless TERM=dumb
+		# or NO_COLOR
+		local out
+		out=$(env -u NO_COLOR TERM=xterm script -qec "$DNSDOCTOR analyze $ev" /dev/null || true)
+		[[ $out == *"$esc"* ]]
+		out=$(env -u NO_COLOR TERM=dumb script -qec "$DNSDOCTOR analyze $ev" /dev/null || true)
+		[[ $out != *"$esc"* ]]
+		out=$(NO_COLOR=1 TERM=xterm script -qec "$DNSDOCTOR analyze $ev" /dev/null || true)
+		[[ $out != *"$esc"* ]]
+	fi
+	# the headline paragraph: 78 columns off a terminal, COLUMNS when set
+	ddr analyze "$ev"
+	[ "$(sed -n '3,6p' <<<"$output" | awk '{ print length }' | sort -n | tail -n 1)" -le 79 ]
+	COLUMNS=150 ddr analyze "$ev"
+	[ "$(grep -c . <<<"$output")" -gt 0 ]
+	[ "$(sed -n '3p' <<<"$output" | awk '{ print length }')" -gt 100 ]
+}
