@@ -21,16 +21,16 @@ struct rule {
 	size_t n_cause;
 };
 
-#define CAUSES(...)                                                        \
-	.cause = { __VA_ARGS__ },                                          \
-	.n_cause = sizeof((enum finding_code[]){ __VA_ARGS__ }) /          \
+#define CAUSES(...)                                               \
+	.cause = { __VA_ARGS__ },                                 \
+	.n_cause = sizeof((enum finding_code[]){ __VA_ARGS__ }) / \
 		   sizeof(enum finding_code)
 
 /* The chain faults a validator fails on: each makes every answer of the
  * zone bogus. */
-#define CHAIN_FAULTS                                                       \
-	F_DS_WITHOUT_DNSKEY, F_DS_NO_MATCHING_DNSKEY, F_RRSIG_EXPIRED,     \
-		F_RRSIG_NOT_YET_VALID, F_RRSIG_INVALID, F_RRSIG_MISSING,   \
+#define CHAIN_FAULTS                                                     \
+	F_DS_WITHOUT_DNSKEY, F_DS_NO_MATCHING_DNSKEY, F_RRSIG_EXPIRED,   \
+		F_RRSIG_NOT_YET_VALID, F_RRSIG_INVALID, F_RRSIG_MISSING, \
 		F_NSEC_PROOF_INVALID
 
 static bool in_list(const json_t *list, const char *s)
@@ -50,9 +50,9 @@ static bool lame_not_assigned(const struct finding *effect,
 {
 	const char *server =
 		json_string_value(json_object_get(effect->evidence, "server"));
-	return server &&
-	       in_list(json_object_get(cause->evidence, "not_expected"),
-		       server);
+	return server && in_list(json_object_get(cause->evidence, "not_"
+								  "expected"),
+				 server);
 }
 
 /* The resolver's own check named this fault (its evidence's "cause"). */
@@ -66,8 +66,7 @@ static bool named_by_effect(const struct finding *effect,
 
 static const struct rule rules[] = {
 	{ F_DNSSEC_BOGUS_AT_RESOLVER, named_by_effect, CAUSES(CHAIN_FAULTS) },
-	{ F_CAA_LOOKUP_FAILED, NULL,
-	  CAUSES(CHAIN_FAULTS, F_ZONE_UNREACHABLE) },
+	{ F_CAA_LOOKUP_FAILED, NULL, CAUSES(CHAIN_FAULTS, F_ZONE_UNREACHABLE) },
 	{ F_ZONE_UNREACHABLE, NULL, CAUSES(F_EXPECTED_NS_MISMATCH) },
 	{ F_LAME_DELEGATION, lame_not_assigned,
 	  CAUSES(F_EXPECTED_NS_MISMATCH) },
@@ -88,7 +87,8 @@ static long direct_cause(const struct findings *fs, size_t f)
 			continue;
 		for (size_t c = 0; c < rules[r].n_cause; c++)
 			for (size_t i = 0; i < fs->n; i++)
-				if (i != f && fs->v[i].code == rules[r].cause[c] &&
+				if (i != f &&
+				    fs->v[i].code == rules[r].cause[c] &&
 				    (!rules[r].explains ||
 				     rules[r].explains(e, &fs->v[i])))
 					return (long)i;
@@ -120,8 +120,9 @@ const char *finding_subject(const struct finding *f, char *buf, size_t len)
 	const char *what = NULL;
 	for (size_t i = 0; !what && i < sizeof(keys) / sizeof(keys[0]); i++)
 		what = json_string_value(json_object_get(f->evidence, keys[i]));
-	const char *addr =
-		json_string_value(json_object_get(f->evidence, "address"));
+	const char *addr = json_string_value(json_object_get(f->evidence, "addr"
+									  "es"
+									  "s"));
 	if (!what)
 		snprintf(buf, len, "%s", addr ? addr : "");
 	else if (addr && strcmp(addr, what) != 0)

@@ -171,9 +171,9 @@ int verdict_build(const struct view *v, const struct findings *fs,
 			*summary = strdup(f->summary);
 		}
 		if (*summary)
-			*summary = with_consequences(
-				*summary, fs, f,
-				both ? F_ZONE_UNREACHABLE : F__COUNT);
+			*summary = with_consequences(*summary, fs, f,
+						     both ? F_ZONE_UNREACHABLE
+							  : F__COUNT);
 		*fix = strdup(f->fix);
 		if (!*summary || !*fix)
 			goto nomem;

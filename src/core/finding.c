@@ -115,9 +115,8 @@ static bool after(const struct finding *a, int rank_a, const struct finding *b,
 		  int rank_b)
 {
 	return rank_b > rank_a ||
-	       (rank_b == rank_a &&
-		strcmp(finding_defs[b->code].name, finding_defs[a->code].name) <
-			0);
+	       (rank_b == rank_a && strcmp(finding_defs[b->code].name,
+					   finding_defs[a->code].name) < 0);
 }
 
 /* Insertion sort by KEY (stable; finding lists are short). KEY[i] is the
@@ -168,7 +167,8 @@ void findings_sort(struct findings *fs)
 		if (r < 0)
 			continue;
 		if ((int)fs->v[i].severity * 1024 > (key[r] & ~1023))
-			key[r] = (int)fs->v[i].severity * 1024 | (key[r] & 1023);
+			key[r] = (int)fs->v[i].severity * 1024 |
+				 (key[r] & 1023);
 		if ((key[r] & 1023) < 1023)
 			key[r]++;
 	}

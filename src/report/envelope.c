@@ -22,10 +22,10 @@ static json_t *finding_json(const struct findings *fs, const struct finding *f)
 	if (o && f->cause >= 0 && (size_t)f->cause < fs->n) {
 		const struct finding *c = &fs->v[f->cause];
 		char subject[512];
-		json_t *by = json_pack("{s:s, s:s}", "code",
-				       finding_defs[c->code].name, "subject",
-				       finding_subject(c, subject,
-						       sizeof(subject)));
+		json_t *by =
+			json_pack("{s:s, s:s}", "code",
+				  finding_defs[c->code].name, "subject",
+				  finding_subject(c, subject, sizeof(subject)));
 		if (!by || json_object_set_new(o, "caused_by", by) < 0) {
 			json_decref(o);
 			return NULL;

@@ -27,13 +27,11 @@ static const char *shape(const struct findings *fs, char *buf, size_t len)
 	buf[0] = '\0';
 	for (size_t i = 0; i < fs->n && n < len; i++) {
 		const struct finding *f = &fs->v[i];
-		n += (size_t)snprintf(buf + n, len - n, "%s%s%s%s", i ? " " : "",
-				      finding_defs[f->code].name,
-				      f->cause >= 0 ? "<-" : "",
-				      f->cause >= 0
-					      ? finding_defs[fs->v[f->cause].code]
-							.name
-					      : "");
+		n += (size_t)snprintf(
+			buf + n, len - n, "%s%s%s%s", i ? " " : "",
+			finding_defs[f->code].name, f->cause >= 0 ? "<-" : "",
+			f->cause >= 0 ? finding_defs[fs->v[f->cause].code].name
+				      : "");
 	}
 	return buf;
 }
@@ -51,14 +49,17 @@ static void test_dnssec_fault_leads(void **state)
 	add(&fs, F_DNSSEC_NOT_VALIDATED, NULL);
 	findings_sort(&fs);
 	/* The second resolver names a fault that is not here: no link. */
-	assert_string_equal(shape(&fs, b, sizeof(b)),
-			    "DS_WITHOUT_DNSKEY "
-			    "DNSSEC_BOGUS_AT_RESOLVER<-DS_WITHOUT_DNSKEY "
-			    "DNSSEC_BOGUS_AT_RESOLVER DNSSEC_NOT_VALIDATED");
-	assert_string_equal(finding_subject(&fs.v[0], b, sizeof(b)),
-			    "example.");
-	assert_string_equal(finding_subject(&fs.v[1], b, sizeof(b)),
-			    "192.0.2.53");
+	assert_string_equal(shape(&fs, b, sizeof(b)), "DS_WITHOUT_DNSKEY "
+						      "DNSSEC_BOGUS_AT_"
+						      "RESOLVER<-DS_WITHOUT_"
+						      "DNSKEY "
+						      "DNSSEC_BOGUS_AT_"
+						      "RESOLVER "
+						      "DNSSEC_NOT_VALIDATED");
+	assert_string_equal(finding_subject(&fs.v[0], b, sizeof(b)), "example"
+								     ".");
+	assert_string_equal(finding_subject(&fs.v[1], b, sizeof(b)), "192.0.2."
+								     "53");
 	findings_deinit(&fs);
 }
 
@@ -78,13 +79,15 @@ static void test_registrar_chain(void **state)
 	/* The challenge's cause is the zone no server answers for, whose
 	 * own cause is the registrar's list: it points at the root. A lame
 	 * server the provider did assign is a fault of its own. */
-	assert_string_equal(
-		shape(&fs, b, sizeof(b)),
-		"EXPECTED_NS_MISMATCH "
-		"ACME_CHALLENGE_MISSING<-EXPECTED_NS_MISMATCH "
-		"LAME_DELEGATION<-EXPECTED_NS_MISMATCH "
-		"ZONE_UNREACHABLE<-EXPECTED_NS_MISMATCH "
-		"LAME_DELEGATION TOO_FEW_NS");
+	assert_string_equal(shape(&fs, b, sizeof(b)), "EXPECTED_NS_MISMATCH "
+						      "ACME_CHALLENGE_MISSING<-"
+						      "EXPECTED_NS_MISMATCH "
+						      "LAME_DELEGATION<-"
+						      "EXPECTED_NS_MISMATCH "
+						      "ZONE_UNREACHABLE<-"
+						      "EXPECTED_NS_MISMATCH "
+						      "LAME_DELEGATION "
+						      "TOO_FEW_NS");
 	assert_string_equal(
 		json_string_value(json_object_get(fs.v[2].evidence, "server")),
 		"old1.");
@@ -113,11 +116,13 @@ static void test_group_rank(void **state)
 	add(&fs, F_ACME_CHALLENGE_MISSING, NULL);
 	add(&fs, F_CAA_FORBIDS_ISSUER, NULL);
 	findings_sort(&fs);
-	assert_string_equal(
-		shape(&fs, b, sizeof(b)),
-		"ACME_CHALLENGE_DOUBLED_LABEL "
-		"ACME_CHALLENGE_MISSING<-ACME_CHALLENGE_DOUBLED_LABEL "
-		"CAA_FORBIDS_ISSUER SOA_SERIAL_MISMATCH");
+	assert_string_equal(shape(&fs, b, sizeof(b)), "ACME_CHALLENGE_DOUBLED_"
+						      "LABEL "
+						      "ACME_CHALLENGE_MISSING<-"
+						      "ACME_CHALLENGE_DOUBLED_"
+						      "LABEL "
+						      "CAA_FORBIDS_ISSUER "
+						      "SOA_SERIAL_MISMATCH");
 	findings_deinit(&fs);
 	findings_init(&fs);
 	findings_sort(&fs); /* empty */
