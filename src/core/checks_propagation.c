@@ -21,10 +21,14 @@ static json_t *row_json(const struct rv_row *r)
 	return o;
 }
 
-/* "a. (127.0.0.1)" into BUF. */
+/* "a. (127.0.0.1)" into BUF; a resolver named by its address alone is
+ * named once ("127.0.0.1", not "127.0.0.1 (127.0.0.1)"). */
 static const char *who(const struct rv_row *r, char *buf, size_t len)
 {
-	snprintf(buf, len, "%s (%s)", r->server, r->addr);
+	if (strcmp(r->server, r->addr) == 0)
+		snprintf(buf, len, "%s", r->addr);
+	else
+		snprintf(buf, len, "%s (%s)", r->server, r->addr);
 	return buf;
 }
 
