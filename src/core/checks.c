@@ -116,12 +116,13 @@ static char *with_consequences(char *summary, const struct findings *fs,
 				   fs->v[j].code == x->code);
 		if (x->cause != at || x->code == skip || !first)
 			continue;
-		size_t n = 0;
+		size_t n = 0; /* witnesses, folded ones too */
 		for (size_t j = i; j < fs->n; j++)
-			n += fs->v[j].cause == at && fs->v[j].code == x->code;
-		char *next = NULL, count[32] = "";
+			if (fs->v[j].cause == at && fs->v[j].code == x->code)
+				n += 1 + json_array_size(fs->v[j].also);
+		char *next = NULL, count[48] = "";
 		if (n > 1)
-			snprintf(count, sizeof(count), ", %zu findings", n);
+			snprintf(count, sizeof(count), ", seen %zu times", n);
 		if (asprintf(&next, "%s%s%s (%s%s)", out,
 			     any ? "; " : " Because of this: ",
 			     finding_defs[x->code].title,

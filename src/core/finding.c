@@ -39,6 +39,7 @@ void findings_deinit(struct findings *fs)
 		free(fs->v[i].summary);
 		free(fs->v[i].fix);
 		json_decref(fs->v[i].evidence);
+		json_decref(fs->v[i].also);
 	}
 	free(fs->v);
 	memset(fs, 0, sizeof(*fs));
@@ -84,6 +85,7 @@ int findings_add(struct findings *fs, enum finding_code code, json_t *evidence,
 	f->fix = strdup(fix ? fix : finding_defs[code].fix);
 	f->evidence = evidence ? evidence : json_object();
 	f->cause = -1;
+	f->also = NULL;
 	if (f->fix)
 		single_stops(f->fix);
 	single_stops(summary);
@@ -135,6 +137,56 @@ static void sort_by(struct findings *fs, int *key)
 		fs->v[j] = t;
 		key[j] = k;
 	}
+}
+
+/* Folds F into KEEP's list of other witnesses; F's own strings go. */
+static int fold(struct finding *keep, struct finding *f)
+{
+	char subject[512];
+	json_t *w = json_pack("{s:s, s:s, s:O}", "subject",
+			      finding_subject(f, subject, sizeof(subject)),
+			      "summary", f->summary, "evidence", f->evidence);
+	if (!w || (!keep->also && !(keep->also = json_array())) ||
+	    json_array_append_new(keep->also, w) < 0) {
+		json_decref(w);
+		return -1;
+	}
+	json_t *more = f->also; /* F may have folded others already */
+	for (size_t i = 0; more && i < json_array_size(more); i++)
+		if (json_array_append(keep->also, json_array_get(more, i)) < 0)
+			return -1;
+	free(f->summary);
+	free(f->fix);
+	json_decref(f->evidence);
+	json_decref(f->also);
+	return 0;
+}
+
+/* One finding per fault, not per witness: the consequences of one root
+ * with one code (grouped together, next to each other, by the sort) are
+ * one finding, the first, listing the others in its ALSO. A root is never
+ * merged: two lame servers nothing explains are two faults. Without
+ * memory to fold, the witnesses stay separate findings. */
+static void merge_witnesses(struct findings *fs)
+{
+	size_t w = 0;
+	long *moved = calloc(fs->n, sizeof(*moved));
+	if (!moved)
+		return;
+	for (size_t r = 0; r < fs->n; r++) {
+		struct finding *f = &fs->v[r];
+		struct finding *prev = w ? &fs->v[w - 1] : NULL;
+		if (prev && f->cause >= 0 && prev->code == f->code &&
+		    moved[f->cause] == prev->cause && fold(prev, f) == 0) {
+			moved[r] = (long)w - 1;
+			continue;
+		}
+		moved[r] = (long)w;
+		f->cause = f->cause >= 0 ? moved[f->cause] : -1;
+		fs->v[w++] = *f;
+	}
+	fs->n = w;
+	free(moved);
 }
 
 void findings_sort(struct findings *fs)
@@ -193,8 +245,10 @@ void findings_sort(struct findings *fs)
 				out[n++].cause = (long)at;
 			}
 	}
-	if (n == fs->n) /* every finding is a root or under one */
+	if (n == fs->n) { /* every finding is a root or under one */
 		memcpy(fs->v, out, n * sizeof(*out));
+		merge_witnesses(fs);
+	}
 out:
 	free(key);
 	free(group);

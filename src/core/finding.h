@@ -34,6 +34,10 @@ struct finding {
 	/* The index in its set of the root fault that explains this one, or
 	 * -1 (core/causes.h); findings_sort sets it. */
 	long cause;
+	/* The other witnesses of the same consequence of the same fault
+	 * (two resolvers that fail on one bad DS are one finding): an array
+	 * of {"subject", "summary", "evidence"}, or NULL. Owned. */
+	json_t *also;
 };
 
 struct findings {

@@ -207,6 +207,32 @@ static void resolvers_print(const struct report_ctx *r, FILE *f)
 	}
 }
 
+/* "Also: B, C (3 in all)." for a finding that stands for several
+ * witnesses of one fault. */
+static void also_print(FILE *f, const struct finding *x, int indent, int cols)
+{
+	size_t n = json_array_size(x->also);
+	if (!n)
+		return;
+	char *line = NULL;
+	size_t len = 0;
+	FILE *m = open_memstream(&line, &len);
+	if (!m)
+		return;
+	fputs("Also: ", m);
+	for (size_t i = 0; i < n; i++) {
+		const char *s = json_string_value(
+			json_object_get(json_array_get(x->also, i), "subject"));
+		if (i)
+			fputs(", ", m);
+		fputs_safe(s && *s ? s : "?", m);
+	}
+	fprintf(m, " (%zu in all).", n + 1);
+	if (fclose(m) == 0 && line)
+		wrap(f, line, indent, cols);
+	free(line);
+}
+
 void report_check_text(const struct report_ctx *r, FILE *f)
 {
 	/* Two columns spare, as 78 of 80 always were. */
@@ -277,6 +303,7 @@ void report_check_text(const struct report_ctx *r, FILE *f)
 				severity_name(x->severity), c(r->color, RESET),
 				finding_defs[x->code].name);
 			wrap(f, x->summary, 10 + in, cols);
+			also_print(f, x, 10 + in, cols);
 			/* Several servers with one fault share one fix: say it
 			 * once. */
 			if (i + 1 < fs->n && fs->v[i + 1].code == x->code &&

@@ -19,7 +19,24 @@ static json_t *finding_json(const struct findings *fs, const struct finding *f)
 			      finding_defs[f->code].name, "severity",
 			      severity_name(f->severity), "summary", f->summary,
 			      "fix", f->fix, "evidence", f->evidence);
-	if (o && f->cause >= 0 && (size_t)f->cause < fs->n) {
+	if (!o)
+		return NULL;
+	char first[512];
+	json_t *subjects = json_array();
+	const char *s0 = finding_subject(f, first, sizeof(first));
+	if (subjects && *s0)
+		json_array_append_new(subjects, json_string(s0));
+	for (size_t i = 0; subjects && f->also && i < json_array_size(f->also);
+	     i++)
+		json_array_append(subjects,
+				  json_object_get(json_array_get(f->also, i),
+						  "subject"));
+	if (!subjects || json_object_set_new(o, "subjects", subjects) < 0 ||
+	    (f->also && json_object_set(o, "also", f->also) < 0)) {
+		json_decref(o);
+		return NULL;
+	}
+	if (f->cause >= 0 && (size_t)f->cause < fs->n) {
 		const struct finding *c = &fs->v[f->cause];
 		char subject[512];
 		json_t *by =

@@ -63,6 +63,45 @@ static void test_dnssec_fault_leads(void **state)
 	findings_deinit(&fs);
 }
 
+/* One finding per fault: the lame servers the registrar's stale list
+ * explains are one finding naming each; lame servers nothing explains
+ * stay faults of their own. */
+static void test_witnesses_fold(void **state)
+{
+	struct findings fs;
+	char b[512];
+	findings_init(&fs);
+	add(&fs, F_LAME_DELEGATION, "{\"server\":\"old2.\"}");
+	add(&fs, F_LAME_DELEGATION, "{\"server\":\"new1.\"}");
+	add(&fs, F_LAME_DELEGATION, "{\"server\":\"old1.\"}");
+	add(&fs, F_EXPECTED_NS_MISMATCH,
+	    "{\"zone\":\"example.\",\"not_expected\":[\"old1.\",\"old2.\"]}");
+	add(&fs, F_LAME_DELEGATION, "{\"server\":\"new2.\"}");
+	add(&fs, F_ZONE_UNREACHABLE, NULL);
+	findings_sort(&fs);
+	assert_string_equal(shape(&fs, b, sizeof(b)), "EXPECTED_NS_MISMATCH "
+						      "LAME_DELEGATION<-"
+						      "EXPECTED_NS_MISMATCH "
+						      "ZONE_UNREACHABLE<-"
+						      "EXPECTED_NS_MISMATCH "
+						      "LAME_DELEGATION "
+						      "LAME_DELEGATION");
+	assert_int_equal(json_array_size(fs.v[1].also), 1);
+	const char *first =
+		json_string_value(json_object_get(fs.v[1].evidence, "server"));
+	const char *other = json_string_value(
+		json_object_get(json_array_get(fs.v[1].also, 0), "subject"));
+	assert_true((!strcmp(first, "old2.") && !strcmp(other, "old1.")) ||
+		    (!strcmp(first, "old1.") && !strcmp(other, "old2.")));
+	assert_null(fs.v[3].also);
+	/* Again: nothing more to fold, the same shape. */
+	findings_sort(&fs);
+	char again[512];
+	assert_string_equal(shape(&fs, again, sizeof(again)), b);
+	assert_int_equal(json_array_size(fs.v[1].also), 1);
+	findings_deinit(&fs);
+}
+
 static void test_registrar_chain(void **state)
 {
 	struct findings fs;
@@ -134,6 +173,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_dnssec_fault_leads),
 		cmocka_unit_test(test_registrar_chain),
+		cmocka_unit_test(test_witnesses_fold),
 		cmocka_unit_test(test_group_rank),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
