@@ -53,6 +53,18 @@ int dmsg_name_to(const ldns_rdf *rdf, char *buf, size_t len)
 	return 0;
 }
 
+int dmsg_name_fit(const ldns_rdf *rdf, char *out, size_t len)
+{
+	char buf[DMSG_NAME_MAX];
+	if (dmsg_name_to(rdf, buf, sizeof(buf)) < 0)
+		return -1;
+	size_t n = strlen(buf);
+	if (n >= len)
+		return -1;
+	memcpy(out, buf, n + 1);
+	return 0;
+}
+
 char *dmsg_name(const ldns_rdf *rdf)
 {
 	char buf[DMSG_NAME_MAX];
@@ -232,8 +244,20 @@ static const char *key_text(const struct dmsg_key *k, char *buf)
 	return k->len && dmsg_name_to(&r, buf, DMSG_NAME_MAX) == 0 ? buf : NULL;
 }
 
+/* True when the text of the name O, as dmsg_name prints it, is shorter
+ * than LEN. An octet prints as four characters at most and a label's
+ * length octet as one dot, so a name of LEN / 4 octets or fewer fits
+ * without being printed; a longer one is printed into BUF (DMSG_NAME_MAX)
+ * and measured. */
+static bool text_fits(const ldns_rdf *o, size_t len, char *buf)
+{
+	if (4 * ldns_rdf_size(o) <= len)
+		return true;
+	return dmsg_name_to(o, buf, DMSG_NAME_MAX) == 0 && strlen(buf) < len;
+}
+
 /* The deepest NS owner in the authority section that is an ancestor of (or
- * equal to) QNAME, printed into CUT when it fits.
+ * equal to) QNAME and whose text is shorter than CUTLEN; NULL if none.
  *
  * This compared printed names with dname_in and dname_labels before, and
  * still does when QNAME is a name on which those disagree with its labels
@@ -242,15 +266,15 @@ static const char *key_text(const struct dmsg_key *k, char *buf)
  * were. Otherwise every '.' in QNAME's text is a label boundary, so
  * dname_in finds an owner exactly when the owner is QNAME's last labels,
  * such an owner's labels are QNAME's and dname_labels counts them right:
- * the owners are compared in wire form, and only the one kept as the cut
- * is printed. */
-static bool referral_cut(const ldns_pkt *pkt, const struct dmsg_key *qname,
-			 char *cut, size_t cutlen)
+ * the owners are compared in wire form, and none is printed. */
+static const ldns_rdf *referral_cut(const ldns_pkt *pkt,
+				    const struct dmsg_key *qname, size_t cutlen)
 {
 	const ldns_rr_list *au = ldns_pkt_authority(pkt);
 	bool q_text = !qname->len || text_tests_err(qname->wire, qname->len);
 	char qbuf[DMSG_NAME_MAX];
 	const char *qtext = NULL;
+	const ldns_rdf *cut = NULL;
 	int best = -1;
 	for (size_t i = 0; i < ldns_rr_list_rr_count(au); i++) {
 		const ldns_rr *rr = ldns_rr_list_rr(au, i);
@@ -259,45 +283,49 @@ static bool referral_cut(const ldns_pkt *pkt, const struct dmsg_key *qname,
 		    ldns_rdf_get_type(o) != LDNS_RDF_TYPE_DNAME)
 			continue;
 		char buf[DMSG_NAME_MAX];
-		bool printed = false, in;
+		bool in;
 		int labels;
 		if (q_text) {
 			if (!qtext && !(qtext = key_text(qname, qbuf)))
-				return false;
+				return NULL;
 			if (dmsg_name_to(o, buf, sizeof(buf)) < 0)
 				continue;
-			printed = true;
-			in = dname_in(qtext, buf);
+			in = dname_in(qtext, buf) && strlen(buf) < cutlen;
 			labels = dname_labels(buf);
 		} else {
 			in = dmsg_key_in(qname, o);
 			labels = ldns_dname_label_count(o);
 		}
 		if (!in || labels <= best ||
-		    (!printed && dmsg_name_to(o, buf, sizeof(buf)) < 0) ||
-		    strlen(buf) >= cutlen)
+		    (!q_text && !text_fits(o, cutlen, buf)))
 			continue;
 		best = labels;
-		snprintf(cut, cutlen, "%s", buf);
+		cut = o;
 	}
-	return best >= 0;
+	return cut;
 }
 
 enum resp_kind dmsg_classify_key(const ldns_pkt *pkt,
 				 const struct dmsg_key *qname, uint16_t qtype,
-				 char *cut, size_t cutlen)
+				 const ldns_rdf **cut, size_t cutlen)
 {
 	ldns_pkt_rcode rc = ldns_pkt_get_rcode(pkt);
 	bool aa = ldns_pkt_aa(pkt);
+	const ldns_rdf *c;
 
+	if (cut)
+		*cut = NULL;
 	if (rc == LDNS_RCODE_NXDOMAIN)
 		return aa ? RK_NXDOMAIN : RK_NOTAUTH;
 	if (rc != LDNS_RCODE_NOERROR)
 		return RK_RCODE;
 	if (answer_has(pkt, qname, qtype))
 		return aa ? RK_ANSWER : RK_NOTAUTH;
-	if (!aa && referral_cut(pkt, qname, cut, cutlen))
+	if (!aa && (c = referral_cut(pkt, qname, cutlen))) {
+		if (cut)
+			*cut = c;
 		return RK_REFERRAL;
+	}
 	return aa ? RK_NODATA : RK_NOTAUTH;
 }
 
@@ -305,8 +333,13 @@ enum resp_kind dmsg_classify(const ldns_pkt *pkt, const char *qname,
 			     uint16_t qtype, char *cut, size_t cutlen)
 {
 	struct dmsg_key k;
+	const ldns_rdf *c;
 	dmsg_key_init(&k, qname);
-	return dmsg_classify_key(pkt, &k, qtype, cut, cutlen);
+	enum resp_kind kind = dmsg_classify_key(pkt, &k, qtype, &c, cutlen);
+	/* The cut's text fits: referral_cut took no other. */
+	if (kind == RK_REFERRAL)
+		dmsg_name_fit(c, cut, cutlen);
+	return kind;
 }
 
 const char *dmsg_kind_name(enum resp_kind k)

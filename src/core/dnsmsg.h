@@ -31,6 +31,9 @@ char *dmsg_name(const ldns_rdf *rdf);
  * text). DMSG_NAME_MAX holds any name (255 bytes on the wire). */
 #define DMSG_NAME_MAX 1024
 int dmsg_name_to(const ldns_rdf *rdf, char *buf, size_t len);
+/* The same into OUT when the text is shorter than LEN, however long the
+ * longest text of a name of its size would be: 0, or -1 (OUT untouched). */
+int dmsg_name_fit(const ldns_rdf *rdf, char *out, size_t len);
 
 /* A name looked for among the records of packets, in wire form and lower
  * case: made once from the text dnsdoctor passes names around in (what
@@ -66,10 +69,14 @@ bool dmsg_owner_is(const ldns_rr *rr, const char *name);
  * delegated zone is written to CUT (at least 256 bytes). */
 enum resp_kind dmsg_classify(const ldns_pkt *pkt, const char *qname,
 			     uint16_t qtype, char *cut, size_t cutlen);
-/* The same with QNAME as a key. */
+/* The same with QNAME as a key, and for RK_REFERRAL the delegated zone
+ * given as the owner of its NS records in PKT (*CUT, valid as long as PKT;
+ * NULL for other kinds), not printed: it is printed only if the caller
+ * keeps its text. CUTLEN is the room that text must fit in, as for
+ * dmsg_classify. CUT may be NULL. */
 enum resp_kind dmsg_classify_key(const ldns_pkt *pkt,
 				 const struct dmsg_key *qname, uint16_t qtype,
-				 char *cut, size_t cutlen);
+				 const ldns_rdf **cut, size_t cutlen);
 
 const char *dmsg_kind_name(enum resp_kind k);
 

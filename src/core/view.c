@@ -100,9 +100,11 @@ struct walk_scan {
 static int scan_cut(void *ctx, const struct ev_exchange *x, const ldns_pkt *pkt)
 {
 	struct walk_scan *w = ctx;
+	const ldns_rdf *owner;
 	char cut[VIEW_NAME_MAX];
-	if (dmsg_classify_key(pkt, &w->domain, x->qtype, cut, sizeof(cut)) !=
-	    RK_REFERRAL)
+	if (dmsg_classify_key(pkt, &w->domain, x->qtype, &owner, sizeof(cut)) !=
+		    RK_REFERRAL ||
+	    dmsg_name_fit(owner, cut, sizeof(cut)) < 0)
 		return 0;
 	/* Only a referral downwards counts; an upward one is a lame answer. */
 	if (dname_labels(cut) <= dname_labels(x->zone) ||
@@ -128,9 +130,8 @@ struct zone_answers {
 static bool answers_own_ns(const ldns_pkt *pkt, const struct dmsg_key *qname,
 			   uint16_t qtype)
 {
-	char cut[VIEW_NAME_MAX];
 	return qtype == LDNS_RR_TYPE_NS &&
-	       dmsg_classify_key(pkt, qname, qtype, cut, sizeof(cut)) ==
+	       dmsg_classify_key(pkt, qname, qtype, NULL, VIEW_NAME_MAX) ==
 		       RK_ANSWER &&
 	       dmsg_has_targets(pkt, LDNS_SECTION_ANSWER, qname,
 				LDNS_RR_TYPE_NS);
@@ -140,11 +141,10 @@ static int scan_answers(void *ctx, const struct ev_exchange *x,
 			const ldns_pkt *pkt)
 {
 	struct zone_answers *z = ctx;
-	char cut[VIEW_NAME_MAX];
 	if (strcmp(x->zone, z->zone) != 0)
 		return 0;
-	switch (dmsg_classify_key(pkt, &z->domain, x->qtype, cut,
-				  sizeof(cut))) {
+	switch (dmsg_classify_key(pkt, &z->domain, x->qtype, NULL,
+				  VIEW_NAME_MAX)) {
 	case RK_NXDOMAIN:
 		z->nxdomain++;
 		return strset_add(z->nx_servers, x->server);
@@ -186,12 +186,12 @@ static int deleg_section(const struct deleg_scan *d,
 			 const struct ev_exchange *x, const ldns_pkt *pkt)
 {
 	const struct view *v = d->v;
-	char cut[VIEW_NAME_MAX];
+	const ldns_rdf *cut;
 	if (strcmp(x->zone, v->parent) != 0)
 		return -1;
-	enum resp_kind k =
-		dmsg_classify_key(pkt, &d->domain, x->qtype, cut, sizeof(cut));
-	if (k == RK_REFERRAL && strcmp(cut, v->zone) == 0)
+	enum resp_kind k = dmsg_classify_key(pkt, &d->domain, x->qtype, &cut,
+					     VIEW_NAME_MAX);
+	if (k == RK_REFERRAL && dmsg_key_is(&d->zone, cut))
 		return LDNS_SECTION_AUTHORITY;
 	if (v->cohosted && answers_own_ns(pkt, &d->zone, x->qtype))
 		return LDNS_SECTION_ANSWER;
@@ -330,10 +330,10 @@ static int scan_resolve(void *ctx, const struct ev_exchange *x,
 			const ldns_pkt *pkt)
 {
 	struct resolve_scan *r = ctx;
-	char cut[VIEW_NAME_MAX];
 	if (x->qtype != LDNS_RR_TYPE_A && x->qtype != LDNS_RR_TYPE_AAAA)
 		return 0;
-	switch (dmsg_classify_key(pkt, &r->name, x->qtype, cut, sizeof(cut))) {
+	switch (dmsg_classify_key(pkt, &r->name, x->qtype, NULL,
+				  VIEW_NAME_MAX)) {
 	case RK_ANSWER:
 		r->answers++;
 		if (dmsg_addrs_key(pkt, LDNS_SECTION_ANSWER, &r->name,
@@ -411,10 +411,9 @@ static void probe_fill(struct view_probe *p, const struct view *v, size_t i,
 	}
 	if (!pkt)
 		return;
-	char cut[VIEW_NAME_MAX];
 	p->rcode = ldns_pkt_get_rcode(pkt);
 	p->aa = ldns_pkt_aa(pkt);
-	p->kind = dmsg_classify_key(pkt, zone, x->qtype, cut, sizeof(cut));
+	p->kind = dmsg_classify_key(pkt, zone, x->qtype, NULL, VIEW_NAME_MAX);
 	if (p->kind == RK_ANSWER && x->qtype == LDNS_RR_TYPE_SOA)
 		p->has_serial = dmsg_soa_serial_key(pkt, zone, &p->serial) == 0;
 	if (p->kind == RK_ANSWER && x->qtype == LDNS_RR_TYPE_NS)

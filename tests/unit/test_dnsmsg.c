@@ -40,6 +40,7 @@ static const char *const hostile[] = {
 	"semi\\;paren\\(\\).example.com.",
 	"quote\"at@dollar$.example.com.",
 	"tab\\009nl\\010.example.com.",
+	"\\000\\001\\002\\003\\004\\005\\006\\007.", /* 4 characters an octet */
 	"example\\.com.",
 	"com\\.",
 	"_acme-challenge.www.example.com.",
@@ -333,15 +334,21 @@ static void test_key_in_agrees_with_text(void **state)
 	names_deinit(&ns);
 }
 
-static void expect_same_classify(const ldns_pkt *pkt, const char *qname,
-				 uint16_t qtype)
+static void expect_same_classify_in(const ldns_pkt *pkt, const char *qname,
+				    uint16_t qtype, size_t cutlen)
 {
-	char cut_t[256] = "", cut_w[256] = "";
-	enum resp_kind t = text_classify(pkt, qname, qtype, cut_t, 256);
-	enum resp_kind w = dmsg_classify(pkt, qname, qtype, cut_w, 256);
+	char cut_t[DMSG_NAME_MAX] = "", cut_w[DMSG_NAME_MAX] = "";
+	enum resp_kind t = text_classify(pkt, qname, qtype, cut_t, cutlen);
+	enum resp_kind w = dmsg_classify(pkt, qname, qtype, cut_w, cutlen);
 	assert_int_equal(w, t);
 	if (t == RK_REFERRAL)
 		assert_string_equal(cut_w, cut_t);
+}
+
+static void expect_same_classify(const ldns_pkt *pkt, const char *qname,
+				 uint16_t qtype)
+{
+	expect_same_classify_in(pkt, qname, qtype, 256);
 }
 
 /* dmsg_classify gives what the text way gave, cut included, for every
@@ -383,6 +390,24 @@ static void test_classify_agrees_with_text(void **state)
 			expect_same_classify(ans, qs[q], LDNS_RR_TYPE_AAAA);
 		}
 		ldns_pkt_free(ans);
+	}
+	/* A cut is taken only if its text fits the caller's buffer: at the
+	 * edge, for every name below the root. */
+	for (size_t a = 0; a < ns.n; a++) {
+		ldns_pkt *ref = packet(false);
+		ldns_pkt_push_rr(ref, LDNS_SECTION_AUTHORITY,
+				 ns_record(ns.rdf[a], "ns1.example."));
+		ldns_pkt_push_rr(ref, LDNS_SECTION_AUTHORITY,
+				 ns_record(ns.rdf[0], "ns2.example."));
+		size_t t = strlen(ns.text[a]),
+		       s4 = 4 * ldns_rdf_size(ns.rdf[a]);
+		size_t lens[] = { 1, 2, t - 1, t, t + 1, s4 - 1, s4, s4 + 1 };
+		for (size_t l = 0; l < N_OF(lens); l++)
+			if (lens[l] >= 1 && lens[l] <= DMSG_NAME_MAX)
+				expect_same_classify_in(ref, ns.text[a],
+							LDNS_RR_TYPE_A,
+							lens[l]);
+		ldns_pkt_free(ref);
 	}
 	/* A cut whose text does not fit the caller's buffer is not taken. */
 	ldns_pkt *ref = packet(false);
