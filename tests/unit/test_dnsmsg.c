@@ -465,6 +465,22 @@ static void test_sections(void **state)
 			 0);
 	assert_int_equal(t.n, 1);
 	assert_string_equal(t.v[0], "ns1.target\\.odd\\000.example.");
+	/* Again, into a set that holds the target, and texts no name prints
+	 * as: only those stay apart. */
+	assert_int_equal(strset_add(&t, "NS1.target\\.odd\\000.example."), 0);
+	assert_int_equal(strset_add(&t, "ns1.target\\.odd\\000.example"), 0);
+	assert_int_equal(dmsg_targets(p, LDNS_SECTION_ANSWER, name,
+				      LDNS_RR_TYPE_NS, &t),
+			 0);
+	assert_int_equal(t.n, 3);
+	strset_deinit(&t);
+	strset_init(&t);
+	assert_int_equal(strset_add(&t, "ns1.target\\.odd\\000.example"), 0);
+	assert_int_equal(dmsg_targets(p, LDNS_SECTION_ANSWER, name,
+				      LDNS_RR_TYPE_NS, &t),
+			 0);
+	assert_int_equal(t.n, 2);
+	assert_true(strset_has(&t, "ns1.target\\.odd\\000.example."));
 	struct dmsg_key k;
 	assert_true(dmsg_key_init(&k, name));
 	assert_true(
