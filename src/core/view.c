@@ -102,8 +102,12 @@ static int scan_cut(void *ctx, const struct ev_exchange *x, const ldns_pkt *pkt)
 	struct walk_scan *w = ctx;
 	const ldns_rdf *owner;
 	char cut[VIEW_NAME_MAX];
+	/* The text of a cut that has no more labels than the deepest one yet
+	 * would change nothing below (dname_labels never counts more labels
+	 * than the name has): such a cut is not printed. */
 	if (dmsg_classify_key(pkt, &w->domain, x->qtype, &owner, sizeof(cut)) !=
 		    RK_REFERRAL ||
+	    ldns_dname_label_count(owner) <= w->cut_labels ||
 	    dmsg_name_fit(owner, cut, sizeof(cut)) < 0)
 		return 0;
 	/* Only a referral downwards counts; an upward one is a lame answer. */
