@@ -53,6 +53,18 @@ int dmsg_name_to(const ldns_rdf *rdf, char *buf, size_t len)
 	return 0;
 }
 
+int dmsg_name_fit(const ldns_rdf *rdf, char *out, size_t len)
+{
+	char buf[DMSG_NAME_MAX];
+	if (dmsg_name_to(rdf, buf, sizeof(buf)) < 0)
+		return -1;
+	size_t n = strlen(buf);
+	if (n >= len)
+		return -1;
+	memcpy(out, buf, n + 1);
+	return 0;
+}
+
 char *dmsg_name(const ldns_rdf *rdf)
 {
 	char buf[DMSG_NAME_MAX];
@@ -69,71 +81,265 @@ char *dmsg_name(const ldns_rdf *rdf)
 	return s;
 }
 
-bool dmsg_owner_is(const ldns_rr *rr, const char *name)
+/* --- names compared in wire form --- */
+
+/* The key's name as an ldns rdf over its own octets from OFF on (a name
+ * itself: a key holds whole labels), for ldns's name functions. Not to be
+ * freed; lives as long as K. */
+static ldns_rdf key_rdf(const struct dmsg_key *k, size_t off)
 {
-	char buf[DMSG_NAME_MAX];
-	if (dmsg_name_to(ldns_rr_owner(rr), buf, sizeof(buf)) == 0)
-		return strcmp(buf, name) == 0;
-	char *o = dmsg_name(ldns_rr_owner(rr));
-	bool eq = o && strcmp(o, name) == 0;
-	free(o);
-	return eq;
+	return (ldns_rdf){ ._size = k->len - off,
+			   ._type = LDNS_RDF_TYPE_DNAME,
+			   ._data = (void *)(k->wire + off) };
 }
 
-static bool answer_has(const ldns_pkt *pkt, const char *qname, uint16_t qtype)
+/* The octets ldns_rdf2buffer_str_dname escapes with a backslash; the other
+ * octets it prints as themselves when they are ASCII graphic characters
+ * (isascii and isgraph, C locale), and as "\DDD" when not. */
+static bool escaped_as_itself(uint8_t c)
+{
+	return c == '.' || c == ';' || c == '(' || c == ')' || c == '\\';
+}
+
+static bool printed_plain(uint8_t c)
+{
+	return c > 0x20 && c < 0x7f;
+}
+
+/* True when TEXT is exactly how dmsg_name prints the wire name W: ldns's
+ * printing, then lower case. Written here because ldns has no such test:
+ * ldns_dname_new_frm_str (and wire_name_from_text, which made W) reads
+ * many spellings of one name ("Example.com", "\101.com."), while a text
+ * compared with printed names only ever equalled the one printed. It
+ * prints nothing: it walks TEXT along W and stops at the first octet
+ * printed otherwise. The unit test holds it to ldns's printing for every
+ * octet value. */
+static bool printed_as(const char *t, const uint8_t *w)
+{
+	if (w[0] == 0)
+		return strcmp(t, ".") == 0;
+	for (size_t i = 0; w[i]; i += w[i] + 1) {
+		for (size_t j = 1; j <= w[i]; j++) {
+			uint8_t c = w[i + j];
+			if (escaped_as_itself(c)) {
+				if (t[0] != '\\' || (uint8_t)t[1] != c)
+					return false;
+				t += 2;
+			} else if (!printed_plain(c)) {
+				if (t[0] != '\\' || t[1] != '0' + c / 100 ||
+				    t[2] != '0' + c / 10 % 10 ||
+				    t[3] != '0' + c % 10)
+					return false;
+				t += 4;
+			} else {
+				if ((uint8_t)t[0] != tolower(c))
+					return false;
+				t++;
+			}
+		}
+		if (*t++ != '.')
+			return false;
+	}
+	return *t == '\0';
+}
+
+bool dmsg_key_init(struct dmsg_key *k, const char *name)
+{
+	int n = name ? wire_name_from_text(k->wire, name) : -EINVAL;
+	k->text = name;
+	k->len = 0;
+	if (n < 0 || !printed_as(name, k->wire))
+		return false;
+	wire_name_lower(k->wire, (size_t)n);
+	k->len = (size_t)n;
+	return true;
+}
+
+void dmsg_key_from_rdf(struct dmsg_key *k, const ldns_rdf *rdf)
+{
+	k->text = NULL;
+	k->len = 0;
+	if (!rdf || ldns_rdf_get_type(rdf) != LDNS_RDF_TYPE_DNAME ||
+	    ldns_rdf_size(rdf) == 0 || ldns_rdf_size(rdf) > sizeof(k->wire))
+		return;
+	memcpy(k->wire, ldns_rdf_data(rdf), ldns_rdf_size(rdf));
+	wire_name_lower(k->wire, ldns_rdf_size(rdf));
+	k->len = ldns_rdf_size(rdf);
+}
+
+bool dmsg_key_is(const struct dmsg_key *k, const ldns_rdf *rdf)
+{
+	/* Equal names have as many octets: the size rules most records out
+	 * before ldns looks at a label. */
+	if (!k->len || !rdf || ldns_rdf_get_type(rdf) != LDNS_RDF_TYPE_DNAME ||
+	    ldns_rdf_size(rdf) != k->len)
+		return false;
+	ldns_rdf key = key_rdf(k, 0);
+	return ldns_dname_compare(rdf, &key) == 0;
+}
+
+bool dmsg_key_in(const struct dmsg_key *k, const ldns_rdf *zone)
+{
+	/* ZONE must equal the key's last labels. ldns_dname_is_subdomain
+	 * says so for strict subdomains only, and copies both names and
+	 * every label it compares to the heap; this walks the key's labels
+	 * to the one where as many octets as ZONE has are left, and lets
+	 * ldns_dname_compare compare that tail. */
+	if (!k->len || !zone || ldns_rdf_get_type(zone) != LDNS_RDF_TYPE_DNAME)
+		return false;
+	size_t zs = ldns_rdf_size(zone);
+	for (size_t off = 0; off < k->len && k->len - off >= zs;
+	     off += k->wire[off] + 1) {
+		if (k->len - off == zs) {
+			ldns_rdf tail = key_rdf(k, off);
+			return ldns_dname_compare(&tail, zone) == 0;
+		}
+		if (k->wire[off] == 0)
+			break;
+	}
+	return false;
+}
+
+bool dmsg_owner_is(const ldns_rr *rr, const char *name)
+{
+	struct dmsg_key k;
+	dmsg_key_init(&k, name);
+	return dmsg_key_is(&k, ldns_rr_owner(rr));
+}
+
+static bool answer_has(const ldns_pkt *pkt, const struct dmsg_key *qname,
+		       uint16_t qtype)
 {
 	const ldns_rr_list *an = ldns_pkt_answer(pkt);
 	for (size_t i = 0; i < ldns_rr_list_rr_count(an); i++) {
 		const ldns_rr *rr = ldns_rr_list_rr(an, i);
 		ldns_rr_type t = ldns_rr_get_type(rr);
 		if ((t == qtype || t == LDNS_RR_TYPE_CNAME) &&
-		    dmsg_owner_is(rr, qname))
+		    dmsg_key_is(qname, ldns_rr_owner(rr)))
 			return true;
 	}
 	return false;
 }
 
+/* True for a wire name (LEN octets) on which the text tests dname_in and
+ * dname_labels, run on its printed form, disagree with its labels: a dot
+ * inside a label (printed "\.", which dname_in takes for a boundary: it
+ * finds "b.c." at the end of "a\.b.c."), or a label that ends in a
+ * backslash (printed "\\.", whose dot dname_labels does not count). */
+static bool text_tests_err(const uint8_t *w, size_t len)
+{
+	for (size_t i = 0; i < len && w[i] && i + w[i] < len; i += w[i] + 1)
+		if (memchr(w + i + 1, '.', w[i]) || w[i + w[i]] == '\\')
+			return true;
+	return false;
+}
+
+/* The text of K for the text way below: the text it was made from, else
+ * its name printed into BUF (DMSG_NAME_MAX); NULL for no name. */
+static const char *key_text(const struct dmsg_key *k, char *buf)
+{
+	if (k->text)
+		return k->text;
+	ldns_rdf r = key_rdf(k, 0);
+	return k->len && dmsg_name_to(&r, buf, DMSG_NAME_MAX) == 0 ? buf : NULL;
+}
+
+/* True when the text of the name O, as dmsg_name prints it, is shorter
+ * than LEN. An octet prints as four characters at most and a label's
+ * length octet as one dot, so a name of LEN / 4 octets or fewer fits
+ * without being printed; a longer one is printed into BUF (DMSG_NAME_MAX)
+ * and measured. */
+static bool text_fits(const ldns_rdf *o, size_t len, char *buf)
+{
+	if (4 * ldns_rdf_size(o) <= len)
+		return true;
+	return dmsg_name_to(o, buf, DMSG_NAME_MAX) == 0 && strlen(buf) < len;
+}
+
 /* The deepest NS owner in the authority section that is an ancestor of (or
- * equal to) QNAME. */
-static bool referral_cut(const ldns_pkt *pkt, const char *qname, char *cut,
-			 size_t cutlen)
+ * equal to) QNAME and whose text is shorter than CUTLEN; NULL if none.
+ *
+ * This compared printed names with dname_in and dname_labels before, and
+ * still does when QNAME is a name on which those disagree with its labels
+ * (text_tests_err: hostile names only) or no printed name at all (an
+ * evidence file may say anything): the verdicts on them stay what they
+ * were. Otherwise every '.' in QNAME's text is a label boundary, so
+ * dname_in finds an owner exactly when the owner is QNAME's last labels,
+ * such an owner's labels are QNAME's and dname_labels counts them right:
+ * the owners are compared in wire form, and none is printed. */
+static const ldns_rdf *referral_cut(const ldns_pkt *pkt,
+				    const struct dmsg_key *qname, size_t cutlen)
 {
 	const ldns_rr_list *au = ldns_pkt_authority(pkt);
+	bool q_text = !qname->len || text_tests_err(qname->wire, qname->len);
+	char qbuf[DMSG_NAME_MAX];
+	const char *qtext = NULL;
+	const ldns_rdf *cut = NULL;
 	int best = -1;
 	for (size_t i = 0; i < ldns_rr_list_rr_count(au); i++) {
 		const ldns_rr *rr = ldns_rr_list_rr(au, i);
-		if (ldns_rr_get_type(rr) != LDNS_RR_TYPE_NS)
+		const ldns_rdf *o = ldns_rr_owner(rr);
+		if (ldns_rr_get_type(rr) != LDNS_RR_TYPE_NS ||
+		    ldns_rdf_get_type(o) != LDNS_RDF_TYPE_DNAME)
 			continue;
 		char buf[DMSG_NAME_MAX];
-		char *o = dmsg_name_to(ldns_rr_owner(rr), buf, sizeof(buf)) == 0
-				  ? buf
-				  : dmsg_name(ldns_rr_owner(rr));
-		if (o && dname_in(qname, o) && dname_labels(o) > best &&
-		    strlen(o) < cutlen) {
-			best = dname_labels(o);
-			snprintf(cut, cutlen, "%s", o);
+		bool in;
+		int labels;
+		if (q_text) {
+			if (!qtext && !(qtext = key_text(qname, qbuf)))
+				return NULL;
+			if (dmsg_name_to(o, buf, sizeof(buf)) < 0)
+				continue;
+			in = dname_in(qtext, buf) && strlen(buf) < cutlen;
+			labels = dname_labels(buf);
+		} else {
+			in = dmsg_key_in(qname, o);
+			labels = ldns_dname_label_count(o);
 		}
-		if (o != buf)
-			free(o);
+		if (!in || labels <= best ||
+		    (!q_text && !text_fits(o, cutlen, buf)))
+			continue;
+		best = labels;
+		cut = o;
 	}
-	return best >= 0;
+	return cut;
 }
 
-enum resp_kind dmsg_classify(const ldns_pkt *pkt, const char *qname,
-			     uint16_t qtype, char *cut, size_t cutlen)
+enum resp_kind dmsg_classify_key(const ldns_pkt *pkt,
+				 const struct dmsg_key *qname, uint16_t qtype,
+				 const ldns_rdf **cut, size_t cutlen)
 {
 	ldns_pkt_rcode rc = ldns_pkt_get_rcode(pkt);
 	bool aa = ldns_pkt_aa(pkt);
+	const ldns_rdf *c;
 
+	if (cut)
+		*cut = NULL;
 	if (rc == LDNS_RCODE_NXDOMAIN)
 		return aa ? RK_NXDOMAIN : RK_NOTAUTH;
 	if (rc != LDNS_RCODE_NOERROR)
 		return RK_RCODE;
 	if (answer_has(pkt, qname, qtype))
 		return aa ? RK_ANSWER : RK_NOTAUTH;
-	if (!aa && referral_cut(pkt, qname, cut, cutlen))
+	if (!aa && (c = referral_cut(pkt, qname, cutlen))) {
+		if (cut)
+			*cut = c;
 		return RK_REFERRAL;
+	}
 	return aa ? RK_NODATA : RK_NOTAUTH;
+}
+
+enum resp_kind dmsg_classify(const ldns_pkt *pkt, const char *qname,
+			     uint16_t qtype, char *cut, size_t cutlen)
+{
+	struct dmsg_key k;
+	const ldns_rdf *c;
+	dmsg_key_init(&k, qname);
+	enum resp_kind kind = dmsg_classify_key(pkt, &k, qtype, &c, cutlen);
+	/* The cut's text fits: referral_cut took no other. */
+	if (kind == RK_REFERRAL)
+		dmsg_name_fit(c, cut, cutlen);
+	return kind;
 }
 
 const char *dmsg_kind_name(enum resp_kind k)
@@ -168,18 +374,109 @@ static const ldns_rr_list *section(const ldns_pkt *pkt, ldns_pkt_section s)
 	}
 }
 
-int dmsg_targets(const ldns_pkt *pkt, ldns_pkt_section sec, const char *owner,
-		 ldns_rr_type type, struct strset *out)
+/* True when dmsg_name would print RDF, the target of a record. */
+static bool printable_name(const ldns_rdf *rdf)
+{
+	return rdf && ldns_rdf_get_type(rdf) == LDNS_RDF_TYPE_DNAME &&
+	       ldns_rdf_size(rdf) <= LDNS_MAX_DOMAINLEN;
+}
+
+/* True when OUT holds the text of NAME already, so that strset_add would
+ * add nothing: the scans add the same targets from every server's answer,
+ * and reading a few texts as keys costs less than printing the name. A
+ * large set is left to strset_add's binary search. */
+#define HELD_SCAN_MAX 16
+static bool held_already(const struct strset *out, const ldns_rdf *name)
+{
+	struct dmsg_key k;
+	for (size_t i = 0; out->n <= HELD_SCAN_MAX && i < out->n; i++)
+		if (dmsg_key_init(&k, out->v[i]) && dmsg_key_is(&k, name))
+			return true;
+	return false;
+}
+
+int dmsg_targets_key(const ldns_pkt *pkt, ldns_pkt_section sec,
+		     const struct dmsg_key *owner, ldns_rr_type type,
+		     struct strset *out)
 {
 	const ldns_rr_list *l = section(pkt, sec);
 	for (size_t i = 0; i < ldns_rr_list_rr_count(l); i++) {
 		const ldns_rr *rr = ldns_rr_list_rr(l, i);
+		char t[DMSG_NAME_MAX];
 		if (ldns_rr_get_type(rr) != type || ldns_rr_rd_count(rr) < 1 ||
-		    !dmsg_owner_is(rr, owner))
+		    !dmsg_key_is(owner, ldns_rr_owner(rr)) ||
+		    held_already(out, ldns_rr_rdf(rr, 0)) ||
+		    dmsg_name_to(ldns_rr_rdf(rr, 0), t, sizeof(t)) < 0)
 			continue;
-		char *t = dmsg_name(ldns_rr_rdf(rr, 0));
-		int rc = t ? strset_add(out, t) : 0;
-		free(t);
+		int rc = strset_add(out, t);
+		if (rc < 0)
+			return rc;
+	}
+	return 0;
+}
+
+int dmsg_targets(const ldns_pkt *pkt, ldns_pkt_section sec, const char *owner,
+		 ldns_rr_type type, struct strset *out)
+{
+	struct dmsg_key k;
+	dmsg_key_init(&k, owner);
+	return dmsg_targets_key(pkt, sec, &k, type, out);
+}
+
+bool dmsg_has_targets(const ldns_pkt *pkt, ldns_pkt_section sec,
+		      const struct dmsg_key *owner, ldns_rr_type type)
+{
+	const ldns_rr_list *l = section(pkt, sec);
+	for (size_t i = 0; i < ldns_rr_list_rr_count(l); i++) {
+		const ldns_rr *rr = ldns_rr_list_rr(l, i);
+		if (ldns_rr_get_type(rr) == type && ldns_rr_rd_count(rr) >= 1 &&
+		    dmsg_key_is(owner, ldns_rr_owner(rr)) &&
+		    printable_name(ldns_rr_rdf(rr, 0)))
+			return true;
+	}
+	return false;
+}
+
+/* An A or AAAA address into BUF (ADDR_TEXT_MAX), as dmsg_rdf_str prints
+ * it, without allocating: a fixed ldns buffer over BUF, which is longer
+ * than any address's text (INET6_ADDRSTRLEN). 0, or -1 when RDF is no
+ * address. */
+#define ADDR_TEXT_MAX 64
+static int addr_to(const ldns_rdf *rdf, char *buf)
+{
+	ldns_rdf_type t = rdf ? ldns_rdf_get_type(rdf) : LDNS_RDF_TYPE_NONE;
+	if (t != LDNS_RDF_TYPE_A && t != LDNS_RDF_TYPE_AAAA)
+		return -1;
+	ldns_buffer b = { ._limit = ADDR_TEXT_MAX,
+			  ._capacity = ADDR_TEXT_MAX,
+			  ._data = (uint8_t *)buf,
+			  ._fixed = 1,
+			  ._status = LDNS_STATUS_OK };
+	if (ldns_rdf2buffer_str(&b, rdf) != LDNS_STATUS_OK ||
+	    !ldns_buffer_status_ok(&b) ||
+	    ldns_buffer_position(&b) >= ADDR_TEXT_MAX)
+		return -1;
+	buf[ldns_buffer_position(&b)] = '\0';
+	return 0;
+}
+
+int dmsg_addrs_key(const ldns_pkt *pkt, ldns_pkt_section sec,
+		   const struct dmsg_key *owner, struct strset *out)
+{
+	const ldns_rr_list *l = section(pkt, sec);
+	for (size_t i = 0; i < ldns_rr_list_rr_count(l); i++) {
+		const ldns_rr *rr = ldns_rr_list_rr(l, i);
+		ldns_rr_type t = ldns_rr_get_type(rr);
+		if ((t != LDNS_RR_TYPE_A && t != LDNS_RR_TYPE_AAAA) ||
+		    ldns_rr_rd_count(rr) < 1 ||
+		    !dmsg_key_is(owner, ldns_rr_owner(rr)))
+			continue;
+		char buf[ADDR_TEXT_MAX];
+		const ldns_rdf *rdf = ldns_rr_rdf(rr, 0);
+		char *a = addr_to(rdf, buf) == 0 ? buf : dmsg_rdf_str(rdf);
+		int rc = a ? strset_add(out, a) : 0;
+		if (a != buf)
+			free(a);
 		if (rc < 0)
 			return rc;
 	}
@@ -189,29 +486,20 @@ int dmsg_targets(const ldns_pkt *pkt, ldns_pkt_section sec, const char *owner,
 int dmsg_addrs(const ldns_pkt *pkt, ldns_pkt_section sec, const char *owner,
 	       struct strset *out)
 {
-	const ldns_rr_list *l = section(pkt, sec);
-	for (size_t i = 0; i < ldns_rr_list_rr_count(l); i++) {
-		const ldns_rr *rr = ldns_rr_list_rr(l, i);
-		ldns_rr_type t = ldns_rr_get_type(rr);
-		if ((t != LDNS_RR_TYPE_A && t != LDNS_RR_TYPE_AAAA) ||
-		    ldns_rr_rd_count(rr) < 1 || !dmsg_owner_is(rr, owner))
-			continue;
-		char *a = dmsg_rdf_str(ldns_rr_rdf(rr, 0));
-		int rc = a ? strset_add(out, a) : 0;
-		free(a);
-		if (rc < 0)
-			return rc;
-	}
-	return 0;
+	struct dmsg_key k;
+	dmsg_key_init(&k, owner);
+	return dmsg_addrs_key(pkt, sec, &k, out);
 }
 
-int dmsg_soa_serial(const ldns_pkt *pkt, const char *owner, uint32_t *serial)
+int dmsg_soa_serial_key(const ldns_pkt *pkt, const struct dmsg_key *owner,
+			uint32_t *serial)
 {
 	const ldns_rr_list *an = ldns_pkt_answer(pkt);
 	for (size_t i = 0; i < ldns_rr_list_rr_count(an); i++) {
 		const ldns_rr *rr = ldns_rr_list_rr(an, i);
 		if (ldns_rr_get_type(rr) != LDNS_RR_TYPE_SOA ||
-		    ldns_rr_rd_count(rr) < 3 || !dmsg_owner_is(rr, owner))
+		    ldns_rr_rd_count(rr) < 3 ||
+		    !dmsg_key_is(owner, ldns_rr_owner(rr)))
 			continue;
 		const ldns_rdf *s = ldns_rr_rdf(rr, 2);
 		if (ldns_rdf_get_type(s) != LDNS_RDF_TYPE_INT32 ||
@@ -221,4 +509,11 @@ int dmsg_soa_serial(const ldns_pkt *pkt, const char *owner, uint32_t *serial)
 		return 0;
 	}
 	return -ENOENT;
+}
+
+int dmsg_soa_serial(const ldns_pkt *pkt, const char *owner, uint32_t *serial)
+{
+	struct dmsg_key k;
+	dmsg_key_init(&k, owner);
+	return dmsg_soa_serial_key(pkt, &k, serial);
 }

@@ -16,15 +16,10 @@ static const ldns_rr_list *section_of(const ldns_pkt *pkt, ldns_pkt_section s)
 	}
 }
 
-static bool owned_by(const ldns_rr *rr, const char *owner)
+/* True when RR is owned by OWNER; any owner will do when OWNER is NULL. */
+static bool owned_by(const ldns_rr *rr, const struct dmsg_key *owner)
 {
-	char buf[DMSG_NAME_MAX];
-	if (dmsg_name_to(ldns_rr_owner(rr), buf, sizeof(buf)) == 0)
-		return !owner || strcmp(buf, owner) == 0;
-	char *o = dmsg_name(ldns_rr_owner(rr));
-	bool eq = o && (!owner || strcmp(o, owner) == 0);
-	free(o);
-	return eq;
+	return !owner || dmsg_key_is(owner, ldns_rr_owner(rr));
 }
 
 static ldns_rr_type covered(const ldns_rr *sig)
@@ -33,8 +28,8 @@ static ldns_rr_type covered(const ldns_rr *sig)
 	return t ? ldns_rdf2rr_type(t) : 0;
 }
 
-ldns_rr_list *dnssec_rrset(const ldns_pkt *pkt, ldns_pkt_section section,
-			   const char *owner, ldns_rr_type type)
+static ldns_rr_list *rrset_of(const ldns_pkt *pkt, ldns_pkt_section section,
+			      const struct dmsg_key *owner, ldns_rr_type type)
 {
 	const ldns_rr_list *l = section_of(pkt, section);
 	ldns_rr_list *out = ldns_rr_list_new();
@@ -46,8 +41,8 @@ ldns_rr_list *dnssec_rrset(const ldns_pkt *pkt, ldns_pkt_section section,
 	return out;
 }
 
-ldns_rr_list *dnssec_sigs(const ldns_pkt *pkt, ldns_pkt_section section,
-			  const char *owner, ldns_rr_type cov)
+static ldns_rr_list *sigs_of(const ldns_pkt *pkt, ldns_pkt_section section,
+			     const struct dmsg_key *owner, ldns_rr_type cov)
 {
 	const ldns_rr_list *l = section_of(pkt, section);
 	ldns_rr_list *out = ldns_rr_list_new();
@@ -59,6 +54,24 @@ ldns_rr_list *dnssec_sigs(const ldns_pkt *pkt, ldns_pkt_section section,
 			ldns_rr_list_push_rr(out, ldns_rr_clone(rr));
 	}
 	return out;
+}
+
+ldns_rr_list *dnssec_rrset(const ldns_pkt *pkt, ldns_pkt_section section,
+			   const char *owner, ldns_rr_type type)
+{
+	struct dmsg_key k;
+	if (owner)
+		dmsg_key_init(&k, owner);
+	return rrset_of(pkt, section, owner ? &k : NULL, type);
+}
+
+ldns_rr_list *dnssec_sigs(const ldns_pkt *pkt, ldns_pkt_section section,
+			  const char *owner, ldns_rr_type cov)
+{
+	struct dmsg_key k;
+	if (owner)
+		dmsg_key_init(&k, owner);
+	return sigs_of(pkt, section, owner ? &k : NULL, cov);
 }
 
 bool dnssec_alg_supported(uint8_t alg)
@@ -239,21 +252,18 @@ static struct sig_result proof_sigs(const ldns_pkt *pkt, ldns_rr_type type,
 	ldns_rr_list *all =
 		dnssec_rrset(pkt, LDNS_SECTION_AUTHORITY, NULL, type);
 	for (size_t i = 0; all && i < ldns_rr_list_rr_count(all); i++) {
-		char *owner = dmsg_name(ldns_rr_owner(ldns_rr_list_rr(all, i)));
-		ldns_rr_list *set = owner ? dnssec_rrset(pkt,
-							 LDNS_SECTION_AUTHORITY,
-							 owner, type)
-					  : NULL;
-		ldns_rr_list *sigs = owner ? dnssec_sigs(pkt,
-							 LDNS_SECTION_AUTHORITY,
-							 owner, type)
-					   : NULL;
+		struct dmsg_key owner;
+		dmsg_key_from_rdf(&owner,
+				  ldns_rr_owner(ldns_rr_list_rr(all, i)));
+		ldns_rr_list *set =
+			rrset_of(pkt, LDNS_SECTION_AUTHORITY, &owner, type);
+		ldns_rr_list *sigs =
+			sigs_of(pkt, LDNS_SECTION_AUTHORITY, &owner, type);
 		struct sig_result r = dnssec_verify(set, sigs, keys, now);
 		if (r.state < worst.state)
 			worst = r;
 		ldns_rr_list_deep_free(set);
 		ldns_rr_list_deep_free(sigs);
-		free(owner);
 	}
 	ldns_rr_list_deep_free(all);
 	return worst;

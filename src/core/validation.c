@@ -108,15 +108,16 @@ int val_ans_read(const struct ev_exchange *x, struct val_ans *a)
 	ldns_pkt *pkt = dmsg_parse(x->wire, x->wire_len);
 	if (!pkt)
 		return 0;
-	char cut[VIEW_NAME_MAX];
 	a->answered = true;
 	a->rcode = ldns_pkt_get_rcode(pkt);
 	a->failed = a->rcode == LDNS_RCODE_SERVFAIL;
-	a->kind = dmsg_classify(pkt, x->qname, x->qtype, cut, sizeof(cut));
+	struct dmsg_key qname;
+	dmsg_key_init(&qname, x->qname);
+	a->kind = dmsg_classify_key(pkt, &qname, x->qtype, NULL, VIEW_NAME_MAX);
 	const ldns_rr_list *an = ldns_pkt_answer(pkt);
 	for (size_t i = 0; rc == 0 && i < ldns_rr_list_rr_count(an); i++) {
 		const ldns_rr *rr = ldns_rr_list_rr(an, i);
-		if (!dmsg_owner_is(rr, x->qname))
+		if (!dmsg_key_is(&qname, ldns_rr_owner(rr)))
 			continue;
 		switch (ldns_rr_get_type(rr)) {
 		case LDNS_RR_TYPE_CNAME: {

@@ -88,8 +88,11 @@ static int each_pkt(const struct view *v, int role, const char *qname,
 
 /* --- the walk: where is the zone cut, and who is the parent --- */
 
+/* The scans below compare names in the answers with the names they look
+ * for as keys (core/dnsmsg.h), each made once per scan from its text. */
+
 struct walk_scan {
-	const char *domain;
+	struct dmsg_key domain;
 	char cut[VIEW_NAME_MAX], asker[VIEW_NAME_MAX];
 	int cut_labels;
 };
@@ -97,9 +100,15 @@ struct walk_scan {
 static int scan_cut(void *ctx, const struct ev_exchange *x, const ldns_pkt *pkt)
 {
 	struct walk_scan *w = ctx;
+	const ldns_rdf *owner;
 	char cut[VIEW_NAME_MAX];
-	if (dmsg_classify(pkt, w->domain, x->qtype, cut, sizeof(cut)) !=
-	    RK_REFERRAL)
+	/* The text of a cut that has no more labels than the deepest one yet
+	 * would change nothing below (dname_labels never counts more labels
+	 * than the name has): such a cut is not printed. */
+	if (dmsg_classify_key(pkt, &w->domain, x->qtype, &owner, sizeof(cut)) !=
+		    RK_REFERRAL ||
+	    ldns_dname_label_count(owner) <= w->cut_labels ||
+	    dmsg_name_fit(owner, cut, sizeof(cut)) < 0)
 		return 0;
 	/* Only a referral downwards counts; an upward one is a lame answer. */
 	if (dname_labels(cut) <= dname_labels(x->zone) ||
@@ -114,41 +123,37 @@ static int scan_cut(void *ctx, const struct ev_exchange *x, const ldns_pkt *pkt)
 }
 
 struct zone_answers {
-	const char *domain, *zone;
+	struct dmsg_key domain;
+	const char *zone;
 	int nxdomain, exists, cohosted;
 	struct strset *nx_servers;
 };
 
 /* An authoritative NS answer owned by QNAME itself: the server serves both
  * the zone it was asked as and QNAME's own zone. */
-static bool answers_own_ns(const ldns_pkt *pkt, const char *qname,
+static bool answers_own_ns(const ldns_pkt *pkt, const struct dmsg_key *qname,
 			   uint16_t qtype)
 {
-	struct strset ns;
-	char cut[VIEW_NAME_MAX];
-	if (qtype != LDNS_RR_TYPE_NS ||
-	    dmsg_classify(pkt, qname, qtype, cut, sizeof(cut)) != RK_ANSWER)
-		return false;
-	strset_init(&ns);
-	dmsg_targets(pkt, LDNS_SECTION_ANSWER, qname, LDNS_RR_TYPE_NS, &ns);
-	bool yes = ns.n > 0;
-	strset_deinit(&ns);
-	return yes;
+	return qtype == LDNS_RR_TYPE_NS &&
+	       dmsg_classify_key(pkt, qname, qtype, NULL, VIEW_NAME_MAX) ==
+		       RK_ANSWER &&
+	       dmsg_has_targets(pkt, LDNS_SECTION_ANSWER, qname,
+				LDNS_RR_TYPE_NS);
 }
 
 static int scan_answers(void *ctx, const struct ev_exchange *x,
 			const ldns_pkt *pkt)
 {
 	struct zone_answers *z = ctx;
-	char cut[VIEW_NAME_MAX];
 	if (strcmp(x->zone, z->zone) != 0)
 		return 0;
-	switch (dmsg_classify(pkt, z->domain, x->qtype, cut, sizeof(cut))) {
+	switch (dmsg_classify_key(pkt, &z->domain, x->qtype, NULL,
+				  VIEW_NAME_MAX)) {
 	case RK_NXDOMAIN:
 		z->nxdomain++;
 		return strset_add(z->nx_servers, x->server);
 	case RK_ANSWER:
-		z->cohosted += answers_own_ns(pkt, z->domain, x->qtype);
+		z->cohosted += answers_own_ns(pkt, &z->domain, x->qtype);
 		/* fall through */
 	case RK_NODATA:
 		z->exists++;
@@ -158,21 +163,41 @@ static int scan_answers(void *ctx, const struct ev_exchange *x,
 	}
 }
 
+/* A scan of the delegation of V's zone in the parent's answers: V's domain
+ * and zone as keys, and for scan_glue the server whose glue is looked for. */
+struct deleg_scan {
+	struct view *v;
+	struct dmsg_key domain, zone;
+	struct view_server *s;
+	struct dmsg_key server;
+};
+
+static void deleg_scan_init(struct deleg_scan *d, struct view *v,
+			    struct view_server *s)
+{
+	d->v = v;
+	dmsg_key_init(&d->domain, v->domain);
+	dmsg_key_init(&d->zone, v->zone);
+	d->s = s;
+	dmsg_key_init(&d->server, s ? s->name : NULL);
+}
+
 /* The section of PKT (from a server of the parent) that holds the
- * delegation of V's zone: the authority section of a referral, or the
+ * delegation of the zone: the authority section of a referral, or the
  * answer section when the parent's server serves the zone itself. -1 when
  * PKT holds neither. */
-static int deleg_section(const struct view *v, const struct ev_exchange *x,
-			 const ldns_pkt *pkt)
+static int deleg_section(const struct deleg_scan *d,
+			 const struct ev_exchange *x, const ldns_pkt *pkt)
 {
-	char cut[VIEW_NAME_MAX];
+	const struct view *v = d->v;
+	const ldns_rdf *cut;
 	if (strcmp(x->zone, v->parent) != 0)
 		return -1;
-	enum resp_kind k =
-		dmsg_classify(pkt, v->domain, x->qtype, cut, sizeof(cut));
-	if (k == RK_REFERRAL && strcmp(cut, v->zone) == 0)
+	enum resp_kind k = dmsg_classify_key(pkt, &d->domain, x->qtype, &cut,
+					     VIEW_NAME_MAX);
+	if (k == RK_REFERRAL && dmsg_key_is(&d->zone, cut))
 		return LDNS_SECTION_AUTHORITY;
-	if (v->cohosted && answers_own_ns(pkt, v->zone, x->qtype))
+	if (v->cohosted && answers_own_ns(pkt, &d->zone, x->qtype))
 		return LDNS_SECTION_ANSWER;
 	return -1;
 }
@@ -180,12 +205,12 @@ static int deleg_section(const struct view *v, const struct ev_exchange *x,
 static int scan_referral(void *ctx, const struct ev_exchange *x,
 			 const ldns_pkt *pkt)
 {
-	struct view *v = ctx;
-	int sec = deleg_section(v, x, pkt);
+	struct deleg_scan *d = ctx;
+	int sec = deleg_section(d, x, pkt);
 	if (sec < 0)
 		return 0;
-	return dmsg_targets(pkt, (ldns_pkt_section)sec, v->zone,
-			    LDNS_RR_TYPE_NS, &v->parent_ns);
+	return dmsg_targets_key(pkt, (ldns_pkt_section)sec, &d->zone,
+				LDNS_RR_TYPE_NS, &d->v->parent_ns);
 }
 
 /* NXDOMAIN from the root, a TLD or another public suffix (co.uk.: the
@@ -196,14 +221,15 @@ static int scan_referral(void *ctx, const struct ev_exchange *x,
  * list, only the root and TLDs count as registries. */
 static int walk_analyse(const struct evidence *ev, struct view *v)
 {
-	struct walk_scan w = { .domain = v->domain, .cut_labels = -1 };
+	struct walk_scan w = { .cut_labels = -1 };
+	dmsg_key_init(&w.domain, v->domain);
 	int rc = each_pkt(v, EV_WALK, v->domain, scan_cut, &w);
 	if (rc < 0)
 		return rc;
 	const char *asked = w.cut_labels < 0 ? "." : w.cut;
-	struct zone_answers z = { .domain = v->domain,
-				  .zone = asked,
+	struct zone_answers z = { .zone = asked,
 				  .nx_servers = &v->parent_servers_nx };
+	dmsg_key_init(&z.domain, v->domain);
 	if (w.cut_labels < 0 || strcmp(w.cut, v->domain) != 0) {
 		rc = each_pkt(v, EV_WALK, v->domain, scan_answers, &z);
 		if (rc < 0)
@@ -234,7 +260,9 @@ static int walk_analyse(const struct evidence *ev, struct view *v)
 		return 0;
 	}
 	v->pstate = PS_DELEGATED;
-	return each_pkt(v, EV_WALK, v->domain, scan_referral, v);
+	struct deleg_scan d;
+	deleg_scan_init(&d, v, NULL);
+	return each_pkt(v, EV_WALK, v->domain, scan_referral, &d);
 }
 
 /* --- servers --- */
@@ -285,23 +313,18 @@ static struct view_addr *addr_get(struct region *r, struct view_server *s,
 	return a;
 }
 
-struct glue_scan {
-	struct view *v;
-	struct view_server *s;
-};
-
 static int scan_glue(void *ctx, const struct ev_exchange *x,
 		     const ldns_pkt *pkt)
 {
-	struct glue_scan *g = ctx;
-	if (deleg_section(g->v, x, pkt) < 0)
+	struct deleg_scan *d = ctx;
+	if (deleg_section(d, x, pkt) < 0)
 		return 0;
-	return dmsg_addrs(pkt, LDNS_SECTION_ADDITIONAL, g->s->name,
-			  &g->s->glue);
+	return dmsg_addrs_key(pkt, LDNS_SECTION_ADDITIONAL, &d->server,
+			      &d->s->glue);
 }
 
 struct resolve_scan {
-	const char *name;
+	struct dmsg_key name;
 	struct strset *addrs;
 	struct strset cnames;
 	int answers, nxdomain, nodata;
@@ -311,16 +334,17 @@ static int scan_resolve(void *ctx, const struct ev_exchange *x,
 			const ldns_pkt *pkt)
 {
 	struct resolve_scan *r = ctx;
-	char cut[VIEW_NAME_MAX];
 	if (x->qtype != LDNS_RR_TYPE_A && x->qtype != LDNS_RR_TYPE_AAAA)
 		return 0;
-	switch (dmsg_classify(pkt, r->name, x->qtype, cut, sizeof(cut))) {
+	switch (dmsg_classify_key(pkt, &r->name, x->qtype, NULL,
+				  VIEW_NAME_MAX)) {
 	case RK_ANSWER:
 		r->answers++;
-		if (dmsg_addrs(pkt, LDNS_SECTION_ANSWER, r->name, r->addrs) < 0)
+		if (dmsg_addrs_key(pkt, LDNS_SECTION_ANSWER, &r->name,
+				   r->addrs) < 0)
 			return -ENOMEM;
-		return dmsg_targets(pkt, LDNS_SECTION_ANSWER, r->name,
-				    LDNS_RR_TYPE_CNAME, &r->cnames);
+		return dmsg_targets_key(pkt, LDNS_SECTION_ANSWER, &r->name,
+					LDNS_RR_TYPE_CNAME, &r->cnames);
 	case RK_NXDOMAIN:
 		r->nxdomain++;
 		return 0;
@@ -337,7 +361,8 @@ static int scan_resolve(void *ctx, const struct ev_exchange *x,
 static int resolve_from(const struct view *v, const char *name, int hops,
 			struct strset *addrs, char **cname)
 {
-	struct resolve_scan r = { .name = name, .addrs = addrs };
+	struct resolve_scan r = { .addrs = addrs };
+	dmsg_key_init(&r.name, name);
 	strset_init(&r.cnames);
 	int rc = each_pkt(v, EV_RESOLVE, name, scan_resolve, &r);
 	if (rc < 0)
@@ -374,10 +399,12 @@ out:
 	return rc;
 }
 
-static void probe_fill(struct view_probe *p, const struct view *v, size_t i)
+/* Fills P from exchange I of V's evidence, a question about the zone (ZONE,
+ * V's zone as a key). */
+static void probe_fill(struct view_probe *p, const struct view *v, size_t i,
+		       const struct dmsg_key *zone)
 {
 	const struct ev_exchange *x = &v->ev->ex[i];
-	const char *zone = v->zone;
 	p->asked = true;
 	p->status = x->status;
 	p->rtt_ms = x->rtt_ms;
@@ -388,22 +415,22 @@ static void probe_fill(struct view_probe *p, const struct view *v, size_t i)
 	}
 	if (!pkt)
 		return;
-	char cut[VIEW_NAME_MAX];
 	p->rcode = ldns_pkt_get_rcode(pkt);
 	p->aa = ldns_pkt_aa(pkt);
-	p->kind = dmsg_classify(pkt, zone, x->qtype, cut, sizeof(cut));
+	p->kind = dmsg_classify_key(pkt, zone, x->qtype, NULL, VIEW_NAME_MAX);
 	if (p->kind == RK_ANSWER && x->qtype == LDNS_RR_TYPE_SOA)
-		p->has_serial = dmsg_soa_serial(pkt, zone, &p->serial) == 0;
+		p->has_serial = dmsg_soa_serial_key(pkt, zone, &p->serial) == 0;
 	if (p->kind == RK_ANSWER && x->qtype == LDNS_RR_TYPE_NS)
-		dmsg_targets(pkt, LDNS_SECTION_ANSWER, zone, LDNS_RR_TYPE_NS,
-			     &p->ns);
+		dmsg_targets_key(pkt, LDNS_SECTION_ANSWER, zone,
+				 LDNS_RR_TYPE_NS, &p->ns);
 }
 
 static int server_fill(const struct evidence *ev, struct view *v,
 		       struct view_server *s)
 {
-	struct glue_scan g = { v, s };
-	int rc = each_pkt(v, EV_WALK, v->domain, scan_glue, &g);
+	struct deleg_scan d;
+	deleg_scan_init(&d, v, s);
+	int rc = each_pkt(v, EV_WALK, v->domain, scan_glue, &d);
 	if (rc < 0)
 		return rc;
 	rc = resolve_from(v, s->name, CNAME_HOPS, &s->auth_addrs, &s->cname);
@@ -435,14 +462,14 @@ static int server_fill(const struct evidence *ev, struct view *v,
 		if (noedns) {
 			if (x->qtype == LDNS_RR_TYPE_SOA &&
 			    x->transport == TR_UDP)
-				probe_fill(&a->soa_noedns, v, i);
+				probe_fill(&a->soa_noedns, v, i, &d.zone);
 		} else if (x->qtype == LDNS_RR_TYPE_SOA &&
 			   x->transport == TR_UDP)
-			probe_fill(&a->soa_udp, v, i);
+			probe_fill(&a->soa_udp, v, i, &d.zone);
 		else if (x->qtype == LDNS_RR_TYPE_SOA)
-			probe_fill(&a->soa_tcp, v, i);
+			probe_fill(&a->soa_tcp, v, i, &d.zone);
 		else if (x->qtype == LDNS_RR_TYPE_NS && x->transport == TR_UDP)
-			probe_fill(&a->ns_udp, v, i);
+			probe_fill(&a->ns_udp, v, i, &d.zone);
 	}
 	return 0;
 }

@@ -37,10 +37,13 @@ static bool cname_of(const ldns_pkt *pkt, const char *name, char *out,
 		     size_t len)
 {
 	ldns_rr_list *an = ldns_pkt_answer(pkt);
+	struct dmsg_key k;
+	dmsg_key_init(&k, name);
 	for (size_t i = 0; an && i < ldns_rr_list_rr_count(an); i++) {
 		const ldns_rr *rr = ldns_rr_list_rr(an, i);
 		if (ldns_rr_get_type(rr) != LDNS_RR_TYPE_CNAME ||
-		    !dmsg_owner_is(rr, name) || ldns_rr_rd_count(rr) < 1)
+		    !dmsg_key_is(&k, ldns_rr_owner(rr)) ||
+		    ldns_rr_rd_count(rr) < 1)
 			continue;
 		char *t = dmsg_name(ldns_rr_rdf(rr, 0));
 		bool ok = t && strlen(t) < len;
@@ -85,9 +88,12 @@ static int row_from_pkt(struct rv_row *r, const ldns_pkt *pkt, uint16_t type)
 		snprintf(name, sizeof(name), "%s", next);
 	}
 	ldns_rr_list *an = ldns_pkt_answer(pkt);
+	struct dmsg_key k;
+	dmsg_key_init(&k, name);
 	for (size_t i = 0; an && i < ldns_rr_list_rr_count(an); i++) {
 		const ldns_rr *rr = ldns_rr_list_rr(an, i);
-		if (ldns_rr_get_type(rr) != type || !dmsg_owner_is(rr, name))
+		if (ldns_rr_get_type(rr) != type ||
+		    !dmsg_key_is(&k, ldns_rr_owner(rr)))
 			continue;
 		char *t = rdata_text(rr);
 		if (!t || strset_add(&r->values, t) < 0) {
