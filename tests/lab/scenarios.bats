@@ -124,3 +124,53 @@ scenario() {
 @test "scenario acme-http01: the HTTP-01 lab zone, DNS-01 record present: nothing to report" { scenario acme-http01; }
 @test "scenario acme-caa-servfail: one server of two answers SERVFAIL to CAA only" { scenario acme-caa-servfail; }
 @test "scenario acme-caa-timeout: one server of two never answers CAA (UDP or TCP), answers the rest" { scenario acme-caa-timeout; }
+
+# Root cause first (issue "Root cause first"): the headline (.summary)
+# and the fix are the root fault's; what it explains follows it, carries
+# caused_by, and is one finding however many servers show it.
+headline() { # DOMAIN ARGS...: runs check --json into $output
+	local domain=$1
+	shift
+	run --separate-stderr "$DNSDOCTOR" check "$domain" "$@" --json --root-hints "$DNSDOCTOR_ROOT_HINTS"
+	echo "# exit $status; stderr: $stderr"
+	jq -c '{summary: .summary, findings: [.findings[] | {code, caused_by, subjects}]}' <<<"$output"
+}
+
+@test "root cause first: the registrar's stale list heads the seed incident, its lame servers one finding under it" {
+	headline seed-refused.com --acme --expect-ns ns-2034.awsdns-62.co.uk,ns-667.awsdns-19.net,ns-1267.awsdns-30.org,ns-145.awsdns-18.com
+	[ "$status" -eq 2 ]
+	[ "$(jq -r '.findings[0].code' <<<"$output")" = EXPECTED_NS_MISMATCH ]
+	[[ $(jq -r .fix <<<"$output") == "At the registrar of seed-refused.com., set the name servers to exactly"* ]]
+	[[ $(jq -r .summary <<<"$output") == *"Because of this:"*"(LAME_DELEGATION, seen 4 times)"* ]]
+	# every other finding is explained by it; the four lame servers are one
+	jq -e '[.findings[1:][] | .caused_by.code] | all(. == "EXPECTED_NS_MISMATCH")' <<<"$output"
+	jq -e '[.findings[] | select(.code == "LAME_DELEGATION")] | length == 1' <<<"$output"
+	jq -e '.findings[] | select(.code == "LAME_DELEGATION") | (.subjects | length == 4) and (.also | length == 3)' <<<"$output"
+	jq -e '[.findings[].code] | index("ACME_CHALLENGE_MISSING") and index("ZONE_UNREACHABLE")' <<<"$output"
+}
+
+@test "root cause first: a DS left at the registrar heads, the validating resolver's SERVFAIL follows it" {
+	headline dnssec-ds-unsigned.com --resolvers "$LAB_VALIDATING_RESOLVER"
+	[ "$status" -eq 2 ]
+	[ "$(jq -r '[.findings[].code] | join(" ")' <<<"$output")" = "DS_WITHOUT_DNSKEY DNSSEC_BOGUS_AT_RESOLVER" ]
+	[[ $(jq -r .summary <<<"$output") == "The DS at the parent names keys of dnssec-ds-unsigned.com."*"Because of this: a validating resolver answers SERVFAIL"* ]]
+	[[ $(jq -r .fix <<<"$output") == "Remove the DS record at the registrar"* ]]
+	jq -e '.findings[1].caused_by == {"code": "DS_WITHOUT_DNSKEY", "subject": "dnssec-ds-unsigned.com."}' <<<"$output"
+}
+
+@test "root cause first: a lame server with validating resolvers that answer is the headline alone" {
+	headline lame-refused.org --resolvers "$LAB_RESOLVER,$LAB_VALIDATING_RESOLVER"
+	[ "$status" -eq 2 ]
+	[ "$(jq -r '[.findings[] | select(.severity != "info") | .code] | join(" ")' <<<"$output")" = LAME_DELEGATION ]
+	jq -e '.findings[0].caused_by == null' <<<"$output"
+	[[ $(jq -r .summary <<<"$output") != *"Because of this"* ]]
+}
+
+@test "root cause first: a challenge TXT stale on one server: the value mismatch naming it heads" {
+	local m="$LAB_SRC/scenarios/acme-stale-secondary/manifest"
+	# shellcheck disable=SC2046 # the manifest's args are a word list
+	headline "$(manifest_get "$m" domain)" $(expand_env "$(manifest_get "$m" args)")
+	[ "$status" -eq 2 ]
+	[ "$(jq -r '.findings[0].code' <<<"$output")" = ACME_CHALLENGE_VALUE_MISMATCH ]
+	[[ $(jq -r .summary <<<"$output") == "$(jq -r '.findings[0].summary' <<<"$output")"* ]]
+}
