@@ -696,6 +696,10 @@ static int uve_submit(void *impl, const struct eng_request *req, eng_cb cb,
 
 	if (!req || !cb || !req->qname)
 		return -EINVAL;
+	/* Callers submit between turns of the loop, after work of their
+	 * own (fleet resumes every diagnosis between two turns): the
+	 * query's timers must count from now, not from the last turn. */
+	uv_update_time(&e->loop);
 	flags = req->flags;
 	if (flags & ENG_F_DO)
 		flags |= ENG_F_EDNS;
@@ -789,6 +793,7 @@ static int uve_timer(void *impl, uint32_t ms, eng_done_cb cb, void *arg)
 	int rc;
 	if (!cb)
 		return -EINVAL;
+	uv_update_time(&e->loop); /* from now, as in uve_submit */
 	if (!(t = calloc(1, sizeof(*t))))
 		return -ENOMEM;
 	*t = (struct uvt){ .eng = e, .cb = cb, .arg = arg };

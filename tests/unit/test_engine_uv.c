@@ -979,6 +979,31 @@ static void test_stray_blames_every_query(void **state)
 	assert_int_equal(res[2].status, QS_OK);
 }
 
+/* A query submitted after the caller worked a while without running the
+ * loop (fleet resumes every diagnosis between two turns) gets its whole
+ * attempt from the submission: no retry for time that passed before it. */
+static void test_deadline_from_submit(void **state)
+{
+	struct engine *e = new_engine(8, 3, 0);
+	struct eng_request q;
+	struct result r1 = { 0 }, r2 = { 0 };
+	struct responder r;
+
+	resp_start(&r, M_ANSWER);
+	req_init(&q, r.port, "a.", 0);
+	assert_int_equal(eng_submit(e, &q, on_result, &r1), 0);
+	eng_drain(e);
+	usleep(300 * 1000); /* three attempts' worth (100 ms), loop idle */
+	req_init(&q, r.port, "b.", 0);
+	assert_int_equal(eng_submit(e, &q, on_result, &r2), 0);
+	eng_drain(e);
+	assert_int_equal(r2.status, QS_OK);
+	assert_int_equal(r2.attempts, 1);
+	engine_free(e);
+	resp_stop(&r);
+	assert_int_equal(r.udp_queries, 2);
+}
+
 /* More UDP attempts than IDs a query keeps on its socket are refused. */
 static void test_too_many_attempts(void **state)
 {
@@ -1033,6 +1058,7 @@ int main(void)
 		cmocka_unit_test(test_shared_unreachable),
 		cmocka_unit_test(test_wrong_question_blames_its_query),
 		cmocka_unit_test(test_stray_blames_every_query),
+		cmocka_unit_test(test_deadline_from_submit),
 		cmocka_unit_test(test_too_many_attempts),
 		cmocka_unit_test(test_addr_text),
 	};
