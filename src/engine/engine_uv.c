@@ -1,10 +1,13 @@
 /* The libuv engine: UDP with retries, TCP on truncation or on request.
  *
  * Each network query (one in-flight entry, however many waiters it has) owns
- * a struct uvq with its handles embedded: a timer, a UDP socket connected to
- * the server (so the kernel drops datagrams from any other address, and an
- * ICMP port unreachable comes back as ECONNREFUSED), and a TCP socket when
- * needed. A uvq is freed only in the close callback of its last handle.
+ * a struct uvq with its handles embedded: a timer, and a TCP socket when
+ * needed. A uvq is freed only in the close callback of its last handle. Over
+ * UDP it joins the socket its server shares with every query in flight to it
+ * (udpsock.h): connected to the server, so the kernel drops datagrams from
+ * any other address and an ICMP port unreachable comes back as ECONNREFUSED,
+ * to every query on the socket. Its datagrams, retries included, go out on
+ * that socket, each with an ID no other query there holds.
  *
  * With pacing (eng_config's rates), every datagram and connection first
  * takes a token of the engine's bucket and one of its server's (pace.h). A
@@ -24,21 +27,24 @@
 #include "engine/engine.h"
 #include "engine/inflight.h"
 #include "engine/pace.h"
+#include "engine/udpsock.h"
 #include "engine/uv_ext.h"
 
 #define UVE_MAX_QUERIES 65536 /* distinct queries accepted at once */
 #define QBUF_MAX	512   /* a query is at most 12 + 255 + 4 + 11 */
 #define TCP_BUF_MAX	(65535 + 2)
-#define UDP_BUF_MAX	65536
-#define MAX_IDS		16 /* query IDs remembered, one per UDP attempt */
 #define ID_POOL		64
-#define CLASS_IN	1
+/* Draws of a fresh ID for a socket before giving up: a socket holds at
+ * most 256 x 16 of the 65,536 IDs, so even then 64 draws all taken has a
+ * chance of 2^-256. */
+#define ID_DRAWS 64
+#define CLASS_IN 1
 
 struct uve;
 
 /* What a uvq waiting for a token does once it has one. */
 enum q_step {
-	STEP_UDP,	/* open the UDP socket and send the first datagram */
+	STEP_UDP, /* join the server's UDP socket, send the first datagram */
 	STEP_UDP_RETRY, /* send the next datagram */
 	STEP_TCP,	/* connect over TCP */
 };
@@ -48,12 +54,12 @@ struct uvq {
 	struct ifl_entry *ent;	 /* NULL once the result is delivered */
 	struct uvq *prev, *next; /* the engine's list of all uvqs */
 	uv_timer_t timer;	 /* attempt, TCP budget, or deferral */
-	uv_udp_t udp;
+	struct usock_member um;	 /* on the server's UDP socket; its IDs */
 	uv_tcp_t tcp;
 	uv_connect_t conn;
 	uv_write_t wreq;
-	int nopen;	     /* handles not yet through close_cb */
-	bool udp_on, tcp_on; /* initialised and not closing */
+	int nopen;   /* handles not yet through close_cb */
+	bool tcp_on; /* initialised and not closing */
 	bool done;
 	int transport;
 	int attempts;
@@ -61,8 +67,7 @@ struct uvq {
 	bool connected; /* the TCP connection was accepted */
 	uint64_t t0_ns; /* first send; 0 before it */
 	struct sockaddr_storage addr;
-	uint16_t ids[MAX_IDS]; /* UDP IDs sent, or the TCP ID */
-	int n_ids;
+	uint16_t tcp_id;
 	uint8_t out[2 + QBUF_MAX];
 	uint8_t *rbuf; /* TCP answer, TCP_BUF_MAX, lazily */
 	size_t rlen;
@@ -89,9 +94,9 @@ struct uve {
 	struct pace_table *servers;
 	struct uvq *whead, *wtail; /* waiting for a token, oldest first */
 	uv_timer_t pace_timer;	   /* initialised only when paced */
+	struct usock_pool *udp;	   /* the UDP sockets, one per server */
 	uint16_t idpool[ID_POOL];
 	size_t idleft;
-	uint8_t udpbuf[UDP_BUF_MAX]; /* shared: a read completes at once */
 };
 
 struct uvt;
@@ -102,6 +107,7 @@ static void q_unwait(struct uvq *q);
 
 static int next_id(struct uve *e, uint16_t *id)
 {
+	*id = 0;
 	if (e->idleft == 0) {
 		ssize_t n = getrandom(e->idpool, sizeof(e->idpool), 0);
 
@@ -119,28 +125,6 @@ static int status_for(int uverr)
 	if (uverr == UV_ECONNREFUSED || uverr == UV_EHOSTUNREACH)
 		return QS_UNREACHABLE;
 	return QS_NETERR;
-}
-
-static bool same_addr(const struct sockaddr *a,
-		      const struct sockaddr_storage *b)
-{
-	if (a->sa_family != b->ss_family)
-		return false;
-	if (a->sa_family == AF_INET) {
-		const struct sockaddr_in *x = (const struct sockaddr_in *)a;
-		const struct sockaddr_in *y = (const struct sockaddr_in *)b;
-
-		return x->sin_port == y->sin_port &&
-		       x->sin_addr.s_addr == y->sin_addr.s_addr;
-	}
-	if (a->sa_family == AF_INET6) {
-		const struct sockaddr_in6 *x = (const struct sockaddr_in6 *)a;
-		const struct sockaddr_in6 *y = (const struct sockaddr_in6 *)b;
-
-		return x->sin6_port == y->sin6_port &&
-		       memcmp(&x->sin6_addr, &y->sin6_addr, 16) == 0;
-	}
-	return false;
 }
 
 static const char *q_name(const struct uvq *q)
@@ -189,19 +173,12 @@ static void on_close(uv_handle_t *h)
 		q_unlink_free(q);
 }
 
-static void close_udp(struct uvq *q)
-{
-	if (q->udp_on) {
-		q->udp_on = false;
-		uv_close((uv_handle_t *)&q->udp, on_close);
-	}
-}
-
-/* Closes every handle; the last close callback frees Q. */
+/* Closes every handle and leaves the UDP socket; the last close callback
+ * frees Q. */
 static void q_close(struct uvq *q)
 {
 	q->done = true;
-	close_udp(q);
+	usock_leave(&q->um);
 	if (q->tcp_on) {
 		q->tcp_on = false;
 		uv_close((uv_handle_t *)&q->tcp, on_close);
@@ -219,6 +196,7 @@ static struct uvq *q_new(struct uve *e, struct ifl_entry *ent,
 		return NULL;
 	q->eng = e;
 	q->ent = ent;
+	q->um.owner = q;
 	memcpy(&q->addr, &req->addr, sizeof(q->addr));
 	uv_timer_init(&e->loop, &q->timer);
 	q->timer.data = q;
@@ -288,41 +266,44 @@ static void q_fail_later(struct uvq *q, int status, int uverr)
 
 /* ---- UDP ---- */
 
-static void udp_alloc(uv_handle_t *h, size_t hint, uv_buf_t *buf)
-{
-	struct uvq *q = h->data;
-
-	buf->base = (char *)q->eng->udpbuf;
-	buf->len = sizeof(q->eng->udpbuf);
-}
-
 static void udp_timeout(uv_timer_t *t);
 static void q_paced(struct uvq *q, enum q_step step);
+
+/* A random ID no query on Q's socket has used. */
+static int udp_new_id(struct uvq *q, uint16_t *id)
+{
+	int ret = -EADDRINUSE;
+
+	for (int i = 0; i < ID_DRAWS && ret == -EADDRINUSE; i++) {
+		ret = next_id(q->eng, id);
+		if (ret == 0)
+			ret = usock_take_id(&q->um, *id);
+		if (ret == -EEXIST)
+			ret = -EADDRINUSE;
+	}
+	return ret;
+}
 
 static int udp_send(struct uvq *q)
 {
 	struct uve *e = q->eng;
 	uint16_t id;
-	uv_buf_t buf;
 	int n, ret;
 
-	ret = next_id(e, &id);
+	ret = udp_new_id(q, &id);
 	if (ret < 0)
 		return ret;
 	n = q_build(q, q->out, QBUF_MAX, id);
 	if (n < 0)
 		return n;
-	if (q->n_ids < MAX_IDS)
-		q->ids[q->n_ids++] = id;
-	buf = uv_buf_init((char *)q->out, (unsigned)n);
 	if (!q->t0_ns)
 		q->t0_ns = uv_hrtime();
 	q->attempts++;
 	e->sent++;
-	ret = uv_udp_try_send(&q->udp, &buf, 1, NULL);
-	/* A full socket buffer loses the datagram as the network might. */
-	if (ret < 0 && ret != UV_EAGAIN && ret != UV_ENOBUFS)
-		return ret;
+	/* A socket error has gone to every query on the socket, Q too
+	 * (udp_failed): Q's failure is on its way, no attempt to time. */
+	if (usock_send(&q->um, q->out, (size_t)n) < 0)
+		return 0;
 	uv_timer_start(&q->timer, udp_timeout, e->cfg.attempt_ms, 0);
 	return 0;
 }
@@ -345,64 +326,66 @@ static void udp_timeout(uv_timer_t *t)
 	q_finish(q, q->garbage ? QS_MALFORMED : QS_TIMEOUT, NULL, 0, 0);
 }
 
-/* Any of the IDs we sent may be answered: a late answer to an earlier
- * attempt is still the server's answer to our question. */
-static int udp_match(const struct uvq *q, const uint8_t *msg, size_t len)
+/* A datagram with one of Q's IDs: any of them may be answered, since a
+ * late answer to an earlier attempt is still the server's answer to our
+ * question. One whose question is not Q's, or cut short, was meant for Q
+ * and is garbage. */
+static void udp_answer(struct usock_member *m, uint16_t id, const uint8_t *msg,
+		       size_t len, bool partial)
 {
-	int m = WM_BAD_ID;
-
-	for (int i = 0; i < q->n_ids && m == WM_BAD_ID; i++)
-		m = q_match(q, msg, len, q->ids[i]);
-	return m;
-}
-
-static void tcp_start(struct uvq *q);
-
-static void udp_recv(uv_udp_t *h, ssize_t nread, const uv_buf_t *buf,
-		     const struct sockaddr *from, unsigned flags)
-{
-	struct uvq *q = h->data;
-	const uint8_t *msg = (const uint8_t *)buf->base;
+	struct uvq *q = m->owner;
 
 	if (q->done)
 		return;
-	if (nread < 0) {
-		q_finish(q, status_for((int)nread), NULL, 0, (int)-nread);
-		return;
-	}
-	/* The socket is connected; checking the sender again costs nothing. */
-	if (!from || !same_addr(from, &q->addr))
-		return;
-	if ((flags & UV_UDP_PARTIAL) ||
-	    udp_match(q, msg, (size_t)nread) != WM_MATCH) {
+	if (partial || q_match(q, msg, len, id) != WM_MATCH) {
 		q->garbage = true;
 		return;
 	}
-	if (wire_tc(msg, (size_t)nread) && !(q->ent->key.flags & ENG_F_NOTCP)) {
-		close_udp(q);
+	if (wire_tc(msg, len) && !(q->ent->key.flags & ENG_F_NOTCP)) {
+		usock_leave(&q->um);
 		q_paced(q, STEP_TCP);
 		return;
 	}
-	q_finish(q, QS_OK, msg, (size_t)nread, 0);
+	q_finish(q, QS_OK, msg, len, 0);
 }
+
+/* A datagram from Q's server with an ID no query on the socket holds (or
+ * none at all): it cannot be told which query it was meant for, so it
+ * counts as garbage for each of them, as it would have for the one query
+ * on a socket of its own. Q still takes a real answer that comes later. */
+static void udp_stray(struct usock_member *m)
+{
+	struct uvq *q = m->owner;
+
+	q->garbage = true;
+}
+
+/* Q's socket failed: a read or a send met ECONNREFUSED (an ICMP port
+ * unreachable) or another error, which every query on the socket gets,
+ * as each got its own when it had a socket of its own. From the next
+ * loop iteration, since a send may come from inside submit. */
+static void udp_failed(struct usock_member *m, int uverr)
+{
+	struct uvq *q = m->owner;
+
+	if (q->done)
+		return;
+	q_unwait(q);
+	q_fail_later(q, status_for(uverr), uverr);
+}
+
+static const struct usock_cbs udp_cbs = {
+	.answer = udp_answer,
+	.stray = udp_stray,
+	.failed = udp_failed,
+};
 
 static int udp_start(struct uvq *q)
 {
-	struct uve *e = q->eng;
 	int ret;
 
 	q->transport = TR_UDP;
-	ret = uv_udp_init_ex(&e->loop, &q->udp, q->addr.ss_family);
-	if (ret < 0)
-		return ret;
-	q->udp.data = q;
-	q->nopen++;
-	q->udp_on = true;
-	/* Unbound, so connect binds a kernel-chosen random port. */
-	ret = uv_udp_connect(&q->udp, (const struct sockaddr *)&q->addr);
-	if (ret < 0)
-		return ret;
-	ret = uv_udp_recv_start(&q->udp, udp_alloc, udp_recv);
+	ret = usock_join(q->eng->udp, &q->addr, &q->um);
 	if (ret < 0)
 		return ret;
 	return udp_send(q);
@@ -432,7 +415,7 @@ static void tcp_alloc(uv_handle_t *h, size_t hint, uv_buf_t *buf)
 
 static void tcp_answer(struct uvq *q, const uint8_t *msg, size_t len)
 {
-	if (q_match(q, msg, len, q->ids[0]) != WM_MATCH)
+	if (q_match(q, msg, len, q->tcp_id) != WM_MATCH)
 		q_finish(q, QS_MALFORMED, NULL, 0, 0);
 	else if (wire_tc(msg, len))
 		q_finish(q, QS_TCP_TRUNCATED, msg, len, 0);
@@ -490,8 +473,7 @@ static int tcp_send_query(struct uvq *q)
 	n = q_build(q, q->out + 2, QBUF_MAX, id);
 	if (n < 0)
 		return n;
-	q->ids[0] = id;
-	q->n_ids = 1;
+	q->tcp_id = id;
 	q->out[0] = (uint8_t)(n >> 8);
 	q->out[1] = (uint8_t)n;
 	buf = uv_buf_init((char *)q->out, (unsigned)n + 2);
@@ -650,6 +632,10 @@ static void pace_release(struct uve *e)
 			pace_take(s, now);
 		q_unwait(q);
 		q_step(q);
+		/* A send that finds its socket failed takes every query on
+		 * it off the list (udp_failed), NEXT perhaps among them. */
+		if (next && !next->waiting)
+			next = e->whead;
 	}
 	uv_timer_stop(&e->pace_timer);
 	if (e->whead)
@@ -710,6 +696,10 @@ static int uve_submit(void *impl, const struct eng_request *req, eng_cb cb,
 
 	if (!req || !cb || !req->qname)
 		return -EINVAL;
+	/* Callers submit between turns of the loop, after work of their
+	 * own (fleet resumes every diagnosis between two turns): the
+	 * query's timers must count from now, not from the last turn. */
+	uv_update_time(&e->loop);
 	flags = req->flags;
 	if (flags & ENG_F_DO)
 		flags |= ENG_F_EDNS;
@@ -803,6 +793,7 @@ static int uve_timer(void *impl, uint32_t ms, eng_done_cb cb, void *arg)
 	int rc;
 	if (!cb)
 		return -EINVAL;
+	uv_update_time(&e->loop); /* from now, as in uve_submit */
 	if (!(t = calloc(1, sizeof(*t))))
 		return -ENOMEM;
 	*t = (struct uvt){ .eng = e, .cb = cb, .arg = arg };
@@ -868,6 +859,7 @@ static void uve_free(void *impl)
 		t_unlink(t);
 		uv_close((uv_handle_t *)&t->h, t_closed);
 	}
+	usock_pool_close(e->udp);
 	httpm_close(e->http);
 	tlsm_close(e->tls);
 	e->whead = e->wtail = NULL;
@@ -875,6 +867,7 @@ static void uve_free(void *impl)
 		uv_close((uv_handle_t *)&e->pace_timer, NULL);
 	uv_run(&e->loop, UV_RUN_DEFAULT);
 	uv_loop_close(&e->loop);
+	usock_pool_free(e->udp);
 	inflight_free(e->ifl);
 	pace_table_free(e->servers);
 	free(e);
@@ -894,10 +887,13 @@ static const struct eng_ops uve_ops = {
 
 int engine_uv_new(struct engine **out, const struct eng_config *cfg)
 {
+	struct usock_limits lim;
 	struct uve *e;
 	int ret;
 
-	if (!out || !cfg || cfg->udp_attempts < 1 || cfg->per_server_cap < 0 ||
+	/* Each attempt takes an ID a query keeps on its socket. */
+	if (!out || !cfg || cfg->udp_attempts < 1 ||
+	    cfg->udp_attempts > USOCK_MAX_IDS || cfg->per_server_cap < 0 ||
 	    (cfg->family != 0 && cfg->family != 4 && cfg->family != 6))
 		return -EINVAL;
 	e = calloc(1, sizeof(*e));
@@ -911,6 +907,10 @@ int engine_uv_new(struct engine **out, const struct eng_config *cfg)
 	ret = uv_loop_init(&e->loop);
 	if (ret < 0)
 		goto fail_loop;
+	usock_limits_default(&lim);
+	ret = usock_pool_new(&e->loop, &lim, &udp_cbs, &e->udp);
+	if (ret < 0)
+		goto fail_pool;
 	e->paced = cfg->rate_mqps || cfg->per_server_mqps;
 	if (e->paced) {
 		uint64_t now = clk_ns_to_ms(uv_hrtime());
@@ -918,9 +918,8 @@ int engine_uv_new(struct engine **out, const struct eng_config *cfg)
 		pace_init(&e->global, cfg->rate_mqps, 0, now);
 		if (cfg->per_server_mqps &&
 		    !(e->servers = pace_table_new(cfg->per_server_mqps))) {
-			uv_loop_close(&e->loop);
 			ret = -ENOMEM;
-			goto fail_loop;
+			goto fail_pace;
 		}
 		uv_timer_init(&e->loop, &e->pace_timer);
 		e->pace_timer.data = e;
@@ -930,6 +929,12 @@ int engine_uv_new(struct engine **out, const struct eng_config *cfg)
 	*out = &e->pub;
 	return 0;
 
+fail_pace:
+	usock_pool_close(e->udp);
+	uv_run(&e->loop, UV_RUN_DEFAULT);
+	usock_pool_free(e->udp);
+fail_pool:
+	uv_loop_close(&e->loop);
 fail_loop:
 	inflight_free(e->ifl);
 fail_ifl:

@@ -13,6 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <arpa/inet.h>
@@ -32,9 +33,14 @@ enum mode {
 	M_TC,		  /* TC=1 over UDP, a full answer over TCP */
 	M_TCP_BAD_ID,	  /* TC=1 over UDP, a wrong-ID answer over TCP */
 	M_TCP_TC,	  /* TC=1 over UDP and over TCP */
+	/* By the query's first label: "bad" a wrong-ID answer, "wq" one
+	 * with another type in the question, "quiet" none; any other the
+	 * answer, then REFUSED with the same ID (a second reply). */
+	M_MIXED,
 };
 
 #define MAX_NAMES 16
+#define MAX_SEEN  1024
 
 struct responder {
 	int udp, tcp, other, other2, stop[2];
@@ -45,6 +51,9 @@ struct responder {
 	int udp_queries, tcp_queries;
 	char names[MAX_NAMES][32];
 	int n_names;
+	/* Each UDP query's source port and ID. */
+	uint16_t src_port[MAX_SEEN], qid[MAX_SEEN];
+	int n_seen;
 };
 
 /* ---- the responder ---- */
@@ -91,6 +100,36 @@ static size_t make_answer(uint8_t *q, size_t len, bool tc, int rcode,
 	return end;
 }
 
+static bool label_is(const uint8_t *q, size_t len, const char *label)
+{
+	size_t n = strlen(label);
+
+	return len > 13 + n && q[12] == n && memcmp(q + 13, label, n) == 0;
+}
+
+/* The answer to Q (length LEN) in M_MIXED into B; its length, or 0. */
+static size_t mixed_answer(uint8_t *b, const uint8_t *q, size_t len, int rcode)
+{
+	size_t a;
+
+	if (label_is(q, len, "quiet"))
+		return 0;
+	memcpy(b, q, len);
+	a = make_answer(b, len, false, rcode, label_is(q, len, "bad"));
+	if (a && label_is(q, len, "wq"))
+		b[a - 3] ^= 0x40; /* the question's type */
+	return a;
+}
+
+static void record_seen(struct responder *r, const uint8_t *q, size_t len,
+			const struct sockaddr_in *from)
+{
+	if (r->n_seen >= MAX_SEEN || len < 2)
+		return;
+	r->src_port[r->n_seen] = ntohs(from->sin_port);
+	r->qid[r->n_seen++] = (uint16_t)(q[0] << 8 | q[1]);
+}
+
 static void send_from(int fd, const uint8_t *b, size_t n,
 		      const struct sockaddr_in *to)
 {
@@ -110,8 +149,19 @@ static void on_udp(struct responder *r)
 		return;
 	r->udp_queries++;
 	record_name(r, b, (size_t)n);
+	record_seen(r, b, (size_t)n, &from);
 	memcpy(c, b, (size_t)n);
 	switch (r->mode) {
+	case M_MIXED:
+		a = mixed_answer(c, b, (size_t)n, 0);
+		if (a)
+			send_from(r->udp, c, a, &from);
+		if (a && !label_is(b, (size_t)n, "bad") &&
+		    !label_is(b, (size_t)n, "wq")) {
+			a = mixed_answer(c, b, (size_t)n, 5);
+			send_from(r->udp, c, a, &from);
+		}
+		break;
 	case M_ANSWER:
 		a = make_answer(b, (size_t)n, false, 0, false);
 		send_from(r->udp, b, a, &from);
@@ -777,6 +827,195 @@ static void test_paced_free_waiting(void **state)
 	assert_int_equal(r1.called + r2.called, 0);
 }
 
+/* The source ports the responder saw. */
+static int distinct_ports(const struct responder *r)
+{
+	int n = 0;
+
+	for (int i = 0; i < r->n_seen; i++) {
+		int j = 0;
+
+		while (j < i && r->src_port[j] != r->src_port[i])
+			j++;
+		n += j == i;
+	}
+	return n;
+}
+
+/* No ID used twice on one source port. */
+static void assert_ids_unique_per_port(const struct responder *r)
+{
+	for (int i = 0; i < r->n_seen; i++)
+		for (int j = 0; j < i; j++)
+			assert_false(r->src_port[j] == r->src_port[i] &&
+				     r->qid[j] == r->qid[i]);
+}
+
+/* N distinct questions to the responder in MODE, at once (CAP in flight);
+ * RES[i] gets the result of "nI.". */
+static void many_queries(int n, int cap, enum mode mode, struct result *res,
+			 struct responder *r)
+{
+	struct engine *e = new_engine(cap, 3, 0);
+	char(*names)[16] = calloc((size_t)n, sizeof(*names));
+	struct eng_request q;
+
+	assert_non_null(names);
+	resp_start(r, mode);
+	for (int i = 0; i < n; i++) {
+		snprintf(names[i], sizeof(names[i]), "n%d.", i);
+		req_init(&q, r->port, names[i], 0);
+		assert_int_equal(eng_submit(e, &q, on_result, &res[i]), 0);
+	}
+	eng_drain(e);
+	engine_free(e);
+	resp_stop(r);
+	free(names);
+}
+
+/* Questions in flight to one server share one socket: one source port,
+ * each datagram with an ID of its own. */
+static void test_shared_socket(void **state)
+{
+	struct result res[20] = { 0 };
+	struct responder r;
+
+	many_queries(20, 8, M_ANSWER, res, &r);
+	for (int i = 0; i < 20; i++) {
+		assert_int_equal(res[i].called, 1);
+		assert_int_equal(res[i].status, QS_OK);
+		assert_int_equal(res[i].attempts, 1);
+	}
+	assert_int_equal(r.udp_queries, 20);
+	assert_int_equal(distinct_ports(&r), 1);
+	assert_ids_unique_per_port(&r);
+}
+
+/* A socket retires after 256 queries: the next ones come from a new port,
+ * and no ID is used twice on either. */
+static void test_socket_retired(void **state)
+{
+	static struct result res[300];
+	struct responder r;
+
+	memset(res, 0, sizeof(res));
+	many_queries(300, 8, M_ANSWER, res, &r);
+	for (int i = 0; i < 300; i++)
+		assert_int_equal(res[i].status, QS_OK);
+	assert_int_equal(r.n_seen, 300);
+	assert_int_equal(distinct_ports(&r), 2);
+	assert_ids_unique_per_port(&r);
+}
+
+/* Nothing listens: every question on the shared socket is unreachable
+ * after its first datagram, as each was with a socket of its own. */
+static void test_shared_unreachable(void **state)
+{
+	static const char *const names[] = { "a.", "b.", "c.", "d.", "e." };
+	struct engine *e = new_engine(8, 3, 0);
+	struct eng_request q[5];
+	struct result res[5] = { 0 };
+	uint16_t port = closed_port();
+
+	for (int i = 0; i < 5; i++) {
+		req_init(&q[i], port, names[i], 0);
+		assert_int_equal(eng_submit(e, &q[i], on_result, &res[i]), 0);
+	}
+	eng_drain(e);
+	for (int i = 0; i < 5; i++) {
+		assert_int_equal(res[i].called, 1);
+		assert_int_equal(res[i].status, QS_UNREACHABLE);
+		assert_int_equal(res[i].attempts, 1);
+	}
+	assert_int_equal(sent(e), 5);
+	engine_free(e);
+}
+
+/* Three questions on one socket, NAMES[0] answered badly; the results. */
+static void mixed(const char *const names[3], struct result res[3])
+{
+	struct engine *e = new_engine(8, 2, 0);
+	struct eng_request q[3];
+	struct responder r;
+
+	resp_start(&r, M_MIXED);
+	memset(res, 0, 3 * sizeof(*res));
+	for (int i = 0; i < 3; i++) {
+		req_init(&q[i], r.port, names[i], 0);
+		assert_int_equal(eng_submit(e, &q[i], on_result, &res[i]), 0);
+	}
+	eng_drain(e);
+	engine_free(e);
+	resp_stop(&r);
+	assert_int_equal(distinct_ports(&r), 1);
+}
+
+/* An answer with a query's ID and another question is that query's
+ * garbage alone; a second reply to an answered query is dropped. */
+static void test_wrong_question_blames_its_query(void **state)
+{
+	static const char *const names[] = { "wq.", "quiet.", "ok." };
+	struct result res[3];
+
+	mixed(names, res);
+	assert_int_equal(res[0].status, QS_MALFORMED);
+	assert_int_equal(res[1].status, QS_TIMEOUT);
+	assert_int_equal(res[1].attempts, 2);
+	assert_int_equal(res[2].status, QS_OK);
+	assert_int_equal(res[2].rcode, 0); /* the first reply, not REFUSED */
+}
+
+/* An answer with an ID no query holds cannot be told whose it is: every
+ * query on the socket then saw garbage, and one that gets no answer
+ * reports it; one answered is still answered. */
+static void test_stray_blames_every_query(void **state)
+{
+	static const char *const names[] = { "bad.", "quiet.", "ok." };
+	struct result res[3];
+
+	mixed(names, res);
+	assert_int_equal(res[0].status, QS_MALFORMED);
+	assert_int_equal(res[1].status, QS_MALFORMED);
+	assert_int_equal(res[2].status, QS_OK);
+}
+
+/* A query submitted after the caller worked a while without running the
+ * loop (fleet resumes every diagnosis between two turns) gets its whole
+ * attempt from the submission: no retry for time that passed before it. */
+static void test_deadline_from_submit(void **state)
+{
+	struct engine *e = new_engine(8, 3, 0);
+	struct eng_request q;
+	struct result r1 = { 0 }, r2 = { 0 };
+	struct responder r;
+
+	resp_start(&r, M_ANSWER);
+	req_init(&q, r.port, "a.", 0);
+	assert_int_equal(eng_submit(e, &q, on_result, &r1), 0);
+	eng_drain(e);
+	usleep(300 * 1000); /* three attempts' worth (100 ms), loop idle */
+	req_init(&q, r.port, "b.", 0);
+	assert_int_equal(eng_submit(e, &q, on_result, &r2), 0);
+	eng_drain(e);
+	assert_int_equal(r2.status, QS_OK);
+	assert_int_equal(r2.attempts, 1);
+	engine_free(e);
+	resp_stop(&r);
+	assert_int_equal(r.udp_queries, 2);
+}
+
+/* More UDP attempts than IDs a query keeps on its socket are refused. */
+static void test_too_many_attempts(void **state)
+{
+	struct eng_config cfg;
+	struct engine *e = NULL;
+
+	eng_config_default(&cfg);
+	cfg.udp_attempts = 17;
+	assert_int_equal(engine_uv_new(&e, &cfg), -EINVAL);
+	assert_null(e);
+}
+
 static void test_addr_text(void **state)
 {
 	struct eng_request q;
@@ -814,6 +1053,13 @@ int main(void)
 		cmocka_unit_test(test_paced_retries),
 		cmocka_unit_test(test_paced_global),
 		cmocka_unit_test(test_paced_free_waiting),
+		cmocka_unit_test(test_shared_socket),
+		cmocka_unit_test(test_socket_retired),
+		cmocka_unit_test(test_shared_unreachable),
+		cmocka_unit_test(test_wrong_question_blames_its_query),
+		cmocka_unit_test(test_stray_blames_every_query),
+		cmocka_unit_test(test_deadline_from_submit),
+		cmocka_unit_test(test_too_many_attempts),
 		cmocka_unit_test(test_addr_text),
 	};
 
