@@ -102,6 +102,7 @@ run_fleet() {
 		--rate 0 --per-server-rate 0 "$@" \
 		> "$WORK/$tag.rows" 2> "$WORK/$tag.err" || true
 	read -r wall dps qps < <(sed -n 's/^fleet: .* in \([0-9.]*\) s (\([0-9.]*\) domains\/s, \([0-9.]*\) queries\/s).*/\1 \2 \3/p' "$WORK/$tag.err")
+	read -r retries retried < <(sed -n 's/^fleet: .*), \([0-9]*\) retries (\([0-9]*\) questions.*/\1 \2/p' "$WORK/$tag.err")
 	[ -n "${wall:-}" ] || { cat "$WORK/$tag.err" >&2; die "no summary from fleet ($tag)"; }
 	# questions sent: the summary's rate times its time (the rows' sum counts
 	# a question merged with another domain's once per domain)
@@ -119,6 +120,7 @@ run_fleet main "$WORK/domains.txt"
 rcv1=$(udp_counter RcvbufErrors)
 sed 's/^/  /' "$WORK/main.err"
 main_wall=$wall main_dps=$dps main_qps=$qps main_q=$queries main_cpu=$cpu main_rss=$rss_kb
+main_retries=${retries:-0} main_retried=${retried:-0}
 echo
 echo "== accuracy against the truth ($WORK/truth.tsv)"
 acc=0
@@ -193,6 +195,10 @@ row "  queries/s (fleet's summary)" "$main_qps"
 row "  queries sent (queries/s x wall)" "$main_q"
 row "  client CPU user+sys" "$main_cpu s"
 row "  client CPU per query" "$cpu_us us"
+# Answered at the first try: the questions fleet's summary says needed a
+# retry, over the questions sent (queries sent less the retries).
+row "  retries (questions retried)" "$main_retries ($main_retried)"
+row "  answered at the first try" "$(awk -v q="$main_q" -v r="$main_retries" -v n="$main_retried" 'BEGIN { printf "%.2f%%", 100 * (1 - n / (q - r)) }')"
 row "  peak RSS, $lines lines" "$((main_rss / 1024)) MB"
 if [ -n "$ceiling" ]; then
 	row "dnsperf ceiling (NSD $nsd_qps + Knot $knot_qps, lost ${lost:-?})" "$ceiling q/s"

@@ -344,6 +344,7 @@ static int run(struct fleet *f, FILE *in, unsigned k, unsigned n,
 	free(l);
 	f->sum.elapsed_ms = eng->ops->now_ms(eng->impl) - t0;
 	f->sum.queries = eng->ops->sent(eng->impl) - q0;
+	eng_retries(eng, &f->sum.retries, &f->sum.retried);
 	f->sum.stopped = signals_seen > 0;
 	return ferror(in) ? -1 : 0;
 }

@@ -81,6 +81,11 @@ struct eng_ops {
 	uint64_t (*now_ms)(void *impl);
 	/* Queries sent to the network (datagrams and connections) so far. */
 	uint64_t (*sent)(const void *impl);
+	/* UDP datagrams sent again after an attempt went unanswered, and
+	 * the questions that needed them (so the share answered at the first
+	 * try is 1 - QUESTIONS / questions asked over UDP). NULL: none. */
+	void (*retries)(const void *impl, uint64_t *datagrams,
+			uint64_t *questions);
 	void (*free)(void *impl);
 };
 
@@ -154,6 +159,14 @@ static inline int eng_timer(struct engine *e, uint32_t ms, eng_done_cb cb,
 			    void *arg)
 {
 	return e->ops->timer(e->impl, ms, cb, arg);
+}
+
+static inline void eng_retries(const struct engine *e, uint64_t *datagrams,
+			       uint64_t *questions)
+{
+	*datagrams = *questions = 0;
+	if (e->ops->retries)
+		e->ops->retries(e->impl, datagrams, questions);
 }
 
 /* Steps until no query is in flight on the whole engine. */

@@ -88,6 +88,7 @@ struct uve {
 	struct httpm *http; /* created with the first HTTP fetch */
 	struct tlsm *tls;   /* created with the first TLS handshake */
 	uint64_t sent;
+	uint64_t retried_datagrams, retried_questions;
 	/* Pacing: NULL buckets are no limit; paced when either is set. */
 	bool paced;
 	struct pace global;
@@ -298,6 +299,10 @@ static int udp_send(struct uvq *q)
 		return n;
 	if (!q->t0_ns)
 		q->t0_ns = uv_hrtime();
+	if (q->attempts > 0) {
+		e->retried_datagrams++;
+		e->retried_questions += q->attempts == 1;
+	}
 	q->attempts++;
 	e->sent++;
 	/* A socket error has gone to every query on the socket, Q too
@@ -835,6 +840,14 @@ static uint64_t uve_now_ms(void *impl)
 	return clk_ns_to_ms(uv_hrtime());
 }
 
+static void uve_retries(const void *impl, uint64_t *datagrams,
+			uint64_t *questions)
+{
+	const struct uve *e = impl;
+	*datagrams = e->retried_datagrams;
+	*questions = e->retried_questions;
+}
+
 static uint64_t uve_sent(const void *impl)
 {
 	const struct uve *e = impl;
@@ -882,6 +895,7 @@ static const struct eng_ops uve_ops = {
 	.pending = uve_pending,
 	.now_ms = uve_now_ms,
 	.sent = uve_sent,
+	.retries = uve_retries,
 	.free = uve_free,
 };
 

@@ -59,10 +59,12 @@ void report_fleet_summary(const struct fleet_summary *s, FILE *f)
 	unsigned long domains = s->lines - s->not_domain;
 	fprintf(f,
 		"fleet: %lu lines, %lu domains in %.1f s (%.0f domains/s, "
-		"%.0f queries/s)%s\n",
+		"%.0f queries/s), %llu retries (%llu questions not answered "
+		"at the first try)%s\n",
 		s->lines, domains, (double)s->elapsed_ms / 1000.0,
 		per_s(domains, s->elapsed_ms),
 		per_s((unsigned long)s->queries, s->elapsed_ms),
+		(unsigned long long)s->retries, (unsigned long long)s->retried,
 		s->stopped ? ", stopped by a signal" : "");
 	fprintf(f,
 		"  ok %lu, warning %lu, error %lu, not checked %lu, not a "

@@ -65,6 +65,12 @@ burst() { local b=$(($1 / 10)); echo $((b ? b : 1)); }
 	[ "$(jq -s length <<<"$output")" -eq 20 ]
 	[ "$n" -gt 0 ]
 	[ "$n" -le "$bound" ]
+	# The summary counts what the silent server made fleet send again.
+	local retries
+	retries=$(sed -n 's/^fleet: .*), \([0-9]*\) retries (\([0-9]*\) questions.*/\1 \2/p' <<<"$stderr")
+	echo "# retries, questions retried: $retries"
+	[ "${retries%% *}" -gt 0 ] && [ "${retries##* }" -gt 0 ]
+	[ "${retries%% *}" -ge "${retries##* }" ]
 	# Without pacing the same list asks it faster than that.
 	silence_dead
 	timed "$DD" fleet "$LIST" --json --per-server-rate 0 --rate 0
