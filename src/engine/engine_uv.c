@@ -9,6 +9,12 @@
  * to every query on the socket. Its datagrams, retries included, go out on
  * that socket, each with an ID no other query there holds.
  *
+ * A query's deadline (a UDP attempt, the TCP budget) that passes is acted
+ * on after the loop's next poll for I/O, not at once: libuv runs timers
+ * before it reads sockets, and a turn that comes late (fleet resumes every
+ * diagnosis between two turns; under valgrind that takes seconds) would
+ * otherwise time out a query whose answer is already waiting.
+ *
  * With pacing (eng_config's rates), every datagram and connection first
  * takes a token of the engine's bucket and one of its server's (pace.h). A
  * uvq that finds none waits, in the order it came, on the engine's wait
@@ -41,6 +47,10 @@
 #define CLASS_IN 1
 
 struct uve;
+struct uvq;
+
+/* What a query does once its deadline has passed. */
+typedef void (*q_deadline_fn)(struct uvq *q);
 
 /* What a uvq waiting for a token does once it has one. */
 enum q_step {
@@ -75,6 +85,9 @@ struct uvq {
 	bool waiting;		     /* on the engine's wait list */
 	enum q_step step;	     /* what to do when a token comes */
 	struct uvq *wprev, *wnext;
+	q_deadline_fn deadline; /* while the timer runs for a deadline */
+	bool expired;		/* on the engine's list of passed ones */
+	struct uvq *xprev, *xnext;
 };
 
 struct uve {
@@ -96,6 +109,12 @@ struct uve {
 	struct uvq *whead, *wtail; /* waiting for a token, oldest first */
 	uv_timer_t pace_timer;	   /* initialised only when paced */
 	struct usock_pool *udp;	   /* the UDP sockets, one per server */
+	/* Passed deadlines, acted on in the check phase, after the poll;
+	 * the idle handle, active while there are any, keeps that poll
+	 * from blocking. */
+	struct uvq *xhead, *xtail;
+	uv_idle_t xidle;
+	uv_check_t xcheck;
 	uint16_t idpool[ID_POOL];
 	size_t idleft;
 };
@@ -174,11 +193,91 @@ static void on_close(uv_handle_t *h)
 		q_unlink_free(q);
 }
 
+/* ---- deadlines ---- */
+
+static void q_unexpire(struct uvq *q)
+{
+	struct uve *e = q->eng;
+
+	if (!q->expired)
+		return;
+	if (q->xprev)
+		q->xprev->xnext = q->xnext;
+	else
+		e->xhead = q->xnext;
+	if (q->xnext)
+		q->xnext->xprev = q->xprev;
+	else
+		e->xtail = q->xprev;
+	q->xprev = q->xnext = NULL;
+	q->expired = false;
+}
+
+/* Stops Q's timer; a deadline passed and not yet acted on is dropped. */
+static void q_disarm(struct uvq *q)
+{
+	uv_timer_stop(&q->timer);
+	q->deadline = NULL;
+	q_unexpire(q);
+}
+
+/* After the poll: the deadlines still passed are acted on. */
+static void on_expired(uv_check_t *c)
+{
+	struct uve *e = c->data;
+	struct uvq *q;
+
+	while ((q = e->xhead)) {
+		q_deadline_fn fn = q->deadline;
+
+		q_unexpire(q);
+		q->deadline = NULL;
+		if (fn)
+			fn(q);
+	}
+	uv_idle_stop(&e->xidle);
+	uv_check_stop(&e->xcheck);
+}
+
+/* The idle handle's work is to be active: the poll does not block. */
+static void on_idle(uv_idle_t *h)
+{
+	(void)h;
+}
+
+static void on_deadline(uv_timer_t *t)
+{
+	struct uvq *q = t->data;
+	struct uve *e = q->eng;
+
+	if (q->done || q->expired)
+		return;
+	q->expired = true;
+	q->xnext = NULL;
+	q->xprev = e->xtail;
+	if (e->xtail)
+		e->xtail->xnext = q;
+	else
+		e->xhead = q;
+	e->xtail = q;
+	uv_idle_start(&e->xidle, on_idle);
+	uv_check_start(&e->xcheck, on_expired);
+}
+
+/* Q's deadline: FN runs MS from now, after the poll that follows. */
+static void q_arm(struct uvq *q, q_deadline_fn fn, uint64_t ms)
+{
+	q_disarm(q);
+	q->deadline = fn;
+	uv_timer_start(&q->timer, on_deadline, ms, 0);
+}
+
 /* Closes every handle and leaves the UDP socket; the last close callback
  * frees Q. */
 static void q_close(struct uvq *q)
 {
 	q->done = true;
+	q_unexpire(q);
 	usock_leave(&q->um);
 	if (q->tcp_on) {
 		q->tcp_on = false;
@@ -261,13 +360,13 @@ static void q_fail_later(struct uvq *q, int status, int uverr)
 {
 	q->fail_status = status;
 	q->fail_errno = uverr < 0 ? -uverr : uverr;
-	uv_timer_stop(&q->timer);
+	q_disarm(q);
 	uv_timer_start(&q->timer, on_deferred, 0, 0);
 }
 
 /* ---- UDP ---- */
 
-static void udp_timeout(uv_timer_t *t);
+static void udp_expired(struct uvq *q);
 static void q_paced(struct uvq *q, enum q_step step);
 
 /* A random ID no query on Q's socket has used. */
@@ -309,13 +408,12 @@ static int udp_send(struct uvq *q)
 	 * (udp_failed): Q's failure is on its way, no attempt to time. */
 	if (usock_send(&q->um, q->out, (size_t)n) < 0)
 		return 0;
-	uv_timer_start(&q->timer, udp_timeout, e->cfg.attempt_ms, 0);
+	q_arm(q, udp_expired, e->cfg.attempt_ms);
 	return 0;
 }
 
-static void udp_timeout(uv_timer_t *t)
+static void udp_expired(struct uvq *q)
 {
-	struct uvq *q = t->data;
 	int ret;
 
 	if (q->attempts < q->eng->cfg.udp_attempts) {
@@ -400,10 +498,8 @@ static int udp_start(struct uvq *q)
 
 /* A server that accepted the connection and then sent nothing, or not the
  * whole answer, stalls; one that never accepted it is not there. */
-static void tcp_timeout(uv_timer_t *t)
+static void tcp_expired(struct uvq *q)
 {
-	struct uvq *q = t->data;
-
 	q_finish(q, q->connected ? QS_TCP_STALLED : QS_TIMEOUT, NULL, 0, 0);
 }
 
@@ -526,8 +622,7 @@ static int tcp_connect(struct uvq *q)
 		q->t0_ns = uv_hrtime();
 	q->attempts++;
 	e->sent++;
-	uv_timer_stop(&q->timer);
-	uv_timer_start(&q->timer, tcp_timeout, e->cfg.tcp_ms, 0);
+	q_arm(q, tcp_expired, e->cfg.tcp_ms);
 	return 0;
 }
 
@@ -666,7 +761,7 @@ static void q_paced(struct uvq *q, enum q_step step)
 	}
 	/* The attempt timer of a UDP query that turned to TCP must not fire
 	 * a retry while it waits. */
-	uv_timer_stop(&q->timer);
+	q_disarm(q);
 	q->waiting = true;
 	q->wnext = NULL;
 	q->wprev = e->wtail;
@@ -873,6 +968,8 @@ static void uve_free(void *impl)
 		uv_close((uv_handle_t *)&t->h, t_closed);
 	}
 	usock_pool_close(e->udp);
+	uv_close((uv_handle_t *)&e->xidle, NULL);
+	uv_close((uv_handle_t *)&e->xcheck, NULL);
 	httpm_close(e->http);
 	tlsm_close(e->tls);
 	e->whead = e->wtail = NULL;
@@ -921,6 +1018,9 @@ int engine_uv_new(struct engine **out, const struct eng_config *cfg)
 	ret = uv_loop_init(&e->loop);
 	if (ret < 0)
 		goto fail_loop;
+	uv_idle_init(&e->loop, &e->xidle);
+	uv_check_init(&e->loop, &e->xcheck);
+	e->xcheck.data = e;
 	usock_limits_default(&lim);
 	ret = usock_pool_new(&e->loop, &lim, &udp_cbs, &e->udp);
 	if (ret < 0)
@@ -945,9 +1045,11 @@ int engine_uv_new(struct engine **out, const struct eng_config *cfg)
 
 fail_pace:
 	usock_pool_close(e->udp);
+fail_pool:
+	uv_close((uv_handle_t *)&e->xidle, NULL);
+	uv_close((uv_handle_t *)&e->xcheck, NULL);
 	uv_run(&e->loop, UV_RUN_DEFAULT);
 	usock_pool_free(e->udp);
-fail_pool:
 	uv_loop_close(&e->loop);
 fail_loop:
 	inflight_free(e->ifl);

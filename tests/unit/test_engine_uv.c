@@ -1004,6 +1004,28 @@ static void test_deadline_from_submit(void **state)
 	assert_int_equal(r.udp_queries, 2);
 }
 
+/* A deadline that passes while the loop is not running, with the answer
+ * already waiting in the socket, is not a timeout: the answer is read
+ * first (libuv runs timers before it polls). One attempt, so a timeout
+ * would be the result. */
+static void test_answer_waiting_at_deadline(void **state)
+{
+	struct engine *e = new_engine(8, 1, 0);
+	struct eng_request q;
+	struct result res = { 0 };
+	struct responder r;
+
+	resp_start(&r, M_ANSWER);
+	req_init(&q, r.port, "a.", 0);
+	assert_int_equal(eng_submit(e, &q, on_result, &res), 0);
+	usleep(300 * 1000); /* past the 100 ms attempt, the loop idle */
+	eng_drain(e);
+	assert_int_equal(res.status, QS_OK);
+	assert_int_equal(res.attempts, 1);
+	engine_free(e);
+	resp_stop(&r);
+}
+
 /* More UDP attempts than IDs a query keeps on its socket are refused. */
 static void test_too_many_attempts(void **state)
 {
@@ -1059,6 +1081,7 @@ int main(void)
 		cmocka_unit_test(test_wrong_question_blames_its_query),
 		cmocka_unit_test(test_stray_blames_every_query),
 		cmocka_unit_test(test_deadline_from_submit),
+		cmocka_unit_test(test_answer_waiting_at_deadline),
 		cmocka_unit_test(test_too_many_attempts),
 		cmocka_unit_test(test_addr_text),
 	};
