@@ -39,9 +39,9 @@ struct fleet_summary {
 	unsigned long interrupted; /* rows marked interrupted */
 	unsigned long by_code[F__COUNT]; /* domains with each code */
 	uint64_t elapsed_ms;
-	uint64_t queries; /* sent to the network by the whole run */
+	uint64_t queries;	   /* sent to the network by the whole run */
 	uint64_t retries, retried; /* datagrams sent again; their questions */
-	bool stopped;	  /* a signal ended the run early */
+	bool stopped;		   /* a signal ended the run early */
 };
 
 /* The summary, a few lines, for stderr. */
