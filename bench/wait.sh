@@ -29,21 +29,11 @@ LAB_QUIET=1 "$LAB_SRC/lab" up "$WORK/lab"
 # main, 127.53.64.1; B = old, 127.53.64.2) becomes the base zone plus
 # RECORDs with a higher serial; returns once knotc's blocking reload is done.
 serial=2024060101
+# shellcheck source=lab/propagation-lag.bash
+. "$LAB_SRC/propagation-lag.bash"
 zone_set() {
-	local group=$1 file
-	shift
 	serial=$((serial + 1))
-	file="$LAB_DIR/zones/propagation-lag/$ZONE.zone"
-	[ "$group" = old ] && file="$LAB_DIR/zones/propagation-lag/$ZONE.lag.zone"
-	{
-		echo "\$ORIGIN $ZONE."
-		echo "\$TTL 300"
-		echo "@ 300 IN SOA a.propagation-lag.alpha-dns.net. hostmaster.$ZONE. $serial 7200 900 1209600 600"
-		echo "@ IN NS a.propagation-lag.alpha-dns.net."
-		echo "@ IN NS b.propagation-lag.beta-dns.org."
-		printf '%s\n' "$@"
-	} > "$file"
-	knotc -s "$LAB_DIR/srv/knot-$group/knot.sock" -b zone-reload "$ZONE." >/dev/null
+	propagation_lag_set "$LAB_DIR" "$serial" "$@"
 }
 now() { date +%s.%N; }
 median() { sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }

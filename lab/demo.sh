@@ -59,20 +59,11 @@ show "$DNSDOCTOR" check dnssec-ds-unsigned.com --root-hints "$DNSDOCTOR_ROOT_HIN
 # reaches one server before the other.
 ZONE=propagation-lag.net
 serial=100
+# shellcheck source=lab/propagation-lag.bash
+. "$LAB_SRC/propagation-lag.bash"
 zone_set() { # main|old RECORDS...
-	local group=$1 file="$LAB_DIR/zones/propagation-lag/$ZONE.zone"
-	shift
-	[ "$group" = old ] && file="$LAB_DIR/zones/propagation-lag/$ZONE.lag.zone"
 	serial=$((serial + 1))
-	{
-		echo "\$ORIGIN $ZONE."
-		echo "\$TTL 300"
-		echo "@ 300 IN SOA a.propagation-lag.alpha-dns.net. hostmaster.$ZONE. $serial 7200 900 1209600 600"
-		echo "@ IN NS a.propagation-lag.alpha-dns.net."
-		echo "@ IN NS b.propagation-lag.beta-dns.org."
-		printf '%s\n' "$@"
-	} > "$file"
-	knotc -s "$LAB_DIR/srv/knot-$group/knot.sock" -b zone-reload "$ZONE." >/dev/null
+	propagation_lag_set "$LAB_DIR" "$serial" "$@"
 }
 TXT="_acme-challenge.$ZONE"
 TOKEN=tok-demo-9f2c

@@ -338,6 +338,18 @@ void cli_usage(FILE *f)
 	exit_codes(f);
 }
 
+int cli_help(FILE *f, const char *command)
+{
+	const struct cli_cmd *c = command ? cli_cmd_find(command) : NULL;
+	if (command && !c)
+		return -1;
+	if (c)
+		cli_cmd_help(f, c);
+	else
+		cli_usage(f);
+	return 0;
+}
+
 void cli_cmd_help(FILE *f, const struct cli_cmd *c)
 {
 	fprintf(f, "usage: dnsdoctor %s %s%s\n\n%s\n", c->name, c->args,

@@ -88,5 +88,8 @@ void cli_usage(FILE *f);
 /* One command's synopsis, what it does, its options, an example and the
  * exit codes. */
 void cli_cmd_help(FILE *f, const struct cli_cmd *c);
+/* COMMAND's help, or the usage when COMMAND is NULL; -1 (nothing
+ * printed) when no command has that name. */
+int cli_help(FILE *f, const char *command);
 
 #endif

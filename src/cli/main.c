@@ -60,15 +60,10 @@ int main(int argc, char **argv)
 	if (rc != 0)
 		return rc > 0 ? EXIT_OK : EXIT_UNKNOWN;
 	if (strcmp(o.command, "help") == 0) {
-		const struct cli_cmd *c = o.n_args ? cli_cmd_find(o.args[0])
-						   : NULL;
-		if (o.n_args > 1 || (o.n_args && !c))
+		if (o.n_args > 1 ||
+		    cli_help(stdout, o.n_args ? o.args[0] : NULL) < 0)
 			return die("help wants one COMMAND at most, among "
 				   "those dnsdoctor --help lists");
-		if (c)
-			cli_cmd_help(stdout, c);
-		else
-			usage(stdout);
 		return EXIT_OK;
 	}
 	if (strcmp(o.command, "explain") == 0)

@@ -32,11 +32,6 @@ int die(const char *fmt, ...)
 	return EXIT_UNKNOWN;
 }
 
-void usage(FILE *f)
-{
-	cli_usage(f);
-}
-
 /* Colour by default on a terminal that can show it, unless NO_COLOR
  * (no-color.org) says otherwise. */
 static bool color_auto(void)
@@ -427,17 +422,11 @@ static int opts_apply(struct diag_request *o, int argc, char **argv, bool line)
 	if (line)
 		return apply_given(o, given, n);
 	if (help) {
-		const struct cli_cmd *cmd =
-			optind < argc ? cli_cmd_find(argv[optind]) : NULL;
-		if (optind < argc && !cmd) {
+		if (cli_help(stdout, optind < argc ? argv[optind] : NULL) < 0) {
 			die("unknown command '%.40s' (see dnsdoctor --help)",
 			    argv[optind]);
 			return -1;
 		}
-		if (cmd)
-			cli_cmd_help(stdout, cmd);
-		else
-			usage(stdout);
 		return 1;
 	}
 	if (optind >= argc) {

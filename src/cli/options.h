@@ -17,6 +17,4 @@ int opts_parse_line(struct diag_request *o, int argc, char **argv, char *err,
 /* Prints "dnsdoctor: MESSAGE" on one line of stderr; returns EXIT_UNKNOWN. */
 int die(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
-void usage(FILE *f);
-
 #endif

@@ -193,27 +193,23 @@ void findings_sort(struct findings *fs)
 {
 	if (fs->n == 0)
 		return;
+	/* A rank is severity * 1024 plus, for a root, how many findings it
+	 * explains (at most 1023). */
 	int *key = calloc(fs->n, sizeof(*key));
-	long *group = calloc(fs->n, sizeof(*group));
+	bool *emitted = calloc(fs->n, sizeof(*emitted));
 	struct finding *out = calloc(fs->n, sizeof(*out));
-	if (!key || !group || !out) {
-		/* No memory to group: worst first still holds. */
-		for (size_t i = 0; key && i < fs->n; i++)
-			key[i] = fs->v[i].severity;
-		if (key)
-			sort_by(fs, key);
+	for (size_t i = 0; key && i < fs->n; i++)
+		key[i] = (int)fs->v[i].severity * 1024;
+	if (key)
+		sort_by(fs, key); /* worst first, whatever follows */
+	if (!key || !emitted || !out) {
 		for (size_t i = 0; i < fs->n; i++)
-			fs->v[i].cause = -1;
+			fs->v[i].cause = -1; /* no memory to group */
 		goto out;
 	}
-	for (size_t i = 0; i < fs->n; i++)
-		key[i] = fs->v[i].severity;
-	sort_by(fs, key);
 	findings_link(fs);
 	/* A root's group ranks by its worst member (a warning that explains
 	 * an error leads), then by how much it explains. */
-	for (size_t i = 0; i < fs->n; i++)
-		key[i] = (int)fs->v[i].severity * 1024;
 	for (size_t i = 0; i < fs->n; i++) {
 		long r = fs->v[i].cause;
 		if (r < 0)
@@ -229,13 +225,13 @@ void findings_sort(struct findings *fs)
 		/* The next root by its group's rank. */
 		long best = -1;
 		for (size_t i = 0; i < fs->n; i++)
-			if (fs->v[i].cause == -1 && !group[i] &&
+			if (fs->v[i].cause == -1 && !emitted[i] &&
 			    (best < 0 ||
 			     after(&fs->v[best], key[best], &fs->v[i], key[i])))
 				best = (long)i;
 		if (best < 0)
 			break;
-		group[best] = 1;
+		emitted[best] = true;
 		size_t at = n;
 		out[n++] = fs->v[best];
 		out[at].cause = -1;
@@ -251,6 +247,6 @@ void findings_sort(struct findings *fs)
 	}
 out:
 	free(key);
-	free(group);
+	free(emitted);
 	free(out);
 }

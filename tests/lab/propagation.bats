@@ -7,6 +7,8 @@
 # never meets another's.
 
 load lab_helper
+# shellcheck source=lab/propagation-lag.bash
+. "$BATS_TEST_DIRNAME/../../lab/propagation-lag.bash"
 bats_require_minimum_version 1.5.0
 
 ZONE=propagation-lag.net
@@ -20,21 +22,10 @@ setup() { lab_skip_if_unavailable; DD=${DNSDOCTOR:-build/dnsdoctor}; }
 # zone_set main|old RECORD...: that server's copy becomes the base zone plus
 # RECORDs (a higher serial), reloaded before returning.
 zone_set() {
-	local group=$1 file serial
-	shift
+	local serial
 	serial=$(($(cat "$SERIAL_FILE") + 1))
 	echo "$serial" > "$SERIAL_FILE"
-	file="$LAB_TMP/zones/propagation-lag/$ZONE.zone"
-	[ "$group" = old ] && file="$LAB_TMP/zones/propagation-lag/$ZONE.lag.zone"
-	{
-		echo "\$ORIGIN $ZONE."
-		echo "\$TTL 300"
-		echo "@ 300 IN SOA a.propagation-lag.alpha-dns.net. hostmaster.$ZONE. $serial 7200 900 1209600 600"
-		echo "@ IN NS a.propagation-lag.alpha-dns.net."
-		echo "@ IN NS b.propagation-lag.beta-dns.org."
-		printf '%s\n' "$@"
-	} > "$file"
-	knotc -s "$LAB_TMP/srv/knot-$group/knot.sock" -b zone-reload "$ZONE." >/dev/null
+	propagation_lag_set "$LAB_TMP" "$serial" "$@"
 }
 
 codes() { jq -r '.findings[].code' | sort | tr '\n' ' '; }
