@@ -278,7 +278,9 @@ out:
 static void cert_text(const struct diag *d, FILE *f)
 {
 	const struct cert_state *s = d->state;
-	report_cert_text(s->host, s->port, s->seen, s->info, s->n, &d->fs, f);
+	struct layout l;
+	layout_init(&l, f, d->req->color, d->req->width);
+	report_cert_text(s->host, s->port, s->seen, s->info, s->n, &d->fs, &l);
 }
 
 static json_t *cert_section(const struct diag *d)

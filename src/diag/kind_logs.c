@@ -279,6 +279,7 @@ static struct logs_report report_of(const struct diag *d)
 		.checks = s->gc,
 		.run_checks = d->req->run_checks,
 		.color = d->req->color,
+		.width = d->req->width,
 		.exit_code = d->exit,
 	};
 }

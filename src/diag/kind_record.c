@@ -165,7 +165,9 @@ static int propagation_judge(struct diag *d)
 static void propagation_text(const struct diag *d, FILE *f)
 {
 	const struct record_state *s = d->state;
-	report_propagation_text(&s->v, &d->fs, d->started, d->req->color, f);
+	struct layout l;
+	layout_init(&l, f, d->req->color, d->req->width);
+	report_propagation_text(&s->v, &d->fs, d->started, &l);
 }
 
 static json_t *propagation_section(const struct diag *d)

@@ -176,7 +176,9 @@ static void wait_text(const struct diag *d, FILE *f)
 	if (s->timed_out)
 		fprintf(stderr, "dnsdoctor: wait: timed out after %.0f s\n",
 			s->limit_s);
-	report_propagation_text(&s->v, &d->fs, d->started, d->req->color, f);
+	struct layout l;
+	layout_init(&l, f, d->req->color, d->req->width);
+	report_propagation_text(&s->v, &d->fs, d->started, &l);
 }
 
 static json_t *wait_section(const struct diag *d)

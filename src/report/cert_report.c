@@ -2,18 +2,44 @@
  * envelope's section. Every string from a certificate or a server is
  * made safe first. */
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 #include "core/fetch_status.h"
 #include "core/validation.h"
 #include "report/cert_report.h"
+#include "report/layout.h"
 #include "report/report.h"
 #include "report/sanitize.h"
 
 void report_cert_text(const char *host, uint16_t port, const struct ev_tls *t,
 		      const struct cert_info *info, size_t n,
-		      const struct findings *fs, FILE *f)
+		      const struct findings *fs, const struct layout *l)
 {
-	fprintf(f, "%s port %u: %s\n\n", host, port, report_verdict_word(fs));
+	FILE *f = l->f;
+	char qual[32], *line = NULL;
+	/* Sorted: the worst root fault leads. */
+	const struct finding *lead =
+		fs->n && findings_worst(fs) > SEV_INFO ? &fs->v[0] : NULL;
+
+	snprintf(qual, sizeof(qual), "port %u", port);
+	layout_headline(
+		l, &(struct layout_head){ .name = host, .qualifier = qual },
+		fs);
+	if (!lead && asprintf(&line,
+			      "No fault found in the certificate%s the %zu "
+			      "address%s served.",
+			      n == 1 ? "" : "s", n, n == 1 ? "" : "es") < 0)
+		line = NULL;
+	layout_verdict(l,
+		       lead   ? lead->summary
+		       : line ? line
+			      : "",
+		       lead ? lead->fix : NULL);
+	free(line);
+	layout_findings(l, fs);
+	if (!n)
+		return;
+	layout_section(l, "Addresses", "of the host and what each served");
 	for (size_t i = 0; i < n; i++) {
 		fputs("  ", f);
 		fputs_safe(t[i].addr, f);
@@ -36,16 +62,6 @@ void report_cert_text(const char *host, uint16_t port, const struct ev_tls *t,
 			   f);
 		fputs("  chain ", f);
 		fputs_safe(info[i].chain, f);
-		fputc('\n', f);
-	}
-	fprintf(f, "\nFindings (%zu)\n", fs->n);
-	for (size_t i = 0; i < fs->n; i++) {
-		fprintf(f, "  %-7s %s\n          ",
-			severity_name(fs->v[i].severity),
-			finding_defs[fs->v[i].code].name);
-		fputs_safe(fs->v[i].summary, f);
-		fputs("\n          ", f);
-		fputs_safe(fs->v[i].fix, f);
 		fputc('\n', f);
 	}
 }

@@ -7,11 +7,13 @@
 #include <jansson.h>
 #include "core/cert.h"
 #include "core/finding.h"
+#include "report/layout.h"
 
-/* The verdict, one line per address, then the findings. */
+/* In the one layout (layout.h): the verdict, the findings, then one
+ * line per address. */
 void report_cert_text(const char *host, uint16_t port, const struct ev_tls *t,
 		      const struct cert_info *info, size_t n,
-		      const struct findings *fs, FILE *f);
+		      const struct findings *fs, const struct layout *l);
 /* host, port, addresses[]; NULL on ENOMEM. */
 json_t *report_cert_section(const char *host, uint16_t port,
 			    const struct ev_tls *t,

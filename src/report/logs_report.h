@@ -37,6 +37,7 @@ struct logs_report {
 	const struct logs_group_checks *checks; /* one per sum->g */
 	bool run_checks;
 	bool color;
+	int width; /* columns; 0: 80 */
 	int exit_code;
 };
 

@@ -1,6 +1,7 @@
 /* `dnsdoctor logs`: the human report. Every string that came from a log
  * goes through fputs_safe: a log line can carry escape sequences. */
 #include <string.h>
+#include "report/layout.h"
 #include "report/logs_report.h"
 #include "report/sanitize.h"
 
@@ -59,9 +60,11 @@ static void duration(int64_t s, FILE *f)
 		fprintf(f, "%lldd", (long long)(s / 86400));
 }
 
-static void header(const struct logs_report *r, FILE *f)
+static void header(const struct logs_report *r, const struct layout *l)
 {
-	fprintf(f, "dnsdoctor logs: ");
+	FILE *f = l->f;
+	fprintf(f, "%sdnsdoctor logs:%s ", layout_sgr(l, SGR_BOLD),
+		layout_sgr(l, SGR_RESET));
 	for (size_t i = 0; i < r->ninputs; i++) {
 		fprintf(f, "%s", i ? ", " : "");
 		fputs_safe(r->inputs[i].name, f);
@@ -83,11 +86,13 @@ static void header(const struct logs_report *r, FILE *f)
 	fputs("\n\n", f);
 }
 
-static void table(const struct logs_report *r, FILE *f)
+static void table(const struct logs_report *r, const struct layout *l)
 {
+	FILE *f = l->f;
 	char a[32], b[32];
-	fprintf(f, "%-3s %-18s %-28s %-9s %5s  %-32s %-20s %s\n", "#", "TYPE",
-		"CAUSE", "CHALLENGE", "COUNT", "DOMAINS", "FIRST", "LAST");
+	fprintf(f, "%s%-3s %-18s %-28s %-9s %5s  %-32s %-20s LAST%s\n",
+		layout_sgr(l, SGR_BOLD), "#", "TYPE", "CAUSE", "CHALLENGE",
+		"COUNT", "DOMAINS", "FIRST", layout_sgr(l, SGR_RESET));
 	for (size_t i = 0; i < r->sum->ng; i++) {
 		const struct acme_group *g = &r->sum->g[i];
 		char doms[160] = "";
@@ -112,8 +117,9 @@ static void table(const struct logs_report *r, FILE *f)
 	fputc('\n', f);
 }
 
-static void check_result(const struct logs_check *c, FILE *f)
+static void check_result(const struct logs_check *c, const struct layout *l)
 {
+	FILE *f = l->f;
 	const json_t *fs = c->result ? json_object_get(c->result, "findings")
 				     : NULL;
 	size_t i, shown = 0;
@@ -132,7 +138,11 @@ static void check_result(const struct logs_check *c, FILE *f)
 		if (sev && strcmp(sev, "info") == 0)
 			continue;
 		fputs("           -> ", f);
-		cell(sev, 0, f);
+		layout_severity(l,
+				strcmp(sev ? sev : "", "error") == 0
+					? SEV_ERROR
+					: SEV_WARNING,
+				0);
 		fputc(' ', f);
 		cell(json_string_value(json_object_get(v, "code")), 0, f);
 		fputs(": ", f);
@@ -147,8 +157,9 @@ static void check_result(const struct logs_check *c, FILE *f)
 			c->exit_code);
 }
 
-static void causes(const struct logs_report *r, FILE *f)
+static void causes(const struct logs_report *r, const struct layout *l)
 {
+	FILE *f = l->f;
 	for (size_t i = 0; i < r->sum->ng; i++) {
 		const struct acme_group *g = &r->sum->g[i];
 		const struct logs_group_checks *gc = &r->checks[i];
@@ -186,25 +197,26 @@ static void causes(const struct logs_report *r, FILE *f)
 			fputs("      ", f);
 			fputs_safe(gc->c[k].command, f);
 			fputc('\n', f);
-			check_result(&gc->c[k], f);
+			check_result(&gc->c[k], l);
 		}
 	}
 	fputc('\n', f);
 }
 
-static void retries(const struct logs_report *r, FILE *f)
+static void retries(const struct logs_report *r, const struct layout *l)
 {
+	FILE *f = l->f;
 	char a[32], b[32];
 	if (r->sum->nr == 0)
 		return;
 	fprintf(f,
-		"Retries per domain (compared with Let's Encrypt's limit of %d "
-		"failed "
-		"validations per account, hostname and hour):\n",
+		"%sRetries per domain%s (compared with Let's Encrypt's limit "
+		"of %d failed validations per account, hostname and hour):\n",
+		layout_sgr(l, SGR_BOLD), layout_sgr(l, SGR_RESET),
 		LE_FAILED_VALIDATIONS_PER_HOUR);
-	fprintf(f, "%-32s %8s %6s %4s  %-20s %-20s %-12s %s\n", "DOMAIN",
-		"ATTEMPTS", "FAILED", "OK", "FIRST", "LAST", "FAILED/HOUR",
-		"INTERVALS");
+	fprintf(f, "%s%-32s %8s %6s %4s  %-20s %-20s %-12s INTERVALS%s\n",
+		layout_sgr(l, SGR_BOLD), "DOMAIN", "ATTEMPTS", "FAILED", "OK",
+		"FIRST", "LAST", "FAILED/HOUR", layout_sgr(l, SGR_RESET));
 	for (size_t i = 0; i < r->sum->nr; i++) {
 		const struct acme_retry *rt = &r->sum->r[i];
 		char lim[32];
@@ -232,11 +244,14 @@ static void retries(const struct logs_report *r, FILE *f)
 	fputc('\n', f);
 }
 
-static void limits(const struct logs_report *r, FILE *f)
+static void limits(const struct logs_report *r, const struct layout *l)
 {
+	FILE *f = l->f;
 	const struct acme_summary *s = r->sum;
+	fprintf(f, "%sRate limits%s", layout_sgr(l, SGR_BOLD),
+		layout_sgr(l, SGR_RESET));
 	fprintf(f,
-		"Rate limits (Let's Encrypt): new orders: %u in the busiest 3 "
+		" (Let's Encrypt): new orders: %u in the busiest 3 "
 		"hours of %d "
 		"allowed per account (%s)",
 		s->max_orders_3h, LE_NEW_ORDERS_PER_3H,
@@ -269,13 +284,15 @@ static void limits(const struct logs_report *r, FILE *f)
 
 void report_logs_text(const struct logs_report *r, FILE *f)
 {
-	header(r, f);
+	struct layout l;
+	layout_init(&l, f, r->color, r->width);
+	header(r, &l);
 	if (r->sum->ng) {
-		table(r, f);
-		causes(r, f);
+		table(r, &l);
+		causes(r, &l);
 	} else {
 		fputs("No failure found.\n\n", f);
 	}
-	retries(r, f);
-	limits(r, f);
+	retries(r, &l);
+	limits(r, &l);
 }

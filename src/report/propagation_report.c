@@ -3,6 +3,7 @@
 #include <string.h>
 #include <jansson.h>
 #include <ldns/ldns.h>
+#include "report/layout.h"
 #include "report/propagation_report.h"
 #include "report/report.h"
 #include "report/sanitize.h"
@@ -38,45 +39,56 @@ static void type_text(uint16_t type, char *buf, size_t len)
 	free(t);
 }
 
-void report_propagation_text(const struct rv_view *v, const struct findings *fs,
-			     time_t now, bool color, FILE *f)
+/* "ETA: …" and the leading fault: the verdict of a record's view. */
+static char *eta_verdict(const struct rv_view *v, const struct finding *lead,
+			 time_t now)
 {
-	char type[32], when[40], buf[512];
+	char when[40], eta_text[80];
+	char *out = NULL;
 	int64_t eta = rv_eta(v, now);
-	type_text(v->type, type, sizeof(type));
 	if (eta < 0) {
-		fputs("ETA: never, unless something changes (see below)\n", f);
+		snprintf(eta_text, sizeof(eta_text),
+			 "ETA: never, unless something changes.");
 	} else if (eta == 0) {
-		fputs("ETA: now: the answer is visible everywhere\n", f);
+		snprintf(eta_text, sizeof(eta_text),
+			 "ETA: now: the answer is visible everywhere.");
 	} else {
 		utc(now + (time_t)eta, when, sizeof(when));
-		fprintf(f, "ETA: %lld s (%s)\n", (long long)eta, when);
+		snprintf(eta_text, sizeof(eta_text), "ETA: %lld s (%s).",
+			 (long long)eta, when);
 	}
-	fputs("record: ", f);
-	fputs_safe(v->name, f);
-	fprintf(f, " %s", type);
-	if (v->expect) {
-		fputs(", expected ", f);
-		fputs_safe(v->expect, f);
-	}
-	fputs("\n\n", f);
-	for (size_t i = 0; i < fs->n; i++) {
-		const struct finding *x = &fs->v[i];
-		const char *on = color ? (x->severity == SEV_ERROR ? "\033[31m"
-					  : x->severity == SEV_WARNING ? "\033["
-									 "33m"
-								       : "\033["
-									 "32m")
-				       : "";
-		fprintf(f, "%s%-7s %s%s\n  ", on, severity_name(x->severity),
-			finding_defs[x->code].name, color ? "\033[0m" : "");
-		fputs_safe(x->summary, f);
-		fputs("\n  fix: ", f);
-		fputs_safe(x->fix, f);
-		fputs("\n", f);
-	}
-	fprintf(f, "\n%-9s %-32s %-16s %-15s %7s %7s  %s\n", "view", "server",
-		"address", "state", "ttl", "neg-ttl", "answer");
+	if (asprintf(&out, "%s%s%s", eta_text, lead ? " " : "",
+		     lead ? lead->summary : "") < 0)
+		return NULL;
+	return out;
+}
+
+void report_propagation_text(const struct rv_view *v, const struct findings *fs,
+			     time_t now, const struct layout *l)
+{
+	FILE *f = l->f;
+	char type[32], buf[512], *line = NULL;
+	/* Sorted: the worst root fault leads. */
+	const struct finding *lead =
+		fs->n && findings_worst(fs) > SEV_INFO ? &fs->v[0] : NULL;
+
+	type_text(v->type, type, sizeof(type));
+	if (v->expect && asprintf(&line, "expected %s", v->expect) < 0)
+		line = NULL;
+	layout_headline(l,
+			&(struct layout_head){ .name = v->name,
+					       .qualifier = type,
+					       .tail = line },
+			fs);
+	free(line);
+	line = eta_verdict(v, lead, now);
+	layout_verdict(l, line ? line : "", lead ? lead->fix : NULL);
+	free(line);
+	layout_findings(l, fs);
+	layout_section(l, "Views", "(authoritative servers, then resolvers)");
+	fprintf(f, "%s  %-9s %-32s %-16s %-15s %7s %7s  ANSWER%s\n",
+		layout_sgr(l, SGR_BOLD), "VIEW", "SERVER", "ADDRESS", "STATE",
+		"TTL", "NEG-TTL", layout_sgr(l, SGR_RESET));
 	for (size_t i = 0; i < v->n; i++) {
 		const struct rv_row *r = &v->rows[i];
 		char ttl[24] = "-", neg[24] = "-";
@@ -91,7 +103,7 @@ void report_propagation_text(const struct rv_view *v, const struct findings *fs,
 				 (long long)(left >= 0 ? left : r->neg_ttl));
 		char *srv = str_safe(r->server),
 		     *ans = str_safe(rv_row_describe(r, buf, sizeof(buf)));
-		fprintf(f, "%-9s %-32s %-16s %-15s %7s %7s  %s\n",
+		fprintf(f, "  %-9s %-32s %-16s %-15s %7s %7s  %s\n",
 			r->kind == RV_AUTH ? "auth"
 			: r->local	   ? "local"
 					   : "resolver",

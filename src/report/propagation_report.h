@@ -9,11 +9,12 @@
 #include <jansson.h>
 #include "core/finding.h"
 #include "core/view_record.h"
+#include "report/layout.h"
 
-/* The ETA line on top, the findings, then one row per server address and
- * resolver. Every network string is made safe first. */
+/* In the one layout (layout.h): the ETA and the leading fault on top,
+ * the findings, then one row per server address and resolver. */
 void report_propagation_text(const struct rv_view *v, const struct findings *fs,
-			     time_t now, bool color, FILE *f);
+			     time_t now, const struct layout *l);
 /* The `propagation` (and `wait`) section of the JSON envelope: name, type,
  * expect, eta_seconds, views. NULL on ENOMEM. */
 json_t *report_propagation_section(const struct rv_view *v, time_t now);

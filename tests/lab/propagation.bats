@@ -256,3 +256,39 @@ acme_check() {
 	jq -e '[.views[] | select(.kind == "resolver" or .kind == "local") | .addr] | sort == ["127.53.53.53", "::1#5353"]' <<<"$output"
 	jq -e '.views[] | select(.addr == "127.53.53.53") | .state == "current"' <<<"$output"
 }
+
+# The lines every command's human report opens with (report/layout.h):
+# "SUBJECT [QUALIFIER]  WORD  [TAIL]", a blank line, the verdict indented by
+# two, "  Fix:", and "Findings (N errors, M warnings)"; no line ends in a
+# space.
+layout_of() {
+	local out=$1 head=$2
+	echo "$out" | head -n 8
+	[[ "$(sed -n 1p <<<"$out")" =~ ^$head\ \ (OK|WARNING|ERROR) ]]
+	[ -z "$(sed -n 2p <<<"$out")" ]
+	[[ "$(sed -n 3p <<<"$out")" == "  "[!\ ]* ]]
+	grep -qx '  Fix:' <<<"$out"
+	grep -Eq '^Findings \([0-9]+ errors?, [0-9]+ warnings?\)$' <<<"$out"
+	! grep -q ' $' <<<"$out"
+}
+
+@test "one layout: check, propagation and a timed-out wait open alike; width from COLUMNS" {
+	zone_set main '_acme-challenge.lay1 60 IN TXT "tok-lay1"'
+	zone_set old
+	run "$DD" propagation _acme-challenge.lay1.$ZONE TXT --expect tok-lay1
+	[ "$status" -eq 2 ]
+	layout_of "$output" "_acme-challenge\.lay1\.$ZONE\. TXT"
+	[[ "$(sed -n 3p <<<"$output")" == "  ETA: never, unless something changes."* ]]
+	grep -Eq '^  VIEW +SERVER +ADDRESS +STATE' <<<"$output"
+	run --separate-stderr "$DD" wait _acme-challenge.lay1.$ZONE TXT --expect tok-lay1 --timeout 1
+	[ "$status" -eq 2 ]
+	layout_of "$output" "_acme-challenge\.lay1\.$ZONE\. TXT"
+	run "$DD" check seed-refused.com
+	[ "$status" -eq 2 ]
+	layout_of "$output" "seed-refused\.com\."
+	# 78 columns off a terminal; COLUMNS=50: 48
+	run "$DD" propagation _acme-challenge.lay1.$ZONE TXT --expect tok-lay1
+	[ "$(sed -n '1d;/^Findings/q;p' <<<"$output" | awk '{ print length }' | sort -n | tail -n 1)" -le 78 ]
+	COLUMNS=50 run "$DD" propagation _acme-challenge.lay1.$ZONE TXT --expect tok-lay1
+	[ "$(sed -n '1d;/^Findings/q;p' <<<"$output" | awk '{ print length }' | sort -n | tail -n 1)" -le 48 ]
+}

@@ -162,6 +162,15 @@ cert() {
 	jq -e '.findings[] | select(.code == "CERT_NAME_MISMATCH") | .evidence.addresses == ["127.53.95.12"]' <<<"$output"
 	jq -e '.findings[] | select(.code == "CERT_NAME_MISMATCH") | .summary | test("127.53.95.12 \\(covers other.acme-http01.net\\)")' <<<"$output"
 	jq -e '[.addresses[] | .sha256] | unique | length == 2' <<<"$output"
+	# The human report in the layout every command shares (report/layout.h).
+	run "$DNSDOCTOR" cert www.acme-http01.net --ca-file "$LAB_PKI/root.pem" --root-hints "$DNSDOCTOR_ROOT_HINTS"
+	[ "$status" -eq 2 ]
+	echo "$output"
+	[ "$(sed -n 1p <<<"$output")" = "www.acme-http01.net port 443  ERROR" ]
+	[[ "$(sed -n 3p <<<"$output")" == "  "[!\ ]* ]]
+	grep -qx '  Fix:' <<<"$output"
+	grep -qx 'Findings (1 error, 1 warning)' <<<"$output"
+	grep -Eq '^  127\.53\.95\.12 +until ' <<<"$output"
 }
 
 @test "cert: one address, a current certificate with its chain: nothing to report" {
