@@ -269,7 +269,7 @@ layout_of() {
 	[[ "$(sed -n 3p <<<"$out")" == "  "[!\ ]* ]]
 	grep -qx '  Fix:' <<<"$out"
 	grep -Eq '^Findings \([0-9]+ errors?, [0-9]+ warnings?\)$' <<<"$out"
-	! grep -q ' $' <<<"$out"
+	if grep -n ' $' <<<"$out"; then return 1; fi
 }
 
 @test "one layout: check, propagation and a timed-out wait open alike; width from COLUMNS" {
