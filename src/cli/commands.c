@@ -74,6 +74,12 @@ const struct cli_opt cli_opts[] = {
 	{ "per-server-rate", OPT_PER_SERVER_RATE, true, "QPS",
 	  "queries a second to each server address (0: no\n"
 	  "limit; fleet 20, other commands none)" },
+	{ "config", OPT_CONFIG, true, "FILE",
+	  "the targets to check on a schedule, and the\n"
+	  "modules of /probe (docs/exporter.md)" },
+	{ "listen", OPT_LISTEN, true, "ADDR:PORT",
+	  "where to serve /metrics and /probe\n"
+	  "(127.0.0.1:9553)" },
 	{ "server-timeout", OPT_SERVER_TIMEOUT, true, "SECONDS",
 	  "wait for one server's answer, retries included\n"
 	  "(2.4)" },
@@ -129,6 +135,14 @@ static const int fleet_opts[] = { CHECK_OPTS,
 				  OPT_PER_SERVER_RATE,
 				  OUT_OPTS,
 				  0 };
+/* The command line's check options are the defaults of every check. */
+static const int exporter_opts[] = { CHECK_OPTS,	 OPT_CONFIG,
+				     OPT_LISTEN,	 OPT_CA_FILE,
+				     OPT_WARN_DAYS,	 OPT_ROOT_HINTS,
+				     OPT_SERVER_TIMEOUT, OPT_TIMEOUT,
+				     OPT_FAMILY4,	 OPT_FAMILY6,
+				     OPT_RATE,		 OPT_PER_SERVER_RATE,
+				     OPT_HELP,		 0 };
 static const int trace_opts[] = { NET_OPTS, OUT_OPTS, 0 };
 static const int record_opts[] = { OPT_EXPECT, OPT_RESOLVERS, NET_OPTS,
 				   OUT_OPTS, 0 };
@@ -227,6 +241,16 @@ const struct cli_cmd cli_cmds[] = {
 	  "dnsdoctor fleet domains.txt --json > rows.ndjson\n"
 	  "dnsdoctor fleet domains.txt --checks delegation --shard auto",
 	  fleet_opts },
+	{ "exporter", "",
+	  "serve Prometheus metrics: the checks of --config on\n"
+	  "a schedule, and /probe?target= (docs/exporter.md)",
+	  "Runs as a service: checks the targets of --config FILE every\n"
+	  "interval and serves their latest results on /metrics, and runs a\n"
+	  "check of /probe?target=DOMAIN&module=NAME while the scraper\n"
+	  "waits. SIGHUP reloads the configuration; SIGTERM stops.",
+	  "dnsdoctor exporter --config /etc/dnsdoctor/exporter.conf\n"
+	  "curl 'http://127.0.0.1:9553/probe?target=example.com'",
+	  exporter_opts },
 	{ "analyze", "FILE",
 	  "re-run the checks on evidence saved with\n"
 	  "--save-evidence",

@@ -7,6 +7,7 @@
 #include "cli/hooks.h"
 #include "cli/options.h"
 #include "diag/diag.h"
+#include "diag/exporter.h"
 #include "diag/fleet.h"
 #include "diag/inputs.h"
 
@@ -76,6 +77,22 @@ int main(int argc, char **argv)
 						 .out = stdout,
 						 .log = stderr };
 		return diag_fleet(&fc);
+	}
+	if (strcmp(o.command, "exporter") == 0) {
+		/* Paced as fleet is: it checks other people's domains all
+		 * day long. */
+		if (o.rate < 0)
+			o.rate = 500;
+		if (o.per_server_rate < 0)
+			o.per_server_rate = 20;
+		const struct exporter_options xo = {
+			.run = &o,
+			.config = o.config,
+			.listen = o.listen ? o.listen : "127.0.0.1:9553",
+			.parse_line = opts_parse_line,
+			.log = stderr
+		};
+		return diag_exporter(&xo);
 	}
 	char hook_name[300];
 	if ((rc = hooks_apply(&o, hook_name, sizeof(hook_name))) != 0)

@@ -346,6 +346,12 @@ static int apply_one(struct diag_request *o, int c, char *arg)
 	case OPT_CHECKS:
 		o->checks = arg;
 		break;
+	case OPT_CONFIG:
+		o->config = arg;
+		break;
+	case OPT_LISTEN:
+		o->listen = arg;
+		break;
 	default:
 		break;
 	}
@@ -364,7 +370,10 @@ static int apply_given(struct diag_request *o, const struct given *g, size_t n)
 	return 0;
 }
 
-static int opts_apply(struct diag_request *o, int argc, char **argv, bool line)
+/* LINE: the options of one line of a fleet list or an exporter
+ * configuration, which must be options of LINE_CMD and of no whole run. */
+static int opts_apply(struct diag_request *o, int argc, char **argv, bool line,
+		      const char *line_cmd)
 {
 	struct option longopts[CLI_MAX_OPTS + 1];
 	struct given given[128];
@@ -398,8 +407,8 @@ static int opts_apply(struct diag_request *o, int argc, char **argv, bool line)
 			    name);
 			return -1;
 		}
-		if (line && !cli_cmd_takes(cli_cmd_find("check"), c)) {
-			die("'%s' is not an option of check", name);
+		if (line && !cli_cmd_takes(cli_cmd_find(line_cmd), c)) {
+			die("'%s' is not an option of %s", name, line_cmd);
 			return -1;
 		}
 		if (c == OPT_VERSION) {
@@ -414,9 +423,9 @@ static int opts_apply(struct diag_request *o, int argc, char **argv, bool line)
 		given[n++] = (struct given){ c, optarg };
 	}
 	if (line && optind < argc) {
-		die("'%.60s' is not an option: one domain per line, then its "
-		    "options",
-		    argv[optind]);
+		die("'%.60s' is not an option: the %s, then its options",
+		    argv[optind],
+		    strcmp(line_cmd, "check") == 0 ? "domain" : "arguments");
 		return -1;
 	}
 	if (line)
@@ -460,16 +469,16 @@ int opts_parse(struct diag_request *o, int argc, char **argv)
 	o->warn_days = 21;
 	o->rate = -1;
 	o->per_server_rate = -1;
-	return opts_apply(o, argc, argv, false);
+	return opts_apply(o, argc, argv, false, NULL);
 }
 
-int opts_parse_line(struct diag_request *o, int argc, char **argv, char *err,
-		    size_t errlen)
+int opts_parse_line(struct diag_request *o, const char *command, int argc,
+		    char **argv, char *err, size_t errlen)
 {
 	line_error = err;
 	line_error_len = errlen;
 	err[0] = '\0';
-	int rc = opts_apply(o, argc, argv, true);
+	int rc = opts_apply(o, argc, argv, true, command);
 	line_error = NULL;
 	return rc < 0 ? -1 : 0;
 }

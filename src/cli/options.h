@@ -11,8 +11,8 @@ int opts_parse(struct diag_request *r, int argc, char **argv);
 
 /* Adds the options of one fleet input line (ARGV[1..], ARGV[0] a name)
  * to O, which holds the run's. 0, or -1 with one line of why in ERR. */
-int opts_parse_line(struct diag_request *o, int argc, char **argv, char *err,
-		    size_t errlen);
+int opts_parse_line(struct diag_request *o, const char *command, int argc,
+		    char **argv, char *err, size_t errlen);
 
 /* Prints "dnsdoctor: MESSAGE" on one line of stderr; returns EXIT_UNKNOWN. */
 int die(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -401,3 +401,34 @@ void dnssec_view_deinit(struct dnssec_view *d)
 	free(d->r);
 	memset(d, 0, sizeof(*d));
 }
+
+static void earliest(const struct sig_result *r, int64_t *out, int *found)
+{
+	if (r->state != SIG_VALID)
+		return;
+	if (!*found || (int64_t)r->expiration < *out)
+		*out = (int64_t)r->expiration;
+	*found = 1;
+}
+
+int dnssec_earliest_expiration(const struct evidence *ev, const struct view *v,
+			       time_t now, int64_t *out)
+{
+	struct dnssec_view d;
+	int found = 0;
+	int rc = dnssec_view_build(ev, v, now, &d);
+	if (rc < 0)
+		return rc;
+	const struct dsv_zone *z = d.n ? &d.z[d.n - 1] : NULL;
+	for (size_t i = 0; z && strcmp(z->name, v->zone) == 0 && i < z->n_srv;
+	     i++) {
+		const struct dsv_server *s = &z->srv[i];
+		earliest(&s->key_sig, out, &found);
+		if (s->soa_seen)
+			earliest(&s->soa_sig, out, &found);
+		if (s->ns_seen)
+			earliest(&s->ns_sig, out, &found);
+	}
+	dnssec_view_deinit(&d);
+	return found;
+}

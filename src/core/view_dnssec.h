@@ -73,4 +73,11 @@ int dnssec_view_resolvers(const struct evidence *ev, const struct view *v,
 			  struct dnssec_view *d);
 void dnssec_view_deinit(struct dnssec_view *d);
 
+/* The earliest expiration of the signatures over the zone's DNSKEY, SOA
+ * and NS sets that verify at NOW, on any of its servers, into *OUT (Unix
+ * time): what a monitor alerts on before RRSIG_EXPIRING_SOON. 1 found, 0
+ * none (unsigned, or nothing verifies), -ENOMEM. */
+int dnssec_earliest_expiration(const struct evidence *ev, const struct view *v,
+			       time_t now, int64_t *out);
+
 #endif

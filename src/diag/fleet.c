@@ -205,8 +205,8 @@ static void start(struct fleet *f, const struct fleet_line *l)
 	it->domain = argv[0];
 	it->req = f->check;
 	/* argv[0] stands for the program name: the domain is not parsed. */
-	if (l->n_tok > 1 &&
-	    f->c->parse_line(&it->req, l->n_tok, argv, err, sizeof(err)) < 0) {
+	if (l->n_tok > 1 && f->c->parse_line(&it->req, "check", l->n_tok, argv,
+					     err, sizeof(err)) < 0) {
 		refuse(f, l, err);
 		item_free(it);
 		return;

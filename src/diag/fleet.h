@@ -14,9 +14,10 @@ struct fleet_config {
 	 * line starts from, json, concurrency, shard, resume. */
 	const struct diag_request *run;
 	/* Adds the options written after a domain on a line to R (which holds
-	 * the run's). 0, or -1 with one line of why in ERR. */
-	int (*parse_line)(struct diag_request *r, int argc, char **argv,
-			  char *err, size_t errlen);
+	 * the run's); they must be options of COMMAND. 0, or -1 with one line
+	 * of why in ERR. */
+	int (*parse_line)(struct diag_request *r, const char *command, int argc,
+			  char **argv, char *err, size_t errlen);
 	FILE *out; /* rows, or the human report (unless --resume) */
 	FILE *log; /* the summary; progress when it is a terminal */
 };

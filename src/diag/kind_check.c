@@ -25,6 +25,7 @@ struct check_state {
 	char asked[VIEW_NAME_MAX + 2]; /* "*." kept for a wildcard */
 	struct dnssec_view dv;	       /* its resolvers, for the report */
 	bool have_dv;
+	int64_t rrsig_expiry; /* with req->rrsig_expiry; -1 none */
 };
 
 /* --expect-ns NAMES or @FILE into EV. 0 or -1 (diag_fail). */
@@ -170,6 +171,7 @@ static int check_judge(struct diag *d)
 	struct check_state *s = calloc(1, sizeof(*s));
 	if (!(d->state = s))
 		return diag_fail(d, "out of memory");
+	s->rrsig_expiry = -1;
 	if (view_build(d->ev, &s->v) < 0)
 		return diag_fail(d, "out of memory");
 	s->have_view = true;
@@ -199,6 +201,10 @@ static int check_judge(struct diag *d)
 	s->have_dv = true;
 	if (checks_run(&s->v, (time_t)d->ev->started, &d->fs) < 0 ||
 	    verdict_build(&s->v, &d->fs, &s->verdict, &s->fix) < 0)
+		return diag_fail(d, "out of memory");
+	if (d->req->rrsig_expiry &&
+	    dnssec_earliest_expiration(d->ev, &s->v, (time_t)d->ev->started,
+				       &s->rrsig_expiry) < 0)
 		return diag_fail(d, "out of memory");
 	d->exit = diag_exit_of(&d->fs);
 	return 0;
@@ -233,8 +239,19 @@ static void check_text(const struct diag *d, FILE *f)
 
 static json_t *check_section(const struct diag *d)
 {
+	const struct check_state *s = d->state;
 	struct report_ctx r = ctx_of(d);
-	return report_check_section(&r);
+	json_t *o = report_check_section(&r);
+	if (o && d->req->rrsig_expiry) {
+		char t[32] = "";
+		struct tm tm;
+		time_t e = (time_t)s->rrsig_expiry;
+		if (s->rrsig_expiry >= 0 && gmtime_r(&e, &tm))
+			strftime(t, sizeof(t), "%Y-%m-%dT%H:%M:%SZ", &tm);
+		json_object_set_new(o, "rrsig_expiration",
+				    t[0] ? json_string(t) : json_null());
+	}
+	return o;
 }
 
 static void check_deinit(struct diag *d)

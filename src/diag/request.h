@@ -59,6 +59,12 @@ struct diag_request {
 	double warn_days;	 /* cert --warn-days (21) */
 	size_t n_acm;
 	const char *checks; /* check, fleet: --checks AREA,... (all) */
+	const char *config; /* exporter --config FILE */
+	const char *listen; /* exporter --listen ADDR:PORT */
+	/* check: the earliest RRSIG expiration of the zone in the JSON
+	 * (rrsig_expiration): exporter's metric, a look the checks do not
+	 * need otherwise. */
+	bool rrsig_expiry;
 	/* fleet: the run's own options (docs/fleet.md) */
 	unsigned concurrency; /* diagnoses in flight; 0: the default */
 	const char *shard;    /* "K/N", "auto" or "auto/N" */

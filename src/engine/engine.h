@@ -87,6 +87,13 @@ struct eng_ops {
 	void (*retries)(const void *impl, uint64_t *datagrams,
 			uint64_t *questions);
 	void (*free)(void *impl);
+	/* The live engine's libuv loop (a uv_loop_t), for the exporter's
+	 * HTTP server (engine/httpd.h); NULL: none (replay). */
+	void *(*loop)(void *impl);
+	/* Runs the loop once, waiting for any event (at most MAX_MS),
+	 * pending work or not: what a server does between diagnoses. NULL:
+	 * none. */
+	void (*serve_once)(void *impl, uint32_t max_ms);
 };
 
 struct engine {

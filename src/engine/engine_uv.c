@@ -115,6 +115,7 @@ struct uve {
 	struct uvq *xhead, *xtail;
 	uv_idle_t xidle;
 	uv_check_t xcheck;
+	uv_timer_t serve_timer; /* serve_once's limit on its wait */
 	uint16_t idpool[ID_POOL];
 	size_t idleft;
 };
@@ -970,6 +971,7 @@ static void uve_free(void *impl)
 	usock_pool_close(e->udp);
 	uv_close((uv_handle_t *)&e->xidle, NULL);
 	uv_close((uv_handle_t *)&e->xcheck, NULL);
+	uv_close((uv_handle_t *)&e->serve_timer, NULL);
 	httpm_close(e->http);
 	tlsm_close(e->tls);
 	e->whead = e->wtail = NULL;
@@ -983,6 +985,25 @@ static void uve_free(void *impl)
 	free(e);
 }
 
+static void *uve_loop(void *impl)
+{
+	struct uve *e = impl;
+	return &e->loop;
+}
+
+static void serve_timer_fired(uv_timer_t *t)
+{
+	(void)t; /* it only ends the wait */
+}
+
+static void uve_serve_once(void *impl, uint32_t max_ms)
+{
+	struct uve *e = impl;
+	uv_timer_start(&e->serve_timer, serve_timer_fired, max_ms, 0);
+	uv_run(&e->loop, UV_RUN_ONCE);
+	uv_timer_stop(&e->serve_timer);
+}
+
 static const struct eng_ops uve_ops = {
 	.submit = uve_submit,
 	.http = uve_http,
@@ -994,6 +1015,8 @@ static const struct eng_ops uve_ops = {
 	.sent = uve_sent,
 	.retries = uve_retries,
 	.free = uve_free,
+	.loop = uve_loop,
+	.serve_once = uve_serve_once,
 };
 
 int engine_uv_new(struct engine **out, const struct eng_config *cfg)
@@ -1020,6 +1043,7 @@ int engine_uv_new(struct engine **out, const struct eng_config *cfg)
 		goto fail_loop;
 	uv_idle_init(&e->loop, &e->xidle);
 	uv_check_init(&e->loop, &e->xcheck);
+	uv_timer_init(&e->loop, &e->serve_timer);
 	e->xcheck.data = e;
 	usock_limits_default(&lim);
 	ret = usock_pool_new(&e->loop, &lim, &udp_cbs, &e->udp);
