@@ -207,13 +207,14 @@ static void put_name(const char *name, FILE *f)
 	free(copy);
 }
 
-static void put_server(struct diag_progress *p, const struct silent *s, FILE *f)
+static void put_server(struct diag_progress *p, const struct silent *s,
+		       bool names, FILE *f)
 {
 	char addr[INET6_ADDRSTRLEN];
 	const char *name = NULL;
 	if (eng_addr_text(&s->addr, addr, sizeof(addr)) < 0)
 		snprintf(addr, sizeof(addr), "?");
-	else if (p->d->ev && !(name = name_asked(p->d->ev, addr)))
+	else if (names && p->d->ev && !(name = name_asked(p->d->ev, addr)))
 		name = name_given(p, &s->addr);
 	if (!name) {
 		fputs(addr, f);
@@ -223,10 +224,12 @@ static void put_server(struct diag_progress *p, const struct silent *s, FILE *f)
 	fprintf(f, " (%s)", addr);
 }
 
-/* The line, NUL-terminated, in a new buffer of *LEN bytes; NULL on
- * ENOMEM. Everything a server or the user wrote goes through
- * fputs_safe: the line is printable ASCII, a byte a column. */
-static char *line(struct diag_progress *p, uint64_t now, size_t *len)
+/* The line, NUL-terminated, in a new buffer of *LEN bytes, with the
+ * silent servers' NAMES or only their addresses; NULL on ENOMEM.
+ * Everything a server or the user wrote goes through fputs_safe: the line
+ * is printable ASCII, a byte a column. */
+static char *line(struct diag_progress *p, uint64_t now, bool names,
+		  size_t *len)
 {
 	const struct diag *d = p->d;
 	char *buf = NULL;
@@ -248,7 +251,7 @@ static char *line(struct diag_progress *p, uint64_t now, size_t *len)
 		      : i + 1 == p->n ? " and "
 				      : ", ",
 		      f);
-		put_server(p, &p->s[i], f);
+		put_server(p, &p->s[i], names, f);
 	}
 	if (p->n > named)
 		fprintf(f, " and %zu more", p->n - named);
@@ -268,14 +271,19 @@ static void on_tick(void *arg)
 	p->n = 0;
 	p->in_flight = eng_queries(p->eng, collect, p);
 	fold(p);
-	size_t len;
-	char *text = line(p, now, &len);
+	/* Never as wide as the terminal: a line that fills the last column
+	 * wraps on some, and \r would then redraw only its second half. A
+	 * line too long loses the servers' names first, then its end. */
+	size_t len, room = (size_t)p->cols - 1;
+	char *text = line(p, now, true, &len);
+	if (text && len > room && p->n) {
+		free(text);
+		text = line(p, now, false, &len);
+	}
 	if (!text)
 		return;
-	/* Never as wide as the terminal: a line that fills the last column
-	 * wraps on some, and \r would then redraw only its second half. */
-	if (len > (size_t)p->cols - 1)
-		len = (size_t)p->cols - 1;
+	if (len > room)
+		len = room;
 	fputs("\r\033[K", p->out);
 	fwrite(text, 1, len, p->out);
 	fflush(p->out);
