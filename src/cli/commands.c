@@ -179,7 +179,8 @@ const struct cli_cmd cli_cmds[] = {
 	  "unreachable servers, a delegation that differs from the zone or\n"
 	  "from what your provider assigned (--expect-ns), disagreeing\n"
 	  "servers, DNSSEC faults; with --acme or --acm, what the CA will\n"
-	  "check (CAA, the challenge records).",
+	  "check (CAA, the challenge records). After a second, a line on\n"
+	  "stderr (a terminal only) says which servers are still silent.",
 	  "dnsdoctor check example.com --expect-ns ns-1.awsdns-01.org,"
 	  "ns-2.awsdns-02.com\n"
 	  "dnsdoctor check example.com --acme --ca letsencrypt --json",

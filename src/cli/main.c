@@ -102,6 +102,7 @@ int main(int argc, char **argv)
 			   o.command);
 	if (diag_env_init(&env, &o, err, sizeof(err)) < 0)
 		return failed(&o, err);
+	o.progress = opts_progress(&o);
 	diag_run(&d, &o, &env);
 	int code = finish(&d, &o);
 	diag_deinit(&d);

@@ -41,9 +41,9 @@ static bool color_auto(void)
 	       !(term && strcmp(term, "dumb") == 0);
 }
 
-/* The width to wrap the text report at: COLUMNS when set (as ls and less
- * read it), else the terminal's; 0 (the default, 80) off a terminal. */
-static int columns(void)
+/* The width of the terminal FD is: COLUMNS when set (as ls and less read
+ * it), else the terminal's; 0 off a terminal. */
+static int columns_of(int fd)
 {
 	const char *env = getenv("COLUMNS");
 	char *end = NULL;
@@ -51,10 +51,26 @@ static int columns(void)
 	if (env && *env && end && !*end && n >= 40 && n <= 1000)
 		return (int)n;
 	struct winsize ws;
-	if (isatty(STDOUT_FILENO) &&
-	    ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col >= 40)
+	if (isatty(fd) && ioctl(fd, TIOCGWINSZ, &ws) == 0 && ws.ws_col >= 40)
 		return ws.ws_col;
 	return 0;
+}
+
+/* The width to wrap the text report at; 0 (the default, 80) off a
+ * terminal. */
+static int columns(void)
+{
+	return columns_of(STDOUT_FILENO);
+}
+
+int opts_progress(const struct diag_request *o)
+{
+	const char *term = getenv("TERM");
+	if (o->json || o->replay || !isatty(STDERR_FILENO) ||
+	    (term && strcmp(term, "dumb") == 0))
+		return 0;
+	int cols = columns_of(STDERR_FILENO);
+	return cols ? cols : 80;
 }
 
 static const char *env_or_null(const char *name)

@@ -14,6 +14,11 @@ int opts_parse(struct diag_request *r, int argc, char **argv);
 int opts_parse_line(struct diag_request *o, const char *command, int argc,
 		    char **argv, char *err, size_t errlen);
 
+/* The columns of the live line a lone diagnosis shows on stderr while it
+ * waits (diag/progress.h): stderr's terminal's width, or 0 for none (not
+ * a terminal, TERM=dumb, --json, --replay). */
+int opts_progress(const struct diag_request *o);
+
 /* Prints "dnsdoctor: MESSAGE" on one line of stderr; returns EXIT_UNKNOWN. */
 int die(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

@@ -9,6 +9,7 @@
 #include "diag/diag.h"
 #include "diag/inputs.h"
 #include "diag/kinds.h"
+#include "diag/progress.h"
 #include "diag/psl.h"
 #include "engine/anscache.h"
 #include "engine/engine.h"
@@ -151,7 +152,15 @@ int diag_run(struct diag *d, const struct diag_request *req,
 	}
 	uint64_t t0 = env->eng->ops->now_ms(env->eng->impl);
 	uint64_t q0 = env->eng->ops->sent(env->eng->impl);
+	/* Not when the evidence goes to stdout: the line could sit on the
+	 * same terminal, under it. */
+	struct diag_progress *live =
+		req->progress > 0 && d->save != stdout
+			? diag_progress_start(d, env->eng, req->progress,
+					      stderr)
+			: NULL;
 	int rc = d->kind->gather(d, env);
+	diag_progress_stop(live);
 	d->duration_ms = env->eng->ops->now_ms(env->eng->impl) - t0;
 	d->queries = env->eng->ops->sent(env->eng->impl) - q0;
 	/* The root's referrals of this run serve the next ones; their TTLs

@@ -48,6 +48,9 @@ struct diag_kind {
 	const char *name;
 	/* --timeout bounds the whole diagnosis (wait), not one query. */
 	bool timeout_is_total;
+	/* The verb of its live line on a terminal while it gathers
+	 * ("checking": diag/progress.h); NULL: none. */
+	const char *progress;
 	/* Builds D->ev from the request, asking the network through ENV.
 	 * 0, or -1 after diag_fail. */
 	int (*gather)(struct diag *d, struct diag_env *env);

@@ -271,6 +271,7 @@ static void check_deinit(struct diag *d)
 
 const struct diag_kind diag_kind_check = {
 	.name = "check",
+	.progress = "checking",
 	.gather = check_gather,
 	.judge = check_judge,
 	.text = check_text,

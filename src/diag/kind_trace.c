@@ -112,6 +112,7 @@ static void trace_deinit(struct diag *d)
 
 const struct diag_kind diag_kind_trace = {
 	.name = "trace",
+	.progress = "tracing",
 	.gather = trace_gather,
 	.judge = trace_judge,
 	.text = trace_text,

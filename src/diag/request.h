@@ -39,6 +39,10 @@ struct diag_request {
 	bool color;
 	int width; /* columns the text report may use: the terminal's, or
 		      COLUMNS; 0: the default (80) */
+	/* The live line on stderr while a check waits (diag/progress.h):
+	 * the columns of the terminal stderr is; 0: none. The CLI sets it
+	 * for a lone diagnosis, never for fleet. */
+	int progress;
 	const char *expect;   /* propagation, wait: --expect VALUE */
 	bool certbot, lego;   /* wait: from certbot's hook or lego's exec */
 	bool timeout_given;   /* wait: --timeout is the whole wait */

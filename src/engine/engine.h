@@ -8,6 +8,7 @@
 #ifndef DD_ENGINE_ENGINE_H
 #define DD_ENGINE_ENGINE_H
 
+#include <errno.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -50,6 +51,17 @@ struct eng_response {
 	bool from_cache; /* an earlier identical question's answer, kept */
 };
 
+/* One DNS query in flight, as eng_queries reports it (for a progress
+ * display: the pointers are valid only during the call). */
+struct eng_query_info {
+	const struct sockaddr_storage *addr; /* the server's, port set */
+	const char *qname; /* as its first submitter spelt it */
+	uint16_t qtype;
+	bool sent;	 /* false while it waits for its server's cap or pace */
+	uint32_t age_ms; /* since its first datagram or connection */
+};
+typedef void (*eng_query_fn)(void *arg, const struct eng_query_info *q);
+
 /* Called exactly once per submit, never from inside submit itself. */
 typedef void (*eng_cb)(void *arg, const struct eng_request *req,
 		       const struct eng_response *resp);
@@ -86,6 +98,16 @@ struct eng_ops {
 	 * try is 1 - QUESTIONS / questions asked over UDP). NULL: none. */
 	void (*retries)(const void *impl, uint64_t *datagrams,
 			uint64_t *questions);
+	/* What a progress display reads, NULL on an engine with nothing to
+	 * show (replay). QUERIES calls FN for every DNS query in flight, one
+	 * per network query however many submitters wait for it, and
+	 * returns how many. TICK calls CB(ARG) every MS milliseconds while
+	 * the loop runs for other work, until TICK with MS 0 stops it (one
+	 * per engine: a call replaces the last). Unlike timer it is never
+	 * pending: it neither keeps run_once waiting nor the loop alive.
+	 * CB must not submit. 0, or a negative errno. */
+	size_t (*queries)(const void *impl, eng_query_fn fn, void *arg);
+	int (*tick)(void *impl, uint32_t ms, eng_done_cb cb, void *arg);
 	void (*free)(void *impl);
 	/* The live engine's libuv loop (a uv_loop_t), for the exporter's
 	 * HTTP server (engine/httpd.h); NULL: none (replay). */
@@ -174,6 +196,23 @@ static inline void eng_retries(const struct engine *e, uint64_t *datagrams,
 	*datagrams = *questions = 0;
 	if (e->ops->retries)
 		e->ops->retries(e->impl, datagrams, questions);
+}
+
+/* The queries in flight (struct eng_ops's QUERIES): how many, each
+ * given to FN; 0 on an engine that cannot tell. */
+static inline size_t eng_queries(const struct engine *e, eng_query_fn fn,
+				 void *arg)
+{
+	return e->ops->queries ? e->ops->queries(e->impl, fn, arg) : 0;
+}
+
+/* A tick every MS milliseconds that is never pending (struct eng_ops's
+ * TICK); MS 0 stops it. 0, -ENOTSUP on an engine without one, or a
+ * negative errno. */
+static inline int eng_tick(struct engine *e, uint32_t ms, eng_done_cb cb,
+			   void *arg)
+{
+	return e->ops->tick ? e->ops->tick(e->impl, ms, cb, arg) : -ENOTSUP;
 }
 
 /* Steps until no query is in flight on the whole engine. */

@@ -116,6 +116,11 @@ struct uve {
 	uv_idle_t xidle;
 	uv_check_t xcheck;
 	uv_timer_t serve_timer; /* serve_once's limit on its wait */
+	/* The caller's tick (eng_tick): unreferenced, so never what keeps
+	 * the loop running. */
+	uv_timer_t tick;
+	eng_done_cb tick_cb;
+	void *tick_arg;
 	uint16_t idpool[ID_POOL];
 	size_t idleft;
 };
@@ -915,6 +920,56 @@ static int uve_timer(void *impl, uint32_t ms, eng_done_cb cb, void *arg)
 	return 0;
 }
 
+static size_t uve_queries(const void *impl, eng_query_fn fn, void *arg)
+{
+	const struct uve *e = impl;
+	uint64_t now = uv_hrtime();
+	size_t n = 0;
+
+	for (const struct uvq *q = e->all; q; q = q->next) {
+		if (q->done || !q->ent)
+			continue;
+		struct eng_query_info i = {
+			.addr = &q->addr,
+			.qname = q_name(q),
+			.qtype = q->ent->key.qtype,
+			.sent = q->t0_ns != 0,
+		};
+		if (q->t0_ns)
+			i.age_ms = clk_ms_u32(
+				clk_ns_to_ms(clk_elapsed(q->t0_ns, now)));
+		n++;
+		if (fn)
+			fn(arg, &i);
+	}
+	return n;
+}
+
+static void on_tick(uv_timer_t *h)
+{
+	struct uve *e = h->data;
+
+	if (e->tick_cb)
+		e->tick_cb(e->tick_arg);
+}
+
+static int uve_tick(void *impl, uint32_t ms, eng_done_cb cb, void *arg)
+{
+	struct uve *e = impl;
+
+	uv_timer_stop(&e->tick);
+	e->tick_cb = NULL;
+	e->tick_arg = NULL;
+	if (ms == 0)
+		return 0;
+	if (!cb)
+		return -EINVAL;
+	e->tick_cb = cb;
+	e->tick_arg = arg;
+	uv_update_time(&e->loop); /* from now, as in uve_submit */
+	return uv_timer_start(&e->tick, on_tick, ms, ms);
+}
+
 static size_t uve_run_once(void *impl)
 {
 	struct uve *e = impl;
@@ -972,6 +1027,7 @@ static void uve_free(void *impl)
 	uv_close((uv_handle_t *)&e->xidle, NULL);
 	uv_close((uv_handle_t *)&e->xcheck, NULL);
 	uv_close((uv_handle_t *)&e->serve_timer, NULL);
+	uv_close((uv_handle_t *)&e->tick, NULL);
 	httpm_close(e->http);
 	tlsm_close(e->tls);
 	e->whead = e->wtail = NULL;
@@ -1014,6 +1070,8 @@ static const struct eng_ops uve_ops = {
 	.now_ms = uve_now_ms,
 	.sent = uve_sent,
 	.retries = uve_retries,
+	.queries = uve_queries,
+	.tick = uve_tick,
 	.free = uve_free,
 	.loop = uve_loop,
 	.serve_once = uve_serve_once,
@@ -1045,6 +1103,9 @@ int engine_uv_new(struct engine **out, const struct eng_config *cfg)
 	uv_check_init(&e->loop, &e->xcheck);
 	uv_timer_init(&e->loop, &e->serve_timer);
 	e->xcheck.data = e;
+	uv_timer_init(&e->loop, &e->tick);
+	uv_unref((uv_handle_t *)&e->tick);
+	e->tick.data = e;
 	usock_limits_default(&lim);
 	ret = usock_pool_new(&e->loop, &lim, &udp_cbs, &e->udp);
 	if (ret < 0)
@@ -1072,6 +1133,7 @@ fail_pace:
 fail_pool:
 	uv_close((uv_handle_t *)&e->xidle, NULL);
 	uv_close((uv_handle_t *)&e->xcheck, NULL);
+	uv_close((uv_handle_t *)&e->tick, NULL);
 	uv_run(&e->loop, UV_RUN_DEFAULT);
 	usock_pool_free(e->udp);
 	uv_loop_close(&e->loop);

@@ -293,11 +293,26 @@ static void test_replay_timer_moves_clock(void **state)
 	assert_int_equal(never, 0);
 }
 
+/* Offline there is nothing to show a progress line for: no tick, no
+ * queries to list. */
+static void test_replay_no_tick(void **state)
+{
+	(void)state;
+	struct engine *e;
+	int fired = 0;
+	assert_int_equal(engine_replay_new(&e, &ev), 0);
+	assert_int_equal(eng_tick(e, 20, count_fired, &fired), -ENOTSUP);
+	assert_int_equal(eng_queries(e, NULL, NULL), 0);
+	engine_free(e);
+	assert_int_equal(fired, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_replay_matches),
 		cmocka_unit_test(test_replay_timer_moves_clock),
+		cmocka_unit_test(test_replay_no_tick),
 		cmocka_unit_test(test_replay_no_match_times_out),
 		cmocka_unit_test(test_replay_tc_fallback),
 		cmocka_unit_test(test_replay_free_pending),

@@ -428,6 +428,85 @@ static void test_timer(void **state)
 	assert_int_equal(never, 0);
 }
 
+/* What a progress display sees on each tick: the queries in flight. */
+struct ticks {
+	struct engine *e;
+	int n;		     /* ticks */
+	size_t first_n;	     /* queries the first one saw */
+	int first_sent;	     /* of which sent */
+	char first_q[2][32]; /* and their names */
+};
+
+static void see_query(void *arg, const struct eng_query_info *q)
+{
+	struct ticks *t = arg;
+	char addr[64];
+	assert_int_equal(eng_addr_text(q->addr, addr, sizeof(addr)), 0);
+	assert_string_equal(addr, "127.0.0.1");
+	assert_int_equal(q->qtype, 1);
+	if (t->first_n < 2)
+		snprintf(t->first_q[t->first_n], sizeof(t->first_q[0]), "%s",
+			 q->qname);
+	t->first_n++;
+	t->first_sent += q->sent;
+	if (!q->sent)
+		assert_int_equal(q->age_ms, 0);
+}
+
+static void on_tick_seen(void *arg)
+{
+	struct ticks *t = arg;
+	if (t->n++ == 0) {
+		size_t n = eng_queries(t->e, see_query, t);
+		assert_int_equal(n, t->first_n);
+	}
+}
+
+/* A tick is never pending: it fires while the loop runs for queries (and
+ * sees them: one sent, one behind its server's cap of 1) but keeps
+ * nothing waiting; the engine is freed with it still running. */
+static void test_tick_and_queries(void **state)
+{
+	(void)state;
+	struct responder r;
+	struct result a = { 0 }, b = { 0 };
+	struct eng_request q;
+	struct engine *e = new_engine(1, 2, 0);
+	struct ticks t = { .e = e };
+
+	resp_start(&r, M_SILENT);
+	assert_int_equal(eng_tick(e, 20, on_tick_seen, &t), 0);
+	assert_int_equal((int)e->ops->pending(e->impl), 0);
+	eng_drain(e); /* nothing to wait for: returns at once */
+	assert_int_equal(t.n, 0);
+	req_init(&q, r.port, "a.example.", 0);
+	assert_int_equal(eng_submit(e, &q, on_result, &a), 0);
+	req_init(&q, r.port, "b.example.", 0);
+	assert_int_equal(eng_submit(e, &q, on_result, &b), 0);
+	assert_int_equal((int)e->ops->pending(e->impl), 2);
+	assert_int_equal(eng_queries(e, NULL, NULL), 2);
+	eng_drain(e);
+	assert_int_equal(a.status, QS_TIMEOUT);
+	assert_int_equal(b.status, QS_TIMEOUT);
+	assert_true(t.n >= 1);
+	assert_int_equal(t.first_n, 2);
+	assert_int_equal(t.first_sent, 1);
+	assert_true(strcmp(t.first_q[0], "a.example.") == 0 ||
+		    strcmp(t.first_q[1], "a.example.") == 0);
+	assert_int_equal(eng_queries(e, see_query, &t), 0);
+	/* Stopped, it fires no more; started again, it is freed with the
+	 * engine. */
+	int n = t.n;
+	assert_int_equal(eng_tick(e, 0, NULL, NULL), 0);
+	req_init(&q, r.port, "c.example.", 0);
+	assert_int_equal(eng_submit(e, &q, on_result, &a), 0);
+	eng_drain(e);
+	assert_int_equal(t.n, n);
+	assert_int_equal(eng_tick(e, 20, on_tick_seen, &t), 0);
+	engine_free(e);
+	resp_stop(&r);
+}
+
 static void test_answer(void **state)
 {
 	struct result res;
@@ -1084,6 +1163,7 @@ int main(void)
 		cmocka_unit_test(test_answer_waiting_at_deadline),
 		cmocka_unit_test(test_too_many_attempts),
 		cmocka_unit_test(test_addr_text),
+		cmocka_unit_test(test_tick_and_queries),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
