@@ -13,8 +13,8 @@
 int cmd_explain(const struct diag_request *o); /* cmd_explain.c */
 
 /* Prints D's report (JSON and Nagios's status line also when it could
- * not be carried out) and, on exit 3, its one line on stderr; returns the
- * exit code. */
+ * not be carried out) and, on exit 3, its one line on stderr (but for
+ * Nagios); returns the exit code. */
 static int finish(struct diag *d, const struct diag_request *o)
 {
 	diag_render(d, o->format, stdout);
@@ -23,9 +23,8 @@ static int finish(struct diag *d, const struct diag_request *o)
 	return d->exit;
 }
 
-/* Exit 3 before any diagnosis, after die()'s line on stderr: with
- * --format nagios the same line is also the status line on stdout, which
- * is what Nagios reads. */
+/* Exit 3 before any diagnosis, after die()'s line: with --format nagios
+ * it is the status line, on stdout, which is what Nagios reads. */
 static int refused(const struct diag_request *o)
 {
 	if (o->format == DIAG_NAGIOS) {

@@ -15,8 +15,11 @@
  * they become that line's row. */
 static char *line_error;
 static size_t line_error_len;
-/* The last line die() printed, for --format nagios's status line. */
+/* The last line die() printed, for --format nagios's status line; with
+ * that format asked, die() keeps it for stdout and leaves stderr alone
+ * (Icinga 2 mixes a plugin's stderr into its output). */
 static char last_error[512];
+static bool die_quiet;
 
 int die(const char *fmt, ...)
 {
@@ -29,7 +32,8 @@ int die(const char *fmt, ...)
 	}
 	vsnprintf(last_error, sizeof(last_error), fmt, ap);
 	va_end(ap);
-	fprintf(stderr, "dnsdoctor: %s\n", last_error);
+	if (!die_quiet)
+		fprintf(stderr, "dnsdoctor: %s\n", last_error);
 	return EXIT_UNKNOWN;
 }
 
@@ -535,7 +539,7 @@ static bool nagios_asked(int argc, char **argv)
 int opts_parse(struct diag_request *o, int argc, char **argv)
 {
 	memset(o, 0, sizeof(*o));
-	if (nagios_asked(argc, argv))
+	if ((die_quiet = nagios_asked(argc, argv)))
 		o->format = DIAG_NAGIOS;
 	o->timeout = 2.4;
 	o->color = color_auto();

@@ -109,8 +109,12 @@ static int wait_gather(struct diag *d, struct diag_env *env)
 		goto out;
 	}
 	s->eng = env->eng;
-	w.progress = isatty(STDERR_FILENO) && o->format == DIAG_TEXT ? draw
-								     : log_line;
+	/* Nagios: nothing on stderr, which Icinga 2 mixes into a plugin's
+	 * output. */
+	if (o->format != DIAG_NAGIOS)
+		w.progress = isatty(STDERR_FILENO) && o->format == DIAG_TEXT
+				     ? draw
+				     : log_line;
 	w.progress_arg = s;
 	if (probe_wait(env->eng, d->ev, &first, (uint64_t)(s->limit_s * 1000),
 		       &w) < 0) {
