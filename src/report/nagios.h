@@ -24,9 +24,10 @@
  * cut, ending in "..."). */
 #define NAGIOS_STATUS_MAX 200
 /* One line of the long output, at most. */
-#define NAGIOS_LINE_MAX 400
-/* Findings listed in the long output; a line says how many more. */
-#define NAGIOS_FINDINGS_MAX 25
+#define NAGIOS_LINE_MAX 300
+/* Findings listed in the long output; a line says how many more. With
+ * the limits above the whole output stays under the 8 KB Nagios 4 keeps. */
+#define NAGIOS_FINDINGS_MAX 20
 
 /* One more performance datum: LABEL=VALUE[UOM][;WARN;CRIT]. */
 struct nagios_perf {
