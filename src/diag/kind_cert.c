@@ -329,7 +329,8 @@ static void cert_nagios(const struct diag *d, FILE *f)
 		 s->n == 1 ? "" : "s", s->n, s->n == 1 ? "" : "es");
 	if (known)
 		snprintf(ok + strlen(ok), sizeof(ok) - strlen(ok),
-			 "; the first expires in %lld days", (long long)days);
+			 "; %s expires in %lld days",
+			 s->n == 1 ? "it" : "the first", (long long)days);
 	/* Nagios ranges: "21:" alerts below 21, "0:" below 0. */
 	snprintf(warn, sizeof(warn), "%g:", co.warn_days);
 	const struct nagios_perf perf = { .label = "cert_days_left",
