@@ -62,7 +62,7 @@ int cmd_explain(const struct diag_request *o)
 		if (o->n_args)
 			return die("explain --list takes no CODE (see "
 				   "dnsdoctor explain --help)");
-		return list_codes(o->json);
+		return list_codes(o->format == DIAG_JSON);
 	}
 	if (o->n_args != 1)
 		return die("explain wants exactly one finding CODE, or --list "
@@ -72,7 +72,7 @@ int cmd_explain(const struct diag_request *o)
 		return die("unknown finding code '%.60s' (dnsdoctor explain "
 			   "--list shows them)",
 			   o->args[0]);
-	if (o->json)
+	if (o->format == DIAG_JSON)
 		return emit(code_json(code, true));
 	if (fputs(finding_defs[code].doc, stdout) == EOF || fflush(stdout) != 0)
 		return die("cannot write the document");

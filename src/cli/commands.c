@@ -95,6 +95,11 @@ const struct cli_opt cli_opts[] = {
 	  "evidence saved before: nothing is sent" },
 	{ "json", OPT_JSON, false, NULL,
 	  "machine-readable output (docs/json.md)" },
+	{ "format", OPT_FORMAT, true, "FORMAT",
+	  "text (default), json (as --json), or nagios: a\n"
+	  "monitoring plugin's status line, perfdata and\n"
+	  "findings (check, cert, propagation, wait,\n"
+	  "analyze; docs/nagios.md)" },
 	{ "color", OPT_COLOR, true, "WHEN",
 	  "auto (default: on a terminal, not with NO_COLOR\n"
 	  "or TERM=dumb), always (for less -R), never" },
@@ -114,7 +119,7 @@ _Static_assert(sizeof(cli_opts) / sizeof(cli_opts[0]) <= CLI_MAX_OPTS, "CLI_"
 	OPT_ROOT_HINTS, OPT_SERVER_TIMEOUT, OPT_TIMEOUT, OPT_FAMILY4,          \
 		OPT_FAMILY6, OPT_RATE, OPT_PER_SERVER_RATE, OPT_SAVE_EVIDENCE, \
 		OPT_REPLAY
-#define OUT_OPTS OPT_JSON, OPT_COLOR, OPT_NO_COLOR, OPT_HELP
+#define OUT_OPTS OPT_JSON, OPT_FORMAT, OPT_COLOR, OPT_NO_COLOR, OPT_HELP
 #define CHECK_OPTS                                                             \
 	OPT_EXPECT_NS, OPT_TRUST_ANCHOR, OPT_RESOLVERS, OPT_DS,                \
 		OPT_RRSIG_WARN_DAYS, OPT_ACME, OPT_CA, OPT_CHALLENGE, OPT_TXT, \
@@ -297,6 +302,17 @@ bool cli_cmd_takes(const struct cli_cmd *c, int val)
 	return false;
 }
 
+bool cli_cmd_nagios(const char *command)
+{
+	static const char *const nagios[] = { "check", "cert", "propagation",
+					      "wait", "analyze" };
+	for (size_t i = 0; command && i < sizeof(nagios) / sizeof(nagios[0]);
+	     i++)
+		if (strcmp(nagios[i], command) == 0)
+			return true;
+	return false;
+}
+
 const char *cli_opt_spelling(const struct cli_opt *o, char buf[48])
 {
 	if (o->name)
@@ -340,7 +356,8 @@ static void exit_codes(FILE *f)
 
 void cli_usage(FILE *f)
 {
-	static const int shared[] = { NET_OPTS, OPT_JSON, OPT_NO_COLOR, 0 };
+	static const int shared[] = { NET_OPTS, OPT_JSON, OPT_FORMAT,
+				      OPT_NO_COLOR, 0 };
 	fputs("usage: dnsdoctor COMMAND [ARGS] [OPTIONS]\n\ncommands:\n", f);
 	for (size_t i = 0; i < cli_n_cmds; i++) {
 		const struct cli_cmd *c = &cli_cmds[i];

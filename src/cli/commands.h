@@ -25,6 +25,7 @@ enum cli_opt_val {
 	OPT_RRSIG_WARN_DAYS,
 	OPT_TIMEOUT,
 	OPT_JSON,
+	OPT_FORMAT,
 	OPT_RUN_CHECKS,
 	OPT_NO_COLOR,
 	OPT_ACME,
@@ -81,6 +82,9 @@ extern const size_t cli_n_cmds;
 const struct cli_cmd *cli_cmd_find(const char *name);
 const struct cli_opt *cli_opt_find(int val);
 bool cli_cmd_takes(const struct cli_cmd *c, int val);
+/* True when COMMAND writes --format nagios (check, cert, propagation,
+ * wait, and analyze of their evidence). */
+bool cli_cmd_nagios(const char *command);
 
 /* "--name" or "-4": how the option is written. */
 const char *cli_opt_spelling(const struct cli_opt *o, char buf[48]);

@@ -13,14 +13,28 @@
 
 int cmd_explain(const struct diag_request *o); /* cmd_explain.c */
 
-/* Prints D's report (JSON also when it could not be carried out) and, on
- * exit 3, its one line on stderr; returns the exit code. */
+/* Prints D's report (JSON and Nagios's status line also when it could
+ * not be carried out) and, on exit 3, its one line on stderr (but for
+ * Nagios); returns the exit code. */
 static int finish(struct diag *d, const struct diag_request *o)
 {
-	diag_render(d, o->json ? DIAG_JSON : DIAG_TEXT, stdout);
+	diag_render(d, o->format, stdout);
 	if (d->exit == 3)
 		die("%s", d->error);
 	return d->exit;
+}
+
+/* Exit 3 before any diagnosis, after die()'s line: with --format nagios
+ * it is the status line, on stdout, which is what Nagios reads. */
+static int refused(const struct diag_request *o)
+{
+	if (o->format == DIAG_NAGIOS) {
+		struct diag d = { .req = o };
+		diag_fail(&d, "%s", die_last());
+		diag_render(&d, DIAG_NAGIOS, stdout);
+		diag_deinit(&d);
+	}
+	return EXIT_UNKNOWN;
 }
 
 /* A diagnosis that could not start: its envelope (with --json) and its
@@ -59,7 +73,7 @@ int main(int argc, char **argv)
 
 	int rc = opts_parse(&o, argc, argv);
 	if (rc != 0)
-		return rc > 0 ? EXIT_OK : EXIT_UNKNOWN;
+		return rc > 0 ? EXIT_OK : refused(&o);
 	if (strcmp(o.command, "help") == 0) {
 		if (o.n_args > 1 ||
 		    cli_help(stdout, o.n_args ? o.args[0] : NULL) < 0)
@@ -96,10 +110,12 @@ int main(int argc, char **argv)
 	}
 	char hook_name[300];
 	if ((rc = hooks_apply(&o, hook_name, sizeof(hook_name))) != 0)
-		return rc == HOOK_DONE ? EXIT_OK : EXIT_UNKNOWN;
-	if (!diag_kind_find(o.command))
-		return die("unknown command '%.40s' (see dnsdoctor --help)",
-			   o.command);
+		return rc == HOOK_DONE ? EXIT_OK : refused(&o);
+	if (!diag_kind_find(o.command)) {
+		die("unknown command '%.40s' (see dnsdoctor --help)",
+		    o.command);
+		return refused(&o);
+	}
 	if (diag_env_init(&env, &o, err, sizeof(err)) < 0)
 		return failed(&o, err);
 	o.progress = opts_progress(&o);

@@ -15,6 +15,11 @@
  * they become that line's row. */
 static char *line_error;
 static size_t line_error_len;
+/* The last line die() printed, for --format nagios's status line; with
+ * that format asked, die() keeps it for stdout and leaves stderr alone
+ * (Icinga 2 mixes a plugin's stderr into its output). */
+static char last_error[512];
+static bool die_quiet;
 
 int die(const char *fmt, ...)
 {
@@ -25,11 +30,16 @@ int die(const char *fmt, ...)
 		va_end(ap);
 		return EXIT_UNKNOWN;
 	}
-	fputs("dnsdoctor: ", stderr);
-	vfprintf(stderr, fmt, ap);
+	vsnprintf(last_error, sizeof(last_error), fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
+	if (!die_quiet)
+		fprintf(stderr, "dnsdoctor: %s\n", last_error);
 	return EXIT_UNKNOWN;
+}
+
+const char *die_last(void)
+{
+	return last_error;
 }
 
 /* Colour by default on a terminal that can show it, unless NO_COLOR
@@ -66,7 +76,7 @@ static int columns(void)
 int opts_progress(const struct diag_request *o)
 {
 	const char *term = getenv("TERM");
-	if (o->json || o->replay || !isatty(STDERR_FILENO) ||
+	if (o->format != DIAG_TEXT || o->replay || !isatty(STDERR_FILENO) ||
 	    (term && strcmp(term, "dumb") == 0))
 		return 0;
 	int cols = columns_of(STDERR_FILENO);
@@ -139,11 +149,72 @@ static int parse_rate(double *out, const char *opt, const char *s)
 	return 0;
 }
 
+/* An option as given: getopt's value and its value. */
+struct given {
+	int c;
+	char *arg;
+};
+
+/* --format FORMAT: text, json (as --json), or nagios for the commands
+ * that write it. */
+static int parse_format(struct diag_request *o, const char *s)
+{
+	static const struct {
+		const char *name;
+		enum diag_format format;
+	} formats[] = { { "text", DIAG_TEXT },
+			{ "json", DIAG_JSON },
+			{ "nagios", DIAG_NAGIOS } };
+	size_t i = 0;
+	while (i < sizeof(formats) / sizeof(formats[0]) &&
+	       strcmp(formats[i].name, s) != 0)
+		i++;
+	if (i == sizeof(formats) / sizeof(formats[0])) {
+		die("--format wants text, json or nagios, not '%.40s'", s);
+		return -1;
+	}
+	/* An unknown command is main's to say. */
+	if (formats[i].format == DIAG_NAGIOS && cli_cmd_find(o->command) &&
+	    !cli_cmd_nagios(o->command)) {
+		die("%s does not take --format nagios: it is for check, cert, "
+		    "propagation, wait and analyze (docs/nagios.md)",
+		    o->command);
+		return -1;
+	}
+	o->format = formats[i].format;
+	return 0;
+}
+
+/* --json is --format json; two formats asked are an error, not the last
+ * one winning. 0 or -1. */
+static int formats_agree(const struct given *g, size_t n)
+{
+	const struct given *seen = NULL;
+	for (size_t i = 0; i < n; i++) {
+		if (g[i].c != OPT_JSON && g[i].c != OPT_FORMAT)
+			continue;
+		const char *f = g[i].c == OPT_JSON ? "json" : g[i].arg;
+		const char *was = !seen			? NULL
+				  : seen->c == OPT_JSON ? "json"
+							: seen->arg;
+		if (was && strcmp(f, was) != 0) {
+			die("%s%.40s and %s%.40s exclude each other",
+			    seen->c == OPT_JSON ? "--json" : "--format ",
+			    seen->c == OPT_JSON ? "" : was,
+			    g[i].c == OPT_JSON ? "--json" : "--format ",
+			    g[i].c == OPT_JSON ? "" : f);
+			return -1;
+		}
+		seen = &g[i];
+	}
+	return 0;
+}
+
 /* Options that belong to the whole run, not to one line of a fleet. */
 static bool run_only(int c)
 {
 	return c == OPT_HELP || c == OPT_VERSION || c == OPT_REPLAY ||
-	       c == OPT_SAVE_EVIDENCE || c == OPT_JSON ||
+	       c == OPT_SAVE_EVIDENCE || c == OPT_JSON || c == OPT_FORMAT ||
 	       c == OPT_CONCURRENCY || c == OPT_SHARD || c == OPT_RESUME ||
 	       c == OPT_RATE || c == OPT_PER_SERVER_RATE ||
 	       /* the engine's, which every line shares */
@@ -176,12 +247,6 @@ static int refuse_foreign(const char *command, int val)
 	    cli_opt_spelling(cli_opt_find(val), name), command);
 	return -1;
 }
-
-/* An option as given: getopt's value and its value. */
-struct given {
-	int c;
-	char *arg;
-};
 
 /* Applies option C (getopt's value) with its value ARG to O. 0, or -1
  * after one line on why. */
@@ -261,7 +326,11 @@ static int apply_one(struct diag_request *o, int c, char *arg)
 		o->run_checks = true;
 		break;
 	case OPT_JSON:
-		o->json = true;
+		o->format = DIAG_JSON;
+		break;
+	case OPT_FORMAT:
+		if (parse_format(o, arg) < 0)
+			return -1;
 		break;
 	case OPT_COLOR:
 		if (strcmp(arg, "always") && strcmp(arg, "never") &&
@@ -462,6 +531,8 @@ static int opts_apply(struct diag_request *o, int argc, char **argv, bool line,
 	for (size_t i = 0; i < n; i++)
 		if (refuse_foreign(o->command, given[i].c) < 0)
 			return -1;
+	if (formats_agree(given, n) < 0)
+		return -1;
 	for (; optind < argc; optind++) {
 		if (o->n_args == sizeof(o->args) / sizeof(o->args[0])) {
 			die("too many arguments (see dnsdoctor --help)");
@@ -472,9 +543,29 @@ static int opts_apply(struct diag_request *o, int argc, char **argv, bool line,
 	return apply_given(o, given, n);
 }
 
+/* Whether ARGV asks for --format nagios, read before anything else: a
+ * run that fails on a bad argument still owes Nagios its status line on
+ * stdout. getopt's own reading, so abbreviations and "--" count as in
+ * the real pass; every error is left to that pass. */
+static bool nagios_asked(int argc, char **argv)
+{
+	struct option longopts[CLI_MAX_OPTS + 1];
+	bool nagios = false;
+	int c;
+	longopts_fill(longopts);
+	opterr = 0;
+	optind = 0;
+	while ((c = getopt_long(argc, argv, ":46h", longopts, NULL)) != -1)
+		if (c == OPT_FORMAT)
+			nagios = strcmp(optarg, "nagios") == 0;
+	return nagios;
+}
+
 int opts_parse(struct diag_request *o, int argc, char **argv)
 {
 	memset(o, 0, sizeof(*o));
+	if ((die_quiet = nagios_asked(argc, argv)))
+		o->format = DIAG_NAGIOS;
 	o->timeout = 2.4;
 	o->color = color_auto();
 	o->width = columns();

@@ -6,7 +6,9 @@
 #include "diag/request.h"
 
 /* Parses ARGV into R. Returns 0, 1 when --help or --version was handled
- * (exit 0), or -1 after printing one line on stderr (exit 3). */
+ * (exit 0), or -1 after printing one line on stderr (exit 3). When ARGV
+ * asks for --format nagios, R->format says so even then, and die() writes
+ * nothing on stderr from here on: its line is for stdout (die_last). */
 int opts_parse(struct diag_request *r, int argc, char **argv);
 
 /* Adds the options of one fleet input line (ARGV[1..], ARGV[0] a name)
@@ -19,7 +21,10 @@ int opts_parse_line(struct diag_request *o, const char *command, int argc,
  * a terminal, TERM=dumb, --json, --replay). */
 int opts_progress(const struct diag_request *o);
 
-/* Prints "dnsdoctor: MESSAGE" on one line of stderr; returns EXIT_UNKNOWN. */
+/* Prints "dnsdoctor: MESSAGE" on one line of stderr (not with --format
+ * nagios); returns EXIT_UNKNOWN. */
 int die(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* The MESSAGE die() printed last ("" before any). */
+const char *die_last(void);
 
 #endif

@@ -71,12 +71,15 @@ static void name_line(const X509_NAME *nm, char *out, size_t len)
 	BIO_free(b);
 }
 
-static void time_text(const ASN1_TIME *t, char *out, size_t len)
+/* T as text into OUT, and as seconds since the epoch (0 unknown). */
+static int64_t time_text(const ASN1_TIME *t, char *out, size_t len)
 {
 	struct tm tm;
 	out[0] = '\0';
-	if (t && ASN1_TIME_to_tm(t, &tm) == 1)
-		strftime(out, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	if (!t || ASN1_TIME_to_tm(t, &tm) != 1)
+		return 0;
+	strftime(out, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	return (int64_t)timegm(&tm);
 }
 
 static void dns_names(X509 *x, char *out, size_t len)
@@ -150,8 +153,8 @@ void cert_describe(const struct cert_obs *o, X509_STORE *store, time_t now,
 	name_line(X509_get_subject_name(x), info->subject,
 		  sizeof(info->subject));
 	name_line(X509_get_issuer_name(x), info->issuer, sizeof(info->issuer));
-	time_text(X509_get0_notAfter(x), info->not_after,
-		  sizeof(info->not_after));
+	info->not_after_s = time_text(X509_get0_notAfter(x), info->not_after,
+				      sizeof(info->not_after));
 	dns_names(x, info->names, sizeof(info->names));
 	unsigned char md[EVP_MAX_MD_SIZE];
 	unsigned int mdlen = 0;

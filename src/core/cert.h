@@ -36,10 +36,12 @@ struct cert_obs {
 struct cert_info {
 	char subject[256]; /* one line, RFC 2253; may hold network bytes */
 	char issuer[256];
-	char not_after[32]; /* "2026-01-31T12:00:00Z" */
-	char sha256[65];    /* of the leaf's DER, hex */
-	char names[512];    /* the DNS names it covers, ", " separated */
-	char chain[160];    /* "ok" or why it does not verify */
+	char not_after[32];  /* "2026-01-31T12:00:00Z" */
+	int64_t not_after_s; /* the same in seconds since the epoch; 0 unknown
+			      */
+	char sha256[65];     /* of the leaf's DER, hex */
+	char names[512];     /* the DNS names it covers, ", " separated */
+	char chain[160];     /* "ok" or why it does not verify */
 	bool parsed;
 };
 

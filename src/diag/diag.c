@@ -15,6 +15,7 @@
 #include "engine/engine.h"
 #include "probe/cutcache.h"
 #include "report/envelope.h"
+#include "report/nagios.h"
 
 /* Answers about the zones above the diagnosed ones kept at once. A run
  * over every TLD asks about 1,500 TLDs' keys at their few servers and
@@ -235,6 +236,17 @@ int diag_render(struct diag *d, enum diag_format fmt, FILE *f)
 		json_decref(o);
 		if (rc < 0 || fputc('\n', f) == EOF)
 			return diag_fail(d, "cannot write the report");
+	} else if (fmt == DIAG_NAGIOS) {
+		/* analyze of evidence whose kind writes none */
+		if (d->exit < 3 && !d->kind->nagios)
+			diag_fail(d,
+				  "--format nagios is for check, cert, "
+				  "propagation and wait; this is %s evidence",
+				  d->kind->name);
+		if (d->exit < 3)
+			d->kind->nagios(d, f);
+		else
+			report_nagios_unknown(d->error, f);
 	} else if (d->exit < 3) {
 		d->kind->text(d, f);
 	}

@@ -42,8 +42,6 @@ int diag_env_init(struct diag_env *env, const struct diag_request *req,
 		  char *err, size_t errlen);
 void diag_env_deinit(struct diag_env *env);
 
-enum diag_format { DIAG_TEXT, DIAG_JSON };
-
 struct diag_kind {
 	const char *name;
 	/* --timeout bounds the whole diagnosis (wait), not one query. */
@@ -62,6 +60,9 @@ struct diag_kind {
 	/* The kind's own JSON section, merged after the envelope's fields;
 	 * NULL on ENOMEM. */
 	json_t *(*section)(const struct diag *d);
+	/* The monitoring plugin's output (report/nagios.h); NULL for a kind
+	 * that has none. */
+	void (*nagios)(const struct diag *d, FILE *f);
 	/* Frees the kind's state. */
 	void (*deinit)(struct diag *d);
 };
@@ -98,10 +99,12 @@ int diag_run(struct diag *d, const struct diag_request *req,
 int diag_judge_saved(struct diag *d, const struct diag_request *req,
 		     struct evidence *ev);
 
-/* Writes D as text or as JSON (the envelope: dnsdoctor, command, started,
- * duration_ms, verdict, exit, findings, error; then the kind's section).
- * With exit 3, text writes nothing (the caller prints D->error on
- * stderr). 0, or -1 after diag_fail when F could not be written. */
+/* Writes D as text, as JSON (the envelope: dnsdoctor, command, started,
+ * duration_ms, verdict, exit, findings, error; then the kind's section)
+ * or as a Nagios plugin's output (docs/nagios.md). With exit 3, text
+ * writes nothing (the caller prints D->error on stderr) and Nagios one
+ * UNKNOWN status line. 0, or -1 after diag_fail when F could not be
+ * written. */
 int diag_render(struct diag *d, enum diag_format fmt, FILE *f);
 
 /* D's JSON envelope as an object (what diag_render writes); NULL on

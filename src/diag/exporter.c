@@ -431,7 +431,7 @@ static void serve_probe(struct exporter *x, struct httpd_exchange *hx)
 	x->cfg->refs++;
 	j->req = mod ? mod->req : *x->o->run;
 	j->req.command = "check";
-	j->req.json = false;
+	j->req.format = DIAG_TEXT;
 	j->req.color = false;
 	j->req.rrsig_expiry = true;
 	j->req.args[0] = j->domain;

@@ -72,7 +72,7 @@ static int request_of(const struct exporter_options *o, const char *command,
 	    o->parse_line(req, command, argc - n, argv + n, err, errlen) < 0)
 		return -1;
 	req->command = command;
-	req->json = false;
+	req->format = DIAG_TEXT;
 	req->color = false;
 	req->rrsig_expiry = strcmp(command, "check") == 0;
 	return 0;

@@ -352,7 +352,9 @@ static int run(struct fleet *f, FILE *in, unsigned k, unsigned n,
 int diag_fleet(const struct fleet_config *c)
 {
 	const struct diag_request *o = c->run;
-	struct fleet f = { .c = c, .rows = c->out, .json = o->json };
+	struct fleet f = { .c = c,
+			   .rows = c->out,
+			   .json = o->format == DIAG_JSON };
 	struct fleet_done done = { 0 };
 	char err[512];
 	unsigned k, n;
@@ -382,7 +384,7 @@ int diag_fleet(const struct fleet_config *c)
 			 bad);
 		goto fail;
 	}
-	if (o->resume && !o->json) {
+	if (o->resume && o->format != DIAG_JSON) {
 		snprintf(err, sizeof(err), "--resume continues a --json run");
 		goto fail;
 	}
@@ -405,7 +407,7 @@ int diag_fleet(const struct fleet_config *c)
 	f.check = *o;
 	f.check.command = "check";
 	f.check.n_args = 0;
-	f.check.json = false;
+	f.check.format = DIAG_TEXT;
 	if (f.check.rate < 0)
 		f.check.rate = FLEET_RATE;
 	if (f.check.per_server_rate < 0)

@@ -16,6 +16,7 @@
 #include "probe/probe_acme.h"
 #include "probe/probe_cert.h"
 #include "report/cert_report.h"
+#include "report/nagios.h"
 
 struct cert_state {
 	char host[256];
@@ -289,6 +290,67 @@ static json_t *cert_section(const struct diag *d)
 	return report_cert_section(s->host, s->port, s->seen, s->info, s->n);
 }
 
+/* Whole days from the evidence's time to the earliest notAfter of the
+ * leaves that were read, rounded down (a certificate expired an hour ago
+ * is -1); false when no leaf was read. */
+static bool days_left(const struct diag *d, int64_t *out)
+{
+	const struct cert_state *s = d->state;
+	bool any = false;
+	int64_t first = 0;
+	for (size_t i = 0; i < s->n; i++) {
+		const struct cert_info *x = &s->info[i];
+		if (!x->parsed || !x->not_after_s)
+			continue;
+		if (!any || x->not_after_s < first)
+			first = x->not_after_s;
+		any = true;
+	}
+	if (any) {
+		int64_t secs = first - (int64_t)d->ev->started;
+		*out = secs >= 0 ? secs / 86400 : -((-secs + 86399) / 86400);
+	}
+	return any;
+}
+
+static void cert_nagios(const struct diag *d, FILE *f)
+{
+	const struct cert_state *s = d->state;
+	struct cert_opts co;
+	char subject[300], ok[160], warn[32];
+	int64_t days = 0;
+	bool known = days_left(d, &days);
+
+	cert_opts_read(d->ev, &co);
+	snprintf(subject, sizeof(subject), "%s:%u", s->host, s->port);
+	snprintf(ok, sizeof(ok),
+		 "no fault found in the certificate%s the %zu address%s "
+		 "served",
+		 s->n == 1 ? "" : "s", s->n, s->n == 1 ? "" : "es");
+	if (known)
+		snprintf(ok + strlen(ok), sizeof(ok) - strlen(ok),
+			 "; %s expires in %lld days",
+			 s->n == 1 ? "it" : "the first", (long long)days);
+	/* Nagios ranges: "21:" alerts below 21, "0:" below 0. */
+	snprintf(warn, sizeof(warn), "%g:", co.warn_days);
+	const struct nagios_perf perf = { .label = "cert_days_left",
+					  .value = days,
+					  .uom = "",
+					  .warn = warn,
+					  .crit = "0:" };
+	const struct nagios_report r = {
+		.subject = subject,
+		.exit = d->exit,
+		.fs = &d->fs,
+		.verdict = d->exit ? NULL : ok,
+		.queries = d->queries,
+		.duration_ms = d->duration_ms,
+		.perf = &perf,
+		.n_perf = known,
+	};
+	report_nagios(&r, f);
+}
+
 static void cert_deinit(struct diag *d)
 {
 	struct cert_state *s = d->state;
@@ -305,5 +367,6 @@ const struct diag_kind diag_kind_cert = {
 	.judge = cert_judge,
 	.text = cert_text,
 	.section = cert_section,
+	.nagios = cert_nagios,
 	.deinit = cert_deinit,
 };

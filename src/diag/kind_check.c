@@ -14,6 +14,7 @@
 #include "diag/kinds.h"
 #include "engine/engine.h"
 #include "probe/probe.h"
+#include "report/nagios.h"
 #include "report/report.h"
 
 #define NSLIST_MAX_BYTES (1u << 20)
@@ -254,6 +255,22 @@ static json_t *check_section(const struct diag *d)
 	return o;
 }
 
+static void check_nagios(const struct diag *d, FILE *f)
+{
+	const struct check_state *s = d->state;
+	char name[VIEW_NAME_MAX + 2];
+	const struct nagios_report r = {
+		.subject = nagios_name(s->asked, name, sizeof(name)),
+		.exit = d->exit,
+		.fs = &d->fs,
+		.verdict = s->verdict,
+		.fix = s->fix,
+		.queries = d->queries,
+		.duration_ms = d->duration_ms,
+	};
+	report_nagios(&r, f);
+}
+
 static void check_deinit(struct diag *d)
 {
 	struct check_state *s = d->state;
@@ -276,5 +293,6 @@ const struct diag_kind diag_kind_check = {
 	.judge = check_judge,
 	.text = check_text,
 	.section = check_section,
+	.nagios = check_nagios,
 	.deinit = check_deinit,
 };

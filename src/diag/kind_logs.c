@@ -56,7 +56,7 @@ static void run_confirm(struct diag *d, enum acme_confirm c, const char *domain,
 	sub.n_acm = 0;
 	sub.save_evidence = NULL;
 	sub.run_checks = false;
-	sub.json = true;
+	sub.format = DIAG_JSON;
 	/* A public resolver asked for a record that does not exist yet
 	 * keeps the denial: only resolvers the user named are asked. */
 	sub.no_default_resolvers = true;

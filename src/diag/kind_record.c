@@ -13,6 +13,7 @@
 #include "diag/record.h"
 #include "engine/engine.h"
 #include "probe/probe.h"
+#include "report/nagios.h"
 #include "report/propagation_report.h"
 
 /* The first name server of /etc/resolv.conf, the system resolver, as ldns
@@ -176,6 +177,52 @@ static json_t *propagation_section(const struct diag *d)
 	return report_propagation_section(&s->v, d->started);
 }
 
+void record_nagios(const struct diag *d, const struct rv_view *v,
+		   const char *verdict, FILE *f)
+{
+	char name[256], subject[300], ok[160];
+	char *type = ldns_rr_type2str((ldns_rr_type)v->type);
+	int64_t eta = rv_eta(v, d->started);
+	const struct nagios_perf perf = { .label = "eta",
+					  .value = eta,
+					  .uom = "s" };
+
+	snprintf(subject, sizeof(subject), "%s %s",
+		 nagios_name(v->name ? v->name : "?", name, sizeof(name)),
+		 type ? type : "?");
+	free(type);
+	if (eta == 0)
+		snprintf(ok, sizeof(ok),
+			 "the answer is the same at all %zu addresses asked "
+			 "(servers and resolvers)",
+			 v->n);
+	else if (eta > 0)
+		snprintf(ok, sizeof(ok),
+			 "no fault; every cache asked has the answer in %lld s",
+			 (long long)eta);
+	else
+		snprintf(ok, sizeof(ok), "no fault found");
+	const struct nagios_report r = {
+		.subject = subject,
+		.exit = d->exit,
+		.fs = &d->fs,
+		.verdict = verdict   ? verdict
+			   : d->exit ? NULL
+				     : ok,
+		.queries = d->queries,
+		.duration_ms = d->duration_ms,
+		.perf = &perf,
+		.n_perf = eta >= 0,
+	};
+	report_nagios(&r, f);
+}
+
+static void propagation_nagios(const struct diag *d, FILE *f)
+{
+	const struct record_state *s = d->state;
+	record_nagios(d, &s->v, NULL, f);
+}
+
 static void record_deinit(struct diag *d)
 {
 	struct record_state *s = d->state;
@@ -192,6 +239,7 @@ const struct diag_kind diag_kind_propagation = {
 	.judge = propagation_judge,
 	.text = propagation_text,
 	.section = propagation_section,
+	.nagios = propagation_nagios,
 	.deinit = record_deinit,
 };
 

@@ -8,10 +8,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <ldns/ldns.h>
 #include "diag/kinds.h"
 #include "diag/record.h"
 #include "engine/engine.h"
 #include "probe/probe.h"
+#include "report/nagios.h"
 #include "report/propagation_report.h"
 #include "report/sanitize.h"
 
@@ -107,7 +109,12 @@ static int wait_gather(struct diag *d, struct diag_env *env)
 		goto out;
 	}
 	s->eng = env->eng;
-	w.progress = isatty(STDERR_FILENO) && !o->json ? draw : log_line;
+	/* Nagios: nothing on stderr, which Icinga 2 mixes into a plugin's
+	 * output. */
+	if (o->format != DIAG_NAGIOS)
+		w.progress = isatty(STDERR_FILENO) && o->format == DIAG_TEXT
+				     ? draw
+				     : log_line;
 	w.progress_arg = s;
 	if (probe_wait(env->eng, d->ev, &first, (uint64_t)(s->limit_s * 1000),
 		       &w) < 0) {
@@ -196,6 +203,46 @@ static json_t *wait_section(const struct diag *d)
 	return o;
 }
 
+static void wait_nagios(const struct diag *d, FILE *f)
+{
+	const struct wait_state *s = d->state;
+	char name[256], subject[300], verdict[160];
+	if (s->timed_out) {
+		const struct finding *lead =
+			findings_worst(&d->fs) > SEV_INFO ? &d->fs.v[0] : NULL;
+		char *why = NULL;
+		if (asprintf(&why,
+			     "not served by every address within %.0f s%s%s",
+			     s->limit_s, lead ? ": " : "",
+			     lead ? lead->summary : "") < 0)
+			why = NULL;
+		record_nagios(d, &s->v, why ? why : "timed out", f);
+		free(why);
+		return;
+	}
+	if (!s->servers) { /* saved evidence: the last look, as propagation */
+		record_nagios(d, &s->v, NULL, f);
+		return;
+	}
+	char *type = ldns_rr_type2str((ldns_rr_type)d->ev->record_type);
+	snprintf(subject, sizeof(subject), "%s %s",
+		 nagios_name(d->ev->record_name, name, sizeof(name)),
+		 type ? type : "?");
+	free(type);
+	snprintf(verdict, sizeof(verdict),
+		 "served by all %zu addresses after %.1f s", s->servers,
+		 s->seconds);
+	const struct nagios_report r = {
+		.subject = subject,
+		.exit = d->exit,
+		.fs = &d->fs,
+		.verdict = verdict,
+		.queries = d->queries,
+		.duration_ms = d->duration_ms,
+	};
+	report_nagios(&r, f);
+}
+
 static void wait_deinit(struct diag *d)
 {
 	struct wait_state *s = d->state;
@@ -213,5 +260,6 @@ const struct diag_kind diag_kind_wait = {
 	.judge = wait_judge,
 	.text = wait_text,
 	.section = wait_section,
+	.nagios = wait_nagios,
 	.deinit = wait_deinit,
 };

@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 #include "core/evidence.h"
 #include "core/finding.h"
 #include "core/view_record.h"
@@ -22,5 +23,11 @@ int record_gather(struct diag *d, struct diag_env *env, const struct hints *res,
 /* The record view of D->ev and the propagation checks over it into
  * D->fs; sets D->exit. 0 or -1 (diag_fail). */
 int record_judge(struct diag *d, struct rv_view *v);
+
+/* D's record view V as a monitoring plugin's output, the ETA in the
+ * performance data; VERDICT: the status text, NULL for the leading
+ * finding's (or, with no fault, what was found). */
+void record_nagios(const struct diag *d, const struct rv_view *v,
+		   const char *verdict, FILE *f);
 
 #endif

@@ -13,6 +13,13 @@
 #define EXIT_ERROR   2
 #define EXIT_UNKNOWN 3 /* could not carry out the check */
 
+/* How a diagnosis is written (--format; --json is DIAG_JSON). */
+enum diag_format {
+	DIAG_TEXT,
+	DIAG_JSON,
+	DIAG_NAGIOS, /* a monitoring plugin's output (docs/nagios.md) */
+};
+
 struct diag_request {
 	const char *command;  /* the kind: "check", "wait", ... */
 	const char *args[64]; /* positional arguments after the command (logs
@@ -31,9 +38,9 @@ struct diag_request {
 			 */
 	double server_timeout; /* --server-timeout: per query; 0 not given */
 	int family;
-	bool json;
-	bool run_checks;    /* logs: run the recommended checks */
-	bool list;	    /* explain --list */
+	enum diag_format format; /* --format, --json */
+	bool run_checks;	 /* logs: run the recommended checks */
+	bool list;		 /* explain --list */
 	const char *log_tz; /* logs --log-tz: the zone of the logs' local times
 			     */
 	bool color;

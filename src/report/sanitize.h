@@ -12,4 +12,9 @@ void fputs_safe(const char *s, FILE *f);
 /* The same into a new string; NULL on ENOMEM. */
 char *str_safe(const char *s);
 
+/* As str_safe, with '|' also written as \x7c: Nagios and Icinga read a
+ * plugin's output up to the first '|' of a line as text and the rest as
+ * performance data (docs/nagios.md). NULL on ENOMEM. */
+char *str_safe_plugin(const char *s);
+
 #endif

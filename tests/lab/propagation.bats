@@ -47,6 +47,23 @@ codes() { jq -r '.findings[].code' | sort | tr '\n' ' '; }
 	[ "$eta" = "$left" ]
 }
 
+@test "propagation --format nagios: a primed resolver is WARNING, the seconds it has left are eta in the perfdata" {
+	zone_set main "stale2 300 IN A 127.53.200.1"
+	zone_set old "stale2 300 IN A 127.53.200.1"
+	[ "$(dig +short @"$LAB_RESOLVER" stale2.$ZONE A)" = 127.53.200.1 ]
+	zone_set main "stale2 300 IN A 127.53.200.2"
+	zone_set old "stale2 300 IN A 127.53.200.2"
+	run --separate-stderr "$DD" propagation stale2.$ZONE A --expect 127.53.200.2 --resolvers "$LAB_RESOLVER" --format nagios
+	echo "# exit $status; stdout: $output"
+	[ "$status" -eq 1 ]
+	first=${output%%$'\n'*}
+	[[ $first == "DNSDOCTOR WARNING - stale2.$ZONE A: RESOLVER_STALE - "* ]]
+	[[ $first =~ \ errors=0\ warnings=1\ eta=([0-9]+)s$ ]]
+	eta=${BASH_REMATCH[1]}
+	[ "$eta" -gt 200 ] && [ "$eta" -le 300 ]
+	grep -q '^warning RESOLVER_STALE: ' <<<"$output"
+}
+
 @test "propagation: a cached NXDOMAIN is RESOLVER_NEGATIVE_CACHED with the seconds it has left" {
 	[ "$(dig @"$LAB_RESOLVER" _acme-challenge.neg1.$ZONE TXT | sed -n 's/.*status: \([A-Z]*\).*/\1/p')" = NXDOMAIN ]
 	zone_set main '_acme-challenge.neg1 60 IN TXT "token-neg1"'

@@ -174,3 +174,20 @@ headline() { # DOMAIN ARGS...: runs check --json into $output
 	[ "$(jq -r '.findings[0].code' <<<"$output")" = ACME_CHALLENGE_VALUE_MISMATCH ]
 	[[ $(jq -r .summary <<<"$output") == "$(jq -r '.findings[0].summary' <<<"$output")"* ]]
 }
+
+# --format nagios against the real servers (docs/nagios.md): the status
+# word follows the exit code, the root cause's code is on the status line.
+@test "nagios: check seed-refused.com is CRITICAL with LAME_DELEGATION; healthy.com is OK" {
+	local first
+	run --separate-stderr "$DNSDOCTOR" check seed-refused.com --format nagios --root-hints "$DNSDOCTOR_ROOT_HINTS"
+	echo "# exit $status; stdout: $output; stderr: $stderr"
+	[ "$status" -eq 2 ]
+	first=${output%%$'\n'*}
+	[[ $first == "DNSDOCTOR CRITICAL - seed-refused.com: LAME_DELEGATION, ZONE_UNREACHABLE - "* ]]
+	[[ $first =~ \ \|\ queries=[1-9][0-9]*\ duration=[0-9]+\.[0-9]{3}s\ errors=[0-9]+\ warnings=0$ ]]
+	grep -q '^error LAME_DELEGATION: ' <<<"$output"
+	run --separate-stderr "$DNSDOCTOR" check healthy.com --format nagios --root-hints "$DNSDOCTOR_ROOT_HINTS"
+	echo "# exit $status; stdout: $output; stderr: $stderr"
+	[ "$status" -eq 0 ]
+	[[ $output =~ ^DNSDOCTOR\ OK\ -\ healthy\.com:\ [^|]+\ \|\ queries=[1-9][0-9]*\ duration=[0-9.]+s\ errors=0\ warnings=0$ ]]
+}

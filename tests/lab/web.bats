@@ -187,6 +187,17 @@ cert() {
 	jq -e '.findings[0].summary | test("valid until 2020-02-01T00:00:00Z")' <<<"$output"
 }
 
+@test "cert --format nagios: the days left before the earliest expiry are cert_days_left, with --warn-days and 0 as thresholds" {
+	run --separate-stderr "$DNSDOCTOR" cert good.acme-http01.net --ca-file "$LAB_PKI/root.pem" --format nagios --root-hints "$DNSDOCTOR_ROOT_HINTS"
+	echo "# exit $status; stdout: $output; stderr: $stderr"
+	[ "$status" -eq 0 ]
+	[[ $output =~ ^DNSDOCTOR\ OK\ -\ good\.acme-http01\.net:443:\ [^|]+\ \|\ queries=[0-9]+\ duration=[0-9.]+s\ errors=0\ warnings=0\ cert_days_left=(8[0-9]|90)\;21:\;0:$ ]]
+	run --separate-stderr "$DNSDOCTOR" cert old.acme-http01.net --ca-file "$LAB_PKI/root.pem" --format nagios --root-hints "$DNSDOCTOR_ROOT_HINTS"
+	echo "# exit $status; stdout: $output; stderr: $stderr"
+	[ "$status" -eq 2 ]
+	[[ ${output%%$'\n'*} =~ ^DNSDOCTOR\ CRITICAL\ -\ old\.acme-http01\.net:443:\ CERT_EXPIRED\ -\ .*\ cert_days_left=-[0-9]+\;21:\;0:$ ]]
+}
+
 @test "cert: a leaf served without its intermediate is CERT_CHAIN_INCOMPLETE" {
 	cert nochain.acme-http01.net --ca-file "$LAB_PKI/root.pem"
 	[ "$(codes)" = CERT_CHAIN_INCOMPLETE ]

@@ -12,6 +12,7 @@
 #include "core/evidence_json.h"
 #include "core/nslist.h"
 #include "probe/hints.h"
+#include "report/nagios.h"
 #include "report/sanitize.h"
 
 static void test_dname_user(void **state)
@@ -307,6 +308,71 @@ static void test_sanitize(void **state)
 	free(s);
 }
 
+static void test_sanitize_plugin(void **state)
+{
+	char *s = str_safe_plugin("a|b\nc\033");
+	assert_string_equal(s, "a\\x7cb\\x0ac\\x1b");
+	free(s);
+}
+
+/* A report with hostile summaries: one status line of bounded length with
+ * one '|', then one line per finding, none with a '|' or a control byte. */
+static void test_nagios(void **state)
+{
+	struct findings fs;
+	char big[1000], *out = NULL;
+	size_t len = 0;
+	memset(big, 'x', sizeof(big) - 1);
+	big[sizeof(big) - 1] = '\0';
+	findings_init(&fs);
+	assert_int_equal(findings_add(&fs, F_LAME_DELEGATION, NULL, "fix|it",
+				      "ns1 | \033[2J\nsays %s", big),
+			 0);
+	assert_int_equal(findings_add(&fs, F_TOO_FEW_NS, NULL, NULL, "one|"),
+			 0);
+	findings_sort(&fs);
+	const struct nagios_perf perf = { "eta", 205, "s", NULL, NULL };
+	const struct nagios_report r = { .subject = "example.com",
+					 .exit = 2,
+					 .fs = &fs,
+					 .queries = 55,
+					 .duration_ms = 22,
+					 .perf = &perf,
+					 .n_perf = 1 };
+	FILE *m = open_memstream(&out, &len);
+	assert_non_null(m);
+	report_nagios(&r, m);
+	assert_int_equal(fclose(m), 0);
+	const char *nl = strchr(out, '\n');
+	assert_non_null(nl);
+	const char *bar = strchr(out, '|');
+	assert_true(bar && bar < nl &&
+		    !memchr(bar + 1, '|', (size_t)(nl - bar)));
+	assert_true(strncmp(out, "DNSDOCTOR CRITICAL - example.com: ", 34) ==
+		    0);
+	assert_true(bar - out <= 21 + NAGIOS_STATUS_MAX + 1);
+	assert_memory_equal(bar - 4, "... | ", 6);
+	assert_string_equal(strstr(out, " | queries="),
+			    strstr(out, " | queries=55 duration=0.022s "
+					"errors=1 "
+					"warnings=1 eta=205s\n"));
+	for (const char *p = out; *p; p++)
+		assert_true((*p >= 0x20 && *p < 0x7f) || *p == '\n');
+	assert_null(strchr(nl + 1, '|'));
+	assert_non_null(strstr(nl, "\nerror LAME_DELEGATION: ns1 \\x7c "
+				   "\\x1b[2J\\x0asays xxx"));
+	assert_non_null(strstr(nl, "...\nwarning TOO_FEW_NS: one\\x7c\nFix: "
+				   "fix\\x7cit\n"));
+	free(out);
+	out = NULL;
+	m = open_memstream(&out, &len);
+	report_nagios_unknown("no | network\n", m);
+	assert_int_equal(fclose(m), 0);
+	assert_string_equal(out, "DNSDOCTOR UNKNOWN - no \\x7c network\\x0a\n");
+	free(out);
+	findings_deinit(&fs);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -319,6 +385,8 @@ int main(void)
 		cmocka_unit_test(test_evidence_add_dedup),
 		cmocka_unit_test(test_evidence_hostile),
 		cmocka_unit_test(test_sanitize),
+		cmocka_unit_test(test_sanitize_plugin),
+		cmocka_unit_test(test_nagios),
 		cmocka_unit_test(test_dmsg_name_to),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
