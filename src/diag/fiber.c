@@ -33,6 +33,7 @@ struct fiber {
 	void (*done)(void *arg);
 	void *arg;
 	uint64_t *asked;
+	bool urgent;
 	bool finished;
 	struct fiber *next;
 };
@@ -46,6 +47,7 @@ struct fiber_sched {
 	/* The scheduler's stack, learnt on the first switch (ASan). */
 	const void *main_bottom;
 	size_t main_size;
+	bool next_urgent; /* fiber_next_urgent */
 };
 
 static void *stack_of(const struct fiber *f, size_t *size)
@@ -63,10 +65,12 @@ static void resume(struct fiber_sched *s, struct fiber *f)
 	void *bottom = stack_of(f, &size);
 	s->current = f;
 	s->eng->asked = f->asked;
+	s->eng->urgent = f->urgent;
 	ASAN_START(&fake, bottom, size);
 	swapcontext(&s->main, &f->ctx);
 	ASAN_FINISH(fake, NULL, NULL);
 	s->eng->asked = NULL;
+	s->eng->urgent = false;
 	s->current = NULL;
 }
 
@@ -147,10 +151,17 @@ static void reap(struct fiber_sched *s)
 	}
 }
 
+void fiber_next_urgent(struct fiber_sched *s)
+{
+	s->next_urgent = true;
+}
+
 int fiber_start(struct fiber_sched *s, fiber_fn fn, void (*done)(void *arg),
 		void *arg, uint64_t *asked, size_t stack)
 {
 	long page = sysconf(_SC_PAGESIZE);
+	bool urgent = s->next_urgent;
+	s->next_urgent = false;
 	struct fiber *f = calloc(1, sizeof(*f));
 	if (!f)
 		return -ENOMEM;
@@ -171,6 +182,7 @@ int fiber_start(struct fiber_sched *s, fiber_fn fn, void (*done)(void *arg),
 	f->done = done;
 	f->arg = arg;
 	f->asked = asked;
+	f->urgent = urgent;
 	getcontext(&f->ctx);
 	f->ctx.uc_stack.ss_sp = bottom;
 	f->ctx.uc_stack.ss_size = size;

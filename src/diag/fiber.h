@@ -33,6 +33,10 @@ void fiber_sched_free(struct fiber_sched *s);
 int fiber_start(struct fiber_sched *s, fiber_fn fn, void (*done)(void *arg),
 		void *arg, uint64_t *asked, size_t stack);
 
+/* Marks the fiber now starting (call right before fiber_start) as one
+ * someone waits for: while it runs, its questions are ENG_F_URGENT. */
+void fiber_next_urgent(struct fiber_sched *s);
+
 /* Fibers started and not yet done. */
 size_t fiber_count(const struct fiber_sched *s);
 

@@ -29,6 +29,10 @@ struct tls_fetch;  /* engine/tls.h */
 /* May be answered from an earlier identical question's answer while its TTL
  * lasts, on an engine with a shared-answer cache (engine/anscache.h). */
 #define ENG_F_SHARED 0x40
+/* Paced ahead of the queries waiting for tokens: someone waits for this
+ * one (an exporter's /probe) while scheduled work can wait. Never part of
+ * what makes two questions the same. */
+#define ENG_F_URGENT 0x80
 
 struct eng_request {
 	struct sockaddr_storage addr; /* server address, port set (53) */
@@ -127,6 +131,9 @@ struct engine {
 	void (*yield)(void *arg);
 	void *yield_arg;
 	uint64_t *asked;
+	/* Set by that scheduler while a diagnosis someone waits for runs:
+	 * its questions are ENG_F_URGENT. */
+	bool urgent;
 	struct anscache *answers; /* NULL: every question is asked */
 };
 
@@ -167,8 +174,14 @@ int eng_submit_shared(struct engine *e, const struct eng_request *r, eng_cb cb,
 static inline int eng_submit(struct engine *e, const struct eng_request *r,
 			     eng_cb cb, void *arg)
 {
+	struct eng_request u;
 	if (e->asked)
 		++*e->asked;
+	if (e->urgent) {
+		u = *r;
+		u.flags |= ENG_F_URGENT;
+		r = &u;
+	}
 	if (r->flags & ENG_F_SHARED)
 		return eng_submit_shared(e, r, cb, arg);
 	return e->ops->submit(e->impl, r, cb, arg);

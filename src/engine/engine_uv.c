@@ -83,6 +83,7 @@ struct uvq {
 	size_t rlen;
 	int fail_status, fail_errno; /* for the deferred failure */
 	bool waiting;		     /* on the engine's wait list */
+	bool urgent;		     /* ENG_F_URGENT: waits at the front */
 	enum q_step step;	     /* what to do when a token comes */
 	struct uvq *wprev, *wnext;
 	q_deadline_fn deadline; /* while the timer runs for a deadline */
@@ -769,13 +770,22 @@ static void q_paced(struct uvq *q, enum q_step step)
 	 * a retry while it waits. */
 	q_disarm(q);
 	q->waiting = true;
-	q->wnext = NULL;
-	q->wprev = e->wtail;
-	if (e->wtail)
-		e->wtail->wnext = q;
+	/* An urgent one goes after the urgent ones already waiting, ahead
+	 * of the rest: the tokens are the same, the order is not. */
+	struct uvq *after = q->urgent ? NULL : e->wtail;
+	for (struct uvq *w = e->whead; q->urgent && w && w->urgent;
+	     w = w->wnext)
+		after = w;
+	q->wprev = after;
+	q->wnext = after ? after->wnext : e->whead;
+	if (q->wnext)
+		q->wnext->wprev = q;
+	else
+		e->wtail = q;
+	if (after)
+		after->wnext = q;
 	else
 		e->whead = q;
-	e->wtail = q;
 	pace_release(e);
 }
 
@@ -806,7 +816,7 @@ static int uve_submit(void *impl, const struct eng_request *req, eng_cb cb,
 	 * own (fleet resumes every diagnosis between two turns): the
 	 * query's timers must count from now, not from the last turn. */
 	uv_update_time(&e->loop);
-	flags = req->flags;
+	flags = req->flags & ~(unsigned)ENG_F_URGENT;
 	if (flags & ENG_F_DO)
 		flags |= ENG_F_EDNS;
 	ret = ifl_key_init(&key, (const struct sockaddr *)&req->addr,
@@ -826,6 +836,7 @@ static int uve_submit(void *impl, const struct eng_request *req, eng_cb cb,
 		return -ENOMEM;
 	}
 	ent->user = q;
+	q->urgent = (req->flags & ENG_F_URGENT) != 0;
 	if (ret == IFL_STARTED)
 		q_start(q);
 	return 0;

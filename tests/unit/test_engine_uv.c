@@ -824,6 +824,45 @@ static void test_paced_per_server(void **state)
 		assert_string_equal(r.names[i], names[i]); /* FIFO */
 }
 
+/* A question someone waits for (ENG_F_URGENT, or asked while the engine
+ * is marked urgent) goes ahead of those already waiting for a token, and
+ * still merges with the same question asked without the mark. */
+static void test_paced_urgent_first(void **state)
+{
+	static const char *const names[] = { "a.", "b.", "c.", "u.", "v." };
+	struct engine *e = new_paced(8, 3, 0, 0, 10);
+	struct eng_request q[6];
+	struct result res[6] = { 0 };
+	struct responder r;
+
+	resp_start(&r, M_ANSWER);
+	for (int i = 0; i < 3; i++) {
+		req_init(&q[i], r.port, names[i], 0);
+		assert_int_equal(eng_submit(e, &q[i], on_result, &res[i]), 0);
+	}
+	req_init(&q[3], r.port, names[3], ENG_F_URGENT);
+	assert_int_equal(eng_submit(e, &q[3], on_result, &res[3]), 0);
+	e->urgent = true;
+	req_init(&q[4], r.port, names[4], 0);
+	assert_int_equal(eng_submit(e, &q[4], on_result, &res[4]), 0);
+	e->urgent = false;
+	/* the same as b., marked: one question */
+	req_init(&q[5], r.port, names[1], ENG_F_URGENT);
+	assert_int_equal(eng_submit(e, &q[5], on_result, &res[5]), 0);
+	eng_drain(e);
+	for (int i = 0; i < 6; i++)
+		assert_int_equal(res[i].status, QS_OK);
+	engine_free(e);
+	resp_stop(&r);
+	assert_int_equal(r.udp_queries, 5);
+	/* a. went at once (the burst); the urgent ones next, in order */
+	assert_string_equal(r.names[0], "a.");
+	assert_string_equal(r.names[1], "u.");
+	assert_string_equal(r.names[2], "v.");
+	assert_string_equal(r.names[3], "b.");
+	assert_string_equal(r.names[4], "c.");
+}
+
 /* A server that never answers: every retry waits for a token too, so it
  * gets no more than its rate however many questions wait for it. */
 static void test_paced_retries(void **state)
@@ -1152,6 +1191,7 @@ int main(void)
 		cmocka_unit_test(test_free_with_pending),
 		cmocka_unit_test(test_paced_per_server),
 		cmocka_unit_test(test_paced_retries),
+		cmocka_unit_test(test_paced_urgent_first),
 		cmocka_unit_test(test_paced_global),
 		cmocka_unit_test(test_paced_free_waiting),
 		cmocka_unit_test(test_shared_socket),
