@@ -1,0 +1,172 @@
+/* core/addrclass.c: which addresses are special-purpose, and why, for a
+ * table of IPv4 and IPv6 addresses in every text form dnsdoctor writes. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <string.h>
+#include <cmocka.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include "core/addrclass.h"
+
+struct addr_case {
+	const char *text;
+	const char *reason; /* NULL: globally reachable */
+	const char *via;
+};
+
+static const struct addr_case cases[] = {
+	/* IPv4 */
+	{ "0.0.0.0", "\"this network\"", NULL },
+	{ "0.1.2.3", "\"this network\"", NULL },
+	{ "10.0.0.1", "private (RFC 1918)", NULL },
+	{ "10.255.255.255", "private (RFC 1918)", NULL },
+	{ "11.0.0.1", NULL, NULL },
+	{ "100.63.255.255", NULL, NULL },
+	{ "100.64.0.1", "shared address space (CGNAT, RFC 6598)", NULL },
+	{ "100.127.255.255", "shared address space (CGNAT, RFC 6598)", NULL },
+	{ "100.128.0.0", NULL, NULL },
+	{ "127.0.0.1", "loopback", NULL },
+	{ "127.53.1.1", "loopback", NULL },
+	{ "169.254.169.254", "link-local", NULL },
+	{ "172.15.255.255", NULL, NULL },
+	{ "172.16.0.1", "private (RFC 1918)", NULL },
+	{ "172.31.255.255", "private (RFC 1918)", NULL },
+	{ "172.32.0.0", NULL, NULL },
+	{ "192.0.0.8", "IETF protocol assignment", NULL },
+	{ "192.0.2.1", "documentation", NULL },
+	{ "192.0.3.1", NULL, NULL },
+	{ "192.88.99.1", "6to4 relay anycast (deprecated)", NULL },
+	{ "192.168.1.1", "private (RFC 1918)", NULL },
+	{ "192.169.0.1", NULL, NULL },
+	{ "198.18.0.1", "benchmarking", NULL },
+	{ "198.19.255.255", "benchmarking", NULL },
+	{ "198.20.0.0", NULL, NULL },
+	{ "198.51.100.7", "documentation", NULL },
+	{ "203.0.113.9", "documentation", NULL },
+	{ "224.0.0.251", "multicast", NULL },
+	{ "239.255.255.250", "multicast", NULL },
+	{ "240.0.0.1", "reserved", NULL },
+	{ "255.255.255.254", "reserved", NULL },
+	{ "255.255.255.255", "limited broadcast", NULL },
+	{ "8.8.8.8", NULL, NULL },
+	{ "192.5.6.30", NULL, NULL },
+	{ "223.255.255.255", NULL, NULL },
+	/* the forms addresses are written in */
+	{ "127.0.0.1#5353", "loopback", NULL },
+	{ "127.0.0.1:53", "loopback", NULL },
+	{ "[::1]:53", "loopback", NULL },
+	{ "[2001:4860:4860::8888]", NULL, NULL },
+	{ "fe80::1%eth0", "link-local", NULL },
+	{ "9.9.9.9#53", NULL, NULL },
+	/* IPv6 */
+	{ "::", "unspecified", NULL },
+	{ "::1", "loopback", NULL },
+	{ "::2", "reserved", NULL },
+	{ "::ffff:127.0.0.1", "loopback", "IPv4-mapped" },
+	{ "::ffff:169.254.169.254", "link-local", "IPv4-mapped" },
+	{ "::ffff:8.8.8.8", NULL, NULL },
+	{ "64:ff9b::10.0.0.1", "private (RFC 1918)", "NAT64" },
+	{ "64:ff9b::8.8.8.8", NULL, NULL },
+	{ "64:ff9b:1::1", "NAT64 (local use)", NULL },
+	{ "100::1", "discard-only", NULL },
+	{ "2001::1", "IETF protocol assignment", NULL },
+	{ "2001:1::1", NULL, NULL },
+	{ "2001:1::4", "IETF protocol assignment", NULL },
+	{ "2001:2::1", "IETF protocol assignment", NULL },
+	{ "2001:3::1", NULL, NULL },
+	{ "2001:4:112::1", NULL, NULL },
+	{ "2001:20::1", NULL, NULL },
+	{ "2001:db8::1", "documentation", NULL },
+	{ "2001:200::1", NULL, NULL },
+	{ "2002:7f00:1::1", "loopback", "6to4" },
+	{ "2002:808:808::1", NULL, NULL },
+	{ "2606:4700:4700::1111", NULL, NULL },
+	{ "3fff::1", "documentation", NULL },
+	{ "5f00::1", "segment routing (SRv6 SID)", NULL },
+	{ "4000::1", "reserved", NULL },
+	{ "fc00::1", "unique local (ULA)", NULL },
+	{ "fd12:3456::1", "unique local (ULA)", NULL },
+	{ "fe80::1", "link-local", NULL },
+	{ "febf::1", "link-local", NULL },
+	{ "fec0::1", "site-local (deprecated)", NULL },
+	{ "ff02::1", "multicast", NULL },
+	/* not addresses: refused */
+	{ "", "not a numeric address", NULL },
+	{ "localhost", "not a numeric address", NULL },
+	{ "1.2.3", "not a numeric address", NULL },
+	{ "[::1", "not a numeric address", NULL },
+	{ "300.1.1.1", "not a numeric address", NULL },
+};
+
+static void test_table(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		const struct addr_case *c = &cases[i];
+		struct addr_class got;
+		bool special = addr_class_text(c->text, &got);
+		if (special != (c->reason != NULL) ||
+		    (c->reason && strcmp(got.reason, c->reason) != 0) ||
+		    (c->via ? !got.via || strcmp(got.via, c->via) != 0
+			    : got.via != NULL))
+			fail_msg("%s: got %s (%s), want %s (%s)", c->text,
+				 got.reason ? got.reason : "global",
+				 got.via ? got.via : "-",
+				 c->reason ? c->reason : "global",
+				 c->via ? c->via : "-");
+	}
+}
+
+static void test_sockaddr(void **state)
+{
+	(void)state;
+	struct addr_class c;
+	struct sockaddr_in in = { .sin_family = AF_INET };
+	struct sockaddr_in6 in6 = { .sin6_family = AF_INET6 };
+	struct sockaddr un = { .sa_family = AF_UNIX };
+
+	inet_pton(AF_INET, "169.254.169.254", &in.sin_addr);
+	assert_true(addr_class_sockaddr((struct sockaddr *)&in, &c));
+	assert_string_equal(c.reason, "link-local");
+	inet_pton(AF_INET, "192.5.6.30", &in.sin_addr);
+	assert_false(addr_class_sockaddr((struct sockaddr *)&in, &c));
+	inet_pton(AF_INET6, "fd00::53", &in6.sin6_addr);
+	assert_true(addr_class_sockaddr((struct sockaddr *)&in6, &c));
+	assert_string_equal(c.reason, "unique local (ULA)");
+	inet_pton(AF_INET6, "2001:500:2::c", &in6.sin6_addr);
+	assert_false(addr_class_sockaddr((struct sockaddr *)&in6, &c));
+	assert_true(addr_class_sockaddr(&un, &c));
+	assert_string_equal(c.reason, "not an Internet address");
+	assert_true(addr_class_text(NULL, &c));
+}
+
+static void test_describe(void **state)
+{
+	(void)state;
+	struct addr_class c;
+	char buf[80];
+	addr_class_text("::ffff:127.0.0.1", &c);
+	assert_string_equal(addr_class_describe(&c, buf, sizeof(buf)), "loopbac"
+								       "k, as "
+								       "IPv4-"
+								       "mapped "
+								       "IPv6");
+	addr_class_text("10.1.2.3", &c);
+	assert_string_equal(addr_class_describe(&c, buf, sizeof(buf)), "private"
+								       " (RFC "
+								       "1918)");
+	addr_class_text("1.1.1.1", &c);
+	assert_string_equal(addr_class_describe(&c, buf, sizeof(buf)), "");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_table),
+		cmocka_unit_test(test_sockaddr),
+		cmocka_unit_test(test_describe),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
