@@ -50,6 +50,8 @@ enum cli_opt_val {
 	OPT_CERTBOT,
 	OPT_LEGO,
 	OPT_COLOR,
+	OPT_NO_PRIVATE,
+	OPT_ALLOW_PRIVATE,
 };
 
 struct cli_opt {

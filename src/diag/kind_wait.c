@@ -24,6 +24,9 @@
 struct wait_state {
 	struct rv_view v; /* the last look (after a timeout) */
 	bool timed_out;
+	/* --no-private refused a server's address: whether it serves the
+	 * value cannot be known, so nothing is polled. */
+	bool refused;
 	double limit_s;
 	size_t servers; /* addresses polled */
 	double seconds; /* until the last one served the value */
@@ -102,6 +105,11 @@ static int wait_gather(struct diag *d, struct diag_env *env)
 	if ((named && record_resolvers(d, false, &res) < 0) ||
 	    record_gather(d, env, &res, true) < 0)
 		goto out;
+	if (d->ev->n_refused) {
+		s->refused = true;
+		ret = 0;
+		goto out;
+	}
 	if (rv_build(d->ev, &first) < 0) {
 		diag_fail(d, "out of memory");
 		goto out;
@@ -152,6 +160,12 @@ static int wait_judge(struct diag *d)
 		if (!(s = d->state = calloc(1, sizeof(*s))))
 			return diag_fail(d, "out of memory");
 		return record_judge(d, &s->v);
+	}
+	if (s->refused) {
+		if (record_judge(d, &s->v) < 0)
+			return -1;
+		d->exit = 2; /* the value cannot be seen at every server */
+		return 0;
 	}
 	if (!s->timed_out) {
 		d->exit = 0;

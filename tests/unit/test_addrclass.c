@@ -9,6 +9,8 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include "core/addrclass.h"
+#include "core/checks.h"
+#include "core/evidence_json.h"
 
 struct addr_case {
 	const char *text;
@@ -161,12 +163,72 @@ static void test_describe(void **state)
 	assert_string_equal(addr_class_describe(&c, buf, sizeof(buf)), "");
 }
 
+/* ADDRESS_REFUSED_PRIVATE from the evidence's record of refusals, the
+ * same after the evidence's JSON round trip (analyze). */
+static void test_refused_finding(void **state)
+{
+	(void)state;
+	struct evidence *ev = evidence_new("example.", 1700000000);
+	assert_non_null(ev);
+	ev->refuse_private = true;
+	assert_int_equal(evidence_add_refused(ev, EV_USE_DNS, "example.",
+					      "ns1.example.", "127.0.0.1"),
+			 0);
+	assert_int_equal(evidence_add_refused(ev, EV_USE_DNS, "example.",
+					      "ns1.example.", "127.0.0.1"),
+			 0); /* once */
+	assert_int_equal(evidence_add_refused(ev, EV_USE_DNS, "example.",
+					      "ns1.example.", "fd00::53"),
+			 0);
+	assert_int_equal(evidence_add_refused(ev, EV_USE_HTTP, NULL,
+					      "www.example.",
+					      "169.254.169.254"),
+			 0);
+	assert_int_equal(ev->n_refused, 3);
+
+	char err[200];
+	json_t *j = evidence_to_json(ev);
+	assert_non_null(j);
+	struct evidence *back = evidence_from_json(j, err, sizeof(err));
+	json_decref(j);
+	assert_non_null(back);
+	assert_true(back->refuse_private);
+	assert_int_equal(back->n_refused, 3);
+
+	struct evidence *evs[] = { ev, back };
+	for (size_t k = 0; k < 2; k++) {
+		struct findings fs;
+		findings_init(&fs);
+		assert_int_equal(check_refused(evs[k], &fs), 2);
+		assert_int_equal(fs.n, 2);
+		assert_int_equal(fs.v[0].code, F_ADDRESS_REFUSED_PRIVATE);
+		assert_int_equal(fs.v[0].severity, SEV_ERROR);
+		assert_non_null(strstr(fs.v[0].summary, "ns1.example."));
+		assert_non_null(strstr(fs.v[0].summary, "127.0.0.1 "
+							"(loopback)"));
+		assert_non_null(strstr(fs.v[0].summary, "fd00::53 (unique "
+							"local (ULA))"));
+		assert_non_null(strstr(fs.v[0].fix, "--allow-private"));
+		json_t *a = json_object_get(fs.v[0].evidence, "addresses");
+		assert_int_equal(json_array_size(a), 2);
+		assert_string_equal(json_string_value(json_object_get(
+					    fs.v[0].evidence, "use")),
+				    "dns");
+		assert_non_null(strstr(fs.v[1].summary, "169.254.169.254"));
+		assert_non_null(strstr(fs.v[1].summary, "link-local"));
+		findings_deinit(&fs);
+	}
+	evidence_free(back);
+	evidence_free(ev);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_table),
 		cmocka_unit_test(test_sockaddr),
 		cmocka_unit_test(test_describe),
+		cmocka_unit_test(test_refused_finding),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
