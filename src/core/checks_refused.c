@@ -15,9 +15,10 @@
 static char *addresses(const struct evidence *ev, const struct ev_refused *r,
 		       struct strset *zones, json_t *addrs)
 {
-	struct strset said;
+	struct strset said, seen;
 	char *out = NULL;
 	strset_init(&said);
+	strset_init(&seen);
 	for (size_t i = 0; i < ev->n_refused; i++) {
 		const struct ev_refused *x = &ev->refused[i];
 		struct addr_class c;
@@ -26,8 +27,10 @@ static char *addresses(const struct evidence *ev, const struct ev_refused *r,
 			continue;
 		if (x->zone[0] && strset_add(zones, x->zone) < 0)
 			goto fail;
-		if (strset_has(&said, x->addr))
+		if (strset_has(&seen, x->addr))
 			continue;
+		if (strset_add(&seen, x->addr) < 0)
+			goto fail;
 		/* Evidence from elsewhere may hold any address: refused is
 		 * refused, whatever this version's table says. */
 		if (!addr_class_text(x->addr, &c))
@@ -46,6 +49,7 @@ static char *addresses(const struct evidence *ev, const struct ev_refused *r,
 	out = join_names(&said);
 fail:
 	strset_deinit(&said);
+	strset_deinit(&seen);
 	return out;
 }
 

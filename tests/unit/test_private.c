@@ -1,5 +1,7 @@
-/* core/addrclass.c: which addresses are special-purpose, and why, for a
- * table of IPv4 and IPv6 addresses in every text form dnsdoctor writes. */
+/* --no-private: core/addrclass.c (which addresses are special-purpose,
+ * and why, for a table of IPv4 and IPv6 addresses in every text form
+ * dnsdoctor writes), the evidence's record of refusals and its finding,
+ * and the TLS pass refusing before it reaches the engine. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -11,6 +13,9 @@
 #include "core/addrclass.h"
 #include "core/checks.h"
 #include "core/evidence_json.h"
+#include "engine/engine.h"
+#include "probe/probe.h"
+#include "probe/probe_cert.h"
 
 struct addr_case {
 	const char *text;
@@ -180,11 +185,14 @@ static void test_refused_finding(void **state)
 	assert_int_equal(evidence_add_refused(ev, EV_USE_DNS, "example.",
 					      "ns1.example.", "fd00::53"),
 			 0);
+	assert_int_equal(evidence_add_refused(ev, EV_USE_DNS, "net.",
+					      "ns1.example.", "127.0.0.1"),
+			 0); /* another zone: one address in the finding */
 	assert_int_equal(evidence_add_refused(ev, EV_USE_HTTP, NULL,
 					      "www.example.",
 					      "169.254.169.254"),
 			 0);
-	assert_int_equal(ev->n_refused, 3);
+	assert_int_equal(ev->n_refused, 4);
 
 	char err[200];
 	json_t *j = evidence_to_json(ev);
@@ -193,7 +201,7 @@ static void test_refused_finding(void **state)
 	json_decref(j);
 	assert_non_null(back);
 	assert_true(back->refuse_private);
-	assert_int_equal(back->n_refused, 3);
+	assert_int_equal(back->n_refused, 4);
 
 	struct evidence *evs[] = { ev, back };
 	for (size_t k = 0; k < 2; k++) {
@@ -211,6 +219,10 @@ static void test_refused_finding(void **state)
 		assert_non_null(strstr(fs.v[0].fix, "--allow-private"));
 		json_t *a = json_object_get(fs.v[0].evidence, "addresses");
 		assert_int_equal(json_array_size(a), 2);
+		assert_int_equal(
+			json_array_size(json_object_get(fs.v[0].evidence, "zone"
+									  "s")),
+			2);
 		assert_string_equal(json_string_value(json_object_get(
 					    fs.v[0].evidence, "use")),
 				    "dns");
@@ -222,6 +234,62 @@ static void test_refused_finding(void **state)
 	evidence_free(ev);
 }
 
+/* The TLS pass asks the engine only for the addresses it does not refuse:
+ * the refused ones have no TLS record (the replay engine answers every
+ * handshake it is asked for, with a timeout when it has none recorded). */
+static void test_tls_refused(void **state)
+{
+	(void)state;
+	struct evidence *rec = evidence_new("www.example.", 1700000000);
+	struct evidence *ev = evidence_new("www.example.", 1700000000);
+	struct engine *eng = NULL;
+	struct strset addrs;
+	assert_non_null(rec);
+	assert_non_null(ev);
+	assert_int_equal(engine_replay_new(&eng, rec), 0);
+	strset_init(&addrs);
+	assert_int_equal(strset_add(&addrs, "127.0.0.1"), 0);
+	assert_int_equal(strset_add(&addrs, "169.254.169.254"), 0);
+	assert_int_equal(strset_add(&addrs, "93.184.216.34"), 0);
+
+	ev->refuse_private = true;
+	assert_int_equal(probe_tls(eng, ev, "www.example", 443, &addrs, 0, 100),
+			 0);
+	assert_int_equal(ev->n_tls, 1);
+	assert_string_equal(ev->tls[0].addr, "93.184.216.34");
+	assert_int_equal(ev->n_refused, 2);
+	for (size_t i = 0; i < ev->n_refused; i++) {
+		assert_int_equal(ev->refused[i].use, EV_USE_TLS);
+		assert_string_equal(ev->refused[i].name, "www.example.");
+	}
+
+	/* Without --no-private every address is tried. */
+	ev->refuse_private = false;
+	assert_int_equal(probe_tls(eng, ev, "www.example", 443, &addrs, 0, 100),
+			 0);
+	assert_int_equal(ev->n_tls, 4);
+
+	/* The operator's addresses are never refused; DNS-learnt ones are. */
+	struct strset given;
+	int nomem = 0;
+	strset_init(&given);
+	assert_int_equal(strset_add(&given, "127.0.0.1"), 0);
+	ev->refuse_private = true;
+	assert_false(probe_refuses(ev, &given, EV_USE_DNS, ".", "a.root.",
+				   "127.0.0.1", &nomem));
+	assert_true(probe_refuses(ev, &given, EV_USE_DNS, "com.", "a.gtld.",
+				  "127.0.0.2", &nomem));
+	assert_false(probe_refuses(ev, &given, EV_USE_DNS, "com.", "b.gtld.",
+				   "192.5.6.30", &nomem));
+	assert_int_equal(nomem, 0);
+	strset_deinit(&given);
+
+	strset_deinit(&addrs);
+	engine_free(eng);
+	evidence_free(ev);
+	evidence_free(rec);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -229,6 +297,7 @@ int main(void)
 		cmocka_unit_test(test_sockaddr),
 		cmocka_unit_test(test_describe),
 		cmocka_unit_test(test_refused_finding),
+		cmocka_unit_test(test_tls_refused),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
