@@ -207,6 +207,8 @@ static json_t *wait_section(const struct diag *d)
 		json_object_update_new(o, json_pack("{s:b, s:f}", "ok", 0,
 						    "timed_out_after_seconds",
 						    s->limit_s));
+	else if (o && s->refused)
+		json_object_set_new(o, "ok", json_false());
 	return o;
 }
 

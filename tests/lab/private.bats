@@ -83,6 +83,13 @@ requests() { cat "$NGINX_DIR/access.log" 2>/dev/null | wc -l; }
 	dd check healthy.com --replay "$ev" --json
 	[ "$status" -eq 2 ]
 	[ "$(jq -c '[.findings[].code]' <<<"$output")" = "$want" ]
+	# wait cannot see the value at a server it will not ask: exit 2 at
+	# once, nothing polled (not the 60 s of --timeout).
+	SECONDS=0
+	dd wait www.healthy.com A --expect 192.0.2.1 --timeout 60 --no-private --json
+	[ "$status" -eq 2 ]
+	[ "$SECONDS" -lt 20 ]
+	jq -e '.ok == false and ([.findings[].code] | unique == ["ADDRESS_REFUSED_PRIVATE"])' <<<"$output"
 	# Without it (check's default), and with --allow-private: all clean.
 	dd check healthy.com --allow-private --json
 	[ "$status" -eq 0 ]
