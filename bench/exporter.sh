@@ -26,6 +26,7 @@ TARGETS=${TARGETS:-1000}
 WINDOW=${WINDOW:-120}
 INTERVAL=${INTERVAL:-60}
 EXPORTER_ARGS=${EXPORTER_ARGS---rate 0 --per-server-rate 0}
+# the bench lab is on loopback
 SCRAPES=${SCRAPES:-500}
 PROBES=${PROBES:-50}
 in_netns || exec "$LAB_SRC/netns" "$0" "$@"
@@ -72,7 +73,7 @@ say "$n targets, every $INTERVAL s"
 
 # ------------------------------------------------------------- exporter
 ADDR=127.60.250.1:9553
-"$DNSDOCTOR" exporter --config "$WORK/exporter.conf" --listen "$ADDR" \
+"$DNSDOCTOR" exporter --allow-private --config "$WORK/exporter.conf" --listen "$ADDR" \
 	--root-hints "$HINTS" $EXPORTER_ARGS 2> "$WORK/exporter.log" &
 XPID=$!
 ticks=$(getconf CLK_TCK)
@@ -116,7 +117,7 @@ c50=$(awk -v n="$PROBES" 'NR == int(n * 0.5 + 0.5) { print }' "$WORK/check-ms.tx
 c99=$(awk -v n="$PROBES" 'NR == int(n * 0.99 + 0.5) { print }' "$WORK/check-ms.txt")
 
 # the cost of the checks themselves: fleet over the same targets once
-/usr/bin/time -f '%U %S' -o "$WORK/fleet.time" "$DNSDOCTOR" fleet "$WORK/targets.txt" --json \
+/usr/bin/time -f '%U %S' -o "$WORK/fleet.time" "$DNSDOCTOR" fleet "$WORK/targets.txt" --json --allow-private \
 	--root-hints "$HINTS" $EXPORTER_ARGS > /dev/null 2> "$WORK/fleet.err" || true
 fleet_cpu_per=$(tail -n 1 "$WORK/fleet.time" | awk -v n="$n" '{ printf "%.2f", 1000 * ($1 + $2) / n }')
 

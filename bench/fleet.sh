@@ -98,7 +98,7 @@ run_fleet() {
 	[ -z "${PROFILE:-}" ] || [ "$tag" != main ] ||
 		wrap=(perf record -q -F 1999 -g -o "$PROFILE" --)
 	DNSDOCTOR_NO_PROGRESS=1 /usr/bin/time -v -o "$WORK/$tag.time" \
-		"${wrap[@]}" "$DNSDOCTOR" fleet "$list" --json --root-hints "$HINTS" \
+		"${wrap[@]}" "$DNSDOCTOR" fleet "$list" --json --root-hints "$HINTS" --allow-private \
 		--rate 0 --per-server-rate 0 "$@" \
 		> "$WORK/$tag.rows" 2> "$WORK/$tag.err" || true
 	read -r wall dps qps < <(sed -n 's/^fleet: .* in \([0-9.]*\) s (\([0-9.]*\) domains\/s, \([0-9.]*\) queries\/s).*/\1 \2 \3/p' "$WORK/$tag.err")
@@ -113,7 +113,7 @@ run_fleet() {
 
 # ------------------------------------------------------------- fleet runs
 echo
-echo "== fleet $WORK/domains.txt --json --root-hints HINTS --rate 0 --per-server-rate 0 (default concurrency)"
+echo "== fleet $WORK/domains.txt --json --root-hints HINTS --allow-private --rate 0 --per-server-rate 0 (default concurrency)"
 "$DNSDOCTOR" check z000000.flt --root-hints "$HINTS" >/dev/null 2>&1 || true # warm the page cache
 rcv0=$(udp_counter RcvbufErrors)
 run_fleet main "$WORK/domains.txt"

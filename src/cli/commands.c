@@ -86,6 +86,13 @@ const struct cli_opt cli_opts[] = {
 	{ "timeout", OPT_TIMEOUT, true, "SECONDS",
 	  "the same as --server-timeout (which wins when\n"
 	  "both are given); for wait, the whole wait" },
+	{ "no-private", OPT_NO_PRIVATE, false, NULL,
+	  "never connect to loopback, link-local, private\n"
+	  "or other special addresses learnt from DNS\n"
+	  "(fleet's default; docs/usage.md)" },
+	{ "allow-private", OPT_ALLOW_PRIVATE, false, NULL,
+	  "connect to them all the same (an internal zone,\n"
+	  "a lab): lifts --no-private and fleet's default" },
 	{ NULL, OPT_FAMILY4, false, NULL, "IPv4 only" },
 	{ NULL, OPT_FAMILY6, false, NULL, "IPv6 only" },
 	{ "save-evidence", OPT_SAVE_EVIDENCE, true, "FILE",
@@ -118,8 +125,10 @@ _Static_assert(sizeof(cli_opts) / sizeof(cli_opts[0]) <= CLI_MAX_OPTS, "CLI_"
 #define NET_OPTS                                                               \
 	OPT_ROOT_HINTS, OPT_SERVER_TIMEOUT, OPT_TIMEOUT, OPT_FAMILY4,          \
 		OPT_FAMILY6, OPT_RATE, OPT_PER_SERVER_RATE, OPT_SAVE_EVIDENCE, \
-		OPT_REPLAY
-#define OUT_OPTS OPT_JSON, OPT_FORMAT, OPT_COLOR, OPT_NO_COLOR, OPT_HELP
+		OPT_REPLAY, PRIVATE_OPTS
+/* Whether addresses learnt from DNS may be special-purpose ones. */
+#define PRIVATE_OPTS OPT_NO_PRIVATE, OPT_ALLOW_PRIVATE
+#define OUT_OPTS     OPT_JSON, OPT_FORMAT, OPT_COLOR, OPT_NO_COLOR, OPT_HELP
 #define CHECK_OPTS                                                             \
 	OPT_EXPECT_NS, OPT_TRUST_ANCHOR, OPT_RESOLVERS, OPT_DS,                \
 		OPT_RRSIG_WARN_DAYS, OPT_ACME, OPT_CA, OPT_CHALLENGE, OPT_TXT, \
@@ -138,16 +147,17 @@ static const int fleet_opts[] = { CHECK_OPTS,
 				  OPT_FAMILY6,
 				  OPT_RATE,
 				  OPT_PER_SERVER_RATE,
+				  PRIVATE_OPTS,
 				  OUT_OPTS,
 				  0 };
 /* The command line's check options are the defaults of every check. */
-static const int exporter_opts[] = { CHECK_OPTS,	 OPT_CONFIG,
-				     OPT_LISTEN,	 OPT_CA_FILE,
-				     OPT_WARN_DAYS,	 OPT_ROOT_HINTS,
-				     OPT_SERVER_TIMEOUT, OPT_TIMEOUT,
-				     OPT_FAMILY4,	 OPT_FAMILY6,
-				     OPT_RATE,		 OPT_PER_SERVER_RATE,
-				     OPT_HELP,		 0 };
+static const int exporter_opts[] = {
+	CHECK_OPTS,	    OPT_CONFIG,	   OPT_LISTEN,
+	OPT_CA_FILE,	    OPT_WARN_DAYS, OPT_ROOT_HINTS,
+	OPT_SERVER_TIMEOUT, OPT_TIMEOUT,   OPT_FAMILY4,
+	OPT_FAMILY6,	    OPT_RATE,	   OPT_PER_SERVER_RATE,
+	PRIVATE_OPTS,	    OPT_HELP,	   0
+};
 static const int trace_opts[] = { NET_OPTS, OUT_OPTS, 0 };
 static const int record_opts[] = { OPT_EXPECT, OPT_RESOLVERS, NET_OPTS,
 				   OUT_OPTS, 0 };

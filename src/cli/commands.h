@@ -53,6 +53,8 @@ enum cli_opt_val {
 	OPT_COLOR,
 	OPT_CONFIG,
 	OPT_LISTEN,
+	OPT_NO_PRIVATE,
+	OPT_ALLOW_PRIVATE,
 };
 
 struct cli_opt {

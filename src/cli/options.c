@@ -218,7 +218,9 @@ static bool run_only(int c)
 	       c == OPT_CONCURRENCY || c == OPT_SHARD || c == OPT_RESUME ||
 	       c == OPT_RATE || c == OPT_PER_SERVER_RATE ||
 	       /* the engine's, which every line shares */
-	       c == OPT_TIMEOUT || c == OPT_SERVER_TIMEOUT;
+	       c == OPT_TIMEOUT || c == OPT_SERVER_TIMEOUT ||
+	       /* a line of the input must not lift the run's refusal */
+	       c == OPT_NO_PRIVATE || c == OPT_ALLOW_PRIVATE;
 }
 
 /* getopt's table, from the one in commands.c. */
@@ -246,6 +248,33 @@ static int refuse_foreign(const char *command, int val)
 	die("%s does not take %s (see dnsdoctor %s --help)", command,
 	    cli_opt_spelling(cli_opt_find(val), name), command);
 	return -1;
+}
+
+/* The commands that check other people's domains as a service refuse
+ * special-purpose addresses learnt from DNS unless --allow-private. */
+static bool refuses_private_by_default(const char *command)
+{
+	return strcmp(command, "fleet") == 0 ||
+	       strcmp(command, "exporter") == 0;
+}
+
+/* --no-private, --allow-private and the command's default into O. 0 or
+ * -1 after one line on why. */
+static int private_policy(struct diag_request *o, const struct given *g,
+			  size_t n)
+{
+	bool no = false, allow = false;
+	for (size_t i = 0; i < n; i++) {
+		no |= g[i].c == OPT_NO_PRIVATE;
+		allow |= g[i].c == OPT_ALLOW_PRIVATE;
+	}
+	if (no && allow) {
+		die("--no-private and --allow-private exclude each other");
+		return -1;
+	}
+	o->refuse_private = no ||
+			    (!allow && refuses_private_by_default(o->command));
+	return 0;
 }
 
 /* Applies option C (getopt's value) with its value ARG to O. 0, or -1
@@ -540,6 +569,8 @@ static int opts_apply(struct diag_request *o, int argc, char **argv, bool line,
 		}
 		o->args[o->n_args++] = argv[optind];
 	}
+	if (private_policy(o, given, n) < 0)
+		return -1;
 	return apply_given(o, given, n);
 }
 

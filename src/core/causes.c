@@ -64,9 +64,21 @@ static bool named_by_effect(const struct finding *effect,
 	return !named || strcmp(named, finding_defs[cause->code].name) == 0;
 }
 
+/* The zone's servers were not asked: the run refused their addresses
+ * (--no-private). */
+static bool refused_in_zone(const struct finding *effect,
+			    const struct finding *cause)
+{
+	const char *zone =
+		json_string_value(json_object_get(effect->evidence, "zone"));
+	return zone && in_list(json_object_get(cause->evidence, "zones"), zone);
+}
+
 static const struct rule rules[] = {
 	{ F_DNSSEC_BOGUS_AT_RESOLVER, named_by_effect, CAUSES(CHAIN_FAULTS) },
 	{ F_CAA_LOOKUP_FAILED, NULL, CAUSES(CHAIN_FAULTS, F_ZONE_UNREACHABLE) },
+	{ F_ZONE_UNREACHABLE, refused_in_zone,
+	  CAUSES(F_ADDRESS_REFUSED_PRIVATE) },
 	{ F_ZONE_UNREACHABLE, NULL, CAUSES(F_EXPECTED_NS_MISMATCH) },
 	{ F_LAME_DELEGATION, lame_not_assigned,
 	  CAUSES(F_EXPECTED_NS_MISMATCH) },

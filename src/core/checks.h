@@ -52,6 +52,12 @@ int check_tcp_stalled(const struct view *v, time_t now, struct findings *out);
  * not, -ENOMEM. Runs on the evidence alone: such a walk has no view. */
 int check_intercepted(const struct evidence *ev, struct findings *out);
 
+/* checks_refused.c: ADDRESS_REFUSED_PRIVATE, one finding per server or
+ * host (and use) whose special-purpose addresses learnt from DNS the run
+ * did not contact (--no-private). Runs on the evidence alone, for every
+ * kind. The number of findings added, or -ENOMEM. */
+int check_refused(const struct evidence *ev, struct findings *out);
+
 /* checks_resolvers.c: --resolvers that never answered. */
 int check_resolvers_unreachable(const struct view *v, time_t now,
 				struct findings *out);

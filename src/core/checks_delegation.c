@@ -249,12 +249,18 @@ int check_zone_unreachable(const struct view *v, time_t now,
 		if (!s->in_parent)
 			continue;
 		const struct view_probe *p = NULL;
+		bool asked = false;
 		for (size_t j = 0; !p && j < s->n_addrs; j++)
 			p = view_addr_answer(&s->addrs[j]);
+		for (size_t j = 0; j < s->n_addrs; j++)
+			asked |= s->addrs[j].soa_udp.asked ||
+				 s->addrs[j].soa_tcp.asked;
+		/* Not asked: an address --no-private refused. */
 		fprintf(f, "%s%s %s", n++ ? ", " : "", s->name,
-			p	     ? view_probe_describe(p)
-			: s->n_addrs ? "does not answer"
-				     : "has no address");
+			p	      ? view_probe_describe(p)
+			: !s->n_addrs ? "has no address"
+			: asked	      ? "does not answer"
+				      : "was not asked");
 	}
 	if (fclose(f) != 0)
 		NOMEM_IF(NULL);

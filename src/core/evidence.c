@@ -254,10 +254,59 @@ int evidence_add_tls(struct evidence *ev, const struct ev_tls *t)
 	return 0;
 }
 
+static const char *const use_names[EV_USE__COUNT] = {
+	[EV_USE_DNS] = "dns",
+	[EV_USE_HTTP] = "http",
+	[EV_USE_TLS] = "tls",
+};
+
+const char *ev_use_name(int use)
+{
+	return names_word(use_names, EV_USE__COUNT, use, "unknown");
+}
+
+int ev_use_from_name(const char *name)
+{
+	return names_value(use_names, EV_USE__COUNT, name, -1);
+}
+
+int evidence_add_refused(struct evidence *ev, int use, const char *zone,
+			 const char *name, const char *addr)
+{
+	if (!zone)
+		zone = "";
+	for (size_t i = 0; i < ev->n_refused; i++) {
+		const struct ev_refused *r = &ev->refused[i];
+		if (r->use == use && strcmp(r->zone, zone) == 0 &&
+		    strcmp(r->name, name) == 0 && strcmp(r->addr, addr) == 0)
+			return 0;
+	}
+	if (ARRAY_RESERVE(ev->refused, ev->cap_refused, ev->n_refused + 1) < 0)
+		return -ENOMEM;
+	struct ev_refused r = { .use = use,
+				.zone = strdup(zone),
+				.name = strdup(name),
+				.addr = strdup(addr) };
+	if (!r.zone || !r.name || !r.addr) {
+		free(r.zone);
+		free(r.name);
+		free(r.addr);
+		return -ENOMEM;
+	}
+	ev->refused[ev->n_refused++] = r;
+	return 0;
+}
+
 void evidence_free(struct evidence *ev)
 {
 	if (!ev)
 		return;
+	for (size_t i = 0; i < ev->n_refused; i++) {
+		free(ev->refused[i].zone);
+		free(ev->refused[i].name);
+		free(ev->refused[i].addr);
+	}
+	free(ev->refused);
 	for (size_t i = 0; i < ev->n_ex; i++)
 		exchange_clear(&ev->ex[i]);
 	for (size_t i = 0; i < ev->n_expect_ns; i++)

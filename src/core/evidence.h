@@ -133,6 +133,26 @@ struct ev_tls {
 	size_t n;
 };
 
+/* What a refused address would have been used for (--no-private). Stored
+ * by name; append only. */
+enum ev_use {
+	EV_USE_DNS = 0, /* a query to a name server */
+	EV_USE_HTTP,	/* an HTTP-01 fetch from a web host */
+	EV_USE_TLS,	/* a TLS handshake with a host (cert) */
+	EV_USE__COUNT
+};
+
+/* An address learnt from DNS that was not contacted because it is
+ * special-purpose (core/addrclass.h) and the run refused those
+ * (--no-private; fleet and exporter by default). Nothing was sent to it. */
+struct ev_refused {
+	int use;    /* enum ev_use */
+	char *zone; /* DNS: the zone the server was to be asked as a server
+		     * of; "" otherwise */
+	char *name; /* the server or host whose address it is, absolute */
+	char *addr; /* the address, numeric text */
+};
+
 struct evidence {
 	char *domain;	  /* absolute, lower case, as diagnosed */
 	int64_t started;  /* unix time the probe began */
@@ -163,6 +183,12 @@ struct evidence {
 	struct ev_cert_opts cert; /* what `cert` was asked */
 	struct ev_tls *tls;	  /* TLS handshakes, one per address */
 	size_t n_tls, cap_tls;
+	/* --no-private: addresses learnt from DNS that are special-purpose
+	 * were not contacted; each is in REFUSED (once per use, zone, name
+	 * and address). */
+	bool refuse_private;
+	struct ev_refused *refused;
+	size_t n_refused, cap_refused;
 	struct ev_exchange *ex;
 	size_t n_ex, cap_ex;
 	/* Open-addressing index of EX by question (evidence_add): slot
@@ -194,6 +220,13 @@ int evidence_add(struct evidence *ev, const struct ev_exchange *x);
 int evidence_add_http01(struct evidence *ev, const struct ev_http01 *h);
 int evidence_add_tls(struct evidence *ev, const struct ev_tls *t);
 int evidence_add_acm(struct evidence *ev, const char *name, const char *target);
+/* Records that ADDR of NAME (a server of ZONE for EV_USE_DNS; ZONE may be
+ * NULL) was refused for USE; a record already held is not added again.
+ * 0 or -ENOMEM. */
+int evidence_add_refused(struct evidence *ev, int use, const char *zone,
+			 const char *name, const char *addr);
+const char *ev_use_name(int use);
+int ev_use_from_name(const char *name);
 /* Copies SRC's options into DST's validation (DST's own are kept). 0 or
  * -ENOMEM. */
 int ev_validation_copy(struct evidence *dst, const struct ev_validation *src);

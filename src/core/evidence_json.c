@@ -319,6 +319,22 @@ static int record_from_json(const json_t *j, struct evidence *ev, char *err,
 	return 0;
 }
 
+static json_t *refused_json(const struct evidence *ev)
+{
+	json_t *a = json_array();
+	for (size_t i = 0; a && i < ev->n_refused; i++) {
+		const struct ev_refused *r = &ev->refused[i];
+		json_t *o = json_pack("{s:s, s:s, s:s, s:s}", "use",
+				      ev_use_name(r->use), "zone", r->zone,
+				      "name", r->name, "addr", r->addr);
+		if (!o || json_array_append_new(a, o) < 0) {
+			json_decref(a);
+			return NULL;
+		}
+	}
+	return a;
+}
+
 json_t *evidence_to_json(const struct evidence *ev)
 {
 	json_t *ns = json_array(), *xs = json_array();
@@ -358,6 +374,10 @@ json_t *evidence_to_json(const struct evidence *ev)
 	}
 	if (ev->areas && ev->areas != EV_AREA_ALL)
 		put(&o, "checks", areas_json(ev->areas));
+	if (ev->refuse_private)
+		put(&o, "refuse_private", json_true());
+	if (ev->n_refused)
+		put(&o, "refused", refused_json(ev));
 	if (ev->suffix_labels)
 		put(&o, "public_suffix_labels",
 		    json_integer(ev->suffix_labels));
@@ -721,6 +741,17 @@ static int records_from(const json_t *j, const char *key,
 	return 0;
 }
 
+static int refused_from(json_t *o, struct evidence *ev)
+{
+	const char *use = get_str(o, "use"), *zone = get_str(o, "zone");
+	const char *name = get_str(o, "name"), *addr = get_str(o, "addr");
+	if (!json_is_object(o) || !use || ev_use_from_name(use) < 0 || !name ||
+	    !addr)
+		return -1;
+	return evidence_add_refused(ev, ev_use_from_name(use), zone, name,
+				    addr);
+}
+
 struct evidence *evidence_from_json(const json_t *j, char *err, size_t errlen)
 {
 	json_t *fmt = json_object_get(j, "dnsdoctor_evidence");
@@ -771,8 +802,11 @@ struct evidence *evidence_from_json(const json_t *j, char *err, size_t errlen)
 	    cert_from(j, ev, err, errlen) < 0 ||
 	    records_from(j, "tls", tls_from, "a TLS result", ev, err, errlen) <
 		    0 ||
+	    records_from(j, "refused", refused_from, "a refused address", ev,
+			 err, errlen) < 0 ||
 	    record_from_json(j, ev, err, errlen) < 0)
 		goto fail;
+	ev->refuse_private = json_is_true(json_object_get(j, "refuse_private"));
 	json_t *psl = json_object_get(j, "public_suffix_labels");
 	if (psl) {
 		if (!json_is_integer(psl) || json_integer_value(psl) < 0 ||

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include "core/checks.h"
 #include "diag/diag.h"
 #include "diag/inputs.h"
 #include "diag/kinds.h"
@@ -54,6 +55,12 @@ int diag_fail(struct diag *d, const char *fmt, ...)
 			*p = '?';
 	d->exit = 3;
 	return -1;
+}
+
+int diag_refusals(struct diag *d)
+{
+	int n = d->ev ? check_refused(d->ev, &d->fs) : 0;
+	return n < 0 ? diag_fail(d, "out of memory") : n;
 }
 
 int diag_exit_of(const struct findings *fs)

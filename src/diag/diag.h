@@ -118,6 +118,12 @@ void diag_deinit(struct diag *d);
 int diag_fail(struct diag *d, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
+/* ADDRESS_REFUSED_PRIVATE for the addresses D's run did not contact
+ * (--no-private) into D->fs: how many findings, or -1 (diag_fail). Every
+ * kind's judge calls it; when the refusals left nothing to judge, the
+ * kind reports them instead of failing. */
+int diag_refusals(struct diag *d);
+
 /* The exit code and verdict of D's findings (0 ok, 1 warnings, 2 errors). */
 int diag_exit_of(const struct findings *fs);
 

@@ -199,6 +199,9 @@ static int note_cuts(struct diag *d)
 int diag_note_inputs(struct diag *d, const struct hints *roots,
 		     const struct hints *resolvers)
 {
+	/* --no-private; a replay refuses what its run refused. */
+	d->ev->refuse_private = d->req->refuse_private ||
+				(replayed(d) && replayed(d)->refuse_private);
 	if (strings_from_hints(d, roots, &d->ev->root_hints) < 0 ||
 	    strings_from_hints(d, resolvers, &d->ev->resolvers) < 0 ||
 	    note_cuts(d) < 0)

@@ -243,6 +243,16 @@ static int cert_judge(struct diag *d)
 			      &s->info[s->n]);
 		ok += s->info[s->n++].parsed;
 	}
+	/* Addresses it would not connect to (--no-private): when they
+	 * were all there was, they are the report. */
+	int refused = diag_refusals(d);
+	if (refused < 0)
+		goto out;
+	if (s->n == 0 && refused > 0) {
+		d->exit = diag_exit_of(&d->fs);
+		ret = 0;
+		goto out;
+	}
 	if (s->n == 0) {
 		no_address(d, ev);
 		goto out;

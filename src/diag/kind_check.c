@@ -192,6 +192,18 @@ static int check_judge(struct diag *d)
 		d->exit = diag_exit_of(&d->fs);
 		return 0;
 	}
+	/* Addresses the run would not contact (--no-private): when no
+	 * server on the way could be asked, they are the verdict. */
+	if ((rc = diag_refusals(d)) < 0)
+		return -1;
+	if (s->v.pstate == PS_UNKNOWN && rc > 0) {
+		findings_sort(&d->fs);
+		if (!(s->verdict = strdup(d->fs.v[0].summary)) ||
+		    !(s->fix = strdup(d->fs.v[0].fix)))
+			return diag_fail(d, "out of memory");
+		d->exit = diag_exit_of(&d->fs);
+		return 0;
+	}
 	if (s->v.pstate == PS_UNKNOWN)
 		return diag_fail(d,
 				 "no server on the way to %s answered; nothing "

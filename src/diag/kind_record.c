@@ -14,6 +14,7 @@
 #include "engine/engine.h"
 #include "probe/probe.h"
 #include "report/nagios.h"
+#include "report/layout.h"
 #include "report/propagation_report.h"
 
 /* The first name server of /etc/resolv.conf, the system resolver, as ldns
@@ -119,6 +120,13 @@ int record_judge(struct diag *d, struct rv_view *v)
 	bool any_auth = false;
 	for (size_t i = 0; i < v->n; i++)
 		any_auth |= v->rows[i].kind == RV_AUTH;
+	int refused = diag_refusals(d);
+	if (refused < 0)
+		return -1;
+	if (!any_auth && refused > 0) {
+		d->exit = diag_exit_of(&d->fs);
+		return 0;
+	}
 	if (!any_auth)
 		return diag_fail(d,
 				 "no authoritative server of the zone holding "
@@ -256,7 +264,10 @@ static int plan_judge(struct diag *d)
 	if (rv_build(d->ev, &s->v) < 0)
 		return diag_fail(d, "out of memory");
 	rv_plan_build(&s->v, (time_t)d->ev->started, PLAN_LOW_TTL, &s->plan);
-	d->exit = 0;
+	/* Its only findings: servers it would not ask (--no-private). */
+	if (diag_refusals(d) < 0)
+		return -1;
+	d->exit = diag_exit_of(&d->fs);
 	return 0;
 }
 
@@ -264,6 +275,9 @@ static void plan_text(const struct diag *d, FILE *f)
 {
 	const struct record_state *s = d->state;
 	report_plan_text(&s->v, &s->plan, d->started, f);
+	struct layout l; /* the servers it would not ask, if any */
+	layout_init(&l, f, d->req->color, d->req->width);
+	layout_findings(&l, &d->fs);
 }
 
 static json_t *plan_section(const struct diag *d)

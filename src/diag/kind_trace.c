@@ -11,6 +11,7 @@
 #include "diag/kinds.h"
 #include "engine/engine.h"
 #include "probe/probe.h"
+#include "report/layout.h"
 #include "report/report.h"
 
 struct trace_state {
@@ -77,7 +78,12 @@ static int trace_judge(struct diag *d)
 		d->exit = diag_exit_of(&d->fs);
 		return 0;
 	}
-	if (v.pstate == PS_UNKNOWN)
+	int refused = diag_refusals(d);
+	if (refused < 0)
+		rc = -1;
+	else if (v.pstate == PS_UNKNOWN && refused > 0)
+		d->exit = diag_exit_of(&d->fs);
+	else if (v.pstate == PS_UNKNOWN)
 		rc = diag_fail(d,
 			       "no server on the way to %s answered; nothing "
 			       "to trace",
@@ -95,6 +101,9 @@ static void trace_text(const struct diag *d, FILE *f)
 	const struct trace_state *s = d->state;
 	report_trace_text(d->ev, s->qtype, d->queries, d->duration_ms,
 			  d->req->color, f);
+	struct layout l; /* the servers it would not ask, if any */
+	layout_init(&l, f, d->req->color, d->req->width);
+	layout_findings(&l, &d->fs);
 }
 
 static json_t *trace_section(const struct diag *d)

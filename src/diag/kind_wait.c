@@ -26,6 +26,9 @@
 struct wait_state {
 	struct rv_view v; /* the last look (after a timeout) */
 	bool timed_out;
+	/* --no-private refused a server's address: whether it serves the
+	 * value cannot be known, so nothing is polled. */
+	bool refused;
 	double limit_s;
 	size_t servers; /* addresses polled */
 	double seconds; /* until the last one served the value */
@@ -104,6 +107,11 @@ static int wait_gather(struct diag *d, struct diag_env *env)
 	if ((named && record_resolvers(d, false, &res) < 0) ||
 	    record_gather(d, env, &res, true) < 0)
 		goto out;
+	if (d->ev->n_refused) {
+		s->refused = true;
+		ret = 0;
+		goto out;
+	}
 	if (rv_build(d->ev, &first) < 0) {
 		diag_fail(d, "out of memory");
 		goto out;
@@ -160,6 +168,12 @@ static int wait_judge(struct diag *d)
 			return diag_fail(d, "out of memory");
 		return record_judge(d, &s->v);
 	}
+	if (s->refused) {
+		if (record_judge(d, &s->v) < 0)
+			return -1;
+		d->exit = 2; /* the value cannot be seen at every server */
+		return 0;
+	}
 	if (!s->timed_out) {
 		d->exit = 0;
 		return 0;
@@ -200,6 +214,8 @@ static json_t *wait_section(const struct diag *d)
 		json_object_update_new(o, json_pack("{s:b, s:f}", "ok", 0,
 						    "timed_out_after_seconds",
 						    s->limit_s));
+	else if (o && s->refused)
+		json_object_set_new(o, "ok", json_false());
 	return o;
 }
 

@@ -85,6 +85,11 @@ struct diag_request {
 	 * default (none, but for fleet). */
 	double rate;
 	double per_server_rate;
+	/* --no-private (fleet and exporter: unless --allow-private): never
+	 * connect to a special-purpose address (loopback, link-local,
+	 * private, ...) learnt from DNS; each is a finding instead
+	 * (docs/usage.md, "Addresses dnsdoctor refuses"). */
+	bool refuse_private;
 };
 
 #endif

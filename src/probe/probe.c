@@ -2,6 +2,7 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include "core/addrclass.h"
 #include "core/dname.h"
 #include "core/dnsmsg.h"
 #include "core/view.h"
@@ -94,6 +95,19 @@ static bool family_ok(const struct probe *p, const char *addr)
 	return p->cfg->family == 0 || (p->cfg->family == 6) == v6;
 }
 
+bool probe_refuses(struct evidence *ev, const struct strset *allowed, int use,
+		   const char *zone, const char *name, const char *addr,
+		   int *nomem)
+{
+	struct addr_class c;
+	if (!ev->refuse_private || (allowed && strset_has(allowed, addr)) ||
+	    !addr_class_text(addr, &c))
+		return false;
+	if (evidence_add_refused(ev, use, zone, name, addr) < 0)
+		*nomem = 1;
+	return true;
+}
+
 struct slot *ask(struct probe *p, struct round *r, int role, const char *zone,
 		 const char *server, const char *addr, const char *qname,
 		 uint16_t qtype, unsigned flags)
@@ -104,7 +118,10 @@ struct slot *ask(struct probe *p, struct round *r, int role, const char *zone,
 	int transport = flags & ENG_F_TCP ? TR_TCP : TR_UDP;
 	if (role == EV_AUTH_NOEDNS) /* the one question asked without EDNS */
 		req.flags &= ~(unsigned)(ENG_F_EDNS | ENG_F_DO);
-	if (!family_ok(p, addr) || eng_addr_parse(&req, addr, 53) < 0)
+	if (!family_ok(p, addr) ||
+	    probe_refuses(p->ev, &p->given, EV_USE_DNS, zone, server, addr,
+			  &p->nomem) ||
+	    eng_addr_parse(&req, addr, 53) < 0)
 		return NULL;
 	struct slot *s = NULL;
 	if (ARRAY_RESERVE(r->v, r->cap, r->n + 1) < 0 ||
@@ -750,6 +767,12 @@ void probe_init(struct probe *p, struct engine *eng,
 	strset_init(&p->dead);
 	strset_init(&p->looked_up);
 	strset_init(&p->asked_once);
+	strset_init(&p->given);
+	const struct hints *named[] = { cfg->roots, cfg->resolvers };
+	for (size_t i = 0; i < 2; i++)
+		for (size_t j = 0; named[i] && j < named[i]->n; j++)
+			if (strset_add(&p->given, named[i]->v[j].addr) < 0)
+				p->nomem = 1;
 }
 
 void probe_deinit(struct probe *p)
@@ -779,6 +802,7 @@ void probe_deinit(struct probe *p)
 	strset_deinit(&p->dead);
 	strset_deinit(&p->looked_up);
 	strset_deinit(&p->asked_once);
+	strset_deinit(&p->given);
 }
 
 int probe_check(struct engine *eng, const struct probe_config *cfg,

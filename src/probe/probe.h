@@ -7,9 +7,21 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include "core/evidence.h"
+#include "core/strset.h"
 #include "core/view_record.h"
 #include "engine/engine.h"
 #include "probe/hints.h"
+
+/* With EV->refuse_private, whether ADDR, an address of NAME learnt from
+ * DNS, is special-purpose (core/addrclass.h) and so must not be contacted
+ * for USE (enum ev_use); each one refused is recorded in EV (ZONE: for
+ * EV_USE_DNS, the zone NAME serves; may be NULL). ALLOWED (may be NULL)
+ * holds the addresses the operator named (root hints, resolvers): never
+ * refused. Sets *NOMEM when the record could not be kept (the address is
+ * refused all the same). */
+bool probe_refuses(struct evidence *ev, const struct strset *allowed, int use,
+		   const char *zone, const char *name, const char *addr,
+		   int *nomem);
 
 struct probe_config {
 	const struct hints *roots;

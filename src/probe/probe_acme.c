@@ -283,14 +283,16 @@ static int fetch_at(struct probe *p, const struct view *v, const char *name,
 	}
 	for (size_t i = 0; i < addrs.n; i++) {
 		bool v6 = strchr(addrs.v[i], ':') != NULL;
-		if (p->cfg->family && (p->cfg->family == 6) != v6)
+		if ((p->cfg->family && (p->cfg->family == 6) != v6) ||
+		    probe_refuses(p->ev, NULL, EV_USE_HTTP, NULL, name,
+				  addrs.v[i], &p->nomem))
 			continue;
 		f[n++] = (struct http_fetch){ .host = host,
 					      .addr = addrs.v[i],
 					      .start = start,
 					      .timeout_ms = 5000 };
 	}
-	rc = http_fetch_all(p->eng, f, n);
+	rc = p->nomem ? -ENOMEM : http_fetch_all(p->eng, f, n);
 	for (size_t i = 0; rc == 0 && i < n; i++) {
 		rc = record_fetch(p->ev, &f[i]);
 		if (rc == 0 && f[i].status == HS_REDIRECT_OTHER)

@@ -57,6 +57,8 @@ struct probe {
 	size_t n_hosts, cap_hosts;
 	struct strset alive, dead, looked_up;
 	struct strset asked_once; /* "ROLE ADDR QNAME QTYPE" of ask_once */
+	struct strset given; /* the operator's addresses: the root hints and
+			      * resolvers, which --no-private never refuses */
 	struct round **rounds;
 	size_t n_rounds, cap_rounds;
 	int nesting;

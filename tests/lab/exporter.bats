@@ -25,7 +25,8 @@ setup_file() {
 		check dnssec-healthy.com
 		propagation _acme-challenge.propagation-lag.net TXT --expect never-there
 	EOF
-	"$dd" exporter --config "$LAB_TMP/exporter.conf" --listen "$XADDR" \
+	# the lab is all on loopback: --allow-private
+	"$dd" exporter --allow-private --config "$LAB_TMP/exporter.conf" --listen "$XADDR" \
 		--root-hints "$DNSDOCTOR_ROOT_HINTS" --trust-anchor "$DNSDOCTOR_TRUST_ANCHOR" \
 		2>"$LAB_TMP/exporter.log" &
 	echo $! >"$LAB_TMP/exporter.pid"
@@ -200,7 +201,7 @@ metrics_have() { curl -sf "http://$XADDR/metrics" | grep -Eq "$1"; }
 @test "exporter: SIGTERM stops it cleanly, exit 0, with a check in flight (nothing leaks under ASan)" {
 	local pid
 	printf 'check healthy.com\ncert www.acme-http01.net\n' >"$BATS_TEST_TMPDIR/x.conf"
-	"$DD" exporter --config "$BATS_TEST_TMPDIR/x.conf" --listen 127.53.250.4:9553 \
+	"$DD" exporter --allow-private --config "$BATS_TEST_TMPDIR/x.conf" --listen 127.53.250.4:9553 \
 		--root-hints "$DNSDOCTOR_ROOT_HINTS" 2>"$BATS_TEST_TMPDIR/log" &
 	pid=$!
 	until_ok 60 eval 'curl -sf "http://127.53.250.4:9553/metrics" | grep -q "^dnsdoctor_check_success{kind=\"check\",domain=\"healthy.com\"}"'
@@ -218,6 +219,19 @@ metrics_have() { curl -sf "http://$XADDR/metrics" | grep -Eq "$1"; }
 	cat "$BATS_TEST_TMPDIR/log"
 	[ "$rc" -eq 0 ]
 	grep -q "stopping" "$BATS_TEST_TMPDIR/log"
+}
+
+@test "exporter: without --allow-private, addresses learnt from DNS on loopback are refused, as a finding" {
+	local pid
+	"$DD" exporter --listen 127.53.250.5:9553 --root-hints "$DNSDOCTOR_ROOT_HINTS" 2>"$BATS_TEST_TMPDIR/log" &
+	pid=$!
+	until_ok 20 curl -sf -o /dev/null "http://127.53.250.5:9553/metrics"
+	run curl -sf "http://127.53.250.5:9553/probe?target=healthy.com"
+	kill -TERM "$pid"
+	wait "$pid" || true
+	echo "$output"
+	grep -Eq '^dnsdoctor_finding\{kind="check",domain="healthy.com",code="ADDRESS_REFUSED_PRIVATE",severity="error"\} 1$' <<<"$output"
+	grep -Eq '^dnsdoctor_check_success\{kind="check",domain="healthy.com"\} 0$' <<<"$output"
 }
 
 @test "alerting rules: promtool accepts docs/alerts.yml" {

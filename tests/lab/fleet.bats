@@ -45,7 +45,7 @@ own_stderr() {
 }
 
 @test "fleet: every scenario's row holds the codes check prints for it alone" {
-	run --separate-stderr "$DD" fleet --rate 0 --per-server-rate 0 "$LIST" --json
+	run --separate-stderr "$DD" fleet --allow-private --rate 0 --per-server-rate 0 "$LIST" --json
 	echo "# exit $status; stderr: $stderr"
 	local rows=$output summary=$stderr n want got line domain args
 	n=$(grep -c . "$LIST")
@@ -71,7 +71,7 @@ own_stderr() {
 
 @test "fleet: one row per line, bad lines too, whatever bytes they hold" {
 	printf '# comment\n\nhealthy.com\nseed-refused.com --expect-ns ns1.example,ns2.example\n\nnot/a domain\n-x\nhealthy.com --json\nbad\001\033[31mname\nhealthy.com --no-such-option\n' >"$BATS_TEST_TMPDIR/in"
-	run --separate-stderr "$DD" fleet --rate 0 --per-server-rate 0 "$BATS_TEST_TMPDIR/in" --json
+	run --separate-stderr "$DD" fleet --allow-private --rate 0 --per-server-rate 0 "$BATS_TEST_TMPDIR/in" --json
 	echo "# exit $status; stderr: $stderr"
 	echo "$output"
 	[ "$status" -eq 3 ]
@@ -90,7 +90,7 @@ own_stderr() {
 
 @test "fleet: without --json, the broken domains grouped by root cause" {
 	printf 'healthy.com\nseed-refused.com\ndead-server.net\nlame-refused.org\n' >"$BATS_TEST_TMPDIR/in"
-	run --separate-stderr "$DD" fleet --rate 0 --per-server-rate 0 "$BATS_TEST_TMPDIR/in"
+	run --separate-stderr "$DD" fleet --allow-private --rate 0 --per-server-rate 0 "$BATS_TEST_TMPDIR/in"
 	echo "# exit $status"
 	echo "$output"
 	[ "$status" -eq 2 ]
@@ -101,24 +101,24 @@ own_stderr() {
 }
 
 @test "fleet: four shards together are the single run, each line once" {
-	run --separate-stderr "$DD" fleet --rate 0 --per-server-rate 0 "$LIST" --json
+	run --separate-stderr "$DD" fleet --allow-private --rate 0 --per-server-rate 0 "$LIST" --json
 	local whole
 	whole=$(jq -sc 'map({line, exit}) | sort_by(.line)' <<<"$output")
 	: >"$BATS_TEST_TMPDIR/all"
 	for k in 0 1 2 3; do
-		run --separate-stderr "$DD" fleet --rate 0 --per-server-rate 0 "$LIST" --json --shard "$k/4"
+		run --separate-stderr "$DD" fleet --allow-private --rate 0 --per-server-rate 0 "$LIST" --json --shard "$k/4"
 		echo "# shard $k: $(jq -s length <<<"$output") rows"
 		printf '%s\n' "$output" >>"$BATS_TEST_TMPDIR/all"
 	done
 	[ "$(jq -sc 'map({line, exit}) | sort_by(.line)' "$BATS_TEST_TMPDIR/all")" = "$whole" ]
 	# Slurm's job array names the share as well (task 5 of 4..7 is 1/4).
-	run --separate-stderr "$DD" fleet --rate 0 --per-server-rate 0 "$LIST" --json --shard 1/4
+	run --separate-stderr "$DD" fleet --allow-private --rate 0 --per-server-rate 0 "$LIST" --json --shard 1/4
 	local one
 	one=$(jq -sc 'map(.line) | sort' <<<"$output")
 	run --separate-stderr env SLURM_ARRAY_TASK_ID=5 SLURM_ARRAY_TASK_MIN=4 \
-		SLURM_ARRAY_TASK_COUNT=4 "$DD" fleet --rate 0 --per-server-rate 0 "$LIST" --json --shard auto
+		SLURM_ARRAY_TASK_COUNT=4 "$DD" fleet --allow-private --rate 0 --per-server-rate 0 "$LIST" --json --shard auto
 	[ "$(jq -sc 'map(.line) | sort' <<<"$output")" = "$one" ]
-	run --separate-stderr "$DD" fleet --rate 0 --per-server-rate 0 "$LIST" --json --shard 4/4
+	run --separate-stderr "$DD" fleet --allow-private --rate 0 --per-server-rate 0 "$LIST" --json --shard 4/4
 	[ "$status" -eq 3 ]
 	[[ "$stderr" == *"--shard wants K/N"* ]]
 }
@@ -131,7 +131,7 @@ own_stderr() {
 		echo "healthy.com"
 	done >"$BATS_TEST_TMPDIR/in"
 	n=24
-	"$DD" fleet --rate 0 --per-server-rate 0 "$BATS_TEST_TMPDIR/in" --json --concurrency 2 --resume "$out" 2>"$BATS_TEST_TMPDIR/err1" &
+	"$DD" fleet --allow-private --rate 0 --per-server-rate 0 "$BATS_TEST_TMPDIR/in" --json --concurrency 2 --resume "$out" 2>"$BATS_TEST_TMPDIR/err1" &
 	local pid=$!
 	for i in $(seq 1 300); do
 		[ -s "$out" ] && break
@@ -144,7 +144,7 @@ own_stderr() {
 	[ "$rc" -eq 3 ]
 	grep -q "stopped by a signal" "$BATS_TEST_TMPDIR/err1"
 	[ "$(wc -l <"$out")" -lt "$n" ]
-	run --separate-stderr "$DD" fleet --rate 0 --per-server-rate 0 "$BATS_TEST_TMPDIR/in" --json --resume "$out"
+	run --separate-stderr "$DD" fleet --allow-private --rate 0 --per-server-rate 0 "$BATS_TEST_TMPDIR/in" --json --resume "$out"
 	echo "# second run: exit $status; $stderr"
 	[ "$status" -eq 2 ]
 	[ "$(jq -s length "$out")" -eq "$n" ]
@@ -153,12 +153,12 @@ own_stderr() {
 }
 
 @test "fleet: output that cannot be written stops the run with exit 3" {
-	run --separate-stderr bash -c '"$0" fleet --rate 0 --per-server-rate 0 "$1" --json >/dev/full' "$DD" "$LIST"
+	run --separate-stderr bash -c '"$0" fleet --allow-private --rate 0 --per-server-rate 0 "$1" --json >/dev/full' "$DD" "$LIST"
 	echo "# exit $status; stderr: $stderr"
 	[ "$status" -eq 3 ]
 	[[ "$(own_stderr "$stderr")" == *"cannot write the output: No space left on device"* ]]
 	# A reader that goes away: the same, not a silent end.
-	run --separate-stderr bash -c '"$0" fleet --rate 0 --per-server-rate 0 "$1" --json --concurrency 1 | head -c 1 >/dev/null; exit "${PIPESTATUS[0]}"' "$DD" "$LIST"
+	run --separate-stderr bash -c '"$0" fleet --allow-private --rate 0 --per-server-rate 0 "$1" --json --concurrency 1 | head -c 1 >/dev/null; exit "${PIPESTATUS[0]}"' "$DD" "$LIST"
 	echo "# exit $status; stderr: $stderr"
 	[ "$status" -eq 3 ]
 	[[ "$(own_stderr "$stderr")" == *"cannot write the output: Broken pipe"* ]]
@@ -182,7 +182,7 @@ own_stderr() {
 	[ "$status" -eq 0 ]
 	jq -e '.checks == ["delegation"]' <<<"$output"
 	printf 'dnssec-expired.org\ndnssec-expired.org --checks dnssec\n' >"$BATS_TEST_TMPDIR/in"
-	run --separate-stderr "$DD" fleet --rate 0 --per-server-rate 0 "$BATS_TEST_TMPDIR/in" --json --checks delegation
+	run --separate-stderr "$DD" fleet --allow-private --rate 0 --per-server-rate 0 "$BATS_TEST_TMPDIR/in" --json --checks delegation
 	jq -se 'map(select(.line == 1))[0].findings == []' <<<"$output"
 	jq -se 'map(select(.line == 2))[0] | [.findings[].code] | index("RRSIG_EXPIRED")' <<<"$output"
 	run --separate-stderr "$DD" check dnssec-expired.org --checks dnssec,bogus

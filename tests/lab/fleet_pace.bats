@@ -57,7 +57,7 @@ burst() { local b=$(($1 / 10)); echo $((b ? b : 1)); }
 @test "fleet pace: a silent server gets no more than --per-server-rate, retries included" {
 	local rate=10 n bound
 	silence_dead
-	timed "$DD" fleet "$LIST" --json --per-server-rate "$rate"
+	timed "$DD" fleet --allow-private "$LIST" --json --per-server-rate "$rate"
 	n=$(sent_to_dead)
 	bound=$(($(burst $rate) + rate * MS / 1000))
 	echo "# exit $status; $n datagrams to $DEAD in $MS ms; bound $bound; ${stderr%%$'\n'*}"
@@ -73,7 +73,7 @@ burst() { local b=$(($1 / 10)); echo $((b ? b : 1)); }
 	[ "${retries%% *}" -ge "${retries##* }" ]
 	# Without pacing the same list asks it faster than that.
 	silence_dead
-	timed "$DD" fleet "$LIST" --json --per-server-rate 0 --rate 0
+	timed "$DD" fleet --allow-private "$LIST" --json --per-server-rate 0 --rate 0
 	n=$(sent_to_dead)
 	echo "# unpaced: $n datagrams in $MS ms"
 	[ "$n" -gt $(($(burst $rate) + rate * MS / 1000)) ]
@@ -85,7 +85,7 @@ summary_rate() { sed -n 's/^fleet: .* in \([0-9.]*\) s (.* \([0-9]*\) queries\/s
 
 @test "fleet pace: --rate bounds the queries of the whole run" {
 	local rate=50 secs qps ms bound
-	timed "$DD" fleet "$LIST" --json --rate "$rate" --per-server-rate 0
+	timed "$DD" fleet --allow-private "$LIST" --json --rate "$rate" --per-server-rate 0
 	echo "# exit $status; ${stderr%%$'\n'*}"
 	[ "$(jq -s length <<<"$output")" -eq 20 ]
 	read -r secs qps <<<"$(summary_rate "$stderr")"
@@ -97,14 +97,14 @@ summary_rate() { sed -n 's/^fleet: .* in \([0-9.]*\) s (.* \([0-9]*\) queries\/s
 	bound=$((rate + ($(burst $rate) * 1000 + ms - 1) / ms + 1))
 	echo "# $qps queries/s over $secs s; bound $bound"
 	[ "$qps" -le "$bound" ]
-	timed "$DD" fleet "$LIST" --json --rate 0 --per-server-rate 0
+	timed "$DD" fleet --allow-private "$LIST" --json --rate 0 --per-server-rate 0
 	read -r secs qps <<<"$(summary_rate "$stderr")"
 	echo "# unpaced: $qps queries/s over $secs s"
 	[ "$qps" -gt "$bound" ]
 }
 
 @test "fleet pace: bad rates are refused in one line, and on a fleet line" {
-	run --separate-stderr "$DD" fleet "$LIST" --rate fast
+	run --separate-stderr "$DD" fleet --allow-private "$LIST" --rate fast
 	[ "$status" -eq 3 ]
 	[[ "$stderr" == *"--rate wants queries per second"*"not 'fast'"* ]]
 	[ "$(grep -c . <<<"$stderr")" -eq 1 ]
@@ -112,7 +112,7 @@ summary_rate() { sed -n 's/^fleet: .* in \([0-9.]*\) s (.* \([0-9]*\) queries\/s
 	[ "$status" -eq 3 ]
 	[[ "$stderr" == *"--per-server-rate wants queries per second"* ]]
 	printf 'healthy.com --per-server-rate 5\n' >"$BATS_TEST_TMPDIR/in"
-	run --separate-stderr "$DD" fleet "$BATS_TEST_TMPDIR/in" --json
+	run --separate-stderr "$DD" fleet --allow-private "$BATS_TEST_TMPDIR/in" --json
 	[ "$status" -eq 3 ]
 	jq -e '.exit == 3 and (.error | test("whole run"))' <<<"$output"
 }

@@ -34,11 +34,11 @@ rows_key() {
 		manifest_get "$m" domain
 	done >"$list"
 	printf 'not..a.domain\n# a comment\n' >>"$list"
-	run --separate-stderr "$DD" fleet --rate 0 --per-server-rate 0 "$list" --json
+	run --separate-stderr "$DD" fleet --allow-private --rate 0 --per-server-rate 0 "$list" --json
 	printf '%s\n' "$output" >"$BATS_TEST_TMPDIR/single"
 	run sbatch --parsable --array=0-3 --output="$SLURM_DIR/out-%a.ndjson" \
 		--error="$SLURM_DIR/err-%a.log" \
-		--wrap "exec '$DD' fleet --rate 0 --per-server-rate 0 '$list' --json --shard auto"
+		--wrap "exec '$DD' fleet --allow-private --rate 0 --per-server-rate 0 '$list' --json --shard auto"
 	echo "# sbatch: $output"
 	[ "$status" -eq 0 ]
 	# The job array ends when squeue no longer lists it.
