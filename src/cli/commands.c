@@ -70,10 +70,12 @@ const struct cli_opt cli_opts[] = {
 	  "has a row for (a cut-off last row is redone)" },
 	{ "rate", OPT_RATE, true, "QPS",
 	  "queries a second in all, retries included (0: no\n"
-	  "limit; fleet 500, other commands none)" },
+	  "limit; fleet and exporter 500, other commands\n"
+	  "none)" },
 	{ "per-server-rate", OPT_PER_SERVER_RATE, true, "QPS",
 	  "queries a second to each server address (0: no\n"
-	  "limit; fleet 20, other commands none)" },
+	  "limit; fleet and exporter 20, other commands\n"
+	  "none)" },
 	{ "config", OPT_CONFIG, true, "FILE",
 	  "the targets to check on a schedule, and the\n"
 	  "modules of /probe (docs/exporter.md)" },
@@ -404,7 +406,8 @@ int cli_help(FILE *f, const char *command)
 
 void cli_cmd_help(FILE *f, const struct cli_cmd *c)
 {
-	fprintf(f, "usage: dnsdoctor %s %s%s\n\n%s\n", c->name, c->args,
+	fprintf(f, "usage: dnsdoctor %s%s%s%s\n\n%s\n", c->name,
+		c->args[0] ? " " : "", c->args,
 		c->opts[0] && c->opts[0] != OPT_HELP ? " [OPTIONS]" : "",
 		c->about);
 	bool any = false;
