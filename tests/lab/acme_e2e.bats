@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# bats file_tags=not_under_asan
 # End to end with real software (issue 4): Pebble (Let's Encrypt's test CA)
 # validates dns-01 through an Unbound that asks the lagging server of
 # acme-lag.com; certbot publishes the TXT record through RFC 2136 to the

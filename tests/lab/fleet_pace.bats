@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# bats file_tags=not_under_asan
 # fleet's pacing (docs/fleet.md): a server that never answers gets no more
 # than --per-server-rate, retries included, and --rate bounds the whole
 # run. Datagrams are counted by an nftables rule inside the lab's network

@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# bats file_tags=not_under_asan
 # fleet --shard on a real scheduler: a one-node Slurm cluster (lab/slurm:
 # munged, slurmctld and slurmd from Debian, in the foreground) runs a job
 # array of four shards against the lab; together their rows are exactly

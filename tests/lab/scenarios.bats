@@ -73,10 +73,15 @@ scenario() {
 @test "scenario dead-server: nothing listens on one address" { scenario dead-server; }
 @test "scenario serial-lag: one server has an older serial" { scenario serial-lag; }
 @test "scenario propagation-lag: two copies, identical at start" { scenario propagation-lag; }
+# bats test_tags=under_valgrind
 @test "scenario acme-lag: RFC 2136 primary and a lagging copy, identical at start" { scenario acme-lag; }
+# bats test_tags=under_valgrind
 @test "scenario acme-stale-secondary: challenge TXT right on one server, stale on the other" { scenario acme-stale-secondary; }
+# bats test_tags=under_valgrind
 @test "scenario acme-moved: the delegation still points at the old provider" { scenario acme-moved; }
+# bats test_tags=under_valgrind
 @test "scenario acme-precheck-servfail: B answers SERVFAIL to TXT only; the check asks none: nothing to report" { scenario acme-precheck-servfail; }
+# bats test_tags=under_valgrind
 @test "scenario acme-precheck-silent: B never answers" { scenario acme-precheck-silent; }
 @test "scenario glue-mismatch: glue differs from the zone's A record" { scenario glue-mismatch; }
 @test "scenario glue-missing: in-bailiwick NS without glue" { scenario glue-missing; }
@@ -87,42 +92,76 @@ scenario() {
 @test "scenario silent-server: one server drops every packet" { scenario silent-server; }
 @test "scenario no-tcp: one server's TCP port is firewalled" { scenario no-tcp; }
 @test "scenario cohosted: the parent's servers serve the child too" { scenario cohosted; }
+# bats test_tags=under_valgrind
 @test "scenario dnssec-ds-unsigned: DS at com. for a zone its servers serve unsigned (no DNSKEY): bogus" { scenario dnssec-ds-unsigned; }
+# bats test_tags=under_valgrind
 @test "scenario dnssec-expired: every signature expired 3 days ago: bogus" { scenario dnssec-expired; }
+# bats test_tags=under_valgrind
 @test "scenario dnssec-expiring-soon: valid signatures that expire 2 days after lab/lab up" { scenario dnssec-expiring-soon; }
+# bats test_tags=under_valgrind
 @test "scenario dnssec-healthy: signed zone (ECDSAP256SHA256, NSEC) with its DS at com., served by NSD, Knot and BIND: validates" { scenario dnssec-healthy; }
+# bats test_tags=under_valgrind
 @test "scenario dnssec-healthy-nsec3: signed zone (ECDSAP256SHA256, NSEC3 0 iterations, no salt) with its DS at org., Knot and BIND: validates" { scenario dnssec-healthy-nsec3; }
+# bats test_tags=under_valgrind
 @test "scenario dnssec-not-yet-valid: every signature has its inception 3 days in the future: bogus" { scenario dnssec-not-yet-valid; }
+# bats test_tags=under_valgrind
 @test "scenario dnssec-one-unsigned: DS at net.; server A (NSD) serves the signed zone, server B (Knot) the same zone unsigned" { scenario dnssec-one-unsigned; }
+# bats test_tags=under_valgrind
 @test "scenario dnssec-rrsig-invalid: the SOA edited after signing: its signature does not verify" { scenario dnssec-rrsig-invalid; }
+# bats test_tags=under_valgrind
 @test "scenario dnssec-rollover-bad: DS at net. matches the old key; the zone is signed with a new key only: bogus" { scenario dnssec-rollover-bad; }
+# bats test_tags=under_valgrind
 @test "scenario hostile-wrong-id: one server answers with another query ID" { scenario hostile-wrong-id; }
+# bats test_tags=under_valgrind
 @test "scenario hostile-other-source: one server answers UDP from another address" { scenario hostile-other-source; }
+# bats test_tags=under_valgrind
 @test "scenario hostile-wrong-question: one server answers another question" { scenario hostile-wrong-question; }
+# bats test_tags=under_valgrind
 @test "scenario hostile-garbage: one server answers random bytes" { scenario hostile-garbage; }
+# bats test_tags=under_valgrind
 @test "scenario hostile-counts-lie: one server's header claims records it lacks" { scenario hostile-counts-lie; }
+# bats test_tags=under_valgrind
 @test "scenario hostile-ptr-loop: one server sends a compression-pointer loop" { scenario hostile-ptr-loop; }
+# bats test_tags=under_valgrind
 @test "scenario hostile-ptr-past-end: one server sends a pointer past the end" { scenario hostile-ptr-past-end; }
+# bats test_tags=under_valgrind
 @test "scenario hostile-tc-silent: TC=1 over UDP, TCP accepts and never answers" { scenario hostile-tc-silent; }
+# bats test_tags=under_valgrind
 @test "scenario hostile-tcp-trickle: TCP length 65535 then a byte per 200 ms" { scenario hostile-tcp-trickle; }
+# bats test_tags=under_valgrind
 @test "scenario hostile-edns-formerr: one server answers FORMERR to EDNS" { scenario hostile-edns-formerr; }
+# bats test_tags=under_valgrind
 @test "scenario hostile-big-txt: a 60 KB TXT RRset over TCP" { scenario hostile-big-txt; }
+# bats test_tags=under_valgrind
 @test "scenario hostile-escapes: terminal escapes in TXT, NS and SOA data" { scenario hostile-escapes; }
+# bats test_tags=under_valgrind
 @test "scenario hostile-two-replies: two different replies to one query" { scenario hostile-two-replies; }
+# bats test_tags=under_valgrind
 @test "scenario acme-logs: the ACME log corpus zone, one Knot process on 2 addresses" { scenario acme-logs; }
+# bats test_tags=under_valgrind
 @test "scenario dnssec-nsec-missing: signed zone served without its NSEC chain" { scenario dnssec-nsec-missing; }
+# bats test_tags=under_valgrind
 @test "scenario dnssec-alg-unsupported: DS with algorithm 1 for an unsigned zone: insecure" { scenario dnssec-alg-unsupported; }
+# bats test_tags=under_valgrind
 @test "scenario acme-healthy: permissive CAA, challenge CNAME into an acme-dns zone that holds the TXT: nothing to report" { scenario acme-healthy; }
+# bats test_tags=under_valgrind
 @test "scenario acme-caa-parent: CAA at the parent name allows DigiCert only; Let's Encrypt asked" { scenario acme-caa-parent; }
+# bats test_tags=under_valgrind
 @test "scenario acme-dangling: _acme-challenge CNAME to a name in a domain that does not exist" { scenario acme-dangling; }
+# bats test_tags=under_valgrind
 @test "scenario acme-cname-loop: _acme-challenge CNAME chain comes back to its start" { scenario acme-cname-loop; }
+# bats test_tags=under_valgrind
 @test "scenario acme-doubled: the challenge TXT sits at _acme-challenge.DOMAIN.DOMAIN" { scenario acme-doubled; }
+# bats test_tags=under_valgrind
 @test "scenario acme-doubled-nxdomain: a name without records (NXDOMAIN in its zone), its challenge TXT doubled" { scenario acme-doubled-nxdomain; }
 @test "scenario acm-typo: ACM CNAMEs with the name doubled and the target without its final dot" { scenario acm-typo; }
 @test "scenario seed-refused-acm: the ACM CNAME exists only on the undelegated new servers" { scenario seed-refused-acm; }
 @test "scenario seed-refused-acme: the DNS-01 TXT exists only on the undelegated new servers" { scenario seed-refused-acme; }
+# bats test_tags=under_valgrind
 @test "scenario acme-http01: the HTTP-01 lab zone, DNS-01 record present: nothing to report" { scenario acme-http01; }
+# bats test_tags=under_valgrind
 @test "scenario acme-caa-servfail: one server of two answers SERVFAIL to CAA only" { scenario acme-caa-servfail; }
+# bats test_tags=under_valgrind
 @test "scenario acme-caa-timeout: one server of two never answers CAA (UDP or TCP), answers the rest" { scenario acme-caa-timeout; }
 
 # Root cause first (issue "Root cause first"): the headline (.summary)
