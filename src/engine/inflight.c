@@ -251,14 +251,21 @@ static int add_waiter(struct ifl_entry *e, const struct eng_request *req,
 	return 0;
 }
 
+/* At the tail; an urgent entry after the urgent ones already queued,
+ * ahead of the rest. */
 static void queue_push(struct ifl_server *s, struct ifl_entry *e)
 {
-	e->qnext = NULL;
-	if (s->qtail)
-		s->qtail->qnext = e;
+	struct ifl_entry *after = e->urgent ? NULL : s->qtail;
+	for (struct ifl_entry *q = s->qhead; e->urgent && q && q->urgent;
+	     q = q->qnext)
+		after = q;
+	e->qnext = after ? after->qnext : s->qhead;
+	if (after)
+		after->qnext = e;
 	else
 		s->qhead = e;
-	s->qtail = e;
+	if (!e->qnext)
+		s->qtail = e;
 	s->queued++;
 }
 
@@ -307,6 +314,7 @@ int inflight_add(struct inflight *t, const struct ifl_key *key,
 		return -ENOMEM;
 	}
 	e->key = *key;
+	e->urgent = (req->flags & ENG_F_URGENT) != 0;
 	ret = add_waiter(e, req, cb, arg);
 	if (ret < 0) {
 		ifl_entry_free(e);

@@ -47,6 +47,7 @@ struct ifl_entry {
 	struct ifl_waiter *w; /* n_w waiters, in submission order */
 	size_t n_w, cap_w;
 	bool active; /* counted against its server's cap */
+	bool urgent; /* ENG_F_URGENT: queued ahead of the others */
 	void *user;  /* the engine's per-query state */
 	/* Private to inflight.c. */
 	struct ifl_entry *hnext;

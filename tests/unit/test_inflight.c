@@ -109,6 +109,32 @@ static void test_cap_and_fifo(void **state)
 	inflight_free(t);
 }
 
+/* Urgent entries wait ahead of the others, in their own order. */
+static void test_urgent_queued_first(void **state)
+{
+	static const char *const names[] = { "a.", "b.", "c.", "u.", "v." };
+	struct inflight *t;
+	struct eng_request r[5];
+	struct ifl_entry *e[5];
+
+	assert_int_equal(inflight_new(&t, 16, 1), 0);
+	for (int i = 0; i < 5; i++) {
+		req_init(&r[i], "192.0.2.1", names[i],
+			 i >= 3 ? ENG_F_URGENT : 0);
+		assert_int_equal(add(t, &r[i], &e[i]),
+				 i == 0 ? IFL_STARTED : IFL_QUEUED);
+	}
+	static const int order[] = { 0, 3, 4, 1, 2 };
+	for (int i = 0; i < 4; i++) {
+		struct ifl_entry *next = inflight_detach(t, e[order[i]]);
+		assert_ptr_equal(next, e[order[i + 1]]);
+		ifl_entry_free(e[order[i]]);
+	}
+	assert_null(inflight_detach(t, e[2]));
+	ifl_entry_free(e[2]);
+	inflight_free(t);
+}
+
 static void test_remove_queued_and_readd(void **state)
 {
 	struct inflight *t;
@@ -182,6 +208,7 @@ int main(void)
 		cmocka_unit_test(test_merge_duplicates),
 		cmocka_unit_test(test_other_server_not_merged),
 		cmocka_unit_test(test_cap_and_fifo),
+		cmocka_unit_test(test_urgent_queued_first),
 		cmocka_unit_test(test_remove_queued_and_readd),
 		cmocka_unit_test(test_bounds),
 		cmocka_unit_test(test_bad_keys),
