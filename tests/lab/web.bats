@@ -74,6 +74,7 @@ codes() { jq -r '[.findings[] | select(.severity != "info") | .code] | unique | 
 	[ "$output" = 404 ]
 }
 
+# bats test_tags=under_valgrind
 @test "http-01: one of two load balancers answers 404: HTTP01_BAD_RESPONSE names it, and the other as fine" {
 	check www.acme-http01.net --acme --challenge http-01 --token "$TOKEN"
 	[ "$status" -eq 2 ]
@@ -88,6 +89,7 @@ codes() { jq -r '[.findings[] | select(.severity != "info") | .code] | unique | 
 	jq -e '.findings[0].evidence.fetches | length == 2' <<<"$output"
 }
 
+# bats test_tags=under_valgrind
 @test "http-01: the file ends in a newline (echo > file), as the CA accepts: --key-auth matches it" {
 	# The file on .11 is printf '%s\n' KEYAUTH; only the 404 of .12 is wrong.
 	check www.acme-http01.net --acme --challenge http-01 --token "$TOKEN" --key-auth "$KEYAUTH"
@@ -126,6 +128,7 @@ codes() { jq -r '[.findings[] | select(.severity != "info") | .code] | unique | 
 	[ "$(codes)" = "" ]
 }
 
+# bats test_tags=under_valgrind
 @test "http-01: an address nothing listens on is HTTP01_UNREACHABLE" {
 	check down.acme-http01.net --acme --challenge http-01 --token "$TOKEN"
 	[ "$status" -eq 2 ]
@@ -133,12 +136,14 @@ codes() { jq -r '[.findings[] | select(.severity != "info") | .code] | unique | 
 	jq -e '.findings[0].summary | test("127.53.95.13 \\(connect-failed")' <<<"$output"
 }
 
+# bats test_tags=under_valgrind
 @test "http-01: a redirect to port 8080 is not followed, as a CA does not (name reached through a CNAME)" {
 	check redir.acme-http01.net --acme --challenge http-01 --token "$TOKEN"
 	[ "$(codes)" = HTTP01_UNREACHABLE ]
 	jq -e '.findings[0].summary | test("127.53.95.14 \\(redirect-refused: redirect to http://redir.acme-http01.net:8080/")' <<<"$output"
 }
 
+# bats test_tags=under_valgrind
 @test "http-01 results travel with the evidence: analyze gives the same codes" {
 	check www.acme-http01.net --acme --challenge http-01 --token "$TOKEN" --save-evidence "$BATS_TEST_TMPDIR/ev.json"
 	local live
@@ -155,6 +160,7 @@ cert() {
 	echo "# stdout: $output"
 }
 
+# bats test_tags=under_valgrind
 @test "cert: the two backends of www serve different certificates; one does not cover the name" {
 	cert www.acme-http01.net --ca-file "$LAB_PKI/root.pem"
 	[ "$status" -eq 2 ]
@@ -198,6 +204,7 @@ cert() {
 	[[ ${output%%$'\n'*} =~ ^DNSDOCTOR\ CRITICAL\ -\ old\.acme-http01\.net:443:\ CERT_EXPIRED\ -\ .*\ cert_days_left=-[0-9]+\;21:\;0:$ ]]
 }
 
+# bats test_tags=under_valgrind
 @test "cert: a leaf served without its intermediate is CERT_CHAIN_INCOMPLETE" {
 	cert nochain.acme-http01.net --ca-file "$LAB_PKI/root.pem"
 	[ "$(codes)" = CERT_CHAIN_INCOMPLETE ]
@@ -214,6 +221,7 @@ cert() {
 	[ "$(codes)" = CERT_EXPIRING_SOON ]
 }
 
+# bats test_tags=under_valgrind
 @test "cert: no TLS on any address is exit 3, one line naming an address and why; --json says the same" {
 	local why="no address of redir.acme-http01.net completed a TLS handshake on port 443: 127.53.95.14 connect-failed (Connection refused)"
 	cert redir.acme-http01.net --ca-file "$LAB_PKI/root.pem"
@@ -242,6 +250,7 @@ cert() {
 	jq -e '.findings[0].summary | test("127.53.95.11 answers as the CA expects")' <<<"$output"
 }
 
+# bats test_tags=under_valgrind
 @test "cert evidence: --save-evidence, analyze and --replay give the same report" {
 	local ev=$BATS_TEST_TMPDIR/cert.json
 	cert www.acme-http01.net --ca-file "$LAB_PKI/root.pem" --save-evidence "$ev"
@@ -273,6 +282,7 @@ cert() {
 	jq -e '.exit == 3 and (.error | test("not a TLS result"))' <<<"$output"
 }
 
+# bats test_tags=under_valgrind
 @test "cert: an address that accepts TCP but never speaks TLS times out alone; the other is still judged" {
 	# A listener that never accepts: the kernel completes the TCP handshake,
 	# the ClientHello is never answered.
@@ -317,6 +327,7 @@ open("'"$BATS_TEST_TMPDIR"'/ready","w").close(); time.sleep(600)' &
 	jq -e '.exit == 3 and (.error | test("wildcard"))' <<<"$output"
 }
 
+# bats test_tags=under_valgrind
 @test "http-01: a redirect to another host is followed there, to every address: one answers 404" {
 	check hop.acme-http01.net --acme --challenge http-01 --token "$TOKEN"
 	[ "$status" -eq 2 ]
@@ -333,6 +344,7 @@ open("'"$BATS_TEST_TMPDIR"'/ready","w").close(); time.sleep(600)' &
 	[ "$status" -eq 0 ]
 }
 
+# bats test_tags=under_valgrind
 @test "http-01: a redirect to a host that does not exist is HTTP01_UNREACHABLE" {
 	check hopnowhere.acme-http01.net --acme --challenge http-01 --token "$TOKEN"
 	[ "$status" -eq 2 ]

@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# bats file_tags=not_under_asan
 # Logs dnsdoctor has not seen: lab/acme/make-corpus runs real certbot and
 # lego against Pebble in the lab again (new tokens, keys, times, orders),
 # and each new log must classify exactly as the committed corpus's .expect.
