@@ -81,7 +81,6 @@ struct exporter {
 	uint64_t checks[4];		/* by exit code */
 	bool reload_ok;
 	double reload_time;
-	uint64_t started_ms;
 };
 
 static uint64_t now_ms(struct exporter *x)
@@ -543,7 +542,6 @@ int diag_exporter(const struct exporter_options *o)
 	signal(SIGPIPE, SIG_IGN);
 	logline(&x, "listening on %s", o->listen);
 	srand((unsigned)time(NULL));
-	x.started_ms = now_ms(&x);
 	code = serve(&x);
 	logline(&x, "stopping");
 	/* The probes waiting are told; the checks in flight end first (a
