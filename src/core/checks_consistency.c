@@ -219,3 +219,114 @@ out:
 	groups_free(&gs);
 	return rc;
 }
+
+/* The delegation one answer of a server of the parent gives: the NS set of
+ * a referral to the zone, or NXDOMAIN (an empty set). False when the
+ * answer says neither (REFUSED, a referral elsewhere, ...): other checks
+ * judge those. */
+static bool parent_answer(const struct view *v, const struct dmsg_key *domain,
+			  const struct dmsg_key *zone, const ldns_pkt *pkt,
+			  uint16_t qtype, struct strset *ns)
+{
+	const ldns_rdf *cut = NULL;
+	switch (dmsg_classify_key(pkt, domain, qtype, &cut, VIEW_NAME_MAX)) {
+	case RK_NXDOMAIN:
+		return true;
+	case RK_REFERRAL:
+		return dmsg_key_is(zone, cut) &&
+		       dmsg_targets_key(pkt, LDNS_SECTION_AUTHORITY, zone,
+					LDNS_RR_TYPE_NS, ns) == 0 &&
+		       ns->n > 0;
+	default:
+		(void)v;
+		return false;
+	}
+}
+
+/* The servers of the parent, grouped by the delegation each gave in the
+ * walk (one answer per address: the first). */
+static int parent_groups(const struct view *v, struct groups *gs)
+{
+	const struct evidence *ev = v->ev;
+	struct dmsg_key domain, zone;
+	struct strset seen;
+	int rc = 0;
+
+	dmsg_key_init(&domain, v->domain);
+	dmsg_key_init(&zone, v->zone);
+	strset_init(&seen);
+	for (size_t i = 0; rc == 0 && i < ev->n_ex; i++) {
+		const struct ev_exchange *x = &ev->ex[i];
+		const ldns_pkt *pkt;
+		if (x->role != EV_WALK || x->status != QS_OK ||
+		    strcmp(x->zone, v->parent) != 0 ||
+		    strcmp(x->qname, v->domain) != 0 ||
+		    strset_has(&seen, x->addr) || !(pkt = view_pkt(v, i)))
+			continue;
+		struct strset ns;
+		strset_init(&ns);
+		if (parent_answer(v, &domain, &zone, pkt, x->qtype, &ns)) {
+			char label[VIEW_NAME_MAX + 80];
+			snprintf(label, sizeof(label), "%s (%s)", x->server,
+				 x->addr);
+			if (strset_add(&seen, x->addr) < 0 ||
+			    groups_add(gs, &ns, label) < 0)
+				rc = -ENOMEM;
+		}
+		strset_deinit(&ns);
+	}
+	strset_deinit(&seen);
+	return rc;
+}
+
+int check_parent_ns(const struct view *v, time_t now, struct findings *out)
+{
+	struct groups gs = { 0 };
+	char *text = NULL;
+	size_t len = 0;
+	int rc;
+
+	(void)now;
+	if (v->pstate == PS_UNKNOWN || !v->parent[0] || v->cohosted)
+		return 0;
+	if ((rc = parent_groups(v, &gs)) < 0 || gs.n < 2)
+		goto out;
+	FILE *f = open_memstream(&text, &len);
+	json_t *arr = json_array();
+	for (size_t i = 0; f && i < gs.n; i++) {
+		const struct rrset_group *g = &gs.g[i];
+		char *ns = strset_join(&g->ns, ", ");
+		char *by = join_names(&g->servers);
+		if (g->ns.n)
+			fprintf(f, "%s%s delegates to {%s}", i ? "; " : "",
+				by ? by : "?", ns ? ns : "?");
+		else
+			fprintf(f, "%s%s answers NXDOMAIN", i ? "; " : "",
+				by ? by : "?");
+		json_array_append_new(
+			arr, g->ns.n ? json_pack("{s:o, s:o}", "ns",
+						 json_strset(&g->ns), "servers",
+						 json_strset(&g->servers))
+				     : json_pack("{s:s, s:o}", "rcode",
+						 "NXDOMAIN", "servers",
+						 json_strset(&g->servers)));
+		free(ns);
+		free(by);
+	}
+	if (!f || fclose(f) != 0) {
+		json_decref(arr);
+		rc = -ENOMEM;
+		goto out;
+	}
+	rc = findings_add(out, F_PARENT_NS_INCONSISTENT,
+			  json_pack("{s:s, s:o}", "parent", v->parent,
+				    "answers", arr),
+			  NULL,
+			  "The servers of %s disagree about the delegation of "
+			  "%s: %s.",
+			  v->parent, v->zone, text);
+out:
+	free(text);
+	groups_free(&gs);
+	return rc;
+}
