@@ -127,6 +127,7 @@ struct zone_answers {
 	const char *zone;
 	int nxdomain, exists, cohosted;
 	struct strset *nx_servers;
+	struct strset alias; /* CNAME targets of the domain */
 };
 
 /* An authoritative NS answer owned by QNAME itself: the server serves both
@@ -154,6 +155,9 @@ static int scan_answers(void *ctx, const struct ev_exchange *x,
 		return strset_add(z->nx_servers, x->server);
 	case RK_ANSWER:
 		z->cohosted += answers_own_ns(pkt, &z->domain, x->qtype);
+		if (dmsg_targets_key(pkt, LDNS_SECTION_ANSWER, &z->domain,
+				     LDNS_RR_TYPE_CNAME, &z->alias) < 0)
+			return -ENOMEM;
 		/* fall through */
 	case RK_NODATA:
 		z->exists++;
@@ -230,6 +234,7 @@ static int walk_analyse(const struct evidence *ev, struct view *v)
 	struct zone_answers z = { .zone = asked,
 				  .nx_servers = &v->parent_servers_nx };
 	dmsg_key_init(&z.domain, v->domain);
+	strset_init_in(&z.alias, v->region);
 	if (w.cut_labels < 0 || strcmp(w.cut, v->domain) != 0) {
 		rc = each_pkt(v, EV_WALK, v->domain, scan_answers, &z);
 		if (rc < 0)
@@ -254,6 +259,9 @@ static int walk_analyse(const struct evidence *ev, struct view *v)
 		snprintf(v->parent, sizeof(v->parent), "%s", w.asker);
 		v->domain_inside_zone = true;
 		v->domain_nxdomain = z.nxdomain && !z.exists;
+		if (z.alias.n)
+			snprintf(v->alias, sizeof(v->alias), "%s",
+				 z.alias.v[0]);
 	} else {
 		v->pstate = PS_UNKNOWN;
 		snprintf(v->zone, sizeof(v->zone), "%s", v->domain);

@@ -68,11 +68,13 @@ struct view {
 	char zone[VIEW_NAME_MAX];
 	char parent[VIEW_NAME_MAX]; /* "" when unknown */
 	enum parent_state pstate;
-	bool domain_inside_zone; /* the domain is a name inside `zone` */
-	bool domain_nxdomain;	 /* ... and `zone`'s servers answer NXDOMAIN
-				  * for it: it has no records */
-	bool cohosted;		 /* the parent's servers serve the zone too and
-				  * answer its NS instead of referring */
+	bool domain_inside_zone;   /* the domain is a name inside `zone` */
+	bool domain_nxdomain;	   /* ... and `zone`'s servers answer NXDOMAIN
+				    * for it: it has no records */
+	char alias[VIEW_NAME_MAX]; /* ... or it is a CNAME to this; "" when
+				    * not */
+	bool cohosted; /* the parent's servers serve the zone too and
+			* answer its NS instead of referring */
 	struct strset parent_ns;
 	struct strset parent_servers_nx; /* servers of the deepest zone asked
 					  * that said NXDOMAIN */

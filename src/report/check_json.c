@@ -99,6 +99,14 @@ json_t *report_check_section(const struct report_ctx *r)
 	json_object_set_new(o, "parent",
 			    v->parent[0] ? json_string(v->parent)
 					 : json_null());
+	/* The domain is a name inside the zone reported on. */
+	if (v->domain_inside_zone)
+		json_object_set_new(
+			o, "not_a_zone",
+			json_pack("{s:s, s:o, s:b}", "zone", v->zone, "alias",
+				  v->alias[0] ? json_string(v->alias)
+					      : json_null(),
+				  "has_records", !v->domain_nxdomain));
 	json_object_set_new(o, "resolvers", resolvers_json(r));
 	/* The areas judged: every one, unless --checks named some. */
 	json_t *areas = json_array();

@@ -140,6 +140,45 @@ static void resolvers_print(const struct report_ctx *r, const struct layout *l)
 	}
 }
 
+/* The domain asked about is not a zone: say which zone the report is
+ * about, and whether that matters for what was asked. NULL on ENOMEM. */
+static char *not_a_zone_note(const struct view *v)
+{
+	const struct ev_validation *val = &v->ev->validation;
+	char *line = NULL;
+	int n;
+	if (v->alias[0])
+		n = asprintf(&line,
+			     "Note: %s is not a zone: it is an alias (CNAME) "
+			     "in %s for %s. This report is about %s; a CA "
+			     "follows the alias for addresses (HTTP-01, "
+			     "TLS-ALPN-01) and CAA, so check %s too.",
+			     v->domain, v->zone, v->alias, v->zone, v->alias);
+	else if (v->domain_nxdomain)
+		n = asprintf(&line,
+			     "Note: %s has no records: the servers of %s "
+			     "answer NXDOMAIN for it. It is not a zone; this "
+			     "report is about %s.%s",
+			     v->domain, v->zone, v->zone,
+			     val->acme ? " DNS-01 does not need the name to "
+					 "exist (its _acme-challenge record "
+					 "lives in the same zone); HTTP-01 "
+					 "and TLS-ALPN-01 need an address "
+					 "record."
+				       : "");
+	else
+		n = asprintf(&line,
+			     "Note: %s is not a zone: it has no delegation of "
+			     "its own and is a name in %s, which this report "
+			     "is about.%s",
+			     v->domain, v->zone,
+			     val->acme ? " For --acme that is as it should "
+					 "be: its _acme-challenge record is "
+					 "served by the same servers."
+				       : "");
+	return n < 0 ? NULL : line;
+}
+
 void report_check_text(const struct report_ctx *r, FILE *f)
 {
 	const struct view *v = r->view;
@@ -169,11 +208,7 @@ void report_check_text(const struct report_ctx *r, FILE *f)
 			r->findings);
 	free(tail);
 	layout_verdict(&l, r->verdict, r->fix);
-	if (v->domain_nxdomain && asprintf(&line,
-					   "Note: %s has no records: the "
-					   "servers of %s answer "
-					   "NXDOMAIN for it.",
-					   v->domain, v->zone) >= 0) {
+	if (v->domain_inside_zone && (line = not_a_zone_note(v))) {
 		layout_note(&l, line);
 		free(line);
 	}

@@ -1,4 +1,11 @@
 #!/usr/bin/env bats
+# What a zone checker is expected to find beside the incidents' faults
+# (issue 20), each with a healthy twin.
+#
+# Not a zone: a name inside healthy.com (www), an alias (shop, a CNAME to
+# www.acme-dangling.net) and a name with no records are diagnosed as
+# healthy.com, and the report says so at the top.
+#
 # PARENT_NS_INCONSISTENT: the parent's servers disagree about a delegation,
 # as while a registry update is in flight. com. is served by Knot
 # (a.gtld-servers.net, 127.53.1.1), which takes RFC 2136 updates, and by
@@ -33,6 +40,43 @@ update_com() {
 
 codes() {
 	jq -r '[.findings[].code] | join(" ")' <<<"$1"
+}
+
+@test "not a zone: healthy.com is a zone: no note, no not_a_zone" {
+	run "$DNSDOCTOR" check healthy.com --json --root-hints "$DNSDOCTOR_ROOT_HINTS"
+	[ "$status" -eq 0 ]
+	jq -e 'has("not_a_zone") | not' <<<"$output"
+	run "$DNSDOCTOR" check healthy.com --root-hints "$DNSDOCTOR_ROOT_HINTS"
+	[[ $output != *"Note:"* ]] || false
+}
+
+@test "not a zone: www.healthy.com is a name in healthy.com, said at the top" {
+	run "$DNSDOCTOR" check www.healthy.com --json --root-hints "$DNSDOCTOR_ROOT_HINTS"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	jq -e '.zone == "healthy.com." and .not_a_zone == {"zone": "healthy.com.", "alias": null, "has_records": true}' <<<"$output"
+	COLUMNS=400 run "$DNSDOCTOR" check www.healthy.com --root-hints "$DNSDOCTOR_ROOT_HINTS"
+	echo "$output"
+	# At the top: after the headline and the verdict, before any table.
+	head -n 5 <<<"$output" | grep -qxF "  Note: www.healthy.com. is not a zone: it has no delegation of its own and is a name in healthy.com., which this report is about."
+}
+
+@test "not a zone: shop.healthy.com is an alias: the note names the target to check too" {
+	run "$DNSDOCTOR" check shop.healthy.com --json --root-hints "$DNSDOCTOR_ROOT_HINTS"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	jq -e '.not_a_zone == {"zone": "healthy.com.", "alias": "www.acme-dangling.net.", "has_records": true}' <<<"$output"
+	COLUMNS=400 run "$DNSDOCTOR" check shop.healthy.com --root-hints "$DNSDOCTOR_ROOT_HINTS"
+	echo "$output"
+	[[ $output == *"Note: shop.healthy.com. is not a zone: it is an alias (CNAME) in healthy.com. for www.acme-dangling.net."*"so check www.acme-dangling.net. too."* ]]
+}
+
+@test "not a zone: nosuch.healthy.com has no records" {
+	run "$DNSDOCTOR" check nosuch.healthy.com --json --root-hints "$DNSDOCTOR_ROOT_HINTS"
+	echo "$output"
+	jq -e '.not_a_zone == {"zone": "healthy.com.", "alias": null, "has_records": false}' <<<"$output"
+	COLUMNS=400 run "$DNSDOCTOR" check nosuch.healthy.com --root-hints "$DNSDOCTOR_ROOT_HINTS"
+	[[ $output == *"Note: nosuch.healthy.com. has no records: the servers of healthy.com. answer NXDOMAIN for it. It is not a zone; this report is about healthy.com."* ]]
 }
 
 @test "parent-ns: both servers of com. agree on seed-stale.com: no PARENT_NS_INCONSISTENT" {
