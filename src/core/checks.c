@@ -187,8 +187,7 @@ int verdict_build(const struct view *v, const struct findings *fs,
 	if (asprintf(summary,
 		     "%s is delegated by %s to %zu name server%s that answer "
 		     "authoritatively and agree.",
-		     v->zone, v->parent[0] ? v->parent : "its parent", n,
-		     n == 1 ? "" : "s") < 0) {
+		     v->zone, view_delegator(v), n, n == 1 ? "" : "s") < 0) {
 		*summary = NULL;
 		goto nomem;
 	}

@@ -129,18 +129,24 @@ int check_ns_rrsets(const struct view *v, time_t now, struct findings *out)
 			"The servers of %s do not agree on its NS records: %s.",
 			v->zone, text);
 	if (rc == 0 && mismatch && v->pstate == PS_DELEGATED)
-		rc = findings_add(out, F_DELEGATION_NS_MISMATCH,
-				  json_pack("{s:s, s:o, s:o}", "parent",
-					    v->parent, "delegated",
-					    json_strset(&v->parent_ns),
-					    "zone_rrsets", groups_json(&gs)),
-				  "Make the registrar's name server list (the "
-				  "delegation) and the zone's own NS records "
-				  "the same set of servers, all of which serve "
-				  "the zone.",
-				  "The parent %s lists {%s} for %s, but the "
-				  "zone's servers list %s.",
-				  v->parent, parent, v->zone, differ);
+		rc = findings_add(
+			out, F_DELEGATION_NS_MISMATCH,
+			json_pack("{s:s, s:o, s:o}", "parent", v->parent,
+				  "delegated", json_strset(&v->parent_ns),
+				  "zone_rrsets", groups_json(&gs)),
+			v->parent[0] ? "Make the registrar's name server "
+				       "list (the delegation) and the "
+				       "zone's own NS records the same "
+				       "set of servers, all of which "
+				       "serve the zone."
+				     : "Update the root hints file from "
+				       "the root zone's own NS set (IANA "
+				       "publishes it as named.root).",
+			"%s%s list%s {%s} for %s, but the zone's "
+			"servers list %s.",
+			v->parent[0] ? "The parent " : "The root hints",
+			v->parent, v->parent[0] ? "s" : "", parent, v->zone,
+			differ);
 out:
 	free(text);
 	free(differ);

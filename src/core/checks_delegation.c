@@ -284,9 +284,10 @@ int check_zone_unreachable(const struct view *v, time_t now,
 			      json_strset(&v->parent_ns), "serving_elsewhere",
 			      json_strset(&serving));
 	rc = findings_add(out, F_ZONE_UNREACHABLE, e, fix,
-			  "No server that the parent %s delegates %s to "
-			  "answers authoritatively: %s.",
-			  v->parent, v->zone, desc);
+			  "No server that %s%s delegates %s to answers "
+			  "authoritatively: %s.",
+			  v->parent[0] ? "the parent " : "", view_delegator(v),
+			  v->zone, desc);
 out:
 	free(desc);
 	free(fix);
@@ -492,8 +493,9 @@ int check_too_few_ns(const struct view *v, time_t now, struct findings *out)
 		json_pack("{s:o}", "delegated", json_strset(&v->parent_ns)),
 		"Add a second name server, on a different network, to the "
 		"zone's NS records and to the registrar's list.",
-		"The parent %s delegates %s to only %zu name server%s; one "
-		"failure makes the zone unreachable.",
-		v->parent, v->zone, v->parent_ns.n,
-		v->parent_ns.n == 1 ? "" : "s");
+		"%s%s delegates %s to only %zu name server%s; one failure "
+		"makes the zone unreachable.",
+		v->parent[0] ? "The parent " : "",
+		v->parent[0] ? v->parent : "The root hints", v->zone,
+		v->parent_ns.n, v->parent_ns.n == 1 ? "" : "s");
 }

@@ -95,3 +95,9 @@ void dname_parent(const char *name, char *out, size_t outlen)
 	else
 		snprintf(out, outlen, "%s", dot + 1);
 }
+
+int dname_child(const char *label, const char *name, char *out, size_t outlen)
+{
+	return snprintf(out, outlen, "%s.%s", label,
+			strcmp(name, ".") == 0 ? "" : name);
+}

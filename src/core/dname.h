@@ -18,5 +18,8 @@ bool dname_in(const char *name, const char *zone);
 int dname_labels(const char *name);
 /* The parent name of NAME into OUT; the root's parent is the root. */
 void dname_parent(const char *name, char *out, size_t outlen);
+/* LABEL under NAME into OUT ("_acme-challenge." under the root). The
+ * snprintf result: OUTLEN or more when it did not fit. */
+int dname_child(const char *label, const char *name, char *out, size_t outlen);
 
 #endif

@@ -173,7 +173,7 @@ static void append_zone(const char *name, const char *zone, char *out,
 void val_challenge_names(const struct view *v, char *name, char *doubled,
 			 size_t len)
 {
-	int n = snprintf(name, len, "_acme-challenge.%s", v->domain);
+	int n = dname_child("_acme-challenge", v->domain, name, len);
 	if (n < 0 || (size_t)n >= len || n >= VIEW_NAME_MAX - 1)
 		name[0] = '\0';
 	doubled[0] = '\0';

@@ -223,9 +223,29 @@ static int scan_referral(void *ctx, const struct ev_exchange *x,
  * no cut in between, it means the domain is a name of that zone that has
  * no records: the zone is diagnosed as for any name inside it. Without the
  * list, only the root and TLDs count as registries. */
+/* The root has no parent: the root hints the walk started from are its
+ * delegation, NS names and their addresses as glue, as a resolver that
+ * primes (RFC 8109) takes them. */
+static int root_analyse(const struct evidence *ev, struct view *v)
+{
+	snprintf(v->zone, sizeof(v->zone), ".");
+	v->parent[0] = '\0';
+	v->pstate = PS_DELEGATED;
+	for (size_t i = 0; i < ev->root_hints.n; i++) {
+		char name[VIEW_NAME_MAX], addr[64];
+		if (sscanf(ev->root_hints.v[i], "%255s %63s", name, addr) ==
+			    2 &&
+		    strset_add(&v->parent_ns, name) < 0)
+			return -ENOMEM;
+	}
+	return 0;
+}
+
 static int walk_analyse(const struct evidence *ev, struct view *v)
 {
 	struct walk_scan w = { .cut_labels = -1 };
+	if (strcmp(v->domain, ".") == 0)
+		return root_analyse(ev, v);
 	dmsg_key_init(&w.domain, v->domain);
 	int rc = each_pkt(v, EV_WALK, v->domain, scan_cut, &w);
 	if (rc < 0)
@@ -441,6 +461,14 @@ static int server_fill(const struct evidence *ev, struct view *v,
 	int rc = each_pkt(v, EV_WALK, v->domain, scan_glue, &d);
 	if (rc < 0)
 		return rc;
+	for (size_t i = 0; !v->parent[0] && i < ev->root_hints.n; i++) {
+		char name[VIEW_NAME_MAX], addr[64];
+		if (sscanf(ev->root_hints.v[i], "%255s %63s", name, addr) ==
+			    2 &&
+		    strcmp(name, s->name) == 0 &&
+		    strset_add(&s->glue, addr) < 0)
+			return -ENOMEM;
+	}
 	rc = resolve_from(v, s->name, CNAME_HOPS, &s->auth_addrs, &s->cname);
 	if (rc < 0)
 		return rc;

@@ -116,6 +116,13 @@ static inline bool view_server_in_scope(const struct view_server *s)
 	return s->in_parent || s->in_zone;
 }
 
+/* Who delegates V's zone, for sentences: the parent zone, or for the root
+ * the root hints it was reached by. */
+static inline const char *view_delegator(const struct view *v)
+{
+	return v->parent[0] ? v->parent : "the root hints";
+}
+
 /* True when PICK holds for some address of S. */
 bool view_server_any(const struct view_server *s,
 		     bool (*pick)(const struct view_addr *));

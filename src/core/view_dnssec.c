@@ -312,8 +312,8 @@ int dnssec_view_build(const struct evidence *ev, const struct view *v,
 	int rc = -ENOMEM;
 	memset(d, 0, sizeof(*d));
 	d->warn_s = ev->rrsig_warn_s;
-	snprintf(d->denial_name, sizeof(d->denial_name), "_acme-challenge.%s",
-		 v->domain);
+	dname_child("_acme-challenge", v->domain, d->denial_name,
+		    sizeof(d->denial_name));
 	if (v->pstate != PS_DELEGATED)
 		return 0;
 	/* The zones whose keys were asked, from the root down to the zone. */

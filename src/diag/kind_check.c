@@ -118,6 +118,9 @@ static int check_evidence(struct diag *d, char *domain, size_t len)
 	if (diag_domain_arg(d, o->args[0] + (wildcard ? 2 : 0), domain, len) <
 	    0)
 		return -1;
+	if (strcmp(domain, ".") == 0 && (o->acme || o->n_acm))
+		return diag_fail(d, "the root zone has no certificate: --acme "
+				    "and --acm check a domain name");
 	if (!(d->ev = evidence_new(domain, (int64_t)time(NULL))) ||
 	    !(d->ev->command = strdup("check")))
 		return diag_fail(d, "out of memory");

@@ -128,7 +128,7 @@ int probe_dnssec_ask(struct probe *p, struct round *r, const struct view *v)
 	/* The CA's first question for DNS-01, usually for a name that does
 	 * not exist yet: its denial must verify. */
 	char denial[VIEW_NAME_MAX + 20];
-	snprintf(denial, sizeof(denial), "_acme-challenge.%s", v->domain);
+	dname_child("_acme-challenge", v->domain, denial, sizeof(denial));
 	const struct pzone *t = pa.n ? &pa.z[pa.n - 1] : NULL;
 	for (size_t j = 0; t && strlen(denial) < VIEW_NAME_MAX && j < t->srv.n;
 	     j++)

@@ -129,3 +129,36 @@ codes() {
 		| .servers == ["a.gtld-servers.net. (127.53.1.1)"]
 		and .ns == ["a.healthy.alpha-dns.net.", "b.healthy.beta-dns.org."]' <<<"$f"
 }
+
+@test "root: check . diagnoses the root zone like any other: its servers, their agreement, its DNSSEC" {
+	run "$DNSDOCTOR" check . --json --root-hints "$DNSDOCTOR_ROOT_HINTS"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	jq -e '.zone == "." and .parent == null and .findings == []' <<<"$output"
+	jq -e '[.servers[].name] | unique == ["a.root-servers.net.", "b.root-servers.net."]' <<<"$output"
+	jq -e '[.servers[] | .in_parent and .in_zone and .udp.answer == "authoritative"] | all' <<<"$output"
+	COLUMNS=200 run "$DNSDOCTOR" check . --root-hints "$DNSDOCTOR_ROOT_HINTS"
+	[[ $output == *". is delegated by the root hints to 2 name servers that answer authoritatively and agree."* ]]
+	# The root's keys are judged against the trust anchor: one whose
+	# digest matches no key of the root is found.
+	sed 's/\(DS [0-9]* [0-9]* [0-9]* \)[0-9a-fA-F]\{4\}/\10000/' "$DNSDOCTOR_TRUST_ANCHOR" >"$BATS_TEST_TMPDIR/ta"
+	! cmp -s "$DNSDOCTOR_TRUST_ANCHOR" "$BATS_TEST_TMPDIR/ta" || false
+	run "$DNSDOCTOR" check . --json --root-hints "$DNSDOCTOR_ROOT_HINTS" --trust-anchor "$BATS_TEST_TMPDIR/ta"
+	[ "$(jq -r '[.findings[].code] | join(" ")' <<<"$output")" = DS_NO_MATCHING_DNSKEY ]
+}
+
+@test "root: root hints naming a server the root does not list, at a dead address" {
+	{ cat "$DNSDOCTOR_ROOT_HINTS"; echo ". 3600000 NS c.root-servers.net."; echo "c.root-servers.net. 3600000 A 127.53.0.9"; } >"$BATS_TEST_TMPDIR/hints"
+	run "$DNSDOCTOR" check . --json --root-hints "$BATS_TEST_TMPDIR/hints"
+	echo "$output"
+	[ "$status" -eq 2 ]
+	[ "$(jq -r '[.findings[].code] | join(" ")' <<<"$output")" = "NS_UNREACHABLE DELEGATION_NS_MISMATCH" ]
+	jq -e '.findings[1].summary | startswith("The root hints list {a.root-servers.net., b.root-servers.net., c.root-servers.net.} for .")' <<<"$output"
+	jq -e '.findings[1].fix | contains("root hints file")' <<<"$output"
+}
+
+@test "root: check . --acme is refused in one line, exit 3" {
+	run "$DNSDOCTOR" check . --acme --root-hints "$DNSDOCTOR_ROOT_HINTS"
+	[ "$status" -eq 3 ]
+	[ "$output" = "dnsdoctor: the root zone has no certificate: --acme and --acm check a domain name" ]
+}
