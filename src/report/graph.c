@@ -482,14 +482,14 @@ int report_graph_svg(const struct graph_input *in, FILE *f)
 	b.g = agopen((char *)"delegation", Agdirected, NULL);
 	if (!b.g)
 		goto out;
-	set(b.g, "fontname", "Helvetica,Arial,sans-serif");
+	/* Graphviz measures text with its own table for Courier (no font
+	 * is read): a monospace face in the browser has its widths. */
+	set(b.g, "fontname", "Courier,monospace");
 	set(b.g, "fontsize", "12");
 	set(b.g, "bgcolor", "transparent");
-	agattr(b.g, AGNODE, (char *)"fontname",
-	       (char *)"Helvetica,Arial,sans-serif");
+	agattr(b.g, AGNODE, (char *)"fontname", (char *)"Courier,monospace");
 	agattr(b.g, AGNODE, (char *)"fontsize", (char *)"11");
-	agattr(b.g, AGEDGE, (char *)"fontname",
-	       (char *)"Helvetica,Arial,sans-serif");
+	agattr(b.g, AGEDGE, (char *)"fontname", (char *)"Courier,monospace");
 	agattr(b.g, AGEDGE, (char *)"fontsize", (char *)"10");
 	build(&b);
 	if (b.failed || gvLayout(gvc, b.g, "dot") != 0)

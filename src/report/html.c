@@ -112,7 +112,7 @@ static void finding(const struct finding *x, bool root, FILE *f)
 			      : NULL;
 	if (j) {
 		fputs("<details><summary>evidence</summary><pre>", f);
-		html_puts(j, f);
+		html_puts_pre(j, f);
 		fputs("</pre></details>\n", f);
 		free(j);
 	}

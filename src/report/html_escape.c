@@ -1,3 +1,4 @@
+#include <stdbool.h>
 #include <stdlib.h>
 #include "report/html_escape.h"
 
@@ -6,10 +7,16 @@ static int printable(unsigned char c)
 	return c >= 0x20 && c < 0x7f;
 }
 
-void html_puts(const char *s, FILE *f)
+static void put(const char *s, bool newline, FILE *f)
 {
 	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
 		switch (*p) {
+		case '\n':
+			if (newline)
+				fputc('\n', f);
+			else
+				fputs("\\x0a", f);
+			break;
 		case '&':
 			fputs("&amp;", f);
 			break;
@@ -32,6 +39,16 @@ void html_puts(const char *s, FILE *f)
 				fprintf(f, "\\x%02x", *p);
 		}
 	}
+}
+
+void html_puts(const char *s, FILE *f)
+{
+	put(s, false, f);
+}
+
+void html_puts_pre(const char *s, FILE *f)
+{
+	put(s, true, f);
 }
 
 char *gv_label(const char *s)

@@ -10,6 +10,9 @@
 /* Writes S to F as HTML text or an attribute value: & < > " ' as
  * character references, other bytes outside printable ASCII as \xHH. */
 void html_puts(const char *s, FILE *f);
+/* As html_puts, with '\n' kept: for text of our own making inside <pre>
+ * (JSON written 7-bit, where a server's newline is already "\n"). */
+void html_puts_pre(const char *s, FILE *f);
 
 /* S as the value of a Graphviz label (an escString, not an HTML-like
  * label): bytes outside printable ASCII as \xHH, and every backslash
