@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 #include "cli/commands.h"
 #include "cli/hooks.h"
 #include "cli/options.h"
@@ -28,10 +29,13 @@ static int finish(struct diag *d, const struct diag_request *o)
 	if (o->output && !empty && !(out = fopen(o->output, "w")))
 		diag_fail(d, "cannot write %s: %s", o->output, strerror(errno));
 	if (out) {
-		diag_render(d, o->format, out);
+		int rc = diag_render(d, o->format, out);
 		if (out != stdout && fclose(out) != 0)
-			diag_fail(d, "cannot write %s: %s", o->output,
-				  strerror(errno));
+			rc = diag_fail(d, "cannot write %s: %s", o->output,
+				       strerror(errno));
+		/* No half-made report left where one is expected. */
+		if (out != stdout && rc < 0)
+			unlink(o->output);
 	}
 	if (d->exit == 3)
 		die("%s", d->error);
