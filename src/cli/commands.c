@@ -109,8 +109,9 @@ const struct cli_opt cli_opts[] = {
 	  "monitoring plugin's status line, perfdata and\n"
 	  "findings (check, cert, propagation, wait,\n"
 	  "analyze; docs/nagios.md); html: one page with\n"
-	  "the delegation graph, svg: the graph alone\n"
-	  "(check, analyze; docs/html.md)" },
+	  "the delegation graph (check, analyze) or the\n"
+	  "timeline (propagation), svg: the graph alone\n"
+	  "(docs/html.md)" },
 	{ "output", OPT_OUTPUT, true, "FILE",
 	  "write the report to FILE, not stdout (also\n"
 	  "-o FILE; '-': stdout)" },
@@ -168,7 +169,7 @@ static const int exporter_opts[] = {
 };
 static const int trace_opts[] = { NET_OPTS, OUT_OPTS, 0 };
 static const int record_opts[] = { OPT_EXPECT, OPT_RESOLVERS, NET_OPTS,
-				   OUT_OPTS, 0 };
+				   OUT_OPTS,   OPT_OUTPUT,    0 };
 static const int wait_opts[] = {
 	OPT_EXPECT, OPT_CERTBOT, OPT_LEGO, OPT_RESOLVERS, NET_OPTS, OUT_OPTS, 0
 };
@@ -331,10 +332,11 @@ bool cli_cmd_nagios(const char *command)
 	return false;
 }
 
-bool cli_cmd_html(const char *command)
+bool cli_cmd_html(const char *command, bool svg)
 {
 	return command && (strcmp(command, "check") == 0 ||
-			   strcmp(command, "analyze") == 0);
+			   strcmp(command, "analyze") == 0 ||
+			   (!svg && strcmp(command, "propagation") == 0));
 }
 
 const char *cli_opt_spelling(const struct cli_opt *o, char buf[48])

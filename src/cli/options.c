@@ -186,10 +186,12 @@ static int parse_format(struct diag_request *o, const char *s)
 		return -1;
 	}
 	if ((formats[i].format == DIAG_HTML || formats[i].format == DIAG_SVG) &&
-	    cli_cmd_find(o->command) && !cli_cmd_html(o->command)) {
-		die("%s does not take --format %s: it is for check and analyze "
-		    "(docs/html.md)",
-		    o->command, s);
+	    cli_cmd_find(o->command) &&
+	    !cli_cmd_html(o->command, formats[i].format == DIAG_SVG)) {
+		die("%s does not take --format %s: it is for check%s and "
+		    "analyze (docs/html.md)",
+		    o->command, s,
+		    formats[i].format == DIAG_HTML ? ", propagation" : "");
 		return -1;
 	}
 	o->format = formats[i].format;

@@ -78,14 +78,14 @@ setup() {
 	[ -s "$BATS_TEST_TMPDIR/h.txt" ]
 }
 
-@test "html: other commands refuse it; analyze of other evidence, exit 3 and no file" {
+@test "html: other commands refuse it; svg of propagation evidence, exit 3 and no file" {
 	bad_input trace example.com --format html
 	[[ $stderr == *"trace does not take --format html"* ]]
-	bad_input propagation example.com TXT --format svg
+	bad_input wait example.com TXT --expect x --format html
 	ddr propagation healthy.com NS --replay "$FX/healthy.json" --root-hints "$LAB_HINTS" \
 		--resolvers 127.53.53.53 --save-evidence "$BATS_TEST_TMPDIR/p.json"
-	bad_input analyze "$BATS_TEST_TMPDIR/p.json" --format html -o "$BATS_TEST_TMPDIR/x.html"
-	[[ $stderr == *"this is propagation evidence"* ]]
+	bad_input analyze "$BATS_TEST_TMPDIR/p.json" --format svg -o "$BATS_TEST_TMPDIR/x.html"
+	[[ $stderr == *"--format svg draws the delegation graph of check"* ]]
 	[ ! -e "$BATS_TEST_TMPDIR/x.html" ]
 	bad_input analyze "$FX/seed-stale.json" --format html -o "$BATS_TEST_TMPDIR/no/such/dir.html"
 	[[ $stderr == *"cannot write"* ]]
@@ -95,4 +95,15 @@ setup() {
 	ddr check --help
 	[[ $output == *"html: one page with"* ]]
 	[[ $output == *"--output FILE"* ]]
+}
+
+@test "html: propagation: the timeline, one row per server and resolver, the ETA; no svg" {
+	ddr propagation healthy.com NS --replay "$FX/healthy.json" --root-hints "$LAB_HINTS" \
+		--resolvers 127.53.53.53 --format html
+	[[ $output == "<!DOCTYPE html>"* ]]
+	grep -q '<section id="timeline">' <<<"$output"
+	[ "$(grep -c 'class="tl-row"' <<<"$output")" -eq 4 ]
+	grep -q '<span id="eta">ETA: ' <<<"$output"
+	bad_input propagation healthy.com NS --format svg
+	bad_input plan healthy.com NS --format html
 }

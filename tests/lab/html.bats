@@ -54,12 +54,12 @@ browse() {
 	! grep -Eq 'id="injected"|data-pwned|<img|<script' "$b.dom" || false
 }
 
-# top NAME TEXT: TEXT is in the verdict at the top, before the graph.
+# top NAME TEXT: TEXT is in the verdict at the top, before any section.
 top() {
 	local dom=$BATS_TEST_TMPDIR/$1.dom head
 	head=$(sed -n '/<header id="verdict"/,/<\/header>/p' "$dom")
 	[[ $head == *"$2"* ]]
-	[ "$(grep -n 'id="verdict"' "$dom" | cut -d: -f1)" -lt "$(grep -n 'id="graph"' "$dom" | cut -d: -f1)" ]
+	[ "$(grep -n 'id="verdict"' "$dom" | cut -d: -f1)" -lt "$(grep -n -m1 '<section id=' "$dom" | cut -d: -f1)" ]
 }
 
 # red NAME CODE: an edge of the graph drawn red and labelled CODE.
@@ -135,4 +135,28 @@ red() {
 	[ "$status" -eq 2 ]
 	[[ $output == "<?xml"* ]]
 	! grep -Eq '<script|<img|<b id' <<<"$output" || false
+}
+
+# bats test_tags=not_under_asan
+@test "html: propagation lag: the timeline, the stale resolver until its TTL runs out, the ETA a line" {
+	# shellcheck source=lab/propagation-lag.bash
+	. "$LAB_SRC/propagation-lag.bash"
+	local z=propagation-lag.net r="html1 300 IN A"
+	propagation_lag_set "$LAB_TMP" 2025010101 main "$r 127.53.200.1"
+	propagation_lag_set "$LAB_TMP" 2025010101 old "$r 127.53.200.1"
+	[ "$(dig +short @"$LAB_RESOLVER" "html1.$z" A)" = 127.53.200.1 ]
+	propagation_lag_set "$LAB_TMP" 2025010102 main "$r 127.53.200.2"
+	propagation_lag_set "$LAB_TMP" 2025010102 old "$r 127.53.200.2"
+	run --separate-stderr "$DNSDOCTOR" propagation "html1.$z" A --expect 127.53.200.2 \
+		--resolvers "$LAB_RESOLVER" --root-hints "$DNSDOCTOR_ROOT_HINTS" \
+		--format html -o "$BATS_TEST_TMPDIR/propagation-lag.html"
+	echo "# exit $status, stderr: $stderr"
+	[ "$status" -eq 1 ]
+	browse propagation-lag
+	local dom=$BATS_TEST_TMPDIR/propagation-lag.dom
+	top propagation-lag "ETA: "
+	[ "$(grep -c 'data-kind="auth" data-state="current"' "$dom")" -eq 2 ]
+	grep 'data-kind="resolver" data-state="stale"' "$dom" | grep -q 'class="old".*127.53.200.1 until '
+	grep -q 'class="tl-eta"' "$dom"
+	grep -q 'data-code="RESOLVER_STALE"' "$dom"
 }
