@@ -134,6 +134,7 @@ scenario() {
 @test "scenario hostile-big-txt: a 60 KB TXT RRset over TCP" { scenario hostile-big-txt; }
 # bats test_tags=under_valgrind
 @test "scenario hostile-escapes: terminal escapes in TXT, NS and SOA data" { scenario hostile-escapes; }
+# bats test_tags=under_valgrind
 @test "scenario hostile-html: <script>, <img onerror>, </svg> and control bytes in TXT, NS and SOA data" { scenario hostile-html; }
 # bats test_tags=under_valgrind
 @test "scenario hostile-two-replies: two different replies to one query" { scenario hostile-two-replies; }
