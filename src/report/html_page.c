@@ -37,6 +37,8 @@ static const char style[] =
 	"#graph svg [stroke=\"black\"]{stroke:var(--fg)}\n"
 	"#graph svg [fill=\"black\"]{fill:var(--fg)}\n"
 	"#graph svg .fault text{font-weight:700}\n"
+	"#graph svg [stroke=\"#c62828\"]{stroke:var(--err)}"
+	"#graph svg [fill=\"#c62828\"]{fill:var(--err)}\n"
 	"article{border:1px solid var(--line);border-radius:4px;"
 	"padding:.3rem .8rem;margin:.6rem 0}\n"
 	"table{border-collapse:collapse;width:100%;font-size:.9em}"
@@ -54,7 +56,8 @@ static const char style[] =
 	".bad{background:var(--badbg)}\n"
 	".tl-eta{position:absolute;top:0;bottom:0;border-left:2px dashed "
 	"var(--err)}\n"
-	"@media (max-width:40rem){.tl-row{grid-template-columns:1fr}}\n"
+	"@media (max-width:40rem){.tl-row{grid-template-columns:1fr}"
+	"#graph svg{max-width:none}.table table{min-width:36rem}}\n"
 	"@media print{body{max-width:none}#verdict,pre{background:none}"
 	"article{break-inside:avoid}#graph svg{max-height:24cm}}\n";
 
