@@ -255,6 +255,54 @@ static Agnode_t *server_node(struct gb *b, Agraph_t *c,
 	return n;
 }
 
+/* Each server of the view in cluster C, under the sets that name it (PS
+ * the parent's, ZS the zone's, ES the expected one). */
+static void server_edges(struct gb *b, Agraph_t *c, Agnode_t *ps, Agnode_t *zs,
+			 Agnode_t *es)
+{
+	const struct view *v = b->in->view;
+	const struct findings *fs = b->in->fs;
+	bool expected_bad = finding_coded(fs, F_EXPECTED_NS_MISMATCH);
+	bool mismatch = finding_coded(fs, F_DELEGATION_NS_MISMATCH);
+	const char *expected_code = finding_defs[F_EXPECTED_NS_MISMATCH].name;
+	const char *mismatch_code = finding_defs[F_DELEGATION_NS_MISMATCH].name;
+	/* One label per set and code: the red is enough on the others. */
+	bool said_p = false, said_z = false, said_e = false;
+	bool any_zone = false;
+	for (size_t i = 0; i < v->n_srv; i++)
+		any_zone |= v->srv[i].in_zone;
+	for (size_t i = 0; i < v->n_srv; i++) {
+		const struct view_server *s = &v->srv[i];
+		Agnode_t *n = server_node(b, c, s);
+		if (s->in_parent) {
+			bool off = expected_bad && !s->expected;
+			bool lone = mismatch && any_zone && !s->in_zone;
+			edge(b, ps, n,
+			     said_p ? NULL
+			     : off  ? expected_code
+			     : lone ? mismatch_code
+				    : NULL,
+			     off || lone);
+			said_p |= off || lone;
+		}
+		if (s->in_zone) {
+			bool lone = mismatch && !s->in_parent;
+			edge(b, zs, n, lone && !said_z ? mismatch_code : NULL,
+			     lone);
+			said_z |= lone;
+		}
+		if (s->expected) {
+			bool missing = expected_bad && !s->in_parent;
+			const char *l = missing && !said_e ? expected_code
+							   : NULL;
+			Agedge_t *e = edge(b, es, n, l, missing);
+			said_e |= missing;
+			if (e)
+				set(e, "style", "dashed");
+		}
+	}
+}
+
 /* The sets side by side and every server they name. */
 static void zone_sets(struct gb *b, Agraph_t *c, Agnode_t *parent_node,
 		      Agnode_t *zone_node)
@@ -277,48 +325,7 @@ static void zone_sets(struct gb *b, Agraph_t *c, Agnode_t *parent_node,
 	Agnode_t *es = v->expect_ns.n ? node(b, row, "note", el) : NULL;
 	edge(b, parent_node, ps, "delegates", false);
 	edge(b, zone_node, zs, NULL, false);
-
-	const struct findings *fs = b->in->fs;
-	bool expected_bad = finding_coded(fs, F_EXPECTED_NS_MISMATCH);
-	bool mismatch = finding_coded(fs, F_DELEGATION_NS_MISMATCH);
-	/* One label per set and code: the red is enough on the others. */
-	bool said_p = false, said_z = false, said_e = false;
-	bool any_zone = false;
-	for (size_t i = 0; i < v->n_srv; i++)
-		any_zone |= v->srv[i].in_zone;
-	for (size_t i = 0; i < v->n_srv; i++) {
-		const struct view_server *s = &v->srv[i];
-		Agnode_t *n = server_node(b, c, s);
-		if (s->in_parent) {
-			bool off = expected_bad && !s->expected;
-			bool lone = mismatch && any_zone && !s->in_zone;
-			edge(b, ps, n,
-			     said_p ? NULL
-			     : off  ? "EXPECTED_NS_MISMATCH"
-			     : lone ? "DELEGATION_NS_MISMATCH"
-				    : NULL,
-			     off || lone);
-			said_p |= off || lone;
-		}
-		if (s->in_zone) {
-			bool lone = mismatch && !s->in_parent;
-			edge(b, zs, n,
-			     lone && !said_z ? "DELEGATION_NS_MISMATCH" : NULL,
-			     lone);
-			said_z |= lone;
-		}
-		if (s->expected) {
-			bool missing = expected_bad && !s->in_parent;
-			Agedge_t *e = edge(b, es, n,
-					   missing && !said_e ? "EXPECTED_NS_"
-								"MISMATCH"
-							      : NULL,
-					   missing);
-			said_e |= missing;
-			if (e)
-				set(e, "style", "dashed");
-		}
-	}
+	server_edges(b, c, ps, zs, es);
 }
 
 /* The first finding of the codes CODES (F__COUNT-terminated) about ZONE,
