@@ -52,6 +52,39 @@ static void servers(const struct view *v, FILE *f)
 	fputs("</tbody></table></div>\n</section>\n", f);
 }
 
+/* The resolvers asked (--resolvers), with the Extended DNS Error they
+ * gave: its text is the resolver's, shown escaped. */
+static void resolvers(const struct report_ctx *r, FILE *f)
+{
+	if (!r->n_resolvers)
+		return;
+	fputs("<section id=\"resolvers\">\n<h2>Resolvers</h2>\n<div "
+	      "class=\"table\"><table>\n<thead><tr><th>resolver</th>"
+	      "<th>address</th><th>answer</th><th>with CD</th><th>EDE</th>"
+	      "</tr></thead>\n<tbody>\n",
+	      f);
+	for (size_t i = 0; i < r->n_resolvers; i++) {
+		const struct dsv_resolver *x = &r->resolvers[i];
+		char a[64], b[64], ede[16] = "";
+		if (x->has_ede)
+			snprintf(ede, sizeof(ede), "%u ", x->ede);
+		fputs("<tr>", f);
+		cell(x->name, f);
+		cell(x->addr, f);
+		cell(report_resolver_answer(x->status, x->rcode, x->ad, a,
+					    sizeof(a)),
+		     f);
+		cell(report_resolver_answer(x->status_cd, x->rcode_cd, false, b,
+					    sizeof(b)),
+		     f);
+		fputs("<td>", f);
+		html_puts(ede, f);
+		html_puts(x->has_ede ? x->ede_text : "", f);
+		fputs("</td></tr>\n", f);
+	}
+	fputs("</tbody></table></div>\n</section>\n", f);
+}
+
 int report_check_html(const struct report_ctx *r, const struct dnssec_view *dv,
 		      FILE *f)
 {
@@ -65,6 +98,7 @@ int report_check_html(const struct report_ctx *r, const struct dnssec_view *dv,
 	fputs("\n</section>\n", f);
 	html_findings(r->findings, f);
 	servers(r->view, f);
+	resolvers(r, f);
 	html_footer(r->command, r->started, r->queries, r->elapsed_ms, f);
 	return ferror(f) ? -1 : 0;
 }

@@ -37,6 +37,8 @@ setup() {
 	[ "$(grep -c '<tr><td>ns-' <<<"$output")" -eq 8 ]
 	ddr analyze "$FX/dnssec-ds-unsigned.json" --format html
 	grep -A8 'class="edge fault"' <<<"$output" | grep -q '>DS_WITHOUT_DNSKEY</text>'
+	# The resolver's Extended DNS Error text, escaped as it came.
+	grep -qF '<td>9 validation failure &lt;dnssec-ds-unsigned.com. SOA IN&gt;: ' <<<"$output"
 	# DNSSEC_BOGUS_AT_RESOLVER is explained by it, inside its article.
 	grep -q 'Explained by it' <<<"$output"
 	ddr analyze "$FX/lame-refused.json" --format html
