@@ -108,7 +108,13 @@ const struct cli_opt cli_opts[] = {
 	  "text (default), json (as --json), or nagios: a\n"
 	  "monitoring plugin's status line, perfdata and\n"
 	  "findings (check, cert, propagation, wait,\n"
-	  "analyze; docs/nagios.md)" },
+	  "analyze; docs/nagios.md); html: one page with\n"
+	  "the delegation graph (check, analyze) or the\n"
+	  "timeline (propagation), svg: the graph alone\n"
+	  "(docs/html.md)" },
+	{ "output", OPT_OUTPUT, true, "FILE",
+	  "write the report to FILE, not stdout (also\n"
+	  "-o FILE; '-': stdout)" },
 	{ "color", OPT_COLOR, true, "WHEN",
 	  "auto (default: on a terminal, not with NO_COLOR\n"
 	  "or TERM=dumb), always (for less -R), never" },
@@ -136,7 +142,8 @@ _Static_assert(sizeof(cli_opts) / sizeof(cli_opts[0]) <= CLI_MAX_OPTS, "CLI_"
 		OPT_RRSIG_WARN_DAYS, OPT_ACME, OPT_CA, OPT_CHALLENGE, OPT_TXT, \
 		OPT_ACCOUNT_URI, OPT_TOKEN, OPT_KEY_AUTH, OPT_ACM, OPT_CHECKS
 
-static const int check_opts[] = { CHECK_OPTS, NET_OPTS, OUT_OPTS, 0 };
+static const int check_opts[] = { CHECK_OPTS, NET_OPTS, OUT_OPTS, OPT_OUTPUT,
+				  0 };
 /* fleet writes no evidence: each domain's is check's to save. */
 static const int fleet_opts[] = { CHECK_OPTS,
 				  OPT_CONCURRENCY,
@@ -162,7 +169,7 @@ static const int exporter_opts[] = {
 };
 static const int trace_opts[] = { NET_OPTS, OUT_OPTS, 0 };
 static const int record_opts[] = { OPT_EXPECT, OPT_RESOLVERS, NET_OPTS,
-				   OUT_OPTS, 0 };
+				   OUT_OPTS,   OPT_OUTPUT,    0 };
 static const int wait_opts[] = {
 	OPT_EXPECT, OPT_CERTBOT, OPT_LEGO, OPT_RESOLVERS, NET_OPTS, OUT_OPTS, 0
 };
@@ -182,7 +189,7 @@ static const int logs_opts[] = { OPT_LOG_TZ,
 				 OPT_PER_SERVER_RATE,
 				 OUT_OPTS,
 				 0 };
-static const int analyze_opts[] = { OUT_OPTS, 0 };
+static const int analyze_opts[] = { OUT_OPTS, OPT_OUTPUT, 0 };
 static const int explain_opts[] = { OPT_LIST, OUT_OPTS, 0 };
 static const int help_opts[] = { OPT_HELP, 0 };
 
@@ -323,6 +330,13 @@ bool cli_cmd_nagios(const char *command)
 		if (strcmp(nagios[i], command) == 0)
 			return true;
 	return false;
+}
+
+bool cli_cmd_html(const char *command, bool svg)
+{
+	return command && (strcmp(command, "check") == 0 ||
+			   strcmp(command, "analyze") == 0 ||
+			   (!svg && strcmp(command, "propagation") == 0));
 }
 
 const char *cli_opt_spelling(const struct cli_opt *o, char buf[48])

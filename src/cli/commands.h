@@ -14,6 +14,7 @@ enum cli_opt_val {
 	OPT_FAMILY4 = '4',
 	OPT_FAMILY6 = '6',
 	OPT_HELP = 'h',
+	OPT_OUTPUT = 'o',
 	OPT_VERSION = 'V',
 	OPT_EXPECT_NS = 0x100,
 	OPT_ROOT_HINTS,
@@ -87,6 +88,9 @@ bool cli_cmd_takes(const struct cli_cmd *c, int val);
 /* True when COMMAND writes --format nagios (check, cert, propagation,
  * wait, and analyze of their evidence). */
 bool cli_cmd_nagios(const char *command);
+/* True when COMMAND writes --format html (check, propagation, analyze of
+ * their evidence), or with SVG --format svg (check, analyze). */
+bool cli_cmd_html(const char *command, bool svg);
 
 /* "--name" or "-4": how the option is written. */
 const char *cli_opt_spelling(const struct cli_opt *o, char buf[48]);

@@ -1,8 +1,12 @@
 /* dnsdoctor: parse, run, render, exit. Every command but explain is a
  * diagnosis (src/diag/): this file only turns argv into a request and the
  * result into an exit code. */
+#include <errno.h>
+#include <stdbool.h>
+#include <stdio.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 #include "cli/commands.h"
 #include "cli/hooks.h"
 #include "cli/options.h"
@@ -14,11 +18,25 @@
 int cmd_explain(const struct diag_request *o); /* cmd_explain.c */
 
 /* Prints D's report (JSON and Nagios's status line also when it could
- * not be carried out) and, on exit 3, its one line on stderr (but for
- * Nagios); returns the exit code. */
+ * not be carried out) to stdout or -o FILE and, on exit 3, its one line
+ * on stderr (but for Nagios); returns the exit code. */
 static int finish(struct diag *d, const struct diag_request *o)
 {
-	diag_render(d, o->format, stdout);
+	/* No file for a report that has nothing to say but the error. */
+	bool empty = d->exit == 3 && o->format != DIAG_JSON &&
+		     o->format != DIAG_NAGIOS;
+	FILE *out = stdout;
+	if (o->output && !empty && !(out = fopen(o->output, "w")))
+		diag_fail(d, "cannot write %s: %s", o->output, strerror(errno));
+	if (out) {
+		int rc = diag_render(d, o->format, out);
+		if (out != stdout && fclose(out) != 0)
+			rc = diag_fail(d, "cannot write %s: %s", o->output,
+				       strerror(errno));
+		/* No half-made report left where one is expected. */
+		if (out != stdout && rc < 0)
+			unlink(o->output);
+	}
 	if (d->exit == 3)
 		die("%s", d->error);
 	return d->exit;

@@ -164,13 +164,17 @@ static int parse_format(struct diag_request *o, const char *s)
 		enum diag_format format;
 	} formats[] = { { "text", DIAG_TEXT },
 			{ "json", DIAG_JSON },
-			{ "nagios", DIAG_NAGIOS } };
+			{ "nagios", DIAG_NAGIOS },
+			{ "html", DIAG_HTML },
+			{ "svg", DIAG_SVG } };
 	size_t i = 0;
 	while (i < sizeof(formats) / sizeof(formats[0]) &&
 	       strcmp(formats[i].name, s) != 0)
 		i++;
 	if (i == sizeof(formats) / sizeof(formats[0])) {
-		die("--format wants text, json or nagios, not '%.40s'", s);
+		die("--format wants text, json, nagios, html or svg, not "
+		    "'%.40s'",
+		    s);
 		return -1;
 	}
 	/* An unknown command is main's to say. */
@@ -179,6 +183,15 @@ static int parse_format(struct diag_request *o, const char *s)
 		die("%s does not take --format nagios: it is for check, cert, "
 		    "propagation, wait and analyze (docs/nagios.md)",
 		    o->command);
+		return -1;
+	}
+	if ((formats[i].format == DIAG_HTML || formats[i].format == DIAG_SVG) &&
+	    cli_cmd_find(o->command) &&
+	    !cli_cmd_html(o->command, formats[i].format == DIAG_SVG)) {
+		die("%s does not take --format %s: it is for check%s and "
+		    "analyze (docs/html.md)",
+		    o->command, s,
+		    formats[i].format == DIAG_HTML ? ", propagation" : "");
 		return -1;
 	}
 	o->format = formats[i].format;
@@ -354,6 +367,9 @@ static int apply_one(struct diag_request *o, int c, char *arg)
 	case OPT_RUN_CHECKS:
 		o->run_checks = true;
 		break;
+	case OPT_OUTPUT:
+		o->output = strcmp(arg, "-") == 0 ? NULL : arg;
+		break;
 	case OPT_JSON:
 		o->format = DIAG_JSON;
 		break;
@@ -498,7 +514,7 @@ static int opts_apply(struct diag_request *o, int argc, char **argv, bool line,
 	opterr = 0;
 	optind = 0; /* glibc: start afresh, whatever was parsed before */
 	int c;
-	while ((c = getopt_long(argc, argv, ":46h", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":46ho:", longopts, NULL)) != -1) {
 		if (c == ':') {
 			die("option '%.60s' needs a value", argv[optind - 1]);
 			return -1;
@@ -586,7 +602,7 @@ static bool nagios_asked(int argc, char **argv)
 	longopts_fill(longopts);
 	opterr = 0;
 	optind = 0;
-	while ((c = getopt_long(argc, argv, ":46h", longopts, NULL)) != -1)
+	while ((c = getopt_long(argc, argv, ":46ho:", longopts, NULL)) != -1)
 		if (c == OPT_FORMAT)
 			nagios = strcmp(optarg, "nagios") == 0;
 	return nagios;

@@ -254,6 +254,18 @@ int diag_render(struct diag *d, enum diag_format fmt, FILE *f)
 			d->kind->nagios(d, f);
 		else
 			report_nagios_unknown(d->error, f);
+	} else if (fmt == DIAG_HTML || fmt == DIAG_SVG) {
+		/* analyze of evidence whose kind draws none */
+		if (d->exit < 3 && !d->kind->html)
+			return diag_fail(d,
+					 "--format %s is for check (and "
+					 "analyze "
+					 "of its evidence); this is %s "
+					 "evidence",
+					 fmt == DIAG_HTML ? "html" : "svg",
+					 d->kind->name);
+		if (d->exit < 3 && d->kind->html(d, fmt, f) < 0)
+			return -1;
 	} else if (d->exit < 3) {
 		d->kind->text(d, f);
 	}

@@ -63,6 +63,9 @@ struct diag_kind {
 	/* The monitoring plugin's output (report/nagios.h); NULL for a kind
 	 * that has none. */
 	void (*nagios)(const struct diag *d, FILE *f);
+	/* --format html or svg (report/html.h): FMT is DIAG_HTML or
+	 * DIAG_SVG. 0 or -1 (diag_fail). NULL for a kind that draws none. */
+	int (*html)(struct diag *d, enum diag_format fmt, FILE *f);
 	/* Frees the kind's state. */
 	void (*deinit)(struct diag *d);
 };
@@ -100,11 +103,11 @@ int diag_judge_saved(struct diag *d, const struct diag_request *req,
 		     struct evidence *ev);
 
 /* Writes D as text, as JSON (the envelope: dnsdoctor, command, started,
- * duration_ms, verdict, exit, findings, error; then the kind's section)
- * or as a Nagios plugin's output (docs/nagios.md). With exit 3, text
- * writes nothing (the caller prints D->error on stderr) and Nagios one
- * UNKNOWN status line. 0, or -1 after diag_fail when F could not be
- * written. */
+ * duration_ms, verdict, exit, findings, error; then the kind's section),
+ * as a Nagios plugin's output (docs/nagios.md) or as HTML or SVG
+ * (docs/html.md). With exit 3, text, HTML and SVG write nothing (the
+ * caller prints D->error on stderr) and Nagios one UNKNOWN status line. 0, or
+ * -1 after diag_fail when F could not be written. */
 int diag_render(struct diag *d, enum diag_format fmt, FILE *f);
 
 /* D's JSON envelope as an object (what diag_render writes); NULL on

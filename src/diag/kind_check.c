@@ -14,6 +14,7 @@
 #include "diag/kinds.h"
 #include "engine/engine.h"
 #include "probe/probe.h"
+#include "report/html.h"
 #include "report/nagios.h"
 #include "report/report.h"
 
@@ -286,6 +287,23 @@ static void check_nagios(const struct diag *d, FILE *f)
 	report_nagios(&r, f);
 }
 
+/* The page draws the DS -> DNSKEY links: the whole DNSSEC view, built
+ * again here as the checks built it, at the time of the evidence. */
+static int check_html(struct diag *d, enum diag_format fmt, FILE *f)
+{
+	const struct check_state *s = d->state;
+	struct report_ctx r = ctx_of(d);
+	struct dnssec_view dv;
+	if (dnssec_view_build(d->ev, &s->v, (time_t)d->ev->started, &dv) < 0)
+		return diag_fail(d, "out of memory");
+	int rc = fmt == DIAG_SVG ? report_check_svg(&r, &dv, f)
+				 : report_check_html(&r, &dv, f);
+	dnssec_view_deinit(&dv);
+	if (rc < 0)
+		return diag_fail(d, "cannot draw the delegation graph");
+	return 0;
+}
+
 static void check_deinit(struct diag *d)
 {
 	struct check_state *s = d->state;
@@ -309,5 +327,6 @@ const struct diag_kind diag_kind_check = {
 	.text = check_text,
 	.section = check_section,
 	.nagios = check_nagios,
+	.html = check_html,
 	.deinit = check_deinit,
 };

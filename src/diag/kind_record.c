@@ -15,6 +15,7 @@
 #include "probe/probe.h"
 #include "report/nagios.h"
 #include "report/layout.h"
+#include "report/html.h"
 #include "report/propagation_report.h"
 
 /* The first name server of /etc/resolv.conf, the system resolver, as ldns
@@ -231,6 +232,20 @@ static void propagation_nagios(const struct diag *d, FILE *f)
 	record_nagios(d, &s->v, NULL, f);
 }
 
+static int propagation_html(struct diag *d, enum diag_format fmt, FILE *f)
+{
+	const struct record_state *s = d->state;
+	if (fmt == DIAG_SVG)
+		return diag_fail(d, "--format svg draws the delegation graph "
+				    "of check; propagation writes --format "
+				    "html");
+	const struct html_run run = { "propagation", d->started, d->queries,
+				      d->duration_ms };
+	if (report_propagation_html(&s->v, &d->fs, &run, f) < 0)
+		return diag_fail(d, "out of memory");
+	return 0;
+}
+
 static void record_deinit(struct diag *d)
 {
 	struct record_state *s = d->state;
@@ -248,6 +263,7 @@ const struct diag_kind diag_kind_propagation = {
 	.text = propagation_text,
 	.section = propagation_section,
 	.nagios = propagation_nagios,
+	.html = propagation_html,
 	.deinit = record_deinit,
 };
 

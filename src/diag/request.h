@@ -18,6 +18,8 @@ enum diag_format {
 	DIAG_TEXT,
 	DIAG_JSON,
 	DIAG_NAGIOS, /* a monitoring plugin's output (docs/nagios.md) */
+	DIAG_HTML,   /* one self-contained page with the graph (docs/html.md) */
+	DIAG_SVG,    /* the delegation graph alone */
 };
 
 struct diag_request {
@@ -39,6 +41,7 @@ struct diag_request {
 	double server_timeout; /* --server-timeout: per query; 0 not given */
 	int family;
 	enum diag_format format; /* --format, --json */
+	const char *output;	 /* -o FILE: the report there, not on stdout */
 	bool run_checks;	 /* logs: run the recommended checks */
 	bool list;		 /* explain --list */
 	const char *log_tz; /* logs --log-tz: the zone of the logs' local times

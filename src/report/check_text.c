@@ -108,8 +108,7 @@ static void servers_print(const struct view *v, const struct layout *l)
 	free(rows);
 }
 
-/* "NOERROR ad", "SERVFAIL", "timeout": one answer of a resolver. */
-static const char *resolver_answer(int status, int rcode, bool ad, char *buf,
+const char *report_resolver_answer(int status, int rcode, bool ad, char *buf,
 				   size_t len)
 {
 	const ldns_lookup_table *t = ldns_lookup_by_id(ldns_rcodes, rcode);
@@ -131,10 +130,10 @@ static void resolvers_print(const struct report_ctx *r, const struct layout *l)
 		char *name = str_safe(x->name), *addr = str_safe(x->addr);
 		fprintf(f, "  %-24s %-40s %-16s %s\n", name ? name : "?",
 			addr ? addr : "?",
-			resolver_answer(x->status, x->rcode, x->ad, a,
-					sizeof(a)),
-			resolver_answer(x->status_cd, x->rcode_cd, false, b,
-					sizeof(b)));
+			report_resolver_answer(x->status, x->rcode, x->ad, a,
+					       sizeof(a)),
+			report_resolver_answer(x->status_cd, x->rcode_cd, false,
+					       b, sizeof(b)));
 		free(name);
 		free(addr);
 	}

@@ -44,6 +44,11 @@ void report_trace_text(const struct evidence *ev, uint16_t qtype,
 json_t *report_trace_section(const struct evidence *ev, uint16_t qtype,
 			     uint64_t queries, uint64_t elapsed_ms);
 
+/* "NOERROR ad", "SERVFAIL", "timeout": one answer of a resolver (enum
+ * qstatus STATUS, RCODE, the AD bit) into BUF, which it returns. */
+const char *report_resolver_answer(int status, int rcode, bool ad, char *buf,
+				   size_t len);
+
 /* "verdict" field and exit code of a finding list (monitoring-plugin
  * convention: 0 ok, 1 warnings, 2 errors). */
 const char *report_verdict_word(const struct findings *fs);

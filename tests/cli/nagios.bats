@@ -176,7 +176,7 @@ status_line() {
 
 @test "--format: an unknown format, or two formats, is exit 3 with one line" {
 	bad_input check example.com --format yaml
-	[ "$stderr" = "dnsdoctor: --format wants text, json or nagios, not 'yaml'" ]
+	[ "$stderr" = "dnsdoctor: --format wants text, json, nagios, html or svg, not 'yaml'" ]
 	bad_input analyze "$FX/healthy.json" --format text --json
 	[ "$stderr" = "dnsdoctor: --format text and --json exclude each other" ]
 }

@@ -137,6 +137,8 @@ scenario() {
 # bats test_tags=under_valgrind
 @test "scenario hostile-escapes: terminal escapes in TXT, NS and SOA data" { scenario hostile-escapes; }
 # bats test_tags=under_valgrind
+@test "scenario hostile-html: <script>, <img onerror>, </svg> and control bytes in TXT, NS and SOA data" { scenario hostile-html; }
+# bats test_tags=under_valgrind
 @test "scenario hostile-two-replies: two different replies to one query" { scenario hostile-two-replies; }
 # bats test_tags=under_valgrind
 @test "scenario acme-logs: the ACME log corpus zone, one Knot process on 2 addresses" { scenario acme-logs; }
