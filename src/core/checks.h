@@ -43,6 +43,7 @@ int check_parent_ns(const struct view *v, time_t now, struct findings *out);
 int check_shared_address(const struct view *v, time_t now,
 			 struct findings *out);
 int check_referral_size(const struct view *v, time_t now, struct findings *out);
+int check_qtypes(const struct view *v, time_t now, struct findings *out);
 int check_ns_rrsets(const struct view *v, time_t now, struct findings *out);
 int check_soa_serials(const struct view *v, time_t now, struct findings *out);
 int check_dnssec(const struct view *v, time_t now, struct findings *out);

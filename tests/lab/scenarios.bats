@@ -90,6 +90,7 @@ scenario() {
 @test "scenario too-few-ns: a single NS" { scenario too-few-ns; }
 @test "scenario shared-address: two NS names on one address" { scenario shared-address; }
 @test "scenario referral-size: NS and glue over 512 octets" { scenario referral-size; }
+@test "scenario ns-refused-types: one server answers SOA, REFUSED to NS and DNSKEY" { scenario ns-refused-types; }
 @test "scenario not-delegated: NXDOMAIN at the TLD" { scenario not-delegated; }
 @test "scenario silent-server: one server drops every packet" { scenario silent-server; }
 @test "scenario no-tcp: one server's TCP port is firewalled" { scenario no-tcp; }

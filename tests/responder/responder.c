@@ -66,6 +66,10 @@ enum behaviour {
 	 * some home routers): NXDOMAIN without AA, recursion available, to
 	 * every question, whatever the address asked. */
 	B_INTERCEPT,
+	/* Server software or a filter that serves SOA and the zone's data
+	 * but refuses the apex NS and DNSKEY questions (some load
+	 * balancers and "DNS firewalls" do). */
+	B_REFUSED_NS,
 };
 
 static const char *const behaviours[] = {
@@ -87,6 +91,7 @@ static const char *const behaviours[] = {
 	[B_DROP_CAA] = "drop-caa",
 	[B_SERVFAIL_TXT] = "servfail-txt",
 	[B_INTERCEPT] = "intercept",
+	[B_REFUSED_NS] = "refused-ns",
 };
 
 struct listener {
@@ -375,6 +380,12 @@ static size_t reply(enum behaviour b, bool tcp, const uint8_t *qw, size_t qlen,
 	case B_SERVFAIL_TXT:
 		n = to_wire(t == LDNS_RR_TYPE_TXT
 				    ? bare_answer(q, LDNS_RCODE_SERVFAIL, false)
+				    : normal_answer(q),
+			    out);
+		break;
+	case B_REFUSED_NS:
+		n = to_wire(t == LDNS_RR_TYPE_NS || t == LDNS_RR_TYPE_DNSKEY
+				    ? bare_answer(q, LDNS_RCODE_REFUSED, false)
 				    : normal_answer(q),
 			    out);
 		break;
