@@ -47,6 +47,11 @@ int check_qtypes(const struct view *v, time_t now, struct findings *out);
 int check_ns_rrsets(const struct view *v, time_t now, struct findings *out);
 int check_soa_serials(const struct view *v, time_t now, struct findings *out);
 int check_dnssec(const struct view *v, time_t now, struct findings *out);
+/* The zone's own keys and signatures, for check_dnssec when the chain from
+ * the trust anchor does not reach the zone. */
+struct dnssec_view;
+int check_dnssec_own(const struct view *v, const struct dnssec_view *d,
+		     time_t now, struct findings *out);
 /* checks_hostile.c: servers that answer, but wrongly. */
 int check_malformed(const struct view *v, time_t now, struct findings *out);
 int check_edns(const struct view *v, time_t now, struct findings *out);

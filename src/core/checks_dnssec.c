@@ -564,12 +564,15 @@ int check_dnssec(const struct view *v, time_t now, struct findings *out)
 		return rc;
 	issues_init(&zi);
 	const char *stopped = NULL; /* the zone whose fault ended the chain */
+	bool judged = false; /* the chain reached the zone with a DS set */
 	for (size_t i = 0; d.anchored && i < d.n; i++) {
 		struct zone_ctx c = { v, &d, &d.z[i], i ? d.z[i - 1].name : "",
 				      now };
 		size_t before = out->n;
 		bool target = i == d.n - 1 && strcmp(d.z[i].name, v->zone) == 0;
 		int secure = judge_zone(&c, &zi, target);
+		judged |= target && d.z[i].ds &&
+			  ldns_rr_list_rr_count(d.z[i].ds) > 0;
 		for (int code = 0; secure >= 0 && code < F__COUNT; code++)
 			if ((rc = emit(&c, &zi, code, out)) < 0)
 				break;
@@ -586,6 +589,8 @@ int check_dnssec(const struct view *v, time_t now, struct findings *out)
 			break;
 		}
 	}
+	if (!judged && (rc = check_dnssec_own(v, &d, now, out)) < 0)
+		goto out;
 	if ((rc = not_validated(v, &d, stopped, out)) < 0)
 		goto out;
 	rc = check_resolvers(v, &d, out, first);

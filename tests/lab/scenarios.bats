@@ -91,6 +91,10 @@ scenario() {
 @test "scenario shared-address: two NS names on one address" { scenario shared-address; }
 @test "scenario referral-size: NS and glue over 512 octets" { scenario referral-size; }
 @test "scenario ns-refused-types: one server answers SOA, REFUSED to NS and DNSKEY" { scenario ns-refused-types; }
+# bats test_tags=under_valgrind
+@test "scenario dnssec-island: signed, valid, no DS at com.: an island of security" { scenario dnssec-island; }
+# bats test_tags=under_valgrind
+@test "scenario dnssec-island-expired: signed, expired 3 days ago, no DS at org.: its own signatures fail, nobody validates them" { scenario dnssec-island-expired; }
 @test "scenario not-delegated: NXDOMAIN at the TLD" { scenario not-delegated; }
 @test "scenario silent-server: one server drops every packet" { scenario silent-server; }
 @test "scenario no-tcp: one server's TCP port is firewalled" { scenario no-tcp; }
