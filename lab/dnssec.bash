@@ -8,6 +8,7 @@
 #                                CSK per zone), DIR/keys/SCENARIO/NAME/
 #        ds   KEY [KEY...]       append the key's DS (SHA-256) to the parent
 #                                zone (a shared zone: the TLD)
+#        ds-sha1 KEY             the same with a SHA-1 DS only
 #        sign ZONE SOURCE OUTPUT KEY[,KEY...] [inception=OFFSET]
 #             [expiration=OFFSET] [nsec3] [strip-nsec]
 #                                ldns-signzone SOURCE (in the scenario folder)
@@ -15,7 +16,8 @@
 #                                scenario's `servers` lines name; OFFSET is
 #                                +N or -N seconds, or Nm, Nh, Nd (defaults:
 #                                inception=-1h expiration=+30d); nsec3 = NSEC3
-#                                with 0 extra iterations and no salt (RFC 9276)
+#                                with 0 extra iterations and no salt (RFC 9276);
+#                                nsec3=ITER:SALT with those (hex salt)
 #        tamper OUTPUT TYPE FROM TO
 #                                after signing, replace FROM with TO in the
 #                                data of OUTPUT's TYPE records (not their
@@ -58,12 +60,16 @@ dnssec_keygen() {
 	echo "$kd/$base"
 }
 
-# dnssec_sign ZONE IN OUT INCEPTION EXPIRATION NSEC3(0|1) STRIP-NSEC(0|1) KEYBASE...
+# dnssec_sign ZONE IN OUT INCEPTION EXPIRATION NSEC3(0|1|ITER:SALT) STRIP-NSEC(0|1) KEYBASE...
 dnssec_sign() {
 	local zone=$1 in=$2 out=$3 inc=$4 exp=$5 nsec3=$6 strip=$7 now opts=()
 	shift 7
 	now=$(date +%s)
-	[ "$nsec3" = 1 ] && opts=(-n -t 0)
+	case $nsec3 in
+		0) ;;
+		1) opts=(-n -t 0) ;;
+		*) opts=(-n -t "${nsec3%%:*}" -s "${nsec3#*:}") ;;
+	esac
 	mkdir -p "$(dirname "$out")"
 	if ! ldns-signzone "${opts[@]}" -i $((now + inc)) -e $((now + exp)) -f "$out" -o "$zone" "$in" "$@" > "$out.log" 2>&1; then
 		cat "$out.log" >&2
@@ -79,10 +85,11 @@ dnssec_sign() {
 	fi
 }
 
-# dnssec_publish_ds DIR KEYBASE: appends the key's DS to the parent's shared zone.
+# dnssec_publish_ds DIR KEYBASE [DSFILE]: appends the key's DS (DSFILE, by
+# default the SHA-256 one ldns-keygen wrote) to the parent's shared zone.
 dnssec_publish_ds() {
-	local dir=$1 kb=$2 owner parent file
-	owner=$(awk '$3 == "DS" { print tolower($1); exit }' "$kb.ds")
+	local dir=$1 kb=$2 dsf=${3:-$2.ds} owner parent file
+	owner=$(awk '$3 == "DS" { print tolower($1); exit }' "$dsf")
 	case $owner in
 		.) die "the root's DS is the trust anchor, not a record" ;;
 		*.*.) parent=${owner#*.} ;;
@@ -90,7 +97,19 @@ dnssec_publish_ds() {
 	esac
 	if [ "$parent" = . ]; then file=$dir/zones/shared/root.zone; else file=$dir/zones/shared/${parent%.}.zone; fi
 	[ -f "$file" ] || die "no shared zone $parent to publish the DS of $owner in"
-	awk -v ttl="$LAB_DS_TTL" '$3 == "DS" { $2 = ttl " IN"; print }' "$kb.ds" >> "$file"
+	awk -v ttl="$LAB_DS_TTL" '$3 == "DS" { $2 = ttl " IN"; print }' "$dsf" >> "$file"
+}
+
+# dnssec_publish_ds_sha1 DIR KEYBASE: the same with a SHA-1 DS only.
+dnssec_publish_ds_sha1() {
+	local dir=$1 kb=$2 base
+	# ldns-key2ds writes a TTL that ldns-keygen's .ds file has not: the
+	# same shape as that file (NAME IN DS ...) for dnssec_publish_ds.
+	base=$(cd "$(dirname "$kb")" && ldns-key2ds -n -1 "$(basename "$kb").key" 2>&1 > "$(basename "$kb").sha1.raw") ||
+		die "ldns-key2ds -1 failed for $kb: $base"
+	awk '$4 == "DS" { $2 = ""; print }' "$kb.sha1.raw" > "$kb.sha1.ds"
+	[ -s "$kb.sha1.ds" ] || die "ldns-key2ds -1 wrote no DS for $kb"
+	dnssec_publish_ds "$dir" "$kb" "$kb.sha1.ds"
 }
 
 # dnssec_scenarios DIR: keys, DS records and signed zones of every scenario's
@@ -118,6 +137,11 @@ dnssec_scenarios() {
 						dnssec_publish_ds "$dir" "${keys[$k]}"
 					done
 					;;
+				ds-sha1)
+					[ "${#w[@]}" -eq 2 ] || die "$f: want: ds-sha1 KEY"
+					[ -n "${keys[${w[1]}]:-}" ] || die "$f: ds-sha1: no key ${w[1]}"
+					dnssec_publish_ds_sha1 "$dir" "${keys[${w[1]}]}"
+					;;
 				sign)
 					[ "${#w[@]}" -ge 5 ] || die "$f: want: sign ZONE SOURCE OUTPUT KEY[,KEY] [inception=OFFSET] [expiration=OFFSET] [nsec3] [strip-nsec]"
 					inc=$(dnssec_offset "$LAB_SIGN_INCEPTION") exp=$(dnssec_offset "$LAB_SIGN_EXPIRATION") nsec3=0 strip=0
@@ -126,6 +150,7 @@ dnssec_scenarios() {
 							inception=*) inc=$(dnssec_offset "${opt#*=}") || die "$f: bad offset: $opt" ;;
 							expiration=*) exp=$(dnssec_offset "${opt#*=}") || die "$f: bad offset: $opt" ;;
 							nsec3) nsec3=1 ;;
+							nsec3=*:*) nsec3=${opt#nsec3=} ;;
 							strip-nsec) strip=1 ;;
 							*) die "$f: unknown sign option $opt" ;;
 						esac

@@ -95,6 +95,10 @@ scenario() {
 @test "scenario dnssec-island: signed, valid, no DS at com.: an island of security" { scenario dnssec-island; }
 # bats test_tags=under_valgrind
 @test "scenario dnssec-island-expired: signed, expired 3 days ago, no DS at org.: its own signatures fail, nobody validates them" { scenario dnssec-island-expired; }
+# bats test_tags=under_valgrind
+@test "scenario dnssec-ds-sha1: the DS at net. is SHA-1 only" { scenario dnssec-ds-sha1; }
+# bats test_tags=under_valgrind
+@test "scenario dnssec-nsec3-iterations: NSEC3 with 10 iterations and a salt" { scenario dnssec-nsec3-iterations; }
 @test "scenario not-delegated: NXDOMAIN at the TLD" { scenario not-delegated; }
 @test "scenario silent-server: one server drops every packet" { scenario silent-server; }
 @test "scenario no-tcp: one server's TCP port is firewalled" { scenario no-tcp; }

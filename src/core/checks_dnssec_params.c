@@ -1,0 +1,118 @@
+/* DNSSEC parameters the RFCs of today advise against, read from the
+ * answers the DNSSEC pass got: the DS digest types at the parent (RFC
+ * 8624 section 3.3: SHA-256 is what validators must support; SHA-1 is
+ * being retired) and the NSEC3 parameters of the zone (RFC 9276: no extra
+ * iterations, no salt). Chain faults are checks_dnssec.c's. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "core/checks.h"
+#include "core/dnssec.h"
+
+int check_ds_digest(const struct view *v, time_t now, struct findings *out)
+{
+	const struct evidence *ev = v->ev;
+	bool seen[256] = { false };
+	size_t n = 0;
+
+	(void)now;
+	if (v->pstate != PS_DELEGATED || !v->parent[0])
+		return 0;
+	for (size_t i = 0; i < ev->n_ex; i++) {
+		const struct ev_exchange *x = &ev->ex[i];
+		const ldns_pkt *pkt;
+		if (x->role != EV_DNSSEC || x->qtype != LDNS_RR_TYPE_DS ||
+		    x->status != QS_OK || strcmp(x->qname, v->zone) != 0 ||
+		    !(pkt = view_pkt(v, i)))
+			continue;
+		ldns_rr_list *ds = dnssec_rrset(pkt, LDNS_SECTION_ANSWER,
+						v->zone, LDNS_RR_TYPE_DS);
+		for (size_t k = 0; ds && k < ldns_rr_list_rr_count(ds); k++) {
+			const ldns_rr *rr = ldns_rr_list_rr(ds, k);
+			if (ldns_rr_rd_count(rr) < 4)
+				continue;
+			uint8_t d = ldns_rdf2native_int8(ldns_rr_rdf(rr, 2));
+			n += !seen[d];
+			seen[d] = true;
+		}
+		ldns_rr_list_deep_free(ds);
+	}
+	/* SHA-256 or SHA-384 present: every validator has a digest to use. */
+	if (n == 0 || seen[LDNS_SHA256] || seen[LDNS_SHA384])
+		return 0;
+	json_t *types = json_array();
+	char text[256] = "";
+	for (int d = 0; d < 256; d++) {
+		if (!seen[d])
+			continue;
+		json_array_append_new(types, json_integer(d));
+		size_t at = strlen(text);
+		snprintf(text + at, sizeof(text) - at, "%s%d%s", at ? ", " : "",
+			 d,
+			 d == LDNS_SHA1 ? " (SHA-1)"
+			 : d == 3	? " (GOST R 34.11-94, not to be used)"
+					: " (not assigned)");
+	}
+	return findings_add(out, F_DS_DIGEST_NOT_SHA256,
+			    json_pack("{s:s, s:s, s:o}", "zone", v->zone,
+				      "parent", v->parent, "digest_types",
+				      types),
+			    NULL,
+			    "The parent %s publishes the DS of %s with digest "
+			    "type %s only, and no SHA-256 one: validators that "
+			    "no longer accept SHA-1 (or never knew the type) "
+			    "treat the zone as unsigned, or fail it.",
+			    v->parent, v->zone, text);
+}
+
+int check_nsec3_params(const struct view *v, time_t now, struct findings *out)
+{
+	const struct evidence *ev = v->ev;
+
+	(void)now;
+	if (v->pstate != PS_DELEGATED)
+		return 0;
+	for (size_t i = 0; i < ev->n_ex; i++) {
+		const struct ev_exchange *x = &ev->ex[i];
+		const ldns_pkt *pkt;
+		if (x->role != EV_DNSSEC || x->qtype != LDNS_RR_TYPE_TXT ||
+		    x->status != QS_OK || strcmp(x->zone, v->zone) != 0 ||
+		    !(pkt = view_pkt(v, i)))
+			continue;
+		const ldns_rr_list *auth = ldns_pkt_authority(pkt);
+		for (size_t k = 0; k < ldns_rr_list_rr_count(auth); k++) {
+			const ldns_rr *rr = ldns_rr_list_rr(auth, k);
+			if (ldns_rr_get_type(rr) != LDNS_RR_TYPE_NSEC3 ||
+			    ldns_rr_rd_count(rr) < 4)
+				continue;
+			uint16_t iter =
+				ldns_rdf2native_int16(ldns_rr_rdf(rr, 2));
+			const ldns_rdf *salt = ldns_rr_rdf(rr, 3);
+			/* The salt rdata: a length octet, then the salt. */
+			size_t slen = ldns_rdf_size(salt)
+					      ? ldns_rdf_data(salt)[0]
+					      : 0;
+			if (iter == 0 && slen == 0)
+				return 0; /* one proof is enough to know */
+			char *s = dmsg_rdf_str(salt);
+			int rc = findings_add(
+				out, F_NSEC3_PARAMS_NOT_RECOMMENDED,
+				json_pack("{s:s, s:s, s:s, s:i, s:s}", "zone",
+					  v->zone, "server", x->server,
+					  "address", x->addr, "iterations",
+					  (int)iter, "salt", s ? s : "?"),
+				NULL,
+				"%s's NSEC3 chain uses %u extra iteration%s "
+				"and "
+				"%s salt (%s): RFC 9276 asks for 0 and none; "
+				"validators treat high iteration counts as "
+				"insecure or answer SERVFAIL.",
+				v->zone, (unsigned)iter, iter == 1 ? "" : "s",
+				slen ? "a" : "no", s ? s : "?");
+			free(s);
+			return rc;
+		}
+	}
+	return 0;
+}
