@@ -17,7 +17,7 @@ typedef bool (*explains_fn)(const struct finding *effect,
 struct rule {
 	enum finding_code effect;
 	explains_fn explains; /* NULL: any witness */
-	enum finding_code cause[8];
+	enum finding_code cause[12];
 	size_t n_cause;
 };
 
@@ -31,7 +31,7 @@ struct rule {
 #define CHAIN_FAULTS                                                     \
 	F_DS_WITHOUT_DNSKEY, F_DS_NO_MATCHING_DNSKEY, F_RRSIG_EXPIRED,   \
 		F_RRSIG_NOT_YET_VALID, F_RRSIG_INVALID, F_RRSIG_MISSING, \
-		F_NSEC_PROOF_INVALID
+		F_NSEC_PROOF_INVALID, F_DNSSEC_OWN_SIGNATURES_BAD
 
 static bool in_list(const json_t *list, const char *s)
 {

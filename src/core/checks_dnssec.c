@@ -447,9 +447,12 @@ static int judge_zone(const struct zone_ctx *c, struct zone_issues *zi,
 /* The chain codes found, for the resolver finding to name its cause. */
 static bool is_chain_code(enum finding_code c)
 {
-	return c >= F_DS_WITHOUT_DNSKEY && c <= F_NSEC_PROOF_INVALID &&
-	       c != F_RRSIG_EXPIRING_SOON &&
-	       c != F_DNSKEY_ALGORITHM_UNSUPPORTED;
+	/* The zone's own signatures, judged without the chain from the
+	 * anchor: a resolver that has another anchor fails on them. */
+	return (c >= F_DS_WITHOUT_DNSKEY && c <= F_NSEC_PROOF_INVALID &&
+		c != F_RRSIG_EXPIRING_SOON &&
+		c != F_DNSKEY_ALGORITHM_UNSUPPORTED) ||
+	       c == F_DNSSEC_OWN_SIGNATURES_BAD;
 }
 
 static int check_resolvers(const struct view *v, const struct dnssec_view *d,
