@@ -11,7 +11,7 @@
 #endif
 
 const struct config_setting config_settings[] = {
-	{ "resolvers", OPT_RESOLVERS, "the system's" },
+	{ "resolvers", OPT_RESOLVERS, "the command's own" },
 	{ "trust-anchor", OPT_TRUST_ANCHOR, "built in (IANA)" },
 	{ "root-hints", OPT_ROOT_HINTS, "built in" },
 	{ "server-timeout", OPT_SERVER_TIMEOUT, "2.4" },
