@@ -1,7 +1,8 @@
 #!/usr/bin/env bats
 # The shell completions gendoc wrote beside the binary under test
 # (BUILD/data): bash driven as readline would (COMP_WORDS, COMP_CWORD,
-# then COMPREPLY), fish through its own `complete -C`, zsh parsed.
+# then COMPREPLY), fish through its own `complete -C`, zsh through
+# compinit on a pseudo-terminal.
 # COMPLETIONS names another folder (the installed package's test).
 
 load helpers
@@ -59,8 +60,47 @@ complete_bash() {
 	[ "$output" = LAME_DELEGATION ]
 }
 
-@test "zsh: the completion function parses" {
+# complete_zsh LINE...: what zsh's completion system offers after each
+# LINE<TAB>, sorted, each answer ended by a line "--": an interactive zsh
+# on a pseudo-terminal (zsh/zpty), its compadd wrapped to write down what
+# it is given.
+complete_zsh() {
+	local out=$BATS_TEST_TMPDIR/zsh.out
+	rm -f "$out"
+	zsh -f -c '
+		zmodload zsh/zpty || exit 9
+		data=$1 out=$2 n=$(($# - 2))
+		shift 2
+		zpty z zsh -f -i
+		zpty -w z "fpath=($data \$fpath); autoload -U compinit; compinit -u -D"
+		zpty -w z "compadd() { builtin compadd -O __hits \"\$@\"; print -rl -- \${__hits[@]} >>$out }"
+		for line; do
+			zpty -w z "$line"$'"'"'\t'"'"'
+			# a line of its own after the completion: it is done
+			zpty -w z $'"'"'\x15'"'"'"print -r -- -- >>$out"
+		done
+		for i in {1..100}; do
+			[[ -f $out ]] && (($(grep -cx -- -- $out) == n)) && break
+			sleep 0.05
+		done
+		zpty -d z' - "$DATA" "$out" "$@"
+	local line block=()
+	while IFS= read -r line; do
+		if [[ $line == -- ]]; then
+			((${#block[@]} == 0)) || printf '%s\n' "${block[@]}" | sort -u
+			echo --
+			block=()
+		elif [[ -n $line ]]; then
+			block+=("$line")
+		fi
+	done <"$out"
+}
+
+@test "zsh: commands, a command's options and codes through compinit" {
 	command -v zsh >/dev/null || skip "zsh is not installed (scripts/install-deps)"
 	zsh -n "$DATA/_dnsdoctor"
 	head -n 1 "$DATA/_dnsdoctor" | grep -qx '#compdef dnsdoctor'
+	run complete_zsh 'dnsdoctor ch' 'dnsdoctor check --ac' 'dnsdoctor explain LAME_D'
+	echo "$output"
+	[ "$output" = $'check\n--\n--account-uri\n--acm\n--acme\n--\nLAME_DELEGATION\n--' ]
 }
