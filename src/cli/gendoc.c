@@ -338,7 +338,7 @@ static int man(int n, char **out)
 		if (!path) {
 			fprintf(stderr,
 				"gendoc: no output for %s: add it to "
-				"src/cli/meson.build's man pages\n",
+				"man_commands in data/meson.build\n",
 				name);
 			return 1;
 		}
