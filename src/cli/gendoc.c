@@ -261,6 +261,16 @@ static void page_cmd(FILE *f, const struct cli_cmd *c)
 	fputs(".SH EXAMPLES\n", f);
 	roff_lines(f, c->example);
 	exit_status(f);
+	if (strcmp(c->name, "config") == 0)
+		files_and_env(f);
+	if (strcmp(c->name, "exporter") == 0)
+		fputs(".SH FILES\n.TP\n\\fI/etc/dnsdoctor/exporter.conf\\fR\n"
+		      "the targets of the packaged service, "
+		      "\\fBdnsdoctor\\-exporter.service\\fR (installed "
+		      "neither enabled nor started: \\fBsystemctl enable "
+		      "\\-\\-now dnsdoctor\\-exporter\\fR); "
+		      "\\fBsystemctl reload\\fR rereads it\n",
+		      f);
 	see_also(f, name);
 }
 
