@@ -4,7 +4,7 @@
 MESON_FLAGS = -Dwerror=true
 ASAN_FLAGS  = -Db_sanitize=address,undefined -Db_lundef=false
 
-.PHONY: all deps build build-asan test demo bench bench-fleet fuzz clean
+.PHONY: all deps build build-asan test demo bench bench-fleet fuzz deb clean
 
 all: build
 
@@ -22,6 +22,11 @@ build-asan:
 test: deps
 	$(MAKE) build build-asan
 	scripts/run-tests
+
+# The Debian package, built from a copy of the tree (scripts/make-deb):
+# build-deb/dnsdoctor_VERSION_ARCH.deb, for apt install ./build-deb/....
+deb: deps
+	scripts/make-deb build-deb
 
 demo: deps
 	$(MAKE) build
@@ -69,4 +74,4 @@ fuzz: deps
 	done
 
 clean:
-	rm -rf build build-asan build-fuzz
+	rm -rf build build-asan build-fuzz build-deb

@@ -192,6 +192,15 @@ static const int logs_opts[] = { OPT_LOG_TZ,
 static const int analyze_opts[] = { OUT_OPTS, OPT_OUTPUT, 0 };
 static const int explain_opts[] = { OPT_LIST, OUT_OPTS, 0 };
 static const int help_opts[] = { OPT_HELP, 0 };
+/* What the configuration files set (cli/config.c), to see a command line
+ * override them. */
+static const int config_opts[] = {
+	OPT_RESOLVERS,	     OPT_TRUST_ANCHOR, OPT_ROOT_HINTS,
+	OPT_SERVER_TIMEOUT,  OPT_TIMEOUT,      OPT_COLOR,
+	OPT_NO_COLOR,	     OPT_CA,	       OPT_CA_FILE,
+	OPT_RRSIG_WARN_DAYS, OPT_WARN_DAYS,    OPT_RATE,
+	OPT_PER_SERVER_RATE, OPT_HELP,	       0
+};
 
 const struct cli_cmd cli_cmds[] = {
 	{ "check", "DOMAIN",
@@ -289,6 +298,19 @@ const struct cli_cmd cli_cmds[] = {
 	  "dnsdoctor explain LAME_DELEGATION\n"
 	  "dnsdoctor explain --list",
 	  explain_opts },
+	{ "config", "",
+	  "the settings of the configuration files and the\n"
+	  "environment, and where each came from",
+	  "Prints every setting the configuration files can hold, the value\n"
+	  "in force and where it came from: the command line, then the\n"
+	  "environment (DNSDOCTOR_NAME), then "
+	  "$XDG_CONFIG_HOME/dnsdoctor/config\n"
+	  "(~/.config/dnsdoctor/config), then /etc/dnsdoctor/config. Each\n"
+	  "line of a file is NAME = VALUE, NAME a long option's\n"
+	  "(docs/config.md).",
+	  "dnsdoctor config\n"
+	  "DNSDOCTOR_RESOLVERS=192.0.2.53 dnsdoctor config --timeout 5",
+	  config_opts },
 	{ "help", "[COMMAND]", "this list, or a command's own help",
 	  "Prints the list of commands, or COMMAND's own help.",
 	  "dnsdoctor help check", help_opts },

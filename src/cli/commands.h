@@ -1,7 +1,7 @@
 /* The commands and the options, each described once: the source of the
  * usage, of each command's --help, of getopt's table, and of the rule
- * that a command refuses an option it does not use. Man pages and shell
- * completions are to be generated from the same tables. */
+ * that a command refuses an option it does not use, and of the man pages
+ * and shell completions (gendoc.c, at build time). */
 #ifndef DD_CLI_COMMANDS_H
 #define DD_CLI_COMMANDS_H
 

@@ -99,6 +99,13 @@ int main(int argc, char **argv)
 				   "those dnsdoctor --help lists");
 		return EXIT_OK;
 	}
+	if (strcmp(o.command, "config") == 0) {
+		if (o.n_args)
+			return die("config takes no arguments (see dnsdoctor "
+				   "config --help)");
+		opts_config_print(stdout);
+		return EXIT_OK;
+	}
 	if (strcmp(o.command, "explain") == 0)
 		return cmd_explain(&o);
 	if (strcmp(o.command, "analyze") == 0)

@@ -1,3 +1,4 @@
+#include <ctype.h>
 #include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -6,7 +7,9 @@
 #include <unistd.h>
 #include <sys/ioctl.h>
 #include "cli/commands.h"
+#include "cli/config.h"
 #include "cli/options.h"
+#include "cli/version.h"
 
 #define SERVER_TIMEOUT_MAX_S 300
 #define WAIT_TIMEOUT_MAX_S   86400
@@ -20,6 +23,9 @@ static size_t line_error_len;
  * (Icinga 2 mixes a plugin's stderr into its output). */
 static char last_error[512];
 static bool die_quiet;
+/* The settings of the files and the environment: the run's strings point
+ * into it, so it lives as long as the process. */
+static struct config config;
 
 int die(const char *fmt, ...)
 {
@@ -81,12 +87,6 @@ int opts_progress(const struct diag_request *o)
 		return 0;
 	int cols = columns_of(STDERR_FILENO);
 	return cols ? cols : 80;
-}
-
-static const char *env_or_null(const char *name)
-{
-	const char *v = getenv(name);
-	return v && *v ? v : NULL;
 }
 
 static int parse_days(struct diag_request *o, const char *s)
@@ -290,6 +290,19 @@ static int private_policy(struct diag_request *o, const struct given *g,
 	return 0;
 }
 
+/* The project's version; from a checkout, git describe's too: a tag
+ * ("v1.2.0-3-gabc1234") says it all, a bare commit goes beside it. */
+static void print_version(void)
+{
+	const char *d = DD_GIT_DESCRIBE;
+	if (strcmp(d, DD_VERSION) == 0)
+		printf("dnsdoctor %s\n", DD_VERSION);
+	else if (d[0] == 'v' && isdigit((unsigned char)d[1]))
+		printf("dnsdoctor %s\n", d + 1);
+	else
+		printf("dnsdoctor %s (git %s)\n", DD_VERSION, d);
+}
+
 /* Applies option C (getopt's value) with its value ARG to O. 0, or -1
  * after one line on why. */
 static int apply_one(struct diag_request *o, int c, char *arg)
@@ -488,6 +501,61 @@ static int apply_one(struct diag_request *o, int c, char *arg)
 	return 0;
 }
 
+/* config_check_fn: VALUE as option VAL's on the command line, applied to
+ * a request thrown away, its complaint caught in WHY. */
+static int check_value(int val, const char *value, char *why, size_t whylen)
+{
+	struct diag_request scratch = { 0 };
+	line_error = why;
+	line_error_len = whylen;
+	why[0] = '\0';
+	int rc = apply_one(&scratch, val, (char *)value);
+	line_error = NULL;
+	return rc;
+}
+
+/* The files' and the environment's settings into O, under the command
+ * line's G. 0 or -1 after one line on why. */
+static int apply_config(struct diag_request *o, const struct given *g, size_t n)
+{
+	char err[600];
+	if (config_load(&config, check_value, err, sizeof(err)) < 0) {
+		die("%s", err);
+		return -1;
+	}
+	for (size_t i = 0; i < config_n_settings; i++) {
+		const struct config_value *v = &config.v[i];
+		int val = config_settings[i].val;
+		/* wait's --timeout is the whole wait, not a default; --ca
+		 * is for --acme alone (opts_apply). */
+		if (v->origin == CONFIG_DEFAULT || val == OPT_CA ||
+		    (val == OPT_TIMEOUT && strcmp(o->command, "wait") == 0))
+			continue;
+		if (apply_one(o, val, (char *)v->value) < 0)
+			return -1;
+	}
+	/* wait tells --resolvers and --timeout given from defaults. */
+	o->resolvers_given = false;
+	o->timeout_given = false;
+	for (size_t i = 0; i < n; i++) {
+		int k = config_find(g[i].c == OPT_NO_COLOR ? OPT_COLOR
+							   : g[i].c);
+		if (k < 0)
+			continue;
+		struct config_value *v = &config.v[k];
+		v->origin = CONFIG_COMMAND_LINE;
+		snprintf(v->value, sizeof(v->value), "%s",
+			 g[i].c == OPT_NO_COLOR ? "never" : g[i].arg);
+		v->where[0] = '\0';
+	}
+	return 0;
+}
+
+void opts_config_print(FILE *f)
+{
+	config_print(f, &config);
+}
+
 /* Applies the options of ARGV to O. LINE: the options of one fleet
  * line, where whole-run options are refused. The command (found after
  * every option, as getopt moves it) is known before any value is read: an
@@ -542,7 +610,7 @@ static int opts_apply(struct diag_request *o, int argc, char **argv, bool line,
 			return -1;
 		}
 		if (c == OPT_VERSION) {
-			printf("dnsdoctor %s\n", DD_VERSION);
+			print_version();
 			return 1;
 		}
 		help |= c == OPT_HELP;
@@ -587,7 +655,14 @@ static int opts_apply(struct diag_request *o, int argc, char **argv, bool line,
 	}
 	if (private_policy(o, given, n) < 0)
 		return -1;
-	return apply_given(o, given, n);
+	if (strcmp(o->command, "help") != 0 && apply_config(o, given, n) < 0)
+		return -1;
+	if (apply_given(o, given, n) < 0)
+		return -1;
+	int ca = config_find(OPT_CA);
+	if (o->acme && !o->ca && config.v[ca].origin != CONFIG_DEFAULT)
+		o->ca = config.v[ca].value;
+	return 0;
 }
 
 /* Whether ARGV asks for --format nagios, read before anything else: a
@@ -616,9 +691,6 @@ int opts_parse(struct diag_request *o, int argc, char **argv)
 	o->timeout = 2.4;
 	o->color = color_auto();
 	o->width = columns();
-	o->root_hints = env_or_null("DNSDOCTOR_ROOT_HINTS");
-	o->trust_anchor = env_or_null("DNSDOCTOR_TRUST_ANCHOR");
-	o->resolvers = env_or_null("DNSDOCTOR_RESOLVERS");
 	o->rrsig_warn_days = 3;
 	o->warn_days = 21;
 	o->rate = -1;

@@ -16,6 +16,9 @@ int opts_parse(struct diag_request *r, int argc, char **argv);
 int opts_parse_line(struct diag_request *o, const char *command, int argc,
 		    char **argv, char *err, size_t errlen);
 
+/* `dnsdoctor config`: the settings opts_parse read, and whence. */
+void opts_config_print(FILE *f);
+
 /* The columns of the live line a lone diagnosis shows on stderr while it
  * waits (diag/progress.h): stderr's terminal's width, or 0 for none (not
  * a terminal, TERM=dumb, --json, --replay). */

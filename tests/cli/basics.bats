@@ -6,7 +6,8 @@ load helpers
 @test "--version prints the version" {
 	ddr --version
 	[ "$status" -eq 0 ]
-	[ "${lines[0]}" = "dnsdoctor 0.1.0" ]
+	# from a checkout, git describe's name of the commit beside it
+	[[ ${lines[0]} =~ ^dnsdoctor\ [0-9]+\.[0-9]+\.[0-9]+([-.][^ ]*)?(\ \(git\ [0-9a-f]+(-dirty)?\))?$ ]]
 	[ -z "$stderr" ]
 }
 

@@ -5,7 +5,7 @@
 
 load helpers
 
-COMMANDS="check trace propagation wait plan cert logs fleet analyze explain help"
+COMMANDS="check trace propagation wait plan cert logs fleet analyze explain config help"
 
 # The options (as written, with a value when they take one) the help of
 # COMMAND lists.

@@ -19,6 +19,13 @@ a.root-servers.test.     3600000      A     127.0.0.1
 HINTS
 	export DNSDOCTOR_ROOT_HINTS=$HINTS
 	export NO_COLOR=1
+	isolate_config
+}
+
+# The configuration files are the test's own, never the machine's.
+isolate_config() {
+	export XDG_CONFIG_HOME=$BATS_TEST_TMPDIR/xdg
+	export DNSDOCTOR_SYSCONFDIR=$BATS_TEST_TMPDIR/etc
 }
 
 # ddr ARGS...: runs the binary with stdout in $output, stderr in $stderr.
