@@ -1,19 +1,40 @@
+#include <dlfcn.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <gvc.h>
 #include "report/graph.h"
 #include "report/html_escape.h"
 
-/* Only the two plugins the graph needs, linked in: no plugin
- * configuration read from disk, no fonts asked of fontconfig (text is
- * measured by Graphviz's own estimate), the same picture everywhere. */
-extern gvplugin_library_t gvplugin_dot_layout_LTX_library;
-extern gvplugin_library_t gvplugin_core_LTX_library;
-static lt_symlist_t gv_builtins[] = {
-	{ "gvplugin_dot_layout_LTX_library", &gvplugin_dot_layout_LTX_library },
-	{ "gvplugin_core_LTX_library", &gvplugin_core_LTX_library },
-	{ NULL, NULL },
+/* Only the two plugins the graph needs, opened by path from libgvc's
+ * plugin folder (GV_PLUGINS_DIR, from pkg-config at build time) and handed
+ * to Graphviz as builtins: no plugin configuration read from disk, no
+ * fonts asked of fontconfig (text is measured by Graphviz's own estimate),
+ * the same picture everywhere, and no RPATH into another package's private
+ * folder. The libraries stay loaded: what the layout leaks (below) must
+ * keep its names. */
+static const char *const gv_plugins[][2] = {
+	{ "libgvplugin_dot_layout.so.6", "gvplugin_dot_layout_LTX_library" },
+	{ "libgvplugin_core.so.6", "gvplugin_core_LTX_library" },
 };
+#define GV_N_PLUGINS (sizeof(gv_plugins) / sizeof(gv_plugins[0]))
+
+/* BUILTINS (GV_N_PLUGINS + 1 entries) must outlive the context. */
+static GVC_t *gv_context(lt_symlist_t *builtins)
+{
+	for (size_t i = 0; i < GV_N_PLUGINS; i++) {
+		char file[512];
+		snprintf(file, sizeof(file), "%s/%s", GV_PLUGINS_DIR,
+			 gv_plugins[i][0]);
+		void *h = dlopen(file, RTLD_NOW | RTLD_LOCAL);
+		void *sym = h ? dlsym(h, gv_plugins[i][1]) : NULL;
+		if (!sym)
+			return NULL;
+		builtins[i] = (lt_symlist_t){ gv_plugins[i][1], sym };
+	}
+	builtins[GV_N_PLUGINS] = (lt_symlist_t){ NULL, NULL };
+	return gvContextPlugins(builtins, 0);
+}
 
 /* Graphviz 2.43's dot layout loses a few virtual edges of clusters
  * (class1, make_aux_edge) whatever the caller frees; LeakSanitizer is
@@ -490,7 +511,8 @@ static void build(struct gb *b)
 int report_graph_svg(const struct graph_input *in, FILE *f)
 {
 	struct gb b = { .in = in };
-	GVC_t *gvc = gvContextPlugins(gv_builtins, 0);
+	lt_symlist_t builtins[GV_N_PLUGINS + 1];
+	GVC_t *gvc = gv_context(builtins);
 	if (!gvc)
 		return -1;
 	int rc = -1;
