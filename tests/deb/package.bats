@@ -106,6 +106,11 @@ deb() { ls "$OUT"/dnsdoctor_*.deb; }
 	echo "$output" | head -n 20
 	[ "$status" -eq 0 ]
 	[ "$(jq -r .verdict <<<"$output")" = ok ]
+	# The graph: Graphviz's plugins opened from their folder, no RPATH.
+	run /usr/bin/dnsdoctor check healthy.com --allow-private --format svg
+	[ "$status" -eq 0 ]
+	[[ $output == "<?xml"*"<svg"* ]]
+	[[ $output == *"a.healthy.alpha"* ]] # Graphviz writes "-" as &#45;
 }
 
 @test "deb: systemd-analyze accepts the unit, and its hardening" {
