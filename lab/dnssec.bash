@@ -4,8 +4,9 @@
 # under DIR, with dates relative to that moment:
 #
 #   1. each scenario's `dnssec` file (after the shared-records are appended):
-#        key  NAME ZONE          a new ECDSAP256SHA256 key (flags 257: one
-#                                CSK per zone), DIR/keys/SCENARIO/NAME/
+#        key  NAME ZONE [ALG]    a new ECDSAP256SHA256 key (flags 257: one
+#                                CSK per zone), DIR/keys/SCENARIO/NAME/;
+#                                ALG another ldns-keygen algorithm
 #        ds   KEY [KEY...]       append the key's DS (SHA-256) to the parent
 #                                zone (a shared zone: the TLD)
 #        ds-sha1 KEY             the same with a SHA-1 DS only
@@ -51,12 +52,21 @@ dnssec_offset() {
 	echo $((sign * n))
 }
 
-# dnssec_keygen KEYDIR ZONE: prints the key's base path (KEYDIR/Kzone.+013+tag).
+# dnssec_keygen KEYDIR ZONE [ALGORITHM]: prints the key's base path
+# (KEYDIR/Kzone.+013+tag); ALGORITHM as ldns-keygen names it (default
+# ECDSAP256SHA256; RSA keys are 2048 bits).
 dnssec_keygen() {
-	local kd=$1 base
+	local kd=$1 alg=${3:-ECDSAP256SHA256} base bits=()
 	mkdir -p "$kd"
-	base=$(cd "$kd" && ldns-keygen -a ECDSAP256SHA256 -k "$2" 2>&1) || die "ldns-keygen -a ECDSAP256SHA256 -k $2 failed: $base"
+	case $alg in RSA*) bits=(-b 2048) ;; esac
+	base=$(cd "$kd" && ldns-keygen -a "$alg" "${bits[@]}" -k "$2" 2>&1) || die "ldns-keygen -a $alg -k $2 failed: $base"
 	[ -f "$kd/$base.ds" ] || die "ldns-keygen for $2 wrote no $kd/$base.ds"
+	# ldns-keygen's DS takes the key's hash (SHA-1 for RSASHA1): the DS
+	# is SHA-256 for every algorithm, as registries ask.
+	if [ "$alg" != ECDSAP256SHA256 ]; then
+		(cd "$kd" && ldns-key2ds -n -2 "$base.key") | awk '$4 == "DS" { $2 = ""; print }' > "$kd/$base.ds"
+		[ -s "$kd/$base.ds" ] || die "ldns-key2ds -2 wrote no DS for $kd/$base"
+	fi
 	echo "$kd/$base"
 }
 
@@ -127,8 +137,8 @@ dnssec_scenarios() {
 			case ${w[0]} in
 				'#'*) continue ;;
 				key)
-					[ "${#w[@]}" -eq 3 ] || die "$f: want: key NAME ZONE"
-					keys[${w[1]}]=$(dnssec_keygen "$dir/keys/$scn/${w[1]}" "${w[2]}")
+					[ "${#w[@]}" -eq 3 ] || [ "${#w[@]}" -eq 4 ] || die "$f: want: key NAME ZONE [ALGORITHM]"
+					keys[${w[1]}]=$(dnssec_keygen "$dir/keys/$scn/${w[1]}" "${w[2]}" "${w[3]:-}")
 					;;
 				ds)
 					[ "${#w[@]}" -ge 2 ] || die "$f: want: ds KEY [KEY...]"

@@ -22,6 +22,7 @@ const struct check_def check_table[] = {
 	{ "dnssec", check_dnssec, EV_AREA_DNSSEC },
 	{ "ds-digest", check_ds_digest, EV_AREA_DNSSEC },
 	{ "nsec3-params", check_nsec3_params, EV_AREA_DNSSEC },
+	{ "dnskey-algorithms", check_dnskey_algorithms, EV_AREA_DNSSEC },
 	{ "malformed", check_malformed, EV_AREA_DELEGATION },
 	{ "edns", check_edns, EV_AREA_DELEGATION },
 	{ "tcp-stalled", check_tcp_stalled, EV_AREA_DELEGATION },

@@ -49,6 +49,8 @@ int check_soa_serials(const struct view *v, time_t now, struct findings *out);
 int check_dnssec(const struct view *v, time_t now, struct findings *out);
 int check_ds_digest(const struct view *v, time_t now, struct findings *out);
 int check_nsec3_params(const struct view *v, time_t now, struct findings *out);
+int check_dnskey_algorithms(const struct view *v, time_t now,
+			    struct findings *out);
 /* The zone's own keys and signatures, for check_dnssec when the chain from
  * the trust anchor does not reach the zone. */
 struct dnssec_view;

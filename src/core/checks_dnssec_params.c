@@ -116,3 +116,73 @@ int check_nsec3_params(const struct view *v, time_t now, struct findings *out)
 	}
 	return 0;
 }
+
+/* RFC 8624 section 3.1, for signing: RSAMD5, DSA, DSA-NSEC3-SHA1 and
+ * ECC-GOST must not be used, RSASHA1 and RSASHA1-NSEC3-SHA1 are not
+ * recommended. NULL for the others. */
+static const char *deprecated_alg(uint8_t alg)
+{
+	switch (alg) {
+	case LDNS_RSAMD5:
+		return "RSAMD5, must not be used";
+	case LDNS_DSA:
+		return "DSA, must not be used";
+	case LDNS_DSA_NSEC3:
+		return "DSA-NSEC3-SHA1, must not be used";
+	case LDNS_ECC_GOST:
+		return "ECC-GOST, must not be used";
+	case LDNS_RSASHA1:
+		return "RSASHA1, not recommended";
+	case LDNS_RSASHA1_NSEC3:
+		return "RSASHA1-NSEC3-SHA1, not recommended";
+	default:
+		return NULL;
+	}
+}
+
+int check_dnskey_algorithms(const struct view *v, time_t now,
+			    struct findings *out)
+{
+	const struct evidence *ev = v->ev;
+	bool seen[256] = { false };
+
+	(void)now;
+	if (v->pstate != PS_DELEGATED)
+		return 0;
+	for (size_t i = 0; i < ev->n_ex; i++) {
+		const struct ev_exchange *x = &ev->ex[i];
+		const ldns_pkt *pkt;
+		if (x->role != EV_DNSSEC || x->qtype != LDNS_RR_TYPE_DNSKEY ||
+		    x->status != QS_OK || strcmp(x->qname, v->zone) != 0 ||
+		    !(pkt = view_pkt(v, i)))
+			continue;
+		ldns_rr_list *keys = dnssec_rrset(pkt, LDNS_SECTION_ANSWER,
+						  v->zone, LDNS_RR_TYPE_DNSKEY);
+		for (size_t k = 0; keys && k < ldns_rr_list_rr_count(keys); k++)
+			seen[dnssec_key_alg(ldns_rr_list_rr(keys, k))] = true;
+		ldns_rr_list_deep_free(keys);
+	}
+	json_t *algs = NULL;
+	char text[256] = "";
+	for (int a = 0; a < 256; a++) {
+		const char *why = seen[a] ? deprecated_alg((uint8_t)a) : NULL;
+		if (!why)
+			continue;
+		if (!algs && !(algs = json_array()))
+			return -ENOMEM;
+		json_array_append_new(algs, json_integer(a));
+		size_t at = strlen(text);
+		snprintf(text + at, sizeof(text) - at, "%s%d (%s)",
+			 at ? ", " : "", a, why);
+	}
+	if (!algs)
+		return 0;
+	return findings_add(out, F_DNSKEY_ALGORITHM_DEPRECATED,
+			    json_pack("{s:s, s:o}", "zone", v->zone,
+				      "algorithms", algs),
+			    NULL,
+			    "%s is signed with algorithm %s (RFC 8624): "
+			    "validators are dropping it, and a zone they "
+			    "cannot validate is treated as unsigned.",
+			    v->zone, text);
+}

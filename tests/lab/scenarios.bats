@@ -99,6 +99,8 @@ scenario() {
 @test "scenario dnssec-ds-sha1: the DS at net. is SHA-1 only" { scenario dnssec-ds-sha1; }
 # bats test_tags=under_valgrind
 @test "scenario dnssec-nsec3-iterations: NSEC3 with 10 iterations and a salt" { scenario dnssec-nsec3-iterations; }
+# bats test_tags=under_valgrind
+@test "scenario dnssec-alg-rsasha1: signed with RSASHA1 (5)" { scenario dnssec-alg-rsasha1; }
 @test "scenario not-delegated: NXDOMAIN at the TLD" { scenario not-delegated; }
 @test "scenario silent-server: one server drops every packet" { scenario silent-server; }
 @test "scenario no-tcp: one server's TCP port is firewalled" { scenario no-tcp; }
