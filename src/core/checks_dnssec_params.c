@@ -10,36 +10,44 @@
 #include "core/checks.h"
 #include "core/dnssec.h"
 
-int check_ds_digest(const struct view *v, time_t now, struct findings *out)
+/* Marks in SEEN the third field (a DS's digest type, a DNSKEY's
+ * algorithm: both 8 bits) of every TYPE record of V's zone in the answers
+ * the DNSSEC pass got to its TYPE question; true when any was seen. */
+static bool field3_seen(const struct view *v, ldns_rr_type type, bool seen[256])
 {
 	const struct evidence *ev = v->ev;
+	bool any = false;
+	for (size_t i = 0; i < ev->n_ex; i++) {
+		const struct ev_exchange *x = &ev->ex[i];
+		const ldns_pkt *pkt;
+		if (x->role != EV_DNSSEC || x->qtype != type ||
+		    x->status != QS_OK || strcmp(x->qname, v->zone) != 0 ||
+		    !(pkt = view_pkt(v, i)))
+			continue;
+		ldns_rr_list *set =
+			dnssec_rrset(pkt, LDNS_SECTION_ANSWER, v->zone, type);
+		for (size_t k = 0; set && k < ldns_rr_list_rr_count(set); k++) {
+			const ldns_rr *rr = ldns_rr_list_rr(set, k);
+			if (ldns_rr_rd_count(rr) < 4)
+				continue;
+			seen[ldns_rdf2native_int8(ldns_rr_rdf(rr, 2))] = true;
+			any = true;
+		}
+		ldns_rr_list_deep_free(set);
+	}
+	return any;
+}
+
+int check_ds_digest(const struct view *v, time_t now, struct findings *out)
+{
 	bool seen[256] = { false };
-	size_t n = 0;
 
 	(void)now;
 	if (v->pstate != PS_DELEGATED || !v->parent[0])
 		return 0;
-	for (size_t i = 0; i < ev->n_ex; i++) {
-		const struct ev_exchange *x = &ev->ex[i];
-		const ldns_pkt *pkt;
-		if (x->role != EV_DNSSEC || x->qtype != LDNS_RR_TYPE_DS ||
-		    x->status != QS_OK || strcmp(x->qname, v->zone) != 0 ||
-		    !(pkt = view_pkt(v, i)))
-			continue;
-		ldns_rr_list *ds = dnssec_rrset(pkt, LDNS_SECTION_ANSWER,
-						v->zone, LDNS_RR_TYPE_DS);
-		for (size_t k = 0; ds && k < ldns_rr_list_rr_count(ds); k++) {
-			const ldns_rr *rr = ldns_rr_list_rr(ds, k);
-			if (ldns_rr_rd_count(rr) < 4)
-				continue;
-			uint8_t d = ldns_rdf2native_int8(ldns_rr_rdf(rr, 2));
-			n += !seen[d];
-			seen[d] = true;
-		}
-		ldns_rr_list_deep_free(ds);
-	}
+	bool any = field3_seen(v, LDNS_RR_TYPE_DS, seen);
 	/* SHA-256 or SHA-384 present: every validator has a digest to use. */
-	if (n == 0 || seen[LDNS_SHA256] || seen[LDNS_SHA384])
+	if (!any || seen[LDNS_SHA256] || seen[LDNS_SHA384])
 		return 0;
 	json_t *types = json_array();
 	char text[256] = "";
@@ -143,25 +151,12 @@ static const char *deprecated_alg(uint8_t alg)
 int check_dnskey_algorithms(const struct view *v, time_t now,
 			    struct findings *out)
 {
-	const struct evidence *ev = v->ev;
 	bool seen[256] = { false };
 
 	(void)now;
 	if (v->pstate != PS_DELEGATED)
 		return 0;
-	for (size_t i = 0; i < ev->n_ex; i++) {
-		const struct ev_exchange *x = &ev->ex[i];
-		const ldns_pkt *pkt;
-		if (x->role != EV_DNSSEC || x->qtype != LDNS_RR_TYPE_DNSKEY ||
-		    x->status != QS_OK || strcmp(x->qname, v->zone) != 0 ||
-		    !(pkt = view_pkt(v, i)))
-			continue;
-		ldns_rr_list *keys = dnssec_rrset(pkt, LDNS_SECTION_ANSWER,
-						  v->zone, LDNS_RR_TYPE_DNSKEY);
-		for (size_t k = 0; keys && k < ldns_rr_list_rr_count(keys); k++)
-			seen[dnssec_key_alg(ldns_rr_list_rr(keys, k))] = true;
-		ldns_rr_list_deep_free(keys);
-	}
+	field3_seen(v, LDNS_RR_TYPE_DNSKEY, seen);
 	json_t *algs = NULL;
 	char text[256] = "";
 	for (int a = 0; a < 256; a++) {
