@@ -81,7 +81,7 @@ options_of() {
 	[ "$status" -eq 0 ]
 	[ -z "$stderr" ]
 	local n
-	n=$(find "$BATS_TEST_DIRNAME"/../../docs/findings -name '*.md' | wc -l)
+	n=$(find "$BATS_TEST_DIRNAME"/../../docs/findings -name '[A-Z0-9_]*.md' ! -name README.md | wc -l)
 	[ "$(jq length <<<"$output")" -eq "$n" ]
 	[ "$(jq -r '.[].code' <<<"$output" | sort -u | wc -l)" -eq "$n" ]
 	[ "$(jq -r '[.[] | select(.severity != "error" and .severity != "warning" and .severity != "info")] | length' <<<"$output")" -eq 0 ]
