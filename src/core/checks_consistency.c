@@ -230,7 +230,7 @@ out:
  * a referral to the zone, or NXDOMAIN (an empty set). False when the
  * answer says neither (REFUSED, a referral elsewhere, ...): other checks
  * judge those. */
-static bool parent_answer(const struct view *v, const struct dmsg_key *domain,
+static bool parent_answer(const struct dmsg_key *domain,
 			  const struct dmsg_key *zone, const ldns_pkt *pkt,
 			  uint16_t qtype, struct strset *ns)
 {
@@ -244,7 +244,6 @@ static bool parent_answer(const struct view *v, const struct dmsg_key *domain,
 					LDNS_RR_TYPE_NS, ns) == 0 &&
 		       ns->n > 0;
 	default:
-		(void)v;
 		return false;
 	}
 }
@@ -271,7 +270,7 @@ static int parent_groups(const struct view *v, struct groups *gs)
 			continue;
 		struct strset ns;
 		strset_init(&ns);
-		if (parent_answer(v, &domain, &zone, pkt, x->qtype, &ns)) {
+		if (parent_answer(&domain, &zone, pkt, x->qtype, &ns)) {
 			char label[VIEW_NAME_MAX + 80];
 			snprintf(label, sizeof(label), "%s (%s)", x->server,
 				 x->addr);

@@ -85,24 +85,6 @@ static int note(struct zone_issues *zi, enum finding_code code,
 	return 0;
 }
 
-static void keytags(const ldns_rr_list *l, bool ds, char *buf, size_t len)
-{
-	size_t w = 0;
-	buf[0] = '\0';
-	for (size_t i = 0; l && i < ldns_rr_list_rr_count(l) && w < len; i++) {
-		const ldns_rr *rr = ldns_rr_list_rr(l, i);
-		int n = snprintf(buf + w, len - w, "%s%u/alg %u", i ? ", " : "",
-				 ds ? dnssec_ds_keytag(rr)
-				    : ldns_calc_keytag(rr),
-				 ds ? dnssec_ds_alg(rr) : dnssec_key_alg(rr));
-		if (n < 0)
-			break;
-		w += (size_t)n;
-	}
-	if (!buf[0])
-		snprintf(buf, len, "none");
-}
-
 /* The signature outcome of one RRset at one server, as a code. */
 static int sig_code(const struct sig_result *s, time_t now, int64_t warn)
 {
@@ -172,8 +154,8 @@ static int emit(const struct zone_ctx *c, struct zone_issues *zi,
 	if (!(is->text = strset_join(&is->servers, ", ")) ||
 	    !(is->what = join_names(&is->rrsets)))
 		return -ENOMEM;
-	keytags(z->ds, true, ds, sizeof(ds));
-	keytags(z->keys, false, keys, sizeof(keys));
+	dnssec_keytags(z->ds, true, ds, sizeof(ds));
+	dnssec_keytags(z->keys, false, keys, sizeof(keys));
 	sig_dates(&is->sig, dates, sizeof(dates));
 	const char *src = z->ds_what_if	 ? "the DS you gave (--ds)"
 			  : z->ds_anchor ? "the trust anchor"

@@ -36,24 +36,15 @@ int check_dnssec_own(const struct view *v, const struct dnssec_view *d,
 	if (!d->n || strcmp(d->z[d->n - 1].name, v->zone) != 0)
 		return 0;
 	const struct dsv_zone *t = &d->z[d->n - 1];
-	size_t signed_n = 0;
-	char tags[256] = "";
-	for (size_t i = 0; i < t->n_srv; i++)
-		if (t->srv[i].answered && count(t->srv[i].keys)) {
-			if (!signed_n++)
-				for (size_t k = 0; k < count(t->srv[i].keys);
-				     k++) {
-					size_t at = strlen(tags);
-					snprintf(tags + at, sizeof(tags) - at,
-						 "%s%u", k ? ", " : "",
-						 (unsigned)ldns_calc_keytag(
-							 ldns_rr_list_rr(
-								 t->srv[i].keys,
-								 k)));
-				}
-		}
-	if (!signed_n)
+	/* The first server that serves keys: the zone is signed. */
+	const struct dsv_server *first = NULL;
+	for (size_t i = 0; !first && i < t->n_srv; i++)
+		if (t->srv[i].answered && count(t->srv[i].keys))
+			first = &t->srv[i];
+	if (!first)
 		return 0;
+	char tags[256];
+	dnssec_keytags(first->keys, false, tags, sizeof(tags));
 	int rc = 0;
 	if (count(t->ds) == 0 && t->ds_answers > 0 && v->parent[0])
 		rc = findings_add(out, F_DNSSEC_SIGNED_WITHOUT_DS,

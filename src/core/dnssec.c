@@ -342,3 +342,21 @@ uint32_t dnssec_ttl(const ldns_rr_list *l)
 	}
 	return ttl;
 }
+
+void dnssec_keytags(const ldns_rr_list *l, bool ds, char *buf, size_t len)
+{
+	size_t w = 0;
+	buf[0] = '\0';
+	for (size_t i = 0; l && i < ldns_rr_list_rr_count(l) && w < len; i++) {
+		const ldns_rr *rr = ldns_rr_list_rr(l, i);
+		int n = snprintf(buf + w, len - w, "%s%u/alg %u", i ? ", " : "",
+				 ds ? dnssec_ds_keytag(rr)
+				    : ldns_calc_keytag(rr),
+				 ds ? dnssec_ds_alg(rr) : dnssec_key_alg(rr));
+		if (n < 0)
+			break;
+		w += (size_t)n;
+	}
+	if (!buf[0])
+		snprintf(buf, len, "none");
+}

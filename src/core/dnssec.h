@@ -52,6 +52,9 @@ uint16_t dnssec_ds_keytag(const ldns_rr *ds);
 uint8_t dnssec_key_alg(const ldns_rr *key);
 
 const char *dnssec_sig_state_name(enum sig_state s);
+/* "TAG/alg N, ..." for the keys (or, with DS, the DS records) of L into
+ * BUF; "none" when L is empty or NULL. */
+void dnssec_keytags(const ldns_rr_list *l, bool ds, char *buf, size_t len);
 /* "YYYY-MM-DD HH:MM UTC" into BUF. */
 void dnssec_time_text(uint32_t t, char *buf, size_t len);
 

@@ -223,6 +223,14 @@ static int scan_referral(void *ctx, const struct ev_exchange *x,
  * no cut in between, it means the domain is a name of that zone that has
  * no records: the zone is diagnosed as for any name inside it. Without the
  * list, only the root and TLDs count as registries. */
+/* The I-th of EV's root hints ("NAME ADDR") into NAME (VIEW_NAME_MAX)
+ * and ADDR (64); false when the line is not that. */
+static bool root_hint(const struct evidence *ev, size_t i, char *name,
+		      char *addr)
+{
+	return sscanf(ev->root_hints.v[i], "%255s %63s", name, addr) == 2;
+}
+
 /* The root has no parent: the root hints the walk started from are its
  * delegation, NS names and their addresses as glue, as a resolver that
  * primes (RFC 8109) takes them. */
@@ -233,8 +241,7 @@ static int root_analyse(const struct evidence *ev, struct view *v)
 	v->pstate = PS_DELEGATED;
 	for (size_t i = 0; i < ev->root_hints.n; i++) {
 		char name[VIEW_NAME_MAX], addr[64];
-		if (sscanf(ev->root_hints.v[i], "%255s %63s", name, addr) ==
-			    2 &&
+		if (root_hint(ev, i, name, addr) &&
 		    strset_add(&v->parent_ns, name) < 0)
 			return -ENOMEM;
 	}
@@ -463,8 +470,7 @@ static int server_fill(const struct evidence *ev, struct view *v,
 		return rc;
 	for (size_t i = 0; !v->parent[0] && i < ev->root_hints.n; i++) {
 		char name[VIEW_NAME_MAX], addr[64];
-		if (sscanf(ev->root_hints.v[i], "%255s %63s", name, addr) ==
-			    2 &&
+		if (root_hint(ev, i, name, addr) &&
 		    strcmp(name, s->name) == 0 &&
 		    strset_add(&s->glue, addr) < 0)
 			return -ENOMEM;

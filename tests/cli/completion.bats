@@ -79,7 +79,8 @@ complete_zsh() {
 			# a line of its own after the completion: it is done
 			zpty -w z $'"'"'\x15'"'"'"print -r -- -- >>$out"
 		done
-		for i in {1..100}; do
+		# up to 30 s: a guard against a hang, not a measure
+		for i in {1..600}; do
 			[[ -f $out ]] && (($(grep -cx -- -- $out) == n)) && break
 			sleep 0.05
 		done

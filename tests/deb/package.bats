@@ -148,7 +148,8 @@ deb() { ls "$OUT"/dnsdoctor_*.deb; }
 		--resolvers "$DNSDOCTOR_RESOLVERS" \
 		2>"$LAB_TMP/exporter.log" &
 	echo $! >"$LAB_TMP/exporter.pid"
-	for i in $(seq 50); do
+	# Up to 30 s to listen: a guard against a hang, not a measure.
+	for i in $(seq 300); do
 		curl -sf "http://$XADDR/metrics" >"$LAB_TMP/metrics" && break
 		sleep 0.1
 	done
