@@ -134,6 +134,14 @@ int probe_dnssec_ask(struct probe *p, struct round *r, const struct view *v)
 	     j++)
 		ask_dnssec(p, r, t->zone, t->srv.v[j].name, t->srv.v[j].addr,
 			   denial, LDNS_RR_TYPE_TXT, false);
+	/* What the zone asks its parent to publish (RFC 7344, RFC 8078):
+	 * parents that scan for CDS act on what one server says. */
+	for (size_t j = 0; t && j < t->srv.n; j++) {
+		ask_dnssec(p, r, t->zone, t->srv.v[j].name, t->srv.v[j].addr,
+			   t->zone, LDNS_RR_TYPE_CDS, false);
+		ask_dnssec(p, r, t->zone, t->srv.v[j].name, t->srv.v[j].addr,
+			   t->zone, LDNS_RR_TYPE_CDNSKEY, false);
+	}
 	path_free(&pa);
 	return p->nomem ? -ENOMEM : 0;
 }
