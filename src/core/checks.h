@@ -64,10 +64,11 @@ int check_ns_address_spread(const struct view *v, time_t now,
 /* checks_cds.c: CDS and CDNSKEY (RFC 7344, RFC 8078). */
 int check_cds(const struct view *v, time_t now, struct findings *out);
 /* The zone's own keys and signatures, for check_dnssec when the chain from
- * the trust anchor does not reach the zone. */
+ * the trust anchor does not reach the zone; INSECURE_ABOVE: because a zone
+ * above it is unsigned (a missing DS is then not the zone's fault). */
 struct dnssec_view;
 int check_dnssec_own(const struct view *v, const struct dnssec_view *d,
-		     time_t now, struct findings *out);
+		     bool insecure_above, time_t now, struct findings *out);
 /* checks_hostile.c: servers that answer, but wrongly. */
 int check_malformed(const struct view *v, time_t now, struct findings *out);
 int check_edns(const struct view *v, time_t now, struct findings *out);

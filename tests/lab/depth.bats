@@ -217,3 +217,14 @@ codes() {
 	jq -e '[.findings[] | select(.code == "NS_ADDRESS_SPECIAL_PURPOSE") | .evidence] | length == 3 and all(.addresses[0].reason == "loopback")' <<<"$output"
 	jq -e '[.findings[] | select(.code == "NS_ADDRESS_SPECIAL_PURPOSE")][0].summary | test("127\\.53\\.32\\.[123] \\(loopback\\)")' <<<"$output"
 }
+
+@test "unsigned parent: a signed zone under one is said not validated, and why; its missing DS is not held against it" {
+	run "$DNSDOCTOR" check dnssec-under-unsigned.alpha-dns.net --json --root-hints "$DNSDOCTOR_ROOT_HINTS" --trust-anchor "$DNSDOCTOR_TRUST_ANCHOR"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	jq -e '.findings[] | select(.code == "DNSSEC_NOT_VALIDATED") | .evidence == {"zone": "dnssec-under-unsigned.alpha-dns.net.", "reason": "insecure-above", "insecure_at": "alpha-dns.net."}' <<<"$output"
+	jq -e '[.findings[].code] | index("DNSSEC_SIGNED_WITHOUT_DS") | not' <<<"$output"
+	# An unsigned zone under an unsigned one lacks nothing: no note.
+	run "$DNSDOCTOR" check lab-hosting.net --json --root-hints "$DNSDOCTOR_ROOT_HINTS" --trust-anchor "$DNSDOCTOR_TRUST_ANCHOR"
+	jq -e '[.findings[].code] | index("DNSSEC_NOT_VALIDATED") | not' <<<"$output"
+}

@@ -97,6 +97,9 @@ scenario() {
 # bats test_tags=under_valgrind
 @test "scenario dnssec-island-expired: signed, expired 3 days ago, no DS at org.: its own signatures fail, nobody validates them" { scenario dnssec-island-expired; }
 # bats test_tags=under_valgrind
+@test "scenario dnssec-under-unsigned: signed, valid, under unsigned alpha-dns.net.: clean" { scenario dnssec-under-unsigned; }
+@test "scenario dnssec-under-unsigned-expired: signed, expired, under unsigned alpha-dns.net.: its own signatures fail" { scenario dnssec-under-unsigned-expired; }
+# bats test_tags=under_valgrind
 @test "scenario dnssec-ds-sha1: the DS at net. is SHA-1 only" { scenario dnssec-ds-sha1; }
 # bats test_tags=under_valgrind
 @test "scenario dnssec-nsec3-iterations: NSEC3 with 10 iterations and a salt" { scenario dnssec-nsec3-iterations; }
