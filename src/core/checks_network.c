@@ -22,7 +22,7 @@ int check_intercepted(const struct evidence *ev, struct findings *out)
 		if (x->role != EV_WALK || strcmp(x->zone, ".") != 0 ||
 		    x->status != QS_OK)
 			continue;
-		ldns_pkt *pkt = dmsg_parse(x->wire, x->wire_len);
+		const ldns_pkt *pkt = evidence_pkt(ev, i);
 		if (!pkt)
 			continue;
 		bool referral = false;
@@ -44,7 +44,6 @@ int check_intercepted(const struct evidence *ev, struct findings *out)
 					  ldns_pkt_ra(pkt), "rtt_ms",
 					  (json_int_t)x->rtt_ms));
 		}
-		ldns_pkt_free(pkt);
 	}
 	if (genuine || !fake) {
 		json_decref(answers);

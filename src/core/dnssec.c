@@ -3,6 +3,7 @@
 #include <string.h>
 #include "core/dnsmsg.h"
 #include "core/dnssec.h"
+#include "core/sigmemo.h"
 
 static const ldns_rr_list *section_of(const ldns_pkt *pkt, ldns_pkt_section s)
 {
@@ -167,17 +168,13 @@ struct sig_result dnssec_verify(const ldns_rr_list *rrset,
 		if (!dnssec_alg_supported(r.alg)) {
 			r.state = SIG_UNSUPPORTED;
 		} else {
-			ldns_rr_list *good = ldns_rr_list_new();
-			ldns_rr_list *copy = ldns_rr_list_clone(rrset);
-			r.state =
-				copy && good && keys
-					? state_of(
-						  ldns_verify_rrsig_keylist_time(
-							  copy, sig, keys, now,
-							  good))
-					: SIG_NO_KEY;
-			ldns_rr_list_free(good); /* holds pointers into KEYS */
-			ldns_rr_list_deep_free(copy);
+			ldns_status st =
+				keys ? sigmemo_verify(rrset, sig, keys, now)
+				     : LDNS_STATUS_MEM_ERR;
+			/* No memory to check it: as if no key matched, not
+			 * a signature that fails. */
+			r.state = st == LDNS_STATUS_MEM_ERR ? SIG_NO_KEY
+							    : state_of(st);
 		}
 		/* Among valid signatures keep the one that lasts longest. */
 		if (r.state > best.state ||

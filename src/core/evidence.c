@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "core/array.h"
+#include "core/dnsmsg.h"
 #include "core/evidence.h"
 #include "core/names.h"
 
@@ -325,6 +326,10 @@ void evidence_free(struct evidence *ev)
 	for (size_t i = 0; i < ev->n_tls; i++)
 		tls_clear(&ev->tls[i]);
 	free(ev->tls);
+	for (size_t i = 0; i < ev->pkt_cap; i++)
+		ldns_pkt_free(ev->pkt[i]);
+	free(ev->pkt);
+	free(ev->pkt_parsed);
 	free(ev->ex);
 	free(ev->domain);
 	free(ev->command);
@@ -416,6 +421,36 @@ static int index_reserve(struct evidence *ev, size_t n)
 	for (size_t i = 0; i < ev->n_ex; i++)
 		*index_slot(ev, &ev->ex[i]) = i + 1;
 	return 0;
+}
+
+const ldns_pkt *evidence_pkt(const struct evidence *cev, size_t i)
+{
+	/* The memo changes nothing a reader of the evidence sees. */
+	struct evidence *ev = (struct evidence *)cev;
+	if (i >= ev->n_ex || ev->ex[i].status != QS_OK)
+		return NULL;
+	const struct ev_exchange *x = &ev->ex[i];
+	if (i >= ev->pkt_cap) {
+		size_t cap = ev->cap_ex > i ? ev->cap_ex : i + 1;
+		ldns_pkt **p = realloc(ev->pkt, cap * sizeof(*p));
+		if (!p)
+			return NULL;
+		ev->pkt = p;
+		unsigned char *d = realloc(ev->pkt_parsed, cap);
+		if (!d)
+			return NULL;
+		ev->pkt_parsed = d;
+		memset(p + ev->pkt_cap, 0, (cap - ev->pkt_cap) * sizeof(*p));
+		memset(d + ev->pkt_cap, 0, cap - ev->pkt_cap);
+		ev->pkt_cap = cap;
+	}
+	/* Without memory the answer is taken as one that does not parse:
+	 * what dmsg_parse says when ldns runs out of memory. */
+	if (!ev->pkt_parsed[i]) {
+		ev->pkt[i] = dmsg_parse(x->wire, x->wire_len);
+		ev->pkt_parsed[i] = 1;
+	}
+	return ev->pkt[i];
 }
 
 int evidence_add(struct evidence *ev, const struct ev_exchange *x)

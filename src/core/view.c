@@ -12,54 +12,9 @@
  * server, the resolution of every name), and parsing with ldns costs a few
  * hundred allocations per answer. The table and its packets belong to the
  * view's region (one cleanup hook frees the packets). */
-struct pkt_slot {
-	ldns_pkt *pkt;
-	bool parsed; /* PKT is the answer, or NULL if it has none */
-};
-
-struct view_pkts {
-	struct pkt_slot *slot;
-	size_t n;
-};
-
-/* The region's cleanup hook: the packets, in the order of the exchanges. */
-static void pkts_free(void *table)
-{
-	struct view_pkts *t = table;
-	for (size_t i = 0; i < t->n; i++)
-		ldns_pkt_free(t->slot[i].pkt);
-}
-
-/* Room for N exchanges: the evidence may have grown since the view was
- * built (the probe keeps asking). 0 or -ENOMEM. */
-static int pkts_reserve(struct region *r, struct view_pkts *t, size_t n)
-{
-	if (n <= t->n)
-		return 0;
-	struct pkt_slot *s = region_zalloc(r, n * sizeof(*s));
-	if (!s)
-		return -ENOMEM;
-	if (t->n)
-		memcpy(s, t->slot, t->n * sizeof(*s));
-	t->slot = s;
-	t->n = n;
-	return 0;
-}
-
 const ldns_pkt *view_pkt(const struct view *v, size_t i)
 {
-	const struct ev_exchange *x = &v->ev->ex[i];
-	struct view_pkts *t = v->pkts;
-	/* Without memory the answer is taken as one that does not parse:
-	 * what dmsg_parse says when ldns runs out of memory. */
-	if (x->status != QS_OK || !t ||
-	    pkts_reserve(v->region, t, v->ev->n_ex) < 0)
-		return NULL;
-	if (!t->slot[i].parsed) {
-		t->slot[i].pkt = dmsg_parse(x->wire, x->wire_len);
-		t->slot[i].parsed = true;
-	}
-	return t->slot[i].pkt;
+	return evidence_pkt(v->ev, i);
 }
 
 /* Calls FN for every exchange of ROLE about QNAME that got a parseable
@@ -562,12 +517,6 @@ int view_build(const struct evidence *ev, struct view *v)
 	v->ev = ev;
 	snprintf(v->domain, sizeof(v->domain), "%s", ev->domain);
 	v->n_exchanges = ev->n_ex;
-	v->pkts = region_zalloc(v->region, sizeof(*v->pkts));
-	if (!v->pkts || pkts_reserve(v->region, v->pkts, ev->n_ex) < 0 ||
-	    region_add_cleanup(v->region, pkts_free, v->pkts) < 0) {
-		rc = -ENOMEM;
-		goto fail;
-	}
 	for (size_t i = 0; i < ev->n_expect_ns; i++)
 		if ((rc = strset_add(&v->expect_ns, ev->expect_ns[i])) < 0)
 			goto fail;

@@ -82,8 +82,7 @@ struct view {
 	struct view_server *srv;
 	size_t n_srv;
 	size_t n_exchanges;
-	struct view_pkts *pkts; /* each exchange's answer, parsed once */
-	struct region *region;	/* all the view's memory: one free */
+	struct region *region; /* all the view's memory: one free */
 };
 
 /* Derives the view from EV. 0, or -ENOMEM (V is then deinitialised). */
@@ -91,9 +90,9 @@ int view_build(const struct evidence *ev, struct view *v);
 void view_deinit(struct view *v);
 
 /* The answer of exchange I of V's evidence, parsed when first asked for
- * and kept until view_deinit: every scan over the evidence asks for it
- * again. NULL when the exchange got no response, or its bytes are not a
- * DNS message. */
+ * and kept with the evidence (evidence_pkt): every scan over the evidence,
+ * and every view built from it, asks for it again. NULL when the exchange
+ * got no response, or its bytes are not a DNS message. */
 const ldns_pkt *view_pkt(const struct view *v, size_t i);
 
 /* Finds a server by name, or NULL. */

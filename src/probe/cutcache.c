@@ -168,7 +168,7 @@ int cutcache_learn(struct cutcache *c, const struct evidence *ev,
 		if ((x->role != EV_WALK && x->role != EV_RESOLVE) ||
 		    x->status != QS_OK || strcmp(x->zone, ".") != 0)
 			continue;
-		ldns_pkt *pkt = dmsg_parse(x->wire, x->wire_len);
+		const ldns_pkt *pkt = evidence_pkt(ev, i);
 		if (!pkt)
 			continue;
 		char cut[256];
@@ -196,7 +196,6 @@ int cutcache_learn(struct cutcache *c, const struct evidence *ev,
 			hints_deinit(&all);
 		}
 		hints_deinit(&srv);
-		ldns_pkt_free(pkt);
 	}
 	for (size_t i = 0; rc == 0 && i < fresh.n; i++)
 		rc = cutcache_put(c, fresh.v[i].zone, &fresh.v[i].srv,
