@@ -22,6 +22,14 @@ const struct cli_opt cli_opts[] = {
 	  "keys (repeatable)" },
 	{ "rrsig-warn-days", OPT_RRSIG_WARN_DAYS, true, "DAYS",
 	  "warn when signatures expire sooner (3)" },
+	{ "rdap-bootstrap", OPT_RDAP_BOOTSTRAP, true, "FILE|URL",
+	  "the RDAP bootstrap for DNS (RFC 9224; default:\n"
+	  "IANA's, cached; off with --root-hints unless\n"
+	  "given)" },
+	{ "no-rdap", OPT_NO_RDAP, false, NULL,
+	  "do not ask the registry (RDAP)" },
+	{ "expiry-warn-days", OPT_EXPIRY_WARN_DAYS, true, "DAYS",
+	  "warn when the registration expires sooner (30)" },
 	{ "acme", OPT_ACME, false, NULL,
 	  "check what an ACME CA checks: CAA, _acme-challenge" },
 	{ "ca", OPT_CA, true, "NAME|DOMAIN",
@@ -142,8 +150,11 @@ _Static_assert(sizeof(cli_opts) / sizeof(cli_opts[0]) <= CLI_MAX_OPTS, "CLI_"
 		OPT_RRSIG_WARN_DAYS, OPT_ACME, OPT_CA, OPT_CHALLENGE, OPT_TXT, \
 		OPT_ACCOUNT_URI, OPT_TOKEN, OPT_KEY_AUTH, OPT_ACM, OPT_CHECKS
 
-static const int check_opts[] = { CHECK_OPTS, NET_OPTS, OUT_OPTS, OPT_OUTPUT,
-				  0 };
+/* RDAP: check alone asks the registry (fleet would flood registries'
+ * rate limits). */
+#define RDAP_OPTS OPT_RDAP_BOOTSTRAP, OPT_NO_RDAP, OPT_EXPIRY_WARN_DAYS
+static const int check_opts[] = { CHECK_OPTS, RDAP_OPTS,  NET_OPTS,
+				  OUT_OPTS,   OPT_OUTPUT, 0 };
 /* fleet writes no evidence: each domain's is check's to save. */
 static const int fleet_opts[] = { CHECK_OPTS,
 				  OPT_CONCURRENCY,

@@ -135,6 +135,20 @@ static void http01_clear(struct ev_http01 *h)
 	free(h->body);
 }
 
+void ev_rdap_free(struct ev_rdap *r)
+{
+	if (!r)
+		return;
+	free(r->bootstrap);
+	free(r->boot_error);
+	free(r->url);
+	free(r->final_url);
+	free(r->content_type);
+	free(r->detail);
+	free(r->body);
+	free(r);
+}
+
 static void tls_clear(struct ev_tls *t)
 {
 	free(t->addr);
@@ -325,6 +339,7 @@ void evidence_free(struct evidence *ev)
 	for (size_t i = 0; i < ev->n_tls; i++)
 		tls_clear(&ev->tls[i]);
 	free(ev->tls);
+	ev_rdap_free(ev->rdap);
 	free(ev->ex);
 	free(ev->domain);
 	free(ev->command);

@@ -83,6 +83,7 @@ struct view {
 	size_t n_srv;
 	size_t n_exchanges;
 	struct view_pkts *pkts; /* each exchange's answer, parsed once */
+	struct view_rdap *rdap; /* the registry's view; NULL: RDAP off */
 	struct region *region;	/* all the view's memory: one free */
 };
 

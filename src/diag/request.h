@@ -36,6 +36,12 @@ struct diag_request {
 	const char *ds[8]; /* --ds, a DS not published yet */
 	size_t n_ds;
 	double rrsig_warn_days;
+	/* check: RDAP (issue 15). RDAP_DEFAULT: the command line's check,
+	 * where RDAP is on unless NO_RDAP or a custom root_hints without
+	 * RDAP_BOOTSTRAP; fleet and exporter leave it false. */
+	const char *rdap_bootstrap; /* FILE or http(s) URL */
+	bool no_rdap, rdap_default;
+	double expiry_warn_days; /* 0: 30 */
 	double timeout; /* seconds per query, all retries; wait: the whole wait
 			 */
 	double server_timeout; /* --server-timeout: per query; 0 not given */
