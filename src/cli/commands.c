@@ -150,8 +150,8 @@ _Static_assert(sizeof(cli_opts) / sizeof(cli_opts[0]) <= CLI_MAX_OPTS, "CLI_"
 		OPT_RRSIG_WARN_DAYS, OPT_ACME, OPT_CA, OPT_CHALLENGE, OPT_TXT, \
 		OPT_ACCOUNT_URI, OPT_TOKEN, OPT_KEY_AUTH, OPT_ACM, OPT_CHECKS
 
-/* RDAP: check alone asks the registry (fleet would flood registries'
- * rate limits). */
+/* RDAP: check and trace alone ask the registry (fleet would flood
+ * registries' rate limits). */
 #define RDAP_OPTS OPT_RDAP_BOOTSTRAP, OPT_NO_RDAP, OPT_EXPIRY_WARN_DAYS
 static const int check_opts[] = { CHECK_OPTS, RDAP_OPTS,  NET_OPTS,
 				  OUT_OPTS,   OPT_OUTPUT, 0 };
@@ -178,7 +178,8 @@ static const int exporter_opts[] = {
 	OPT_FAMILY6,	    OPT_RATE,	   OPT_PER_SERVER_RATE,
 	PRIVATE_OPTS,	    OPT_HELP,	   0
 };
-static const int trace_opts[] = { NET_OPTS, OUT_OPTS, 0 };
+static const int trace_opts[] = { OPT_RDAP_BOOTSTRAP, OPT_NO_RDAP, NET_OPTS,
+				  OUT_OPTS, 0 };
 static const int record_opts[] = { OPT_EXPECT, OPT_RESOLVERS, NET_OPTS,
 				   OUT_OPTS,   OPT_OUTPUT,    0 };
 static const int wait_opts[] = {

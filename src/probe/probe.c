@@ -855,10 +855,20 @@ int probe_trace(struct engine *eng, const struct probe_config *cfg,
 		uint16_t qtype, struct evidence *ev)
 {
 	struct probe p;
+	struct probe_rdap rdap;
+	int rc = 0;
 	probe_init(&p, eng, cfg, ev);
-	int rc = walk(&p, ev->domain, qtype, true, true);
+	if (cfg->rdap)
+		rc = probe_rdap_start(&rdap, eng, cfg->rdap, ev);
+	if (rc == 0)
+		rc = walk(&p, ev->domain, qtype, true, true);
 	if (rc == 0 && p.answers == 0)
 		rc = -EHOSTUNREACH;
+	if (cfg->rdap) {
+		int r2 = probe_rdap_finish(&rdap);
+		rc = rc ? rc : r2;
+		probe_rdap_deinit(&rdap);
+	}
 	probe_deinit(&p);
 	return rc;
 }

@@ -109,7 +109,7 @@ json_t *report_check_section(const struct report_ctx *r)
 					      : json_null(),
 				  "has_records", !v->domain_nxdomain));
 	json_object_set_new(o, "resolvers", resolvers_json(r));
-	json_t *reg = report_registry_json(v);
+	json_t *reg = report_registry_json(v->rdap);
 	if (reg)
 		json_object_set_new(o, "registry", reg);
 	/* The areas judged: every one, unless --checks named some. */

@@ -220,7 +220,7 @@ void report_check_text(const struct report_ctx *r, FILE *f)
 		}
 		servers_print(v, &l);
 	}
-	report_registry_text(v, &l);
+	report_registry_text(v->rdap, &l);
 	if (r->n_resolvers) {
 		if (asprintf(&line, "asked for %s SOA", v->zone) >= 0) {
 			layout_section(&l, "Resolvers", line);

@@ -27,9 +27,8 @@ static const char *state_name(enum rdap_state s)
 				   : "unavailable";
 }
 
-void report_registry_text(const struct view *v, const struct layout *l)
+void report_registry_text(const struct view_rdap *r, const struct layout *l)
 {
-	const struct view_rdap *r = v->rdap;
 	char line[1400], who[600], when[40];
 	if (!r)
 		return;
@@ -71,9 +70,8 @@ static json_t *strings(const char (*v)[RDAP_TEXT_MAX], size_t n)
 	return a;
 }
 
-json_t *report_registry_json(const struct view *v)
+json_t *report_registry_json(const struct view_rdap *r)
 {
-	const struct view_rdap *r = v->rdap;
 	char when[40];
 	if (!r)
 		return NULL;

@@ -232,3 +232,17 @@ hostile() {
 	run --separate-stderr "$DNSDOCTOR" check not-delegated.org --replay "$ev" --json
 	[ "$(jq -c '[.findings[] | [.code, .severity, .summary]], .registry' <<<"$output")" = "$want" ]
 }
+
+@test "trace shows the registry's view beside the parent's delegation" {
+	COLUMNS=200 run "$DNSDOCTOR" trace seed-refused.com --root-hints "$DNSDOCTOR_ROOT_HINTS" --rdap-bootstrap "$RDAP/boot-inflight.json"
+	[[ "$output" == *"Registry"* ]]
+	[[ "$output" == *"name servers: ns-2034.awsdns-62.co.uk."* ]]
+	run --separate-stderr "$DNSDOCTOR" trace seed-refused.com --json --root-hints "$DNSDOCTOR_ROOT_HINTS" --rdap-bootstrap "$RDAP/boot-inflight.json"
+	[ "$(jq -r '.registry.nameservers | length' <<<"$output")" -eq 4 ]
+}
+
+@test "html: the Registry section names the registrar, escaped" {
+	run "$DNSDOCTOR" check healthy.com --root-hints "$DNSDOCTOR_ROOT_HINTS" --rdap-bootstrap "$RDAP/boot-healthy.json" --format html
+	[[ "$output" == *'<h2>Registry (RDAP)</h2>'* ]]
+	[[ "$output" == *'the registrar Lab Registrar, Inc. (IANA 9999, https://registrar.lab.example/)'* ]]
+}
