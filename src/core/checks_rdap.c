@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 #include <ldns/ldns.h>
 #include "core/checks.h"
@@ -174,6 +175,31 @@ static int apex_ns(const struct view *v, struct strset *out)
 	return 0;
 }
 
+/* The TTL of the parent's NS records for the zone (its referral), the
+ * longest a resolver keeps the old delegation; 0 when not seen. */
+static uint32_t parent_ns_ttl(const struct view *v)
+{
+	uint32_t ttl = 0;
+	for (size_t i = 0; i < v->ev->n_ex; i++) {
+		const struct ev_exchange *x = &v->ev->ex[i];
+		const ldns_pkt *p;
+		if (x->role != EV_WALK || strcmp(x->zone, v->parent) != 0 ||
+		    !(p = view_pkt(v, i)))
+			continue;
+		const ldns_rr_list *au = ldns_pkt_authority(p);
+		for (size_t k = 0; k < ldns_rr_list_rr_count(au); k++) {
+			const ldns_rr *rr = ldns_rr_list_rr(au, k);
+			char *owner = ldns_rdf2str(ldns_rr_owner(rr));
+			if (ldns_rr_get_type(rr) == LDNS_RR_TYPE_NS && owner &&
+			    strcasecmp(owner, v->zone) == 0 &&
+			    ldns_rr_ttl(rr) > ttl)
+				ttl = ldns_rr_ttl(rr);
+			free(owner);
+		}
+	}
+	return ttl;
+}
+
 int check_registrar_ns(const struct view *v, time_t now, struct findings *out)
 {
 	const struct view_rdap *r = rdap_ok(v);
@@ -201,13 +227,20 @@ int check_registrar_ns(const struct view *v, time_t now, struct findings *out)
 	NOMEM_IF(ap = join_names(&apex));
 	NOMEM_IF(exp = join_names(&v->expect_ns));
 	if (registry_right) {
+		uint32_t ttl = parent_ns_ttl(v);
+		char ttl_text[80] = "the parent's NS TTL";
+		if (ttl)
+			snprintf(ttl_text, sizeof(ttl_text),
+				 "the parent's NS TTL, %u s (%.1f h)", ttl,
+				 ttl / 3600.0);
 		NOMEM_IF(asprintf(&fix,
 				  "Nothing to change at %s: the registry has "
 				  "the right servers. The parent zone %s "
 				  "publishes them with the registry's next "
-				  "update (minutes), and resolvers follow "
-				  "within the parent's NS TTL.",
-				  who, v->parent) >= 0);
+				  "update (minutes); a fresh resolver, the "
+				  "CA's, then follows at once, and resolvers "
+				  "that cached the old delegation within %s.",
+				  who, v->parent, ttl_text) >= 0);
 	} else {
 		NOMEM_IF(want = join_hosts(target ? target : &v->parent_ns));
 		NOMEM_IF(asprintf(&fix,

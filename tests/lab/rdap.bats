@@ -117,6 +117,8 @@ dns_codes() {
 	[ "$(finding REGISTRAR_NS_MISMATCH evidence.in_flight)" = true ]
 	[ "$(finding REGISTRAR_NS_MISMATCH evidence.odd_one)" = parent ]
 	[[ "$(finding REGISTRAR_NS_MISMATCH summary)" == *"in flight"* ]]
+	# When it shows: the parent's NS TTL, read from its referral.
+	[[ "$(finding REGISTRAR_NS_MISMATCH fix)" == *"within the parent's NS TTL, "[0-9]*" s ("* ]]
 }
 
 @test "the registry is the odd list: REGISTRAR_NS_MISMATCH names it and the registrar" {
