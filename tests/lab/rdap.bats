@@ -82,6 +82,7 @@ dns_codes() {
 	[ "$(jq -r '.registry // "absent"' <<<"$output")" = absent ]
 }
 
+# bats test_tags=under_valgrind
 @test "healthy: the registry agrees; the report names the registrar; exit 0" {
 	check healthy.com healthy
 	[ "$status" -eq 0 ]
@@ -93,6 +94,7 @@ dns_codes() {
 	[[ "$output" == *"Lab Registrar, Inc. (IANA 9999, https://registrar.lab.example/)"* ]]
 }
 
+# bats test_tags=under_valgrind
 @test "the bootstrap fetched over HTTP works as the file does" {
 	check healthy.com healthy
 	local want=$output
@@ -193,11 +195,13 @@ hostile() {
 	[ "$(jq -r .stats.elapsed_ms <<<"$output")" -lt 7000 ]
 }
 
+# bats test_tags=under_valgrind
 @test "hostile: a 50 MB body is cut at the size limit" { hostile big "over the size limit"; }
 @test "hostile: invalid JSON" { hostile badjson "invalid JSON"; }
 @test "hostile: JSON of the wrong shape" { hostile shape "wrong shape"; }
 @test "hostile: content type text/html" { hostile ctype "content type 'text/html'"; }
 @test "hostile: a redirect loop" { hostile loop "redirects in a loop"; }
+# bats test_tags=under_valgrind
 @test "hostile: a redirect to a private address is never followed" {
 	hostile private "169.254.169.254, a link-local"
 }
@@ -213,6 +217,10 @@ hostile() {
 	! grep -q $'\x1b' <<<"$output" || false
 	! grep -q $'\x07' <<<"$output" || false
 	run "$DNSDOCTOR" check healthy.com --root-hints "$DNSDOCTOR_ROOT_HINTS" --rdap-bootstrap "$RDAP/boot-escape.json" --format html
+	[[ "$output" == *'\x1b[31mEvil'* ]]
+	! grep -q $'\x1b' <<<"$output" || false
+	run "$DNSDOCTOR" check healthy.com --root-hints "$DNSDOCTOR_ROOT_HINTS" --rdap-bootstrap "$RDAP/boot-escape.json" --format nagios --expiry-warn-days 400
+	[[ "$output" == *'\x1b[31mEvil'* ]]
 	! grep -q $'\x1b' <<<"$output" || false
 }
 
@@ -223,6 +231,7 @@ hostile() {
 	[ "$(jq -r '[.findings[] | select(.code != "RDAP_UNAVAILABLE") | .code] | unique | join(" ")' <<<"$output")" = "$without" ]
 }
 
+# bats test_tags=under_valgrind
 @test "--save-evidence, analyze and --replay reach the same findings and registry view" {
 	local ev=$BATS_TEST_TMPDIR/ev.json
 	check not-delegated.org clienthold --save-evidence "$ev"
