@@ -51,7 +51,8 @@ const struct cli_opt cli_opts[] = {
 	  "only these of delegation, dnssec, acme, caa\n"
 	  "(default: all)" },
 	{ "expect", OPT_EXPECT, true, "VALUE",
-	  "the value the record should have" },
+	  "a value the record should have (repeatable: it\n"
+	  "must have them all)" },
 	{ "certbot", OPT_CERTBOT, false, NULL,
 	  "as certbot's --manual-auth-hook: the TXT record\n"
 	  "_acme-challenge.$CERTBOT_DOMAIN, the value\n"

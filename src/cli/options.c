@@ -345,7 +345,18 @@ static int apply_one(struct diag_request *o, int c, char *arg)
 			return -1;
 		break;
 	case OPT_EXPECT:
-		o->expect = arg;
+		/* Every --expect adds a value to the set to wait for. */
+		if (!o->expect) {
+			o->expect = arg;
+			break;
+		}
+		if (o->n_expect_more ==
+		    sizeof(o->expect_more) / sizeof(o->expect_more[0])) {
+			die("at most %zu --expect values",
+			    o->n_expect_more + 1);
+			return -1;
+		}
+		o->expect_more[o->n_expect_more++] = arg;
 		break;
 	case OPT_CERTBOT:
 		o->certbot = true;

@@ -64,6 +64,8 @@ static int check_missing(const struct rv_view *v, time_t now,
 		json_array_append_new(arr, row_json(r));
 	}
 	int rc = 0;
+	char want[1200];
+	rv_expect_text(v, want, sizeof(want));
 	if (names.n) {
 		char *j = strset_join(&names, "; ");
 		json_t *e = json_pack("{s:o, s:s?}", "servers", arr, "expect",
@@ -78,8 +80,11 @@ static int check_missing(const struct rv_view *v, time_t now,
 				  "report the change as done.",
 				  "%s%s%s is not served by %s",
 				  record_text(v, rec, sizeof(rec)),
-				  v->expect ? " with the expected value " : "",
-				  v->expect ? v->expect : "", j ? j : "?");
+				  !v->expect ? ""
+				  : v->expect_more && v->expect_more->n
+					  ? " with the expected values "
+					  : " with the expected value ",
+				  want, j ? j : "?");
 		free(j);
 	}
 	json_decref(arr);

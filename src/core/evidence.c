@@ -331,6 +331,7 @@ void evidence_free(struct evidence *ev)
 	ev_strings_clear(&ev->root_hints);
 	ev_strings_clear(&ev->resolvers);
 	ev_strings_clear(&ev->cached_cuts);
+	ev_strings_clear(&ev->record_expect_more);
 	validation_clear(&ev->validation);
 	for (size_t i = 0; i < ev->n_http01; i++)
 		http01_clear(&ev->http01[i]);

@@ -224,6 +224,8 @@ struct evidence {
 	char *record_name; /* absolute, lower case */
 	uint16_t record_type;
 	char *record_expect; /* --expect VALUE, or NULL */
+	/* Every further --expect: the record must serve them all. */
+	struct ev_strings record_expect_more;
 };
 
 /* Returns a new, empty evidence for DOMAIN, or NULL when out of memory. */

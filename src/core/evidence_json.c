@@ -310,6 +310,9 @@ static int record_to_json(const struct evidence *ev, json_t *o)
 	json_object_set_new(r, "expect",
 			    ev->record_expect ? json_string(ev->record_expect)
 					      : json_null());
+	if (ev->record_expect_more.n)
+		json_object_set_new(r, "expect_more",
+				    strings_json(&ev->record_expect_more));
 	return json_object_set_new(o, "record", r);
 }
 
@@ -342,7 +345,8 @@ static int record_from_json(const json_t *j, struct evidence *ev, char *err,
 		snprintf(err, errlen, "out of memory");
 		return -1;
 	}
-	return 0;
+	return strings_from(r, "expect_more", &ev->record_expect_more, err,
+			    errlen);
 }
 
 static json_t *refused_json(const struct evidence *ev)

@@ -164,12 +164,33 @@ static bool same_answer(const struct rv_row *a, const struct rv_row *b)
 	return a->status != RVS_DATA || strset_equal(&a->values, &b->values);
 }
 
-static bool row_has_expect(const struct rv_view *v, const struct rv_row *r)
+static bool row_has(const struct rv_view *v, const struct rv_row *r,
+		    const char *want)
 {
 	for (size_t i = 0; r->status == RVS_DATA && i < r->values.n; i++)
-		if (rv_value_matches(v->type, r->values.v[i], v->expect))
+		if (rv_value_matches(v->type, r->values.v[i], want))
 			return true;
 	return false;
+}
+
+/* Every --expect is one value of the set the record must serve. */
+static bool row_has_expect(const struct rv_view *v, const struct rv_row *r)
+{
+	if (!row_has(v, r, v->expect))
+		return false;
+	for (size_t i = 0; v->expect_more && i < v->expect_more->n; i++)
+		if (!row_has(v, r, v->expect_more->v[i]))
+			return false;
+	return true;
+}
+
+void rv_expect_text(const struct rv_view *v, char *buf, size_t len)
+{
+	size_t n = (size_t)snprintf(buf, len, "%s", v->expect ? v->expect : "");
+	for (size_t i = 0; v->expect_more && i < v->expect_more->n && n < len;
+	     i++)
+		n += (size_t)snprintf(buf + n, len - n, ", %s",
+				      v->expect_more->v[i]);
 }
 
 static void derive(struct rv_view *v)
@@ -216,6 +237,7 @@ int rv_build(const struct evidence *ev, struct rv_view *v)
 	v->name = ev->record_name;
 	v->type = ev->record_type;
 	v->expect = ev->record_expect;
+	v->expect_more = &ev->record_expect_more;
 	/* Authoritative rows first, then resolvers, each in evidence order. */
 	for (int pass = 0; pass < 2; pass++)
 		for (size_t i = 0; i < ev->n_ex; i++) {

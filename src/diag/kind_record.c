@@ -70,9 +70,12 @@ static int record_args(struct diag *d, char *name, size_t len, uint16_t *type)
 	    t == LDNS_RR_TYPE_IXFR || strlen(o->args[1]) > 16)
 		return diag_fail(d, "unknown record type '%.16s'", o->args[1]);
 	*type = (uint16_t)t;
-	if (o->expect && (strlen(o->expect) > 900 || strchr(o->expect, '\n')))
-		return diag_fail(d, "--expect wants one value of at most 900 "
-				    "bytes");
+	for (size_t i = 0; o->expect && i <= o->n_expect_more; i++) {
+		const char *e = i ? o->expect_more[i - 1] : o->expect;
+		if (strlen(e) > 900 || strchr(e, '\n'))
+			return diag_fail(d, "--expect wants one value of at "
+					    "most 900 bytes");
+	}
 	return 0;
 }
 
@@ -94,7 +97,11 @@ int record_gather(struct diag *d, struct diag_env *env, const struct hints *res,
 	d->ev = NULL;
 	if (diag_evidence_start(d, name, &hints, res) < 0)
 		goto out;
-	if (!(d->ev->record_name = strdup(name)) ||
+	bool bad = false;
+	for (size_t i = 0; o->expect && i < o->n_expect_more; i++)
+		bad |= ev_strings_add(&d->ev->record_expect_more,
+				      o->expect_more[i]) < 0;
+	if (bad || !(d->ev->record_name = strdup(name)) ||
 	    (o->expect && !(d->ev->record_expect = strdup(o->expect)))) {
 		diag_fail(d, "out of memory");
 		goto out;

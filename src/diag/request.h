@@ -59,7 +59,11 @@ struct diag_request {
 	 * the columns of the terminal stderr is; 0: none. The CLI sets it
 	 * for a lone diagnosis, never for fleet. */
 	int progress;
-	const char *expect;   /* propagation, wait: --expect VALUE */
+	const char *expect; /* propagation, wait: --expect VALUE */
+	/* Every further --expect: the set the record must serve (issue 15).
+	 */
+	const char *expect_more[15];
+	size_t n_expect_more;
 	bool certbot, lego;   /* wait: from certbot's hook or lego's exec */
 	bool timeout_given;   /* wait: --timeout is the whole wait */
 	bool resolvers_given; /* wait: --resolvers on the command line, not

@@ -30,6 +30,17 @@ static const char *registered(const struct evidence *ev)
 	return d;
 }
 
+/* Labels of an absolute NAME: "." 0, "com." 1, "a.com." 2. */
+static int labels(const char *name)
+{
+	int n = 0;
+	if (strcmp(name, ".") == 0)
+		return 0;
+	for (; *name; name++)
+		n += *name == '.';
+	return n;
+}
+
 static uint32_t time_left(struct probe_rdap *r)
 {
 	uint64_t spent = r->eng->ops->now_ms(r->eng->impl) - r->t0;
@@ -140,6 +151,11 @@ int probe_rdap_start(struct probe_rdap *r, struct engine *eng,
 	r->ev = ev;
 	r->cfg = cfg;
 	r->t0 = eng->ops->now_ms(eng->impl);
+	/* The root, a TLD or another public suffix is no registration. */
+	if (strcmp(registered(ev), ev->domain) == 0 &&
+	    labels(ev->domain) <=
+		    (ev->suffix_labels > 0 ? ev->suffix_labels : 1))
+		return 0;
 	if (!(ev->rdap = calloc(1, sizeof(*ev->rdap))) ||
 	    !(ev->rdap->bootstrap =
 		      strdup(cfg->boot_name ? cfg->boot_name : "")))

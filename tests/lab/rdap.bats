@@ -257,3 +257,8 @@ hostile() {
 	[[ "$output" == *'<h2>Registry (RDAP)</h2>'* ]]
 	[[ "$output" == *'the registrar Lab Registrar, Inc. (IANA 9999, https://registrar.lab.example/)'* ]]
 }
+
+@test "a TLD is no registration: no RDAP look-up for com." {
+	check com. healthy
+	[ "$(jq -r '.registry // "absent"' <<<"$output")" = absent ]
+}
