@@ -104,6 +104,26 @@ static int row_from_pkt(struct rv_row *r, const ldns_pkt *pkt, uint16_t type)
 		if (r->ttl < 0 || ldns_rr_ttl(rr) < r->ttl)
 			r->ttl = ldns_rr_ttl(rr);
 	}
+	/* NS asked of a server of the parent (probe_record.c): its referral
+	 * is the delegation, the data that propagates. */
+	if (!r->values.n && type == LDNS_RR_TYPE_NS && r->kind == RV_AUTH &&
+	    strcmp(r->zone, r->qname) != 0 && !r->aa) {
+		ldns_rr_list *au = ldns_pkt_authority(pkt);
+		for (size_t i = 0; au && i < ldns_rr_list_rr_count(au); i++) {
+			const ldns_rr *rr = ldns_rr_list_rr(au, i);
+			if (ldns_rr_get_type(rr) != type ||
+			    !dmsg_key_is(&k, ldns_rr_owner(rr)))
+				continue;
+			char *t = rdata_text(rr);
+			if (!t || strset_add(&r->values, t) < 0) {
+				free(t);
+				return -ENOMEM;
+			}
+			free(t);
+			if (r->ttl < 0 || ldns_rr_ttl(rr) < r->ttl)
+				r->ttl = ldns_rr_ttl(rr);
+		}
+	}
 	if (r->values.n) {
 		r->status = RVS_DATA;
 		return 0;

@@ -262,3 +262,49 @@ hostile() {
 	check com. healthy
 	[ "$(jq -r '.registry // "absent"' <<<"$output")" = absent ]
 }
+
+# Delegation propagation (issue 15): NS at a zone's apex is asked of every
+# server of the parent. These come last: they change com. on Knot (RFC 2136
+# signed with the lab key); BIND's copy of com. (127.53.x.2) is read-only,
+# so it keeps the old delegation, as a lagging parent server would.
+OLD_NS=ns-549.awsdns-04.net,ns-1452.awsdns-53.org,ns-216.awsdns-27.com,ns-1662.awsdns-15.co.uk
+NEW_NS=(ns-2034.awsdns-62.co.uk ns-667.awsdns-19.net ns-1267.awsdns-30.org ns-145.awsdns-18.com)
+expects() { local n; for n; do printf -- '--expect\n%s\n' "$n"; done; }
+
+@test "propagation NS follows the delegation: every parent server serves the old set, the new set nowhere" {
+	mapfile -t old < <(expects ${OLD_NS//,/ })
+	run --separate-stderr "$DNSDOCTOR" propagation seed-refused.com NS "${old[@]}" --json --root-hints "$DNSDOCTOR_ROOT_HINTS"
+	# HIGH_TTL: com.'s two days, the time a resolver keeps a delegation.
+	[ "$status" -le 1 ]
+	[[ "$(codes)" != *RECORD_MISSING_ON_AUTH* ]]
+	[ "$(jq -r '[.views[] | select(.kind == "authoritative") | .zone] | unique | join(" ")' <<<"$output")" = com. ]
+	[ "$(jq -r '[.views[] | select(.kind == "authoritative" and .state == "current")] | length' <<<"$output")" -ge 2 ]
+	mapfile -t new < <(expects "${NEW_NS[@]}")
+	run --separate-stderr "$DNSDOCTOR" propagation seed-refused.com NS "${new[@]}" --json --root-hints "$DNSDOCTOR_ROOT_HINTS"
+	[ "$status" -eq 2 ]
+	[[ "$(codes)" == *RECORD_MISSING_ON_AUTH* ]]
+	# wait on the set every parent server publishes returns at once.
+	run --separate-stderr "$DNSDOCTOR" wait seed-refused.com NS "${old[@]}" --timeout 5 --root-hints "$DNSDOCTOR_ROOT_HINTS"
+	[ "$status" -eq 0 ]
+}
+
+@test "wait NS after a registry change: times out naming the parent server that still publishes the old delegation" {
+	command -v nsupdate >/dev/null || skip "nsupdate is not installed"
+	local n
+	{
+		echo "server 127.53.1.1"
+		echo "zone com."
+		for n in ${OLD_NS//,/ }; do echo "update delete seed-refused.com. NS $n."; done
+		for n in "${NEW_NS[@]}"; do echo "update add seed-refused.com. 172800 NS $n."; done
+		echo send
+	} | nsupdate -k "$LAB_UPDATE_KEY"
+	mapfile -t new < <(expects "${NEW_NS[@]}")
+	run --separate-stderr "$DNSDOCTOR" wait seed-refused.com NS "${new[@]}" --timeout 3 --json --root-hints "$DNSDOCTOR_ROOT_HINTS"
+	echo "# $output"
+	[ "$status" -eq 2 ]
+	# Knot's com. publishes the new set; BIND's copy (127.53.1.2) lags.
+	local lag
+	lag=$(jq -r '[.findings[] | select(.code=="RECORD_MISSING_ON_AUTH") | .evidence.servers[].addr] | unique | join(" ")' <<<"$output")
+	[[ " $lag " == *" 127.53.1.2 "* ]]
+	[[ " $lag " != *" 127.53.1.1 "* ]]
+}
