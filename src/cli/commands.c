@@ -181,8 +181,11 @@ static const int exporter_opts[] = {
 };
 static const int trace_opts[] = { OPT_RDAP_BOOTSTRAP, OPT_NO_RDAP, NET_OPTS,
 				  OUT_OPTS, 0 };
-static const int record_opts[] = { OPT_EXPECT, OPT_RESOLVERS, NET_OPTS,
-				   OUT_OPTS,   OPT_OUTPUT,    0 };
+/* propagation and plan of NS (a delegation) ask RDAP too. */
+static const int record_opts[] = { OPT_EXPECT,	       OPT_RESOLVERS,
+				   OPT_RDAP_BOOTSTRAP, OPT_NO_RDAP,
+				   NET_OPTS,	       OUT_OPTS,
+				   OPT_OUTPUT,	       0 };
 static const int wait_opts[] = {
 	OPT_EXPECT, OPT_CERTBOT, OPT_LEGO, OPT_RESOLVERS, NET_OPTS, OUT_OPTS, 0
 };

@@ -690,7 +690,8 @@ static int opts_apply(struct diag_request *o, int argc, char **argv, bool line,
 	if (apply_given(o, given, n) < 0)
 		return -1;
 	o->rdap_default = strcmp(o->command, "check") == 0 ||
-			  strcmp(o->command, "trace") == 0;
+			  strcmp(o->command, "trace") == 0 ||
+			  strcmp(o->command, "propagation") == 0;
 	int ca = config_find(OPT_CA);
 	if (o->acme && !o->ca && config.v[ca].origin != CONFIG_DEFAULT)
 		o->ca = config.v[ca].value;

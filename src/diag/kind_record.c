@@ -9,7 +9,10 @@
 #include <ldns/ldns.h>
 #include "core/view_record.h"
 #include "diag/inputs.h"
+#include "core/view_rdap.h"
 #include "diag/kinds.h"
+#include "diag/rdap_setup.h"
+#include "report/registry.h"
 #include "diag/record.h"
 #include "engine/engine.h"
 #include "probe/probe.h"
@@ -107,10 +110,20 @@ int record_gather(struct diag *d, struct diag_env *env, const struct hints *res,
 		goto out;
 	}
 	d->ev->record_type = type;
+	/* A delegation (NS): the registry's list too, when RDAP is on. */
+	struct diag_rdap rdap;
+	int rdap_on = 0;
+	memset(&rdap, 0, sizeof(rdap));
+	if (type == LDNS_RR_TYPE_NS &&
+	    (rdap_on = diag_rdap_setup(d, env, &rdap)) < 0)
+		goto out;
 	struct probe_config cfg = { .roots = &hints,
 				    .resolvers = res,
-				    .family = o->family };
-	if (diag_probe_failed(d, probe_record(env->eng, &cfg, d->ev)))
+				    .family = o->family,
+				    .rdap = rdap_on ? &rdap.cfg : NULL };
+	int rc = probe_record(env->eng, &cfg, d->ev);
+	diag_rdap_done(&rdap);
+	if (diag_probe_failed(d, rc))
 		goto out;
 	if (save && o->save_evidence &&
 	    diag_save_evidence(d, d->ev, o->save_evidence) < 0)
@@ -185,12 +198,22 @@ static void propagation_text(const struct diag *d, FILE *f)
 	struct layout l;
 	layout_init(&l, f, d->req->color, d->req->width);
 	report_propagation_text(&s->v, &d->fs, d->started, &l);
+	/* NS: the registry's list beside the parent servers' (RDAP). */
+	struct view_rdap *r = NULL;
+	if (view_rdap_new(d->ev, &r) == 0 && r)
+		report_registry_text(r, &l);
+	view_rdap_free(r);
 }
 
 static json_t *propagation_section(const struct diag *d)
 {
 	const struct record_state *s = d->state;
-	return report_propagation_section(&s->v, d->started);
+	json_t *o = report_propagation_section(&s->v, d->started);
+	struct view_rdap *r = NULL;
+	if (o && view_rdap_new(d->ev, &r) == 0 && r)
+		json_object_set_new(o, "registry", report_registry_json(r));
+	view_rdap_free(r);
+	return o;
 }
 
 void record_nagios(const struct diag *d, const struct rv_view *v,

@@ -12,6 +12,7 @@
 #include "core/view_record.h"
 #include "probe/probe.h"
 #include "probe/probe_internal.h"
+#include "probe/probe_rdap.h"
 
 #define MAX_ALIAS_ZONES 4
 
@@ -141,9 +142,10 @@ int probe_record(struct engine *eng, const struct probe_config *cfg,
 		return -EINVAL;
 	probe_init(&p, eng, cfg, ev);
 	struct round *res = NULL;
-	rc = cfg->resolvers && cfg->resolvers->n
-		     ? ask_resolvers(&p, cfg->resolvers, name, type, &res)
-		     : 0;
+	struct probe_rdap rdap;
+	rc = cfg->rdap ? probe_rdap_start(&rdap, eng, cfg->rdap, ev) : 0;
+	if (rc == 0 && cfg->resolvers && cfg->resolvers->n)
+		rc = ask_resolvers(&p, cfg->resolvers, name, type, &res);
 	if (rc == 0)
 		rc = probe_zone_pass(&p, name, type);
 	struct round *r = rc == 0 ? round_new(&p) : NULL;
@@ -155,6 +157,11 @@ int probe_record(struct engine *eng, const struct probe_config *cfg,
 		rc = follow_aliases(&p, type);
 	if (rc == 0 && res)
 		round_wait(&p, res);
+	if (cfg->rdap) {
+		int r2 = probe_rdap_finish(&rdap);
+		rc = rc ? rc : r2;
+		probe_rdap_deinit(&rdap);
+	}
 	probe_deinit(&p);
 	return rc;
 }

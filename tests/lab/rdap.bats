@@ -263,6 +263,14 @@ hostile() {
 	[ "$(jq -r '.registry // "absent"' <<<"$output")" = absent ]
 }
 
+@test "propagation NS with RDAP: the registry's list beside the parent servers' (change in flight)" {
+	run --separate-stderr "$DNSDOCTOR" propagation seed-refused.com NS --json --root-hints "$DNSDOCTOR_ROOT_HINTS" --rdap-bootstrap "$RDAP/boot-inflight.json"
+	[ "$(jq -r '.registry.nameservers | sort | join(" ")' <<<"$output")" = "ns-1267.awsdns-30.org. ns-145.awsdns-18.com. ns-2034.awsdns-62.co.uk. ns-667.awsdns-19.net." ]
+	[ "$(jq -r '[.views[] | select(.kind == "authoritative") | .zone] | unique | join(" ")' <<<"$output")" = com. ]
+	COLUMNS=200 run "$DNSDOCTOR" propagation seed-refused.com NS --root-hints "$DNSDOCTOR_ROOT_HINTS" --rdap-bootstrap "$RDAP/boot-inflight.json"
+	[[ "$output" == *"Registry"*"name servers: ns-2034.awsdns-62.co.uk."* ]]
+}
+
 # Delegation propagation (issue 15): NS at a zone's apex is asked of every
 # server of the parent. These come last: they change com. on Knot (RFC 2136
 # signed with the lab key); BIND's copy of com. (127.53.x.2) is read-only,
