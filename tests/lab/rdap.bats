@@ -271,6 +271,18 @@ hostile() {
 	[[ "$output" == *"Registry"*"name servers: ns-2034.awsdns-62.co.uk."* ]]
 }
 
+@test "json schema: check, trace and propagation NS with the registry's view validate" {
+	local cmd
+	for cmd in "check healthy.com" "check not-delegated.org" "trace healthy.com" "propagation seed-refused.com NS"; do
+		# shellcheck disable=SC2086 # the command and its arguments
+		run --separate-stderr "$DNSDOCTOR" $cmd --json --root-hints "$DNSDOCTOR_ROOT_HINTS" --rdap-bootstrap "$RDAP/boot-clienthold.json"
+		jq -e 'has("registry")' <<<"$output"
+		run /usr/bin/python3 "$BATS_TEST_DIRNAME/../schema/validate" - <<<"$output"
+		echo "# $cmd: $output"
+		[ "$status" -eq 0 ]
+	done
+}
+
 # Delegation propagation (issue 15): NS at a zone's apex is asked of every
 # server of the parent. These come last: they change com. on Knot (RFC 2136
 # signed with the lab key); BIND's copy of com. (127.53.x.2) is read-only,
