@@ -4,21 +4,30 @@
 # under DIR, with dates relative to that moment:
 #
 #   1. each scenario's `dnssec` file (after the shared-records are appended):
-#        key  NAME ZONE [ALG]    a new ECDSAP256SHA256 key (flags 257: one
+#        key  NAME ZONE [ALG[:BITS]]
+#                                a new ECDSAP256SHA256 key (flags 257: one
 #                                CSK per zone), DIR/keys/SCENARIO/NAME/;
-#                                ALG another ldns-keygen algorithm
+#                                ALG another ldns-keygen algorithm, BITS its
+#                                size (RSA: 2048 unless given)
 #        ds   KEY [KEY...]       append the key's DS (SHA-256) to the parent
 #                                zone (a shared zone: the TLD)
 #        ds-sha1 KEY             the same with a SHA-1 DS only
 #        sign ZONE SOURCE OUTPUT KEY[,KEY...] [inception=OFFSET]
-#             [expiration=OFFSET] [nsec3] [strip-nsec]
+#             [expiration=OFFSET] [nsec3] [strip-nsec] [cds=KEY|delete]
 #                                ldns-signzone SOURCE (in the scenario folder)
 #                                into DIR/zones/SCENARIO/OUTPUT, the FILE the
 #                                scenario's `servers` lines name; OFFSET is
 #                                +N or -N seconds, or Nm, Nh, Nd (defaults:
 #                                inception=-1h expiration=+30d); nsec3 = NSEC3
 #                                with 0 extra iterations and no salt (RFC 9276);
-#                                nsec3=ITER:SALT with those (hex salt)
+#                                nsec3=ITER:SALT with those (hex salt);
+#                                cds=KEY adds the key's CDS (SHA-256) and
+#                                CDNSKEY at the apex before signing, KEY
+#                                not necessarily one it signs with;
+#                                cds=delete the RFC 8078 delete form
+#        unsign OUTPUT ALG TYPE[,TYPE...]
+#                                after signing, drop the RRSIGs of algorithm
+#                                ALG (a number) over those apex types
 #        tamper OUTPUT TYPE FROM TO
 #                                after signing, replace FROM with TO in the
 #                                data of OUTPUT's TYPE records (not their
@@ -59,6 +68,7 @@ dnssec_keygen() {
 	local kd=$1 alg=${3:-ECDSAP256SHA256} base bits=()
 	mkdir -p "$kd"
 	case $alg in RSA*) bits=(-b 2048) ;; esac
+	case $alg in *:*) bits=(-b "${alg#*:}") alg=${alg%%:*} ;; esac
 	base=$(cd "$kd" && ldns-keygen -a "$alg" "${bits[@]}" -k "$2" 2>&1) || die "ldns-keygen -a $alg -k $2 failed: $base"
 	[ -f "$kd/$base.ds" ] || die "ldns-keygen for $2 wrote no $kd/$base.ds"
 	# ldns-keygen's DS takes the key's hash (SHA-1 for RSASHA1): the DS
@@ -70,10 +80,23 @@ dnssec_keygen() {
 	echo "$kd/$base"
 }
 
-# dnssec_sign ZONE IN OUT INCEPTION EXPIRATION NSEC3(0|1|ITER:SALT) STRIP-NSEC(0|1) KEYBASE...
+# dnssec_cds ZONE KEYBASE|delete: the CDS and CDNSKEY records asking the
+# parent for the key's DS (or, with delete, for none), zone-file lines.
+dnssec_cds() {
+	local zone=$1 kb=$2
+	if [ "$kb" = delete ]; then
+		printf '%s 3600 IN CDS 0 0 0 00\n%s 3600 IN CDNSKEY 0 3 0 AA==\n' "$zone." "$zone."
+		return
+	fi
+	(cd "$(dirname "$kb")" && ldns-key2ds -n -2 "$(basename "$kb").key") |
+		awk '$4 == "DS" { $4 = "CDS"; print }'
+	awk '$3 == "DNSKEY" || $4 == "DNSKEY" { sub(/DNSKEY/, "CDNSKEY"); print }' "$kb.key"
+}
+
+# dnssec_sign ZONE IN OUT INCEPTION EXPIRATION NSEC3(0|1|ITER:SALT) STRIP-NSEC(0|1) CDS(""|KEYBASE|delete) KEYBASE...
 dnssec_sign() {
-	local zone=$1 in=$2 out=$3 inc=$4 exp=$5 nsec3=$6 strip=$7 now opts=()
-	shift 7
+	local zone=$1 in=$2 out=$3 inc=$4 exp=$5 nsec3=$6 strip=$7 cds=$8 now opts=()
+	shift 8
 	now=$(date +%s)
 	case $nsec3 in
 		0) ;;
@@ -81,11 +104,16 @@ dnssec_sign() {
 		*) opts=(-n -t "${nsec3%%:*}" -s "${nsec3#*:}") ;;
 	esac
 	mkdir -p "$(dirname "$out")"
+	if [ -n "$cds" ]; then
+		cat "$in" > "$out.src"
+		dnssec_cds "${zone%.}" "$cds" >> "$out.src"
+		in=$out.src
+	fi
 	if ! ldns-signzone "${opts[@]}" -i $((now + inc)) -e $((now + exp)) -f "$out" -o "$zone" "$in" "$@" > "$out.log" 2>&1; then
 		cat "$out.log" >&2
 		die "ldns-signzone failed for $zone ($in)"
 	fi
-	rm -f "$out.log"
+	rm -f "$out.log" "$out.src"
 	if [ "$strip" = 1 ]; then
 		# A signed zone without its denial chain: NXDOMAIN answers then
 		# carry no NSEC/NSEC3 proof (dnssec-nsec-missing).
@@ -154,7 +182,7 @@ dnssec_scenarios() {
 					;;
 				sign)
 					[ "${#w[@]}" -ge 5 ] || die "$f: want: sign ZONE SOURCE OUTPUT KEY[,KEY] [inception=OFFSET] [expiration=OFFSET] [nsec3] [strip-nsec]"
-					inc=$(dnssec_offset "$LAB_SIGN_INCEPTION") exp=$(dnssec_offset "$LAB_SIGN_EXPIRATION") nsec3=0 strip=0
+					inc=$(dnssec_offset "$LAB_SIGN_INCEPTION") exp=$(dnssec_offset "$LAB_SIGN_EXPIRATION") nsec3=0 strip=0 cds=
 					for opt in "${w[@]:5}"; do
 						case $opt in
 							inception=*) inc=$(dnssec_offset "${opt#*=}") || die "$f: bad offset: $opt" ;;
@@ -162,6 +190,10 @@ dnssec_scenarios() {
 							nsec3) nsec3=1 ;;
 							nsec3=*:*) nsec3=${opt#nsec3=} ;;
 							strip-nsec) strip=1 ;;
+							cds=delete) cds=delete ;;
+							cds=*)
+								[ -n "${keys[${opt#cds=}]:-}" ] || die "$f: cds: no key ${opt#cds=}"
+								cds=${keys[${opt#cds=}]} ;;
 							*) die "$f: unknown sign option $opt" ;;
 						esac
 					done
@@ -172,7 +204,7 @@ dnssec_scenarios() {
 						bases+=("${keys[$k]}")
 					done
 					[ -f "$src/${w[2]}" ] || die "$f: no zone file ${w[2]}"
-					dnssec_sign "${w[1]}" "$src/${w[2]}" "$dir/zones/$scn/${w[3]}" "$inc" "$exp" "$nsec3" "$strip" "${bases[@]}"
+					dnssec_sign "${w[1]}" "$src/${w[2]}" "$dir/zones/$scn/${w[3]}" "$inc" "$exp" "$nsec3" "$strip" "$cds" "${bases[@]}"
 					;;
 				tamper)
 					[ "${#w[@]}" -eq 5 ] || die "$f: want: tamper OUTPUT TYPE FROM TO"
@@ -182,6 +214,18 @@ dnssec_scenarios() {
 						"$dir/zones/$scn/${w[1]}" > "$dir/zones/$scn/${w[1]}.tampered" ||
 						die "$f: tamper: no ${w[2]} record holds ${w[3]}"
 					mv "$dir/zones/$scn/${w[1]}.tampered" "$dir/zones/$scn/${w[1]}"
+					;;
+				unsign)
+					[ "${#w[@]}" -eq 4 ] || die "$f: want: unsign OUTPUT ALG TYPE[,TYPE...]"
+					[ -f "$dir/zones/$scn/${w[1]}" ] || die "$f: unsign: ${w[1]} is not signed yet"
+					# ldns-signzone writes RRSIG lines as OWNER TTL IN RRSIG
+					# COVERED ALG ...: drop the apex ones of ALG over TYPEs.
+					awk -v alg="${w[2]}" -v types=",${w[3]}," -v apex="$(awk '$4 == "SOA" { print $1; exit }' "$dir/zones/$scn/${w[1]}")" '
+						$4 == "RRSIG" && $1 == apex && $6 == alg && index(types, "," $5 ",") { n++; next }
+						{ print } END { exit n == 0 }' \
+						"$dir/zones/$scn/${w[1]}" > "$dir/zones/$scn/${w[1]}.unsigned" ||
+						die "$f: unsign: no RRSIG of algorithm ${w[2]} over ${w[3]} at the apex"
+					mv "$dir/zones/$scn/${w[1]}.unsigned" "$dir/zones/$scn/${w[1]}"
 					;;
 				*) die "$f: unknown line: ${w[*]}" ;;
 			esac
@@ -202,7 +246,7 @@ dnssec_shared() {
 		nsec3=0
 		case " $LAB_NSEC3_ZONES " in *" $z "*) nsec3=1 ;; esac
 		[ "$z" = . ] || dnssec_publish_ds "$dir" "$kb"
-		dnssec_sign "${z%.}." "$file" "$file.signed" "$inc" "$exp" "$nsec3" 0 "$kb"
+		dnssec_sign "${z%.}." "$file" "$file.signed" "$inc" "$exp" "$nsec3" 0 "" "$kb"
 		mv "$file.signed" "$file"
 	done
 	# The root's DS: the lab's trust anchor (kb is the root key now).

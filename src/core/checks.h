@@ -51,11 +51,24 @@ int check_ds_digest(const struct view *v, time_t now, struct findings *out);
 int check_nsec3_params(const struct view *v, time_t now, struct findings *out);
 int check_dnskey_algorithms(const struct view *v, time_t now,
 			    struct findings *out);
+/* checks_dnssec_keys.c: RSA key sizes; algorithms that do not sign. */
+int check_rsa_key_size(const struct view *v, time_t now, struct findings *out);
+int check_algorithm_coverage(const struct view *v, time_t now,
+			     struct findings *out);
+/* checks_ns_reach.c, in the public namespace only: special-purpose
+ * name-server addresses; a missing address family; one prefix. */
+int check_ns_special_address(const struct view *v, time_t now,
+			     struct findings *out);
+int check_ns_address_spread(const struct view *v, time_t now,
+			    struct findings *out);
+/* checks_cds.c: CDS and CDNSKEY (RFC 7344, RFC 8078). */
+int check_cds(const struct view *v, time_t now, struct findings *out);
 /* The zone's own keys and signatures, for check_dnssec when the chain from
- * the trust anchor does not reach the zone. */
+ * the trust anchor does not reach the zone; INSECURE_ABOVE: because a zone
+ * above it is unsigned (a missing DS is then not the zone's fault). */
 struct dnssec_view;
 int check_dnssec_own(const struct view *v, const struct dnssec_view *d,
-		     time_t now, struct findings *out);
+		     bool insecure_above, time_t now, struct findings *out);
 /* checks_hostile.c: servers that answer, but wrongly. */
 int check_malformed(const struct view *v, time_t now, struct findings *out);
 int check_edns(const struct view *v, time_t now, struct findings *out);

@@ -531,16 +531,54 @@ int check_ns_names(const struct view *v, time_t now, struct findings *out)
 
 int check_too_few_ns(const struct view *v, time_t now, struct findings *out)
 {
-	if (v->pstate != PS_DELEGATED || v->parent_ns.n >= 2)
+	(void)now;
+	if (v->pstate != PS_DELEGATED)
 		return 0;
-	return findings_add(
-		out, F_TOO_FEW_NS,
-		json_pack("{s:o}", "delegated", json_strset(&v->parent_ns)),
-		"Add a second name server, on a different network, to the "
-		"zone's NS records and to the registrar's list.",
-		"%s%s delegates %s to only %zu name server%s; one failure "
-		"makes the zone unreachable.",
-		v->parent[0] ? "The parent " : "",
-		v->parent[0] ? v->parent : "The root hints", v->zone,
-		v->parent_ns.n, v->parent_ns.n == 1 ? "" : "s");
+	/* The zone's own NS RRset counts too (Zonemaster's DELEGATION01
+	 * asks both): the parent's two servers are one when the zone
+	 * lists one, for resolvers that take the zone's word. */
+	struct strset zone_ns;
+	strset_init(&zone_ns);
+	for (size_t i = 0; i < v->n_srv; i++)
+		if (v->srv[i].in_zone &&
+		    strset_add(&zone_ns, v->srv[i].name) < 0) {
+			strset_deinit(&zone_ns);
+			return -ENOMEM;
+		}
+	int rc = 0;
+	if (v->parent_ns.n < 2)
+		rc = findings_add(out, F_TOO_FEW_NS,
+				  json_pack("{s:o, s:o}", "delegated",
+					    json_strset(&v->parent_ns), "zone",
+					    json_strset(&zone_ns)),
+				  "Add a second name server, on a different "
+				  "network, to "
+				  "the zone's NS records and to the "
+				  "registrar's list.",
+				  "%s%s delegates %s to only %zu name "
+				  "server%s; one "
+				  "failure makes the zone unreachable.",
+				  v->parent[0] ? "The parent " : "",
+				  v->parent[0] ? v->parent : "The root hints",
+				  v->zone, v->parent_ns.n,
+				  v->parent_ns.n == 1 ? "" : "s");
+	else if (zone_ns.n == 1)
+		rc = findings_add(out, F_TOO_FEW_NS,
+				  json_pack("{s:o, s:o}", "delegated",
+					    json_strset(&v->parent_ns), "zone",
+					    json_strset(&zone_ns)),
+				  "List every name server the parent delegates "
+				  "to in "
+				  "the zone's own NS records, and keep at "
+				  "least two.",
+				  "%s lists only one name server in its own NS "
+				  "records "
+				  "(%s), though %s delegates to %zu; resolvers "
+				  "that "
+				  "take the zone's word have one server to "
+				  "ask.",
+				  v->zone, zone_ns.v[0], view_delegator(v),
+				  v->parent_ns.n);
+	strset_deinit(&zone_ns);
+	return rc;
 }

@@ -505,10 +505,32 @@ static int check_resolvers(const struct view *v, const struct dnssec_view *d,
 
 /* DNSSEC_NOT_VALIDATED: so that "ok" never means more than was checked. */
 static int not_validated(const struct view *v, const struct dnssec_view *d,
-			 const char *stopped, struct findings *out)
+			 const char *stopped, const char *insecure,
+			 struct findings *out)
 {
 	if (v->pstate != PS_DELEGATED || d->n == 0)
 		return 0;
+	/* Under an unsigned zone, said only of a zone that is signed: an
+	 * unsigned one under an unsigned one lacks nothing. */
+	const struct dsv_zone *t = &d->z[d->n - 1];
+	bool target_signed = false;
+	for (size_t i = 0; strcmp(t->name, v->zone) == 0 && i < t->n_srv; i++)
+		target_signed |= t->srv[i].answered && t->srv[i].keys &&
+				 ldns_rr_list_rr_count(t->srv[i].keys) > 0;
+	if (d->anchored && !stopped && insecure && target_signed)
+		return findings_add(
+			out, F_DNSSEC_NOT_VALIDATED,
+			json_pack("{s:s, s:s, s:s}", "zone", v->zone, "reason",
+				  "insecure-above", "insecure_at", insecure),
+			"Have the zone above signed and its DS "
+			"published, or move the zone under a "
+			"signed one; until then its signatures "
+			"protect nothing.",
+			"The DNSSEC chain to %s was not validated: "
+			"%s, above it, is unsigned (no DS at its "
+			"parent), so no resolver can validate %s "
+			"however it is signed.",
+			v->zone, insecure, v->zone);
 	if (!d->anchored)
 		return findings_add(out, F_DNSSEC_NOT_VALIDATED,
 				    json_pack("{s:s, s:s}", "zone", v->zone,
@@ -548,7 +570,8 @@ int check_dnssec(const struct view *v, time_t now, struct findings *out)
 	if (rc < 0)
 		return rc;
 	issues_init(&zi);
-	const char *stopped = NULL; /* the zone whose fault ended the chain */
+	const char *stopped = NULL;  /* the zone whose fault ended the chain */
+	const char *insecure = NULL; /* an unsigned zone above the target */
 	bool judged = false; /* the chain reached the zone with a DS set */
 	for (size_t i = 0; d.anchored && i < d.n; i++) {
 		struct zone_ctx c = { v, &d, &d.z[i], i ? d.z[i - 1].name : "",
@@ -568,15 +591,19 @@ int check_dnssec(const struct view *v, time_t now, struct findings *out)
 		}
 		if (!secure) {
 			/* A fault, not an unsigned delegation: nothing below
-			 * it was validated. */
+			 * it was validated. An unsigned delegation above the
+			 * target: nothing below it can be. */
 			if (out->n > before && i + 1 < d.n)
 				stopped = d.z[i].name;
+			else if (out->n == before && i + 1 < d.n)
+				insecure = d.z[i].name;
 			break;
 		}
 	}
-	if (!judged && (rc = check_dnssec_own(v, &d, now, out)) < 0)
+	if (!judged &&
+	    (rc = check_dnssec_own(v, &d, insecure != NULL, now, out)) < 0)
 		goto out;
-	if ((rc = not_validated(v, &d, stopped, out)) < 0)
+	if ((rc = not_validated(v, &d, stopped, insecure, out)) < 0)
 		goto out;
 	rc = check_resolvers(v, &d, out, first);
 out:

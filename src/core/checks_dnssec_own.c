@@ -30,7 +30,7 @@ static void fault(json_t *arr, const struct dsv_server *s, const char *rrset,
 }
 
 int check_dnssec_own(const struct view *v, const struct dnssec_view *d,
-		     time_t now, struct findings *out)
+		     bool insecure_above, time_t now, struct findings *out)
 {
 	(void)now;
 	if (!d->n || strcmp(d->z[d->n - 1].name, v->zone) != 0)
@@ -46,7 +46,10 @@ int check_dnssec_own(const struct view *v, const struct dnssec_view *d,
 	char tags[256];
 	dnssec_keytags(first->keys, false, tags, sizeof(tags));
 	int rc = 0;
-	if (count(t->ds) == 0 && t->ds_answers > 0 && v->parent[0])
+	/* Under an unsigned zone a DS would make no difference: that is
+	 * DNSSEC_NOT_VALIDATED's to say (insecure-above). */
+	if (count(t->ds) == 0 && t->ds_answers > 0 && v->parent[0] &&
+	    !insecure_above)
 		rc = findings_add(out, F_DNSSEC_SIGNED_WITHOUT_DS,
 				  json_pack("{s:s, s:s, s:s}", "zone", v->zone,
 					    "parent", v->parent, "keytags",

@@ -1,7 +1,10 @@
 /* Fibers on ucontext(3) (see fiber.h for why). ASan and valgrind are told
  * of every stack switch and every stack, so the suites see through them.
  * Stacks are mmap'd with a guard page below: an overflow faults at once
- * instead of writing over the heap. */
+ * instead of writing over the heap. A scheduler keeps the stacks of ended
+ * fibers for the next ones (fleet starts one per domain): mmap, mprotect,
+ * munmap and the first touch of each page cost more than a check's own
+ * work in a profile of fleet. */
 #include <errno.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -13,15 +16,20 @@
 #include "engine/engine.h"
 
 #if defined(__SANITIZE_ADDRESS__)
+#include <sanitizer/asan_interface.h>
 #include <sanitizer/common_interface_defs.h>
 #define ASAN_START(save, bottom, size) \
 	__sanitizer_start_switch_fiber((save), (bottom), (size))
 #define ASAN_FINISH(save, bottom, size) \
 	__sanitizer_finish_switch_fiber((save), (bottom), (size))
 #else
-#define ASAN_START(save, bottom, size)	((void)(bottom), (void)(size))
-#define ASAN_FINISH(save, bottom, size) ((void)(save))
+#define ASAN_START(save, bottom, size)		((void)(bottom), (void)(size))
+#define ASAN_FINISH(save, bottom, size)		((void)(save))
+#define ASAN_UNPOISON_MEMORY_REGION(addr, size) ((void)(addr), (void)(size))
 #endif
+
+/* Stacks kept for reuse: as many as fleet's default concurrency. */
+#define STACK_CACHE 64
 
 struct fiber {
 	struct fiber_sched *s;
@@ -48,6 +56,11 @@ struct fiber_sched {
 	const void *main_bottom;
 	size_t main_size;
 	bool next_urgent; /* fiber_next_urgent */
+	struct {
+		char *map;
+		size_t size;
+	} cache[STACK_CACHE]; /* stacks of ended fibers, guard page kept */
+	size_t n_cache;
 };
 
 static void *stack_of(const struct fiber *f, size_t *size)
@@ -122,14 +135,42 @@ void fiber_sched_free(struct fiber_sched *s)
 		return;
 	s->eng->yield = NULL;
 	s->eng->yield_arg = NULL;
+	for (size_t i = 0; i < s->n_cache; i++)
+		munmap(s->cache[i].map, s->cache[i].size);
 	free(s);
 }
 
 static void fiber_free(struct fiber *f)
 {
+	struct fiber_sched *s = f->s;
 	VALGRIND_STACK_DEREGISTER(f->vg_id);
-	munmap(f->map, f->map_size);
+	if (s->n_cache < STACK_CACHE) {
+		s->cache[s->n_cache].map = f->map;
+		s->cache[s->n_cache++].size = f->map_size;
+	} else {
+		munmap(f->map, f->map_size);
+	}
 	free(f);
+}
+
+/* A stack of SIZE bytes with its guard page: a kept one, or a new map. */
+static char *stack_get(struct fiber_sched *s, size_t size, long page)
+{
+	for (size_t i = s->n_cache; i-- > 0;) {
+		if (s->cache[i].size != size)
+			continue;
+		char *map = s->cache[i].map;
+		s->cache[i] = s->cache[--s->n_cache];
+		/* The last fiber's frames may have left ASan's red zones. */
+		ASAN_UNPOISON_MEMORY_REGION(map + page, size - (size_t)page);
+		return map;
+	}
+	char *map = mmap(NULL, size, PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
+	if (map == MAP_FAILED)
+		return NULL;
+	mprotect(map, (size_t)page, PROT_NONE);
+	return map;
 }
 
 /* Frees the fibers that have ended and calls their DONE. */
@@ -167,13 +208,11 @@ int fiber_start(struct fiber_sched *s, fiber_fn fn, void (*done)(void *arg),
 		return -ENOMEM;
 	f->map_size =
 		(stack + 2 * (size_t)page - 1) / (size_t)page * (size_t)page;
-	f->map = mmap(NULL, f->map_size, PROT_READ | PROT_WRITE,
-		      MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
-	if (f->map == MAP_FAILED) {
+	f->map = stack_get(s, f->map_size, page);
+	if (!f->map) {
 		free(f);
 		return -ENOMEM;
 	}
-	mprotect(f->map, (size_t)page, PROT_NONE);
 	size_t size;
 	char *bottom = stack_of(f, &size);
 	f->vg_id = VALGRIND_STACK_REGISTER(bottom, bottom + size);

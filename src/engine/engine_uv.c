@@ -79,8 +79,8 @@ struct uvq {
 	struct sockaddr_storage addr;
 	uint16_t tcp_id;
 	uint8_t out[2 + QBUF_MAX];
-	uint8_t *rbuf; /* TCP answer, TCP_BUF_MAX, lazily */
-	size_t rlen;
+	uint8_t *rbuf; /* TCP answer, lazily; grown to its length */
+	size_t rlen, rcap;
 	int fail_status, fail_errno; /* for the deferred failure */
 	bool waiting;		     /* on the engine's wait list */
 	bool urgent;		     /* ENG_F_URGENT: waits at the front */
@@ -510,15 +510,29 @@ static void tcp_expired(struct uvq *q)
 	q_finish(q, q->connected ? QS_TCP_STALLED : QS_TIMEOUT, NULL, 0, 0);
 }
 
+/* The buffer starts small and grows to the length the answer's first two
+ * octets announce (at most TCP_BUF_MAX): a 64 KB block per TCP question
+ * made glibc consolidate its free lists at every free. */
+#define TCP_BUF_FIRST 1024
+
 static void tcp_alloc(uv_handle_t *h, size_t hint, uv_buf_t *buf)
 {
 	struct uvq *q = h->data;
+	size_t want = TCP_BUF_FIRST;
 
-	if (!q->rbuf)
-		q->rbuf = malloc(TCP_BUF_MAX);
+	(void)hint;
+	if (q->rlen >= 2)
+		want = 2 + ((size_t)q->rbuf[0] << 8 | q->rbuf[1]);
+	if (want > q->rcap) {
+		uint8_t *b = realloc(q->rbuf, want);
+		if (b) {
+			q->rbuf = b;
+			q->rcap = want;
+		}
+	}
 	/* A zero-length buffer makes libuv report UV_ENOBUFS. */
 	buf->base = (char *)(q->rbuf ? q->rbuf + q->rlen : NULL);
-	buf->len = q->rbuf ? TCP_BUF_MAX - q->rlen : 0;
+	buf->len = q->rbuf ? q->rcap - q->rlen : 0;
 }
 
 static void tcp_answer(struct uvq *q, const uint8_t *msg, size_t len)
@@ -554,7 +568,7 @@ static void tcp_read(uv_stream_t *s, ssize_t nread, const uv_buf_t *buf)
 	if (q->rlen < 2)
 		return;
 	mlen = (size_t)q->rbuf[0] << 8 | q->rbuf[1];
-	/* The buffer holds 2 + 65535, so a whole message always fits. */
+	/* The buffer grows to 2 + MLEN (tcp_alloc): the message fits. */
 	if (q->rlen >= 2 + mlen)
 		tcp_answer(q, q->rbuf + 2, mlen);
 }

@@ -811,7 +811,7 @@ int probe_check(struct engine *eng, const struct probe_config *cfg,
 {
 	struct probe p;
 	struct strset asked;
-	struct round *resolvers = NULL;
+	struct round *resolvers = NULL, *dnssec = NULL;
 	struct probe_rdap rdap;
 	int rc = 0;
 
@@ -834,10 +834,14 @@ int probe_check(struct engine *eng, const struct probe_config *cfg,
 			break;
 		}
 	}
+	/* What the DNSSEC pass still asks (a signed zone's CDS and CDNSKEY,
+	 * keys of zones found late) goes out beside the validation pass. */
 	if (rc == 0 && ev_area_on(ev, EV_AREA_DNSSEC))
-		rc = probe_dnssec_pass(&p);
+		rc = probe_dnssec_start(&p, &dnssec);
 	if (rc == 0 && ev_area_on(ev, EV_AREA_ACME | EV_AREA_CAA))
 		rc = probe_validation_pass(&p);
+	if (rc == 0 && dnssec)
+		round_wait(&p, dnssec);
 	if (rc == 0 && resolvers)
 		round_wait(&p, resolvers);
 	if (cfg->rdap) {

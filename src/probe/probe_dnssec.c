@@ -102,6 +102,27 @@ static void ask_dnssec(struct probe *p, struct round *r, const char *zone,
 		 ENG_F_DO | (shared ? ENG_F_SHARED : 0));
 }
 
+/* Whether a server of V's zone has answered its DNSKEY question with
+ * keys. */
+static bool zone_signed(const struct view *v)
+{
+	const struct evidence *ev = v->ev;
+	for (size_t i = 0; i < ev->n_ex; i++) {
+		const struct ev_exchange *x = &ev->ex[i];
+		const ldns_pkt *pkt;
+		if (x->role != EV_DNSSEC || x->qtype != LDNS_RR_TYPE_DNSKEY ||
+		    x->status != QS_OK || strcmp(x->qname, v->zone) != 0 ||
+		    strcmp(x->zone, v->zone) != 0 || !(pkt = view_pkt(v, i)))
+			continue;
+		const ldns_rr_list *an = ldns_pkt_answer(pkt);
+		for (size_t k = 0; k < ldns_rr_list_rr_count(an); k++)
+			if (ldns_rr_get_type(ldns_rr_list_rr(an, k)) ==
+			    LDNS_RR_TYPE_DNSKEY)
+				return true;
+	}
+	return false;
+}
+
 int probe_dnssec_ask(struct probe *p, struct round *r, const struct view *v)
 {
 	struct path pa = { 0 };
@@ -134,13 +155,24 @@ int probe_dnssec_ask(struct probe *p, struct round *r, const struct view *v)
 	     j++)
 		ask_dnssec(p, r, t->zone, t->srv.v[j].name, t->srv.v[j].addr,
 			   denial, LDNS_RR_TYPE_TXT, false);
+	/* What the zone asks its parent to publish (RFC 7344, RFC 8078):
+	 * parents that scan for CDS act on what one server says. Only a
+	 * signed zone has any, and most zones are not: asked once its keys
+	 * are in, in the round of the questions that come after them. */
+	for (size_t j = 0; t && zone_signed(v) && j < t->srv.n; j++) {
+		ask_dnssec(p, r, t->zone, t->srv.v[j].name, t->srv.v[j].addr,
+			   t->zone, LDNS_RR_TYPE_CDS, false);
+		ask_dnssec(p, r, t->zone, t->srv.v[j].name, t->srv.v[j].addr,
+			   t->zone, LDNS_RR_TYPE_CDNSKEY, false);
+	}
 	path_free(&pa);
 	return p->nomem ? -ENOMEM : 0;
 }
 
-int probe_dnssec_pass(struct probe *p)
+int probe_dnssec_start(struct probe *p, struct round **out)
 {
 	struct view v;
+	*out = NULL;
 	int rc = view_build(p->ev, &v);
 	if (rc < 0)
 		return rc;
@@ -148,10 +180,19 @@ int probe_dnssec_pass(struct probe *p)
 	if (!r)
 		rc = -ENOMEM;
 	else if ((rc = probe_dnssec_ask(p, r, &v)) == 0)
-		round_wait(p, r);
+		*out = r;
 	if (rc == 0 && p->nomem)
 		rc = -ENOMEM;
 	view_deinit(&v);
+	return rc;
+}
+
+int probe_dnssec_pass(struct probe *p)
+{
+	struct round *r;
+	int rc = probe_dnssec_start(p, &r);
+	if (rc == 0)
+		round_wait(p, r);
 	return rc;
 }
 

@@ -94,6 +94,9 @@ int probe_dnssec_ask(struct probe *p, struct round *r, const struct view *v);
 /* The DNSSEC pass: what probe_dnssec_ask has not asked yet, waited for.
  * 0 or -ENOMEM. */
 int probe_dnssec_pass(struct probe *p);
+/* The same, not waited for: the round into *OUT, for the caller to wait
+ * on once it has sent what does not depend on it. */
+int probe_dnssec_start(struct probe *p, struct round **out);
 /* probe_acme.c: asks what a CA's validator asks, as EV->validation says
  * (CAA on the climb from the name, _acme-challenge TXT and the name with
  * the zone doubled, ACM CNAMEs and their typo variants, HTTP-01), of

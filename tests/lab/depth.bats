@@ -162,3 +162,69 @@ codes() {
 	[ "$status" -eq 3 ]
 	[ "$output" = "dnsdoctor: the root zone has no certificate: --acme and --acm check a domain name" ]
 }
+
+@test "cds: the delete form is info only, and says the DS is still at org." {
+	run "$DNSDOCTOR" check dnssec-cds-delete.org --json --root-hints "$DNSDOCTOR_ROOT_HINTS"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	jq -e '[.findings[] | select(.code == "CDS_DELETE")] | length == 1 and .[0].severity == "info" and .[0].evidence.ds_at_parent == true' <<<"$output"
+	jq -e '[.findings[].code] | (index("CDS_INVALID") or index("CDS_INCONSISTENT")) | not' <<<"$output"
+}
+
+@test "cds: servers that disagree are each named with what they publish" {
+	run "$DNSDOCTOR" check dnssec-cds-inconsistent.com --json --root-hints "$DNSDOCTOR_ROOT_HINTS"
+	echo "$output"
+	[ "$status" -eq 1 ]
+	jq -e '.findings[] | select(.code == "CDS_INCONSISTENT") | .evidence.servers | map({(.address): .published}) | add | (.["127.53.165.1"] | test("^CDNSKEY [0-9]+/13, CDS [0-9]+/13$")) and .["127.53.165.2"] == "nothing"' <<<"$output"
+	# The copy that has them has them right: nothing else to say.
+	jq -e '[.findings[].code] | index("CDS_INVALID") | not' <<<"$output"
+}
+
+@test "cds: a CDS for a key that is not in the DNSKEY set, at every server" {
+	run "$DNSDOCTOR" check dnssec-cds-invalid.net --json --root-hints "$DNSDOCTOR_ROOT_HINTS"
+	echo "$output"
+	jq -e '.findings[] | select(.code == "CDS_INVALID") | .evidence.servers | length == 2 and all(.problems | index("a CDS matches no key of the DNSKEY set"))' <<<"$output"
+}
+
+@test "algorithms: the RRsets algorithm 8 does not sign, at each server; DNSKEY is signed by both" {
+	run "$DNSDOCTOR" check dnssec-alg-not-signing.com --json --root-hints "$DNSDOCTOR_ROOT_HINTS"
+	echo "$output"
+	jq -e '.findings[] | select(.code == "DNSKEY_ALGORITHM_NOT_SIGNING") | .evidence.rrsets | (map(.rrset) | unique == ["NS", "SOA"]) and length == 4 and all(.algorithms == [8])' <<<"$output"
+}
+
+@test "rsa key size: the 1024-bit key named by tag, algorithm and size; 2048-bit keys are not" {
+	run "$DNSDOCTOR" check dnssec-rsa-1024.net --json --root-hints "$DNSDOCTOR_ROOT_HINTS"
+	echo "$output"
+	jq -e '.findings[] | select(.code == "DNSKEY_RSA_KEY_SIZE") | .evidence.keys | length == 1 and .[0].bits == 1024 and .[0].algorithm == 8' <<<"$output"
+	run "$DNSDOCTOR" check dnssec-alg-not-signing.com --json --root-hints "$DNSDOCTOR_ROOT_HINTS"
+	jq -e '[.findings[].code] | index("DNSKEY_RSA_KEY_SIZE") | not' <<<"$output"
+}
+
+# The lab's servers are on loopback, under a root on loopback: a private
+# namespace, where special addresses and one /24 are the design and nothing
+# is said. The same evidence with the root hints of the public Internet is
+# judged as the public namespace would be (nothing is asked again:
+# `analyze` runs the checks only).
+@test "ns addresses: judged in the public namespace only" {
+	local ev=$BATS_TEST_TMPDIR/healthy.json
+	run "$DNSDOCTOR" check healthy.com --json --save-evidence "$ev" --root-hints "$DNSDOCTOR_ROOT_HINTS"
+	[ "$status" -eq 0 ]
+	jq -e '[.findings[].code] | (index("NS_ADDRESS_SPECIAL_PURPOSE") or index("NS_PREFIX_NOT_DIVERSE") or index("NS_ADDRESS_FAMILY_MISSING")) | not' <<<"$output"
+	jq '.root_hints = ["a.root-servers.net. 198.41.0.4", "b.root-servers.net. 170.247.170.2"]' "$ev" >"$ev.public"
+	run "$DNSDOCTOR" analyze "$ev.public" --json
+	echo "$output"
+	[ "$status" -eq 2 ]
+	jq -e '[.findings[] | select(.code == "NS_ADDRESS_SPECIAL_PURPOSE") | .evidence] | length == 3 and all(.addresses[0].reason == "loopback")' <<<"$output"
+	jq -e '[.findings[] | select(.code == "NS_ADDRESS_SPECIAL_PURPOSE")][0].summary | test("127\\.53\\.32\\.[123] \\(loopback\\)")' <<<"$output"
+}
+
+@test "unsigned parent: a signed zone under one is said not validated, and why; its missing DS is not held against it" {
+	run "$DNSDOCTOR" check dnssec-under-unsigned.alpha-dns.net --json --root-hints "$DNSDOCTOR_ROOT_HINTS" --trust-anchor "$DNSDOCTOR_TRUST_ANCHOR"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	jq -e '.findings[] | select(.code == "DNSSEC_NOT_VALIDATED") | .evidence == {"zone": "dnssec-under-unsigned.alpha-dns.net.", "reason": "insecure-above", "insecure_at": "alpha-dns.net."}' <<<"$output"
+	jq -e '[.findings[].code] | index("DNSSEC_SIGNED_WITHOUT_DS") | not' <<<"$output"
+	# An unsigned zone under an unsigned one lacks nothing: no note.
+	run "$DNSDOCTOR" check lab-hosting.net --json --root-hints "$DNSDOCTOR_ROOT_HINTS" --trust-anchor "$DNSDOCTOR_TRUST_ANCHOR"
+	jq -e '[.findings[].code] | index("DNSSEC_NOT_VALIDATED") | not' <<<"$output"
+}

@@ -45,7 +45,13 @@ own_stderr() {
 }
 
 @test "fleet: every scenario's row holds the codes check prints for it alone" {
-	run --separate-stderr "$DD" fleet --allow-private --rate 0 --per-server-rate 0 "$LIST" --json
+	# Under valgrind (DNSDOCTOR_REAL set) the client runs some fifty times
+	# slower: with 64 domains at once a reply can wait in the socket past
+	# a server's timeout, and a healthy server looks stalled. Fewer at once
+	# keeps the client as prompt as check is; the codes must not change.
+	local slow=()
+	[ -n "${DNSDOCTOR_REAL:-}" ] && slow=(--concurrency 8)
+	run --separate-stderr "$DD" fleet --allow-private --rate 0 --per-server-rate 0 "${slow[@]}" "$LIST" --json
 	echo "# exit $status; stderr: $stderr"
 	local rows=$output summary=$stderr n want got line domain args
 	n=$(grep -c . "$LIST")

@@ -88,6 +88,7 @@ scenario() {
 @test "scenario ns-cname: an NS name is a CNAME" { scenario ns-cname; }
 @test "scenario ns-unresolvable: an NS name is NXDOMAIN" { scenario ns-unresolvable; }
 @test "scenario too-few-ns: a single NS" { scenario too-few-ns; }
+@test "scenario too-few-ns-child: two servers at net., one in the zone's own NS RRset" { scenario too-few-ns-child; }
 @test "scenario shared-address: two NS names on one address" { scenario shared-address; }
 @test "scenario referral-size: NS and glue over 512 octets" { scenario referral-size; }
 @test "scenario ns-refused-types: one server answers SOA, REFUSED to NS and DNSKEY" { scenario ns-refused-types; }
@@ -96,11 +97,24 @@ scenario() {
 # bats test_tags=under_valgrind
 @test "scenario dnssec-island-expired: signed, expired 3 days ago, no DS at org.: its own signatures fail, nobody validates them" { scenario dnssec-island-expired; }
 # bats test_tags=under_valgrind
+@test "scenario dnssec-under-unsigned: signed, valid, under unsigned alpha-dns.net.: clean" { scenario dnssec-under-unsigned; }
+@test "scenario dnssec-under-unsigned-expired: signed, expired, under unsigned alpha-dns.net.: its own signatures fail" { scenario dnssec-under-unsigned-expired; }
+# bats test_tags=under_valgrind
 @test "scenario dnssec-ds-sha1: the DS at net. is SHA-1 only" { scenario dnssec-ds-sha1; }
 # bats test_tags=under_valgrind
 @test "scenario dnssec-nsec3-iterations: NSEC3 with 10 iterations and a salt" { scenario dnssec-nsec3-iterations; }
 # bats test_tags=under_valgrind
 @test "scenario dnssec-alg-rsasha1: signed with RSASHA1 (5)" { scenario dnssec-alg-rsasha1; }
+# bats test_tags=under_valgrind
+@test "scenario dnssec-rsa-1024: signed with a 1024-bit RSASHA256 key" { scenario dnssec-rsa-1024; }
+# bats test_tags=under_valgrind
+@test "scenario dnssec-alg-not-signing: algorithm 8 in the key set signs no SOA or NS" { scenario dnssec-alg-not-signing; }
+# bats test_tags=under_valgrind
+@test "scenario dnssec-cds-healthy: CDS and CDNSKEY of the zone's key, signed, on both servers: clean" { scenario dnssec-cds-healthy; }
+# bats test_tags=under_valgrind
+@test "scenario dnssec-cds-invalid: CDS and CDNSKEY for a key the zone does not have" { scenario dnssec-cds-invalid; }
+@test "scenario dnssec-cds-inconsistent: one server publishes CDS and CDNSKEY, the other none" { scenario dnssec-cds-inconsistent; }
+@test "scenario dnssec-cds-delete: the delete form is info only" { scenario dnssec-cds-delete; }
 @test "scenario not-delegated: NXDOMAIN at the TLD" { scenario not-delegated; }
 @test "scenario silent-server: one server drops every packet" { scenario silent-server; }
 @test "scenario no-tcp: one server's TCP port is firewalled" { scenario no-tcp; }
