@@ -22,6 +22,14 @@ const struct cli_opt cli_opts[] = {
 	  "keys (repeatable)" },
 	{ "rrsig-warn-days", OPT_RRSIG_WARN_DAYS, true, "DAYS",
 	  "warn when signatures expire sooner (3)" },
+	{ "rdap-bootstrap", OPT_RDAP_BOOTSTRAP, true, "FILE|URL",
+	  "the RDAP bootstrap for DNS (RFC 9224; default:\n"
+	  "IANA's, cached; off with --root-hints unless\n"
+	  "given)" },
+	{ "no-rdap", OPT_NO_RDAP, false, NULL,
+	  "do not ask the registry (RDAP)" },
+	{ "expiry-warn-days", OPT_EXPIRY_WARN_DAYS, true, "DAYS",
+	  "warn when the registration expires sooner (30)" },
 	{ "acme", OPT_ACME, false, NULL,
 	  "check what an ACME CA checks: CAA, _acme-challenge" },
 	{ "ca", OPT_CA, true, "NAME|DOMAIN",
@@ -43,7 +51,8 @@ const struct cli_opt cli_opts[] = {
 	  "only these of delegation, dnssec, acme, caa\n"
 	  "(default: all)" },
 	{ "expect", OPT_EXPECT, true, "VALUE",
-	  "the value the record should have" },
+	  "a value the record should have (repeatable: it\n"
+	  "must have them all)" },
 	{ "certbot", OPT_CERTBOT, false, NULL,
 	  "as certbot's --manual-auth-hook: the TXT record\n"
 	  "_acme-challenge.$CERTBOT_DOMAIN, the value\n"
@@ -142,8 +151,11 @@ _Static_assert(sizeof(cli_opts) / sizeof(cli_opts[0]) <= CLI_MAX_OPTS, "CLI_"
 		OPT_RRSIG_WARN_DAYS, OPT_ACME, OPT_CA, OPT_CHALLENGE, OPT_TXT, \
 		OPT_ACCOUNT_URI, OPT_TOKEN, OPT_KEY_AUTH, OPT_ACM, OPT_CHECKS
 
-static const int check_opts[] = { CHECK_OPTS, NET_OPTS, OUT_OPTS, OPT_OUTPUT,
-				  0 };
+/* RDAP: check and trace alone ask the registry (fleet would flood
+ * registries' rate limits). */
+#define RDAP_OPTS OPT_RDAP_BOOTSTRAP, OPT_NO_RDAP, OPT_EXPIRY_WARN_DAYS
+static const int check_opts[] = { CHECK_OPTS, RDAP_OPTS,  NET_OPTS,
+				  OUT_OPTS,   OPT_OUTPUT, 0 };
 /* fleet writes no evidence: each domain's is check's to save. */
 static const int fleet_opts[] = { CHECK_OPTS,
 				  OPT_CONCURRENCY,
@@ -167,9 +179,13 @@ static const int exporter_opts[] = {
 	OPT_FAMILY6,	    OPT_RATE,	   OPT_PER_SERVER_RATE,
 	PRIVATE_OPTS,	    OPT_HELP,	   0
 };
-static const int trace_opts[] = { NET_OPTS, OUT_OPTS, 0 };
-static const int record_opts[] = { OPT_EXPECT, OPT_RESOLVERS, NET_OPTS,
-				   OUT_OPTS,   OPT_OUTPUT,    0 };
+static const int trace_opts[] = { OPT_RDAP_BOOTSTRAP, OPT_NO_RDAP, NET_OPTS,
+				  OUT_OPTS, 0 };
+/* propagation and plan of NS (a delegation) ask RDAP too. */
+static const int record_opts[] = { OPT_EXPECT,	       OPT_RESOLVERS,
+				   OPT_RDAP_BOOTSTRAP, OPT_NO_RDAP,
+				   NET_OPTS,	       OUT_OPTS,
+				   OPT_OUTPUT,	       0 };
 static const int wait_opts[] = {
 	OPT_EXPECT, OPT_CERTBOT, OPT_LEGO, OPT_RESOLVERS, NET_OPTS, OUT_OPTS, 0
 };

@@ -56,6 +56,9 @@ enum cli_opt_val {
 	OPT_LISTEN,
 	OPT_NO_PRIVATE,
 	OPT_ALLOW_PRIVATE,
+	OPT_RDAP_BOOTSTRAP,
+	OPT_NO_RDAP,
+	OPT_EXPIRY_WARN_DAYS,
 };
 
 struct cli_opt {

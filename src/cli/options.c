@@ -345,7 +345,18 @@ static int apply_one(struct diag_request *o, int c, char *arg)
 			return -1;
 		break;
 	case OPT_EXPECT:
-		o->expect = arg;
+		/* Every --expect adds a value to the set to wait for. */
+		if (!o->expect) {
+			o->expect = arg;
+			break;
+		}
+		if (o->n_expect_more ==
+		    sizeof(o->expect_more) / sizeof(o->expect_more[0])) {
+			die("at most %zu --expect values",
+			    o->n_expect_more + 1);
+			return -1;
+		}
+		o->expect_more[o->n_expect_more++] = arg;
 		break;
 	case OPT_CERTBOT:
 		o->certbot = true;
@@ -377,6 +388,25 @@ static int apply_one(struct diag_request *o, int c, char *arg)
 		if (parse_days(o, arg) < 0)
 			return -1;
 		break;
+	case OPT_RDAP_BOOTSTRAP:
+		o->rdap_bootstrap = arg;
+		break;
+	case OPT_NO_RDAP:
+		o->no_rdap = true;
+		break;
+	case OPT_EXPIRY_WARN_DAYS: {
+		char *end = NULL;
+		double d = strtod(arg, &end);
+		if (!end || *end || end == arg || !(d >= 0 && d <= 3650)) {
+			die("--expiry-warn-days wants days between 0 and "
+			    "3650, not '%.40s'",
+			    arg);
+			return -1;
+		}
+		/* 0 would read as "the default": a tiny window instead. */
+		o->expiry_warn_days = d > 0 ? d : 1e-6;
+		break;
+	}
 	case OPT_RUN_CHECKS:
 		o->run_checks = true;
 		break;
@@ -659,6 +689,9 @@ static int opts_apply(struct diag_request *o, int argc, char **argv, bool line,
 		return -1;
 	if (apply_given(o, given, n) < 0)
 		return -1;
+	o->rdap_default = strcmp(o->command, "check") == 0 ||
+			  strcmp(o->command, "trace") == 0 ||
+			  strcmp(o->command, "propagation") == 0;
 	int ca = config_find(OPT_CA);
 	if (o->acme && !o->ca && config.v[ca].origin != CONFIG_DEFAULT)
 		o->ca = config.v[ca].value;

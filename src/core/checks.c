@@ -37,6 +37,12 @@ const struct check_def check_table[] = {
 	{ "acme-challenge", check_acme_challenge, EV_AREA_ACME },
 	{ "acm", check_acm, EV_AREA_ACME },
 	{ "http01", check_http01, EV_AREA_ACME },
+	{ "rdap-unavailable", check_rdap_unavailable, EV_AREA_DELEGATION },
+	{ "registry-hold", check_registry_hold, EV_AREA_DELEGATION },
+	{ "pending-delete", check_pending_delete, EV_AREA_DELEGATION },
+	{ "domain-expiry", check_domain_expiry, EV_AREA_DELEGATION },
+	{ "registrar-ns", check_registrar_ns, EV_AREA_DELEGATION },
+	{ "rdap-ds", check_rdap_ds, EV_AREA_DNSSEC },
 };
 const size_t check_table_len = sizeof(check_table) / sizeof(check_table[0]);
 

@@ -96,6 +96,16 @@ int check_acme_challenge(const struct view *v, time_t now,
 int check_acm(const struct view *v, time_t now, struct findings *out);
 int check_http01(const struct view *v, time_t now, struct findings *out);
 
+/* checks_rdap.c: the registry's view (RDAP) against the DNS. */
+int check_rdap_unavailable(const struct view *v, time_t now,
+			   struct findings *out);
+int check_registry_hold(const struct view *v, time_t now, struct findings *out);
+int check_pending_delete(const struct view *v, time_t now,
+			 struct findings *out);
+int check_domain_expiry(const struct view *v, time_t now, struct findings *out);
+int check_registrar_ns(const struct view *v, time_t now, struct findings *out);
+int check_rdap_ds(const struct view *v, time_t now, struct findings *out);
+
 /* Helpers shared by the check files. */
 json_t *json_strset(const struct strset *s);
 /* "a., b. and c." into a new string; NULL on ENOMEM. */

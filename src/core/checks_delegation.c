@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "core/checks.h"
+#include "core/view_rdap.h"
 #include "core/dname.h"
 
 #define NOMEM_IF(x)                   \
@@ -15,13 +16,52 @@
 		}                     \
 	} while (0)
 
+/* What RDAP says about a domain the parent does not delegate: " The
+ * registry ..." into BUF, or "" when RDAP was off or unusable. */
+static void registry_says(const struct view *v, char *buf, size_t len)
+{
+	const struct view_rdap *r = v->rdap;
+	buf[0] = '\0';
+	if (!r || r->state == VR_UNAVAILABLE)
+		return;
+	if (r->state == VR_NOT_FOUND) {
+		snprintf(buf, len,
+			 " The registry (RDAP) has no such "
+			 "domain: it is not registered.");
+		return;
+	}
+	const struct rdap_domain *d = &r->d;
+	const char *why =
+		rdap_status_has(d, "serverHold")   ? "on hold (serverHold)"
+		: rdap_status_has(d, "clientHold") ? "on hold (clientHold)"
+		: rdap_status_has(d, "redemptionPeriod") ? "expired and "
+							   "deleted "
+							   "(redemptionPeriod)"
+		: rdap_status_has(d, "pendingDelete")	 ? "being deleted "
+							   "(pendingDelete)"
+		: d->expires > 0 && d->expires <= v->ev->started ? "expired"
+								 : NULL;
+	if (why)
+		snprintf(buf, len,
+			 " The registry (RDAP) knows why: the "
+			 "domain is %s.",
+			 why);
+	else
+		snprintf(buf, len,
+			 " The registry (RDAP) has it registered "
+			 "and names no hold: the registry has not "
+			 "published it yet, or it has no name "
+			 "servers.");
+}
+
 int check_not_delegated(const struct view *v, time_t now, struct findings *out)
 {
 	if (v->pstate != PS_NXDOMAIN)
 		return 0;
-	char *who = join_names(&v->parent_servers_nx);
+	char *who = join_names(&v->parent_servers_nx), rdap[200];
 	if (!who)
 		return -ENOMEM;
+	registry_says(v, rdap, sizeof(rdap));
 	json_t *e = json_pack("{s:s, s:s, s:o}", "domain", v->domain, "parent",
 			      v->parent, "servers_nxdomain",
 			      json_strset(&v->parent_servers_nx));
@@ -33,8 +73,8 @@ int check_not_delegated(const struct view *v, time_t now, struct findings *out)
 			      "domain.",
 			      "%s does not exist in the parent zone %s: its "
 			      "servers (%s) answer NXDOMAIN, so no resolver "
-			      "and no CA can find any record under it.",
-			      v->domain, v->parent, who);
+			      "and no CA can find any record under it.%s",
+			      v->domain, v->parent, who, rdap);
 	free(who);
 	return rc;
 }
@@ -65,12 +105,17 @@ int check_expected_ns(const struct view *v, time_t now, struct findings *out)
 	NOMEM_IF(deleg = join_names(&v->parent_ns));
 	NOMEM_IF(exp = join_names(&v->expect_ns));
 	NOMEM_IF(serv = join_hosts(&v->expect_ns));
+	char who[600] = "the registrar";
+	if (v->rdap && v->rdap->state == VR_OK)
+		view_rdap_registrar(v->rdap, who, sizeof(who));
 	NOMEM_IF(asprintf(&fix,
-			  "At the registrar of %s, set the name servers to "
+			  "At %s%s%s, set the name servers to "
 			  "exactly: %s (the registrar's list is what the "
 			  "parent zone %s publishes; after the change, "
 			  "resolvers pick it up within the parent's NS TTL).",
-			  v->zone, serv, v->parent) >= 0);
+			  who, strcmp(who, "the registrar") ? "" : " of ",
+			  strcmp(who, "the registrar") ? "" : v->zone, serv,
+			  v->parent) >= 0);
 	json_t *e = json_pack("{s:s, s:s, s:o, s:o, s:o, s:o, s:o}", "zone",
 			      v->zone, "parent", v->parent, "delegated",
 			      json_strset(&v->parent_ns), "expected",

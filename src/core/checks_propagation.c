@@ -64,6 +64,8 @@ static int check_missing(const struct rv_view *v, time_t now,
 		json_array_append_new(arr, row_json(r));
 	}
 	int rc = 0;
+	char want[1200];
+	rv_expect_text(v, want, sizeof(want));
 	if (names.n) {
 		char *j = strset_join(&names, "; ");
 		json_t *e = json_pack("{s:o, s:s?}", "servers", arr, "expect",
@@ -78,8 +80,11 @@ static int check_missing(const struct rv_view *v, time_t now,
 				  "report the change as done.",
 				  "%s%s%s is not served by %s",
 				  record_text(v, rec, sizeof(rec)),
-				  v->expect ? " with the expected value " : "",
-				  v->expect ? v->expect : "", j ? j : "?");
+				  !v->expect ? ""
+				  : v->expect_more && v->expect_more->n
+					  ? " with the expected values "
+					  : " with the expected value ",
+				  want, j ? j : "?");
 		free(j);
 	}
 	json_decref(arr);
@@ -280,12 +285,24 @@ static int check_split(const struct rv_view *v, time_t now,
 	return 0;
 }
 
+/* A delegation read from the parent's servers (NS of a zone's own name,
+ * probe_record.c): its TTL is the registry's, not the user's to lower. */
+static bool parent_delegation(const struct rv_view *v)
+{
+	for (size_t i = 0; i < v->n; i++)
+		if (v->rows[i].kind == RV_AUTH &&
+		    strcmp(v->rows[i].zone, v->name) != 0 &&
+		    v->type == LDNS_RR_TYPE_NS)
+			return true;
+	return false;
+}
+
 static int check_high_ttl(const struct rv_view *v, time_t now,
 			  struct findings *out)
 {
 	(void)now;
 	char rec[300];
-	if (v->auth_ttl_max > RV_HIGH_TTL)
+	if (v->auth_ttl_max > RV_HIGH_TTL && !parent_delegation(v))
 		return findings_add(out, F_HIGH_TTL,
 				    json_pack("{s:I, s:i, s:s}", "ttl",
 					      (json_int_t)v->auth_ttl_max,

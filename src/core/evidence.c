@@ -136,6 +136,20 @@ static void http01_clear(struct ev_http01 *h)
 	free(h->body);
 }
 
+void ev_rdap_free(struct ev_rdap *r)
+{
+	if (!r)
+		return;
+	free(r->bootstrap);
+	free(r->boot_error);
+	free(r->url);
+	free(r->final_url);
+	free(r->content_type);
+	free(r->detail);
+	free(r->body);
+	free(r);
+}
+
 static void tls_clear(struct ev_tls *t)
 {
 	free(t->addr);
@@ -318,6 +332,7 @@ void evidence_free(struct evidence *ev)
 	ev_strings_clear(&ev->root_hints);
 	ev_strings_clear(&ev->resolvers);
 	ev_strings_clear(&ev->cached_cuts);
+	ev_strings_clear(&ev->record_expect_more);
 	validation_clear(&ev->validation);
 	for (size_t i = 0; i < ev->n_http01; i++)
 		http01_clear(&ev->http01[i]);
@@ -330,6 +345,7 @@ void evidence_free(struct evidence *ev)
 		ldns_pkt_free(ev->pkt[i]);
 	free(ev->pkt);
 	free(ev->pkt_parsed);
+	ev_rdap_free(ev->rdap);
 	free(ev->ex);
 	free(ev->domain);
 	free(ev->command);

@@ -113,6 +113,27 @@ struct ev_http01 {
 	int redirects;
 };
 
+/* The RDAP exchange of `check` (core/rdap.h): where the bootstrap came
+ * from, the query URL it gave and what the registry's server sent. The
+ * body is kept raw (at most RDAP_BODY_MAX bytes, NULs as '?') and parsed
+ * by the checks, so `analyze` judges exactly what was received. */
+struct ev_rdap {
+	char *bootstrap;  /* the bootstrap's file or URL */
+	char *boot_error; /* why the bootstrap could not be used; or NULL */
+	char *url;	  /* the query; NULL: no RDAP service for the TLD */
+	char *final_url;  /* after redirects */
+	char *content_type;
+	char *detail; /* curl's error text, the refused redirect */
+	char *body;
+	size_t body_len;
+	int status;	  /* enum http_status (core/fetch_status.h) */
+	long code;	  /* the last HTTP status code, 0 if none */
+	long retry_after; /* seconds a 429 or 503 asked for; 0 none */
+	bool truncated;	  /* the body was longer than RDAP_BODY_MAX */
+	int redirects;
+	uint32_t ms; /* how long the exchange took */
+};
+
 /* What `cert` was asked: SET once recorded; CA_PEM the --ca-file roots
  * (NULL: the system store), so `analyze` judges against the same roots. */
 struct ev_cert_opts {
@@ -181,7 +202,9 @@ struct evidence {
 	struct ev_http01 *http01;	 /* HTTP-01 fetches, one per address */
 	size_t n_http01, cap_http01;
 	struct ev_cert_opts cert; /* what `cert` was asked */
-	struct ev_tls *tls;	  /* TLS handshakes, one per address */
+	struct ev_rdap *rdap;	  /* NULL: RDAP was off */
+	int64_t expiry_warn_s; /* DOMAIN_EXPIRING window (--expiry-warn-days) */
+	struct ev_tls *tls;    /* TLS handshakes, one per address */
 	size_t n_tls, cap_tls;
 	/* --no-private: addresses learnt from DNS that are special-purpose
 	 * were not contacted; each is in REFUSED (once per use, zone, name
@@ -201,6 +224,8 @@ struct evidence {
 	char *record_name; /* absolute, lower case */
 	uint16_t record_type;
 	char *record_expect; /* --expect VALUE, or NULL */
+	/* Every further --expect: the record must serve them all. */
+	struct ev_strings record_expect_more;
 	/* Each exchange's answer parsed, by index, once it was asked for
 	 * (evidence_pkt): a memo, not part of the evidence. Every view of a
 	 * diagnosis reads the answers again; parsing them once for all was
@@ -244,6 +269,9 @@ int ev_use_from_name(const char *name);
 int ev_validation_copy(struct evidence *dst, const struct ev_validation *src);
 /* *FIELD = a copy of S (any earlier value freed). 0 or -ENOMEM. */
 int ev_set_string(char **field, const char *s);
+
+/* Frees R and every string it holds; NULL is fine. */
+void ev_rdap_free(struct ev_rdap *r);
 
 /* Appends a copy of S to L. 0 or -ENOMEM. */
 int ev_strings_add(struct ev_strings *l, const char *s);

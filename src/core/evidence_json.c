@@ -229,6 +229,32 @@ static json_t *tlss_json(const struct evidence *ev)
 	return a;
 }
 
+/* The RDAP exchange; optional strings only when set. */
+static json_t *rdap_json(const struct ev_rdap *r)
+{
+	json_t *o = json_pack("{s:s, s:I, s:s, s:I, s:i, s:b, s:I}",
+			      "bootstrap", r->bootstrap ? r->bootstrap : "",
+			      "code", (json_int_t)r->code, "status",
+			      http_status_name(r->status), "retry_after",
+			      (json_int_t)r->retry_after, "redirects",
+			      r->redirects, "truncated", r->truncated, "ms",
+			      (json_int_t)r->ms);
+	const struct {
+		const char *key, *val;
+	} opt[] = {
+		{ "boot_error", r->boot_error },
+		{ "url", r->url },
+		{ "final_url", r->final_url },
+		{ "content_type", r->content_type },
+		{ "detail", r->detail },
+		{ "body", r->body },
+	};
+	for (size_t i = 0; i < sizeof(opt) / sizeof(opt[0]); i++)
+		if (opt[i].val)
+			put(&o, opt[i].key, json_safe(opt[i].val));
+	return o;
+}
+
 /* --checks as its words, ["delegation", "dnssec"]. */
 static json_t *areas_json(unsigned areas)
 {
@@ -284,6 +310,9 @@ static int record_to_json(const struct evidence *ev, json_t *o)
 	json_object_set_new(r, "expect",
 			    ev->record_expect ? json_string(ev->record_expect)
 					      : json_null());
+	if (ev->record_expect_more.n)
+		json_object_set_new(r, "expect_more",
+				    strings_json(&ev->record_expect_more));
 	return json_object_set_new(o, "record", r);
 }
 
@@ -316,7 +345,8 @@ static int record_from_json(const json_t *j, struct evidence *ev, char *err,
 		snprintf(err, errlen, "out of memory");
 		return -1;
 	}
-	return 0;
+	return strings_from(r, "expect_more", &ev->record_expect_more, err,
+			    errlen);
 }
 
 static json_t *refused_json(const struct evidence *ev)
@@ -372,6 +402,11 @@ json_t *evidence_to_json(const struct evidence *ev)
 		put(&o, "cert", cert_opts_json(&ev->cert));
 		put(&o, "tls", tlss_json(ev));
 	}
+	if (ev->rdap)
+		put(&o, "rdap", rdap_json(ev->rdap));
+	if (ev->expiry_warn_s)
+		put(&o, "expiry_warn_seconds",
+		    json_integer((json_int_t)ev->expiry_warn_s));
 	if (ev->areas && ev->areas != EV_AREA_ALL)
 		put(&o, "checks", areas_json(ev->areas));
 	if (ev->refuse_private)
@@ -479,6 +514,47 @@ static int plain(const json_t *o, const char *key, char **out)
 		return 0;
 	return json_is_string(v) && (*out = strdup(json_string_value(v))) ? 0
 									  : -1;
+}
+
+/* "rdap": the RDAP exchange, when it was on. 0 or -1 (ERR set). */
+static int rdap_from(const json_t *j, struct evidence *ev, char *err,
+		     size_t errlen)
+{
+	json_t *o = json_object_get(j, "rdap");
+	json_t *code = json_object_get(o, "code"),
+	       *ra = json_object_get(o, "retry_after"),
+	       *red = json_object_get(o, "redirects"),
+	       *ms = json_object_get(o, "ms");
+	struct ev_rdap *r;
+	if (!o)
+		return 0;
+	if (!json_is_object(o) || !json_is_integer(code) ||
+	    !json_is_string(json_object_get(o, "status")) ||
+	    (ra && !json_is_integer(ra)) || (red && !json_is_integer(red)) ||
+	    (ms && !json_is_integer(ms)) || !(r = calloc(1, sizeof(*r)))) {
+		snprintf(err, errlen, "rdap: missing or mistyped field");
+		return -1;
+	}
+	ev->rdap = r;
+	if (plain(o, "bootstrap", &r->bootstrap) < 0 ||
+	    decoded(o, "boot_error", &r->boot_error) < 0 ||
+	    decoded(o, "url", &r->url) < 0 ||
+	    decoded(o, "final_url", &r->final_url) < 0 ||
+	    decoded(o, "content_type", &r->content_type) < 0 ||
+	    decoded(o, "detail", &r->detail) < 0 ||
+	    decoded(o, "body", &r->body) < 0) {
+		snprintf(err, errlen, "rdap: mistyped field");
+		return -1;
+	}
+	r->status = http_status_from_name(
+		json_string_value(json_object_get(o, "status")));
+	r->code = (long)json_integer_value(code);
+	r->retry_after = (long)json_integer_value(ra);
+	r->redirects = (int)json_integer_value(red);
+	r->ms = (uint32_t)json_integer_value(ms);
+	r->truncated = json_is_true(json_object_get(o, "truncated"));
+	r->body_len = r->body ? strlen(r->body) : 0;
+	return 0;
 }
 
 /* Format 1 kept each HTTP-01 and TLS record as the text of a JSON object;
@@ -804,6 +880,7 @@ struct evidence *evidence_from_json(const json_t *j, char *err, size_t errlen)
 		    0 ||
 	    records_from(j, "refused", refused_from, "a refused address", ev,
 			 err, errlen) < 0 ||
+	    rdap_from(j, ev, err, errlen) < 0 ||
 	    record_from_json(j, ev, err, errlen) < 0)
 		goto fail;
 	ev->refuse_private = json_is_true(json_object_get(j, "refuse_private"));
@@ -819,6 +896,15 @@ struct evidence *evidence_from_json(const json_t *j, char *err, size_t errlen)
 	}
 	if (areas_from(j, ev, err, errlen) < 0)
 		goto fail;
+	json_t *xw = json_object_get(j, "expiry_warn_seconds");
+	if (xw) {
+		if (!json_is_integer(xw) || json_integer_value(xw) < 0) {
+			snprintf(err, errlen,
+				 "expiry_warn_seconds is not a duration");
+			goto fail;
+		}
+		ev->expiry_warn_s = json_integer_value(xw);
+	}
 	json_t *warn = json_object_get(j, "rrsig_warn_seconds");
 	if (warn) {
 		if (!json_is_integer(warn) || json_integer_value(warn) < 0) {

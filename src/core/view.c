@@ -4,6 +4,7 @@
 #include "core/dname.h"
 #include "core/region.h"
 #include "core/view.h"
+#include "core/view_rdap.h"
 
 #define CNAME_HOPS 8
 
@@ -504,6 +505,11 @@ static int add_zone_servers(const struct evidence *ev, struct view *v)
 	return 0;
 }
 
+static void rdap_free(void *r)
+{
+	view_rdap_free(r);
+}
+
 int view_build(const struct evidence *ev, struct view *v)
 {
 	int rc;
@@ -520,8 +526,15 @@ int view_build(const struct evidence *ev, struct view *v)
 	for (size_t i = 0; i < ev->n_expect_ns; i++)
 		if ((rc = strset_add(&v->expect_ns, ev->expect_ns[i])) < 0)
 			goto fail;
-	if ((rc = walk_analyse(ev, v)) < 0)
+	if ((rc = walk_analyse(ev, v)) < 0 ||
+	    (rc = view_rdap_new(ev, &v->rdap)) < 0)
 		goto fail;
+	if (v->rdap &&
+	    (rc = region_add_cleanup(v->region, rdap_free, v->rdap)) < 0) {
+		view_rdap_free(v->rdap);
+		v->rdap = NULL;
+		goto fail;
+	}
 	if (v->pstate != PS_DELEGATED)
 		return 0;
 	for (size_t i = 0; i < v->parent_ns.n; i++) {

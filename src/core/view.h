@@ -82,7 +82,8 @@ struct view {
 	struct view_server *srv;
 	size_t n_srv;
 	size_t n_exchanges;
-	struct region *region; /* all the view's memory: one free */
+	struct view_rdap *rdap; /* the registry's view; NULL: RDAP off */
+	struct region *region;	/* all the view's memory: one free */
 };
 
 /* Derives the view from EV. 0, or -ENOMEM (V is then deinitialised). */

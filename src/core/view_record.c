@@ -104,6 +104,26 @@ static int row_from_pkt(struct rv_row *r, const ldns_pkt *pkt, uint16_t type)
 		if (r->ttl < 0 || ldns_rr_ttl(rr) < r->ttl)
 			r->ttl = ldns_rr_ttl(rr);
 	}
+	/* NS asked of a server of the parent (probe_record.c): its referral
+	 * is the delegation, the data that propagates. */
+	if (!r->values.n && type == LDNS_RR_TYPE_NS && r->kind == RV_AUTH &&
+	    strcmp(r->zone, r->qname) != 0 && !r->aa) {
+		ldns_rr_list *au = ldns_pkt_authority(pkt);
+		for (size_t i = 0; au && i < ldns_rr_list_rr_count(au); i++) {
+			const ldns_rr *rr = ldns_rr_list_rr(au, i);
+			if (ldns_rr_get_type(rr) != type ||
+			    !dmsg_key_is(&k, ldns_rr_owner(rr)))
+				continue;
+			char *t = rdata_text(rr);
+			if (!t || strset_add(&r->values, t) < 0) {
+				free(t);
+				return -ENOMEM;
+			}
+			free(t);
+			if (r->ttl < 0 || ldns_rr_ttl(rr) < r->ttl)
+				r->ttl = ldns_rr_ttl(rr);
+		}
+	}
 	if (r->values.n) {
 		r->status = RVS_DATA;
 		return 0;
@@ -164,12 +184,33 @@ static bool same_answer(const struct rv_row *a, const struct rv_row *b)
 	return a->status != RVS_DATA || strset_equal(&a->values, &b->values);
 }
 
-static bool row_has_expect(const struct rv_view *v, const struct rv_row *r)
+static bool row_has(const struct rv_view *v, const struct rv_row *r,
+		    const char *want)
 {
 	for (size_t i = 0; r->status == RVS_DATA && i < r->values.n; i++)
-		if (rv_value_matches(v->type, r->values.v[i], v->expect))
+		if (rv_value_matches(v->type, r->values.v[i], want))
 			return true;
 	return false;
+}
+
+/* Every --expect is one value of the set the record must serve. */
+static bool row_has_expect(const struct rv_view *v, const struct rv_row *r)
+{
+	if (!row_has(v, r, v->expect))
+		return false;
+	for (size_t i = 0; v->expect_more && i < v->expect_more->n; i++)
+		if (!row_has(v, r, v->expect_more->v[i]))
+			return false;
+	return true;
+}
+
+void rv_expect_text(const struct rv_view *v, char *buf, size_t len)
+{
+	size_t n = (size_t)snprintf(buf, len, "%s", v->expect ? v->expect : "");
+	for (size_t i = 0; v->expect_more && i < v->expect_more->n && n < len;
+	     i++)
+		n += (size_t)snprintf(buf + n, len - n, ", %s",
+				      v->expect_more->v[i]);
 }
 
 static void derive(struct rv_view *v)
@@ -216,6 +257,7 @@ int rv_build(const struct evidence *ev, struct rv_view *v)
 	v->name = ev->record_name;
 	v->type = ev->record_type;
 	v->expect = ev->record_expect;
+	v->expect_more = &ev->record_expect_more;
 	/* Authoritative rows first, then resolvers, each in evidence order. */
 	for (int pass = 0; pass < 2; pass++)
 		for (size_t i = 0; i < ev->n_ex; i++) {

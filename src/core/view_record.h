@@ -56,7 +56,9 @@ struct rv_view {
 	const struct evidence *ev;
 	const char *name; /* the record's owner */
 	uint16_t type;
-	const char *expect;  /* NULL: the authoritative consensus */
+	const char *expect; /* NULL: the authoritative consensus */
+	/* More --expect values: a row is current when it serves them all. */
+	const struct ev_strings *expect_more;
 	struct rv_row *rows; /* authoritative rows first, then resolvers */
 	size_t n;
 	/* Derived: what the authoritative servers agree on. */
@@ -89,6 +91,8 @@ bool rv_row_current(const struct rv_view *v, const struct rv_row *r);
 /* True when VALUE (presentation) is EXPECT as a user types it: TXT with or
  * without quotes, names with or without the final dot, any case. */
 bool rv_value_matches(uint16_t type, const char *value, const char *expect);
+/* Every --expect value, "A, B", into BUF ("" without --expect). */
+void rv_expect_text(const struct rv_view *v, char *buf, size_t len);
 /* "127.0.0.1", "NXDOMAIN", "CNAME to x.", "timeout", ... (static or V's
  * storage; valid until the next call). */
 const char *rv_row_describe(const struct rv_row *r, char *buf, size_t len);

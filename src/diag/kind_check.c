@@ -12,6 +12,7 @@
 #include "core/view.h"
 #include "diag/inputs.h"
 #include "diag/kinds.h"
+#include "diag/rdap_setup.h"
 #include "engine/engine.h"
 #include "probe/probe.h"
 #include "report/html.h"
@@ -127,6 +128,10 @@ static int check_evidence(struct diag *d, char *domain, size_t len)
 		return diag_fail(d, "out of memory");
 	d->ev->validation.wildcard = wildcard;
 	d->ev->rrsig_warn_s = (int64_t)(o->rrsig_warn_days * 86400);
+	if (o->expiry_warn_days > 0)
+		d->ev->expiry_warn_s = (int64_t)(o->expiry_warn_days * 86400);
+	if (d->ev->expiry_warn_s == 0 && o->expiry_warn_days > 0)
+		d->ev->expiry_warn_s = 1;
 	char bad[48];
 	if (o->checks &&
 	    ev_areas_parse(o->checks, &d->ev->areas, bad, sizeof(bad)) < 0)
@@ -147,18 +152,22 @@ static int check_gather(struct diag *d, struct diag_env *env)
 {
 	char domain[256];
 	struct hints hints = { 0 }, resolvers = { 0 };
-	int ret = -1;
+	struct diag_rdap rdap;
+	int ret = -1, rdap_on = 0;
+	memset(&rdap, 0, sizeof(rdap));
 	if (check_evidence(d, domain, sizeof(domain)) < 0 ||
 	    diag_replay_matches(d, domain) < 0 ||
 	    diag_load_hints(d, d->req, &hints) < 0 ||
 	    diag_load_resolvers(d, d->req, &resolvers) < 0 ||
-	    diag_note_inputs(d, &hints, &resolvers) < 0)
+	    diag_note_inputs(d, &hints, &resolvers) < 0 ||
+	    (rdap_on = diag_rdap_setup(d, env, &rdap)) < 0)
 		goto out;
 	if (env->replay)
 		d->ev->started = env->replay->started;
 	struct probe_config cfg = { .roots = &hints,
 				    .resolvers = &resolvers,
-				    .family = d->req->family };
+				    .family = d->req->family,
+				    .rdap = rdap_on ? &rdap.cfg : NULL };
 	if (diag_probe_failed(d, probe_check(env->eng, &cfg, d->ev)))
 		goto out;
 	if (d->req->save_evidence &&
@@ -166,6 +175,7 @@ static int check_gather(struct diag *d, struct diag_env *env)
 		goto out;
 	ret = 0;
 out:
+	diag_rdap_done(&rdap);
 	hints_deinit(&hints);
 	hints_deinit(&resolvers);
 	return ret;

@@ -9,7 +9,10 @@
 #include <ldns/ldns.h>
 #include "core/view_record.h"
 #include "diag/inputs.h"
+#include "core/view_rdap.h"
 #include "diag/kinds.h"
+#include "diag/rdap_setup.h"
+#include "report/registry.h"
 #include "diag/record.h"
 #include "engine/engine.h"
 #include "probe/probe.h"
@@ -70,9 +73,12 @@ static int record_args(struct diag *d, char *name, size_t len, uint16_t *type)
 	    t == LDNS_RR_TYPE_IXFR || strlen(o->args[1]) > 16)
 		return diag_fail(d, "unknown record type '%.16s'", o->args[1]);
 	*type = (uint16_t)t;
-	if (o->expect && (strlen(o->expect) > 900 || strchr(o->expect, '\n')))
-		return diag_fail(d, "--expect wants one value of at most 900 "
-				    "bytes");
+	for (size_t i = 0; o->expect && i <= o->n_expect_more; i++) {
+		const char *e = i ? o->expect_more[i - 1] : o->expect;
+		if (strlen(e) > 900 || strchr(e, '\n'))
+			return diag_fail(d, "--expect wants one value of at "
+					    "most 900 bytes");
+	}
 	return 0;
 }
 
@@ -94,16 +100,30 @@ int record_gather(struct diag *d, struct diag_env *env, const struct hints *res,
 	d->ev = NULL;
 	if (diag_evidence_start(d, name, &hints, res) < 0)
 		goto out;
-	if (!(d->ev->record_name = strdup(name)) ||
+	bool bad = false;
+	for (size_t i = 0; o->expect && i < o->n_expect_more; i++)
+		bad |= ev_strings_add(&d->ev->record_expect_more,
+				      o->expect_more[i]) < 0;
+	if (bad || !(d->ev->record_name = strdup(name)) ||
 	    (o->expect && !(d->ev->record_expect = strdup(o->expect)))) {
 		diag_fail(d, "out of memory");
 		goto out;
 	}
 	d->ev->record_type = type;
+	/* A delegation (NS): the registry's list too, when RDAP is on. */
+	struct diag_rdap rdap;
+	int rdap_on = 0;
+	memset(&rdap, 0, sizeof(rdap));
+	if (type == LDNS_RR_TYPE_NS &&
+	    (rdap_on = diag_rdap_setup(d, env, &rdap)) < 0)
+		goto out;
 	struct probe_config cfg = { .roots = &hints,
 				    .resolvers = res,
-				    .family = o->family };
-	if (diag_probe_failed(d, probe_record(env->eng, &cfg, d->ev)))
+				    .family = o->family,
+				    .rdap = rdap_on ? &rdap.cfg : NULL };
+	int rc = probe_record(env->eng, &cfg, d->ev);
+	diag_rdap_done(&rdap);
+	if (diag_probe_failed(d, rc))
 		goto out;
 	if (save && o->save_evidence &&
 	    diag_save_evidence(d, d->ev, o->save_evidence) < 0)
@@ -178,12 +198,22 @@ static void propagation_text(const struct diag *d, FILE *f)
 	struct layout l;
 	layout_init(&l, f, d->req->color, d->req->width);
 	report_propagation_text(&s->v, &d->fs, d->started, &l);
+	/* NS: the registry's list beside the parent servers' (RDAP). */
+	struct view_rdap *r = NULL;
+	if (view_rdap_new(d->ev, &r) == 0 && r)
+		report_registry_text(r, &l);
+	view_rdap_free(r);
 }
 
 static json_t *propagation_section(const struct diag *d)
 {
 	const struct record_state *s = d->state;
-	return report_propagation_section(&s->v, d->started);
+	json_t *o = report_propagation_section(&s->v, d->started);
+	struct view_rdap *r = NULL;
+	if (o && view_rdap_new(d->ev, &r) == 0 && r)
+		json_object_set_new(o, "registry", report_registry_json(r));
+	view_rdap_free(r);
+	return o;
 }
 
 void record_nagios(const struct diag *d, const struct rv_view *v,

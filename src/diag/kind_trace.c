@@ -8,7 +8,10 @@
 #include "core/checks.h"
 #include "core/view.h"
 #include "diag/inputs.h"
+#include "core/view_rdap.h"
 #include "diag/kinds.h"
+#include "diag/rdap_setup.h"
+#include "report/registry.h"
 #include "engine/engine.h"
 #include "probe/probe.h"
 #include "report/layout.h"
@@ -44,8 +47,16 @@ static int trace_gather(struct diag *d, struct diag_env *env)
 		goto out;
 	if (diag_evidence_start(d, domain, &hints, NULL) < 0)
 		goto out;
-	struct probe_config cfg = { .roots = &hints, .family = o->family };
-	if (diag_probe_failed(d, probe_trace(env->eng, &cfg, s->qtype, d->ev)))
+	struct diag_rdap rdap;
+	int rdap_on = diag_rdap_setup(d, env, &rdap);
+	if (rdap_on < 0)
+		goto out;
+	struct probe_config cfg = { .roots = &hints,
+				    .family = o->family,
+				    .rdap = rdap_on ? &rdap.cfg : NULL };
+	int rc = probe_trace(env->eng, &cfg, s->qtype, d->ev);
+	diag_rdap_done(&rdap);
+	if (diag_probe_failed(d, rc))
 		goto out;
 	if (o->save_evidence &&
 	    diag_save_evidence(d, d->ev, o->save_evidence) < 0)
@@ -104,13 +115,23 @@ static void trace_text(const struct diag *d, FILE *f)
 	struct layout l; /* the servers it would not ask, if any */
 	layout_init(&l, f, d->req->color, d->req->width);
 	layout_findings(&l, &d->fs);
+	/* The registry's view beside the parent's delegation. */
+	struct view_rdap *r = NULL;
+	if (view_rdap_new(d->ev, &r) == 0 && r)
+		report_registry_text(r, &l);
+	view_rdap_free(r);
 }
 
 static json_t *trace_section(const struct diag *d)
 {
 	const struct trace_state *s = d->state;
-	return report_trace_section(d->ev, s->qtype, d->queries,
-				    d->duration_ms);
+	json_t *o = report_trace_section(d->ev, s->qtype, d->queries,
+					 d->duration_ms);
+	struct view_rdap *r = NULL;
+	if (o && view_rdap_new(d->ev, &r) == 0 && r)
+		json_object_set_new(o, "registry", report_registry_json(r));
+	view_rdap_free(r);
+	return o;
 }
 
 static void trace_deinit(struct diag *d)

@@ -36,6 +36,12 @@ struct diag_request {
 	const char *ds[8]; /* --ds, a DS not published yet */
 	size_t n_ds;
 	double rrsig_warn_days;
+	/* check: RDAP (issue 15). RDAP_DEFAULT: the command line's check,
+	 * where RDAP is on unless NO_RDAP or a custom root_hints without
+	 * RDAP_BOOTSTRAP; fleet and exporter leave it false. */
+	const char *rdap_bootstrap; /* FILE or http(s) URL */
+	bool no_rdap, rdap_default;
+	double expiry_warn_days; /* 0: 30 */
 	double timeout; /* seconds per query, all retries; wait: the whole wait
 			 */
 	double server_timeout; /* --server-timeout: per query; 0 not given */
@@ -53,7 +59,11 @@ struct diag_request {
 	 * the columns of the terminal stderr is; 0: none. The CLI sets it
 	 * for a lone diagnosis, never for fleet. */
 	int progress;
-	const char *expect;   /* propagation, wait: --expect VALUE */
+	const char *expect; /* propagation, wait: --expect VALUE */
+	/* Every further --expect: the set the record must serve (issue 15).
+	 */
+	const char *expect_more[15];
+	size_t n_expect_more;
 	bool certbot, lego;   /* wait: from certbot's hook or lego's exec */
 	bool timeout_given;   /* wait: --timeout is the whole wait */
 	bool resolvers_given; /* wait: --resolvers on the command line, not

@@ -19,7 +19,7 @@
 
 #define RP_MAX_PENDING 65536
 
-enum rp_kind { RP_DNS, RP_HTTP, RP_TLS, RP_TIMER };
+enum rp_kind { RP_DNS, RP_HTTP, RP_TLS, RP_TIMER, RP_RDAP };
 
 struct rp_item {
 	int kind; /* enum rp_kind */
@@ -272,9 +272,45 @@ static int rp_ext(struct replay *r, int kind, void *fetch, const void *rec,
 	return 0;
 }
 
+/* The recorded RDAP exchange that started at START, or NULL. */
+static const struct ev_rdap *find_rdap(const struct evidence *ev,
+				       const char *start)
+{
+	const struct ev_rdap *r = ev->rdap;
+	return r && r->url && strcmp(r->url, start) == 0 ? r : NULL;
+}
+
+static void rdap_from_record(struct http_fetch *f, const struct ev_rdap *h)
+{
+	f->location[0] = '\0';
+	f->big_len = 0;
+	f->big[0] = '\0';
+	if (!h) {
+		f->status = HS_TIMEOUT;
+		snprintf(f->detail, sizeof(f->detail),
+			 "no recorded RDAP exchange for this URL");
+		return;
+	}
+	f->status = h->status;
+	f->code = h->code;
+	f->big_len = h->body_len < f->big_max ? h->body_len : f->big_max;
+	if (f->big_len)
+		memcpy(f->big, h->body, f->big_len);
+	f->big[f->big_len] = '\0';
+	f->truncated = h->truncated;
+	f->redirects = h->redirects;
+	f->retry_after = h->retry_after;
+	copy_text(f->url, sizeof(f->url), h->final_url);
+	copy_text(f->ctype, sizeof(f->ctype), h->content_type);
+	copy_text(f->detail, sizeof(f->detail), h->detail);
+}
+
 static int rp_http(void *impl, struct http_fetch *f, eng_done_cb cb, void *arg)
 {
 	struct replay *r = impl;
+	if (f && f->rdap && f->start && f->big && cb)
+		return rp_ext(r, RP_RDAP, f, find_rdap(r->ev, f->start), cb,
+			      arg);
 	if (!f || !f->addr || !f->host || !f->start || !cb)
 		return -EINVAL;
 	return rp_ext(r, RP_HTTP, f, find_http01(r->ev, f->addr, f->start), cb,
@@ -315,6 +351,11 @@ static void rp_deliver(struct replay *r, struct rp_item *it)
 	}
 	if (it->kind == RP_HTTP) {
 		http_from_record(it->fetch, it->rec);
+		it->done(it->arg);
+		return;
+	}
+	if (it->kind == RP_RDAP) {
+		rdap_from_record(it->fetch, it->rec);
 		it->done(it->arg);
 		return;
 	}

@@ -7,6 +7,8 @@
 #include "engine/engine.h"
 #include "engine/http.h"
 #include "engine/uv_ext.h"
+#include "core/addrclass.h"
+#include "core/rdap.h"
 
 /* One fetch: its easy handle, the address pin, and its place in the list
  * of live fetches (so closing the engine can drop them). */
@@ -19,6 +21,9 @@ struct xfer {
 	struct curl_slist *pin;
 	struct xfer *prev, *next;
 	char err[CURL_ERROR_SIZE];
+	uint64_t started; /* loop time, for an RDAP fetch's deadline */
+	char first[64];	  /* RDAP: the first address connected to */
+	bool refused;	  /* RDAP: a redirect led to a refused address */
 };
 
 /* The multi handle on the loop: one uv_poll per socket curl asks us to
@@ -39,10 +44,26 @@ struct sock {
 	struct httpm *m;
 };
 
+static size_t on_big_body(struct http_fetch *f, const char *data, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (f->big_len == f->big_max) {
+			/* Over the cap: stop reading, whatever is left. */
+			f->truncated = true;
+			return 0;
+		}
+		f->big[f->big_len++] = data[i] ? data[i] : '?';
+	}
+	f->big[f->big_len] = '\0';
+	return n;
+}
+
 static size_t on_body(char *data, size_t size, size_t nmemb, void *arg)
 {
 	struct http_fetch *f = arg;
 	size_t n = size * nmemb;
+	if (f->rdap)
+		return on_big_body(f, data, n);
 	for (size_t i = 0; i < n; i++) {
 		if (f->body_len == HTTP_BODY_MAX) {
 			/* Enough to judge; a huge body only costs time. */
@@ -69,6 +90,66 @@ static int pin(struct xfer *x)
 	return x->pin ? 0 : -ENOMEM;
 }
 
+/* CURLOPT_OPENSOCKETFUNCTION for RDAP: the first address is the one the
+ * bootstrap's URL names (the operator's choice); after a redirect, a
+ * special-purpose address is refused before anything is sent to it. */
+static curl_socket_t rdap_socket(void *arg, curlsocktype purpose,
+				 struct curl_sockaddr *a)
+{
+	struct xfer *x = arg;
+	struct addr_class c;
+	char text[64] = "";
+	(void)purpose;
+	if (a->family == AF_INET)
+		uv_ip4_name((const struct sockaddr_in *)&a->addr, text,
+			    sizeof(text));
+	else if (a->family == AF_INET6)
+		uv_ip6_name((const struct sockaddr_in6 *)&a->addr, text,
+			    sizeof(text));
+	if (!x->first[0])
+		snprintf(x->first, sizeof(x->first), "%s", text);
+	else if (strcmp(text, x->first) != 0 &&
+		 addr_class_sockaddr(&a->addr, &c)) {
+		char why[96];
+		x->refused = true;
+		snprintf(x->f->detail, sizeof(x->f->detail),
+			 "redirect to %s, a %s address: not followed", text,
+			 addr_class_describe(&c, why, sizeof(why)));
+		return CURL_SOCKET_BAD;
+	}
+	return socket(a->family, a->socktype, a->protocol);
+}
+
+static void setup_rdap(struct xfer *x)
+{
+	CURL *e = x->easy;
+	struct http_fetch *f = x->f;
+	uint64_t spent = uv_now(x->m->loop) - x->started;
+	long left = spent >= f->timeout_ms ? 1 : (long)(f->timeout_ms - spent);
+	f->big_len = 0;
+	if (f->big)
+		f->big[0] = '\0';
+	f->ctype[0] = '\0';
+	curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, left);
+	curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, left);
+	curl_easy_setopt(e, CURLOPT_USERAGENT, "dnsdoctor (RDAP)");
+	curl_easy_setopt(e, CURLOPT_OPENSOCKETFUNCTION, rdap_socket);
+	curl_easy_setopt(e, CURLOPT_OPENSOCKETDATA, x);
+	curl_easy_setopt(e, CURLOPT_HTTPHEADER, x->pin);
+	/* Registries' certificates are checked: RDAP is read over HTTPS. */
+	curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 1L);
+	curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 2L);
+}
+
+/* RDAP: the headers, kept in X->pin (the slist HTTP-01 uses for its
+ * address pin). */
+static int accept_rdap(struct xfer *x)
+{
+	x->pin = curl_slist_append(NULL, "Accept: application/rdap+json, "
+					 "application/json;q=0.9");
+	return x->pin ? 0 : -ENOMEM;
+}
+
 static int setup(struct xfer *x, const char *url)
 {
 	CURL *e = x->easy;
@@ -79,7 +160,8 @@ static int setup(struct xfer *x, const char *url)
 	f->truncated = false;
 	curl_easy_reset(e);
 	if (curl_easy_setopt(e, CURLOPT_URL, url) != CURLE_OK ||
-	    curl_easy_setopt(e, CURLOPT_CONNECT_TO, x->pin) != CURLE_OK)
+	    (!f->rdap &&
+	     curl_easy_setopt(e, CURLOPT_CONNECT_TO, x->pin) != CURLE_OK))
 		return -EIO;
 	/* One connection per address and per URL: an idle connection to
 	 * one address must never carry another address's fetch. */
@@ -101,6 +183,8 @@ static int setup(struct xfer *x, const char *url)
 	curl_easy_setopt(e, CURLOPT_ERRORBUFFER, x->err);
 	curl_easy_setopt(e, CURLOPT_PRIVATE, x);
 	x->err[0] = '\0';
+	if (f->rdap)
+		setup_rdap(x);
 	return 0;
 }
 
@@ -118,6 +202,18 @@ static int redirect_ok(struct xfer *x, const char *loc)
 		    CURLUE_OK) {
 		f->status = HS_REDIRECT_BAD;
 		snprintf(f->detail, sizeof(f->detail), "unparseable redirect");
+	} else if (f->rdap) {
+		if (strcasecmp(scheme, "http") && strcasecmp(scheme, "https")) {
+			f->status = HS_REDIRECT_BAD;
+			snprintf(f->detail, sizeof(f->detail),
+				 "redirect to %.150s: not http(s)", loc);
+		} else if (f->redirects >= RDAP_REDIRECTS) {
+			f->status = HS_TOO_MANY_REDIRECTS;
+			snprintf(f->detail, sizeof(f->detail),
+				 "more than %d redirects", RDAP_REDIRECTS);
+		} else {
+			follow = 1;
+		}
 	} else if ((strcasecmp(scheme, "http") && strcasecmp(scheme, "http"
 								     "s")) ||
 		   (strcmp(port, "80") && strcmp(port, "443"))) {
@@ -149,8 +245,23 @@ static int finish(struct xfer *x, CURLcode rc)
 	struct http_fetch *f = x->f;
 	char *loc = NULL;
 	curl_easy_getinfo(x->easy, CURLINFO_RESPONSE_CODE, &f->code);
+	if (f->rdap) {
+		char *ct = NULL;
+		curl_off_t ra = 0;
+		if (curl_easy_getinfo(x->easy, CURLINFO_CONTENT_TYPE, &ct) ==
+			    CURLE_OK &&
+		    ct)
+			snprintf(f->ctype, sizeof(f->ctype), "%s", ct);
+		if (curl_easy_getinfo(x->easy, CURLINFO_RETRY_AFTER, &ra) ==
+		    CURLE_OK)
+			f->retry_after = (long)ra;
+	}
 	if (rc == CURLE_WRITE_ERROR && f->truncated)
 		rc = CURLE_OK;
+	if (rc != CURLE_OK && x->refused) {
+		f->status = HS_REDIRECT_BAD;
+		return 0;
+	}
 	if (rc != CURLE_OK) {
 		f->status = rc == CURLE_OPERATION_TIMEDOUT ? HS_TIMEOUT
 			    : rc == CURLE_COULDNT_CONNECT  ? HS_CONNECT
@@ -314,7 +425,8 @@ int httpm_add(struct httpm *m, struct http_fetch *f, eng_done_cb cb, void *arg)
 {
 	struct xfer *x;
 	char url[512];
-	if (!f || !f->host || !f->addr || !f->start ||
+	if (!f || (!f->rdap && (!f->host || !f->addr)) || !f->start ||
+	    (f->rdap && (!f->big || !f->big_max)) ||
 	    strlen(f->start) >= sizeof(url) || m->closing)
 		return -EINVAL;
 	if (!(x = calloc(1, sizeof(*x))))
@@ -330,8 +442,11 @@ int httpm_add(struct httpm *m, struct http_fetch *f, eng_done_cb cb, void *arg)
 	f->redirects = 0;
 	f->detail[0] = '\0';
 	f->location[0] = '\0';
+	f->retry_after = 0;
+	x->started = uv_now(m->loop);
 	snprintf(url, sizeof(url), "%s", f->start);
-	if (!(x->easy = curl_easy_init()) || pin(x) < 0 || setup(x, url) < 0 ||
+	if (!(x->easy = curl_easy_init()) ||
+	    (f->rdap ? accept_rdap(x) : pin(x)) < 0 || setup(x, url) < 0 ||
 	    curl_multi_add_handle(m->multi, x->easy) != CURLM_OK) {
 		x_free(x);
 		return -ENOMEM;
@@ -371,4 +486,12 @@ int http_fetch_all(struct engine *eng, struct http_fetch *f, size_t n)
 	}
 	eng_run_until_zero(eng, &left);
 	return rc;
+}
+
+int http_fetch_start(struct engine *eng, struct http_fetch *f, eng_done_cb cb,
+		     void *arg)
+{
+	if (eng->asked)
+		++*eng->asked;
+	return eng->ops->http(eng->impl, f, cb, arg);
 }

@@ -2,7 +2,14 @@
  * through libcurl's multi interface driven by the engine's libuv loop.
  * Part of the engine because it owns the sockets. Names are never resolved
  * here: every connection goes to the address given, so nothing reaches a
- * resolver, and no connection is reused for another address. */
+ * resolver, and no connection is reused for another address.
+ *
+ * RDAP fetches (RDAP set) share the multi handle with other rules: the
+ * URL's host is the registry's, named by the bootstrap, so curl resolves
+ * it (a literal address needs no resolving); redirects go to any http(s)
+ * URL but never to a special-purpose address other than the first one
+ * connected to; the body goes to the caller's buffer, capped; one deadline
+ * covers the whole exchange, redirects included. */
 #ifndef DD_ENGINE_HTTP_H
 #define DD_ENGINE_HTTP_H
 
@@ -14,6 +21,7 @@
 #define HTTP_REDIRECTS_MAX 10  /* what Let's Encrypt follows */
 
 #include "core/fetch_status.h" /* enum http_status and its names */
+#include "engine/engine.h"     /* eng_done_cb */
 
 struct http_fetch {
 	/* in */
@@ -33,6 +41,15 @@ struct http_fetch {
 	char location[512]; /* HS_REDIRECT_OTHER: where it pointed; the
 			     * caller resolves that host and fetches it */
 	char detail[256];   /* curl's error text, or the refused redirect */
+	/* RDAP (see above): HOST and ADDR unused; the body goes to BIG, a
+	 * buffer of BIG_MAX + 1 bytes the caller owns, BIG_LEN bytes
+	 * NUL-terminated (NULs written as '?'); TIMEOUT_MS is the deadline
+	 * of the whole. */
+	bool rdap;
+	char *big;
+	size_t big_max, big_len;
+	char ctype[128];  /* Content-Type of the last response */
+	long retry_after; /* seconds a Retry-After header asked for */
 };
 
 struct engine;
@@ -43,5 +60,10 @@ struct engine;
  * HTTP_REDIRECTS_MAX; HTTPS certificates are not checked (CAs do not
  * either for HTTP-01). 0 or -ENOMEM. */
 int http_fetch_all(struct engine *eng, struct http_fetch *f, size_t n);
+
+/* Starts F (RDAP set, or HTTP-01) through ENG and returns; CB(ARG) is
+ * called when it ends, from the loop (eng_step). 0, -EINVAL or -ENOMEM. */
+int http_fetch_start(struct engine *eng, struct http_fetch *f, eng_done_cb cb,
+		     void *arg);
 
 #endif

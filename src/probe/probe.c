@@ -8,6 +8,7 @@
 #include "core/view.h"
 #include "core/wire.h"
 #include "probe/probe.h"
+#include "probe/probe_rdap.h"
 #include "core/array.h"
 #include "probe/probe_internal.h"
 
@@ -811,11 +812,15 @@ int probe_check(struct engine *eng, const struct probe_config *cfg,
 	struct probe p;
 	struct strset asked;
 	struct round *resolvers = NULL, *dnssec = NULL;
-	int rc;
+	struct probe_rdap rdap;
+	int rc = 0;
 
 	probe_init(&p, eng, cfg, ev);
 	strset_init(&asked);
-	rc = walk(&p, ev->domain, LDNS_RR_TYPE_NS, false, false);
+	if (cfg->rdap)
+		rc = probe_rdap_start(&rdap, eng, cfg->rdap, ev);
+	if (rc == 0)
+		rc = walk(&p, ev->domain, LDNS_RR_TYPE_NS, false, false);
 	if (rc == 0 && p.answers == 0)
 		rc = -EHOSTUNREACH;
 	/* The resolvers recurse on their own: their answers come in while
@@ -839,6 +844,12 @@ int probe_check(struct engine *eng, const struct probe_config *cfg,
 		round_wait(&p, dnssec);
 	if (rc == 0 && resolvers)
 		round_wait(&p, resolvers);
+	if (cfg->rdap) {
+		/* Waited for whatever happened above: it points into RDAP. */
+		int r2 = probe_rdap_finish(&rdap);
+		rc = rc ? rc : r2;
+		probe_rdap_deinit(&rdap);
+	}
 	strset_deinit(&asked);
 	probe_deinit(&p);
 	return rc;
@@ -848,10 +859,20 @@ int probe_trace(struct engine *eng, const struct probe_config *cfg,
 		uint16_t qtype, struct evidence *ev)
 {
 	struct probe p;
+	struct probe_rdap rdap;
+	int rc = 0;
 	probe_init(&p, eng, cfg, ev);
-	int rc = walk(&p, ev->domain, qtype, true, true);
+	if (cfg->rdap)
+		rc = probe_rdap_start(&rdap, eng, cfg->rdap, ev);
+	if (rc == 0)
+		rc = walk(&p, ev->domain, qtype, true, true);
 	if (rc == 0 && p.answers == 0)
 		rc = -EHOSTUNREACH;
+	if (cfg->rdap) {
+		int r2 = probe_rdap_finish(&rdap);
+		rc = rc ? rc : r2;
+		probe_rdap_deinit(&rdap);
+	}
 	probe_deinit(&p);
 	return rc;
 }

@@ -23,10 +23,13 @@ bool probe_refuses(struct evidence *ev, const struct strset *allowed, int use,
 		   const char *zone, const char *name, const char *addr,
 		   int *nomem);
 
+struct rdap_config;
+
 struct probe_config {
 	const struct hints *roots;
-	const struct hints *resolvers; /* NULL: no resolver view */
-	int family;		       /* 0 both, 4 IPv4 only, 6 IPv6 only */
+	const struct hints *resolvers;	/* NULL: no resolver view */
+	int family;			/* 0 both, 4 IPv4 only, 6 IPv6 only */
+	const struct rdap_config *rdap; /* NULL: no RDAP (probe_rdap.h) */
 };
 
 /* Gathers what `check` needs into EV: the walk from the roots to the zone
@@ -35,9 +38,10 @@ struct probe_config {
  * UDP, SOA over TCP; DNSKEY and DS of every zone on the path and a denial
  * proof; with CFG->resolvers, the zone's SOA from each resolver with and
  * without CD; and, when EV->validation asks for it (--acme, --acm), what a
- * CA's validator asks. Every question goes out as soon as what it depends
- * on is known. Returns 0; -EHOSTUNREACH when no root server answered;
- * -ENOMEM. */
+ * CA's validator asks; with CFG->rdap, the registry's RDAP record, fetched
+ * while the DNS questions are asked. Every question goes out as soon as
+ * what it depends on is known. Returns 0; -EHOSTUNREACH when no root server
+ * answered; -ENOMEM. */
 int probe_check(struct engine *eng, const struct probe_config *cfg,
 		struct evidence *ev);
 

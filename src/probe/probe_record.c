@@ -1,7 +1,9 @@
 /* The record pass of `propagation`, `wait` and `plan`: the walk to the zone
  * that holds the record, the authoritative view of that zone, then the
  * record itself from every address of every server, following CNAMEs into
- * other zones, and from every resolver. */
+ * other zones, and from every resolver. NS at a zone's apex is the
+ * delegation: asked of every server of the parent, whose referral is what
+ * resolvers (the CA's among them) follow. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,8 +12,29 @@
 #include "core/view_record.h"
 #include "probe/probe.h"
 #include "probe/probe_internal.h"
+#include "probe/probe_rdap.h"
 
 #define MAX_ALIAS_ZONES 4
+
+/* NS at a zone's apex: what propagates is the delegation, the parent's
+ * referral (issue 15). Asks every server of the parent instead. 1 when
+ * asked, 0 when QNAME is no zone's apex, -ENOMEM. */
+static int ask_parent(struct probe *p, struct round *r, const struct view *v,
+		      const char *qname, uint16_t qtype)
+{
+	struct hints srv = { 0 };
+	char zone[VIEW_NAME_MAX] = "";
+	if (qtype != LDNS_RR_TYPE_NS || v->pstate != PS_DELEGATED ||
+	    !v->parent[0] || strcmp(v->zone, qname) != 0)
+		return 0;
+	int rc = probe_cut_servers(p, v->parent, zone, sizeof(zone), &srv);
+	for (size_t k = 0; rc == 0 && k < srv.n; k++)
+		ask(p, r, EV_RECORD, zone, srv.v[k].name, srv.v[k].addr, qname,
+		    qtype, 0);
+	size_t n = srv.n;
+	hints_deinit(&srv);
+	return rc < 0 ? rc : p->nomem ? -ENOMEM : n > 0;
+}
 
 static int ask_zone(struct probe *p, struct round *r, const char *qname,
 		    uint16_t qtype)
@@ -20,6 +43,10 @@ static int ask_zone(struct probe *p, struct round *r, const char *qname,
 	int rc = view_build(p->ev, &v);
 	if (rc < 0)
 		return rc;
+	if ((rc = ask_parent(p, r, &v, qname, qtype)) != 0) {
+		view_deinit(&v);
+		return rc < 0 ? rc : 0;
+	}
 	for (size_t i = 0; v.pstate == PS_DELEGATED && i < v.n_srv; i++) {
 		const struct view_server *s = &v.srv[i];
 		if (!view_server_in_scope(s))
@@ -115,9 +142,10 @@ int probe_record(struct engine *eng, const struct probe_config *cfg,
 		return -EINVAL;
 	probe_init(&p, eng, cfg, ev);
 	struct round *res = NULL;
-	rc = cfg->resolvers && cfg->resolvers->n
-		     ? ask_resolvers(&p, cfg->resolvers, name, type, &res)
-		     : 0;
+	struct probe_rdap rdap;
+	rc = cfg->rdap ? probe_rdap_start(&rdap, eng, cfg->rdap, ev) : 0;
+	if (rc == 0 && cfg->resolvers && cfg->resolvers->n)
+		rc = ask_resolvers(&p, cfg->resolvers, name, type, &res);
 	if (rc == 0)
 		rc = probe_zone_pass(&p, name, type);
 	struct round *r = rc == 0 ? round_new(&p) : NULL;
@@ -129,6 +157,11 @@ int probe_record(struct engine *eng, const struct probe_config *cfg,
 		rc = follow_aliases(&p, type);
 	if (rc == 0 && res)
 		round_wait(&p, res);
+	if (cfg->rdap) {
+		int r2 = probe_rdap_finish(&rdap);
+		rc = rc ? rc : r2;
+		probe_rdap_deinit(&rdap);
+	}
 	probe_deinit(&p);
 	return rc;
 }

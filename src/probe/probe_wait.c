@@ -47,6 +47,9 @@ static void on_poll(void *arg, const struct eng_request *req,
 	ev->record_name = strdup(t->qname);
 	ev->record_type = req->qtype;
 	ev->record_expect = strdup(run->first->record_expect);
+	for (size_t i = 0; i < run->first->record_expect_more.n; i++)
+		ev_strings_add(&ev->record_expect_more,
+			       run->first->record_expect_more.v[i]);
 	struct ev_exchange x = {
 		.role = t->role,
 		.transport = resp->transport,

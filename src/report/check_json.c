@@ -6,6 +6,7 @@
 #include <jansson.h>
 #include "core/dnsmsg.h"
 #include "report/report.h"
+#include "report/registry.h"
 
 static json_t *probe_json(const struct view_probe *p)
 {
@@ -108,6 +109,9 @@ json_t *report_check_section(const struct report_ctx *r)
 					      : json_null(),
 				  "has_records", !v->domain_nxdomain));
 	json_object_set_new(o, "resolvers", resolvers_json(r));
+	json_t *reg = report_registry_json(v->rdap);
+	if (reg)
+		json_object_set_new(o, "registry", reg);
 	/* The areas judged: every one, unless --checks named some. */
 	json_t *areas = json_array();
 	for (unsigned bit = 1; areas && bit <= EV_AREA_ALL; bit <<= 1)

@@ -7,6 +7,7 @@
 #include "report/layout.h"
 #include "report/report.h"
 #include "report/sanitize.h"
+#include "report/registry.h"
 
 static const char *listed(const struct view_server *s, char *buf, size_t len)
 {
@@ -219,6 +220,7 @@ void report_check_text(const struct report_ctx *r, FILE *f)
 		}
 		servers_print(v, &l);
 	}
+	report_registry_text(v->rdap, &l);
 	if (r->n_resolvers) {
 		if (asprintf(&line, "asked for %s SOA", v->zone) >= 0) {
 			layout_section(&l, "Resolvers", line);

@@ -1,6 +1,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "report/graph.h"
+#include "core/view_rdap.h"
 #include "report/html.h"
 #include "report/html_escape.h"
 #include "report/html_page.h"
@@ -85,6 +86,39 @@ static void resolvers(const struct report_ctx *r, FILE *f)
 	fputs("</tbody></table></div>\n</section>\n", f);
 }
 
+/* The registry's view (RDAP): who the registrar is, what it holds. Every
+ * string is the registry's, shown escaped. */
+static void registry(const struct view *v, FILE *f)
+{
+	const struct view_rdap *r = v->rdap;
+	char who[600];
+	if (!r)
+		return;
+	fputs("<section id=\"registry\">\n<h2>Registry (RDAP)</h2>\n<p>", f);
+	if (r->state == VR_NOT_FOUND) {
+		html_puts("not registered: the registry has no such domain", f);
+	} else if (r->state == VR_UNAVAILABLE) {
+		html_puts("unavailable: ", f);
+		html_puts(r->why, f);
+	} else {
+		view_rdap_registrar(r, who, sizeof(who));
+		html_puts(r->d.ldh_name, f);
+		html_puts(" at ", f);
+		html_puts(who, f);
+		fputs("<br>name servers:", f);
+		for (size_t i = 0; i < r->d.n_ns; i++) {
+			fputc(' ', f);
+			html_puts(r->d.ns[i], f);
+		}
+		fputs("<br>status:", f);
+		for (size_t i = 0; i < r->d.n_status; i++) {
+			fputs(i ? ", " : " ", f);
+			html_puts(r->d.status[i], f);
+		}
+	}
+	fputs("</p>\n</section>\n", f);
+}
+
 int report_check_html(const struct report_ctx *r, const struct dnssec_view *dv,
 		      FILE *f)
 {
@@ -98,6 +132,7 @@ int report_check_html(const struct report_ctx *r, const struct dnssec_view *dv,
 	fputs("\n</section>\n", f);
 	html_findings(r->findings, f);
 	servers(r->view, f);
+	registry(r->view, f);
 	resolvers(r, f);
 	html_footer(r->command, r->started, r->queries, r->elapsed_ms, f);
 	return ferror(f) ? -1 : 0;

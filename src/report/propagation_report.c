@@ -73,7 +73,9 @@ void report_propagation_text(const struct rv_view *v, const struct findings *fs,
 		fs->n && findings_worst(fs) > SEV_INFO ? &fs->v[0] : NULL;
 
 	type_text(v->type, type, sizeof(type));
-	if (v->expect && asprintf(&line, "expected %s", v->expect) < 0)
+	char want[1200];
+	rv_expect_text(v, want, sizeof(want));
+	if (v->expect && asprintf(&line, "expected %s", want) < 0)
 		line = NULL;
 	layout_headline(l,
 			&(struct layout_head){ .name = v->name,
@@ -161,10 +163,19 @@ json_t *report_propagation_section(const struct rv_view *v, time_t now)
 	char type[32];
 	int64_t eta = rv_eta(v, now);
 	type_text(v->type, type, sizeof(type));
-	return json_pack("{s:s, s:s, s:s?, s:o, s:o}", "name", v->name, "type",
-			 type, "expect", v->expect, "eta_seconds",
-			 eta >= 0 ? json_integer(eta) : json_null(), "views",
-			 views_json(v, now));
+	json_t *o = json_pack("{s:s, s:s, s:s?, s:o, s:o}", "name", v->name,
+			      "type", type, "expect", v->expect, "eta_seconds",
+			      eta >= 0 ? json_integer(eta) : json_null(),
+			      "views", views_json(v, now));
+	/* Every --expect after the first, when more were given. */
+	if (o && v->expect_more && v->expect_more->n) {
+		json_t *a = json_array();
+		for (size_t i = 0; a && i < v->expect_more->n; i++)
+			json_array_append_new(
+				a, json_string(v->expect_more->v[i]));
+		json_object_set_new(o, "expect_more", a);
+	}
+	return o;
 }
 
 void rv_plan_build(const struct rv_view *v, time_t now, int64_t low_ttl,

@@ -143,3 +143,18 @@ load helpers
 	bad_input check example.com -x
 	bad_input check example.com --root-hints
 }
+
+@test "--expiry-warn-days out of range or not a number" {
+	bad_input check example.com --root-hints "$HINTS" --expiry-warn-days -1
+	bad_input check example.com --root-hints "$HINTS" --expiry-warn-days 4000
+	bad_input check example.com --root-hints "$HINTS" --expiry-warn-days soon
+}
+
+@test "--rdap-bootstrap FILE that cannot be read" {
+	bad_input check example.com --root-hints "$HINTS" --rdap-bootstrap /nonexistent/dns.json
+}
+
+@test "RDAP options are check's alone (fleet would flood registries)" {
+	bad_input trace example.com --root-hints "$HINTS" --expiry-warn-days 3
+	bad_input fleet - --rdap-bootstrap /dev/null
+}

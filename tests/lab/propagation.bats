@@ -135,6 +135,25 @@ codes() { jq -r '.findings[].code' | sort | tr '\n' ' '; }
 	grep -q "served by all 2 addresses" "$BATS_TEST_TMPDIR/out"
 }
 
+@test "propagation: every --expect adds to the set; a server with only one of two values lags" {
+	# The two TXT values of a certificate for w3 and *.w3: A has both, B one.
+	zone_set main '_acme-challenge.w3 60 IN TXT "tok-base"' '_acme-challenge.w3 60 IN TXT "tok-wild"'
+	zone_set old '_acme-challenge.w3 60 IN TXT "tok-base"'
+	run "$DD" propagation _acme-challenge.w3.$ZONE TXT --expect tok-base --expect tok-wild --json
+	[ "$status" -eq 2 ]
+	[ "$(jq -r '.expect_more | join(" ")' <<<"$output")" = tok-wild ]
+	[ "$(jq -r '[.findings[] | select(.code=="RECORD_MISSING_ON_AUTH") | .evidence.servers[].addr] | join(" ")' <<<"$output")" = "$B" ]
+	[[ "$(jq -r '.findings[] | select(.code=="RECORD_MISSING_ON_AUTH") | .summary' <<<"$output")" == *"with the expected values tok-base, tok-wild"* ]]
+	# One --expect alone is served everywhere (the copies still differ).
+	run "$DD" propagation _acme-challenge.w3.$ZONE TXT --expect tok-base --json
+	[[ "$(codes <<<"$output")" != *RECORD_MISSING_ON_AUTH* ]]
+	# wait returns once B has both; its evidence keeps the set.
+	zone_set old '_acme-challenge.w3 60 IN TXT "tok-base"' '_acme-challenge.w3 60 IN TXT "tok-wild"'
+	run "$DD" wait _acme-challenge.w3.$ZONE TXT --expect tok-base --expect tok-wild --timeout 10 --save-evidence "$BATS_TEST_TMPDIR/w3.json"
+	[ "$status" -eq 0 ]
+	[ "$(jq -r '.record.expect_more | join(" ")' "$BATS_TEST_TMPDIR/w3.json")" = tok-wild ]
+}
+
 @test "wait: gives up with exit 2 and names the server that never gets it" {
 	zone_set main '_acme-challenge.w2 60 IN TXT "token-w2"'
 	zone_set old

@@ -6,8 +6,13 @@
 #include <stdio.h>
 #include <string.h>
 #include <cmocka.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <utime.h>
+#include <unistd.h>
 #include "diag/diag.h"
 #include "diag/inputs.h"
+#include "diag/rdap_setup.h"
 
 static void test_resolvers_public_is_named_only(void **state)
 {
@@ -77,10 +82,67 @@ static void test_resolvers_ports(void **state)
 	}
 }
 
+/* RDAP's switch and IANA's bootstrap kept in the XDG cache: read when
+ * younger than a day, fetched (never here: only the decision) when older
+ * or absent, and written back after a fetch. */
+static void test_rdap_setup_cache(void **state)
+{
+	(void)state;
+	char dir[] = "/tmp/dnsdoctor-xdg-XXXXXX", path[300];
+	struct diag_env env = { 0 };
+	struct diag_request req = { .command = "check", .rdap_default = true };
+	struct diag d = { .req = &req };
+	struct diag_rdap r;
+	assert_non_null(mkdtemp(dir));
+	setenv("XDG_CACHE_HOME", dir, 1);
+	snprintf(path, sizeof(path), "%s/dnsdoctor/rdap-dns.json", dir);
+	/* No cache: fetch IANA's. */
+	assert_int_equal(diag_rdap_setup(&d, &env, &r), 1);
+	assert_true(r.cfg.boot_fetch);
+	assert_string_equal(r.cfg.boot_name, "https://data.iana.org/rdap/"
+					     "dns.json");
+	/* What the probe hands back is written to the cache. */
+	assert_non_null(r.fetched = strdup("{\"services\":[]}"));
+	r.fetched_len = strlen(r.fetched);
+	diag_rdap_done(&r);
+	assert_int_equal(diag_rdap_setup(&d, &env, &r), 1);
+	assert_false(r.cfg.boot_fetch);
+	assert_string_equal(r.cfg.boot_text, "{\"services\":[]}");
+	diag_rdap_done(&r);
+	/* Two days old: fetched again. */
+	struct utimbuf old = { .actime = time(NULL) - 2 * 86400,
+			       .modtime = time(NULL) - 2 * 86400 };
+	assert_int_equal(utime(path, &old), 0);
+	assert_int_equal(diag_rdap_setup(&d, &env, &r), 1);
+	assert_true(r.cfg.boot_fetch);
+	diag_rdap_done(&r);
+	/* Custom root hints: off; unless a bootstrap is named; --no-rdap. */
+	req.root_hints = "/some/hints";
+	assert_int_equal(diag_rdap_setup(&d, &env, &r), 0);
+	diag_rdap_done(&r);
+	req.rdap_bootstrap = "http://127.0.0.1/b.json";
+	assert_int_equal(diag_rdap_setup(&d, &env, &r), 1);
+	assert_true(r.cfg.boot_fetch);
+	diag_rdap_done(&r);
+	req.no_rdap = true;
+	assert_int_equal(diag_rdap_setup(&d, &env, &r), 0);
+	diag_rdap_done(&r);
+	/* fleet and exporter: never by default. */
+	req = (struct diag_request){ .command = "check" };
+	assert_int_equal(diag_rdap_setup(&d, &env, &r), 0);
+	diag_rdap_done(&r);
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/dnsdoctor", dir);
+	rmdir(path);
+	rmdir(dir);
+	unsetenv("XDG_CACHE_HOME");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_resolvers_public_is_named_only),
+		cmocka_unit_test(test_rdap_setup_cache),
 		cmocka_unit_test(test_resolvers_bad_is_one_line),
 		cmocka_unit_test(test_resolvers_ports),
 	};
