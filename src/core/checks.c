@@ -16,6 +16,7 @@ const struct check_def check_table[] = {
 	{ "shared-address", check_shared_address, EV_AREA_DELEGATION },
 	{ "referral-size", check_referral_size, EV_AREA_DELEGATION },
 	{ "qtypes", check_qtypes, EV_AREA_DELEGATION },
+	{ "behaviour", check_behaviour, EV_AREA_DELEGATION },
 	{ "parent-ns", check_parent_ns, EV_AREA_DELEGATION },
 	{ "ns-rrsets", check_ns_rrsets, EV_AREA_DELEGATION },
 	{ "soa-serials", check_soa_serials, EV_AREA_DELEGATION },

@@ -158,7 +158,8 @@ static int check_gather(struct diag *d, struct diag_env *env)
 		d->ev->started = env->replay->started;
 	struct probe_config cfg = { .roots = &hints,
 				    .resolvers = &resolvers,
-				    .family = d->req->family };
+				    .family = d->req->family,
+				    .behaviour = !d->req->no_behaviour };
 	if (diag_probe_failed(d, probe_check(env->eng, &cfg, d->ev)))
 		goto out;
 	if (d->req->save_evidence &&

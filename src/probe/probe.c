@@ -49,7 +49,11 @@ static void on_result(void *arg, const struct eng_request *req,
 	s->status = resp->status;
 	s->r->pending--;
 	p->in_flight--;
-	if (resp->status == QS_OK || resp->status == QS_TCP_TRUNCATED) {
+	if (s->role == EV_BEHAVIOUR) {
+		/* A server that drops an odd question is not down: later
+		 * passes still ask it everything else. */
+		p->answers += resp->status == QS_OK;
+	} else if (resp->status == QS_OK || resp->status == QS_TCP_TRUNCATED) {
 		p->answers++;
 		strset_add(&p->alive, s->addr);
 	} else if (resp->status == QS_TIMEOUT ||
@@ -694,6 +698,23 @@ static void edns_fallback(struct probe *p, const struct round *done)
 	round_wait(p, r);
 }
 
+/* The name-server behaviour questions (EV_BEHAVIOUR) for address A of
+ * server NAME of ZONE: the apex SOA with EDNS but without DO (set against
+ * the apex questions, all asked with DO), with EDNS version 1, with an
+ * unknown EDNS option, with an unknown EDNS flag, in mixed case, and AXFR
+ * over TCP (the engine keeps its first message). */
+static void ask_behaviour(struct probe *p, struct round *r, const char *zone,
+			  const char *name, const char *a)
+{
+	static const unsigned flags[] = { 0, ENG_F_EDNS_V1, ENG_F_EDNS_OPT,
+					  ENG_F_EDNS_FLAG, ENG_F_CASE };
+	for (size_t k = 0; k < sizeof(flags) / sizeof(flags[0]); k++)
+		ask(p, r, EV_BEHAVIOUR, zone, name, a, zone, LDNS_RR_TYPE_SOA,
+		    flags[k]);
+	ask(p, r, EV_BEHAVIOUR, zone, name, a, zone, LDNS_RR_TYPE_AXFR,
+	    ENG_F_TCP);
+}
+
 /* Asks every address of every server in the view that has not been asked
  * yet; with CHECK, the DNSSEC and validation questions the view allows go
  * in the same round, one round trip earlier than passes of their own.
@@ -736,6 +757,8 @@ static int auth_pass(struct probe *p, struct strset *asked, bool check)
 			    LDNS_RR_TYPE_SOA, ENG_F_DO | ENG_F_TCP);
 			ask(p, r, EV_AUTH, v.zone, s->name, a, v.zone,
 			    LDNS_RR_TYPE_NS, ENG_F_DO);
+			if (check && p->cfg->behaviour)
+				ask_behaviour(p, r, v.zone, s->name, a);
 		}
 	}
 	/* Only what --checks will judge is asked. */

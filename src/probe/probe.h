@@ -27,6 +27,11 @@ struct probe_config {
 	const struct hints *roots;
 	const struct hints *resolvers; /* NULL: no resolver view */
 	int family;		       /* 0 both, 4 IPv4 only, 6 IPv6 only */
+	/* probe_check: also ask every address of the zone's servers the
+	 * name-server behaviour questions (EV_BEHAVIOUR), in the round of
+	 * the apex questions. Off for fleet: six more questions per
+	 * address, about the servers rather than the domain. */
+	bool behaviour;
 };
 
 /* Gathers what `check` needs into EV: the walk from the roots to the zone
