@@ -35,8 +35,9 @@ enum ev_role {
 	EV_BEHAVIOUR, /* how a server of the zone meets what clients send: the
 		       * apex SOA with EDNS but no DO, with EDNS version 1,
 		       * an unknown EDNS option, an unknown EDNS flag, in
-		       * mixed case (EV_QF_*), and AXFR over TCP (its first
-		       * message); asked with the apex questions */
+		       * mixed case (EV_QF_*), AXFR over TCP (its first
+		       * message), and the apex AAAA; asked with the apex
+		       * questions */
 	EV_ROLE__COUNT
 };
 

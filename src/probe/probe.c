@@ -698,21 +698,37 @@ static void edns_fallback(struct probe *p, const struct round *done)
 	round_wait(p, r);
 }
 
-/* The name-server behaviour questions (EV_BEHAVIOUR) for address A of
- * server NAME of ZONE: the apex SOA with EDNS but without DO (set against
- * the apex questions, all asked with DO), with EDNS version 1, with an
- * unknown EDNS option, with an unknown EDNS flag, in mixed case, and AXFR
- * over TCP (the engine keeps its first message). */
-static void ask_behaviour(struct probe *p, struct round *r, const char *zone,
-			  const char *name, const char *a)
+/* The name-server behaviour questions (EV_BEHAVIOUR). The plain one, the
+ * apex SOA with EDNS but without DO (set against the apex questions, all
+ * asked with DO), goes out with the apex questions; an address that
+ * answers it is then asked the SOA with EDNS version 1, with an unknown
+ * EDNS option, with an unknown EDNS flag, in mixed case, AXFR over TCP
+ * (the engine keeps its first message), and the apex AAAA (Zonemaster's
+ * Nameserver05: some filters drop AAAA questions). Those wait in P->behaviour
+ * while the passes after the apex round run: a healthy server costs no round
+ * trip, and a silent one only the plain question, not six waits behind
+ * its cap of queries in flight. */
+static void behaviour_follow(struct probe *p, const struct round *done)
 {
-	static const unsigned flags[] = { 0, ENG_F_EDNS_V1, ENG_F_EDNS_OPT,
+	static const unsigned flags[] = { ENG_F_EDNS_V1, ENG_F_EDNS_OPT,
 					  ENG_F_EDNS_FLAG, ENG_F_CASE };
-	for (size_t k = 0; k < sizeof(flags) / sizeof(flags[0]); k++)
-		ask(p, r, EV_BEHAVIOUR, zone, name, a, zone, LDNS_RR_TYPE_SOA,
-		    flags[k]);
-	ask(p, r, EV_BEHAVIOUR, zone, name, a, zone, LDNS_RR_TYPE_AXFR,
-	    ENG_F_TCP);
+	for (size_t i = 0; i < done->n; i++) {
+		const struct slot *s = done->v[i];
+		if (s->role != EV_BEHAVIOUR || s->qtype != LDNS_RR_TYPE_SOA ||
+		    s->status != QS_OK)
+			continue;
+		if (!p->behaviour && !(p->behaviour = round_new(p))) {
+			p->nomem = 1;
+			return;
+		}
+		for (size_t k = 0; k < sizeof(flags) / sizeof(flags[0]); k++)
+			ask(p, p->behaviour, EV_BEHAVIOUR, s->zone, s->server,
+			    s->addr, s->qname, LDNS_RR_TYPE_SOA, flags[k]);
+		ask(p, p->behaviour, EV_BEHAVIOUR, s->zone, s->server, s->addr,
+		    s->qname, LDNS_RR_TYPE_AXFR, ENG_F_TCP);
+		ask(p, p->behaviour, EV_BEHAVIOUR, s->zone, s->server, s->addr,
+		    s->qname, LDNS_RR_TYPE_AAAA, 0);
+	}
 }
 
 /* Asks every address of every server in the view that has not been asked
@@ -758,7 +774,8 @@ static int auth_pass(struct probe *p, struct strset *asked, bool check)
 			ask(p, r, EV_AUTH, v.zone, s->name, a, v.zone,
 			    LDNS_RR_TYPE_NS, ENG_F_DO);
 			if (check && p->cfg->behaviour)
-				ask_behaviour(p, r, v.zone, s->name, a);
+				ask(p, r, EV_BEHAVIOUR, v.zone, s->name, a,
+				    v.zone, LDNS_RR_TYPE_SOA, 0);
 		}
 	}
 	/* Only what --checks will judge is asked. */
@@ -769,6 +786,7 @@ static int auth_pass(struct probe *p, struct strset *asked, bool check)
 		p->nomem = 1;
 	round_wait(p, r);
 	edns_fallback(p, r);
+	behaviour_follow(p, r);
 	rc = p->nomem ? -ENOMEM : fresh;
 out:
 	view_deinit(&v);
@@ -858,6 +876,8 @@ int probe_check(struct engine *eng, const struct probe_config *cfg,
 		rc = probe_validation_pass(&p);
 	if (rc == 0 && resolvers)
 		round_wait(&p, resolvers);
+	if (rc == 0 && p.behaviour)
+		round_wait(&p, p.behaviour);
 	strset_deinit(&asked);
 	probe_deinit(&p);
 	return rc;

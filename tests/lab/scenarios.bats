@@ -96,6 +96,7 @@ scenario() {
 @test "scenario ns-edns-unknown: one server answers FORMERR to an unknown EDNS option or flag" { scenario ns-edns-unknown; }
 @test "scenario ns-drop-do: one server drops queries with the DO bit" { scenario ns-drop-do; }
 @test "scenario ns-case: one server lower-cases the question (0x20)" { scenario ns-case; }
+@test "scenario ns-aaaa-dropped: one server drops AAAA questions" { scenario ns-aaaa-dropped; }
 @test "scenario axfr-open: BIND gives AXFR to anyone: NS_AXFR_OPEN, info only" {
 	scenario axfr-open
 	jq -e '[.findings[] | select(.code == "NS_AXFR_OPEN" and .severity == "info" and .evidence.address == "127.53.79.20")] | length == 1' <<<"$output"

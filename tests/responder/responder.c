@@ -78,6 +78,8 @@ enum behaviour {
 				 * other than DO (old filters do) */
 	B_DROP_DO,		/* no reply to a query with the DO bit */
 	B_CASE_LOWER,		/* the answer's question in lower case */
+	B_DROP_AAAA,		/* no reply to AAAA queries (old load
+				 * balancers), UDP or TCP */
 };
 
 static const char *const behaviours[] = {
@@ -105,6 +107,7 @@ static const char *const behaviours[] = {
 	[B_EDNS_UNKNOWN_FORMERR] = "edns-unknown-formerr",
 	[B_DROP_DO] = "drop-do",
 	[B_CASE_LOWER] = "case-lower",
+	[B_DROP_AAAA] = "drop-aaaa",
 };
 
 struct listener {
@@ -450,6 +453,9 @@ static size_t reply(enum behaviour b, bool tcp, const uint8_t *qw, size_t qlen,
 		n = to_wire(a, out);
 		break;
 	}
+	case B_DROP_AAAA:
+		n = t == LDNS_RR_TYPE_AAAA ? 0 : to_wire(normal_answer(q), out);
+		break;
 	case B_DROP_CAA:
 		/* Over TCP too: the connection stays open with nothing
 		 * sent for this query, until the client gives up on it. */

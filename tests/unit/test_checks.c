@@ -392,6 +392,7 @@ static struct evidence *behaving(uint16_t qtype, unsigned qflags,
 	static const struct bans good = { .soa = true, .edns = true };
 	static const struct bans badvers = { .rcode = 16, .edns = true };
 	static const struct bans refused = { .rcode = LDNS_RCODE_REFUSED };
+	static const struct bans nodata = { .edns = true };
 	static const struct {
 		uint16_t qtype;
 		unsigned qflags;
@@ -403,6 +404,7 @@ static struct evidence *behaving(uint16_t qtype, unsigned qflags,
 		{ LDNS_RR_TYPE_SOA, EV_QF_EDNS_FLAG, &good },
 		{ LDNS_RR_TYPE_SOA, EV_QF_CASE, &good },
 		{ LDNS_RR_TYPE_AXFR, 0, &refused },
+		{ LDNS_RR_TYPE_AAAA, 0, &nodata },
 	};
 	struct evidence *ev = zone(0, 0, NULL);
 	for (size_t i = 0; i < sizeof(q) / sizeof(q[0]); i++)
@@ -478,6 +480,16 @@ static void test_behaviour_axfr(void **state)
 	expect(behaving(LDNS_RR_TYPE_AXFR, 0, &open), "NS_AXFR_OPEN");
 }
 
+/* Zonemaster's Nameserver05: the apex AAAA dropped or refused. */
+static void test_behaviour_aaaa(void **state)
+{
+	struct bans none = { .status = QS_TIMEOUT };
+	expect(behaving(LDNS_RR_TYPE_AAAA, 0, &none), "NS_QUERY_TYPE_FAILS");
+	struct bans servfail = { .rcode = LDNS_RCODE_SERVFAIL };
+	expect(behaving(LDNS_RR_TYPE_AAAA, 0, &servfail), "NS_QUERY_TYPE_"
+							  "FAILS");
+}
+
 /* The apex questions (all with DO) time out, the plain one answers. */
 static void test_behaviour_drops_do(void **state)
 {
@@ -543,6 +555,7 @@ int main(void)
 		cmocka_unit_test(test_behaviour_edns_flag),
 		cmocka_unit_test(test_behaviour_case),
 		cmocka_unit_test(test_behaviour_axfr),
+		cmocka_unit_test(test_behaviour_aaaa),
 		cmocka_unit_test(test_behaviour_drops_do),
 		cmocka_unit_test(test_behaviour_garbage),
 		cmocka_unit_test(test_behaviour_json_round_trip),
