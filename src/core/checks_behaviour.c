@@ -204,12 +204,9 @@ static int edns_flag(const struct view *v, const char *srv, const char *addr,
 static int drops_do(const struct view *v, const char *srv, const char *addr,
 		    const struct view_addr *a, struct findings *out)
 {
-	const struct view_probe *u = &a->soa_udp, *t = &a->soa_tcp;
-	bool udp_ok = u->asked && u->status == QS_OK && u->kind == RK_ANSWER;
-	bool tcp_ok = t->asked && t->status == QS_OK && t->kind == RK_ANSWER;
-	if (!u->asked || udp_ok || tcp_ok)
+	if (!view_addr_drops_do(a))
 		return 0;
-	const char *what = view_probe_describe(u);
+	const char *what = view_probe_describe(&a->soa_udp);
 	return add(out, F_NS_DROPS_DO, srv, addr, what,
 		   "%s (%s) answers the SOA of %s without the DO bit, but %s "
 		   "with it: every validating resolver sets DO, so they get "

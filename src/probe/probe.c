@@ -773,7 +773,9 @@ static int auth_pass(struct probe *p, struct strset *asked, bool check)
 			    LDNS_RR_TYPE_SOA, ENG_F_DO | ENG_F_TCP);
 			ask(p, r, EV_AUTH, v.zone, s->name, a, v.zone,
 			    LDNS_RR_TYPE_NS, ENG_F_DO);
-			if (check && p->cfg->behaviour)
+			/* Without DO: fleet asks it too (NS_DROPS_DO is
+			 * an error, for one question an address). */
+			if (check)
 				ask(p, r, EV_BEHAVIOUR, v.zone, s->name, a,
 				    v.zone, LDNS_RR_TYPE_SOA, 0);
 		}
@@ -786,7 +788,8 @@ static int auth_pass(struct probe *p, struct strset *asked, bool check)
 		p->nomem = 1;
 	round_wait(p, r);
 	edns_fallback(p, r);
-	behaviour_follow(p, r);
+	if (check && p->cfg->behaviour)
+		behaviour_follow(p, r);
 	rc = p->nomem ? -ENOMEM : fresh;
 out:
 	view_deinit(&v);

@@ -27,10 +27,12 @@ struct probe_config {
 	const struct hints *roots;
 	const struct hints *resolvers; /* NULL: no resolver view */
 	int family;		       /* 0 both, 4 IPv4 only, 6 IPv6 only */
-	/* probe_check: also ask every address of the zone's servers the
-	 * name-server behaviour questions (EV_BEHAVIOUR), in the round of
-	 * the apex questions. Off for fleet: six more questions per
-	 * address, about the servers rather than the domain. */
+	/* probe_check asks every address of the zone's servers the apex
+	 * SOA without DO (EV_BEHAVIOUR) with the apex questions; with
+	 * BEHAVIOUR, an address that answers it is also asked the other
+	 * name-server behaviour questions. Off for fleet: six more
+	 * questions per address, about the servers rather than the
+	 * domain. */
 	bool behaviour;
 };
 

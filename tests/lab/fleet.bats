@@ -31,13 +31,13 @@ codes() {
 	jq -r '[.findings[] | select(.severity != "info") | .code] | unique | join(" ")'
 }
 # What check finds that fleet does not ask for: the name-server behaviour
-# questions (EDNS version, option and flag, DO, 0x20, AXFR, the apex AAAA;
+# questions (EDNS version, option and flag, 0x20, AXFR, the apex AAAA;
 # docs/fleet.md), left out of fleet for its speed. Prints check's findings
 # without them, and the exit status they leave (STATUS when none is left
 # out).
 without_behaviour() { # status
 	jq -c --argjson st "$1" '
-		def beh: (.code | IN("NS_EDNS_VERSION_IGNORED", "NS_EDNS_UNKNOWN_OPTION", "NS_EDNS_UNKNOWN_FLAG", "NS_DROPS_DO", "NS_QNAME_CASE", "NS_AXFR_OPEN"))
+		def beh: (.code | IN("NS_EDNS_VERSION_IGNORED", "NS_EDNS_UNKNOWN_OPTION", "NS_EDNS_UNKNOWN_FLAG", "NS_QNAME_CASE", "NS_AXFR_OPEN"))
 			or (.code == "NS_QUERY_TYPE_FAILS" and .evidence.qtype == "AAAA");
 		([.findings[] | select(beh)] | length) as $out
 		| .findings |= map(select(beh | not))
