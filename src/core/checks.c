@@ -18,6 +18,7 @@ const struct check_def check_table[] = {
 	{ "ns-special-address", check_ns_special_address, EV_AREA_DELEGATION },
 	{ "ns-address-spread", check_ns_address_spread, EV_AREA_DELEGATION },
 	{ "qtypes", check_qtypes, EV_AREA_DELEGATION },
+	{ "behaviour", check_behaviour, EV_AREA_DELEGATION },
 	{ "parent-ns", check_parent_ns, EV_AREA_DELEGATION },
 	{ "ns-rrsets", check_ns_rrsets, EV_AREA_DELEGATION },
 	{ "soa-serials", check_soa_serials, EV_AREA_DELEGATION },

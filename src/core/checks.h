@@ -44,6 +44,8 @@ int check_shared_address(const struct view *v, time_t now,
 			 struct findings *out);
 int check_referral_size(const struct view *v, time_t now, struct findings *out);
 int check_qtypes(const struct view *v, time_t now, struct findings *out);
+/* checks_behaviour.c: EDNS version, options and flags, DO, 0x20, AXFR. */
+int check_behaviour(const struct view *v, time_t now, struct findings *out);
 int check_ns_rrsets(const struct view *v, time_t now, struct findings *out);
 int check_soa_serials(const struct view *v, time_t now, struct findings *out);
 int check_dnssec(const struct view *v, time_t now, struct findings *out);

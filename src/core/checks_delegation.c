@@ -351,9 +351,11 @@ static bool failed_silently(int status)
 	       status != QS_MALFORMED && status != QS_TCP_STALLED;
 }
 
+/* An address that drops only queries with DO is NS_DROPS_DO's. */
 static bool addr_no_answer(const struct view_addr *a)
 {
-	return a->soa_udp.asked && failed_silently(a->soa_udp.status);
+	return a->soa_udp.asked && failed_silently(a->soa_udp.status) &&
+	       !view_addr_drops_do(a);
 }
 
 static bool addr_tcp_answers(const struct view_addr *a)

@@ -36,9 +36,10 @@ static bool addr_malformed(const struct view_addr *a)
 	return had_status(a, QS_MALFORMED);
 }
 
+/* An address that drops only queries with DO is NS_DROPS_DO's. */
 static bool addr_stalled(const struct view_addr *a)
 {
-	return had_status(a, QS_TCP_STALLED);
+	return had_status(a, QS_TCP_STALLED) && !view_addr_drops_do(a);
 }
 
 /* "127.0.0.1 (SOA over UDP, SOA over TCP), ...": the addresses of S that

@@ -1,7 +1,8 @@
 /* Name-server behaviour resolvers trip on: a server that answers the
  * zone's SOA authoritatively but fails other questions about the apex a
  * resolver or a validator asks (NS when it re-checks a delegation, DNSKEY
- * when it validates). */
+ * when it validates, AAAA when it looks the name up: the behaviour
+ * question of Zonemaster's Nameserver05). */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -66,12 +67,14 @@ int check_qtypes(const struct view *v, time_t now, struct findings *out)
 		bool ns = x->role == EV_AUTH && x->qtype == LDNS_RR_TYPE_NS;
 		bool key = x->role == EV_DNSSEC &&
 			   x->qtype == LDNS_RR_TYPE_DNSKEY;
+		bool aaaa = x->role == EV_BEHAVIOUR &&
+			    x->qtype == LDNS_RR_TYPE_AAAA;
 		const char *how;
-		if ((!ns && !key) || strcmp(x->qname, v->zone) != 0 ||
+		if ((!ns && !key && !aaaa) || strcmp(x->qname, v->zone) != 0 ||
 		    strcmp(x->zone, v->zone) != 0 || !(how = failure(x)) ||
 		    !answering(v, x->server, x->addr))
 			continue;
-		const char *type = ns ? "NS" : "DNSKEY";
+		const char *type = ns ? "NS" : key ? "DNSKEY" : "AAAA";
 		char key_seen[VIEW_NAME_MAX + 80];
 		snprintf(key_seen, sizeof(key_seen), "%s %s %s", x->server,
 			 x->addr, type);
@@ -90,10 +93,13 @@ int check_qtypes(const struct view *v, time_t now, struct findings *out)
 				  "it for "
 				  "%s get no answer from this server.",
 				  x->server, x->addr, v->zone, how, type,
-				  ns ? "the zone's name servers"
-				     : "the zone's keys (every validating "
-				       "resolver, "
-				       "when the zone is signed)");
+				  ns	? "the zone's name servers"
+				  : key ? "the zone's keys (every validating "
+					  "resolver, "
+					  "when the zone is signed)"
+					: "the IPv6 address of the zone's name "
+					  "(every resolver that looks it up, "
+					  "as browsers and CAs do)");
 	}
 	strset_deinit(&seen);
 	return rc;

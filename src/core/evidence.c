@@ -18,6 +18,7 @@ static const char *const role_names[EV_ROLE__COUNT] = {
 	[EV_RECORD] = "record",
 	[EV_RECORD_RESOLVER] = "record-resolver",
 	[EV_RESOLVER_ALIVE] = "resolver-alive",
+	[EV_BEHAVIOUR] = "behaviour",
 };
 
 const char *ev_role_name(int role)

@@ -32,6 +32,12 @@ enum ev_role {
 	EV_RECORD_RESOLVER, /* the same record asked of a resolver, with RD */
 	EV_RESOLVER_ALIVE,  /* ". SOA" asked of a resolver, with RD: whether it
 			     * answers at all, whatever the zone's own state */
+	EV_BEHAVIOUR, /* how a server of the zone meets what clients send: the
+		       * apex SOA with EDNS but no DO, with EDNS version 1,
+		       * an unknown EDNS option, an unknown EDNS flag, in
+		       * mixed case (EV_QF_*), AXFR over TCP (its first
+		       * message), and the apex AAAA; asked with the apex
+		       * questions */
 	EV_ROLE__COUNT
 };
 
@@ -59,7 +65,15 @@ struct ev_exchange {
 #define EV_QF_EDNS 0x02
 #define EV_QF_DO   0x04
 #define EV_QF_CD   0x08
-#define EV_QF_MASK (EV_QF_RD | EV_QF_EDNS | EV_QF_DO | EV_QF_CD)
+/* ENG_F_EDNS_V1, _OPT, _FLAG and ENG_F_CASE: the name-server behaviour
+ * questions (EV_BEHAVIOUR). */
+#define EV_QF_EDNS_V1	0x100
+#define EV_QF_EDNS_OPT	0x200
+#define EV_QF_EDNS_FLAG 0x400
+#define EV_QF_CASE	0x800
+#define EV_QF_MASK                                                     \
+	(EV_QF_RD | EV_QF_EDNS | EV_QF_DO | EV_QF_CD | EV_QF_EDNS_V1 | \
+	 EV_QF_EDNS_OPT | EV_QF_EDNS_FLAG | EV_QF_CASE)
 
 /* RRSIG_EXPIRING_SOON fires below this much validity left: 3 days, about
  * what a signer's refresh margin leaves when re-signing has stalled. */

@@ -451,13 +451,18 @@ static int server_fill(const struct evidence *ev, struct view *v,
 	for (size_t i = 0; i < ev->n_ex; i++) {
 		const struct ev_exchange *x = &ev->ex[i];
 		bool noedns = x->role == EV_AUTH_NOEDNS;
-		if ((x->role != EV_AUTH && !noedns) ||
+		bool nodo = x->role == EV_BEHAVIOUR &&
+			    x->qtype == LDNS_RR_TYPE_SOA &&
+			    x->transport == TR_UDP && x->qflags == EV_QF_EDNS;
+		if ((x->role != EV_AUTH && !noedns && !nodo) ||
 		    strcmp(x->server, s->name) || strcmp(x->qname, v->zone))
 			continue;
 		struct view_addr *a = addr_get(v->region, s, x->addr);
 		if (!a)
 			return -ENOMEM;
-		if (noedns) {
+		if (nodo) {
+			probe_fill(&a->soa_nodo, v, i, &d.zone);
+		} else if (noedns) {
 			if (x->qtype == LDNS_RR_TYPE_SOA &&
 			    x->transport == TR_UDP)
 				probe_fill(&a->soa_noedns, v, i, &d.zone);
@@ -605,6 +610,17 @@ const struct view_probe *view_addr_answer(const struct view_addr *a)
 	if (a->soa_tcp.asked && a->soa_tcp.status == QS_OK)
 		return &a->soa_tcp;
 	return NULL;
+}
+
+static bool probe_answers(const struct view_probe *p)
+{
+	return p->asked && p->status == QS_OK && p->kind == RK_ANSWER;
+}
+
+bool view_addr_drops_do(const struct view_addr *a)
+{
+	return probe_answers(&a->soa_nodo) && a->soa_udp.asked &&
+	       !probe_answers(&a->soa_udp) && !probe_answers(&a->soa_tcp);
 }
 
 bool view_addr_authoritative(const struct view_addr *a)

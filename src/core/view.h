@@ -48,6 +48,8 @@ struct view_addr {
 	struct view_probe soa_udp, soa_tcp, ns_udp;
 	struct view_probe soa_noedns; /* SOA over UDP without EDNS, asked only
 				       * after FORMERR/NOTIMP to EDNS */
+	struct view_probe soa_nodo;   /* SOA over UDP with EDNS, without DO
+				       * (EV_BEHAVIOUR), when asked */
 };
 
 struct view_server {
@@ -107,6 +109,10 @@ const struct view_probe *view_addr_answer(const struct view_addr *a);
 /* True when the address answered the SOA question with EDNS FORMERR or
  * NOTIMP, and without EDNS authoritatively. */
 bool view_addr_edns_intolerant(const struct view_addr *a);
+/* True when the address answered the SOA without DO authoritatively, but
+ * with DO (the apex questions) no authoritative answer over UDP or TCP:
+ * NS_DROPS_DO, which explains its silence to the other checks. */
+bool view_addr_drops_do(const struct view_addr *a);
 /* True when the address answered the SOA question authoritatively. */
 bool view_addr_authoritative(const struct view_addr *a);
 /* A server is in scope of consistency checks when the parent or the zone

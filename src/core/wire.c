@@ -240,30 +240,69 @@ static void put16(uint8_t *p, uint16_t v)
 	p[1] = (uint8_t)v;
 }
 
-/* Writes an OPT pseudo-record (RFC 6891) at P: 11 octets. */
-static void put_opt(uint8_t *p, bool dnssec_ok)
+/* Writes an OPT pseudo-record (RFC 6891) at P for ENG_FLAGS: 11 octets,
+ * 15 with the unknown option. Returns its length. */
+static size_t put_opt(uint8_t *p, unsigned eng_flags)
 {
+	uint16_t flags = eng_flags & WIRE_QF_DO ? EDNS_DO : 0;
+	bool opt = eng_flags & WIRE_QF_EDNS_OPT;
+
+	if (eng_flags & WIRE_QF_EDNS_FLAG)
+		flags |= WIRE_EDNS_UNKNOWN_FLAG;
 	p[0] = 0; /* owner: root */
 	put16(p + 1, TYPE_OPT);
 	put16(p + 3, WIRE_EDNS_UDP); /* class: UDP payload size */
 	p[5] = 0;		     /* extended RCODE */
-	p[6] = 0;		     /* version */
-	put16(p + 7, dnssec_ok ? EDNS_DO : 0);
-	put16(p + 9, 0); /* RDLENGTH */
+	p[6] = eng_flags & WIRE_QF_EDNS_V1 ? 1 : 0; /* version */
+	put16(p + 7, flags);
+	put16(p + 9, opt ? 4 : 0); /* RDLENGTH */
+	if (opt) {		   /* the option, empty */
+		put16(p + 11, WIRE_EDNS_UNKNOWN_OPTION);
+		put16(p + 13, 0);
+	}
+	return opt ? 15 : 11;
+}
+
+/* WIRE_QF_CASE: every other letter of the name upper case, starting with
+ * the first (RFC 5452's 0x20 bit, made deterministic so the checks know
+ * what was sent without a field of their own). */
+void wire_name_mix_case(uint8_t *name, size_t len)
+{
+	bool up = true;
+	for (size_t i = 0; i < len && name[i];) {
+		size_t l = name[i++];
+		for (size_t j = 0; j < l && i < len; j++, i++) {
+			uint8_t c = name[i];
+			if (c >= 'a' && c <= 'z') {
+				if (up)
+					name[i] = (uint8_t)(c - 'a' + 'A');
+				up = !up;
+			} else if (c >= 'A' && c <= 'Z') {
+				if (!up)
+					name[i] = (uint8_t)(c - 'A' + 'a');
+				up = !up;
+			}
+		}
+	}
 }
 
 int wire_build_query(uint8_t *buf, size_t cap, uint16_t id, const char *qname,
 		     uint16_t qtype, uint16_t qclass, unsigned eng_flags)
 {
 	uint8_t name[WIRE_NAME_MAX];
-	bool edns = eng_flags & (WIRE_QF_EDNS | WIRE_QF_DO);
+	bool edns = eng_flags & (WIRE_QF_EDNS | WIRE_QF_DO | WIRE_QF_EDNS_V1 |
+				 WIRE_QF_EDNS_OPT | WIRE_QF_EDNS_FLAG);
+	bool opt = edns && (eng_flags & WIRE_QF_EDNS_OPT);
 	uint16_t flags = 0;
 	int nlen = wire_name_from_text(name, qname);
 	size_t total;
 
 	if (nlen < 0)
 		return nlen;
-	total = WIRE_HDR_LEN + (size_t)nlen + 4 + (edns ? 11 : 0);
+	if (eng_flags & WIRE_QF_CASE)
+		wire_name_mix_case(name, (size_t)nlen);
+	total = WIRE_HDR_LEN + (size_t)nlen + 4 + (edns ? 11 : 0) +
+		(opt ? 4 : 0);
 	if (!buf || total > cap)
 		return -ENOSPC;
 	if (eng_flags & WIRE_QF_RD)
@@ -280,7 +319,7 @@ int wire_build_query(uint8_t *buf, size_t cap, uint16_t id, const char *qname,
 	put16(buf + WIRE_HDR_LEN + nlen, qtype);
 	put16(buf + WIRE_HDR_LEN + nlen + 2, qclass);
 	if (edns)
-		put_opt(buf + WIRE_HDR_LEN + nlen + 4, eng_flags & WIRE_QF_DO);
+		put_opt(buf + WIRE_HDR_LEN + nlen + 4, eng_flags);
 	return (int)total;
 }
 

@@ -71,11 +71,27 @@ void wire_name_lower(uint8_t *name, size_t len);
 #define WIRE_QF_EDNS 0x02
 #define WIRE_QF_DO   0x04
 #define WIRE_QF_CD   0x08
+/* Name-server behaviour questions (RFC 6891 6.1.3, 6.1.4, 6.2.6; RFC 5452
+ * 0x20): each implies EDNS except WIRE_QF_CASE. */
+#define WIRE_QF_EDNS_V1	  0x100 /* EDNS version 1: BADVERS is due */
+#define WIRE_QF_EDNS_OPT  0x200 /* WIRE_EDNS_UNKNOWN_OPTION, empty */
+#define WIRE_QF_EDNS_FLAG 0x400 /* WIRE_EDNS_UNKNOWN_FLAG set */
+#define WIRE_QF_CASE	  0x800 /* the name in mixed case (wire_name_mix_case) */
+/* An EDNS option code and an EDNS header flag IANA has not assigned: a
+ * server must ignore both, and not echo them (RFC 6891 6.1.2, 6.1.4). */
+#define WIRE_EDNS_UNKNOWN_OPTION 137
+#define WIRE_EDNS_UNKNOWN_FLAG	 0x0040
+
+/* Mixes the case of the ASCII letters of wire name NAME of LEN octets as
+ * WIRE_QF_CASE asks: the first letter upper case, the next lower, and so
+ * on across labels. */
+void wire_name_mix_case(uint8_t *name, size_t len);
 
 /* Builds a query for (QNAME, QTYPE, QCLASS) with ID into BUF. ENG_FLAGS are
  * WIRE_QF_* (= ENG_F_*; other bits are ignored): RD and CD set header bits;
  * EDNS adds an OPT record advertising WIRE_EDNS_UDP bytes; DO sets the DO bit
- * (and implies EDNS). Returns the length, -EINVAL for a bad name or -ENOSPC
+ * (and implies EDNS), as do the other WIRE_QF_EDNS_*; WIRE_QF_CASE mixes
+ * the name's case. Returns the length, -EINVAL for a bad name or -ENOSPC
  * when CAP is too small. */
 int wire_build_query(uint8_t *buf, size_t cap, uint16_t id, const char *qname,
 		     uint16_t qtype, uint16_t qclass, unsigned eng_flags);

@@ -167,7 +167,8 @@ static int check_gather(struct diag *d, struct diag_env *env)
 	struct probe_config cfg = { .roots = &hints,
 				    .resolvers = &resolvers,
 				    .family = d->req->family,
-				    .rdap = rdap_on ? &rdap.cfg : NULL };
+				    .rdap = rdap_on ? &rdap.cfg : NULL,
+				    .behaviour = !d->req->no_behaviour };
 	if (diag_probe_failed(d, probe_check(env->eng, &cfg, d->ev)))
 		goto out;
 	if (d->req->save_evidence &&

@@ -103,6 +103,12 @@ struct diag_request {
 	 * private, ...) learnt from DNS; each is a finding instead
 	 * (docs/usage.md, "Addresses dnsdoctor refuses"). */
 	bool refuse_private;
+	/* check: leave out the name-server behaviour questions but the
+	 * plain one (EDNS version and options, 0x20, AXFR, AAAA); fleet
+	 * sets it: they cost six questions per server address and say
+	 * nothing about the domain that the same servers' other rows do
+	 * not. */
+	bool no_behaviour;
 };
 
 #endif

@@ -12,10 +12,18 @@
 
 /* wire_build_query takes the engine's flags as they are. */
 _Static_assert(ENG_F_RD == EV_QF_RD && ENG_F_EDNS == EV_QF_EDNS &&
-		       ENG_F_DO == EV_QF_DO && ENG_F_CD == EV_QF_CD,
+		       ENG_F_DO == EV_QF_DO && ENG_F_CD == EV_QF_CD &&
+		       ENG_F_EDNS_V1 == EV_QF_EDNS_V1 &&
+		       ENG_F_EDNS_OPT == EV_QF_EDNS_OPT &&
+		       ENG_F_EDNS_FLAG == EV_QF_EDNS_FLAG &&
+		       ENG_F_CASE == EV_QF_CASE,
 	       "ENG_F_* and EV_QF_* must agree");
 _Static_assert(ENG_F_RD == WIRE_QF_RD && ENG_F_EDNS == WIRE_QF_EDNS &&
-		       ENG_F_DO == WIRE_QF_DO && ENG_F_CD == WIRE_QF_CD,
+		       ENG_F_DO == WIRE_QF_DO && ENG_F_CD == WIRE_QF_CD &&
+		       ENG_F_EDNS_V1 == WIRE_QF_EDNS_V1 &&
+		       ENG_F_EDNS_OPT == WIRE_QF_EDNS_OPT &&
+		       ENG_F_EDNS_FLAG == WIRE_QF_EDNS_FLAG &&
+		       ENG_F_CASE == WIRE_QF_CASE,
 	       "ENG_F_* and WIRE_QF_* must agree");
 
 void eng_config_default(struct eng_config *cfg)

@@ -33,6 +33,13 @@ struct tls_fetch;  /* engine/tls.h */
  * one (an exporter's /probe) while scheduled work can wait. Never part of
  * what makes two questions the same. */
 #define ENG_F_URGENT 0x80
+/* Name-server behaviour questions (core/wire.h WIRE_QF_*): EDNS version 1,
+ * an unknown EDNS option, an unknown EDNS flag (each implies ENG_F_EDNS),
+ * and the name in mixed case. */
+#define ENG_F_EDNS_V1	0x100
+#define ENG_F_EDNS_OPT	0x200
+#define ENG_F_EDNS_FLAG 0x400
+#define ENG_F_CASE	0x800
 
 struct eng_request {
 	struct sockaddr_storage addr; /* server address, port set (53) */

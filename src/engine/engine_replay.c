@@ -385,14 +385,14 @@ static void rp_deliver(struct replay *r, struct rp_item *it)
 
 /* Delivers the results due when called; those submitted by the callbacks
  * wait for the next call. */
-/* Delivers every answer and fetch queued, in the order asked; when only
- * timers are left, the one due first (the clock jumps to it). Timers then
+/* Delivers the answer or fetch queued that the live run got first; when
+ * only timers are left, the one due first (the clock jumps to it). Timers then
  * fire in the order of their deadlines, as they would live, whoever set
  * them (several diagnoses share an engine under fleet). */
 static size_t rp_run_once(void *impl)
 {
 	struct replay *r = impl;
-	size_t end = r->n, w = r->head;
+	size_t end = r->n;
 	bool answers = false;
 
 	for (size_t i = r->head; i < end && !answers; i++)
@@ -409,17 +409,29 @@ static size_t rp_run_once(void *impl)
 		r->n--;
 		rp_deliver(r, &it);
 	} else {
+		/* One answer per call: the one the live run got first (its
+		 * exchange's place in the evidence, where answers were
+		 * appended as they came; unrecorded ones, which timed out,
+		 * and fetches after). The probe then moves on after each
+		 * answer as it did live: a root server that answered late
+		 * live is not picked first offline. */
+		size_t first = end, key = SIZE_MAX;
 		for (size_t i = r->head; i < end; i++) {
-			/* Copy out: a callback's submit may move the array. */
-			struct rp_item it = r->q[i];
-			if (it.kind == RP_TIMER)
-				r->q[w++] = it;
-			else
-				rp_deliver(r, &it);
+			const struct rp_item *q = &r->q[i];
+			size_t k = q->kind == RP_DNS && q->ex
+					   ? (size_t)(q->ex - r->ev->ex)
+					   : SIZE_MAX - 1;
+			if (q->kind != RP_TIMER && (first == end || k < key)) {
+				first = i;
+				key = k;
+			}
 		}
-		/* What the callbacks queued follows the timers kept. */
-		memmove(&r->q[w], &r->q[end], (r->n - end) * sizeof(*r->q));
-		r->n = w + (r->n - end);
+		/* Copy out: a callback's submit may move the array. */
+		struct rp_item it = r->q[first];
+		memmove(&r->q[first], &r->q[first + 1],
+			(r->n - first - 1) * sizeof(*r->q));
+		r->n--;
+		rp_deliver(r, &it);
 	}
 	r->delivering = false;
 	if (r->head == r->n)

@@ -50,7 +50,11 @@ static void on_result(void *arg, const struct eng_request *req,
 	s->status = resp->status;
 	s->r->pending--;
 	p->in_flight--;
-	if (resp->status == QS_OK || resp->status == QS_TCP_TRUNCATED) {
+	if (s->role == EV_BEHAVIOUR) {
+		/* A server that drops an odd question is not down: later
+		 * passes still ask it everything else. */
+		p->answers += resp->status == QS_OK;
+	} else if (resp->status == QS_OK || resp->status == QS_TCP_TRUNCATED) {
 		p->answers++;
 		strset_add(&p->alive, s->addr);
 	} else if (resp->status == QS_TIMEOUT ||
@@ -695,6 +699,39 @@ static void edns_fallback(struct probe *p, const struct round *done)
 	round_wait(p, r);
 }
 
+/* The name-server behaviour questions (EV_BEHAVIOUR). The plain one, the
+ * apex SOA with EDNS but without DO (set against the apex questions, all
+ * asked with DO), goes out with the apex questions; an address that
+ * answers it is then asked the SOA with EDNS version 1, with an unknown
+ * EDNS option, with an unknown EDNS flag, in mixed case, AXFR over TCP
+ * (the engine keeps its first message), and the apex AAAA (Zonemaster's
+ * Nameserver05: some filters drop AAAA questions). Those wait in P->behaviour
+ * while the passes after the apex round run: a healthy server costs no round
+ * trip, and a silent one only the plain question, not six waits behind
+ * its cap of queries in flight. */
+static void behaviour_follow(struct probe *p, const struct round *done)
+{
+	static const unsigned flags[] = { ENG_F_EDNS_V1, ENG_F_EDNS_OPT,
+					  ENG_F_EDNS_FLAG, ENG_F_CASE };
+	for (size_t i = 0; i < done->n; i++) {
+		const struct slot *s = done->v[i];
+		if (s->role != EV_BEHAVIOUR || s->qtype != LDNS_RR_TYPE_SOA ||
+		    s->status != QS_OK)
+			continue;
+		if (!p->behaviour && !(p->behaviour = round_new(p))) {
+			p->nomem = 1;
+			return;
+		}
+		for (size_t k = 0; k < sizeof(flags) / sizeof(flags[0]); k++)
+			ask(p, p->behaviour, EV_BEHAVIOUR, s->zone, s->server,
+			    s->addr, s->qname, LDNS_RR_TYPE_SOA, flags[k]);
+		ask(p, p->behaviour, EV_BEHAVIOUR, s->zone, s->server, s->addr,
+		    s->qname, LDNS_RR_TYPE_AXFR, ENG_F_TCP);
+		ask(p, p->behaviour, EV_BEHAVIOUR, s->zone, s->server, s->addr,
+		    s->qname, LDNS_RR_TYPE_AAAA, 0);
+	}
+}
+
 /* Asks every address of every server in the view that has not been asked
  * yet; with CHECK, the DNSSEC and validation questions the view allows go
  * in the same round, one round trip earlier than passes of their own.
@@ -737,6 +774,11 @@ static int auth_pass(struct probe *p, struct strset *asked, bool check)
 			    LDNS_RR_TYPE_SOA, ENG_F_DO | ENG_F_TCP);
 			ask(p, r, EV_AUTH, v.zone, s->name, a, v.zone,
 			    LDNS_RR_TYPE_NS, ENG_F_DO);
+			/* Without DO: fleet asks it too (NS_DROPS_DO is
+			 * an error, for one question an address). */
+			if (check)
+				ask(p, r, EV_BEHAVIOUR, v.zone, s->name, a,
+				    v.zone, LDNS_RR_TYPE_SOA, 0);
 		}
 	}
 	/* Only what --checks will judge is asked. */
@@ -747,6 +789,8 @@ static int auth_pass(struct probe *p, struct strset *asked, bool check)
 		p->nomem = 1;
 	round_wait(p, r);
 	edns_fallback(p, r);
+	if (check && p->cfg->behaviour)
+		behaviour_follow(p, r);
 	rc = p->nomem ? -ENOMEM : fresh;
 out:
 	view_deinit(&v);
@@ -844,6 +888,8 @@ int probe_check(struct engine *eng, const struct probe_config *cfg,
 		round_wait(&p, dnssec);
 	if (rc == 0 && resolvers)
 		round_wait(&p, resolvers);
+	if (rc == 0 && p.behaviour)
+		round_wait(&p, p.behaviour);
 	if (cfg->rdap) {
 		/* Waited for whatever happened above: it points into RDAP. */
 		int r2 = probe_rdap_finish(&rdap);

@@ -30,6 +30,13 @@ struct probe_config {
 	const struct hints *resolvers;	/* NULL: no resolver view */
 	int family;			/* 0 both, 4 IPv4 only, 6 IPv6 only */
 	const struct rdap_config *rdap; /* NULL: no RDAP (probe_rdap.h) */
+	/* probe_check asks every address of the zone's servers the apex
+	 * SOA without DO (EV_BEHAVIOUR) with the apex questions; with
+	 * BEHAVIOUR, an address that answers it is also asked the other
+	 * name-server behaviour questions. Off for fleet: six more
+	 * questions per address, about the servers rather than the
+	 * domain. */
+	bool behaviour;
 };
 
 /* Gathers what `check` needs into EV: the walk from the roots to the zone

@@ -61,6 +61,10 @@ struct probe {
 			      * resolvers, which --no-private never refuses */
 	struct round **rounds;
 	size_t n_rounds, cap_rounds;
+	/* The name-server behaviour questions that follow an address's
+	 * answer to the plain one: waited for last, so they ride along with
+	 * the passes after the apex round. NULL until one is asked. */
+	struct round *behaviour;
 	int nesting;
 	int nomem;
 	int answers;	  /* responses of any kind */

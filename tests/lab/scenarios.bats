@@ -92,6 +92,16 @@ scenario() {
 @test "scenario shared-address: two NS names on one address" { scenario shared-address; }
 @test "scenario referral-size: NS and glue over 512 octets" { scenario referral-size; }
 @test "scenario ns-refused-types: one server answers SOA, REFUSED to NS and DNSKEY" { scenario ns-refused-types; }
+@test "scenario lame-no-aa: one server answers without the AA bit" { scenario lame-no-aa; }
+@test "scenario ns-edns-version: one server answers EDNS version 1 as version 0, no BADVERS" { scenario ns-edns-version; }
+@test "scenario ns-edns-unknown: one server answers FORMERR to an unknown EDNS option or flag" { scenario ns-edns-unknown; }
+@test "scenario ns-drop-do: one server drops queries with the DO bit" { scenario ns-drop-do; }
+@test "scenario ns-case: one server lower-cases the question (0x20)" { scenario ns-case; }
+@test "scenario ns-aaaa-dropped: one server drops AAAA questions" { scenario ns-aaaa-dropped; }
+@test "scenario axfr-open: BIND gives AXFR to anyone: NS_AXFR_OPEN, info only" {
+	scenario axfr-open
+	jq -e '[.findings[] | select(.code == "NS_AXFR_OPEN" and .severity == "info" and .evidence.address == "127.53.79.20")] | length == 1' <<<"$output"
+}
 # bats test_tags=under_valgrind
 @test "scenario dnssec-island: signed, valid, no DS at com.: an island of security" { scenario dnssec-island; }
 # bats test_tags=under_valgrind

@@ -70,6 +70,16 @@ enum behaviour {
 	 * but refuses the apex NS and DNSKEY questions (some load
 	 * balancers and "DNS firewalls" do). */
 	B_REFUSED_NS,
+	/* Name-server behaviour clients trip on (src/core/checks_behaviour.c):
+	 * every other question gets the normal answer. */
+	B_NO_AA,		/* the normal answer without the AA bit */
+	B_EDNS_VERSION_IGNORED, /* EDNS version 1 answered as version 0 */
+	B_EDNS_UNKNOWN_FORMERR, /* FORMERR to an EDNS option or an EDNS flag
+				 * other than DO (old filters do) */
+	B_DROP_DO,		/* no reply to a query with the DO bit */
+	B_CASE_LOWER,		/* the answer's question in lower case */
+	B_DROP_AAAA,		/* no reply to AAAA queries (old load
+				 * balancers), UDP or TCP */
 };
 
 static const char *const behaviours[] = {
@@ -92,6 +102,12 @@ static const char *const behaviours[] = {
 	[B_SERVFAIL_TXT] = "servfail-txt",
 	[B_INTERCEPT] = "intercept",
 	[B_REFUSED_NS] = "refused-ns",
+	[B_NO_AA] = "no-aa",
+	[B_EDNS_VERSION_IGNORED] = "edns-version-ignored",
+	[B_EDNS_UNKNOWN_FORMERR] = "edns-unknown-formerr",
+	[B_DROP_DO] = "drop-do",
+	[B_CASE_LOWER] = "case-lower",
+	[B_DROP_AAAA] = "drop-aaaa",
 };
 
 struct listener {
@@ -170,8 +186,9 @@ static void add_matching(ldns_pkt *a, const ldns_rdf *name, ldns_rr_type t)
 	}
 }
 
-/* The answer a correct server gives to Q (a parsed query). */
-static ldns_pkt *normal_answer(const ldns_pkt *q)
+/* The answer a correct server gives to Q (a parsed query): with
+ * IGNORE_VERSION, an EDNS version above 0 is not answered BADVERS. */
+static ldns_pkt *answer(const ldns_pkt *q, bool ignore_version)
 {
 	const ldns_rr *qr = ldns_rr_list_rr(ldns_pkt_question(q), 0);
 	const ldns_rdf *name = ldns_rr_owner(qr);
@@ -185,6 +202,12 @@ static ldns_pkt *normal_answer(const ldns_pkt *q)
 	ldns_pkt_push_rr(a, LDNS_SECTION_QUESTION, ldns_rr_clone(qr));
 	if (ldns_pkt_edns(q))
 		ldns_pkt_set_edns_udp_size(a, 1232);
+	if (ldns_pkt_edns(q) && ldns_pkt_edns_version(q) > 0 &&
+	    !ignore_version) {
+		/* RFC 6891 6.1.3: BADVERS (16), our version (0), no data. */
+		ldns_pkt_set_edns_extended_rcode(a, 1);
+		return a;
+	}
 	if (!ldns_dname_is_subdomain(name, g.origin) &&
 	    ldns_dname_compare(name, g.origin) != 0) {
 		ldns_pkt_set_rcode(a, LDNS_RCODE_REFUSED);
@@ -200,6 +223,19 @@ static ldns_pkt *normal_answer(const ldns_pkt *q)
 					 ldns_rr_clone(ldns_zone_soa(g.zone)));
 	}
 	return a;
+}
+
+static ldns_pkt *normal_answer(const ldns_pkt *q)
+{
+	return answer(q, false);
+}
+
+/* Whether Q carries an EDNS option, or an EDNS flag other than DO. */
+static bool edns_unknown(const ldns_pkt *q)
+{
+	return ldns_pkt_edns(q) && ((ldns_pkt_edns_z(q) & 0x7fff) != 0 ||
+				    (ldns_pkt_edns_data(q) &&
+				     ldns_rdf_size(ldns_pkt_edns_data(q)) > 0));
 }
 
 /* Header and question only, with RCODE and the TC bit as given. */
@@ -388,6 +424,37 @@ static size_t reply(enum behaviour b, bool tcp, const uint8_t *qw, size_t qlen,
 				    ? bare_answer(q, LDNS_RCODE_REFUSED, false)
 				    : normal_answer(q),
 			    out);
+		break;
+	case B_NO_AA: {
+		ldns_pkt *a = normal_answer(q);
+		if (a)
+			ldns_pkt_set_aa(a, false);
+		n = to_wire(a, out);
+		break;
+	}
+	case B_EDNS_VERSION_IGNORED:
+		n = to_wire(answer(q, true), out);
+		break;
+	case B_EDNS_UNKNOWN_FORMERR:
+		n = to_wire(edns_unknown(q)
+				    ? bare_answer(q, LDNS_RCODE_FORMERR, false)
+				    : normal_answer(q),
+			    out);
+		break;
+	case B_DROP_DO:
+		/* Over TCP too, as a filter in front of both would. */
+		n = ldns_pkt_edns_do(q) ? 0 : to_wire(normal_answer(q), out);
+		break;
+	case B_CASE_LOWER: {
+		ldns_pkt *a = normal_answer(q);
+		if (a)
+			ldns_dname2canonical(ldns_rr_owner(
+				ldns_rr_list_rr(ldns_pkt_question(a), 0)));
+		n = to_wire(a, out);
+		break;
+	}
+	case B_DROP_AAAA:
+		n = t == LDNS_RR_TYPE_AAAA ? 0 : to_wire(normal_answer(q), out);
 		break;
 	case B_DROP_CAA:
 		/* Over TCP too: the connection stays open with nothing

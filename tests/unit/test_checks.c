@@ -8,6 +8,8 @@
 #include <cmocka.h>
 #include <ldns/ldns.h>
 #include "core/checks.h"
+#include "core/evidence_json.h"
+#include "core/wire.h"
 #include "fake_answer.h"
 
 static const struct answer referral = {
@@ -305,10 +307,258 @@ static void test_verdict_names_fix(void **state)
 	evidence_free(ev);
 }
 
+/* --- name-server behaviour (checks_behaviour.c) --- */
+
+/* How one behaviour answer departs from the right one. */
+struct bans {
+	int status;	 /* QS_OK unless set */
+	int rcode;	 /* full (extended) RCODE */
+	bool no_aa, soa; /* answer without AA; carry the SOA */
+	bool lower;	 /* the question in lower case (case not kept) */
+	bool edns;	 /* carry an OPT record */
+	uint16_t z;	 /* its flags */
+	bool opt137;	 /* and echo option 137 */
+	uint32_t serial; /* the SOA's serial (7 when 0) */
+	bool short_wire; /* five octets of garbage instead */
+};
+
+/* Adds the behaviour exchange (QTYPE, TR, QFLAGS) of ns2 built from B. */
+static void bx_add(struct evidence *ev, uint16_t qtype, int tr, unsigned qflags,
+		   const struct bans *b)
+{
+	struct ev_exchange x = { .role = EV_BEHAVIOUR,
+				 .transport = tr,
+				 .status = b->status ? b->status : QS_OK,
+				 .qtype = qtype,
+				 .qflags = qflags | EV_QF_EDNS,
+				 .zone = "example.",
+				 .server = "ns2.example.",
+				 .addr = "192.0.2.2",
+				 .qname = "example." };
+	uint8_t *wire = NULL;
+	size_t len = 0;
+	if (x.status == QS_OK) {
+		ldns_pkt *pkt = NULL;
+		const char *q = (qflags & EV_QF_CASE) && !b->lower ? "ExAmPlE."
+								   : "example.";
+		assert_int_equal(ldns_pkt_query_new_frm_str(
+					 &pkt, q, qtype, LDNS_RR_CLASS_IN, 0),
+				 LDNS_STATUS_OK);
+		ldns_pkt_set_qr(pkt, true);
+		ldns_pkt_set_aa(pkt, !b->no_aa && b->rcode == 0);
+		ldns_pkt_set_rcode(pkt, (uint8_t)(b->rcode & 15));
+		if (b->edns || b->rcode > 15) {
+			ldns_pkt_set_edns_udp_size(pkt, 1232);
+			ldns_pkt_set_edns_extended_rcode(
+				pkt, (uint8_t)(b->rcode >> 4));
+			ldns_pkt_set_edns_z(pkt, b->z);
+		}
+		if (b->opt137) {
+			static const uint8_t o[] = { 0, 137, 0, 0 };
+			ldns_pkt_set_edns_data(
+				pkt,
+				ldns_rdf_new_frm_data(LDNS_RDF_TYPE_UNKNOWN,
+						      sizeof(o), o));
+		}
+		if (b->soa) {
+			char text[200];
+			ldns_rr *rr = NULL;
+			snprintf(text, sizeof(text),
+				 "example. 3600 IN SOA ns1.example. h.example. "
+				 "%u 3600 600 86400 300",
+				 b->serial ? b->serial : 7);
+			assert_int_equal(ldns_rr_new_frm_str(&rr, text, 3600,
+							     NULL, NULL),
+					 LDNS_STATUS_OK);
+			ldns_pkt_push_rr(pkt, LDNS_SECTION_ANSWER, rr);
+		}
+		assert_int_equal(ldns_pkt2wire(&wire, pkt, &len),
+				 LDNS_STATUS_OK);
+		ldns_pkt_free(pkt);
+		if (b->short_wire)
+			len = 5;
+		x.wire = wire;
+		x.wire_len = len;
+	}
+	assert_int_equal(evidence_add(ev, &x), 0);
+	free(wire);
+}
+
+/* The zone, with ns2's behaviour answers all right but the one of
+ * (QTYPE, QFLAGS), which is BAD when given. */
+static struct evidence *behaving(uint16_t qtype, unsigned qflags,
+				 const struct bans *bad)
+{
+	static const struct bans good = { .soa = true, .edns = true };
+	static const struct bans badvers = { .rcode = 16, .edns = true };
+	static const struct bans refused = { .rcode = LDNS_RCODE_REFUSED };
+	static const struct bans nodata = { .edns = true };
+	static const struct {
+		uint16_t qtype;
+		unsigned qflags;
+		const struct bans *b;
+	} q[] = {
+		{ LDNS_RR_TYPE_SOA, 0, &good },
+		{ LDNS_RR_TYPE_SOA, EV_QF_EDNS_V1, &badvers },
+		{ LDNS_RR_TYPE_SOA, EV_QF_EDNS_OPT, &good },
+		{ LDNS_RR_TYPE_SOA, EV_QF_EDNS_FLAG, &good },
+		{ LDNS_RR_TYPE_SOA, EV_QF_CASE, &good },
+		{ LDNS_RR_TYPE_AXFR, 0, &refused },
+		{ LDNS_RR_TYPE_AAAA, 0, &nodata },
+	};
+	struct evidence *ev = zone(0, 0, NULL);
+	for (size_t i = 0; i < sizeof(q) / sizeof(q[0]); i++)
+		bx_add(ev, q[i].qtype,
+		       q[i].qtype == LDNS_RR_TYPE_AXFR ? TR_TCP : TR_UDP,
+		       q[i].qflags,
+		       bad && q[i].qtype == qtype && q[i].qflags == qflags
+			       ? bad
+			       : q[i].b);
+	return ev;
+}
+
+static void test_behaviour_healthy(void **state)
+{
+	expect(behaving(0, 0, NULL), "");
+}
+
+static void test_behaviour_edns_version(void **state)
+{
+	struct bans b = { .soa = true, .edns = true };
+	expect(behaving(LDNS_RR_TYPE_SOA, EV_QF_EDNS_V1, &b), "NS_EDNS_VERSION_"
+							      "IGNORED");
+	struct bans none = { .status = QS_TIMEOUT };
+	expect(behaving(LDNS_RR_TYPE_SOA, EV_QF_EDNS_V1, &none), "NS_EDNS_"
+								 "VERSION_"
+								 "IGNORED");
+	/* BADVERS, but with the data too */
+	struct bans both = { .rcode = 16, .edns = true, .soa = true };
+	expect(behaving(LDNS_RR_TYPE_SOA, EV_QF_EDNS_V1, &both), "NS_EDNS_"
+								 "VERSION_"
+								 "IGNORED");
+}
+
+static void test_behaviour_edns_option(void **state)
+{
+	struct bans echo = { .soa = true, .edns = true, .opt137 = true };
+	expect(behaving(LDNS_RR_TYPE_SOA, EV_QF_EDNS_OPT, &echo), "NS_EDNS_"
+								  "UNKNOWN_"
+								  "OPTION");
+	struct bans formerr = { .rcode = LDNS_RCODE_FORMERR };
+	expect(behaving(LDNS_RR_TYPE_SOA, EV_QF_EDNS_OPT, &formerr), "NS_EDNS_"
+								     "UNKNOWN_"
+								     "OPTION");
+}
+
+static void test_behaviour_edns_flag(void **state)
+{
+	struct bans echo = { .soa = true,
+			     .edns = true,
+			     .z = WIRE_EDNS_UNKNOWN_FLAG };
+	expect(behaving(LDNS_RR_TYPE_SOA, EV_QF_EDNS_FLAG, &echo), "NS_EDNS_"
+								   "UNKNOWN_"
+								   "FLAG");
+	struct bans noaa = { .soa = true, .edns = true, .no_aa = true };
+	expect(behaving(LDNS_RR_TYPE_SOA, EV_QF_EDNS_FLAG, &noaa), "NS_EDNS_"
+								   "UNKNOWN_"
+								   "FLAG");
+}
+
+static void test_behaviour_case(void **state)
+{
+	struct bans lower = { .soa = true, .edns = true, .lower = true };
+	expect(behaving(LDNS_RR_TYPE_SOA, EV_QF_CASE, &lower), "NS_QNAME_CASE");
+	struct bans other = { .soa = true, .edns = true, .serial = 8 };
+	expect(behaving(LDNS_RR_TYPE_SOA, EV_QF_CASE, &other), "NS_QNAME_CASE");
+	struct bans nx = { .rcode = LDNS_RCODE_NXDOMAIN };
+	expect(behaving(LDNS_RR_TYPE_SOA, EV_QF_CASE, &nx), "NS_QNAME_CASE");
+}
+
+static void test_behaviour_axfr(void **state)
+{
+	struct bans open = { .soa = true };
+	expect(behaving(LDNS_RR_TYPE_AXFR, 0, &open), "NS_AXFR_OPEN");
+}
+
+/* Zonemaster's Nameserver05: the apex AAAA dropped or refused. */
+static void test_behaviour_aaaa(void **state)
+{
+	struct bans none = { .status = QS_TIMEOUT };
+	expect(behaving(LDNS_RR_TYPE_AAAA, 0, &none), "NS_QUERY_TYPE_FAILS");
+	struct bans servfail = { .rcode = LDNS_RCODE_SERVFAIL };
+	expect(behaving(LDNS_RR_TYPE_AAAA, 0, &servfail), "NS_QUERY_TYPE_"
+							  "FAILS");
+}
+
+/* The apex questions (all with DO) time out, the plain one answers. */
+static void test_behaviour_drops_do(void **state)
+{
+	struct evidence *ev = evidence_new("example.", 1700000000);
+	struct evidence *z = behaving(0, 0, NULL);
+	for (size_t i = 0; i < z->n_ex; i++) {
+		struct ev_exchange x = z->ex[i];
+		if (x.role == EV_AUTH &&
+		    strcmp(x.server, "ns2.example.") == 0 &&
+		    x.qtype == LDNS_RR_TYPE_SOA) {
+			x.status = QS_TIMEOUT;
+			x.wire = NULL;
+			x.wire_len = 0;
+		}
+		assert_int_equal(evidence_add(ev, &x), 0);
+	}
+	evidence_free(z);
+	expect(ev, "NS_DROPS_DO");
+}
+
+/* Garbage and odd statuses in the behaviour answers never crash, and a
+ * server that fails the plain question is judged elsewhere. */
+static void test_behaviour_garbage(void **state)
+{
+	struct bans junk = { .soa = true, .short_wire = true };
+	expect(behaving(LDNS_RR_TYPE_SOA, EV_QF_CASE, &junk), "NS_QNAME_CASE");
+	expect(behaving(LDNS_RR_TYPE_AXFR, 0, &junk), "");
+	struct bans mal = { .status = QS_MALFORMED };
+	expect(behaving(LDNS_RR_TYPE_SOA, EV_QF_EDNS_OPT, &mal), "NS_EDNS_"
+								 "UNKNOWN_"
+								 "OPTION");
+	/* plain answer missing: no behaviour finding at all */
+	expect(behaving(LDNS_RR_TYPE_SOA, 0, &junk), "");
+}
+
+/* The new qflags and role survive the evidence file. */
+static void test_behaviour_json_round_trip(void **state)
+{
+	struct evidence *ev = behaving(LDNS_RR_TYPE_SOA, EV_QF_EDNS_V1,
+				       &(struct bans){ .soa = true });
+	json_t *j = evidence_to_json(ev);
+	char err[200];
+	assert_non_null(j);
+	struct evidence *back = evidence_from_json(j, err, sizeof(err));
+	assert_non_null(back);
+	json_decref(j);
+	assert_int_equal(back->n_ex, ev->n_ex);
+	for (size_t i = 0; i < ev->n_ex; i++) {
+		assert_int_equal(back->ex[i].role, ev->ex[i].role);
+		assert_int_equal(back->ex[i].qflags, ev->ex[i].qflags);
+	}
+	evidence_free(ev);
+	expect(back, "NS_EDNS_VERSION_IGNORED");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_healthy),
+		cmocka_unit_test(test_behaviour_healthy),
+		cmocka_unit_test(test_behaviour_edns_version),
+		cmocka_unit_test(test_behaviour_edns_option),
+		cmocka_unit_test(test_behaviour_edns_flag),
+		cmocka_unit_test(test_behaviour_case),
+		cmocka_unit_test(test_behaviour_axfr),
+		cmocka_unit_test(test_behaviour_aaaa),
+		cmocka_unit_test(test_behaviour_drops_do),
+		cmocka_unit_test(test_behaviour_garbage),
+		cmocka_unit_test(test_behaviour_json_round_trip),
 		cmocka_unit_test(test_no_tcp),
 		cmocka_unit_test(test_udp_timeout_is_unreachable),
 		cmocka_unit_test(test_neterr_is_not_held_against_server),

@@ -145,6 +145,36 @@ static void test_build_query_edns_do(void **state)
 	assert_int_equal(b[19 + 7], 0); /* no DO bit */
 }
 
+/* The name-server behaviour questions: EDNS version 1, the unknown option
+ * and flag, the name in mixed case. */
+static void test_build_query_behaviour(void **state)
+{
+	uint8_t b[512];
+	int n = wire_build_query(b, sizeof(b), 1, "a.", T_A, C_IN,
+				 WIRE_QF_EDNS_V1);
+	assert_int_equal(n, 12 + 3 + 4 + 11);
+	assert_int_equal(b[19 + 6], 1); /* version */
+	n = wire_build_query(b, sizeof(b), 1, "a.", T_A, C_IN,
+			     WIRE_QF_EDNS_OPT | WIRE_QF_DO);
+	static const uint8_t opt[] = { 0, 0, 41, 0x04, 0xd0, 0, 0, 0x80,
+				       0, 0, 4,	 0,    137,  0, 0 };
+	assert_int_equal(n, 12 + 3 + 4 + 15);
+	assert_memory_equal(b + 19, opt, sizeof(opt));
+	n = wire_build_query(b, sizeof(b), 1, "a.", T_A, C_IN,
+			     WIRE_QF_EDNS_FLAG);
+	assert_int_equal(b[19 + 7] << 8 | b[19 + 8], WIRE_EDNS_UNKNOWN_FLAG);
+	n = wire_build_query(b, sizeof(b), 1, "example.com.", T_A, C_IN,
+			     WIRE_QF_CASE);
+	assert_int_equal(n, 12 + 13 + 4);
+	assert_int_equal(b[11], 0); /* no EDNS */
+	assert_memory_equal(b + 12, "\7ExAmPlE\3cOm\0", 13);
+	/* the answer's question matches whatever its case */
+	b[2] |= 0x80;
+	assert_int_equal(wire_match_response(b, (size_t)n, 1, "example.com.",
+					     T_A, C_IN),
+			 WM_MATCH);
+}
+
 static void test_build_query_errors(void **state)
 {
 	uint8_t b[512];
@@ -386,6 +416,7 @@ int main(void)
 		cmocka_unit_test(test_name_length_limit),
 		cmocka_unit_test(test_build_query_plain),
 		cmocka_unit_test(test_build_query_edns_do),
+		cmocka_unit_test(test_build_query_behaviour),
 		cmocka_unit_test(test_build_query_errors),
 		cmocka_unit_test(test_match_ok),
 		cmocka_unit_test(test_match_case_insensitive),
