@@ -72,6 +72,28 @@ static int64_t negative_ttl(const ldns_pkt *pkt)
 	return -1;
 }
 
+/* The rdata of L's TYPE records owned by K into R's values, and their
+ * least TTL into R->ttl. 0 or -ENOMEM. */
+static int take_values(struct rv_row *r, const ldns_rr_list *l,
+		       const struct dmsg_key *k, uint16_t type)
+{
+	for (size_t i = 0; l && i < ldns_rr_list_rr_count(l); i++) {
+		const ldns_rr *rr = ldns_rr_list_rr(l, i);
+		if (ldns_rr_get_type(rr) != type ||
+		    !dmsg_key_is(k, ldns_rr_owner(rr)))
+			continue;
+		char *t = rdata_text(rr);
+		if (!t || strset_add(&r->values, t) < 0) {
+			free(t);
+			return -ENOMEM;
+		}
+		free(t);
+		if (r->ttl < 0 || ldns_rr_ttl(rr) < r->ttl)
+			r->ttl = ldns_rr_ttl(rr);
+	}
+	return 0;
+}
+
 /* Fills R from PKT, the answer to (R->qname, TYPE). */
 static int row_from_pkt(struct rv_row *r, const ldns_pkt *pkt, uint16_t type)
 {
@@ -87,43 +109,16 @@ static int row_from_pkt(struct rv_row *r, const ldns_pkt *pkt, uint16_t type)
 			break;
 		snprintf(name, sizeof(name), "%s", next);
 	}
-	ldns_rr_list *an = ldns_pkt_answer(pkt);
 	struct dmsg_key k;
 	dmsg_key_init(&k, name);
-	for (size_t i = 0; an && i < ldns_rr_list_rr_count(an); i++) {
-		const ldns_rr *rr = ldns_rr_list_rr(an, i);
-		if (ldns_rr_get_type(rr) != type ||
-		    !dmsg_key_is(&k, ldns_rr_owner(rr)))
-			continue;
-		char *t = rdata_text(rr);
-		if (!t || strset_add(&r->values, t) < 0) {
-			free(t);
-			return -ENOMEM;
-		}
-		free(t);
-		if (r->ttl < 0 || ldns_rr_ttl(rr) < r->ttl)
-			r->ttl = ldns_rr_ttl(rr);
-	}
+	int rc = take_values(r, ldns_pkt_answer(pkt), &k, type);
 	/* NS asked of a server of the parent (probe_record.c): its referral
 	 * is the delegation, the data that propagates. */
-	if (!r->values.n && type == LDNS_RR_TYPE_NS && r->kind == RV_AUTH &&
-	    strcmp(r->zone, r->qname) != 0 && !r->aa) {
-		ldns_rr_list *au = ldns_pkt_authority(pkt);
-		for (size_t i = 0; au && i < ldns_rr_list_rr_count(au); i++) {
-			const ldns_rr *rr = ldns_rr_list_rr(au, i);
-			if (ldns_rr_get_type(rr) != type ||
-			    !dmsg_key_is(&k, ldns_rr_owner(rr)))
-				continue;
-			char *t = rdata_text(rr);
-			if (!t || strset_add(&r->values, t) < 0) {
-				free(t);
-				return -ENOMEM;
-			}
-			free(t);
-			if (r->ttl < 0 || ldns_rr_ttl(rr) < r->ttl)
-				r->ttl = ldns_rr_ttl(rr);
-		}
-	}
+	if (rc == 0 && !r->values.n && type == LDNS_RR_TYPE_NS &&
+	    r->kind == RV_AUTH && strcmp(r->zone, r->qname) != 0 && !r->aa)
+		rc = take_values(r, ldns_pkt_authority(pkt), &k, type);
+	if (rc < 0)
+		return rc;
 	if (r->values.n) {
 		r->status = RVS_DATA;
 		return 0;
