@@ -127,9 +127,16 @@ int check_nsec3_params(const struct view *v, time_t now, struct findings *out)
 
 /* RFC 8624 section 3.1, for signing: RSAMD5, DSA, DSA-NSEC3-SHA1 and
  * ECC-GOST must not be used, RSASHA1 and RSASHA1-NSEC3-SHA1 are not
- * recommended. NULL for the others. */
+ * recommended; a number IANA's registry does not assign to a signing
+ * algorithm (0, 2 DH, 4, 9, 11, 18 to 22, 24 to 251, 255) no validator can
+ * use. NULL for the others (17 SM2SM3 and 23 ECC-GOST12, assigned in 2024,
+ * and 252 to 254, private and indirect). */
 static const char *deprecated_alg(uint8_t alg)
 {
+	if (alg == 0 || alg == 2 || alg == 4 || alg == 9 || alg == 11 ||
+	    (alg >= 18 && alg <= 22) || (alg >= 24 && alg <= 251) || alg == 255)
+		return "not an assigned signing algorithm, no validator can "
+		       "use it";
 	switch (alg) {
 	case LDNS_RSAMD5:
 		return "RSAMD5, must not be used";

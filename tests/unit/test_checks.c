@@ -287,6 +287,56 @@ static void test_nxdomain_inside_zone(void **state)
 	expect(ev, "");
 }
 
+/* DNSKEY_ALGORITHM_DEPRECATED: the algorithms of the keys ns1 serves,
+ * judged alone (no DS, no signatures needed). */
+static char *key_alg_finding(const char *key1, const char *key2)
+{
+	struct evidence *ev = zone(0, 0, NULL);
+	struct answer keys = { .status = QS_OK,
+			       .aa = true,
+			       .an = { key1, key2 } };
+	fake_add(ev, EV_DNSSEC, "example.", "ns1.example.", "192.0.2.1",
+		 "example.", LDNS_RR_TYPE_DNSKEY, TR_UDP, &keys);
+	struct view v;
+	struct findings fs;
+	findings_init(&fs);
+	assert_int_equal(view_build(ev, &v), 0);
+	assert_int_equal(check_dnskey_algorithms(&v, 1700000000, &fs), 0);
+	char *out = fs.n ? json_dumps(json_object_get(fs.v[0].evidence, "algori"
+									"thms"),
+				      JSON_COMPACT)
+			 : strdup("");
+	findings_deinit(&fs);
+	view_deinit(&v);
+	evidence_free(ev);
+	return out;
+}
+
+static void test_unassigned_key_algorithm(void **state)
+{
+	char *got = key_alg_finding("example. DNSKEY 257 3 100 AwEAAQ==",
+				    "example. DNSKEY 257 3 13 "
+				    "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
+				    "AA"
+				    "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
+				    "==");
+	assert_string_equal(got, "[100]");
+	free(got);
+	/* 17 (SM2SM3) and 23 (ECC-GOST12) are assigned; 253 is private. */
+	got = key_alg_finding("example. DNSKEY 257 3 17 AwEAAQ==", "example. "
+								   "DNSKEY 257 "
+								   "3 253 "
+								   "AwEAAQ==");
+	assert_string_equal(got, "");
+	free(got);
+	got = key_alg_finding("example. DNSKEY 257 3 5 AwEAAQ==", "example. "
+								  "DNSKEY 257 "
+								  "3 0 "
+								  "AwEAAQ==");
+	assert_string_equal(got, "[0,5]");
+	free(got);
+}
+
 static void test_verdict_names_fix(void **state)
 {
 	struct evidence *ev = zone(0, 0, NULL);
@@ -572,6 +622,7 @@ int main(void)
 		cmocka_unit_test(test_nxdomain_at_tld),
 		cmocka_unit_test(test_nxdomain_inside_zone),
 		cmocka_unit_test(test_verdict_names_fix),
+		cmocka_unit_test(test_unassigned_key_algorithm),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
