@@ -19,11 +19,7 @@ bats_require_minimum_version 1.5.0
 NAMED=127.53.1.1,127.53.1.2,127.53.2.1,127.53.2.2,127.53.9.1,127.53.9.2,127.53.95.1,127.53.95.2
 
 setup_file() {
-	if [ -z "${DNSDOCTOR:-}" ] || [ ! -x "${DNSDOCTOR:-}" ]; then
-		export LAB_SKIP="DNSDOCTOR is not set to an executable"
-	elif ! command -v nginx >/dev/null; then
-		export LAB_SKIP="nginx is not installed (scripts/install-deps)"
-	fi
+	nginx_require
 	lab_start
 	[ -z "$LAB_SKIP" ] || return 0
 	local d=$LAB_TMP/nginx
@@ -32,15 +28,11 @@ setup_file() {
 	server { listen 127.53.95.11:80; root $d/a; }
 	server { listen 127.53.95.12:80; root $d/a; }
 CONF
-	nginx -e "$d/error.log" -c "$d/nginx.conf"
-	export NGINX_DIR=$d
+	nginx_start "$d"
 }
 setup() { lab_skip_if_unavailable; }
 teardown_file() {
-	# Stop the nginx started above, by the PID it wrote.
-	if [ -n "${NGINX_DIR:-}" ] && [ -s "$NGINX_DIR/nginx.pid" ]; then
-		kill "$(cat "$NGINX_DIR/nginx.pid")" || true
-	fi
+	nginx_stop
 	lab_stop
 }
 

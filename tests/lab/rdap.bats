@@ -14,11 +14,7 @@ load tls_helper
 bats_require_minimum_version 1.5.0
 
 setup_file() {
-	if [ -z "${DNSDOCTOR:-}" ] || [ ! -x "${DNSDOCTOR:-}" ]; then
-		export LAB_SKIP="DNSDOCTOR is not set to an executable"
-	elif ! command -v nginx >/dev/null; then
-		export LAB_SKIP="nginx is not installed (scripts/install-deps)"
-	fi
+	nginx_require
 	lab_start
 	[ -z "$LAB_SKIP" ] || return 0
 	local d=$LAB_TMP/rdap
@@ -38,15 +34,11 @@ setup_file() {
 		location /trickle/ { limit_rate 1; }
 	}
 CONF
-	nginx -e "$d/error.log" -c "$d/nginx.conf"
-	export NGINX_PID_FILE=$d/nginx.pid
+	nginx_start "$d"
 }
 setup() { lab_skip_if_unavailable; }
 teardown_file() {
-	# Stop the nginx started above, by the PID it wrote.
-	if [ -n "${NGINX_PID_FILE:-}" ] && [ -s "$NGINX_PID_FILE" ]; then
-		kill "$(cat "$NGINX_PID_FILE")" || true
-	fi
+	nginx_stop
 	lab_stop
 }
 

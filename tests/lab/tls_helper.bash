@@ -1,6 +1,7 @@
-# Sourced by tests/lab/web.bats: certificates for the nginx TLS servers,
-# made with openssl at setup (a lab root, an intermediate, four leaves), and
-# an nginx config for them.
+# Sourced by the lab files that run nginx (web, private, rdap): certificates
+# for the TLS servers, made with openssl at setup (a lab root, an
+# intermediate, four leaves), an nginx config, and starting and stopping
+# nginx by its PID.
 
 # mkcerts DIR: a lab root, an intermediate, and leaves for acme-http01.net.
 mkcerts() {
@@ -79,4 +80,26 @@ CONF
 		cat
 		echo "}"
 	} >"$d/nginx.conf"
+}
+
+# nginx_require: LAB_SKIP, for lab_start, when DNSDOCTOR is not an
+# executable or nginx is not installed.
+nginx_require() {
+	if [ -z "${DNSDOCTOR:-}" ] || [ ! -x "${DNSDOCTOR:-}" ]; then
+		export LAB_SKIP="DNSDOCTOR is not set to an executable"
+	elif ! command -v nginx >/dev/null; then
+		export LAB_SKIP="nginx is not installed (scripts/install-deps)"
+	fi
+}
+
+# nginx_start DIR: nginx on DIR/nginx.conf (nginx_conf); nginx_stop stops
+# it by the PID it wrote, in teardown_file.
+nginx_start() {
+	nginx -e "$1/error.log" -c "$1/nginx.conf"
+	export NGINX_DIR=$1
+}
+nginx_stop() {
+	if [ -n "${NGINX_DIR:-}" ] && [ -s "$NGINX_DIR/nginx.pid" ]; then
+		kill "$(cat "$NGINX_DIR/nginx.pid")" || true
+	fi
 }

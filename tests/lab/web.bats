@@ -19,11 +19,7 @@ TOKEN2=Crlf_lab-token-0123456789abcdefghijklmnopq
 TOKEN3=Lead_lab-token-0123456789abcdefghijklmnopq
 
 setup_file() {
-	if [ -z "${DNSDOCTOR:-}" ] || [ ! -x "${DNSDOCTOR:-}" ]; then
-		export LAB_SKIP="DNSDOCTOR is not set to an executable"
-	elif ! command -v nginx >/dev/null; then
-		export LAB_SKIP="nginx is not installed (scripts/install-deps)"
-	fi
+	nginx_require
 	lab_start
 	[ -z "$LAB_SKIP" ] || return 0
 	local d=$LAB_TMP/nginx
@@ -47,15 +43,11 @@ setup_file() {
 	server { listen 127.53.95.15:443 ssl; ssl_certificate $d/pki/old.full.pem; ssl_certificate_key $d/pki/old.key; root $d/b; }
 	server { listen 127.53.95.16:443 ssl; ssl_certificate $d/pki/nochain.pem; ssl_certificate_key $d/pki/nochain.key; root $d/b; }
 CONF
-	nginx -e "$d/error.log" -c "$d/nginx.conf"
-	export NGINX_PID_FILE=$d/nginx.pid
+	nginx_start "$d"
 }
 setup() { lab_skip_if_unavailable; }
 teardown_file() {
-	# Stop the nginx started above, by the PID it wrote.
-	if [ -n "${NGINX_PID_FILE:-}" ] && [ -s "$NGINX_PID_FILE" ]; then
-		kill "$(cat "$NGINX_PID_FILE")" || true
-	fi
+	nginx_stop
 	lab_stop
 }
 
