@@ -168,7 +168,9 @@ static int check_gather(struct diag *d, struct diag_env *env)
 				    .resolvers = &resolvers,
 				    .family = d->req->family,
 				    .rdap = rdap_on ? &rdap.cfg : NULL,
-				    .behaviour = !d->req->no_behaviour };
+				    .behaviour = !d->req->no_behaviour,
+				    .denial_when_signed =
+					    d->req->denial_when_signed };
 	if (diag_probe_failed(d, probe_check(env->eng, &cfg, d->ev)))
 		goto out;
 	if (d->req->save_evidence &&
