@@ -381,20 +381,6 @@ static bool printable_name(const ldns_rdf *rdf)
 	       ldns_rdf_size(rdf) <= LDNS_MAX_DOMAINLEN;
 }
 
-/* True when OUT holds the text of NAME already, so that strset_add would
- * add nothing: the scans add the same targets from every server's answer,
- * and reading a few texts as keys costs less than printing the name. A
- * large set is left to strset_add's binary search. */
-#define HELD_SCAN_MAX 16
-static bool held_already(const struct strset *out, const ldns_rdf *name)
-{
-	struct dmsg_key k;
-	for (size_t i = 0; out->n <= HELD_SCAN_MAX && i < out->n; i++)
-		if (dmsg_key_init(&k, out->v[i]) && dmsg_key_is(&k, name))
-			return true;
-	return false;
-}
-
 int dmsg_targets_key(const ldns_pkt *pkt, ldns_pkt_section sec,
 		     const struct dmsg_key *owner, ldns_rr_type type,
 		     struct strset *out)
@@ -405,7 +391,6 @@ int dmsg_targets_key(const ldns_pkt *pkt, ldns_pkt_section sec,
 		char t[DMSG_NAME_MAX];
 		if (ldns_rr_get_type(rr) != type || ldns_rr_rd_count(rr) < 1 ||
 		    !dmsg_key_is(owner, ldns_rr_owner(rr)) ||
-		    held_already(out, ldns_rr_rdf(rr, 0)) ||
 		    dmsg_name_to(ldns_rr_rdf(rr, 0), t, sizeof(t)) < 0)
 			continue;
 		int rc = strset_add(out, t);
