@@ -143,6 +143,13 @@ static int check_inconsistent(const struct rv_view *v, time_t now,
 	"resolver if you run it (unbound-control flush, rndc flushname). " \
 	"Next time, do not look a record up through a shared resolver "    \
 	"before it exists: ask the authoritative servers (dnsdoctor wait)."
+/* A cached delegation: the parent's NS and DS TTLs are the registry's. */
+#define FIX_STALE_DELEGATION                                                  \
+	"Wait for the cached delegation to run out (a fresh resolver, the "   \
+	"CA's, already follows the parent), or flush it on that resolver if " \
+	"you run it (unbound-control flush_zone, rndc flushtree). Before "    \
+	"the next move, lower the zone's own NS TTL; the parent's is the "    \
+	"registry's."
 #define FIX_STALE                                                             \
 	"Wait for the old answer's TTL to run out, or flush the name on "     \
 	"that resolver if you run it. Before the next change, lower the TTL " \
@@ -188,7 +195,9 @@ static int check_resolver_caches(const struct rv_view *v, time_t now,
 		int rc = findings_add(
 			out,
 			neg ? F_RESOLVER_NEGATIVE_CACHED : F_RESOLVER_STALE, e,
-			neg ? FIX_NEGATIVE_CACHED : FIX_STALE,
+			neg		? FIX_NEGATIVE_CACHED
+			: v->delegation ? FIX_STALE_DELEGATION
+					: FIX_STALE,
 			"resolver %s still answers %s for %s (the servers now "
 			"serve %s) %s",
 			who(r, w, sizeof(w)),

@@ -113,8 +113,9 @@ void report_delegation_text(const struct rv_view *v, time_t now,
 		else if (eta > 0) {
 			utc(now + (time_t)eta, when, sizeof(when));
 			fprintf(f,
-				"holds another answer for %lld s more, then "
-				"asks the parent again (%s)\n",
+				"keeps its cached copy (not the expected set) "
+				"for another %lld s, then asks the parent "
+				"again (%s)\n",
 				(long long)eta, when);
 		} else
 			fputs("unknown: it fails or answers from data of its "

@@ -105,17 +105,19 @@ resolver_ttl() { dig +noall +answer @"$LAB_RESOLVER" "$1" "$2" | awk 'NR == 1 { 
 	[ "$(jq -r '.delegation.parent_current' <<<"$output")" = 2 ]
 	[ "$(jq -r '.delegation.fresh_resolver_eta_seconds' <<<"$output")" = 0 ]
 	[ "$(jq -r '[.views[] | select(.kind == "resolver")][0].state' <<<"$output")" = stale ]
+	/usr/bin/python3 "$BATS_TEST_DIRNAME/../schema/validate" - <<<"$output"
 	local left eta
 	left=$(jq -r '.delegation.resolvers[0].eta_seconds' <<<"$output")
 	eta=$(jq -r '.eta_seconds' <<<"$output")
 	[ "$eta" = "$left" ]
 	[ "$(jq -r '.delegation.resolvers_eta_seconds' <<<"$output")" = "$left" ]
 	[ "$(jq -r '.findings[] | select(.code == "RESOLVER_STALE") | .evidence.seconds_left' <<<"$output")" = "$left" ]
+	jq -e '.findings[] | select(.code == "RESOLVER_STALE") | .fix | test("cached delegation")' <<<"$output"
 	local d=$((left - ttl))
 	[ ${d#-} -le 3 ]
 	COLUMNS=400 run "$DD" propagation $ZONE NS --expect $C --expect $D --resolvers "$LAB_RESOLVER" "${HINTS[@]}"
 	[[ $output == *"a fresh resolver (a CA's) gets the new delegation now"* ]]
-	[[ $output == *"resolver $LAB_RESOLVER: holds another answer for"* ]]
+	[[ $output == *"resolver $LAB_RESOLVER: keeps its cached copy (not the expected set) for another"* ]]
 	run "$DD" propagation $ZONE NS --expect $C --expect $D --resolvers "$LAB_RESOLVER" "${HINTS[@]}" --format html
 	[[ $output == *"a fresh resolver (a CA&#39;s) gets the new delegation now"* || $output == *"a fresh resolver (a CA's) gets the new delegation now"* ]]
 
@@ -155,6 +157,7 @@ resolver_ttl() { dig +noall +answer @"$LAB_RESOLVER" "$1" "$2" | awk 'NR == 1 { 
 	[ "$(jq -r '.delegation.fresh_resolver_eta_seconds' <<<"$output")" = null ]
 	jq -e '[.findings[].code] | index("HIGH_TTL") == null' <<<"$output"
 	jq -e '[.views[] | select(.kind == "authoritative") | .zone] | unique == ["com."]' <<<"$output"
+	/usr/bin/python3 "$BATS_TEST_DIRNAME/../schema/validate" - <<<"$output"
 
 	"$DD" wait $z DS --expect "$new" "${HINTS[@]}" --json >"$BATS_TEST_TMPDIR/wait.json" 2>/dev/null &
 	local pid=$!
