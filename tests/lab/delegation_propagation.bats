@@ -96,7 +96,7 @@ resolver_ttl() { dig +noall +answer @"$LAB_RESOLVER" "$1" "$2" | awk 'NR == 1 { 
 
 	# Every parent server publishes it: a fresh resolver uses it now; the
 	# primed one keeps the old set for the TTL it holds.
-	run "$DD" propagation $ZONE NS --expect $C --expect $D --resolvers "$LAB_RESOLVER" "${HINTS[@]}" --json
+	run "$DD" propagation $ZONE NS --expect $C --expect $D --resolvers "$LAB_RESOLVER" "${HINTS[@]}" --json --save-evidence "$BATS_TEST_TMPDIR/ev.json"
 	local ttl
 	ttl=$(resolver_ttl $ZONE NS)
 	echo "$output" | jq -c '.delegation'
@@ -113,6 +113,12 @@ resolver_ttl() { dig +noall +answer @"$LAB_RESOLVER" "$1" "$2" | awk 'NR == 1 { 
 	[ "$(jq -r '.delegation.resolvers_eta_seconds' <<<"$output")" = "$left" ]
 	[ "$(jq -r '.findings[] | select(.code == "RESOLVER_STALE") | .evidence.seconds_left' <<<"$output")" = "$left" ]
 	jq -e '.findings[] | select(.code == "RESOLVER_STALE") | .fix | test("cached delegation")' <<<"$output"
+	# analyze of the saved evidence: the same delegation, the same ETAs.
+	local live
+	live=$(jq -c .delegation <<<"$output")
+	run "$DD" analyze "$BATS_TEST_TMPDIR/ev.json" --json
+	[ "$status" -eq 1 ]
+	[ "$(jq -c .delegation <<<"$output")" = "$live" ]
 	local d=$((left - ttl))
 	[ ${d#-} -le 3 ]
 	COLUMNS=400 run "$DD" propagation $ZONE NS --expect $C --expect $D --resolvers "$LAB_RESOLVER" "${HINTS[@]}"
