@@ -72,12 +72,12 @@ struct rv_view {
 					 * (serving --expect when given);
 					 * NULL when there is none */
 	int64_t auth_ttl_max; /* largest TTL of the data at the servers */
+	int64_t auth_neg_max; /* largest negative TTL at the servers */
 	/* NS of a zone's apex or DS, read from the parent's servers: the
 	 * delegation, which the registry publishes and resolvers cache
 	 * (issue 15). */
 	bool delegation;
 	const char *parent_zone; /* with DELEGATION: the zone asked */
-	int64_t auth_neg_max;	 /* largest negative TTL at the servers */
 };
 
 /* Derives the view from EV (EV->record_name, record_type, record_expect).
