@@ -175,6 +175,20 @@ static int apex_ns(const struct view *v, struct strset *out)
 	return 0;
 }
 
+/* " --expect NAME" for every name of S, for a wait command line; NULL
+ * without memory. */
+static char *wait_expects(const struct strset *s)
+{
+	char *out = strdup(""), *next;
+	for (size_t i = 0; out && i < s->n; i++) {
+		if (asprintf(&next, "%s --expect %s", out, s->v[i]) < 0)
+			next = NULL;
+		free(out);
+		out = next;
+	}
+	return out;
+}
+
 /* The TTL of the parent's NS records for the zone (its referral), the
  * longest a resolver keeps the old delegation; 0 when not seen. */
 static uint32_t parent_ns_ttl(const struct view *v)
@@ -205,7 +219,7 @@ int check_registrar_ns(const struct view *v, time_t now, struct findings *out)
 	const struct view_rdap *r = rdap_ok(v);
 	struct strset apex;
 	char who[600], when[64] = "", *reg = NULL, *par = NULL, *ap = NULL,
-		       *exp = NULL, *want = NULL, *fix = NULL;
+		       *exp = NULL, *want = NULL, *fix = NULL, *expects = NULL;
 	int rc = 0;
 	if (!r || v->pstate != PS_DELEGATED || r->ns.n == 0 ||
 	    strcmp(r->d.ldh_name, v->zone) != 0 ||
@@ -233,14 +247,20 @@ int check_registrar_ns(const struct view *v, time_t now, struct findings *out)
 			snprintf(ttl_text, sizeof(ttl_text),
 				 "the parent's NS TTL, %u s (%.1f h)", ttl,
 				 ttl / 3600.0);
+		NOMEM_IF(expects = wait_expects(&r->ns));
 		NOMEM_IF(asprintf(&fix,
 				  "Nothing to change at %s: the registry has "
 				  "the right servers. The parent zone %s "
 				  "publishes them with the registry's next "
 				  "update (minutes); a fresh resolver, the "
 				  "CA's, then follows at once, and resolvers "
-				  "that cached the old delegation within %s.",
-				  who, v->parent, ttl_text) >= 0);
+				  "that cached the old delegation within %s. "
+				  "'dnsdoctor wait %s NS%s' returns when every "
+				  "server of %s publishes them; 'dnsdoctor "
+				  "propagation %s NS --resolvers ...' gives "
+				  "each resolver's time left.",
+				  who, v->parent, ttl_text, v->zone, expects,
+				  v->parent, v->zone) >= 0);
 	} else {
 		NOMEM_IF(want = join_hosts(target ? target : &v->parent_ns));
 		NOMEM_IF(asprintf(&fix,
@@ -255,6 +275,13 @@ int check_registrar_ns(const struct view *v, time_t now, struct findings *out)
 			      registrar_json(&r->d), "in_flight",
 			      registry_right && recent, "odd_one",
 			      registry_right ? "parent" : "registry");
+	/* In flight: when the parent publishes is the registry's to say
+	 * (unknown here); after it, cached copies last the parent's TTL. */
+	if (e && registry_right) {
+		uint32_t ttl = parent_ns_ttl(v);
+		json_object_set_new(e, "parent_ttl",
+				    ttl ? json_integer(ttl) : json_null());
+	}
 	if (registry_right)
 		rc = findings_add(out, F_REGISTRAR_NS_MISMATCH, e, fix,
 				  "A name-server change is in flight for %s: "
@@ -286,6 +313,7 @@ out:
 	free(exp);
 	free(want);
 	free(fix);
+	free(expects);
 	strset_deinit(&apex);
 	return rc;
 }

@@ -113,6 +113,12 @@ dns_codes() {
 	[[ "$(finding REGISTRAR_NS_MISMATCH summary)" == *"in flight"* ]]
 	# When it shows: the parent's NS TTL, read from its referral.
 	[[ "$(finding REGISTRAR_NS_MISMATCH fix)" == *"within the parent's NS TTL, "[0-9]*" s ("* ]]
+	# The same TTL in the evidence, as the referral from com. holds it,
+	# and the wait that returns when com. publishes the registry's list.
+	local ttl
+	ttl=$(q +noall +authority @127.53.1.1 seed-refused.com NS | awk '$4 == "NS" { print $2; exit }')
+	[ "$(finding REGISTRAR_NS_MISMATCH evidence.parent_ttl)" = "$ttl" ]
+	[[ "$(finding REGISTRAR_NS_MISMATCH fix)" == *"'dnsdoctor wait seed-refused.com. NS --expect "*" --expect "*"' returns when every server of com. publishes them"* ]]
 }
 
 @test "the registry is the odd list: REGISTRAR_NS_MISMATCH names it and the registrar" {
