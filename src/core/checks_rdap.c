@@ -424,9 +424,9 @@ static int stale_against_keys(const struct view *v, const struct view_rdap *r,
 	for (size_t i = 0; rc == 0 && i < r->d.n_ds && !match; i++)
 		match = ds_matches_key(&r->d.ds[i], keys);
 	for (size_t k = 0; rc == 0 && !match && r->d.n_ds && k < n; k++) {
-		int w = snprintf(buf + used, len - used, "%s%u", k ? ", " : "",
-				 (unsigned)ldns_calc_keytag(
-					 ldns_rr_list_rr(keys, k)));
+		int w = snprintf(
+			buf + used, len - used, "%s%u", k ? ", " : "",
+			(unsigned)ldns_calc_keytag(ldns_rr_list_rr(keys, k)));
 		if (w < 0 || (size_t)w >= len - used)
 			break;
 		used += (size_t)w;

@@ -31,9 +31,8 @@ static char *dup_safe(const char *s, char also)
 	size_t n = 1;
 	const unsigned char *p;
 	for (p = (const unsigned char *)s; *p; p++)
-		n += safe_byte(*p) && (!also || *p != (unsigned char)also)
-			     ? 1
-			     : 4;
+		n += safe_byte(*p) && (!also || *p != (unsigned char)also) ? 1
+									   : 4;
 	char *out = malloc(n), *o = out;
 	if (!out)
 		return NULL;

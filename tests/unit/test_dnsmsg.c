@@ -525,15 +525,14 @@ static void test_ipv4_text_is_inet_ntop(void **state)
 		ldns_rr *rr = ldns_rr_new();
 		ldns_rr_set_owner(rr, ldns_rdf_clone(owner));
 		ldns_rr_set_type(rr, LDNS_RR_TYPE_A);
-		ldns_rr_push_rdf(rr, ldns_rdf_new_frm_data(LDNS_RDF_TYPE_A, 4,
-							   b));
+		ldns_rr_push_rdf(rr,
+				 ldns_rdf_new_frm_data(LDNS_RDF_TYPE_A, 4, b));
 		ldns_pkt_push_rr(p, LDNS_SECTION_ADDITIONAL, rr);
 	}
 	struct strset got;
 	strset_init(&got);
-	assert_int_equal(dmsg_addrs(p, LDNS_SECTION_ADDITIONAL, "a.example.",
-				    &got),
-			 0);
+	assert_int_equal(
+		dmsg_addrs(p, LDNS_SECTION_ADDITIONAL, "a.example.", &got), 0);
 	const ldns_rr_list *ad = ldns_pkt_additional(p);
 	assert_int_equal(got.n, ldns_rr_list_rr_count(ad));
 	for (size_t i = 0; i < ldns_rr_list_rr_count(ad); i++) {
