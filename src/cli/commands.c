@@ -20,6 +20,10 @@ const struct cli_opt cli_opts[] = {
 	{ "ds", OPT_DS, true, "RECORD",
 	  "check a DS not published yet against the zone's\n"
 	  "keys (repeatable)" },
+	{ "ns", OPT_NS, true, "NAME[/ADDR],...",
+	  "what if the parent delegated to exactly these\n"
+	  "servers (repeatable; ADDR: the glue, else the\n"
+	  "name is looked up; docs/whatif.md)" },
 	{ "rrsig-warn-days", OPT_RRSIG_WARN_DAYS, true, "DAYS",
 	  "warn when signatures expire sooner (3)" },
 	{ "rdap-bootstrap", OPT_RDAP_BOOTSTRAP, true, "FILE|URL",
@@ -154,7 +158,7 @@ _Static_assert(sizeof(cli_opts) / sizeof(cli_opts[0]) <= CLI_MAX_OPTS, "CLI_"
 /* RDAP: check and trace alone ask the registry (fleet would flood
  * registries' rate limits). */
 #define RDAP_OPTS OPT_RDAP_BOOTSTRAP, OPT_NO_RDAP, OPT_EXPIRY_WARN_DAYS
-static const int check_opts[] = { CHECK_OPTS, RDAP_OPTS,  NET_OPTS,
+static const int check_opts[] = { CHECK_OPTS, OPT_NS,	  RDAP_OPTS, NET_OPTS,
 				  OUT_OPTS,   OPT_OUTPUT, 0 };
 /* fleet writes no evidence: each domain's is check's to save. */
 static const int fleet_opts[] = { CHECK_OPTS,

@@ -10,6 +10,8 @@
 #include "core/nslist.h"
 #include "core/validation.h"
 #include "core/view.h"
+#include "core/whatif.h"
+#include "diag/fiber.h"
 #include "diag/inputs.h"
 #include "diag/kinds.h"
 #include "diag/rdap_setup.h"
@@ -29,6 +31,13 @@ struct check_state {
 	struct dnssec_view dv;	       /* its resolvers, for the report */
 	bool have_dv;
 	int64_t rrsig_expiry; /* with req->rrsig_expiry; -1 none */
+	/* --ns: the real delegation, gathered in the same run, and what
+	 * would change (docs/whatif.md). */
+	struct evidence *real;
+	struct findings real_fs;
+	struct strset gone, appear;
+	bool compared;
+	struct report_whatif whatif;
 };
 
 /* --expect-ns NAMES or @FILE into EV. 0 or -1 (diag_fail). */
@@ -104,6 +113,87 @@ static int load_validation(struct diag *d, const struct diag_request *o,
 	return 0;
 }
 
+/* A new evidence for DOMAIN into *OUT with what the user asked but the
+ * what-if options (--ds, --ns). 0 or -1 (diag_fail). */
+static int check_evidence_new(struct diag *d, const char *domain, bool wildcard,
+			      struct evidence **out)
+{
+	const struct diag_request *o = d->req;
+	struct evidence *ev;
+	if (!(ev = *out = evidence_new(domain, (int64_t)time(NULL))) ||
+	    !(ev->command = strdup("check")))
+		return diag_fail(d, "out of memory");
+	ev->validation.wildcard = wildcard;
+	ev->rrsig_warn_s = (int64_t)(o->rrsig_warn_days * 86400);
+	if (o->expiry_warn_days > 0)
+		ev->expiry_warn_s = (int64_t)(o->expiry_warn_days * 86400);
+	if (ev->expiry_warn_s == 0 && o->expiry_warn_days > 0)
+		ev->expiry_warn_s = 1;
+	char bad[48];
+	if (o->checks &&
+	    ev_areas_parse(o->checks, &ev->areas, bad, sizeof(bad)) < 0)
+		return diag_fail(d,
+				 "--checks wants areas among delegation, "
+				 "dnssec, acme, caa, not '%s'",
+				 bad);
+	if ((o->expect_ns && expect_ns(d, o->expect_ns, ev) < 0) ||
+	    load_validation(d, o, ev) < 0 ||
+	    diag_load_public_suffix(d, ev) < 0 ||
+	    diag_load_trust_anchor(d, o, ev) < 0)
+		return -1;
+	return 0;
+}
+
+/* One probe of a check, run on a fiber beside the other. */
+struct check_job {
+	struct engine *eng;
+	const struct probe_config *cfg;
+	struct evidence *ev;
+	int rc;
+};
+
+static void job_run(void *arg)
+{
+	struct check_job *j = arg;
+	j->rc = probe_check(j->eng, j->cfg, j->ev);
+}
+
+static void job_done(void *arg)
+{
+	(void)arg;
+}
+
+/* A check's deepest stack (ldns under the views) is well under this;
+ * ASan's red zones make frames several times larger (as fleet.c). */
+#if defined(__SANITIZE_ADDRESS__)
+#define JOB_STACK (2u << 20)
+#else
+#define JOB_STACK (512u << 10)
+#endif
+
+/* --ns: the hypothetical delegation (D->ev) and the real one (REAL) in
+ * one run of the engine, in parallel on two fibers: the walk to the
+ * parent is the same, so the second costs the child's questions only.
+ * Under a scheduler already (a fiber of fleet's) or a replay, one after
+ * the other. Returns the first probe error. */
+static int gather_both(struct diag_env *env, const struct probe_config *cfg,
+		       struct evidence *hyp, struct evidence *real)
+{
+	struct check_job jobs[2] = { { env->eng, cfg, hyp, 0 },
+				     { env->eng, cfg, real, 0 } };
+	struct fiber_sched *s = NULL;
+	if (!env->eng->yield && !env->replay)
+		s = fiber_sched_new(env->eng);
+	for (size_t i = 0; i < 2; i++)
+		if (!s || fiber_start(s, job_run, job_done, &jobs[i], NULL,
+				      JOB_STACK) < 0)
+			job_run(&jobs[i]);
+	while (s && fiber_count(s))
+		fiber_sched_step(s);
+	fiber_sched_free(s);
+	return jobs[0].rc ? jobs[0].rc : jobs[1].rc;
+}
+
 /* The evidence of a check: the domain and what the user asked. */
 static int check_evidence(struct diag *d, char *domain, size_t len)
 {
@@ -123,27 +213,9 @@ static int check_evidence(struct diag *d, char *domain, size_t len)
 	if (strcmp(domain, ".") == 0 && (o->acme || o->n_acm))
 		return diag_fail(d, "the root zone has no certificate: --acme "
 				    "and --acm check a domain name");
-	if (!(d->ev = evidence_new(domain, (int64_t)time(NULL))) ||
-	    !(d->ev->command = strdup("check")))
-		return diag_fail(d, "out of memory");
-	d->ev->validation.wildcard = wildcard;
-	d->ev->rrsig_warn_s = (int64_t)(o->rrsig_warn_days * 86400);
-	if (o->expiry_warn_days > 0)
-		d->ev->expiry_warn_s = (int64_t)(o->expiry_warn_days * 86400);
-	if (d->ev->expiry_warn_s == 0 && o->expiry_warn_days > 0)
-		d->ev->expiry_warn_s = 1;
-	char bad[48];
-	if (o->checks &&
-	    ev_areas_parse(o->checks, &d->ev->areas, bad, sizeof(bad)) < 0)
-		return diag_fail(d,
-				 "--checks wants areas among delegation, "
-				 "dnssec, acme, caa, not '%s'",
-				 bad);
-	if ((o->expect_ns && expect_ns(d, o->expect_ns, d->ev) < 0) ||
-	    load_validation(d, o, d->ev) < 0 ||
-	    diag_load_public_suffix(d, d->ev) < 0 ||
-	    diag_load_trust_anchor(d, o, d->ev) < 0 ||
-	    diag_load_what_if_ds(d, o, domain, d->ev) < 0)
+	if (check_evidence_new(d, domain, wildcard, &d->ev) < 0 ||
+	    diag_load_what_if_ds(d, o, domain, d->ev) < 0 ||
+	    diag_load_what_if_ns(d, o, domain, d->ev) < 0)
 		return -1;
 	return 0;
 }
@@ -155,12 +227,28 @@ static int check_gather(struct diag *d, struct diag_env *env)
 	struct diag_rdap rdap;
 	int ret = -1, rdap_on = 0;
 	memset(&rdap, 0, sizeof(rdap));
+	struct check_state *s = NULL;
 	if (check_evidence(d, domain, sizeof(domain)) < 0 ||
 	    diag_replay_matches(d, domain) < 0 ||
-	    diag_load_hints(d, d->req, &hints) < 0 ||
-	    diag_load_resolvers(d, d->req, &resolvers) < 0 ||
+	    diag_load_hints(d, d->req, &hints) < 0)
+		goto out;
+	/* --ns: resolvers and the registry see the published delegation
+	 * only; neither is asked, for either diagnosis (docs/whatif.md). */
+	bool what_if = d->ev->what_if_ns.n > 0;
+	if (what_if) {
+		if (!(d->state = s = calloc(1, sizeof(*s))))
+			goto oom;
+		findings_init(&s->real_fs);
+		strset_init(&s->gone);
+		strset_init(&s->appear);
+		if (check_evidence_new(d, d->ev->domain,
+				       d->ev->validation.wildcard,
+				       &s->real) < 0)
+			goto out;
+	}
+	if ((!what_if && diag_load_resolvers(d, d->req, &resolvers) < 0) ||
 	    diag_note_inputs(d, &hints, &resolvers) < 0 ||
-	    (rdap_on = diag_rdap_setup(d, env, &rdap)) < 0)
+	    (!what_if && (rdap_on = diag_rdap_setup(d, env, &rdap)) < 0))
 		goto out;
 	if (env->replay)
 		d->ev->started = env->replay->started;
@@ -169,12 +257,24 @@ static int check_gather(struct diag *d, struct diag_env *env)
 				    .family = d->req->family,
 				    .rdap = rdap_on ? &rdap.cfg : NULL,
 				    .behaviour = !d->req->no_behaviour };
-	if (diag_probe_failed(d, probe_check(env->eng, &cfg, d->ev)))
+	if (what_if) {
+		for (size_t i = 0; i < d->ev->root_hints.n; i++)
+			if (ev_strings_add(&s->real->root_hints,
+					   d->ev->root_hints.v[i]) < 0)
+				goto oom;
+		s->real->started = d->ev->started;
+	}
+	if (diag_probe_failed(d,
+			      what_if ? gather_both(env, &cfg, d->ev, s->real)
+				      : probe_check(env->eng, &cfg, d->ev)))
 		goto out;
 	if (d->req->save_evidence &&
 	    diag_save_evidence(d, d->ev, d->req->save_evidence) < 0)
 		goto out;
 	ret = 0;
+	goto out;
+oom:
+	diag_fail(d, "out of memory");
 out:
 	diag_rdap_done(&rdap);
 	hints_deinit(&hints);
@@ -182,10 +282,30 @@ out:
 	return ret;
 }
 
+/* --ns: the real delegation judged as a check would, and the codes
+ * that would change. When nothing on the way answered, there is no
+ * comparison. 0 or -1 (diag_fail). */
+static int judge_real(struct diag *d, struct check_state *s)
+{
+	struct view v;
+	if (view_build(s->real, &v) < 0)
+		return diag_fail(d, "out of memory");
+	int rc = 0;
+	if (v.pstate != PS_UNKNOWN &&
+	    (checks_run(&v, (time_t)s->real->started, &s->real_fs) < 0 ||
+	     whatif_diff(&s->real_fs, &d->fs, &s->gone, &s->appear) < 0))
+		rc = diag_fail(d, "out of memory");
+	s->compared = rc == 0 && v.pstate != PS_UNKNOWN;
+	s->whatif.gone = &s->gone;
+	s->whatif.appear = &s->appear;
+	view_deinit(&v);
+	return rc;
+}
+
 static int check_judge(struct diag *d)
 {
-	struct check_state *s = calloc(1, sizeof(*s));
-	if (!(d->state = s))
+	struct check_state *s = d->state;
+	if (!s && !(d->state = s = calloc(1, sizeof(*s))))
 		return diag_fail(d, "out of memory");
 	s->rrsig_expiry = -1;
 	if (view_build(d->ev, &s->v) < 0)
@@ -230,6 +350,8 @@ static int check_judge(struct diag *d)
 	if (checks_run(&s->v, (time_t)d->ev->started, &d->fs) < 0 ||
 	    verdict_build(&s->v, &d->fs, &s->verdict, &s->fix) < 0)
 		return diag_fail(d, "out of memory");
+	if (s->real && judge_real(d, s) < 0)
+		return -1;
 	if (d->req->rrsig_expiry &&
 	    dnssec_earliest_expiration(d->ev, &s->v, (time_t)d->ev->started,
 				       &s->rrsig_expiry) < 0)
@@ -256,6 +378,7 @@ static struct report_ctx ctx_of(const struct diag *d)
 		.elapsed_ms = d->duration_ms,
 		.color = d->req->color,
 		.width = d->req->width,
+		.whatif = s->compared ? &s->whatif : NULL,
 	};
 }
 
@@ -326,6 +449,10 @@ static void check_deinit(struct diag *d)
 		view_deinit(&s->v);
 	free(s->verdict);
 	free(s->fix);
+	evidence_free(s->real);
+	findings_deinit(&s->real_fs);
+	strset_deinit(&s->gone);
+	strset_deinit(&s->appear);
 	free(s);
 	d->state = NULL;
 }
