@@ -69,6 +69,7 @@ scenario() {
 @test "scenario seed-stale-noexpect: stale copy, no --expect-ns: invisible" { scenario seed-stale-noexpect; }
 @test "scenario partial-ns: half-done NS change" { scenario partial-ns; }
 @test "scenario lame-refused: one server REFUSED" { scenario lame-refused; }
+@test "scenario whatif-move: provider move not made yet, old b REFUSED (check --ns: whatif.bats)" { scenario whatif-move; }
 @test "scenario lame-referral: one server answers with a referral" { scenario lame-referral; }
 @test "scenario dead-server: nothing listens on one address" { scenario dead-server; }
 @test "scenario serial-lag: one server has an older serial" { scenario serial-lag; }

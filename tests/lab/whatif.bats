@@ -1,0 +1,136 @@
+#!/usr/bin/env bats
+# check --ns (docs/whatif.md): the zone diagnosed as if the parent delegated
+# to the servers given (Zonemaster's undelegated test), compared with the
+# real delegation diagnosed in the same run. Scenario whatif-move: net.
+# delegates whatif-move.net to the old provider (a serves, b REFUSED); the
+# new provider's a and b (beta-dns.org) serve the zone; gamma-dns.com's c
+# and d never got it. not-delegated.org: served, never delegated.
+# Run as: DNSDOCTOR=/abs/path/build/dnsdoctor lab/netns bats tests/lab
+
+load lab_helper
+bats_require_minimum_version 1.5.0
+
+ZONE=whatif-move.net
+NEW=a.whatif-move.beta-dns.org,b.whatif-move.beta-dns.org
+LACKING=c.whatif-move.gamma-dns.com,d.whatif-move.gamma-dns.com
+
+setup_file() {
+	if [ -z "${DNSDOCTOR:-}" ] || [ ! -x "${DNSDOCTOR:-}" ]; then
+		export LAB_SKIP="DNSDOCTOR is not set to an executable"
+	fi
+	lab_start
+}
+setup() { lab_skip_if_unavailable; }
+teardown_file() { lab_stop; }
+
+# check DOMAIN ARGS...: the JSON report in $output, stderr in $stderr.
+check() {
+	local domain=$1
+	shift
+	run --separate-stderr "$DNSDOCTOR" check "$domain" --json \
+		--root-hints "$DNSDOCTOR_ROOT_HINTS" \
+		--trust-anchor "$DNSDOCTOR_TRUST_ANCHOR" "$@"
+	echo "# exit status: $status"
+	echo "# stderr: $stderr"
+	jq -c '{hypothetical_delegation, compared_with_real_delegation, findings: [.findings[] | [.code, .summary]]}' <<<"$output" || echo "# stdout: $output"
+}
+# problems: the warning and error codes, sorted, space separated.
+problems() { jq -r '[.findings[] | select(.severity != "info") | .code] | unique | join(" ")' <<<"$output"; }
+gone() { jq -r '.compared_with_real_delegation.would_go_away | join(" ")' <<<"$output"; }
+appear() { jq -r '.compared_with_real_delegation.would_appear | join(" ")' <<<"$output"; }
+
+@test "the real delegation: the old provider's b is lame" {
+	check "$ZONE"
+	[ "$status" -eq 2 ]
+	[ "$(problems)" = "LAME_DELEGATION" ]
+	# Without --ns the report has no what-if fields.
+	[ "$(jq 'has("hypothetical_delegation")' <<<"$output")" = false ]
+}
+
+@test "--ns the new provider, which serves the zone: clean, LAME_DELEGATION would go away" {
+	check "$ZONE" --ns "$NEW"
+	[ "$status" -eq 0 ]
+	[ -z "$(problems)" ]
+	[ "$(gone)" = "LAME_DELEGATION" ]
+	[ -z "$(appear)" ]
+	[ "$(jq -r '[.hypothetical_delegation[].name] | join(" ")' <<<"$output")" = \
+		"a.whatif-move.beta-dns.org. b.whatif-move.beta-dns.org." ]
+	# Every server asked is a hypothetical one, listed as the parent's.
+	[ "$(jq -r '[.servers[].name] | sort | join(" ")' <<<"$output")" = \
+		"a.whatif-move.beta-dns.org. b.whatif-move.beta-dns.org." ]
+	[ "$(jq -r '.parent' <<<"$output")" = "net." ]
+}
+
+@test "--ns servers that lack the zone: the usual lame findings, for them" {
+	check "$ZONE" --ns "$LACKING"
+	[ "$status" -eq 2 ]
+	[ "$(problems)" = "LAME_DELEGATION ZONE_UNREACHABLE" ]
+	[ "$(jq '[.findings[] | select(.code == "LAME_DELEGATION")] | length' <<<"$output")" -eq 2 ]
+	jq -r '.findings[] | select(.code == "LAME_DELEGATION") | .summary' <<<"$output" | grep -q 'c.whatif-move.gamma-dns.com.*REFUSED'
+	jq -r '.findings[] | select(.code == "LAME_DELEGATION") | .summary' <<<"$output" | grep -q 'd.whatif-move.gamma-dns.com.*REFUSED'
+	# The old provider's lame b is not among them.
+	! jq -r '.findings[].summary' <<<"$output" | grep -q alpha-dns || false
+	[ "$(appear)" = "ZONE_UNREACHABLE" ]
+	[ -z "$(gone)" ]
+}
+
+@test "--ns one new server and one lacking: judged against the set given" {
+	check "$ZONE" --ns a.whatif-move.beta-dns.org --ns c.whatif-move.gamma-dns.com
+	[ "$status" -eq 2 ]
+	# The zone's NS RRset (a and b of beta) is not the set "published".
+	[ "$(problems)" = "DELEGATION_NS_MISMATCH LAME_DELEGATION" ]
+	jq -r '.findings[] | select(.code == "LAME_DELEGATION") | .summary' <<<"$output" | grep -q 'c.whatif-move.gamma-dns.com'
+	[ "$(appear)" = "DELEGATION_NS_MISMATCH" ]
+}
+
+@test "--ns NAME/ADDR: the address is the glue, inside the zone too" {
+	check "$ZONE" --ns ns1.whatif-move.net/127.53.100.3,ns2.whatif-move.net/127.53.100.4
+	[ "$(jq -r '[.hypothetical_delegation[] | .name + "=" + (.addresses | join("+"))] | join(" ")' <<<"$output")" = \
+		"ns1.whatif-move.net.=127.53.100.3 ns2.whatif-move.net.=127.53.100.4" ]
+	# Asked at the address given, as glue; the zone names other servers.
+	[ "$(jq -r '[.servers[] | select(.name == "ns1.whatif-move.net.") | "\(.address) \(.glue) \(.udp.aa)"] | join(",")' <<<"$output")" = \
+		"127.53.100.3 true true" ]
+	[[ " $(problems) " == *" DELEGATION_NS_MISMATCH "* ]]
+	[[ " $(problems) " != *" LAME_DELEGATION "* ]]
+	[[ " $(problems) " != *" ZONE_UNREACHABLE "* ]]
+}
+
+@test "a domain never delegated: --ns its servers, DOMAIN_NOT_DELEGATED would go away" {
+	check not-delegated.org --ns a.not-delegated.gamma-dns.com,b.not-delegated.alpha-dns.net
+	[ "$status" -eq 0 ]
+	[ -z "$(problems)" ]
+	[ "$(gone)" = "DOMAIN_NOT_DELEGATED" ]
+	[ "$(jq -r '.parent' <<<"$output")" = "org." ]
+}
+
+@test "the text report says the delegation is hypothetical and what would change" {
+	run "$DNSDOCTOR" check "$ZONE" --color=never --root-hints "$DNSDOCTOR_ROOT_HINTS" \
+		--trust-anchor "$DNSDOCTOR_TRUST_ANCHOR" --ns "$NEW"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ $output == *"hypothetically delegated by net. (--ns)"* ]]
+	[[ $output == *"Hypothetical delegation (--ns)"* ]]
+	[[ $output == *"would go away: LAME_DELEGATION"* ]]
+}
+
+@test "the HTML page says it too" {
+	run "$DNSDOCTOR" check "$ZONE" --format html --root-hints "$DNSDOCTOR_ROOT_HINTS" \
+		--trust-anchor "$DNSDOCTOR_TRUST_ANCHOR" --ns "$LACKING"
+	[ "$status" -eq 2 ]
+	[[ $output == *'<section id="what-if">'* ]]
+	[[ $output == *"would appear: ZONE_UNREACHABLE"* ]]
+}
+
+@test "--ns with --save-evidence: analyze judges the hypothetical delegation again" {
+	local ev=$BATS_TEST_TMPDIR/ev.json
+	check "$ZONE" --ns "$LACKING" --save-evidence "$ev"
+	local live
+	live=$(problems)
+	run --separate-stderr "$DNSDOCTOR" analyze "$ev" --json
+	echo "# analyze: $output"
+	[ "$(problems)" = "$live" ]
+	[ "$(jq -r '[.hypothetical_delegation[].name] | join(" ")' <<<"$output")" = \
+		"c.whatif-move.gamma-dns.com. d.whatif-move.gamma-dns.com." ]
+	# The real delegation was not saved: no comparison.
+	[ "$(jq -r '.compared_with_real_delegation' <<<"$output")" = null ]
+}
