@@ -134,3 +134,19 @@ appear() { jq -r '.compared_with_real_delegation.would_appear | join(" ")' <<<"$
 	# The real delegation was not saved: no comparison.
 	[ "$(jq -r '.compared_with_real_delegation' <<<"$output")" = null ]
 }
+
+@test "--ns --json validates against docs/result.schema.json" {
+	/usr/bin/python3 -c 'import jsonschema' 2>/dev/null || skip "python3-jsonschema is not installed"
+	local v=$BATS_TEST_DIRNAME/../schema/validate
+	check "$ZONE" --ns "$NEW"
+	run /usr/bin/python3 "$v" - <<<"$output"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	check "$ZONE" --ns "$LACKING" --save-evidence "$BATS_TEST_TMPDIR/ev.json"
+	run /usr/bin/python3 "$v" - <<<"$output"
+	[ "$status" -eq 0 ]
+	run --separate-stderr "$DNSDOCTOR" analyze "$BATS_TEST_TMPDIR/ev.json" --json
+	run /usr/bin/python3 "$v" - <<<"$output"
+	echo "$output"
+	[ "$status" -eq 0 ]
+}
