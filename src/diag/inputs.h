@@ -37,6 +37,9 @@ int diag_load_what_if_ds(struct diag *d, const struct diag_request *o,
  * address. 0 or -1. */
 int diag_load_what_if_ns(struct diag *d, const struct diag_request *o,
 			 const char *domain, struct evidence *ev);
+/* plan DOMAIN NS: the same from --ns, or else from every --expect. */
+int diag_load_plan_ns(struct diag *d, const struct diag_request *o,
+		      const char *domain, struct evidence *ev);
 /* --resolvers into H (empty without the option). */
 int diag_load_resolvers(struct diag *d, const struct diag_request *o,
 			struct hints *h);

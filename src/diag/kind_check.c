@@ -4,12 +4,15 @@
 #include <stdlib.h>
 #include <stdbool.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 #include "core/checks.h"
 #include "core/dname.h"
 #include "core/nslist.h"
 #include "core/validation.h"
 #include "core/view.h"
+#include "core/ns_plan.h"
+#include "core/view_rdap.h"
 #include "core/whatif.h"
 #include "diag/fiber.h"
 #include "diag/inputs.h"
@@ -19,6 +22,7 @@
 #include "probe/probe.h"
 #include "report/html.h"
 #include "report/nagios.h"
+#include "report/ns_plan_report.h"
 #include "report/report.h"
 
 #define NSLIST_MAX_BYTES (1u << 20)
@@ -38,6 +42,10 @@ struct check_state {
 	struct strset gone, appear;
 	bool compared;
 	struct report_whatif whatif;
+	/* plan DOMAIN NS (kind plan_ns): the steps, and who to click at. */
+	struct ns_plan plan;
+	bool have_plan;
+	char registrar[400];
 };
 
 /* --expect-ns NAMES or @FILE into EV. 0 or -1 (diag_fail). */
@@ -177,10 +185,11 @@ static void job_done(void *arg)
  * Under a scheduler already (a fiber of fleet's) or a replay, one after
  * the other. Returns the first probe error. */
 static int gather_both(struct diag_env *env, const struct probe_config *cfg,
+		       const struct probe_config *real_cfg,
 		       struct evidence *hyp, struct evidence *real)
 {
 	struct check_job jobs[2] = { { env->eng, cfg, hyp, 0 },
-				     { env->eng, cfg, real, 0 } };
+				     { env->eng, real_cfg, real, 0 } };
 	struct fiber_sched *s = NULL;
 	if (!env->eng->yield && !env->replay)
 		s = fiber_sched_new(env->eng);
@@ -198,12 +207,14 @@ static int gather_both(struct diag_env *env, const struct probe_config *cfg,
 static int check_evidence(struct diag *d, char *domain, size_t len)
 {
 	const struct diag_request *o = d->req;
-	if (o->n_args != 1)
+	bool plan = d->kind == &diag_kind_plan_ns;
+	if (o->n_args != (plan ? 2u : 1u))
 		return diag_fail(d, "check wants exactly one DOMAIN (see "
 				    "dnsdoctor --help)");
 	/* A certificate for *.X is validated at X (RFC 8555 8.4, RFC 8659
 	 * 3), with CAA issuewild: X is diagnosed, the wildcard noted. */
-	bool wildcard = strncmp(o->args[0], "*.", 2) == 0 && o->args[0][2];
+	bool wildcard = !plan && strncmp(o->args[0], "*.", 2) == 0 &&
+			o->args[0][2];
 	if (wildcard && !o->acme && !o->n_acm)
 		return diag_fail(d, "a wildcard name is checked with --acme or "
 				    "--acm (see dnsdoctor --help)");
@@ -215,7 +226,8 @@ static int check_evidence(struct diag *d, char *domain, size_t len)
 				    "and --acm check a domain name");
 	if (check_evidence_new(d, domain, wildcard, &d->ev) < 0 ||
 	    diag_load_what_if_ds(d, o, domain, d->ev) < 0 ||
-	    diag_load_what_if_ns(d, o, domain, d->ev) < 0)
+	    (plan ? diag_load_plan_ns(d, o, domain, d->ev)
+		  : diag_load_what_if_ns(d, o, domain, d->ev)) < 0)
 		return -1;
 	return 0;
 }
@@ -246,9 +258,20 @@ static int check_gather(struct diag *d, struct diag_env *env)
 				       &s->real) < 0)
 			goto out;
 	}
-	if ((!what_if && diag_load_resolvers(d, d->req, &resolvers) < 0) ||
-	    diag_note_inputs(d, &hints, &resolvers) < 0 ||
-	    (!what_if && (rdap_on = diag_rdap_setup(d, env, &rdap)) < 0))
+	/* plan: the registry names the registrar to switch at, for the
+	 * real delegation's diagnosis only. */
+	bool plan = d->kind == &diag_kind_plan_ns;
+	struct diag_request rdap_req = *d->req;
+	const struct diag_request *req = d->req;
+	rdap_req.rdap_default = true;
+	if (plan)
+		d->req = &rdap_req;
+	if (!what_if || plan)
+		rdap_on = diag_rdap_setup(d, env, &rdap);
+	d->req = req;
+	if (rdap_on < 0 ||
+	    (!what_if && diag_load_resolvers(d, d->req, &resolvers) < 0) ||
+	    diag_note_inputs(d, &hints, &resolvers) < 0)
 		goto out;
 	if (env->replay)
 		d->ev->started = env->replay->started;
@@ -264,9 +287,11 @@ static int check_gather(struct diag *d, struct diag_env *env)
 				goto oom;
 		s->real->started = d->ev->started;
 	}
-	if (diag_probe_failed(d,
-			      what_if ? gather_both(env, &cfg, d->ev, s->real)
-				      : probe_check(env->eng, &cfg, d->ev)))
+	struct probe_config hyp_cfg = cfg;
+	hyp_cfg.rdap = NULL;
+	if (diag_probe_failed(d, what_if ? gather_both(env, &hyp_cfg, &cfg,
+						       d->ev, s->real)
+					 : probe_check(env->eng, &cfg, d->ev)))
 		goto out;
 	if (d->req->save_evidence &&
 	    diag_save_evidence(d, d->ev, d->req->save_evidence) < 0)
@@ -295,6 +320,13 @@ static int judge_real(struct diag *d, struct check_state *s)
 	    (checks_run(&v, (time_t)s->real->started, &s->real_fs) < 0 ||
 	     whatif_diff(&s->real_fs, &d->fs, &s->gone, &s->appear) < 0))
 		rc = diag_fail(d, "out of memory");
+	if (rc == 0 && d->kind == &diag_kind_plan_ns) {
+		if (ns_plan_build(&v, &s->v, &d->fs, (time_t)d->ev->started,
+				  &s->plan) < 0)
+			rc = diag_fail(d, "out of memory");
+		s->have_plan = true;
+		view_rdap_registrar(v.rdap, s->registrar, sizeof(s->registrar));
+	}
 	s->compared = rc == 0 && v.pstate != PS_UNKNOWN;
 	s->whatif.gone = &s->gone;
 	s->whatif.appear = &s->appear;
@@ -453,6 +485,8 @@ static void check_deinit(struct diag *d)
 	findings_deinit(&s->real_fs);
 	strset_deinit(&s->gone);
 	strset_deinit(&s->appear);
+	if (s->have_plan)
+		ns_plan_deinit(&s->plan);
 	free(s);
 	d->state = NULL;
 }
@@ -466,5 +500,69 @@ const struct diag_kind diag_kind_check = {
 	.section = check_section,
 	.nagios = check_nagios,
 	.html = check_html,
+	.deinit = check_deinit,
+};
+
+/* plan DOMAIN NS --ns ... (or --expect ...): the check of the new
+ * delegation and of the real one, turned into the steps of the change
+ * (docs/whatif.md). diag_run picks it for `plan` when
+ * diag_plan_ns_wanted. */
+bool diag_plan_ns_wanted(const struct diag_request *r)
+{
+	return r->n_args == 2 && strcasecmp(r->args[1], "NS") == 0 &&
+	       (r->n_ns || r->expect);
+}
+
+static struct ns_plan_report plan_report(const struct diag *d)
+{
+	const struct check_state *s = d->state;
+	return (struct ns_plan_report){
+		.domain = d->ev->domain,
+		.parent = s->v.parent,
+		.plan = &s->plan,
+		.registrar = s->registrar[0] ? s->registrar : "the registrar",
+		.registrar_known = strcmp(s->registrar, "the registrar") != 0 &&
+				   s->registrar[0],
+		.whatif = s->compared ? &s->whatif : NULL,
+		.fs = &d->fs,
+		.color = d->req->color,
+		.width = d->req->width,
+	};
+}
+
+static void plan_ns_text(const struct diag *d, FILE *f)
+{
+	const struct check_state *s = d->state;
+	if (!s->have_plan) { /* the real delegation could not be judged */
+		check_text(d, f);
+		return;
+	}
+	struct ns_plan_report r = plan_report(d);
+	report_ns_plan_text(&r, f);
+}
+
+static json_t *plan_ns_section(const struct diag *d)
+{
+	const struct check_state *s = d->state;
+	json_t *o = check_section(d);
+	if (o && s->have_plan) {
+		struct ns_plan_report r = plan_report(d);
+		json_t *p = report_ns_plan_json(&r);
+		if (!p) {
+			json_decref(o);
+			return NULL;
+		}
+		json_object_set_new(o, "ns_plan", p);
+	}
+	return o;
+}
+
+const struct diag_kind diag_kind_plan_ns = {
+	.name = "plan",
+	.progress = "checking",
+	.gather = check_gather,
+	.judge = check_judge,
+	.text = plan_ns_text,
+	.section = plan_ns_section,
 	.deinit = check_deinit,
 };

@@ -62,15 +62,16 @@ static int ns_item(struct diag *d, const char *item, const char *domain,
 	return 0;
 }
 
-int diag_load_what_if_ns(struct diag *d, const struct diag_request *o,
-			 const char *domain, struct evidence *ev)
+/* The N lists of ARGS (WHAT: the option, for messages) into EV. */
+static int ns_lists(struct diag *d, const char *const *args, size_t n,
+		    const char *domain, struct evidence *ev)
 {
 	struct strset names;
 	int rc = 0;
 	strset_init(&names);
-	for (size_t i = 0; rc == 0 && i < o->n_ns; i++) {
+	for (size_t i = 0; rc == 0 && i < n; i++) {
 		char list[1024];
-		if (snprintf(list, sizeof(list), "%s", o->ns[i]) >=
+		if (snprintf(list, sizeof(list), "%s", args[i]) >=
 		    (int)sizeof(list)) {
 			rc = diag_fail(d, "--ns: the list is too long");
 			break;
@@ -89,4 +90,25 @@ int diag_load_what_if_ns(struct diag *d, const struct diag_request *o,
 	}
 	strset_deinit(&names);
 	return rc;
+}
+
+int diag_load_what_if_ns(struct diag *d, const struct diag_request *o,
+			 const char *domain, struct evidence *ev)
+{
+	return ns_lists(d, o->ns, o->n_ns, domain, ev);
+}
+
+int diag_load_plan_ns(struct diag *d, const struct diag_request *o,
+		      const char *domain, struct evidence *ev)
+{
+	const char
+		*expect[1 + sizeof(o->expect_more) / sizeof(o->expect_more[0])];
+	size_t n = 0;
+	if (o->n_ns)
+		return ns_lists(d, o->ns, o->n_ns, domain, ev);
+	if (o->expect)
+		expect[n++] = o->expect;
+	for (size_t i = 0; i < o->n_expect_more; i++)
+		expect[n++] = o->expect_more[i];
+	return ns_lists(d, expect, n, domain, ev);
 }

@@ -69,3 +69,16 @@ ns_bad() {
 	[ "$status" -eq 0 ]
 	[[ $output == *"--ns NAME[/ADDR],..."* ]]
 }
+
+@test "plan: --ns on a type that is not NS" {
+	bad_input plan www.example.com A --root-hints "$HINTS" --ns ns1.example.net
+	[[ $stderr == *"plan DOMAIN NS"* ]]
+}
+
+@test "plan NS --ns: a bad address" {
+	bad_input plan example.com NS --root-hints "$HINTS" --timeout 1 --ns ns1.example.net/300.1.1.1
+}
+
+@test "plan NS --expect: a name inside the zone without its address" {
+	bad_input plan example.com NS --root-hints "$HINTS" --timeout 1 --expect ns1.example.com
+}

@@ -150,3 +150,74 @@ appear() { jq -r '.compared_with_real_delegation.would_appear | join(" ")' <<<"$
 	echo "$output"
 	[ "$status" -eq 0 ]
 }
+
+# plan ARGS...: plan ZONE NS --json ARGS; the JSON in $output.
+plan() {
+	run --separate-stderr "$DNSDOCTOR" plan "$ZONE" NS --json \
+		--root-hints "$DNSDOCTOR_ROOT_HINTS" \
+		--trust-anchor "$DNSDOCTOR_TRUST_ANCHOR" "$@"
+	echo "# exit status: $status"
+	echo "# stderr: $stderr"
+	jq -c '.ns_plan' <<<"$output" || echo "# stdout: $output"
+}
+# step_after ID: seconds after the start that step ID may begin.
+step_after() { jq -r --arg s "$1" '.ns_plan.steps[] | select(.step == $s) | .after_s' <<<"$output"; }
+
+@test "plan NS --ns the new provider: the steps, timed from the real TTLs" {
+	plan --ns "$NEW"
+	[ "$status" -eq 0 ]
+	[ "$(jq -r .command <<<"$output")" = plan ]
+	# net.'s referral carries 172800 s, the old zone's NS RRset 3600 s.
+	[ "$(jq -r .ns_plan.parent_ns_ttl <<<"$output")" -eq 172800 ]
+	[ "$(jq -r .ns_plan.zone_ns_ttl <<<"$output")" -eq 3600 ]
+	[ "$(jq -r .ns_plan.ready <<<"$output")" = true ]
+	[ "$(jq -r '.ns_plan.steps | map(.step) | join(" ")' <<<"$output")" = \
+		"lower_ttl prepare switch wait retire" ]
+	[ "$(step_after lower_ttl)" -eq 0 ]
+	# Switch once the lowered TTL holds: the old 3600 s have run out;
+	# retire once the parent's 172800 s have too.
+	[ "$(step_after switch)" -eq 3600 ]
+	[ "$(step_after wait)" -eq $((3600 + 172800)) ]
+	[ "$(step_after retire)" -eq $((3600 + 172800)) ]
+	# Clock times: the switch one hour after the run started.
+	local started switch
+	started=$(jq -r '.started | fromdate' <<<"$output")
+	switch=$(jq -r '.ns_plan.steps[] | select(.step == "switch") | .at | fromdate' <<<"$output")
+	[ $((switch - started)) -eq 3600 ]
+	[ "$(jq -r '.ns_plan.from | join(" ")' <<<"$output")" = \
+		"a.whatif-move.alpha-dns.net. b.whatif-move.alpha-dns.net." ]
+	# No RDAP with the lab's root hints: the registrar is not named.
+	[ "$(jq -r .ns_plan.registrar <<<"$output")" = null ]
+	[ "$(jq -r '.compared_with_real_delegation.would_go_away | join(" ")' <<<"$output")" = LAME_DELEGATION ]
+}
+
+@test "plan NS --expect servers that lack the zone: not ready, and why" {
+	plan --expect c.whatif-move.gamma-dns.com --expect d.whatif-move.gamma-dns.com
+	[ "$status" -eq 2 ]
+	[ "$(jq -r .ns_plan.ready <<<"$output")" = false ]
+	[ "$(jq -r '.ns_plan.blocking | join(" ")' <<<"$output")" = "LAME_DELEGATION ZONE_UNREACHABLE" ]
+	[ "$(jq -r '.ns_plan.to | join(" ")' <<<"$output")" = \
+		"c.whatif-move.gamma-dns.com. d.whatif-move.gamma-dns.com." ]
+	jq -r '.ns_plan.steps[] | select(.step == "prepare") | .text' <<<"$output" | grep -q 'NOT READY: LAME_DELEGATION, ZONE_UNREACHABLE'
+}
+
+@test "plan NS text: numbered steps with UTC clock times" {
+	run "$DNSDOCTOR" plan "$ZONE" NS --color=never --root-hints "$DNSDOCTOR_ROOT_HINTS" \
+		--trust-anchor "$DNSDOCTOR_TRUST_ANCHOR" --ns "$NEW"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ $output == *"plan of a delegation change"* ]]
+	[[ $output == *"1. now, "*" UTC: Lower the TTL of the NS records"* ]]
+	[[ $output =~ 3\.\ [0-9-]+\ [0-9:]+\ UTC\ \(\+1\ h\ 00\ min\):\ At\ the\ registrar ]]
+	[[ $output == *"(+49 h 00 min): Retire the old servers"* ]]
+}
+
+@test "plan NS for a domain not delegated yet: nothing to wait for" {
+	run --separate-stderr "$DNSDOCTOR" plan not-delegated.org NS --json --root-hints "$DNSDOCTOR_ROOT_HINTS" \
+		--trust-anchor "$DNSDOCTOR_TRUST_ANCHOR" --ns a.not-delegated.gamma-dns.com,b.not-delegated.alpha-dns.net
+	echo "$output" | jq -c .ns_plan
+	[ "$status" -eq 0 ]
+	[ "$(jq -r .ns_plan.parent_ns_ttl <<<"$output")" = null ]
+	[ "$(jq -r '.ns_plan.steps | map(.step) | join(" ")' <<<"$output")" = "lower_ttl prepare switch" ]
+	[ "$(step_after switch)" -eq 0 ]
+}

@@ -10,6 +10,7 @@
 #include <cmocka.h>
 #include "core/evidence_json.h"
 #include "core/finding.h"
+#include "core/ns_plan.h"
 #include "core/view.h"
 #include "core/whatif.h"
 
@@ -118,12 +119,58 @@ static void test_view_undelegated(void **state)
 	evidence_free(ev);
 }
 
+/* The times of a plan from the TTLs the views read: switch once the
+ * lowered zone TTL holds, retire once the longer of the parent's and the
+ * lowered one has run out; an error of the new delegation blocks. */
+static void test_plan_times(void **state)
+{
+	(void)state;
+	struct evidence *real = fixture("serial-lag");
+	struct evidence *hyp = fixture("serial-lag");
+	struct view rv, hv;
+	struct findings fs;
+	struct ns_plan p;
+	findings_init(&fs);
+	assert_int_equal(ev_strings_add(&hyp->what_if_ns, "ns.example.net."),
+			 0);
+	assert_int_equal(view_build(real, &rv), 0);
+	assert_int_equal(view_build(hyp, &hv), 0);
+	memset(&p, 0, sizeof(p));
+	assert_int_equal(ns_plan_build(&rv, &hv, &fs, 1000000, &p), 0);
+	assert_true(p.ready);
+	assert_true(p.parent_ttl > 0);
+	assert_true(p.old_ttl > 0);
+	assert_int_equal(p.to.n, 1);
+	assert_true(p.from.n >= 2);
+	int64_t low = p.lower ? NS_PLAN_LOW_TTL : p.old_ttl;
+	assert_int_equal(p.t_switch, 1000000 + (p.lower ? p.old_ttl : 0));
+	assert_int_equal(p.t_done,
+			 p.t_switch +
+				 (p.parent_ttl > low ? p.parent_ttl : low));
+	ns_plan_deinit(&p);
+
+	assert_int_equal(findings_add(&fs, F_LAME_DELEGATION, NULL, NULL, "x"),
+			 0);
+	assert_int_equal(findings_add(&fs, F_TOO_FEW_NS, NULL, NULL, "x"), 0);
+	memset(&p, 0, sizeof(p));
+	assert_int_equal(ns_plan_build(&rv, &hv, &fs, 1000000, &p), 0);
+	assert_false(p.ready);
+	assert_int_equal(p.blocking.n, 2);
+	ns_plan_deinit(&p);
+	findings_deinit(&fs);
+	view_deinit(&rv);
+	view_deinit(&hv);
+	evidence_free(real);
+	evidence_free(hyp);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_diff),
 		cmocka_unit_test(test_view_delegation),
 		cmocka_unit_test(test_view_undelegated),
+		cmocka_unit_test(test_plan_times),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
