@@ -149,6 +149,12 @@ appear() { jq -r '.compared_with_real_delegation.would_appear | join(" ")' <<<"$
 	run /usr/bin/python3 "$v" - <<<"$output"
 	echo "$output"
 	[ "$status" -eq 0 ]
+	run --separate-stderr "$DNSDOCTOR" plan "$ZONE" NS --json --root-hints "$DNSDOCTOR_ROOT_HINTS" \
+		--trust-anchor "$DNSDOCTOR_TRUST_ANCHOR" --ns "$LACKING"
+	[ "$status" -eq 2 ]
+	run /usr/bin/python3 "$v" - <<<"$output"
+	echo "$output"
+	[ "$status" -eq 0 ]
 }
 
 # plan ARGS...: plan ZONE NS --json ARGS; the JSON in $output.
