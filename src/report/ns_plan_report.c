@@ -90,12 +90,22 @@ static char *step_text(const struct ns_plan_report *r, const char *id)
 		int64_t child = p->lower ? NS_PLAN_LOW_TTL : p->old_ttl;
 		fprintf(m,
 			"Wait until no cache holds the old delegation: %lld s "
-			"after the registry publishes the change (the longer "
-			"of the parent's NS TTL, %lld s, and the zone's, %lld "
-			"s; add the registry's publication delay).",
-			(long long)(p->t_done - p->t_switch),
-			(long long)(p->parent_ttl > 0 ? p->parent_ttl : 0),
-			(long long)(child > 0 ? child : 0));
+			"after the registry publishes the change (",
+			(long long)(p->t_done - p->t_switch));
+		if (child >= 0)
+			fprintf(m,
+				"the longer of the parent's NS TTL, %lld s, "
+				"and the zone's, %lld s",
+				(long long)(p->parent_ttl > 0 ? p->parent_ttl
+							      : 0),
+				(long long)child);
+		else
+			fprintf(m,
+				"the parent's NS TTL, %lld s; the old servers "
+				"serve no NS records of the zone",
+				(long long)(p->parent_ttl > 0 ? p->parent_ttl
+							      : 0));
+		fputs("; add the registry's publication delay).", m);
 	} else {
 		fputs("Retire the old servers (", m);
 		set_print(&p->from, m);
