@@ -280,7 +280,13 @@ static int check_gather(struct diag *d, struct diag_env *env)
 				    .family = d->req->family,
 				    .rdap = rdap_on ? &rdap.cfg : NULL,
 				    .behaviour = !d->req->no_behaviour };
-	if (what_if) {
+	/* --replay answers only what the saved run asked: the evidence
+	 * saved is the hypothetical delegation's alone, so no comparison. */
+	if (what_if && env->replay) {
+		evidence_free(s->real);
+		s->real = NULL;
+	}
+	if (s && s->real) {
 		for (size_t i = 0; i < d->ev->root_hints.n; i++)
 			if (ev_strings_add(&s->real->root_hints,
 					   d->ev->root_hints.v[i]) < 0)
@@ -289,9 +295,12 @@ static int check_gather(struct diag *d, struct diag_env *env)
 	}
 	struct probe_config hyp_cfg = cfg;
 	hyp_cfg.rdap = NULL;
-	if (diag_probe_failed(d, what_if ? gather_both(env, &hyp_cfg, &cfg,
-						       d->ev, s->real)
-					 : probe_check(env->eng, &cfg, d->ev)))
+	if (diag_probe_failed(
+		    d,
+		    s && s->real
+			    ? gather_both(env, &hyp_cfg, &cfg, d->ev, s->real)
+			    : probe_check(env->eng, what_if ? &hyp_cfg : &cfg,
+					  d->ev)))
 		goto out;
 	if (d->req->save_evidence &&
 	    diag_save_evidence(d, d->ev, d->req->save_evidence) < 0)
@@ -440,9 +449,13 @@ static json_t *check_section(const struct diag *d)
 static void check_nagios(const struct diag *d, FILE *f)
 {
 	const struct check_state *s = d->state;
-	char name[VIEW_NAME_MAX + 2];
+	char name[VIEW_NAME_MAX + 2], subject[VIEW_NAME_MAX + 40];
+	/* --ns: the status is of a delegation no one sees yet. */
+	snprintf(subject, sizeof(subject), "%s%s",
+		 nagios_name(s->asked, name, sizeof(name)),
+		 d->ev->what_if_ns.n ? " as delegated by --ns" : "");
 	const struct nagios_report r = {
-		.subject = nagios_name(s->asked, name, sizeof(name)),
+		.subject = subject,
 		.exit = d->exit,
 		.fs = &d->fs,
 		.verdict = s->verdict,

@@ -113,6 +113,14 @@ appear() { jq -r '.compared_with_real_delegation.would_appear | join(" ")' <<<"$
 	[[ $output == *"would go away: LAME_DELEGATION"* ]]
 }
 
+@test "--format nagios says it in the status line" {
+	run "$DNSDOCTOR" check "$ZONE" --format nagios --root-hints "$DNSDOCTOR_ROOT_HINTS" \
+		--trust-anchor "$DNSDOCTOR_TRUST_ANCHOR" --ns "$LACKING"
+	echo "$output"
+	[ "$status" -eq 2 ]
+	[[ ${lines[0]} == *"whatif-move.net as delegated by --ns"* ]]
+}
+
 @test "the HTML page says it too" {
 	run "$DNSDOCTOR" check "$ZONE" --format html --root-hints "$DNSDOCTOR_ROOT_HINTS" \
 		--trust-anchor "$DNSDOCTOR_TRUST_ANCHOR" --ns "$LACKING"
@@ -132,6 +140,11 @@ appear() { jq -r '.compared_with_real_delegation.would_appear | join(" ")' <<<"$
 	[ "$(jq -r '[.hypothetical_delegation[].name] | join(" ")' <<<"$output")" = \
 		"c.whatif-move.gamma-dns.com. d.whatif-move.gamma-dns.com." ]
 	# The real delegation was not saved: no comparison.
+	[ "$(jq -r '.compared_with_real_delegation' <<<"$output")" = null ]
+	# --replay asks again only what was saved: the same, no comparison.
+	run --separate-stderr "$DNSDOCTOR" check "$ZONE" --json --replay "$ev" --ns "$LACKING"
+	echo "# replay: $stderr $output"
+	[ "$(problems)" = "$live" ]
 	[ "$(jq -r '.compared_with_real_delegation' <<<"$output")" = null ]
 }
 
