@@ -264,7 +264,10 @@ const struct cli_cmd cli_cmds[] = {
 	  "visible everywhere",
 	  "Asks every authoritative server of the zone holding NAME, and\n"
 	  "the resolvers, for its TYPE record; says which serve an old\n"
-	  "value or a cached denial, and until when.",
+	  "value or a cached denial, and until when. NS of a zone's own\n"
+	  "name and DS are the delegation: asked of every server of the\n"
+	  "parent, with when a fresh resolver (the CA's) and each resolver\n"
+	  "use the new one (docs/wait.md).",
 	  "dnsdoctor propagation _acme-challenge.example.com TXT --expect "
 	  "abc123",
 	  record_opts },

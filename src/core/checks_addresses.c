@@ -157,12 +157,30 @@ out:
 	return size;
 }
 
+/* An upper bound of referral_size's figure, without compression: a
+ * name's wire form is at most its text's length plus one (an escape only
+ * lengthens the text). Most referrals fit in 512 octets by this bound,
+ * and are not written out to know it. */
+static size_t referral_size_bound(const struct view *v)
+{
+	size_t zone = strlen(v->zone) + 2, n = 12 + 255 + 4;
+	for (size_t i = 0; i < v->parent_ns.n; i++)
+		n += zone + 10 + strlen(v->parent_ns.v[i]) + 2;
+	for (size_t i = 0; i < v->n_srv; i++)
+		if (v->srv[i].in_parent && v->srv[i].in_bailiwick &&
+		    v->srv[i].glue.n)
+			n += 2 * (strlen(v->srv[i].name) + 2 + 10) + 4 + 16;
+	return n;
+}
+
 int check_referral_size(const struct view *v, time_t now, struct findings *out)
 {
 	(void)now;
 	/* The root's delegation is the hints, not a referral. */
 	if (v->pstate != PS_DELEGATED || !v->parent[0] || v->cohosted ||
 	    v->parent_ns.n == 0)
+		return 0;
+	if (referral_size_bound(v) <= 512)
 		return 0;
 	long size = referral_size(v);
 	if (size < 0)

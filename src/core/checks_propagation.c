@@ -40,6 +40,20 @@ static const char *record_text(const struct rv_view *v, char *buf, size_t len)
 	return buf;
 }
 
+#define FIX_MISSING                                                           \
+	"Publish the record on every authoritative server: on a secondary "   \
+	"that lags, check NOTIFY and zone transfers from the primary (the "   \
+	"SOA serials tell which copy is old); with a DNS provider, wait for " \
+	"its API to report the change as done."
+/* A delegation is the registry's to publish: the parent's servers get it
+ * from the registry, not from the user. */
+#define FIX_DELEGATION_MISSING                                               \
+	"Make the change at the registrar if it is not made yet (the "       \
+	"registry's list: propagation with RDAP on, or check); once it is, " \
+	"the registry publishes it on every server of the parent zone on "   \
+	"its own cycle (minutes at most gTLDs): dnsdoctor wait returns "     \
+	"when they all serve it."
+
 static int check_missing(const struct rv_view *v, time_t now,
 			 struct findings *out)
 {
@@ -72,12 +86,8 @@ static int check_missing(const struct rv_view *v, time_t now,
 				      v->expect);
 		arr = NULL;
 		rc = findings_add(out, F_RECORD_MISSING_ON_AUTH, e,
-				  "Publish the record on every authoritative "
-				  "server: on a secondary that lags, check "
-				  "NOTIFY and zone transfers from the primary "
-				  "(the SOA serials tell which copy is old); "
-				  "with a DNS provider, wait for its API to "
-				  "report the change as done.",
+				  v->delegation ? FIX_DELEGATION_MISSING
+						: FIX_MISSING,
 				  "%s%s%s is not served by %s",
 				  record_text(v, rec, sizeof(rec)),
 				  !v->expect ? ""
@@ -133,6 +143,13 @@ static int check_inconsistent(const struct rv_view *v, time_t now,
 	"resolver if you run it (unbound-control flush, rndc flushname). " \
 	"Next time, do not look a record up through a shared resolver "    \
 	"before it exists: ask the authoritative servers (dnsdoctor wait)."
+/* A cached delegation: the parent's NS and DS TTLs are the registry's. */
+#define FIX_STALE_DELEGATION                                                  \
+	"Wait for the cached delegation to run out (a fresh resolver, the "   \
+	"CA's, already follows the parent), or flush it on that resolver if " \
+	"you run it (unbound-control flush_zone, rndc flushtree). Before "    \
+	"the next move, lower the zone's own NS TTL; the parent's is the "    \
+	"registry's."
 #define FIX_STALE                                                             \
 	"Wait for the old answer's TTL to run out, or flush the name on "     \
 	"that resolver if you run it. Before the next change, lower the TTL " \
@@ -178,7 +195,9 @@ static int check_resolver_caches(const struct rv_view *v, time_t now,
 		int rc = findings_add(
 			out,
 			neg ? F_RESOLVER_NEGATIVE_CACHED : F_RESOLVER_STALE, e,
-			neg ? FIX_NEGATIVE_CACHED : FIX_STALE,
+			neg		? FIX_NEGATIVE_CACHED
+			: v->delegation ? FIX_STALE_DELEGATION
+					: FIX_STALE,
 			"resolver %s still answers %s for %s (the servers now "
 			"serve %s) %s",
 			who(r, w, sizeof(w)),
@@ -285,24 +304,14 @@ static int check_split(const struct rv_view *v, time_t now,
 	return 0;
 }
 
-/* A delegation read from the parent's servers (NS of a zone's own name,
- * probe_record.c): its TTL is the registry's, not the user's to lower. */
-static bool parent_delegation(const struct rv_view *v)
-{
-	for (size_t i = 0; i < v->n; i++)
-		if (v->rows[i].kind == RV_AUTH &&
-		    strcmp(v->rows[i].zone, v->name) != 0 &&
-		    v->type == LDNS_RR_TYPE_NS)
-			return true;
-	return false;
-}
-
 static int check_high_ttl(const struct rv_view *v, time_t now,
 			  struct findings *out)
 {
 	(void)now;
 	char rec[300];
-	if (v->auth_ttl_max > RV_HIGH_TTL && !parent_delegation(v))
+	/* A delegation's TTLs (NS and DS at the parent) are the registry's,
+	 * not the user's to lower. */
+	if (v->auth_ttl_max > RV_HIGH_TTL && !v->delegation)
 		return findings_add(out, F_HIGH_TTL,
 				    json_pack("{s:I, s:i, s:s}", "ttl",
 					      (json_int_t)v->auth_ttl_max,

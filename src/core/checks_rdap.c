@@ -175,6 +175,20 @@ static int apex_ns(const struct view *v, struct strset *out)
 	return 0;
 }
 
+/* " --expect NAME" for every name of S, for a wait command line; NULL
+ * without memory. */
+static char *wait_expects(const struct strset *s)
+{
+	char *out = strdup(""), *next;
+	for (size_t i = 0; out && i < s->n; i++) {
+		if (asprintf(&next, "%s --expect %s", out, s->v[i]) < 0)
+			next = NULL;
+		free(out);
+		out = next;
+	}
+	return out;
+}
+
 /* The TTL of the parent's NS records for the zone (its referral), the
  * longest a resolver keeps the old delegation; 0 when not seen. */
 static uint32_t parent_ns_ttl(const struct view *v)
@@ -205,7 +219,7 @@ int check_registrar_ns(const struct view *v, time_t now, struct findings *out)
 	const struct view_rdap *r = rdap_ok(v);
 	struct strset apex;
 	char who[600], when[64] = "", *reg = NULL, *par = NULL, *ap = NULL,
-		       *exp = NULL, *want = NULL, *fix = NULL;
+		       *exp = NULL, *want = NULL, *fix = NULL, *expects = NULL;
 	int rc = 0;
 	if (!r || v->pstate != PS_DELEGATED || r->ns.n == 0 ||
 	    strcmp(r->d.ldh_name, v->zone) != 0 ||
@@ -233,14 +247,20 @@ int check_registrar_ns(const struct view *v, time_t now, struct findings *out)
 			snprintf(ttl_text, sizeof(ttl_text),
 				 "the parent's NS TTL, %u s (%.1f h)", ttl,
 				 ttl / 3600.0);
+		NOMEM_IF(expects = wait_expects(&r->ns));
 		NOMEM_IF(asprintf(&fix,
 				  "Nothing to change at %s: the registry has "
 				  "the right servers. The parent zone %s "
 				  "publishes them with the registry's next "
 				  "update (minutes); a fresh resolver, the "
 				  "CA's, then follows at once, and resolvers "
-				  "that cached the old delegation within %s.",
-				  who, v->parent, ttl_text) >= 0);
+				  "that cached the old delegation within %s. "
+				  "'dnsdoctor wait %s NS%s' returns when every "
+				  "server of %s publishes them; 'dnsdoctor "
+				  "propagation %s NS --resolvers ...' gives "
+				  "each resolver's time left.",
+				  who, v->parent, ttl_text, v->zone, expects,
+				  v->parent, v->zone) >= 0);
 	} else {
 		NOMEM_IF(want = join_hosts(target ? target : &v->parent_ns));
 		NOMEM_IF(asprintf(&fix,
@@ -255,6 +275,13 @@ int check_registrar_ns(const struct view *v, time_t now, struct findings *out)
 			      registrar_json(&r->d), "in_flight",
 			      registry_right && recent, "odd_one",
 			      registry_right ? "parent" : "registry");
+	/* In flight: when the parent publishes is the registry's to say
+	 * (unknown here); after it, cached copies last the parent's TTL. */
+	if (e && registry_right) {
+		uint32_t ttl = parent_ns_ttl(v);
+		json_object_set_new(e, "parent_ttl",
+				    ttl ? json_integer(ttl) : json_null());
+	}
 	if (registry_right)
 		rc = findings_add(out, F_REGISTRAR_NS_MISMATCH, e, fix,
 				  "A name-server change is in flight for %s: "
@@ -286,6 +313,7 @@ out:
 	free(exp);
 	free(want);
 	free(fix);
+	free(expects);
 	strset_deinit(&apex);
 	return rc;
 }
@@ -332,12 +360,87 @@ static int parent_ds(const struct view *v, struct strset *out, bool *asked)
 	return 0;
 }
 
+/* The DNSKEYs the zone's own servers served, any server, into KEYS (no
+ * duplicates). 0 or -ENOMEM. */
+static int zone_keys(const struct view *v, ldns_rr_list *keys)
+{
+	for (size_t i = 0; i < v->ev->n_ex; i++) {
+		const struct ev_exchange *x = &v->ev->ex[i];
+		const ldns_pkt *p;
+		if (x->role != EV_DNSSEC || x->qtype != LDNS_RR_TYPE_DNSKEY ||
+		    strcmp(x->qname, v->zone) != 0 || !(p = view_pkt(v, i)) ||
+		    ldns_pkt_get_rcode(p) != LDNS_RCODE_NOERROR ||
+		    !ldns_pkt_aa(p))
+			continue;
+		const ldns_rr_list *an = ldns_pkt_answer(p);
+		for (size_t k = 0; k < ldns_rr_list_rr_count(an); k++) {
+			const ldns_rr *rr = ldns_rr_list_rr(an, k);
+			if (ldns_rr_get_type(rr) != LDNS_RR_TYPE_DNSKEY ||
+			    ldns_rr_list_contains_rr(keys, rr))
+				continue;
+			ldns_rr *c = ldns_rr_clone(rr);
+			if (!c || !ldns_rr_list_push_rr(keys, c)) {
+				ldns_rr_free(c);
+				return -ENOMEM;
+			}
+		}
+	}
+	return 0;
+}
+
+/* True when the registry's DS D is the DS of one of KEYS: same key tag,
+ * algorithm and digest (uppercase hex, as both sides are written). */
+static bool ds_matches_key(const struct rdap_ds *d, const ldns_rr_list *keys)
+{
+	char buf[600], want[600];
+	snprintf(want, sizeof(want), "%u %u %u %s", d->key_tag, d->algorithm,
+		 d->digest_type, d->digest);
+	for (size_t k = 0; k < ldns_rr_list_rr_count(keys); k++) {
+		const ldns_rr *key = ldns_rr_list_rr(keys, k);
+		if (ldns_calc_keytag(key) != d->key_tag)
+			continue;
+		ldns_rr *ds = ldns_key_rr2ds(key, (ldns_hash)d->digest_type);
+		if (!ds)
+			continue;
+		ds_text(ds, buf, sizeof(buf));
+		ldns_rr_free(ds);
+		if (strcmp(buf, want) == 0)
+			return true;
+	}
+	return false;
+}
+
+/* The registry's DS set against the zone's keys: "" when the zone serves
+ * no key (nothing to compare) or when a registry DS matches one of them,
+ * else the key tags the zone serves ("12345, 23456"), into BUF. */
+static int stale_against_keys(const struct view *v, const struct view_rdap *r,
+			      char *buf, size_t len)
+{
+	ldns_rr_list *keys = ldns_rr_list_new();
+	int rc = keys ? zone_keys(v, keys) : -ENOMEM;
+	size_t n = keys ? ldns_rr_list_rr_count(keys) : 0, used = 0;
+	buf[0] = '\0';
+	bool match = false;
+	for (size_t i = 0; rc == 0 && i < r->d.n_ds && !match; i++)
+		match = ds_matches_key(&r->d.ds[i], keys);
+	for (size_t k = 0; rc == 0 && !match && r->d.n_ds && k < n; k++) {
+		int w = snprintf(buf + used, len - used, "%s%u", k ? ", " : "",
+				 (unsigned)ldns_calc_keytag(
+					 ldns_rr_list_rr(keys, k)));
+		if (w < 0 || (size_t)w >= len - used)
+			break;
+		used += (size_t)w;
+	}
+	ldns_rr_list_deep_free(keys);
+	return rc;
+}
+
 int check_rdap_ds(const struct view *v, time_t now, struct findings *out)
 {
 	const struct view_rdap *r = rdap_ok(v);
 	struct strset reg, par;
 	bool asked = false;
-	char buf[600], who[600], *a = NULL, *b = NULL, *fix = NULL;
+	char buf[600], who[600], tags[256], *a = NULL, *b = NULL, *fix = NULL;
 	int rc = 0;
 	(void)now;
 	if (!r || !r->d.has_secure_dns || v->pstate != PS_DELEGATED ||
@@ -352,11 +455,36 @@ int check_rdap_ds(const struct view *v, time_t now, struct findings *out)
 		NOMEM_IF(strset_add(&reg, buf) == 0);
 	}
 	NOMEM_IF(parent_ds(v, &par, &asked) == 0);
-	if (!asked || strset_equal(&reg, &par))
+	NOMEM_IF(stale_against_keys(v, r, tags, sizeof(tags)) == 0);
+	if (!asked)
 		goto out;
 	NOMEM_IF(a = strset_join(&reg, ", "));
 	NOMEM_IF(b = strset_join(&par, ", "));
 	view_rdap_registrar(r, who, sizeof(who));
+	if (strset_equal(&reg, &par)) {
+		/* Both agree on a DS no key of the zone matches: the
+		 * registrar still holds the DS of a retired key. */
+		if (!tags[0])
+			goto out;
+		NOMEM_IF(asprintf(&fix,
+				  "At %s, replace the DS records of %s with "
+				  "the DS of the zone's current key (key tag "
+				  "%s; your DNS provider shows it).",
+				  who, v->zone, tags) >= 0);
+		rc = findings_add(
+			out, F_RDAP_DS_MISMATCH,
+			json_pack("{s:s, s:o, s:o, s:b, s:s}", "zone", v->zone,
+				  "registry", json_strset(&reg), "parent",
+				  json_strset(&par), "delegation_signed",
+				  r->d.delegation_signed, "zone_key_tags",
+				  tags),
+			fix,
+			"The registry (RDAP) holds DS %s for %s, and the "
+			"parent serves the same, but no DNSKEY the zone "
+			"serves (key tag %s) matches it.",
+			a, v->zone, tags);
+		goto out;
+	}
 	NOMEM_IF(asprintf(&fix,
 			  "At %s, set the DS records of %s to the DS of the "
 			  "zone's current key (your DNS provider shows it), "
@@ -364,13 +492,16 @@ int check_rdap_ds(const struct view *v, time_t now, struct findings *out)
 			  who, v->zone) >= 0);
 	rc = findings_add(
 		out, F_RDAP_DS_MISMATCH,
-		json_pack("{s:s, s:o, s:o, s:b}", "zone", v->zone, "registry",
-			  json_strset(&reg), "parent", json_strset(&par),
-			  "delegation_signed", r->d.delegation_signed),
+		json_pack("{s:s, s:o, s:o, s:b, s:s}", "zone", v->zone,
+			  "registry", json_strset(&reg), "parent",
+			  json_strset(&par), "delegation_signed",
+			  r->d.delegation_signed, "zone_key_tags", tags),
 		fix,
 		"The registry (RDAP) holds DS %s for %s, but the "
-		"parent %s serves %s.",
-		reg.n ? a : "none", v->zone, v->parent, par.n ? b : "none");
+		"parent %s serves %s.%s%s%s",
+		reg.n ? a : "none", v->zone, v->parent, par.n ? b : "none",
+		tags[0] ? " No DNSKEY the zone serves (key tag " : "", tags,
+		tags[0] ? ") matches the registry's DS either." : "");
 out:
 	free(a);
 	free(b);

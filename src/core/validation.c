@@ -14,14 +14,17 @@
 void val_opts_read(const struct evidence *ev, struct val_opts *o)
 {
 	const struct ev_validation *v = &ev->validation;
-	*o = (struct val_opts){ .acme = v->acme,
-				.wildcard = v->wildcard,
-				.ca = v->ca,
-				.challenge = v->challenge,
-				.txt = v->txt,
-				.account_uri = v->account_uri,
-				.token = v->token,
-				.key_auth = v->key_auth };
+	/* Field by field: a compound literal would zero all of acm[] (32
+	 * KiB), for every check of every domain; only acm[0..n_acm) is read. */
+	o->acme = v->acme;
+	o->wildcard = v->wildcard;
+	o->ca = v->ca;
+	o->challenge = v->challenge;
+	o->txt = v->txt;
+	o->account_uri = v->account_uri;
+	o->token = v->token;
+	o->key_auth = v->key_auth;
+	o->n_acm = 0;
 	for (size_t i = 0; i < v->n_acm && o->n_acm < VAL_ACM_MAX; i++) {
 		struct val_acm *a = &o->acm[o->n_acm];
 		if (strlen(v->acm[i].name) >= sizeof(a->name) ||

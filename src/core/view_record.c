@@ -237,6 +237,14 @@ static void derive(struct rv_view *v)
 	}
 	if (!first)
 		v->auth_agree = v->auth_all_expect = false;
+	/* The parent's servers answer for a delegation: rows of a zone above
+	 * the name (probe_record.c asks them for NS at an apex; the walk ends
+	 * at the parent for DS, which lives there). */
+	if (first && strcmp(first->zone, v->name) != 0 &&
+	    (v->type == LDNS_RR_TYPE_NS || v->type == LDNS_RR_TYPE_DS)) {
+		v->delegation = true;
+		v->parent_zone = first->zone;
+	}
 	/* Without --expect, resolvers are judged against what the servers
 	 * agree on; when they disagree there is no one answer to expect. */
 	if (!v->expect && !v->auth_agree)
@@ -376,21 +384,26 @@ bool rv_row_split(const struct rv_view *v, const struct rv_row *r)
 	       r->ttl > v->auth_ttl_max;
 }
 
-int64_t rv_eta(const struct rv_view *v, time_t now)
+int64_t rv_auth_eta(const struct rv_view *v)
 {
-	int64_t eta = 0;
 	bool any_auth = false;
 	for (size_t i = 0; i < v->n; i++) {
 		const struct rv_row *r = &v->rows[i];
-		if (r->kind == RV_AUTH) {
-			if (!rv_row_final(r))
-				continue;
-			any_auth = true;
-			if (!rv_row_current(v, r))
-				return -1;
+		if (r->kind != RV_AUTH || !rv_row_final(r))
 			continue;
-		}
-		if (rv_row_current(v, r))
+		any_auth = true;
+		if (!rv_row_current(v, r))
+			return -1;
+	}
+	return any_auth ? 0 : -1;
+}
+
+int64_t rv_resolvers_eta(const struct rv_view *v, time_t now)
+{
+	int64_t eta = 0;
+	for (size_t i = 0; i < v->n; i++) {
+		const struct rv_row *r = &v->rows[i];
+		if (r->kind != RV_RESOLVER || rv_row_current(v, r))
 			continue;
 		if (rv_row_split(v, r))
 			return -1;
@@ -400,5 +413,12 @@ int64_t rv_eta(const struct rv_view *v, time_t now)
 		if (left > eta)
 			eta = left;
 	}
-	return any_auth ? eta : -1;
+	return eta;
+}
+
+int64_t rv_eta(const struct rv_view *v, time_t now)
+{
+	if (rv_auth_eta(v) < 0)
+		return -1;
+	return rv_resolvers_eta(v, now);
 }

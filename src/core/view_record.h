@@ -73,6 +73,11 @@ struct rv_view {
 					 * NULL when there is none */
 	int64_t auth_ttl_max; /* largest TTL of the data at the servers */
 	int64_t auth_neg_max; /* largest negative TTL at the servers */
+	/* NS of a zone's apex or DS, read from the parent's servers: the
+	 * delegation, which the registry publishes and resolvers cache
+	 * (issue 15). */
+	bool delegation;
+	const char *parent_zone; /* with DELEGATION: the zone asked */
 };
 
 /* Derives the view from EV (EV->record_name, record_type, record_expect).
@@ -108,6 +113,15 @@ bool rv_row_split(const struct rv_view *v, const struct rv_row *r);
  * and resolver if nothing changes; -1 when it never will (a server lacks
  * it, a resolver fails or answers from its own data). */
 int64_t rv_eta(const struct rv_view *v, time_t now);
+/* The two halves of rv_eta. A fresh resolver (the CA's) asks the servers:
+ * 0 when every authoritative row serves the expected answer, -1 when some
+ * do not yet (for a delegation: until the registry publishes it on every
+ * server of the parent). */
+int64_t rv_auth_eta(const struct rv_view *v);
+/* Seconds from NOW until every listed resolver that holds another answer
+ * lets its copy expire (0: all current or none listed); -1 when one never
+ * will on its own (it fails, or answers from data of its own). */
+int64_t rv_resolvers_eta(const struct rv_view *v, time_t now);
 
 /* checks_propagation.c: every propagation check, findings sorted.
  * 0 or -ENOMEM. */

@@ -98,6 +98,51 @@ static uint8_t lower(uint8_t ch)
 	return ch >= 'A' && ch <= 'Z' ? (uint8_t)(ch + ('a' - 'A')) : ch;
 }
 
+int wire_name_to_text(const uint8_t *name, size_t len, char *out, size_t cap)
+{
+	size_t pos = 0, o = 0;
+	if (!name || len == 0 || len > WIRE_NAME_MAX)
+		return -EINVAL;
+	if (len == 1) {
+		if (cap < 2)
+			return -ENOSPC;
+		memcpy(out, ".", 2);
+		return 1;
+	}
+	/* ldns stops at a zero octet or at LEN, printing a dot after a label
+	 * only when octets follow it. */
+	while (pos < len && name[pos] != 0) {
+		size_t l = name[pos++];
+		if (l > len - pos)
+			return -EINVAL;
+		for (size_t i = 0; i < l; i++) {
+			uint8_t c = name[pos++];
+			/* At most 4 octets for this one, a dot, the NUL. */
+			if (cap - o < 6)
+				return -ENOSPC;
+			if (c == '.' || c == ';' || c == '(' || c == ')' ||
+			    c == '\\') {
+				out[o++] = '\\';
+				out[o++] = (char)c;
+			} else if (c > 0x20 && c < 0x7f) {
+				out[o++] = (char)lower(c);
+			} else {
+				out[o++] = '\\';
+				out[o++] = (char)('0' + c / 100);
+				out[o++] = (char)('0' + c / 10 % 10);
+				out[o++] = (char)('0' + c % 10);
+			}
+		}
+		if (pos < len) {
+			if (cap - o < 2)
+				return -ENOSPC;
+			out[o++] = '.';
+		}
+	}
+	out[o] = '\0';
+	return (int)o;
+}
+
 void wire_name_lower(uint8_t *name, size_t len)
 {
 	for (size_t i = 0; i < len; i++)

@@ -61,6 +61,17 @@ int wire_read_name(struct wire_ctx *c, uint8_t out[WIRE_NAME_MAX]);
  * a label over 63 octets, a name over 255 octets or a bad escape. */
 int wire_name_from_text(uint8_t out[WIRE_NAME_MAX], const char *name);
 
+/* Writes wire name NAME of LEN octets (uncompressed, as in an ldns rdf) as
+ * lower-case presentation text into OUT: exactly what ldns prints for it
+ * (ldns_rdf2buffer_str), lower-cased: "." for the root, a dot after every
+ * label of an absolute name, "\." "\;" "\(" "\)" "\\" for those octets,
+ * "\DDD" for any other octet that is not a printable ASCII character.
+ * Written here because ldns prints a name one vsnprintf per octet, which
+ * was a sixth of a fleet's instructions. Returns the text's length, or
+ * -EINVAL for a malformed name (a label running past LEN, LEN over 255)
+ * or -ENOSPC when CAP is too small. */
+int wire_name_to_text(const uint8_t *name, size_t len, char *out, size_t cap);
+
 /* Lower-cases the ASCII letters of wire name NAME of LEN octets in place. */
 void wire_name_lower(uint8_t *name, size_t len);
 

@@ -128,6 +128,8 @@ void diag_env_deinit(struct diag_env *env)
 	cutcache_free(env->cuts);
 	engine_free(env->eng);
 	evidence_free(env->replay);
+	free(env->hints_path);
+	hints_deinit(&env->hints);
 	memset(env, 0, sizeof(*env));
 }
 

@@ -19,6 +19,7 @@
 #include "core/evidence.h"
 #include "core/finding.h"
 #include "diag/request.h"
+#include "probe/hints.h"
 
 struct engine;
 struct diag;
@@ -34,6 +35,12 @@ struct diag_env {
 	struct cutcache *cuts;
 	struct psl_ctx_st *psl; /* the Public Suffix List, loaded once */
 	bool psl_loaded;
+	/* The --root-hints file as first read, for the diagnoses after the
+	 * first (fleet reads it once, not once per domain); the path it was
+	 * read from, NULL before. A file changed during a run is read again
+	 * only by a new run. */
+	char *hints_path;
+	struct hints hints;
 };
 
 /* Makes the engine REQ asks for (libuv, or the replay of --replay). 0, or

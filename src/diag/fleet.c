@@ -409,6 +409,7 @@ int diag_fleet(const struct fleet_config *c)
 	f.check.n_args = 0;
 	f.check.format = DIAG_TEXT;
 	f.check.no_behaviour = true;
+	f.check.denial_when_signed = true;
 	if (f.check.rate < 0)
 		f.check.rate = FLEET_RATE;
 	if (f.check.per_server_rate < 0)

@@ -246,9 +246,22 @@ int diag_load_hints(struct diag *d, const struct diag_request *o,
 		return hints_builtin(h) < 0
 			       ? (diag_fail(d, "out of memory"), -1)
 			       : 0;
+	struct diag_env *env = d->env;
+	if (env && env->hints_path && strcmp(env->hints_path, o->root_hints) == 0)
+		return hints_copy(h, &env->hints) < 0
+			       ? (diag_fail(d, "out of memory"), -1)
+			       : 0;
 	if (hints_load_file(h, o->root_hints, err, sizeof(err)) < 0) {
 		diag_fail(d, "%s", err);
 		return -1;
+	}
+	/* Kept for the next diagnosis on ENV; without memory, it reads the
+	 * file again. */
+	if (env && !env->hints_path && (env->hints_path = strdup(o->root_hints)) &&
+	    hints_copy(&env->hints, h) < 0) {
+		hints_deinit(&env->hints);
+		free(env->hints_path);
+		env->hints_path = NULL;
 	}
 	return 0;
 }

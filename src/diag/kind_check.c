@@ -279,7 +279,9 @@ static int check_gather(struct diag *d, struct diag_env *env)
 				    .resolvers = &resolvers,
 				    .family = d->req->family,
 				    .rdap = rdap_on ? &rdap.cfg : NULL,
-				    .behaviour = !d->req->no_behaviour };
+				    .behaviour = !d->req->no_behaviour,
+				    .denial_when_signed =
+					    d->req->denial_when_signed };
 	/* --replay answers only what the saved run asked: the evidence
 	 * saved is the hypothetical delegation's alone, so no comparison. */
 	if (what_if && env->replay) {

@@ -113,6 +113,9 @@ struct diag_request {
 	 * nothing about the domain that the same servers' other rows do
 	 * not. */
 	bool no_behaviour;
+	/* check: ask the DNS-01 denial question only of a zone known to be
+	 * signed (probe_config.denial_when_signed); fleet sets it. */
+	bool denial_when_signed;
 };
 
 #endif

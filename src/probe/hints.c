@@ -209,3 +209,11 @@ int hints_builtin(struct hints *h)
 	char err[128];
 	return hints_parse(h, builtin, err, sizeof(err)) < 0 ? -ENOMEM : 0;
 }
+
+int hints_copy(struct hints *h, const struct hints *from)
+{
+	for (size_t i = 0; i < from->n; i++)
+		if (hints_add(h, from->v[i].name, from->v[i].addr) < 0)
+			return -ENOMEM;
+	return 0;
+}

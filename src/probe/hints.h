@@ -28,5 +28,7 @@ void hints_deinit(struct hints *h);
 /* Appends copies of (NAME, ADDR). 0 or -ENOMEM. */
 int hints_add(struct hints *h, const char *name, const char *addr);
 bool hints_has(const struct hints *h, const char *name, const char *addr);
+/* Appends copies of every hint of FROM to H. 0 or -ENOMEM. */
+int hints_copy(struct hints *h, const struct hints *from);
 
 #endif

@@ -1,5 +1,6 @@
 #include <errno.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include "core/addrclass.h"
@@ -37,6 +38,7 @@ static void slot_free(struct slot *s)
 	free(s->addr);
 	free(s->qname);
 	free(s->wire);
+	ldns_pkt_free(s->pkt);
 	free(s);
 }
 
@@ -90,8 +92,25 @@ static void on_result(void *arg, const struct eng_request *req,
 	};
 	if (x.status == QS_OK && !s->wire)
 		x.status = QS_MALFORMED;
+	size_t held = p->ev->n_ex;
 	if (evidence_add(p->ev, &x) < 0)
 		p->nomem = 1;
+	else if (p->ev->n_ex > held)
+		s->ex = held;
+}
+
+/* S's answer parsed, or NULL: only a plain answer (QS_OK) is read. */
+static const ldns_pkt *slot_pkt(struct slot *s)
+{
+	if (s->status != QS_OK)
+		return NULL;
+	if (s->ex != SIZE_MAX)
+		return evidence_pkt(s->p->ev, s->ex);
+	if (!s->pkt_parsed) {
+		s->pkt = dmsg_parse(s->wire, s->len);
+		s->pkt_parsed = true;
+	}
+	return s->pkt;
 }
 
 static bool family_ok(const struct probe *p, const char *addr)
@@ -141,7 +160,8 @@ struct slot *ask(struct probe *p, struct round *r, int role, const char *zone,
 			    .zone = strdup(zone),
 			    .server = strdup(server),
 			    .addr = strdup(addr),
-			    .qname = strdup(qname) };
+			    .qname = strdup(qname),
+			    .ex = SIZE_MAX };
 	if (!s->zone || !s->server || !s->addr || !s->qname)
 		goto nomem;
 	if (eng_submit(p->eng, &req, on_result, s) < 0)
@@ -363,7 +383,7 @@ static void task_result(struct probe *p, struct task *t)
 {
 	struct slot *s = t->s;
 	char cut[VIEW_NAME_MAX];
-	ldns_pkt *pkt = s->status == QS_OK ? dmsg_parse(s->wire, s->len) : NULL;
+	const ldns_pkt *pkt = slot_pkt(s);
 	t->s = NULL;
 	if (!pkt) {
 		t->tried++;
@@ -394,7 +414,6 @@ static void task_result(struct probe *p, struct task *t)
 	default:
 		t->tried++;
 	}
-	ldns_pkt_free(pkt);
 }
 
 static int tasks_add(struct task **v, size_t *n, const char *name,
@@ -521,11 +540,11 @@ static bool best_referral(const struct round *r, const char *qname,
 {
 	int best = -1;
 	for (size_t i = 0; i < r->n; i++) {
-		const struct slot *s = r->v[i];
+		struct slot *s = r->v[i];
 		char c[VIEW_NAME_MAX];
 		if (!s->done || s->status != QS_OK)
 			continue;
-		ldns_pkt *pkt = dmsg_parse(s->wire, s->len);
+		const ldns_pkt *pkt = slot_pkt(s);
 		if (!pkt)
 			continue;
 		if (dmsg_classify(pkt, qname, s->qtype, c, sizeof(c)) ==
@@ -535,7 +554,6 @@ static bool best_referral(const struct round *r, const char *qname,
 			best = dname_labels(c);
 			snprintf(cut, VIEW_NAME_MAX, "%s", c);
 		}
-		ldns_pkt_free(pkt);
 	}
 	return best >= 0;
 }
@@ -544,11 +562,11 @@ static int learn_round(struct probe *p, const struct round *r,
 		       const char *qname, const char *cut)
 {
 	for (size_t i = 0; i < r->n; i++) {
-		const struct slot *s = r->v[i];
+		struct slot *s = r->v[i];
 		char c[VIEW_NAME_MAX];
 		if (!s->done || s->status != QS_OK)
 			continue;
-		ldns_pkt *pkt = dmsg_parse(s->wire, s->len);
+		const ldns_pkt *pkt = slot_pkt(s);
 		if (!pkt)
 			continue;
 		int rc = 0;
@@ -556,7 +574,6 @@ static int learn_round(struct probe *p, const struct round *r,
 			    RK_REFERRAL &&
 		    strcmp(c, cut) == 0)
 			rc = cut_learn(p, cut, pkt);
-		ldns_pkt_free(pkt);
 		if (rc < 0)
 			return rc;
 	}
@@ -752,11 +769,16 @@ static int auth_pass(struct probe *p, struct strset *asked, bool check)
 	if (v.pstate != PS_DELEGATED)
 		goto out;
 	names_to_look_up(&v, &names);
-	view_deinit(&v);
+	/* The view is built again only if the look-ups added to the
+	 * evidence: from the second pass on they seldom do. */
+	size_t held = p->ev->n_ex;
 	if ((rc = resolve_names(p, &names)) < 0)
-		goto out_names;
-	if ((rc = view_build(p->ev, &v)) < 0)
-		goto out_names;
+		goto out;
+	if (p->ev->n_ex != held) {
+		view_deinit(&v);
+		if ((rc = view_build(p->ev, &v)) < 0)
+			goto out_names;
+	}
 	struct round *r = round_new(p);
 	if (!r) {
 		rc = -ENOMEM;

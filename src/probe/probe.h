@@ -37,6 +37,11 @@ struct probe_config {
 	 * questions per address, about the servers rather than the
 	 * domain. */
 	bool behaviour;
+	/* The DNS-01 denial question (probe_dnssec_ask) only once a server
+	 * of the zone has answered DNSKEY with keys: an unsigned zone (most
+	 * are) is spared one question per address, a signed one waits one
+	 * more round trip for it. Fleet's choice: throughput over latency. */
+	bool denial_when_signed;
 };
 
 /* Gathers what `check` needs into EV: the walk from the roots to the zone

@@ -147,19 +147,22 @@ int probe_dnssec_ask(struct probe *p, struct round *r, const struct view *v)
 				   LDNS_RR_TYPE_DS, above);
 	}
 	/* The CA's first question for DNS-01, usually for a name that does
-	 * not exist yet: its denial must verify. */
+	 * not exist yet: its denial must verify. Asked again after the keys
+	 * are in (probe_dnssec_start), ask_once keeps it to once. */
 	char denial[VIEW_NAME_MAX + 20];
 	dname_child("_acme-challenge", v->domain, denial, sizeof(denial));
 	const struct pzone *t = pa.n ? &pa.z[pa.n - 1] : NULL;
-	for (size_t j = 0; t && strlen(denial) < VIEW_NAME_MAX && j < t->srv.n;
-	     j++)
+	bool is_signed = zone_signed(v);
+	bool deny = !p->cfg->denial_when_signed || is_signed;
+	for (size_t j = 0;
+	     deny && t && strlen(denial) < VIEW_NAME_MAX && j < t->srv.n; j++)
 		ask_dnssec(p, r, t->zone, t->srv.v[j].name, t->srv.v[j].addr,
 			   denial, LDNS_RR_TYPE_TXT, false);
 	/* What the zone asks its parent to publish (RFC 7344, RFC 8078):
 	 * parents that scan for CDS act on what one server says. Only a
 	 * signed zone has any, and most zones are not: asked once its keys
 	 * are in, in the round of the questions that come after them. */
-	for (size_t j = 0; t && zone_signed(v) && j < t->srv.n; j++) {
+	for (size_t j = 0; t && is_signed && j < t->srv.n; j++) {
 		ask_dnssec(p, r, t->zone, t->srv.v[j].name, t->srv.v[j].addr,
 			   t->zone, LDNS_RR_TYPE_CDS, false);
 		ask_dnssec(p, r, t->zone, t->srv.v[j].name, t->srv.v[j].addr,

@@ -26,6 +26,14 @@ struct slot {
 	int status;
 	uint8_t *wire;
 	size_t len;
+	/* The exchange it became in the evidence, whose parse is memoised
+	 * there (evidence_pkt): the probe reads an answer through it rather
+	 * than parsing it a second time. SIZE_MAX before the answer, and
+	 * when the evidence held the same question already (it keeps the
+	 * first answer): then the slot parses its own, once, into PKT. */
+	size_t ex;
+	struct ldns_struct_pkt *pkt;
+	bool pkt_parsed;
 };
 
 struct round {

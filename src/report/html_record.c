@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <ldns/ldns.h>
+#include "report/delegation_report.h"
 #include "report/html.h"
 #include "report/html_escape.h"
 #include "report/html_page.h"
@@ -100,9 +101,11 @@ static void timeline(const struct rv_view *v, time_t now, FILE *f)
 			"dashed line.",
 			at, eta);
 	} else {
-		fputs("<span id=\"eta\">ETA: never, unless something "
-		      "changes</span>.",
-		      f);
+		char text[600];
+		report_eta_text(v, now, text, sizeof(text));
+		fputs("<span id=\"eta\">", f);
+		html_puts(text, f);
+		fputs("</span>", f);
 	}
 	fputs("</p>\n<div class=\"tl\">\n", f);
 	for (size_t i = 0; i < v->n; i++)
@@ -113,19 +116,11 @@ static void timeline(const struct rv_view *v, time_t now, FILE *f)
 int report_propagation_html(const struct rv_view *v, const struct findings *fs,
 			    const struct html_run *run, FILE *f)
 {
-	char subject[300], eta_text[120], at[40];
+	char subject[300], eta_text[600];
 	char *type = ldns_rr_type2str((ldns_rr_type)v->type);
 	snprintf(subject, sizeof(subject), "%s %s", v->name, type ? type : "?");
 	free(type);
-	int64_t eta = rv_eta(v, run->started);
-	if (eta < 0) {
-		snprintf(eta_text, sizeof(eta_text),
-			 "ETA: never, unless something changes.");
-	} else {
-		utc(run->started + (time_t)eta, at, sizeof(at));
-		snprintf(eta_text, sizeof(eta_text), "ETA: %" PRId64 " s (%s).",
-			 eta, at);
-	}
+	report_eta_text(v, run->started, eta_text, sizeof(eta_text));
 	const struct finding *lead = fs->n ? &fs->v[0] : NULL;
 	char *cause = NULL;
 	if (asprintf(&cause, "%s%s%s", eta_text, lead ? " " : "",

@@ -3,6 +3,7 @@
 #include <string.h>
 #include <jansson.h>
 #include <ldns/ldns.h>
+#include "report/delegation_report.h"
 #include "report/layout.h"
 #include "report/propagation_report.h"
 #include "report/report.h"
@@ -43,20 +44,9 @@ static void type_text(uint16_t type, char *buf, size_t len)
 static char *eta_verdict(const struct rv_view *v, const struct finding *lead,
 			 time_t now)
 {
-	char when[40], eta_text[80];
+	char eta_text[600];
 	char *out = NULL;
-	int64_t eta = rv_eta(v, now);
-	if (eta < 0) {
-		snprintf(eta_text, sizeof(eta_text),
-			 "ETA: never, unless something changes.");
-	} else if (eta == 0) {
-		snprintf(eta_text, sizeof(eta_text),
-			 "ETA: now: the answer is visible everywhere.");
-	} else {
-		utc(now + (time_t)eta, when, sizeof(when));
-		snprintf(eta_text, sizeof(eta_text), "ETA: %lld s (%s).",
-			 (long long)eta, when);
-	}
+	report_eta_text(v, now, eta_text, sizeof(eta_text));
 	if (asprintf(&out, "%s%s%s", eta_text, lead ? " " : "",
 		     lead ? lead->summary : "") < 0)
 		return NULL;
@@ -87,6 +77,7 @@ void report_propagation_text(const struct rv_view *v, const struct findings *fs,
 	layout_verdict(l, line ? line : "", lead ? lead->fix : NULL);
 	free(line);
 	layout_findings(l, fs);
+	report_delegation_text(v, now, l);
 	layout_section(l, "Views", "(authoritative servers, then resolvers)");
 	fprintf(f, "%s  %-9s %-32s %-16s %-15s %7s %7s  ANSWER%s\n",
 		layout_sgr(l, SGR_BOLD), "VIEW", "SERVER", "ADDRESS", "STATE",
@@ -167,6 +158,9 @@ json_t *report_propagation_section(const struct rv_view *v, time_t now)
 			      "type", type, "expect", v->expect, "eta_seconds",
 			      eta >= 0 ? json_integer(eta) : json_null(),
 			      "views", views_json(v, now));
+	json_t *dg = o ? report_delegation_json(v, now) : NULL;
+	if (dg)
+		json_object_set_new(o, "delegation", dg);
 	/* Every --expect after the first, when more were given. */
 	if (o && v->expect_more && v->expect_more->n) {
 		json_t *a = json_array();

@@ -99,5 +99,14 @@ json_t *report_registry_json(const struct view_rdap *r)
 			    when[0] ? json_string(when) : json_null());
 	json_object_set_new(o, "delegation_signed",
 			    json_boolean(d->delegation_signed));
+	json_t *ds = json_array();
+	for (size_t i = 0; ds && i < d->n_ds; i++) {
+		char buf[sizeof(d->ds[i].digest) + 32];
+		snprintf(buf, sizeof(buf), "%u %u %u %s", d->ds[i].key_tag,
+			 d->ds[i].algorithm, d->ds[i].digest_type,
+			 d->ds[i].digest);
+		json_array_append_new(ds, json_safe(buf));
+	}
+	json_object_set_new(o, "ds", ds);
 	return o;
 }

@@ -113,6 +113,12 @@ dns_codes() {
 	[[ "$(finding REGISTRAR_NS_MISMATCH summary)" == *"in flight"* ]]
 	# When it shows: the parent's NS TTL, read from its referral.
 	[[ "$(finding REGISTRAR_NS_MISMATCH fix)" == *"within the parent's NS TTL, "[0-9]*" s ("* ]]
+	# The same TTL in the evidence, as the referral from com. holds it,
+	# and the wait that returns when com. publishes the registry's list.
+	local ttl
+	ttl=$(q +noall +authority @127.53.1.1 seed-refused.com NS | awk '$4 == "NS" { print $2; exit }')
+	[ "$(finding REGISTRAR_NS_MISMATCH evidence.parent_ttl)" = "$ttl" ]
+	[[ "$(finding REGISTRAR_NS_MISMATCH fix)" == *"'dnsdoctor wait seed-refused.com. NS --expect "*" --expect "*"' returns when every server of com. publishes them"* ]]
 }
 
 @test "the registry is the odd list: REGISTRAR_NS_MISMATCH names it and the registrar" {
@@ -168,6 +174,49 @@ dns_codes() {
 	check dnssec-healthy.com dsbad --trust-anchor "$DNSDOCTOR_TRUST_ANCHOR"
 	[[ " $(codes) " == *" RDAP_DS_MISMATCH "* ]]
 	[[ "$(finding RDAP_DS_MISMATCH summary)" == *"4242 13 2 0123456789ABCDEF"* ]]
+}
+
+# registry_holds_parent_ds SCEN DOMAIN: a registry scenario SCEN whose
+# object for DOMAIN holds exactly the DS the real parent (net., com.)
+# serves for it, and its name servers, read here with dig.
+registry_holds_parent_ds() {
+	local scen=$1 domain=$2 ds ns dir=$RDAP/www/$1/domain
+	ds=$(q +short @127.53.1.1 "$domain" DS)
+	ns=$(q +noall +authority @127.53.1.1 "$domain" NS | awk '$4 == "NS" { print $5 }')
+	[ -n "$ds" ] && [ -n "$ns" ]
+	mkdir -p "$dir"
+	jq --arg ds "$ds" --arg ns "$ns" --arg name "${domain^^}" '.ldhName = $name |
+		.nameservers = [ $ns | split("\n")[] | { objectClassName: "nameserver", ldhName: . } ] |
+		.secureDNS = { delegationSigned: true, dsData: [ $ds | split("\n")[] | split(" ") |
+			{ keyTag: (.[0] | tonumber), algorithm: (.[1] | tonumber),
+			  digestType: (.[2] | tonumber), digest: (.[3:] | join("")) } ] }' \
+		"$RDAP/www/healthy/domain/healthy.com" >"$dir/$domain"
+	sed "s|/healthy/|/$scen/|" "$RDAP/boot-healthy.json" >"$RDAP/boot-$scen.json"
+}
+
+@test "registry and parent agree on a DS no zone key matches: RDAP_DS_MISMATCH names the zone's key tags" {
+	registry_holds_parent_ds dsstale dnssec-rollover-bad.net
+	check dnssec-rollover-bad.net dsstale --trust-anchor "$DNSDOCTOR_TRUST_ANCHOR"
+	[[ " $(codes) " == *" RDAP_DS_MISMATCH "* ]]
+	local want got
+	want=$(q +noall +answer @127.53.42.1 dnssec-rollover-bad.net DNSKEY | awk '$4 == "DNSKEY"' |
+		while read -r line; do
+			echo "$line" >"$BATS_TEST_TMPDIR/k"
+			ldns-key2ds -n -2 "$BATS_TEST_TMPDIR/k" | awk '{ print $5 }'
+		done | sort -n | paste -sd' ')
+	got=$(finding RDAP_DS_MISMATCH evidence.zone_key_tags | tr -d , | tr ' ' '\n' | sort -n | paste -sd' ')
+	echo "# zone key tags: want $want, got $got"
+	[ -n "$want" ] && [ "$got" = "$want" ]
+	[[ "$(finding RDAP_DS_MISMATCH summary)" == *"the parent serves the same, but no DNSKEY"* ]]
+	[[ "$(finding RDAP_DS_MISMATCH fix)" == *"Lab Registrar, Inc."* ]]
+}
+
+@test "registry and parent agree on the DS of the zone's key: no RDAP_DS_MISMATCH" {
+	registry_holds_parent_ds dsgood dnssec-healthy.com
+	check dnssec-healthy.com dsgood --trust-anchor "$DNSDOCTOR_TRUST_ANCHOR"
+	[ "$(jq -r '.registry.ds | length' <<<"$output")" -ge 1 ] || jq .registry <<<"$output"
+	[[ " $(codes) " != *" RDAP_DS_MISMATCH "* ]]
+	[ "$status" -eq 0 ]
 }
 
 @test "a TLD with no RDAP service: RDAP_UNAVAILABLE (info) naming it" {

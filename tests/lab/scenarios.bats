@@ -68,6 +68,7 @@ scenario() {
 @test "scenario seed-stale: old servers serve a stale copy, --expect-ns names the new ones" { scenario seed-stale; }
 @test "scenario seed-stale-noexpect: stale copy, no --expect-ns: invisible" { scenario seed-stale-noexpect; }
 @test "scenario partial-ns: half-done NS change" { scenario partial-ns; }
+@test "scenario deleg-move: delegated to the old servers, the new ones ready: nothing to report" { scenario deleg-move; }
 @test "scenario lame-refused: one server REFUSED" { scenario lame-refused; }
 @test "scenario whatif-move: provider move not made yet, old b REFUSED (check --ns: whatif.bats)" { scenario whatif-move; }
 @test "scenario lame-referral: one server answers with a referral" { scenario lame-referral; }

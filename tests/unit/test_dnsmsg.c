@@ -3,6 +3,7 @@
  * and on hostile ones (dots, spaces, backslashes, control and high octets
  * inside labels, upper case), every answer must be the same. The text way
  * is kept here, written as it was, as the oracle. */
+#include <arpa/inet.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -11,6 +12,7 @@
 #include <cmocka.h>
 #include "core/dname.h"
 #include "core/dnsmsg.h"
+#include "core/wire.h"
 
 #define N_OF(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -509,6 +511,108 @@ static void test_sections(void **state)
 	ldns_rdf_deep_free(other);
 }
 
+/* An IPv4 address is printed by dnsdoctor (dnsmsg.c says why): as
+ * inet_ntop prints it, for every octet value in every position. */
+static void test_ipv4_text_is_inet_ntop(void **state)
+{
+	(void)state;
+	ldns_pkt *p = ldns_pkt_new();
+	ldns_rdf *owner = ldns_dname_new_frm_str("a.example.");
+	assert_non_null(p);
+	for (unsigned v = 0; v < 256; v++) {
+		uint8_t b[4] = { (uint8_t)v, (uint8_t)(255 - v),
+				 (uint8_t)(v * 7), (uint8_t)(v / 3) };
+		ldns_rr *rr = ldns_rr_new();
+		ldns_rr_set_owner(rr, ldns_rdf_clone(owner));
+		ldns_rr_set_type(rr, LDNS_RR_TYPE_A);
+		ldns_rr_push_rdf(rr, ldns_rdf_new_frm_data(LDNS_RDF_TYPE_A, 4,
+							   b));
+		ldns_pkt_push_rr(p, LDNS_SECTION_ADDITIONAL, rr);
+	}
+	struct strset got;
+	strset_init(&got);
+	assert_int_equal(dmsg_addrs(p, LDNS_SECTION_ADDITIONAL, "a.example.",
+				    &got),
+			 0);
+	const ldns_rr_list *ad = ldns_pkt_additional(p);
+	assert_int_equal(got.n, ldns_rr_list_rr_count(ad));
+	for (size_t i = 0; i < ldns_rr_list_rr_count(ad); i++) {
+		char want[INET_ADDRSTRLEN];
+		assert_non_null(inet_ntop(
+			AF_INET,
+			ldns_rdf_data(ldns_rr_rdf(ldns_rr_list_rr(ad, i), 0)),
+			want, sizeof(want)));
+		assert_true(strset_has(&got, want));
+	}
+	strset_deinit(&got);
+	ldns_rdf_deep_free(owner);
+	ldns_pkt_free(p);
+}
+
+/* ldns' own text of RDF, lower-cased: the oracle dmsg_name_to must equal. */
+static void ldns_text(const ldns_rdf *rdf, char *out, size_t cap)
+{
+	ldns_buffer *b = ldns_buffer_new(1100);
+	assert_non_null(b);
+	assert_int_equal(ldns_rdf2buffer_str(b, rdf), LDNS_STATUS_OK);
+	size_t n = ldns_buffer_position(b);
+	assert_true(n < cap);
+	memcpy(out, ldns_buffer_begin(b), n);
+	out[n] = '\0';
+	for (char *c = out; *c; c++)
+		if (*c >= 'A' && *c <= 'Z')
+			*c = (char)(*c - 'A' + 'a');
+	ldns_buffer_free(b);
+}
+
+static void name_text_agrees(const uint8_t *wire, size_t len)
+{
+	char want[1100], got[1100];
+	ldns_rdf *rdf = ldns_rdf_new_frm_data(LDNS_RDF_TYPE_DNAME, len, wire);
+	assert_non_null(rdf);
+	ldns_text(rdf, want, sizeof(want));
+	assert_int_equal(dmsg_name_to(rdf, got, sizeof(got)), 0);
+	assert_string_equal(got, want);
+	ldns_rdf_deep_free(rdf);
+}
+
+/* The text of a name is written by dnsdoctor, not ldns (wire.c says why):
+ * it must be ldns' text, lower-cased, for the root, for every octet value
+ * in a label, and for random names up to 255 octets (fixed seed). */
+static void test_name_text_is_ldns_text(void **state)
+{
+	(void)state;
+	uint8_t w[WIRE_NAME_MAX];
+	w[0] = 0;
+	name_text_agrees(w, 1);
+	for (unsigned c = 0; c < 256; c++) {
+		uint8_t one[] = { 3, 'a', (uint8_t)c, 'Z', 2, 'c', 'o', 0 };
+		name_text_agrees(one, sizeof(one));
+	}
+	srand(15);
+	for (int k = 0; k < 2000; k++) {
+		size_t n = 0, cap = 1 + (size_t)rand() % WIRE_NAME_MAX;
+		while (n + 2 <= cap - 1) {
+			size_t l = 1 + (size_t)rand() % 63;
+			if (n + 1 + l > cap - 1)
+				l = cap - 2 - n;
+			w[n++] = (uint8_t)l;
+			for (size_t i = 0; i < l; i++)
+				w[n++] = (uint8_t)(k % 3 ? rand() % 256
+							 : 'A' + rand() % 60);
+		}
+		w[n++] = 0;
+		name_text_agrees(w, n);
+	}
+	/* Too small a buffer is an error, never a cut name. */
+	char small[8];
+	uint8_t longer[] = { 7, 'e', 'x', 'a', 'm', 'p', 'l', 'e', 0 };
+	ldns_rdf *rdf = ldns_rdf_new_frm_data(LDNS_RDF_TYPE_DNAME,
+					      sizeof(longer), longer);
+	assert_int_equal(dmsg_name_to(rdf, small, sizeof(small)), -1);
+	ldns_rdf_deep_free(rdf);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -518,6 +622,8 @@ int main(void)
 		cmocka_unit_test(test_key_in_agrees_with_text),
 		cmocka_unit_test(test_classify_agrees_with_text),
 		cmocka_unit_test(test_sections),
+		cmocka_unit_test(test_name_text_is_ldns_text),
+		cmocka_unit_test(test_ipv4_text_is_inet_ntop),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
