@@ -380,5 +380,7 @@ expects() { local n; for n; do printf -- '--expect\n%s\n' "$n"; done; }
 	[[ $(jq -r .ns_plan.registrar <<<"$output") == "the registrar Lab Registrar, Inc. (IANA 9999"* ]]
 	[ "$(jq -r .ns_plan.ready <<<"$output")" = true ]
 	jq -r '.ns_plan.steps[] | select(.step == "switch") | .text' <<<"$output" | grep -q '^At the registrar Lab Registrar, Inc.'
-	[[ " $(jq -r '.compared_with_real_delegation.would_go_away | join(" ")' <<<"$output") " == *" ZONE_UNREACHABLE "* ]]
+	# Earlier cases may have moved com.'s servers half-way: under the
+	# hypothesis every parent server publishes the set given.
+	[[ " $(jq -r '.ns_plan.blocking | join(" ")' <<<"$output") " != *" PARENT_NS_INCONSISTENT "* ]]
 }

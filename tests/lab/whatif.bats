@@ -104,7 +104,7 @@ appear() { jq -r '.compared_with_real_delegation.would_appear | join(" ")' <<<"$
 }
 
 @test "the text report says the delegation is hypothetical and what would change" {
-	run "$DNSDOCTOR" check "$ZONE" --color=never --root-hints "$DNSDOCTOR_ROOT_HINTS" \
+	run --separate-stderr "$DNSDOCTOR" check "$ZONE" --color=never --root-hints "$DNSDOCTOR_ROOT_HINTS" \
 		--trust-anchor "$DNSDOCTOR_TRUST_ANCHOR" --ns "$NEW"
 	echo "$output"
 	[ "$status" -eq 0 ]
@@ -114,7 +114,7 @@ appear() { jq -r '.compared_with_real_delegation.would_appear | join(" ")' <<<"$
 }
 
 @test "--format nagios says it in the status line" {
-	run "$DNSDOCTOR" check "$ZONE" --format nagios --root-hints "$DNSDOCTOR_ROOT_HINTS" \
+	run --separate-stderr "$DNSDOCTOR" check "$ZONE" --format nagios --root-hints "$DNSDOCTOR_ROOT_HINTS" \
 		--trust-anchor "$DNSDOCTOR_TRUST_ANCHOR" --ns "$LACKING"
 	echo "$output"
 	[ "$status" -eq 2 ]
@@ -122,7 +122,7 @@ appear() { jq -r '.compared_with_real_delegation.would_appear | join(" ")' <<<"$
 }
 
 @test "the HTML page says it too" {
-	run "$DNSDOCTOR" check "$ZONE" --format html --root-hints "$DNSDOCTOR_ROOT_HINTS" \
+	run --separate-stderr "$DNSDOCTOR" check "$ZONE" --format html --root-hints "$DNSDOCTOR_ROOT_HINTS" \
 		--trust-anchor "$DNSDOCTOR_TRUST_ANCHOR" --ns "$LACKING"
 	[ "$status" -eq 2 ]
 	[[ $output == *'<section id="what-if">'* ]]
@@ -221,7 +221,7 @@ step_after() { jq -r --arg s "$1" '.ns_plan.steps[] | select(.step == $s) | .aft
 }
 
 @test "plan NS text: numbered steps with UTC clock times" {
-	run "$DNSDOCTOR" plan "$ZONE" NS --color=never --root-hints "$DNSDOCTOR_ROOT_HINTS" \
+	run --separate-stderr "$DNSDOCTOR" plan "$ZONE" NS --color=never --root-hints "$DNSDOCTOR_ROOT_HINTS" \
 		--trust-anchor "$DNSDOCTOR_TRUST_ANCHOR" --ns "$NEW"
 	echo "$output"
 	[ "$status" -eq 0 ]
