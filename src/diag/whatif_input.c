@@ -68,6 +68,10 @@ static int ns_lists(struct diag *d, const char *const *args, size_t n,
 {
 	struct strset names;
 	int rc = 0;
+	if (n && strcmp(domain, ".") == 0)
+		return diag_fail(d, "--ns: the root zone has no parent to "
+				    "delegate it (its servers are the root "
+				    "hints: --root-hints)");
 	strset_init(&names);
 	for (size_t i = 0; rc == 0 && i < n; i++) {
 		char list[1024];

@@ -82,3 +82,8 @@ ns_bad() {
 @test "plan NS --expect: a name inside the zone without its address" {
 	bad_input plan example.com NS --root-hints "$HINTS" --timeout 1 --expect ns1.example.com
 }
+
+@test "--ns: the root has no parent" {
+	bad_input check . --root-hints "$HINTS" --timeout 1 --ns ns1.example.net
+	[[ $stderr == *"root zone has no parent"* ]]
+}
