@@ -87,3 +87,8 @@ ns_bad() {
 	bad_input check . --root-hints "$HINTS" --timeout 1 --ns ns1.example.net
 	[[ $stderr == *"root zone has no parent"* ]]
 }
+
+@test "--ns: fleet does not take it" {
+	printf 'example.com\n' >"$BATS_TEST_TMPDIR/list"
+	bad_input fleet "$BATS_TEST_TMPDIR/list" --root-hints "$HINTS" --ns ns1.example.net
+}

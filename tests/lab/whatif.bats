@@ -240,3 +240,29 @@ step_after() { jq -r --arg s "$1" '.ns_plan.steps[] | select(.step == $s) | .aft
 	[ "$(jq -r '.ns_plan.steps | map(.step) | join(" ")' <<<"$output")" = "lower_ttl prepare switch" ]
 	[ "$(step_after switch)" -eq 0 ]
 }
+
+# The DS (KEYTAG ALG DIGESTTYPE DIGEST) of the key that signs
+# dnssec-rollover-bad.net now (as dnssec_whatif.bats).
+current_ds() {
+	local dir
+	dir=$(mktemp -d)
+	q +noall +answer @127.53.42.1 dnssec-rollover-bad.net DNSKEY | awk '$5 == 257' | head -n 1 >"$dir/ksk"
+	(cd "$dir" && ldns-key2ds -n -2 ksk) |
+		awk '{ for (i = 1; i < NF; i++) if ($i == "DS") { print $(i + 1), $(i + 2), $(i + 3), $(i + 4); exit } }'
+	rm -rf "$dir"
+}
+
+@test "--ns: DNSSEC against the DS the parent has, or the one --ds gives" {
+	local ns=a.dnssec-rollover-bad.beta-dns.org,b.dnssec-rollover-bad.gamma-dns.com ds
+	# net. publishes the DS of a key the zone dropped: the move does not
+	# change that, so it is neither gone nor new.
+	check dnssec-rollover-bad.net --ns "$ns"
+	[[ " $(problems) " == *" DS_NO_MATCHING_DNSKEY "* ]]
+	[[ " $(gone) $(appear) " != *" DS_NO_MATCHING_DNSKEY "* ]]
+	ds=$(current_ds)
+	echo "# DS: $ds"
+	[ -n "$ds" ]
+	check dnssec-rollover-bad.net --ns "$ns" --ds "$ds"
+	[[ " $(problems) " != *" DS_NO_MATCHING_DNSKEY "* ]]
+	[[ " $(gone) " == *" DS_NO_MATCHING_DNSKEY "* ]]
+}
