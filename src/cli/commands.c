@@ -20,6 +20,10 @@ const struct cli_opt cli_opts[] = {
 	{ "ds", OPT_DS, true, "RECORD",
 	  "check a DS not published yet against the zone's\n"
 	  "keys (repeatable)" },
+	{ "ns", OPT_NS, true, "NAME[/ADDR],...",
+	  "what if the parent delegated to exactly these\n"
+	  "servers (repeatable; ADDR: the glue, else the\n"
+	  "name is looked up; docs/whatif.md)" },
 	{ "rrsig-warn-days", OPT_RRSIG_WARN_DAYS, true, "DAYS",
 	  "warn when signatures expire sooner (3)" },
 	{ "rdap-bootstrap", OPT_RDAP_BOOTSTRAP, true, "FILE|URL",
@@ -154,7 +158,7 @@ _Static_assert(sizeof(cli_opts) / sizeof(cli_opts[0]) <= CLI_MAX_OPTS, "CLI_"
 /* RDAP: check and trace alone ask the registry (fleet would flood
  * registries' rate limits). */
 #define RDAP_OPTS OPT_RDAP_BOOTSTRAP, OPT_NO_RDAP, OPT_EXPIRY_WARN_DAYS
-static const int check_opts[] = { CHECK_OPTS, RDAP_OPTS,  NET_OPTS,
+static const int check_opts[] = { CHECK_OPTS, OPT_NS,	  RDAP_OPTS, NET_OPTS,
 				  OUT_OPTS,   OPT_OUTPUT, 0 };
 /* fleet writes no evidence: each domain's is check's to save. */
 static const int fleet_opts[] = { CHECK_OPTS,
@@ -181,6 +185,19 @@ static const int exporter_opts[] = {
 };
 static const int trace_opts[] = { OPT_RDAP_BOOTSTRAP, OPT_NO_RDAP, NET_OPTS,
 				  OUT_OPTS, 0 };
+/* plan NS to new servers (--ns, or --expect): the check of the new
+ * delegation, its DNSSEC included (docs/whatif.md). */
+static const int plan_opts[] = { OPT_EXPECT,
+				 OPT_NS,
+				 OPT_DS,
+				 OPT_TRUST_ANCHOR,
+				 OPT_RESOLVERS,
+				 OPT_RDAP_BOOTSTRAP,
+				 OPT_NO_RDAP,
+				 NET_OPTS,
+				 OUT_OPTS,
+				 OPT_OUTPUT,
+				 0 };
 /* propagation and plan of NS (a delegation) ask RDAP too. */
 static const int record_opts[] = { OPT_EXPECT,	       OPT_RESOLVERS,
 				   OPT_RDAP_BOOTSTRAP, OPT_NO_RDAP,
@@ -271,8 +288,13 @@ const struct cli_cmd cli_cmds[] = {
 	  "change",
 	  "Reads the TTLs that decide how long an old value of NAME's TYPE\n"
 	  "record can be served after a change, and says when a change\n"
-	  "made now is visible everywhere.",
-	  "dnsdoctor plan www.example.com A", record_opts },
+	  "made now is visible everywhere. For NS with --ns (or --expect)\n"
+	  "the new name servers: the steps of the delegation change with\n"
+	  "their clock times, and whether the new servers are ready (as\n"
+	  "check --ns).",
+	  "dnsdoctor plan www.example.com A\n"
+	  "dnsdoctor plan example.com NS --ns ns1.new-dns.net,ns2.new-dns.org",
+	  plan_opts },
 	{ "cert", "HOST[:PORT]",
 	  "the TLS certificate on every address of HOST (443)",
 	  "Connects to every address of HOST and checks the certificate\n"

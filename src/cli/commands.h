@@ -59,6 +59,7 @@ enum cli_opt_val {
 	OPT_RDAP_BOOTSTRAP,
 	OPT_NO_RDAP,
 	OPT_EXPIRY_WARN_DAYS,
+	OPT_NS,
 };
 
 struct cli_opt {

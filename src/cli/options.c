@@ -384,6 +384,13 @@ static int apply_one(struct diag_request *o, int c, char *arg)
 		}
 		o->ds[o->n_ds++] = arg;
 		break;
+	case OPT_NS:
+		if (o->n_ns == sizeof(o->ns) / sizeof(o->ns[0])) {
+			die("at most %zu --ns options", o->n_ns);
+			return -1;
+		}
+		o->ns[o->n_ns++] = arg;
+		break;
 	case OPT_RRSIG_WARN_DAYS:
 		if (parse_days(o, arg) < 0)
 			return -1;

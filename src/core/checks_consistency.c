@@ -292,7 +292,9 @@ int check_parent_ns(const struct view *v, time_t now, struct findings *out)
 	int rc;
 
 	(void)now;
-	if (v->pstate == PS_UNKNOWN || !v->parent[0] || v->cohosted)
+	/* --ns: as if every server of the parent published the set given. */
+	if (v->pstate == PS_UNKNOWN || !v->parent[0] || v->cohosted ||
+	    v->ev->what_if_ns.n)
 		return 0;
 	if ((rc = parent_groups(v, &gs)) < 0 || gs.n < 2)
 		goto out;

@@ -330,6 +330,7 @@ void evidence_free(struct evidence *ev)
 	free(ev->expect_ns);
 	ev_strings_clear(&ev->trust_anchor);
 	ev_strings_clear(&ev->what_if_ds);
+	ev_strings_clear(&ev->what_if_ns);
 	ev_strings_clear(&ev->root_hints);
 	ev_strings_clear(&ev->resolvers);
 	ev_strings_clear(&ev->cached_cuts);

@@ -197,6 +197,10 @@ struct evidence {
 	 * `analyze` reaches the same findings. */
 	struct ev_strings trust_anchor; /* DS/DNSKEY records, presentation */
 	struct ev_strings what_if_ds;	/* --ds: a DS set not published yet */
+	/* --ns: the delegation diagnosed instead of the parent's, "NAME" or
+	 * "NAME ADDR" each (names absolute, lower case); empty: the real
+	 * one. The view takes it as the parent's NS set and glue. */
+	struct ev_strings what_if_ns;
 	/* What the probe started from, "NAME ADDR" each: the root servers
 	 * and the resolvers asked, so that --replay and analyze need no
 	 * flags to reach the same place. */

@@ -394,6 +394,8 @@ json_t *evidence_to_json(const struct evidence *ev)
 		put(&o, "root_hints", strings_json(&ev->root_hints));
 	if (ev->cached_cuts.n)
 		put(&o, "cached_cuts", strings_json(&ev->cached_cuts));
+	if (ev->what_if_ns.n)
+		put(&o, "what_if_ns", strings_json(&ev->what_if_ns));
 	if (ev->resolvers.n)
 		put(&o, "resolvers", strings_json(&ev->resolvers));
 	if (ev->n_http01)
@@ -869,6 +871,7 @@ struct evidence *evidence_from_json(const json_t *j, char *err, size_t errlen)
 	if (strings_from(j, "trust_anchor", &ev->trust_anchor, err, errlen) <
 		    0 ||
 	    strings_from(j, "what_if_ds", &ev->what_if_ds, err, errlen) < 0 ||
+	    strings_from(j, "what_if_ns", &ev->what_if_ns, err, errlen) < 0 ||
 	    strings_from(j, "root_hints", &ev->root_hints, err, errlen) < 0 ||
 	    strings_from(j, "resolvers", &ev->resolvers, err, errlen) < 0 ||
 	    strings_from(j, "cached_cuts", &ev->cached_cuts, err, errlen) < 0 ||

@@ -251,9 +251,52 @@ static int walk_analyse(const struct evidence *ev, struct view *v)
 		return 0;
 	}
 	v->pstate = PS_DELEGATED;
+	if (ev->what_if_ns.n)
+		return 0; /* what_if_apply gives the NS set */
 	struct deleg_scan d;
 	deleg_scan_init(&d, v, NULL);
 	return each_pkt(v, EV_WALK, v->domain, scan_referral, &d);
+}
+
+/* --ns (Zonemaster's undelegated test): the parent is the one the walk
+ * found, but it delegates the domain itself, as a zone, to exactly the
+ * servers given, with the addresses given as its glue. Whether the walk
+ * found the domain delegated, inside a zone, or not registered, the
+ * question is the same: what if the parent published this. */
+static int what_if_apply(const struct evidence *ev, struct view *v)
+{
+	if (v->pstate == PS_UNKNOWN || strcmp(v->domain, ".") == 0)
+		return 0;
+	if (v->pstate == PS_DELEGATED && strcmp(v->zone, v->domain) != 0 &&
+	    !v->cohosted)
+		snprintf(v->parent, sizeof(v->parent), "%s", v->zone);
+	snprintf(v->zone, sizeof(v->zone), "%s", v->domain);
+	v->pstate = PS_DELEGATED;
+	v->domain_inside_zone = v->domain_nxdomain = v->cohosted = false;
+	v->alias[0] = '\0';
+	/* parent_ns is empty: walk_analyse leaves it to us. */
+	for (size_t i = 0; i < ev->what_if_ns.n; i++) {
+		char name[VIEW_NAME_MAX];
+		if (sscanf(ev->what_if_ns.v[i], "%255s", name) != 1)
+			continue;
+		if (strset_add(&v->parent_ns, name) < 0)
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+/* The glue of S in the hypothetical delegation: the addresses given. */
+static int what_if_glue(const struct evidence *ev, struct view_server *s)
+{
+	for (size_t i = 0; i < ev->what_if_ns.n; i++) {
+		char name[VIEW_NAME_MAX], addr[64];
+		if (sscanf(ev->what_if_ns.v[i], "%255s %63s", name, addr) ==
+			    2 &&
+		    strcmp(name, s->name) == 0 &&
+		    strset_add(&s->glue, addr) < 0)
+			return -ENOMEM;
+	}
+	return 0;
 }
 
 /* --- servers --- */
@@ -421,7 +464,9 @@ static int server_fill(const struct evidence *ev, struct view *v,
 {
 	struct deleg_scan d;
 	deleg_scan_init(&d, v, s);
-	int rc = each_pkt(v, EV_WALK, v->domain, scan_glue, &d);
+	int rc = v->ev->what_if_ns.n
+			 ? what_if_glue(ev, s)
+			 : each_pkt(v, EV_WALK, v->domain, scan_glue, &d);
 	if (rc < 0)
 		return rc;
 	for (size_t i = 0; !v->parent[0] && i < ev->root_hints.n; i++) {
@@ -532,6 +577,7 @@ int view_build(const struct evidence *ev, struct view *v)
 		if ((rc = strset_add(&v->expect_ns, ev->expect_ns[i])) < 0)
 			goto fail;
 	if ((rc = walk_analyse(ev, v)) < 0 ||
+	    (ev->what_if_ns.n && (rc = what_if_apply(ev, v)) < 0) ||
 	    (rc = view_rdap_new(ev, &v->rdap)) < 0)
 		goto fail;
 	if (v->rdap &&

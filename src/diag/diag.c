@@ -147,7 +147,15 @@ int diag_run(struct diag *d, const struct diag_request *req,
 	     struct diag_env *env)
 {
 	diag_init(d, req, env);
-	if (!(d->kind = diag_kind_find(req->command))) {
+	d->kind = diag_kind_find(req->command);
+	if (d->kind == &diag_kind_plan && diag_plan_ns_wanted(req))
+		d->kind = &diag_kind_plan_ns;
+	else if (d->kind == &diag_kind_plan && (req->n_ns || req->n_ds)) {
+		diag_fail(d, "--ns and --ds plan a delegation change: plan "
+			     "DOMAIN NS --ns NAME,...");
+		return d->exit;
+	}
+	if (!d->kind) {
 		diag_fail(d, "unknown command '%.40s' (see dnsdoctor --help)",
 			  req->command);
 		return d->exit;

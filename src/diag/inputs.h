@@ -30,6 +30,16 @@ int diag_load_trust_anchor(struct diag *d, const struct diag_request *o,
 /* --ds records for DOMAIN into EV. */
 int diag_load_what_if_ds(struct diag *d, const struct diag_request *o,
 			 const char *domain, struct evidence *ev);
+/* The most name servers --ns may name. */
+#define WHAT_IF_NS_MAX 16
+/* --ns NAME[/ADDR],... for DOMAIN into EV->what_if_ns (whatif_input.c):
+ * names checked, addresses numeric, a name inside DOMAIN with its
+ * address. 0 or -1. */
+int diag_load_what_if_ns(struct diag *d, const struct diag_request *o,
+			 const char *domain, struct evidence *ev);
+/* plan DOMAIN NS: the same from --ns, or else from every --expect. */
+int diag_load_plan_ns(struct diag *d, const struct diag_request *o,
+		      const char *domain, struct evidence *ev);
 /* --resolvers into H (empty without the option). */
 int diag_load_resolvers(struct diag *d, const struct diag_request *o,
 			struct hints *h);

@@ -35,6 +35,10 @@ struct diag_request {
 	const char *resolvers;
 	const char *ds[8]; /* --ds, a DS not published yet */
 	size_t n_ds;
+	/* --ns NAME[/ADDR],... (each a comma list): check and plan as if
+	 * the parent delegated to these (docs/whatif.md). */
+	const char *ns[16];
+	size_t n_ns;
 	double rrsig_warn_days;
 	/* check: RDAP (issue 15). RDAP_DEFAULT: the command line's check,
 	 * where RDAP is on unless NO_RDAP or a custom root_hints without

@@ -688,7 +688,11 @@ static int walk(struct probe *p, const char *qname, uint16_t qtype,
 static void names_to_look_up(const struct view *v, struct strset *out)
 {
 	for (size_t i = 0; i < v->n_srv; i++)
-		if (v->srv[i].resolve == RES_NONE)
+		/* --ns: a name inside the zone has the address given (its
+		 * glue); looking it up would ask the real delegation. */
+		if (v->srv[i].resolve == RES_NONE &&
+		    !(v->ev->what_if_ns.n && v->srv[i].in_bailiwick &&
+		      v->srv[i].glue.n))
 			strset_add(out, v->srv[i].name);
 }
 

@@ -109,6 +109,7 @@ json_t *report_check_section(const struct report_ctx *r)
 					      : json_null(),
 				  "has_records", !v->domain_nxdomain));
 	json_object_set_new(o, "resolvers", resolvers_json(r));
+	report_whatif_json(v->ev, r->whatif, o);
 	json_t *reg = report_registry_json(v->rdap);
 	if (reg)
 		json_object_set_new(o, "registry", reg);

@@ -193,7 +193,10 @@ void report_check_text(const struct report_ctx *r, FILE *f)
 			fprintf(m, "(in zone %s)%s", v->zone,
 				v->parent[0] ? "  " : "");
 		if (v->parent[0])
-			fprintf(m, "delegated by %s", v->parent);
+			fprintf(m, "%sdelegated by %s%s",
+				v->ev->what_if_ns.n ? "hypothetically " : "",
+				v->parent,
+				v->ev->what_if_ns.n ? " (--ns)" : "");
 		if (fclose(m) != 0) {
 			free(tail);
 			tail = NULL;
@@ -208,6 +211,18 @@ void report_check_text(const struct report_ctx *r, FILE *f)
 			r->findings);
 	free(tail);
 	layout_verdict(&l, r->verdict, r->fix);
+	/* --ns: said before anything else, so no one takes it for the
+	 * real delegation. */
+	if ((line = report_whatif_note(v->ev, v->parent))) {
+		layout_note(&l, line);
+		free(line);
+		line = NULL;
+	}
+	if ((line = report_whatif_diff_note(r->whatif))) {
+		layout_note(&l, line);
+		free(line);
+		line = NULL;
+	}
 	if (v->domain_inside_zone && (line = not_a_zone_note(v))) {
 		layout_note(&l, line);
 		free(line);

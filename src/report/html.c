@@ -126,6 +126,7 @@ int report_check_html(const struct report_ctx *r, const struct dnssec_view *dv,
 	const char *subject = r->asked ? r->asked : r->view->domain;
 	html_head(subject, f);
 	html_verdict(subject, r->findings, r->verdict, r->fix, f);
+	report_whatif_html(r->view->ev, r->view->parent, r->whatif, f);
 	fputs("<section id=\"graph\">\n<h2>Delegation</h2>\n", f);
 	if (report_graph_svg(&g, f) < 0)
 		return -1;

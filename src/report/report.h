@@ -10,6 +10,7 @@
 #include <jansson.h>
 #include "core/evidence.h"
 #include "core/finding.h"
+#include "report/whatif_report.h"
 #include "core/view.h"
 #include "core/view_dnssec.h"
 
@@ -30,6 +31,9 @@ struct report_ctx {
 	uint64_t elapsed_ms;
 	bool color;
 	int width; /* columns; 0: 80 */
+	/* --ns (report/whatif_report.h): what would change; NULL when not
+	 * compared. The hypothetical set itself is the evidence's. */
+	const struct report_whatif *whatif;
 };
 
 void report_check_text(const struct report_ctx *r, FILE *f);

@@ -369,3 +369,18 @@ expects() { local n; for n; do printf -- '--expect\n%s\n' "$n"; done; }
 	[[ " $lag " == *" 127.53.1.2 "* ]]
 	[[ " $lag " != *" 127.53.1.1 "* ]]
 }
+
+@test "plan NS --ns (docs/whatif.md): the seed's fix, at the registrar RDAP names" {
+	local new=ns-2034.awsdns-62.co.uk,ns-667.awsdns-19.net,ns-1267.awsdns-30.org,ns-145.awsdns-18.com
+	run --separate-stderr "$DNSDOCTOR" plan seed-refused.com NS --json \
+		--root-hints "$DNSDOCTOR_ROOT_HINTS" --rdap-bootstrap "$RDAP/boot-seed.json" --ns "$new"
+	echo "# exit status: $status"
+	echo "# stderr: $stderr"
+	jq -c .ns_plan <<<"$output"
+	[[ $(jq -r .ns_plan.registrar <<<"$output") == "the registrar Lab Registrar, Inc. (IANA 9999"* ]]
+	[ "$(jq -r .ns_plan.ready <<<"$output")" = true ]
+	jq -r '.ns_plan.steps[] | select(.step == "switch") | .text' <<<"$output" | grep -q '^At the registrar Lab Registrar, Inc.'
+	# Earlier cases may have moved com.'s servers half-way: under the
+	# hypothesis every parent server publishes the set given.
+	[[ " $(jq -r '.ns_plan.blocking | join(" ")' <<<"$output") " != *" PARENT_NS_INCONSISTENT "* ]]
+}

@@ -70,6 +70,7 @@ scenario() {
 @test "scenario partial-ns: half-done NS change" { scenario partial-ns; }
 @test "scenario deleg-move: delegated to the old servers, the new ones ready: nothing to report" { scenario deleg-move; }
 @test "scenario lame-refused: one server REFUSED" { scenario lame-refused; }
+@test "scenario whatif-move: provider move not made yet, old b REFUSED (check --ns: whatif.bats)" { scenario whatif-move; }
 @test "scenario lame-referral: one server answers with a referral" { scenario lame-referral; }
 @test "scenario dead-server: nothing listens on one address" { scenario dead-server; }
 @test "scenario serial-lag: one server has an older serial" { scenario serial-lag; }
