@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <jansson.h>
+#include <ldns/ldns.h>
 #include "report/delegation_report.h"
 #include "report/sanitize.h"
 
@@ -41,6 +42,46 @@ static int64_t resolver_eta(const struct rv_view *v, const struct rv_row *r,
 	return rv_row_seconds_left(v, r, now);
 }
 
+/* A resolver that answers SERVFAIL while every parent server publishes
+ * the new delegation most likely still follows the old one to servers
+ * that refuse the zone (the first seed incident). A SERVFAIL carries no
+ * TTL, but a delegation it took from the parent lasts at most the
+ * parent's NS TTL: that bound, in seconds from NOW, or -1 when it does not
+ * apply. It is a bound, not an ETA: a resolver that also cached the
+ * zone's own NS records from the old servers keeps those for their TTL. */
+static int64_t resolver_bound(const struct rv_view *v, const struct rv_row *r,
+			      time_t now)
+{
+	if (!v->delegation || r->kind != RV_RESOLVER ||
+	    r->status != RVS_RCODE || r->rcode != LDNS_RCODE_SERVFAIL ||
+	    v->auth_ttl_max < 0 || rv_auth_eta(v) != 0)
+		return -1;
+	int64_t left = v->auth_ttl_max - ((int64_t)now - v->ev->started);
+	return left > 0 ? left : 0;
+}
+
+/* The latest of the resolvers' ETAs when each resolver that has none has
+ * a bound (resolver_bound); -1 otherwise, or when none is bounded. */
+static int64_t bounds_max(const struct rv_view *v, time_t now)
+{
+	int64_t worst = 0;
+	bool bounded = false;
+	for (size_t i = 0; i < v->n; i++) {
+		const struct rv_row *r = &v->rows[i];
+		if (r->kind != RV_RESOLVER)
+			continue;
+		int64_t e = resolver_eta(v, r, now);
+		if (e < 0) {
+			if ((e = resolver_bound(v, r, now)) < 0)
+				return -1;
+			bounded = true;
+		}
+		if (e > worst)
+			worst = e;
+	}
+	return bounded ? worst : -1;
+}
+
 void report_eta_text(const struct rv_view *v, time_t now, char *buf, size_t len)
 {
 	char when[40];
@@ -59,6 +100,18 @@ void report_eta_text(const struct rv_view *v, time_t now, char *buf, size_t len)
 					 "cached copy of the old one runs out "
 					 "then."
 				       : ".");
+		return;
+	}
+	int64_t bound = bounds_max(v, now);
+	if (bound >= 0) {
+		utc(now + (time_t)bound, when, sizeof(when));
+		snprintf(buf, len,
+			 "ETA: at most %lld s (%s): a fresh resolver (a CA's) "
+			 "gets the new delegation now; a listed resolver that "
+			 "fails (SERVFAIL) most likely still follows the old "
+			 "one, which it keeps at most the parent's TTL (unless "
+			 "it also cached the zone's own NS records).",
+			 (long long)bound, when);
 		return;
 	}
 	if (!v->delegation || rv_auth_eta(v) == 0) {
@@ -117,6 +170,15 @@ void report_delegation_text(const struct rv_view *v, time_t now,
 				"for another %lld s, then asks the parent "
 				"again (%s)\n",
 				(long long)eta, when);
+		} else if (resolver_bound(v, r, now) >= 0) {
+			int64_t b = resolver_bound(v, r, now);
+			utc(now + (time_t)b, when, sizeof(when));
+			fprintf(f,
+				"fails (SERVFAIL): if it still follows the old "
+				"delegation, for at most %lld s more, the "
+				"parent's TTL (%s), unless it also cached the "
+				"zone's own NS records from the old servers\n",
+				(long long)b, when);
 		} else
 			fputs("unknown: it fails or answers from data of its "
 			      "own\n",
@@ -140,10 +202,12 @@ json_t *report_delegation_json(const struct rv_view *v, time_t now)
 		const struct rv_row *r = &v->rows[i];
 		if (r->kind == RV_RESOLVER)
 			json_array_append_new(
-				res, json_pack("{s:s, s:s, s:o}", "server",
+				res, json_pack("{s:s, s:s, s:o, s:o}", "server",
 					       r->server, "addr", r->addr,
 					       "eta_seconds",
-					       num(resolver_eta(v, r, now))));
+					       num(resolver_eta(v, r, now)),
+					       "eta_bound_seconds",
+					       num(resolver_bound(v, r, now))));
 	}
 	return json_pack("{s:s, s:I, s:I, s:o, s:o, s:o, s:o}", "parent_zone",
 			 v->parent_zone ? v->parent_zone : "",

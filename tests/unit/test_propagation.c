@@ -121,11 +121,15 @@ static void add_ds(struct evidence *ev, int role, char *addr, int ttl,
 				 &q, "child.example. IN DS", NULL, NULL),
 			 LDNS_STATUS_OK);
 	ldns_pkt_push_rr(pkt, LDNS_SECTION_QUESTION, q);
-	snprintf(rr, sizeof(rr), "child.example. %d IN DS 4711 13 2 %s", ttl,
-		 digest);
-	assert_int_equal(ldns_rr_new_frm_str(&a, rr, 0, NULL, NULL),
-			 LDNS_STATUS_OK);
-	ldns_pkt_push_rr(pkt, LDNS_SECTION_ANSWER, a);
+	if (digest) {
+		snprintf(rr, sizeof(rr), "child.example. %d IN DS 4711 13 2 %s",
+			 ttl, digest);
+		assert_int_equal(ldns_rr_new_frm_str(&a, rr, 0, NULL, NULL),
+				 LDNS_STATUS_OK);
+		ldns_pkt_push_rr(pkt, LDNS_SECTION_ANSWER, a);
+	} else {
+		ldns_pkt_set_rcode(pkt, LDNS_RCODE_SERVFAIL);
+	}
 	ldns_pkt_set_qr(pkt, true);
 	ldns_pkt_set_aa(pkt, role == EV_RECORD);
 	uint8_t *wire = NULL;
@@ -209,6 +213,58 @@ static void test_delegation_eta(void **state)
 	}
 }
 
+/* The first seed: the parent publishes the new delegation, and a
+ * resolver answers SERVFAIL (it still follows the old one to servers that
+ * refuse the zone). No TTL to read, but the old delegation lasts at most
+ * the parent's TTL: a bound, said as one. */
+static void test_delegation_servfail_bound(void **state)
+{
+	(void)state;
+	struct evidence *ev = evidence_new("child.example.", STARTED);
+	struct rv_view v;
+	char text[600];
+	assert_non_null(ev);
+	ev->record_name = strdup("child.example.");
+	ev->record_type = LDNS_RR_TYPE_DS;
+	ev->record_expect = strdup("4711 13 2 " NEW_DIGEST);
+	add_ds(ev, EV_RECORD, "192.0.2.53", 7200, NEW_DIGEST);
+	add_ds(ev, EV_RECORD_RESOLVER, "192.0.2.100", 0, NULL);
+	assert_int_equal(rv_build(ev, &v), 0);
+	assert_true(v.delegation);
+	assert_int_equal(rv_auth_eta(&v), 0);
+	assert_int_equal(rv_resolvers_eta(&v, STARTED), -1);
+	report_eta_text(&v, STARTED + 200, text, sizeof(text));
+	assert_non_null(strstr(text, "ETA: at most 7000 s ("));
+	assert_non_null(strstr(text, "fails (SERVFAIL)"));
+	json_t *j = report_delegation_json(&v, STARTED + 200);
+	json_t *r = json_array_get(json_object_get(j, "resolvers"), 0);
+	assert_true(json_is_null(json_object_get(r, "eta_seconds")));
+	assert_int_equal(json_integer_value(json_object_get(r, "eta_bound_"
+							       "seconds")),
+			 7000);
+	json_decref(j);
+	rv_deinit(&v);
+	evidence_free(ev);
+	/* While a parent server still lags, the parent's TTL bounds
+	 * nothing yet. */
+	ev = evidence_new("child.example.", STARTED);
+	ev->record_name = strdup("child.example.");
+	ev->record_type = LDNS_RR_TYPE_DS;
+	ev->record_expect = strdup("4711 13 2 " NEW_DIGEST);
+	add_ds(ev, EV_RECORD, "192.0.2.53", 7200, NEW_DIGEST);
+	add_ds(ev, EV_RECORD, "192.0.2.54", 7200, OLD_DIGEST);
+	add_ds(ev, EV_RECORD_RESOLVER, "192.0.2.100", 0, NULL);
+	assert_int_equal(rv_build(ev, &v), 0);
+	report_eta_text(&v, STARTED, text, sizeof(text));
+	assert_null(strstr(text, "at most"));
+	j = report_delegation_json(&v, STARTED);
+	r = json_array_get(json_object_get(j, "resolvers"), 0);
+	assert_true(json_is_null(json_object_get(r, "eta_bound_seconds")));
+	json_decref(j);
+	rv_deinit(&v);
+	evidence_free(ev);
+}
+
 /* An A record is no delegation: no delegation section, ETA as before. */
 static void test_not_delegation(void **state)
 {
@@ -233,6 +289,7 @@ int main(void)
 		cmocka_unit_test(test_stale_time_left),
 		cmocka_unit_test(test_negative_without_soa),
 		cmocka_unit_test(test_delegation_eta),
+		cmocka_unit_test(test_delegation_servfail_bound),
 		cmocka_unit_test(test_not_delegation),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
