@@ -192,3 +192,44 @@ resolver_ttl() { dig +noall +answer @"$LAB_RESOLVER" "$1" "$2" | awk 'NR == 1 { 
 	reload_knot com
 	reload_bind $z DS "$(echo "$olddigest" | cut -c1-20)"
 }
+
+@test "propagation NS, the first seed: com. moves seed-refused.com to the new servers after the resolver met the old ones (REFUSED): it follows the new delegation, or gets com.'s TTL as its bound" {
+	local z=seed-refused.com file
+	local new="ns-2034.awsdns-62.co.uk ns-667.awsdns-19.net ns-1267.awsdns-30.org ns-145.awsdns-18.com"
+	file=$(tld_file com)
+	# Prime the resolver with the old delegation: it fails (REFUSED).
+	[ "$(dig +time=3 @"$LAB_RESOLVER" $z SOA | awk '/status:/ { print $6 }')" = "SERVFAIL," ]
+	cp "$file" "$BATS_TEST_TMPDIR/com.zone"
+	sed -i -e '/^seed-refused\.com\.[[:space:]].*[[:space:]]NS[[:space:]]/d' "$file"
+	local n
+	for n in $new; do echo "seed-refused.com. 172800 IN NS $n." >>"$file"; done
+	reload_knot com
+	reload_bind $z NS ns-2034.awsdns-62
+	local expects=() ttl
+	for n in $new; do expects+=(--expect "$n"); done
+	ttl=$(q +noall +authority @"$KNOT_TLD" $z NS | awk '$4 == "NS" { print $2; exit }')
+
+	run --separate-stderr "$DD" propagation $z NS "${expects[@]}" --resolvers "$LAB_RESOLVER" "${HINTS[@]}" --json
+	echo "$output" | jq -c '.delegation'
+	cp "$BATS_TEST_TMPDIR/com.zone" "$file"
+	reload_knot com
+	reload_bind $z NS ns-549.awsdns-04
+	[ "$(jq -r '.delegation.parent_current' <<<"$output")" = 2 ]
+	[ "$(jq -r '.delegation.fresh_resolver_eta_seconds' <<<"$output")" = 0 ]
+	# Unbound, finding every old server refusing, may ask com. again and
+	# follow the new delegation at once (ETA 0, no bound); a resolver that
+	# keeps failing (SERVFAIL) gets no ETA but com.'s TTL as its bound.
+	local eta bound
+	eta=$(jq -r '.delegation.resolvers[0].eta_seconds' <<<"$output")
+	bound=$(jq -r '.delegation.resolvers[0].eta_bound_seconds' <<<"$output")
+	echo "# eta $eta, bound $bound, com.'s TTL $ttl"
+	[ -n "$ttl" ]
+	if [ "$eta" = 0 ]; then
+		[ "$bound" = null ]
+		[ "$(jq -r '.eta_seconds' <<<"$output")" = 0 ]
+	else
+		[ "$eta" = null ]
+		[ "$bound" -le "$ttl" ] && [ "$bound" -ge $((ttl - 5)) ]
+	fi
+	/usr/bin/python3 "$BATS_TEST_DIRNAME/../schema/validate" - <<<"$output"
+}
