@@ -12,12 +12,7 @@ bats_require_minimum_version 1.5.0
 ZONE=dnssec-rollover-bad.net
 SERVER=127.53.42.1
 
-setup_file() {
-	if [ -z "${DNSDOCTOR:-}" ] || [ ! -x "${DNSDOCTOR:-}" ]; then
-		export LAB_SKIP="DNSDOCTOR is not set to an executable"
-	fi
-	lab_start
-}
+setup_file() { lab_start_with_dnsdoctor; }
 setup() { lab_skip_if_unavailable; }
 teardown_file() { lab_stop; }
 

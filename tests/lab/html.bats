@@ -11,12 +11,7 @@
 load lab_helper
 bats_require_minimum_version 1.5.0
 
-setup_file() {
-	if [ -z "${DNSDOCTOR:-}" ] || [ ! -x "${DNSDOCTOR:-}" ]; then
-		export LAB_SKIP="DNSDOCTOR is not set to an executable"
-	fi
-	lab_start
-}
+setup_file() { lab_start_with_dnsdoctor; }
 setup() { lab_skip_if_unavailable; }
 teardown_file() { lab_stop; }
 

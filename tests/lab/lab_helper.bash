@@ -32,6 +32,15 @@ lab_start() {
 	. "$LAB_TMP/env"
 }
 
+# lab_start_with_dnsdoctor: lab_start for a file whose every test runs
+# $DNSDOCTOR, skipped with a reason when it is not an executable.
+lab_start_with_dnsdoctor() {
+	if [ -z "${DNSDOCTOR:-}" ] || [ ! -x "${DNSDOCTOR:-}" ]; then
+		export LAB_SKIP="DNSDOCTOR is not set to an executable"
+	fi
+	lab_start
+}
+
 # lab_missing_tool TOOL...: why the first missing TOOL stops a test file
 # (looked up in sbin too), or nothing.
 lab_missing_tool() {

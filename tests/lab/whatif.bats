@@ -14,12 +14,7 @@ ZONE=whatif-move.net
 NEW=a.whatif-move.beta-dns.org,b.whatif-move.beta-dns.org
 LACKING=c.whatif-move.gamma-dns.com,d.whatif-move.gamma-dns.com
 
-setup_file() {
-	if [ -z "${DNSDOCTOR:-}" ] || [ ! -x "${DNSDOCTOR:-}" ]; then
-		export LAB_SKIP="DNSDOCTOR is not set to an executable"
-	fi
-	lab_start
-}
+setup_file() { lab_start_with_dnsdoctor; }
 setup() { lab_skip_if_unavailable; }
 teardown_file() { lab_stop; }
 
