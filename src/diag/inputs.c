@@ -81,9 +81,10 @@ static bool has_8bit(const char *s)
 	return false;
 }
 
-int diag_domain_arg(struct diag *d, const char *arg, char *out, size_t outlen)
+int diag_user_name(const char *arg, char *out, size_t outlen, char *err,
+		   size_t errlen)
 {
-	char err[160], shown[64], *ace = NULL;
+	char *ace = NULL;
 	const char *name = arg;
 	int rc = 0;
 
@@ -93,16 +94,22 @@ int diag_domain_arg(struct diag *d, const char *arg, char *out, size_t outlen)
 		rc = idn2_to_ascii_8z(arg, &ace,
 				      IDN2_NFC_INPUT | IDN2_NONTRANSITIONAL);
 		if (rc != IDN2_OK)
-			snprintf(err, sizeof(err),
+			snprintf(err, errlen,
 				 "not a valid internationalised name (%s)",
 				 idn2_strerror(rc));
 		name = ace;
 	}
 	if (rc == IDN2_OK &&
-	    dname_from_user(name, out, outlen, err, sizeof(err)) < 0)
+	    dname_from_user(name, out, outlen, err, errlen) < 0)
 		rc = -1;
 	idn2_free(ace);
-	if (rc == 0)
+	return rc == 0 ? 0 : -1;
+}
+
+int diag_domain_arg(struct diag *d, const char *arg, char *out, size_t outlen)
+{
+	char err[160], shown[64];
+	if (diag_user_name(arg, out, outlen, err, sizeof(err)) == 0)
 		return 0;
 	snprintf(shown, sizeof(shown), "%.40s%s", arg,
 		 strlen(arg) > 40 ? "..." : "");

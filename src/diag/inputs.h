@@ -15,8 +15,11 @@
 char *diag_read_file(struct diag *d, const char *what, const char *path,
 		     size_t max, size_t *len);
 
-/* ARG as typed (UTF-8 names become A-labels) into an absolute name. 0 or
- * -1. */
+/* ARG, a name as a user typed it (UTF-8 or ASCII), as an absolute lower
+ * case ASCII name (A-labels) into OUT. 0, or -1 with why in ERR. */
+int diag_user_name(const char *arg, char *out, size_t outlen, char *err,
+		   size_t errlen);
+/* diag_user_name for the DOMAIN argument: 0, or -1 after diag_fail. */
 int diag_domain_arg(struct diag *d, const char *arg, char *out, size_t outlen);
 
 /* EV->suffix_labels from the Public Suffix List when one is installed. */

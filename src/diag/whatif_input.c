@@ -24,7 +24,8 @@ static int ns_item(struct diag *d, const char *item, const char *domain,
 		*slash = '\0';
 		addr = slash + 1;
 	}
-	if (dname_from_user(text, name, sizeof(name), err, sizeof(err)) < 0 ||
+	err[0] = '\0';
+	if (diag_user_name(text, name, sizeof(name), err, sizeof(err)) < 0 ||
 	    strcmp(name, ".") == 0)
 		return diag_fail(d,
 				 "--ns: '%.100s' is not a name server name%s%s",

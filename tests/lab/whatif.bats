@@ -261,3 +261,9 @@ current_ds() {
 	[[ " $(problems) " != *" DS_NO_MATCHING_DNSKEY "* ]]
 	[[ " $(gone) " == *" DS_NO_MATCHING_DNSKEY "* ]]
 }
+
+@test "--ns: a name typed in Unicode is asked and shown as its A-labels, as the DOMAIN argument is" {
+	check "$ZONE" --ns "bücher.beta-dns.org/127.53.100.3"
+	[ "$(jq -r '[.hypothetical_delegation[].name] | join(" ")' <<<"$output")" = "xn--bcher-kva.beta-dns.org." ]
+	[ "$(jq -r '[.hypothetical_delegation[].addresses[]] | join(" ")' <<<"$output")" = 127.53.100.3 ]
+}
