@@ -122,14 +122,20 @@ fail:
 	return -1;
 }
 
+void diag_env_forget_files(struct diag_env *env)
+{
+	free(env->hints_path);
+	env->hints_path = NULL;
+	hints_deinit(&env->hints);
+}
+
 void diag_env_deinit(struct diag_env *env)
 {
 	psl_free(env->psl);
 	cutcache_free(env->cuts);
 	engine_free(env->eng);
 	evidence_free(env->replay);
-	free(env->hints_path);
-	hints_deinit(&env->hints);
+	diag_env_forget_files(env);
 	memset(env, 0, sizeof(*env));
 }
 

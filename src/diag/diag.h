@@ -38,7 +38,7 @@ struct diag_env {
 	/* The --root-hints file as first read, for the diagnoses after the
 	 * first (fleet reads it once, not once per domain); the path it was
 	 * read from, NULL before. A file changed during a run is read again
-	 * only by a new run. */
+	 * by a new run, or by the exporter after SIGHUP. */
 	char *hints_path;
 	struct hints hints;
 };
@@ -48,6 +48,9 @@ struct diag_env {
 int diag_env_init(struct diag_env *env, const struct diag_request *req,
 		  char *err, size_t errlen);
 void diag_env_deinit(struct diag_env *env);
+/* Drops what ENV keeps of the files it read (the root hints), so that the
+ * next diagnosis reads them again: the exporter's SIGHUP. */
+void diag_env_forget_files(struct diag_env *env);
 
 struct diag_kind {
 	const char *name;

@@ -494,6 +494,9 @@ static int serve(struct exporter *x)
 			logline(x, "SIGHUP: reloading %s",
 				x->o->config ? x->o->config
 					     : "(no configuration)");
+			/* The files the configuration names are read
+			 * again too, the root hints among them. */
+			diag_env_forget_files(&x->env);
 			load(x);
 		}
 		start_probes(x);

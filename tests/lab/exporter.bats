@@ -177,6 +177,28 @@ metrics_have() { curl -sf "http://$XADDR/metrics" | grep -Eq "$1"; }
 	metrics_have '^dnsdoctor_check_success\{kind="check",domain="healthy.com"\} 1$'
 }
 
+@test "exporter: SIGHUP reads the root hints file again (the diagnoses keep it in memory between runs)" {
+	local x=127.53.250.4:9553 pid hints=$BATS_TEST_TMPDIR/root.hints
+	# First, root hints that name an address where nothing listens.
+	sed -E 's/[0-9]+\.[0-9]+\.[0-9]+\.[0-9]+$/127.53.250.9/' "$DNSDOCTOR_ROOT_HINTS" >"$hints"
+	grep -q 127.53.250.9 "$hints"
+	printf 'interval 10\ncheck healthy.com\n' >"$BATS_TEST_TMPDIR/x.conf"
+	"$DD" exporter --allow-private --config "$BATS_TEST_TMPDIR/x.conf" --listen "$x" \
+		--root-hints "$hints" 2>"$BATS_TEST_TMPDIR/x.log" &
+	pid=$!
+	have() { curl -sf "http://$x/metrics" | grep -Eq "$1"; }
+	local st=0
+	until_ok 30 have '^dnsdoctor_check_success\{kind="check",domain="healthy.com"\} 0$' || st=1
+	# Then the lab's hints, in the same file, and SIGHUP.
+	cp "$DNSDOCTOR_ROOT_HINTS" "$hints"
+	kill -HUP "$pid" || st=1
+	[ "$st" -eq 0 ] && until_ok 30 have '^dnsdoctor_check_success\{kind="check",domain="healthy.com"\} 1$' || st=1
+	kill "$pid"
+	wait "$pid" || true
+	cat "$BATS_TEST_TMPDIR/x.log"
+	[ "$st" -eq 0 ]
+}
+
 @test "exporter: a bad configuration, an option a line's command does not take, a busy port: one line, exit 3" {
 	printf 'check a.example --expect tok\n' >"$BATS_TEST_TMPDIR/bad.conf"
 	run --separate-stderr "$DD" exporter --config "$BATS_TEST_TMPDIR/bad.conf" --listen 127.53.250.3:9553
@@ -205,7 +227,7 @@ metrics_have() { curl -sf "http://$XADDR/metrics" | grep -Eq "$1"; }
 		--root-hints "$DNSDOCTOR_ROOT_HINTS" 2>"$BATS_TEST_TMPDIR/log" &
 	pid=$!
 	until_ok 60 eval 'curl -sf "http://127.53.250.4:9553/metrics" | grep -q "^dnsdoctor_check_success{kind=\"check\",domain=\"healthy.com\"}"'
-	kill -HUP "$pid"
+	kill -HUP "$pid" || st=1
 	# a probe answered, then one in flight when the signal comes: under
 	# ASan, any leak of either fails the exit status
 	curl -sf -o /dev/null "http://127.53.250.4:9553/probe?target=healthy.com"
