@@ -158,6 +158,7 @@ void report_delegation_text(const struct rv_view *v, time_t now,
 		if (r->kind != RV_RESOLVER)
 			continue;
 		int64_t eta = resolver_eta(v, r, now);
+		int64_t bound = eta < 0 ? resolver_bound(v, r, now) : -1;
 		char *who = str_safe(r->server);
 		fprintf(f, "  resolver %s: ", who ? who : "?");
 		free(who);
@@ -170,15 +171,14 @@ void report_delegation_text(const struct rv_view *v, time_t now,
 				"for another %lld s, then asks the parent "
 				"again (%s)\n",
 				(long long)eta, when);
-		} else if (resolver_bound(v, r, now) >= 0) {
-			int64_t b = resolver_bound(v, r, now);
-			utc(now + (time_t)b, when, sizeof(when));
+		} else if (bound >= 0) {
+			utc(now + (time_t)bound, when, sizeof(when));
 			fprintf(f,
 				"fails (SERVFAIL): if it still follows the old "
 				"delegation, for at most %lld s more, the "
 				"parent's TTL (%s), unless it also cached the "
 				"zone's own NS records from the old servers\n",
-				(long long)b, when);
+				(long long)bound, when);
 		} else
 			fputs("unknown: it fails or answers from data of its "
 			      "own\n",

@@ -1,6 +1,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "core/checks.h"
 #include "report/html_escape.h"
 #include "report/whatif_report.h"
 
@@ -97,14 +98,6 @@ char *report_whatif_diff_note(const struct report_whatif *w)
 	return s;
 }
 
-static json_t *codes_json(const struct strset *s)
-{
-	json_t *a = json_array();
-	for (size_t i = 0; a && i < s->n; i++)
-		json_array_append_new(a, json_string(s->v[i]));
-	return a;
-}
-
 void report_whatif_json(const struct evidence *ev,
 			const struct report_whatif *w, json_t *o)
 {
@@ -137,8 +130,8 @@ void report_whatif_json(const struct evidence *ev,
 	json_object_set_new(o, "hypothetical_delegation", a ? a : json_null());
 	json_t *cmp = w && w->gone && w->appear
 			      ? json_pack("{s:o, s:o}", "would_go_away",
-					  codes_json(w->gone), "would_appear",
-					  codes_json(w->appear))
+					  json_strset(w->gone), "would_appear",
+					  json_strset(w->appear))
 			      : NULL;
 	json_object_set_new(o, "compared_with_real_delegation",
 			    cmp ? cmp : json_null());

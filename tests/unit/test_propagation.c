@@ -14,15 +14,18 @@
 
 #define STARTED 1000000
 
-/* Adds an exchange answering www.example. A with RR (NULL: NXDOMAIN
- * without SOA), as ROLE from ADDR. */
-static void add(struct evidence *ev, int role, char *addr, const char *rr,
-		bool aa)
+/* Adds an exchange answering QNAME QTYPE with RR (NULL: none, and RCODE),
+ * as ROLE from ADDR; the authoritative rows are example.'s. */
+static void add_answer(struct evidence *ev, int role, char *addr, char *qname,
+		       uint16_t qtype, const char *rr, ldns_pkt_rcode rcode,
+		       bool aa)
 {
+	char question[300];
 	ldns_pkt *pkt = ldns_pkt_new();
 	ldns_rr *q = NULL, *a = NULL;
-	assert_int_equal(ldns_rr_new_question_frm_str(&q, "www.example. IN A",
-						      NULL, NULL),
+	snprintf(question, sizeof(question), "%s IN %s", qname,
+		 qtype == LDNS_RR_TYPE_DS ? "DS" : "A");
+	assert_int_equal(ldns_rr_new_question_frm_str(&q, question, NULL, NULL),
 			 LDNS_STATUS_OK);
 	ldns_pkt_push_rr(pkt, LDNS_SECTION_QUESTION, q);
 	if (rr) {
@@ -30,7 +33,7 @@ static void add(struct evidence *ev, int role, char *addr, const char *rr,
 				 LDNS_STATUS_OK);
 		ldns_pkt_push_rr(pkt, LDNS_SECTION_ANSWER, a);
 	} else {
-		ldns_pkt_set_rcode(pkt, LDNS_RCODE_NXDOMAIN);
+		ldns_pkt_set_rcode(pkt, rcode);
 	}
 	ldns_pkt_set_qr(pkt, true);
 	ldns_pkt_set_aa(pkt, aa);
@@ -39,17 +42,26 @@ static void add(struct evidence *ev, int role, char *addr, const char *rr,
 	assert_int_equal(ldns_pkt2wire(&wire, pkt, &len), LDNS_STATUS_OK);
 	struct ev_exchange x = { .role = role,
 				 .status = QS_OK,
-				 .qtype = LDNS_RR_TYPE_A,
+				 .qtype = qtype,
 				 .zone = role == EV_RECORD ? "example." : "",
 				 .server = role == EV_RECORD ? "ns1.example."
 							     : addr,
 				 .addr = addr,
-				 .qname = "www.example.",
+				 .qname = qname,
 				 .wire = wire,
 				 .wire_len = len };
 	assert_int_equal(evidence_add(ev, &x), 0);
 	free(wire);
 	ldns_pkt_free(pkt);
+}
+
+/* Adds an exchange answering www.example. A with RR (NULL: NXDOMAIN
+ * without SOA), as ROLE from ADDR. */
+static void add(struct evidence *ev, int role, char *addr, const char *rr,
+		bool aa)
+{
+	add_answer(ev, role, addr, "www.example.", LDNS_RR_TYPE_A, rr,
+		   LDNS_RCODE_NXDOMAIN, aa);
 }
 
 static char *summaries(const char *resolver_rr, time_t now)
@@ -110,44 +122,16 @@ static void test_negative_without_soa(void **state)
 }
 
 /* A DS exchange for child.example. (the parent zone example. answers it
- * with AA, the resolver from its cache) with DIGEST, TTL. */
+ * with AA, the resolver from its cache) with DIGEST, TTL; NULL DIGEST:
+ * SERVFAIL. */
 static void add_ds(struct evidence *ev, int role, char *addr, int ttl,
 		   const char *digest)
 {
 	char rr[200];
-	ldns_pkt *pkt = ldns_pkt_new();
-	ldns_rr *q = NULL, *a = NULL;
-	assert_int_equal(ldns_rr_new_question_frm_str(
-				 &q, "child.example. IN DS", NULL, NULL),
-			 LDNS_STATUS_OK);
-	ldns_pkt_push_rr(pkt, LDNS_SECTION_QUESTION, q);
-	if (digest) {
-		snprintf(rr, sizeof(rr), "child.example. %d IN DS 4711 13 2 %s",
-			 ttl, digest);
-		assert_int_equal(ldns_rr_new_frm_str(&a, rr, 0, NULL, NULL),
-				 LDNS_STATUS_OK);
-		ldns_pkt_push_rr(pkt, LDNS_SECTION_ANSWER, a);
-	} else {
-		ldns_pkt_set_rcode(pkt, LDNS_RCODE_SERVFAIL);
-	}
-	ldns_pkt_set_qr(pkt, true);
-	ldns_pkt_set_aa(pkt, role == EV_RECORD);
-	uint8_t *wire = NULL;
-	size_t len = 0;
-	assert_int_equal(ldns_pkt2wire(&wire, pkt, &len), LDNS_STATUS_OK);
-	struct ev_exchange x = { .role = role,
-				 .status = QS_OK,
-				 .qtype = LDNS_RR_TYPE_DS,
-				 .zone = role == EV_RECORD ? "example." : "",
-				 .server = role == EV_RECORD ? "ns1.example."
-							     : addr,
-				 .addr = addr,
-				 .qname = "child.example.",
-				 .wire = wire,
-				 .wire_len = len };
-	assert_int_equal(evidence_add(ev, &x), 0);
-	free(wire);
-	ldns_pkt_free(pkt);
+	snprintf(rr, sizeof(rr), "child.example. %d IN DS 4711 13 2 %s", ttl,
+		 digest ? digest : "");
+	add_answer(ev, role, addr, "child.example.", LDNS_RR_TYPE_DS,
+		   digest ? rr : NULL, LDNS_RCODE_SERVFAIL, role == EV_RECORD);
 }
 
 #define OLD_DIGEST \
